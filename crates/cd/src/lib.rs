@@ -1,0 +1,29 @@
+//! The Red Book model of redburn, with no I/O.
+//!
+//! - [`addr`]: [`Lba`], [`Msf`], BCD and the sector constants (2352 bytes = 588 stereo frames,
+//!   96 subcode bytes, 75 sectors per second).
+//! - [`codes`]: [`Isrc`] and [`Mcn`] with their validation.
+//! - [`subcode`]: Q subchannel modes 1–3 with CRC, the P channel, raw P–W interleaving.
+//! - [`cdtext`]: CD-TEXT packs, blocks, size information and the lead-in R–W layout.
+//! - [`toc`]: the table of contents of a disc.
+//! - [`plan`]: [`DiscPlan`], what is to be written.
+//! - [`cue`]: CUE sheets, parsed with file/line/column errors and written back.
+//! - [`tocfile`]: cdrdao TOC files.
+//!
+//! ```
+//! use cd::{Lba, Msf, Isrc};
+//! assert_eq!(Lba(0).to_msf()?.to_string(), "00:02:00");
+//! assert_eq!("US-K7Y-98-12345".parse::<Isrc>()?.as_str(), "USK7Y9812345");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod addr;
+pub mod cdtext;
+pub mod codes;
+pub mod subcode;
+
+pub use addr::{AddrError, Lba, Msf};
+pub use cdtext::CdText;
+pub use codes::{CodeError, Isrc, Mcn};
+pub use subcode::{Control, QData, QFrame};
