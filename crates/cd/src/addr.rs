@@ -137,11 +137,7 @@ impl Msf {
         if sectors >= MSF_SPAN as u32 {
             return Err(AddrError::SectorsOutOfRange(sectors));
         }
-        Ok(Msf {
-            minute: (sectors / 4500) as u8,
-            second: (sectors / 75 % 60) as u8,
-            frame: (sectors % 75) as u8,
-        })
+        Ok(Msf { minute: (sectors / 4500) as u8, second: (sectors / 75 % 60) as u8, frame: (sectors % 75) as u8 })
     }
 
     /// The absolute MSF of an address: LBA + 150 in the program area, and the

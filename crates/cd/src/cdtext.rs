@@ -137,7 +137,15 @@ impl fmt::Debug for Pack {
 impl Pack {
     /// Builds a pack and computes its CRC.
     #[must_use]
-    pub fn new(kind: u8, track: u8, sequence: u8, block: u8, char_pos: u8, double_byte: bool, payload: [u8; 12]) -> Pack {
+    pub fn new(
+        kind: u8,
+        track: u8,
+        sequence: u8,
+        block: u8,
+        char_pos: u8,
+        double_byte: bool,
+        payload: [u8; 12],
+    ) -> Pack {
         let mut b = [0u8; PACK_BYTES];
         b[0] = kind;
         b[1] = track;
@@ -473,7 +481,14 @@ fn encode_block(block: &Block, bn: u8) -> Result<Vec<Pack>, CdTextError> {
         let n = format!("{t:?}").to_uppercase();
         if track == 0 { format!("album {n}") } else { format!("track {track} {n}") }
     };
-    for kind in [PackType::Title, PackType::Performer, PackType::Songwriter, PackType::Composer, PackType::Arranger, PackType::Message] {
+    for kind in [
+        PackType::Title,
+        PackType::Performer,
+        PackType::Songwriter,
+        PackType::Composer,
+        PackType::Arranger,
+        PackType::Message,
+    ] {
         if tracks.iter().all(|(_, f)| f.get(kind).is_none()) {
             continue;
         }
@@ -497,7 +512,10 @@ fn encode_block(block: &Block, bn: u8) -> Result<Vec<Pack>, CdTextError> {
         // UPC/EAN and ISRC are always ASCII, whatever the block's character code.
         let mut texts = Vec::new();
         for (n, f) in &tracks {
-            texts.push((*n, encode_text(f.code.as_deref().unwrap_or(""), CharCode::Ascii, &name(PackType::UpcIsrc, *n))?));
+            texts.push((
+                *n,
+                encode_text(f.code.as_deref().unwrap_or(""), CharCode::Ascii, &name(PackType::UpcIsrc, *n))?,
+            ));
         }
         push_texts(&mut packs, PackType::UpcIsrc as u8, bn, &texts)?;
     }
@@ -520,7 +538,8 @@ fn decode_block(packs: &[&Pack]) -> Result<Block, CdTextError> {
         info[k * 12..k * 12 + 12].copy_from_slice(p.payload());
     }
     if !size.is_empty() {
-        block.charset = CharCode::from_code(info[0]).ok_or(CdTextError::BadPack { sequence: size[0].sequence(), reason: "unknown character code" })?;
+        block.charset = CharCode::from_code(info[0])
+            .ok_or(CdTextError::BadPack { sequence: size[0].sequence(), reason: "unknown character code" })?;
         block.first_track = info[1];
         block.copyright = info[3];
         block.language = info[28 + usize::from(packs[0].block())];
@@ -568,7 +587,10 @@ fn decode_block(packs: &[&Pack]) -> Result<Block, CdTextError> {
                     s = prev.clone().unwrap_or_default();
                 }
                 if track > 99 {
-                    return Err(CdTextError::BadPack { sequence: first.sequence(), reason: "text for a track number above 99" });
+                    return Err(CdTextError::BadPack {
+                        sequence: first.sequence(),
+                        reason: "text for a track number above 99",
+                    });
                 }
                 if !s.is_empty() {
                     let fields = if track == 0 {
@@ -579,7 +601,10 @@ fn decode_block(packs: &[&Pack]) -> Result<Block, CdTextError> {
                         }
                         let idx = usize::from(track.saturating_sub(block.first_track));
                         if track < block.first_track {
-                            return Err(CdTextError::BadPack { sequence: first.sequence(), reason: "track number below the block's first track" });
+                            return Err(CdTextError::BadPack {
+                                sequence: first.sequence(),
+                                reason: "track number below the block's first track",
+                            });
                         }
                         if block.tracks.len() <= idx {
                             block.tracks.resize(idx + 1, TextFields::default());
@@ -706,10 +731,22 @@ mod tests {
     fn two_track_album() -> CdText {
         CdText {
             blocks: vec![Block {
-                album: TextFields { title: Some("Amazing Album".into()), performer: Some("The Artist".into()), ..Default::default() },
+                album: TextFields {
+                    title: Some("Amazing Album".into()),
+                    performer: Some("The Artist".into()),
+                    ..Default::default()
+                },
                 tracks: vec![
-                    TextFields { title: Some("Song One".into()), performer: Some("The Artist".into()), ..Default::default() },
-                    TextFields { title: Some("Song Two".into()), performer: Some("Another Artist".into()), ..Default::default() },
+                    TextFields {
+                        title: Some("Song One".into()),
+                        performer: Some("The Artist".into()),
+                        ..Default::default()
+                    },
+                    TextFields {
+                        title: Some("Song Two".into()),
+                        performer: Some("Another Artist".into()),
+                        ..Default::default()
+                    },
                 ],
                 ..Block::default()
             }],
@@ -801,7 +838,11 @@ mod tests {
         assert!(matches!(t.encode(), Err(CdTextError::TooLong { len: 161, .. })));
         // 99 tracks with 160-byte titles and performers overflow a block.
         let mut t = two_track_album();
-        t.blocks[0].tracks = vec![TextFields { title: Some("t".repeat(160)), performer: Some("p".repeat(160)), ..Default::default() }; 99];
+        t.blocks[0].tracks =
+            vec![
+                TextFields { title: Some("t".repeat(160)), performer: Some("p".repeat(160)), ..Default::default() };
+                99
+            ];
         assert!(matches!(t.encode(), Err(CdTextError::TooManyPacks { block: 0 })));
     }
 

@@ -140,11 +140,7 @@ impl Mcn {
 
 /// The EAN-13 check digit for the first twelve digits.
 fn ean13_check(d: &[u8; 13]) -> u8 {
-    let sum: u32 = d[..12]
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| u32::from(c - b'0') * if i % 2 == 0 { 1 } else { 3 })
-        .sum();
+    let sum: u32 = d[..12].iter().enumerate().map(|(i, &c)| u32::from(c - b'0') * if i % 2 == 0 { 1 } else { 3 }).sum();
     ((10 - sum % 10) % 10) as u8
 }
 

@@ -21,6 +21,7 @@
 pub mod addr;
 pub mod cdtext;
 pub mod codes;
+pub mod cue;
 pub mod plan;
 pub mod subcode;
 pub mod toc;
@@ -28,6 +29,7 @@ pub mod toc;
 pub use addr::{AddrError, Lba, Msf};
 pub use cdtext::CdText;
 pub use codes::{CodeError, Isrc, Mcn};
+pub use cue::{CueError, CueSheet};
 pub use plan::{DiscPlan, PlanTrack, Segment, Source, SourceFormat};
 pub use subcode::{Control, QData, QFrame};
 pub use toc::{Toc, TocSession, TocTrack};

@@ -93,18 +93,20 @@ impl PlanTrack {
         }
     }
 
-    fn known(segs: &[Segment]) -> Option<u64> {
+    /// Total frames of `segs`, if every length is known.
+    #[must_use]
+    pub fn known_frames(segs: &[Segment]) -> Option<u64> {
         segs.iter().map(|s| s.length).sum()
     }
     /// Frames of the pause, if every piece's length is known.
     #[must_use]
     pub fn pregap_frames(&self) -> Option<u64> {
-        Self::known(&self.pregap)
+        Self::known_frames(&self.pregap)
     }
     /// Frames from index 1 to the end of the postgap, if known.
     #[must_use]
     pub fn body_frames(&self) -> Option<u64> {
-        Self::known(&self.body).map(|b| b + self.postgap_frames)
+        Self::known_frames(&self.body).map(|b| b + self.postgap_frames)
     }
 }
 

@@ -64,7 +64,7 @@ impl Control {
     /// Audio with these flags.
     #[must_use]
     pub const fn audio(pre_emphasis: bool, copy_permitted: bool) -> Control {
-        Control((pre_emphasis as u8) * Self::PRE_EMPHASIS | (copy_permitted as u8) * Self::COPY_PERMITTED)
+        Control(((pre_emphasis as u8) * Self::PRE_EMPHASIS) | ((copy_permitted as u8) * Self::COPY_PERMITTED))
     }
     /// Pre-emphasis flag.
     #[must_use]
@@ -256,7 +256,9 @@ impl QFrame {
         let bcd = |b: u8| from_bcd(b).ok_or(SubcodeError::Addr(AddrError::BadBcd(b)));
         let msf = |b: &[u8]| Msf::from_bcd([b[0], b[1], b[2]]).map_err(SubcodeError::Addr);
         let data = match adr {
-            1 | 5 if q[1] == 0 => QData::LeadIn { adr, point: q[2], time: msf(&q[3..6])?, zero: q[6], p: [q[7], q[8], q[9]] },
+            1 | 5 if q[1] == 0 => {
+                QData::LeadIn { adr, point: q[2], time: msf(&q[3..6])?, zero: q[6], p: [q[7], q[8], q[9]] }
+            }
             1 => {
                 let track = if q[1] == LEAD_OUT_TRACK { q[1] } else { bcd(q[1])? };
                 let index = bcd(q[2])?;

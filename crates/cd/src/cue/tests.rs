@@ -1,0 +1,326 @@
+use super::*;
+
+const SPF: u64 = FRAMES_PER_SECTOR as u64;
+
+fn msf(s: &str) -> u64 {
+    u64::from(s.parse::<Msf>().unwrap().sectors()) * SPF
+}
+
+fn file(dir: &str, name: &str, format: SourceFormat) -> Source {
+    Source::File { path: Path::new(dir).join(name), format }
+}
+
+fn wave(dir: &str, name: &str) -> Source {
+    file(dir, name, SourceFormat::Decoded(Some("WAVE".into())))
+}
+
+fn seg(source: Source, start: u64, length: Option<u64>) -> Segment {
+    Segment { source, start, length }
+}
+
+fn corpus(name: &str) -> CueSheet {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cue").join(name);
+    let bytes = std::fs::read(&path).unwrap();
+    CueSheet::parse_bytes(&bytes).unwrap_or_else(|e| panic!("{}", e.in_file(&path)))
+}
+
+fn err(text: &str) -> CueError {
+    CueSheet::parse(text).unwrap_err()
+}
+
+#[test]
+fn eac_single_file_with_index_00() {
+    let s = corpus("eac_single_file.cue");
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    assert_eq!(s.catalog.as_ref().unwrap().as_str(), "0724385525728");
+    assert_eq!(s.rems[0], Rem { key: "GENRE".into(), value: "Alternative Rock".into() });
+    assert_eq!(s.rems[1], Rem { key: "DATE".into(), value: "1997".into() });
+    assert_eq!(s.rems[3].value, "ExactAudioCopy v1.6");
+    assert_eq!(s.tracks.len(), 3);
+    assert_eq!(s.tracks[1].text.title.as_deref(), Some("Paranoid Android"));
+    assert!(s.tracks[2].flags.dcp);
+
+    let plan = s.to_plan(Path::new("/music")).unwrap();
+    plan.validate().unwrap();
+    assert_eq!(plan.mcn.as_ref().unwrap().as_str(), "0724385525728");
+    assert_eq!(plan.genre, Some(Genre { code: 3, text: "Alternative Rock".into() }));
+    assert_eq!(plan.album_text.title.as_deref(), Some("OK Computer"));
+    let w = || wave("/music", "Radiohead - OK Computer.wav");
+    let t = &plan.tracks;
+    assert_eq!(t[0].pregap, vec![]);
+    assert_eq!(t[0].body, vec![seg(w(), 0, Some(msf("04:43:70")))]);
+    assert_eq!(t[0].isrc.as_ref().unwrap().as_str(), "GBAYE9700169");
+    // The pause of track 2 is the audio between its INDEX 00 and INDEX 01: 5 sectors.
+    assert_eq!(t[1].pregap, vec![seg(w(), msf("04:43:70"), Some(5 * SPF))]);
+    assert_eq!(t[1].body, vec![seg(w(), msf("04:44:00"), Some(msf("11:07:05") - msf("04:44:00")))]);
+    assert_eq!(t[2].control, Control::audio(false, true));
+    assert_eq!(t[2].pregap, vec![seg(w(), msf("11:07:05"), Some(msf("00:01:07")))]);
+    assert_eq!(
+        t[2].body,
+        vec![seg(w(), msf("11:08:12"), Some(msf("13:00:00") - msf("11:08:12"))), seg(w(), msf("13:00:00"), None)]
+    );
+    assert_eq!(t[2].indexes, vec![msf("13:00:00") - msf("11:08:12")]);
+}
+
+#[test]
+fn eac_gaps_appended_to_previous_file() {
+    let s = corpus("eac_gaps_appended.cue");
+    assert_eq!(s.files.len(), 3);
+    assert_eq!(s.tracks[1].indexes[0].file, 0);
+    assert_eq!(s.tracks[1].indexes[1].file, 1);
+    let plan = s.to_plan(Path::new("rips")).unwrap();
+    let f1 = || wave("rips", "01 - So What.flac");
+    let f2 = || wave("rips", "02 - Freddie Freeloader.flac");
+    assert_eq!(plan.tracks[0].body, vec![seg(f1(), 0, Some(msf("09:22:30")))]);
+    // Track 2's pause is the tail of the first file, its body the whole second file.
+    assert_eq!(plan.tracks[1].pregap, vec![seg(f1(), msf("09:22:30"), None)]);
+    assert_eq!(plan.tracks[1].body, vec![seg(f2(), 0, Some(msf("09:33:60")))]);
+    let f3 = || wave("rips", "03 - Blue in Green.flac");
+    assert_eq!(plan.tracks[2].pregap, vec![seg(f2(), msf("09:33:60"), None)]);
+    assert_eq!(plan.tracks[2].body, vec![seg(f3(), 0, None)]);
+    assert!(s.warnings.is_empty());
+    assert_eq!(plan.genre, Some(Genre { code: 14, text: "Jazz".into() }));
+}
+
+#[test]
+fn per_track_files_with_gaps_and_types() {
+    let s = corpus("per_track_files.cue");
+    let plan = s.to_plan(Path::new("/a")).unwrap();
+    assert_eq!(
+        plan.tracks[0].body,
+        vec![seg(file("/a", "01.mp3", SourceFormat::Decoded(Some("MP3".into()))), 0, None)]
+    );
+    assert_eq!(plan.tracks[1].pregap, vec![Segment::silence(150 * SPF)]);
+    assert_eq!(
+        plan.tracks[1].body,
+        vec![seg(file("/a", "02.flac", SourceFormat::Decoded(Some("FLAC".into()))), 0, None)]
+    );
+    // Backslashes of Windows paths become slashes.
+    assert_eq!(
+        plan.tracks[2].body,
+        vec![seg(file("/a", "sub/03.aiff", SourceFormat::Decoded(Some("AIFF".into()))), 0, None)]
+    );
+    assert_eq!(plan.tracks[2].postgap_frames, 75 * SPF);
+}
+
+#[test]
+fn hidden_track_one_audio() {
+    let plan = corpus("htoa.cue").to_plan(Path::new("")).unwrap();
+    let w = || wave("", "album.wav");
+    assert_eq!(plan.tracks[0].pregap, vec![seg(w(), 0, Some(msf("03:12:40")))]);
+    assert_eq!(plan.tracks[0].body, vec![seg(w(), msf("03:12:40"), Some(msf("07:00:00") - msf("03:12:40")))]);
+    assert_eq!(plan.tracks[1].body, vec![seg(w(), msf("07:00:00"), None)]);
+}
+
+#[test]
+fn audio_before_first_index_01_is_track_one_pause() {
+    let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:33\n").unwrap();
+    let plan = s.to_plan(Path::new("")).unwrap();
+    assert_eq!(plan.tracks[0].pregap, vec![seg(wave("", "a.wav"), 0, Some(33 * SPF))]);
+}
+
+#[test]
+fn latin1_utf8_bom_and_utf16() {
+    let s = corpus("latin1.cue");
+    assert_eq!(s.encoding, SheetEncoding::Latin1);
+    assert_eq!(s.text.performer.as_deref(), Some("Björk"));
+    assert_eq!(s.files[0].name, "Björk - Début.wav");
+    assert_eq!(s.tracks[1].text.songwriter.as_deref(), Some("Björk Guðmundsdóttir"));
+    assert_eq!(s.warnings[0].line, 0);
+    let s = corpus("utf8_bom.cue");
+    assert_eq!(s.encoding, SheetEncoding::Utf8Bom);
+    assert_eq!(s.text.title.as_deref(), Some("Ágætis byrjun"));
+    let s = corpus("utf16.cue");
+    assert_eq!(s.encoding, SheetEncoding::Utf16);
+    assert_eq!(s.text.title.as_deref(), Some("Café"));
+}
+
+#[test]
+fn raw_files_lowercase_keywords_and_null_catalog() {
+    let s = corpus("raw_bin.cue");
+    assert!(s.catalog.as_ref().unwrap().is_null());
+    assert_eq!(s.files[0], CueFile { name: "image.bin".into(), kind: FileKind::Binary, line: 2 });
+    let plan = s.to_plan(Path::new("d")).unwrap();
+    assert_eq!(plan.mcn, None);
+    assert_eq!(plan.tracks[0].control, Control::audio(true, true));
+    let bin = || file("d", "image.bin", SourceFormat::RawLittleEndian);
+    assert_eq!(plan.tracks[0].body, vec![seg(bin(), 0, Some(msf("02:00:00")))]);
+    assert_eq!(plan.tracks[1].pregap, vec![seg(bin(), msf("02:00:00"), Some(150 * SPF))]);
+    assert_eq!(plan.tracks[1].body, vec![seg(bin(), msf("02:02:00"), None)]);
+    assert_eq!(plan.tracks[2].body, vec![seg(file("d", "be.raw", SourceFormat::RawBigEndian), 0, None)]);
+}
+
+#[test]
+fn rems_and_all_text_fields() {
+    let s = corpus("foobar_replaygain.cue");
+    assert_eq!(s.rems[2], Rem { key: "REPLAYGAIN_ALBUM_GAIN".into(), value: "-1.23 dB".into() });
+    assert_eq!(s.tracks[0].rems[0], Rem { key: "REPLAYGAIN_TRACK_GAIN".into(), value: "-0.50 dB".into() });
+    assert_eq!(s.text.composer.as_deref(), Some("J. S. Bach"));
+    assert_eq!(s.tracks[1].text.arranger.as_deref(), Some("nobody"));
+    assert_eq!(s.tracks[1].text.message.as_deref(), Some("a message"));
+    let plan = s.to_plan(Path::new("")).unwrap();
+    assert_eq!(plan.genre.as_ref().unwrap().code, 5);
+    let text = plan.cdtext().unwrap();
+    text.encode().unwrap();
+}
+
+#[test]
+fn write_then_parse_gives_the_same_sheet() {
+    for name in [
+        "eac_single_file.cue",
+        "eac_gaps_appended.cue",
+        "per_track_files.cue",
+        "htoa.cue",
+        "latin1.cue",
+        "raw_bin.cue",
+        "foobar_replaygain.cue",
+    ] {
+        let a = corpus(name);
+        let text = a.write();
+        let b = CueSheet::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
+        let strip = |mut s: CueSheet| {
+            s.warnings.clear();
+            s.encoding = SheetEncoding::Utf8;
+            for f in &mut s.files {
+                f.line = 0;
+            }
+            for t in &mut s.tracks {
+                t.line = 0;
+                for i in &mut t.indexes {
+                    i.line = 0;
+                }
+            }
+            s
+        };
+        assert_eq!(strip(a), strip(b), "{name}");
+    }
+}
+
+#[test]
+fn writer_literal_output() {
+    let s = CueSheet::parse(
+        "CATALOG 1234567890128\nTITLE \"Al \"\"bum\"\nFILE a.wav WAVE\nTRACK 1 AUDIO\nFLAGS PRE\nISRC us-k7y-98-12345\n\
+         INDEX 0 0:0:0\nFILE b.wav WAVE\nINDEX 1 0:0:0\n",
+    );
+    // The odd quotes make three tokens; only the whole rest of the line is the title.
+    let s = s.unwrap();
+    assert_eq!(s.text.title.as_deref(), Some("\"Al \"\"bum\""));
+    assert_eq!(
+        s.write(),
+        "CATALOG 1234567890128\nTITLE \"'Al ''bum'\"\nFILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    FLAGS PRE\n    \
+         ISRC USK7Y9812345\n    INDEX 00 00:00:00\nFILE \"b.wav\" WAVE\n    INDEX 01 00:00:00\n"
+    );
+}
+
+#[test]
+fn errors_have_line_column_and_say_what_was_expected() {
+    let e = err("FILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:60:00\n");
+    assert_eq!((e.line, e.column), (3, 14));
+    assert!(matches!(e.kind, CueErrorKind::Time(_)));
+    assert_eq!(
+        e.in_file(Path::new("x.cue")).to_string(),
+        "x.cue:3:14: \"00:60:00\" is not a time of the form mm:ss:ff (frames 0-74)"
+    );
+
+    let e = err("FILE \"a.wav WAVE\n");
+    assert_eq!((e.line, e.column, e.kind), (1, 6, CueErrorKind::UnterminatedQuote));
+
+    let e = err("FILE a.wav WAVE\nTRACK 01\n");
+    assert_eq!(e.to_string(), "CUE sheet line 2, column 9: expected a track mode (AUDIO), found end of line");
+
+    let e = err("FILE a.wav WAVE\nTRACK x1 AUDIO\n");
+    assert_eq!((e.line, e.column), (2, 7));
+    assert!(e.to_string().ends_with("expected a track number 01-99, found \"x1\""));
+
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 03 AUDIO\n");
+    assert_eq!(e.kind, CueErrorKind::TrackOrder { previous: 1, found: 3 });
+
+    let e = err("FILE a.wav WAVE\nTRACK 100 AUDIO\n");
+    assert_eq!(e.kind, CueErrorKind::TrackNumber(100));
+    assert!(e.to_string().contains("tracks 1 to 99"));
+
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 02 00:00:00\n");
+    assert!(matches!(e.kind, CueErrorKind::IndexOrder { .. }));
+
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:10:00\nTRACK 02 AUDIO\nINDEX 01 00:05:00\n");
+    assert_eq!((e.line, e.column), (5, 10));
+    assert!(matches!(e.kind, CueErrorKind::PositionBackwards { number: 1, .. }));
+
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nTRACK 02 AUDIO\nINDEX 01 00:00:00\n");
+    assert_eq!((e.line, e.kind), (2, CueErrorKind::NoIndex1(1)));
+
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nISRC US-K7Y-98-1234\nINDEX 01 00:00:00\n");
+    assert_eq!((e.line, e.column), (3, 6));
+    assert!(matches!(e.kind, CueErrorKind::Code(CodeError::Isrc { .. })));
+
+    let e = err("CATALOG 1234567890123\nFILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+    assert!(matches!(e.kind, CueErrorKind::Code(CodeError::Mcn { .. })), "{e}");
+
+    let e = err("INDEX 01 00:00:00\n");
+    assert!(matches!(e.kind, CueErrorKind::Misplaced(_)));
+    let e = err("TRACK 01 AUDIO\n");
+    assert_eq!(e.kind, CueErrorKind::Misplaced("TRACK needs a FILE before it"));
+    let e = err("REM nothing\n");
+    assert_eq!(e.kind, CueErrorKind::NoTracks);
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nPREGAP 00:02:00\n");
+    assert!(matches!(e.kind, CueErrorKind::Misplaced(_)));
+    assert_eq!(
+        CueSheet::parse_bytes(&vec![b' '; MAX_SHEET_BYTES + 1]).unwrap_err().kind,
+        CueErrorKind::TooLarge(MAX_SHEET_BYTES + 1)
+    );
+}
+
+#[test]
+fn plan_refuses_data_and_four_channel() {
+    let s = CueSheet::parse("FILE a.bin BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n").unwrap();
+    let e = s.to_plan(Path::new("")).unwrap_err();
+    assert_eq!((e.line, e.kind), (2, CueErrorKind::DataTrack { track: 1, mode: "MODE1/2352".into() }));
+    let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 01 AUDIO\nFLAGS 4CH\nINDEX 01 00:00:00\n").unwrap();
+    let e = s.to_plan(Path::new("")).unwrap_err();
+    assert_eq!(e.kind, CueErrorKind::FourChannel(1));
+    assert!(e.to_string().contains("four-channel"));
+}
+
+#[test]
+fn unknown_commands_and_flags_warn() {
+    let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 01 AUDIO\nFLAGS XYZ\nFOO bar\nINDEX 01 00:00:00 extra\n").unwrap();
+    let lines: Vec<u32> = s.warnings.iter().map(|w| w.line).collect();
+    assert_eq!(lines, [3, 4, 5]);
+}
+
+#[test]
+fn genre_codes() {
+    assert_eq!(genre_code("Rock"), 23);
+    assert_eq!(genre_code("Rock Music"), 23);
+    assert_eq!(genre_code("Children's Music"), 4);
+    assert_eq!(genre_code("R&B"), 24);
+    assert_eq!(genre_code("World Music"), 27);
+    assert_eq!(genre_code("Pop"), 20);
+    assert_eq!(genre_code("Shoegaze"), 1);
+}
+
+proptest::proptest! {
+    #[test]
+    fn never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+        if let Ok(s) = CueSheet::parse_bytes(&bytes) {
+            let _ = s.to_plan(Path::new(""));
+            let _ = s.write();
+        }
+    }
+
+    #[test]
+    fn keyword_soup_never_panics(words in proptest::collection::vec(proptest::sample::select(vec![
+        "FILE a.wav WAVE", "FILE \"b c.bin\" BINARY", "TRACK 01 AUDIO", "TRACK 02 AUDIO", "TRACK 03 AUDIO",
+        "INDEX 00 00:00:00", "INDEX 01 00:01:00", "INDEX 01 00:03:00", "INDEX 02 00:05:00",
+        "PREGAP 00:02:00", "POSTGAP 00:01:00", "FLAGS DCP PRE", "ISRC USK7Y9812345", "REM X y",
+        "TITLE \"t\"", "CATALOG 1234567890128", "\"", "",
+    ]), 0..30)) {
+        let text = words.join("\n");
+        if let Ok(s) = CueSheet::parse(&text) {
+            let written = s.write();
+            let again = CueSheet::parse(&written).unwrap();
+            proptest::prop_assert_eq!(again.tracks.len(), s.tracks.len());
+            let _ = s.to_plan(Path::new(""));
+        }
+    }
+}
