@@ -25,6 +25,7 @@ pub mod cue;
 pub mod plan;
 pub mod subcode;
 pub mod toc;
+pub mod tocfile;
 
 pub use addr::{AddrError, Lba, Msf};
 pub use cdtext::CdText;
@@ -33,3 +34,4 @@ pub use cue::{CueError, CueSheet};
 pub use plan::{DiscPlan, PlanTrack, Segment, Source, SourceFormat};
 pub use subcode::{Control, QData, QFrame};
 pub use toc::{Toc, TocSession, TocTrack};
+pub use tocfile::{TocFile, TocFileError};

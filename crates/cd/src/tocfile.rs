@@ -1,0 +1,783 @@
+//! cdrdao TOC files, parsed into a [`DiscPlan`].
+//!
+//! The audio subset of cdrdao's format: `CD_DA`, `CATALOG`, `CD_TEXT { LANGUAGE_MAP { … }
+//! LANGUAGE n { … } }`, and per `TRACK AUDIO`: `COPY` / `NO COPY`, `PRE_EMPHASIS` /
+//! `NO PRE_EMPHASIS`, `TWO_CHANNEL_AUDIO`, `ISRC`, `CD_TEXT`, `PREGAP`, `SILENCE`,
+//! `FILE` / `AUDIOFILE "name" [SWAP] [#byte-offset] start [length]`, `START [time]` and
+//! `INDEX time`. Comments run from `//` to the end of the line.
+//!
+//! Times are `mm:ss:ff` or a number of samples (stereo frames). Track contents are laid end to
+//! end; `START` marks index 1 (everything before it is the track's pause), `INDEX` times count
+//! from `START`. As in cdrdao, a file whose name ends in `.wav` is a WAVE file and any other is
+//! raw 16-bit stereo PCM, big-endian unless `SWAP` is given; redburn also decodes `.flac`,
+//! `.mp3`, `.ogg`, `.aiff`/`.aif` and `.m4a` names.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::addr::{AddrError, FRAMES_PER_SECTOR, MAX_TRACKS, Msf};
+use crate::cdtext::{Genre, TextFields};
+use crate::codes::{CodeError, Isrc, Mcn};
+use crate::cue::{CueError, SheetEncoding, decode_text};
+use crate::plan::{DiscPlan, PlanTrack, Segment, Source, SourceFormat};
+use crate::subcode::Control;
+
+/// What is wrong in a TOC file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TocFileErrorKind {
+    /// Too large or undecodable text.
+    #[error("{0}")]
+    Text(String),
+    /// A string that is never closed.
+    #[error("unterminated quoted string")]
+    UnterminatedQuote,
+    /// Something else where the grammar wants something.
+    #[error("expected {expected}, found {found}")]
+    Expected {
+        /// What the grammar wants.
+        expected: &'static str,
+        /// What is there.
+        found: String,
+    },
+    /// A data or four-channel track.
+    #[error("track {track}: {what} cannot be burned on an audio CD")]
+    NotAudio {
+        /// The track.
+        track: usize,
+        /// What it is.
+        what: String,
+    },
+    /// More than 99 tracks.
+    #[error("the file has more than {MAX_TRACKS} tracks")]
+    TooManyTracks,
+    /// No tracks.
+    #[error("the file has no tracks")]
+    NoTracks,
+    /// `PREGAP` after the track has content.
+    #[error("PREGAP must come before the track's audio")]
+    LatePregap,
+    /// `START` or `INDEX` where it cannot be placed.
+    #[error("{0}")]
+    Position(String),
+    /// A bad ISRC or catalog number.
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    /// A bad time.
+    #[error(transparent)]
+    Time(#[from] AddrError),
+}
+
+/// An error with its place in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocFileError {
+    /// The file, when the caller named it.
+    pub file: Option<PathBuf>,
+    /// Line (1-based; 0 for the whole file).
+    pub line: u32,
+    /// Column (1-based; 0 when not known).
+    pub column: u32,
+    /// What is wrong.
+    pub kind: TocFileErrorKind,
+}
+
+impl TocFileError {
+    /// The same error, naming the file.
+    #[must_use]
+    pub fn in_file(mut self, file: &Path) -> TocFileError {
+        self.file = Some(file.to_owned());
+        self
+    }
+}
+
+impl fmt::Display for TocFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(p) => write!(f, "{}:{}:{}: {}", p.display(), self.line, self.column, self.kind),
+            None => write!(f, "TOC file line {}, column {}: {}", self.line, self.column, self.kind),
+        }
+    }
+}
+
+impl std::error::Error for TocFileError {}
+
+impl From<CueError> for TocFileError {
+    fn from(e: CueError) -> TocFileError {
+        TocFileError { file: e.file, line: e.line, column: e.column, kind: TocFileErrorKind::Text(e.kind.to_string()) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Word(String),
+    Str(String),
+    Punct(char),
+}
+
+struct Lexer {
+    toks: Vec<(Tok, u32, u32)>,
+    pos: usize,
+}
+
+fn lex(text: &str) -> Result<Vec<(Tok, u32, u32)>, TocFileError> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line_no = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let col = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if c.is_whitespace() {
+                i += 1;
+            } else if c == '/' && chars.get(i + 1) == Some(&'/') {
+                break;
+            } else if c == '"' {
+                let mut s = String::new();
+                i += 1;
+                loop {
+                    let Some(&d) = chars.get(i) else {
+                        return Err(TocFileError {
+                            file: None,
+                            line: line_no,
+                            column: col,
+                            kind: TocFileErrorKind::UnterminatedQuote,
+                        });
+                    };
+                    i += 1;
+                    match d {
+                        '"' => break,
+                        '\\' => {
+                            // cdrdao's escapes: \" \\ and three octal digits.
+                            let oct: String = chars[i..].iter().take(3).take_while(|c| c.is_digit(8)).collect();
+                            if oct.len() == 3 {
+                                s.push(char::from(u8::from_str_radix(&oct, 8).unwrap_or(b'?')));
+                                i += 3;
+                            } else if let Some(&e) = chars.get(i) {
+                                s.push(e);
+                                i += 1;
+                            }
+                        }
+                        d => s.push(d),
+                    }
+                }
+                out.push((Tok::Str(s), line_no, col));
+            } else if matches!(c, '{' | '}' | ',') {
+                out.push((Tok::Punct(c), line_no, col));
+                i += 1;
+            } else {
+                let start = i;
+                while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '{' | '}' | ',' | '"') {
+                    if chars[i] == '/' && chars.get(i + 1) == Some(&'/') {
+                        break;
+                    }
+                    i += 1;
+                }
+                out.push((Tok::Word(chars[start..i].iter().collect()), line_no, col));
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Lexer {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.0)
+    }
+    fn peek_word(&self) -> Option<String> {
+        match self.peek() {
+            Some(Tok::Word(w)) => Some(w.to_ascii_uppercase()),
+            _ => None,
+        }
+    }
+    fn err(&self, kind: TocFileErrorKind) -> TocFileError {
+        let (line, column) = self
+            .toks
+            .get(self.pos)
+            .or_else(|| self.toks.last())
+            .map_or((0, 0), |t| (t.1, if self.pos < self.toks.len() { t.2 } else { 0 }));
+        TocFileError { file: None, line, column, kind }
+    }
+    fn expected(&self, expected: &'static str) -> TocFileError {
+        let found = match self.peek() {
+            None => "end of file".to_owned(),
+            Some(Tok::Word(w)) => format!("{w:?}"),
+            Some(Tok::Str(s)) => format!("string {s:?}"),
+            Some(Tok::Punct(p)) => format!("'{p}'"),
+        };
+        self.err(TocFileErrorKind::Expected { expected, found })
+    }
+    fn word(&mut self, expected: &'static str) -> Result<String, TocFileError> {
+        match self.peek() {
+            Some(Tok::Word(w)) => {
+                let w = w.clone();
+                self.pos += 1;
+                Ok(w)
+            }
+            _ => Err(self.expected(expected)),
+        }
+    }
+    fn string(&mut self, expected: &'static str) -> Result<String, TocFileError> {
+        match self.peek() {
+            Some(Tok::Str(s)) => {
+                let s = s.clone();
+                self.pos += 1;
+                Ok(s)
+            }
+            _ => Err(self.expected(expected)),
+        }
+    }
+    fn punct(&mut self, c: char, expected: &'static str) -> Result<(), TocFileError> {
+        if self.peek() == Some(&Tok::Punct(c)) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.expected(expected))
+        }
+    }
+    fn eat(&mut self, keyword: &str) -> bool {
+        if self.peek_word().as_deref() == Some(keyword) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+    /// A time: `mm:ss:ff` (to frames) or a sample count.
+    fn time(&mut self, expected: &'static str) -> Result<u64, TocFileError> {
+        let Some(Tok::Word(w)) = self.peek() else {
+            return Err(self.expected(expected));
+        };
+        let v = if w.contains(':') {
+            w.parse::<Msf>()
+                .map(|m| u64::from(m.sectors()) * FRAMES_PER_SECTOR as u64)
+                .map_err(|e| self.err(e.into()))?
+        } else if !w.is_empty() && w.len() <= 12 && w.bytes().all(|b| b.is_ascii_digit()) {
+            w.parse().unwrap_or(0)
+        } else {
+            return Err(self.expected(expected));
+        };
+        self.pos += 1;
+        Ok(v)
+    }
+    fn is_time(&self) -> bool {
+        matches!(self.peek(), Some(Tok::Word(w)) if w.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+    }
+    /// `{ n, n, … }`: bytes.
+    fn binary(&mut self) -> Result<Vec<u8>, TocFileError> {
+        self.punct('{', "'{'")?;
+        let mut out = Vec::new();
+        while self.peek() != Some(&Tok::Punct('}')) {
+            let w = self.word("a byte value or '}'")?;
+            let v = if let Some(h) = w.strip_prefix("0x").or_else(|| w.strip_prefix("0X")) {
+                u8::from_str_radix(h, 16).ok()
+            } else {
+                w.parse::<u8>().ok()
+            };
+            out.push(v.ok_or_else(|| {
+                self.pos -= 1;
+                self.expected("a byte value 0-255")
+            })?);
+            if out.len() > 4096 {
+                return Err(self.expected("at most 4096 bytes"));
+            }
+            if self.peek() == Some(&Tok::Punct(',')) {
+                self.pos += 1;
+            }
+        }
+        self.pos += 1;
+        Ok(out)
+    }
+}
+
+/// CD-TEXT language codes for the names cdrdao's LANGUAGE_MAP accepts.
+fn language_code(name: &str) -> Option<u8> {
+    Some(match name.to_ascii_uppercase().as_str() {
+        "EN" => 0x09,
+        "DE" => 0x08,
+        "FR" => 0x0F,
+        "ES" => 0x0A,
+        "IT" => 0x15,
+        "NL" => 0x1D,
+        "JA" => 0x69,
+        n => n.parse().ok()?,
+    })
+}
+
+/// The parts of a `CD_TEXT { … }` that redburn keeps: the first language block.
+#[derive(Default)]
+struct TextBlock {
+    language: Option<u8>,
+    fields: TextFields,
+    disc_id: Option<String>,
+    genre: Option<Genre>,
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().take_while(|&&b| b != 0).map(|&b| char::from(b)).collect()
+}
+
+fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFileError> {
+    lx.punct('{', "'{' after CD_TEXT")?;
+    let mut block = TextBlock::default();
+    let mut first_lang = None;
+    loop {
+        if lx.peek() == Some(&Tok::Punct('}')) {
+            lx.pos += 1;
+            break;
+        }
+        let kw = lx.word("LANGUAGE_MAP, LANGUAGE or '}'")?.to_ascii_uppercase();
+        match kw.as_str() {
+            "LANGUAGE_MAP" => {
+                lx.punct('{', "'{' after LANGUAGE_MAP")?;
+                let mut words = String::new();
+                while lx.peek() != Some(&Tok::Punct('}')) {
+                    words.push_str(&lx.word("n : language or '}'")?);
+                    words.push(' ');
+                }
+                lx.pos += 1;
+                let compact: String = words.split_whitespace().collect::<Vec<_>>().join(" ").replace(" : ", ":");
+                for pair in compact.replace(": ", ":").replace(" :", ":").split_whitespace() {
+                    let (a, b) = pair.split_once(':').ok_or_else(|| lx.expected("n : language pairs"))?;
+                    let n = a.parse::<u8>().map_err(|_| lx.expected("a block number 0-7"))?;
+                    let code = language_code(b).ok_or_else(|| lx.expected("a language code"))?;
+                    map.push((n, code));
+                }
+            }
+            "LANGUAGE" => {
+                let n = lx.word("a block number")?.parse::<u8>().map_err(|_| lx.expected("a block number 0-7"))?;
+                let keep = *first_lang.get_or_insert(n) == n;
+                lx.punct('{', "'{' after LANGUAGE n")?;
+                while lx.peek() != Some(&Tok::Punct('}')) {
+                    let item = lx.word("a CD-TEXT item or '}'")?.to_ascii_uppercase();
+                    let value = if lx.peek() == Some(&Tok::Punct('{')) {
+                        Err(lx.binary()?)
+                    } else {
+                        Ok(lx.string("a quoted text or { bytes }")?)
+                    };
+                    if !keep {
+                        continue;
+                    }
+                    let f = &mut block.fields;
+                    let text = match &value {
+                        Ok(s) => s.clone(),
+                        Err(b) => latin1(b),
+                    };
+                    match item.as_str() {
+                        "TITLE" => f.title = Some(text),
+                        "PERFORMER" => f.performer = Some(text),
+                        "SONGWRITER" => f.songwriter = Some(text),
+                        "COMPOSER" => f.composer = Some(text),
+                        "ARRANGER" => f.arranger = Some(text),
+                        "MESSAGE" => f.message = Some(text),
+                        "UPC_EAN" | "ISRC" => f.code = Some(text),
+                        "DISC_ID" => block.disc_id = Some(text),
+                        "GENRE" => {
+                            block.genre = Some(match value {
+                                Err(b) if b.len() >= 2 => {
+                                    Genre { code: u16::from_be_bytes([b[0], b[1]]), text: latin1(&b[2..]) }
+                                }
+                                Err(_) => Genre::default(),
+                                Ok(s) => Genre { code: crate::cue::genre_code(&s), text: s },
+                            });
+                        }
+                        // TOC_INFO1/2 and SIZE_INFO are computed when encoding.
+                        _ => {}
+                    }
+                }
+                lx.pos += 1;
+                block.language = Some(n);
+            }
+            _ => {
+                lx.pos -= 1;
+                return Err(lx.expected("LANGUAGE_MAP or LANGUAGE"));
+            }
+        }
+    }
+    Ok(block)
+}
+
+/// Splits `segs` at frame `at`: the part before and the part from `at`.
+fn split(segs: Vec<Segment>, at: u64) -> Option<(Vec<Segment>, Vec<Segment>)> {
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut pos = 0u64;
+    for s in segs {
+        if pos >= at {
+            after.push(s);
+            continue;
+        }
+        let len = s.length?;
+        if pos + len <= at {
+            pos += len;
+            before.push(s);
+        } else {
+            let head = at - pos;
+            before.push(Segment { length: Some(head), ..s.clone() });
+            let start = if matches!(s.source, Source::Silence) { 0 } else { s.start + head };
+            after.push(Segment { start, length: Some(len - head), ..s });
+            pos = at;
+        }
+    }
+    (pos >= at).then_some((before, after))
+}
+
+fn source_format(name: &str, swap: bool) -> SourceFormat {
+    let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "wav" => SourceFormat::Decoded(Some("WAVE".into())),
+        "flac" | "mp3" | "ogg" | "aiff" | "aif" | "m4a" => SourceFormat::Decoded(Some(ext.to_ascii_uppercase())),
+        _ if swap => SourceFormat::RawLittleEndian,
+        _ => SourceFormat::RawBigEndian,
+    }
+}
+
+/// A parsed TOC file: the plan and what was accepted with a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocFile {
+    /// The plan the file describes.
+    pub plan: DiscPlan,
+    /// Notes about things redburn does not use (later CD-TEXT languages and the like).
+    pub warnings: Vec<String>,
+    /// The encoding the text was read in.
+    pub encoding: SheetEncoding,
+}
+
+impl TocFile {
+    /// Parses a TOC file's bytes; relative file names are resolved against `dir`.
+    ///
+    /// # Errors
+    /// [`TocFileError`] with the line and column of the first problem.
+    pub fn parse_bytes(bytes: &[u8], dir: &Path) -> Result<TocFile, TocFileError> {
+        let (text, encoding) = decode_text(bytes)?;
+        let mut t = TocFile::parse(&text, dir)?;
+        t.encoding = encoding;
+        Ok(t)
+    }
+
+    /// Parses TOC text; relative file names are resolved against `dir`.
+    ///
+    /// # Errors
+    /// [`TocFileError`] with the line and column of the first problem.
+    pub fn parse(text: &str, dir: &Path) -> Result<TocFile, TocFileError> {
+        let mut lx = Lexer { toks: lex(text.strip_prefix('\u{feff}').unwrap_or(text))?, pos: 0 };
+        let mut plan = DiscPlan::default();
+        let mut warnings = Vec::new();
+        let mut map = Vec::new();
+        let mut album_lang = None;
+        // Header.
+        loop {
+            match lx.peek_word().as_deref() {
+                Some("CD_DA") => lx.pos += 1,
+                Some("CD_ROM" | "CD_ROM_XA" | "CD_I") => {
+                    warnings.push("the disc type is not CD_DA; the tracks must still all be audio".into());
+                    lx.pos += 1;
+                }
+                Some("CATALOG") => {
+                    lx.pos += 1;
+                    let s = lx.string("a quoted 13-digit catalog number")?;
+                    let m = s.parse::<Mcn>().map_err(|e| {
+                        lx.pos -= 1;
+                        lx.err(e.into())
+                    })?;
+                    plan.mcn = (!m.is_null()).then_some(m);
+                }
+                Some("CD_TEXT") => {
+                    lx.pos += 1;
+                    let b = cd_text(&mut lx, &mut map)?;
+                    plan.album_text = b.fields;
+                    plan.disc_id = b.disc_id;
+                    plan.genre = b.genre;
+                    album_lang = b.language;
+                }
+                _ => break,
+            }
+        }
+        while lx.peek().is_some() {
+            if !lx.eat("TRACK") {
+                return Err(lx.expected("TRACK"));
+            }
+            let number = plan.tracks.len() + 1;
+            if number > usize::from(MAX_TRACKS) {
+                return Err(lx.err(TocFileErrorKind::TooManyTracks));
+            }
+            let mode = lx.word("a track mode (AUDIO)")?;
+            if !mode.eq_ignore_ascii_case("AUDIO") {
+                lx.pos -= 1;
+                return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: format!("a {mode} track") }));
+            }
+            if matches!(lx.peek_word().as_deref(), Some("RW" | "RW_RAW")) {
+                warnings.push(format!("track {number}: the sub-channel mode is ignored"));
+                lx.pos += 1;
+            }
+            let mut t = PlanTrack {
+                number: number as u8,
+                pregap: Vec::new(),
+                body: Vec::new(),
+                postgap_frames: 0,
+                indexes: Vec::new(),
+                isrc: None,
+                control: Control::AUDIO,
+                text: TextFields::default(),
+            };
+            let (mut copy, mut pre) = (false, false);
+            let mut content: Vec<Segment> = Vec::new();
+            let mut start: Option<u64> = None;
+            let mut index_times = Vec::new();
+            loop {
+                let Some(kw) = lx.peek_word() else {
+                    if lx.peek().is_none() {
+                        break;
+                    }
+                    return Err(lx.expected("a track statement"));
+                };
+                match kw.as_str() {
+                    "TRACK" => break,
+                    "NO" => {
+                        lx.pos += 1;
+                        match lx.word("COPY or PRE_EMPHASIS")?.to_ascii_uppercase().as_str() {
+                            "COPY" => copy = false,
+                            "PRE_EMPHASIS" => pre = false,
+                            _ => {
+                                lx.pos -= 1;
+                                return Err(lx.expected("COPY or PRE_EMPHASIS after NO"));
+                            }
+                        }
+                    }
+                    "COPY" => {
+                        lx.pos += 1;
+                        copy = true;
+                    }
+                    "PRE_EMPHASIS" => {
+                        lx.pos += 1;
+                        pre = true;
+                    }
+                    "TWO_CHANNEL_AUDIO" => lx.pos += 1,
+                    "FOUR_CHANNEL_AUDIO" => {
+                        return Err(
+                            lx.err(TocFileErrorKind::NotAudio { track: number, what: "four-channel audio".into() })
+                        );
+                    }
+                    "ISRC" => {
+                        lx.pos += 1;
+                        let s = lx.string("a quoted ISRC")?;
+                        t.isrc = Some(s.parse::<Isrc>().map_err(|e| {
+                            lx.pos -= 1;
+                            lx.err(e.into())
+                        })?);
+                    }
+                    "CD_TEXT" => {
+                        lx.pos += 1;
+                        let b = cd_text(&mut lx, &mut map)?;
+                        t.text = b.fields;
+                    }
+                    "PREGAP" => {
+                        lx.pos += 1;
+                        if !content.is_empty() || start.is_some() {
+                            lx.pos -= 1;
+                            return Err(lx.err(TocFileErrorKind::LatePregap));
+                        }
+                        let f = lx.time("a time")?;
+                        content.push(Segment::silence(f));
+                        start = Some(f);
+                    }
+                    "SILENCE" => {
+                        lx.pos += 1;
+                        let f = lx.time("a time")?;
+                        content.push(Segment::silence(f));
+                    }
+                    "FILE" | "AUDIOFILE" => {
+                        lx.pos += 1;
+                        let name = lx.string("a quoted file name")?;
+                        let swap = lx.eat("SWAP");
+                        let mut byte_offset = 0u64;
+                        if let Some(Tok::Word(w)) = lx.peek()
+                            && let Some(off) = w.strip_prefix('#')
+                        {
+                            byte_offset = off.parse().map_err(|_| lx.expected("#byte-offset"))?;
+                            lx.pos += 1;
+                        }
+                        let begin = lx.time("a start time")?;
+                        let length = if lx.is_time() { Some(lx.time("a length")?) } else { None };
+                        if !byte_offset.is_multiple_of(4) {
+                            return Err(lx.expected("a byte offset that is a whole number of stereo frames"));
+                        }
+                        let path = dir.join(&name);
+                        content.push(Segment {
+                            source: Source::File { path, format: source_format(&name, swap) },
+                            start: begin + byte_offset / 4,
+                            length,
+                        });
+                    }
+                    "START" => {
+                        lx.pos += 1;
+                        if start.is_some() {
+                            lx.pos -= 1;
+                            return Err(lx.err(TocFileErrorKind::Position("START is given twice".into())));
+                        }
+                        start = Some(if lx.is_time() {
+                            lx.time("a time")?
+                        } else {
+                            PlanTrack::known_frames(&content).ok_or_else(|| {
+                                lx.err(TocFileErrorKind::Position(
+                                    "START follows a file of unknown length; give START a time".into(),
+                                ))
+                            })?
+                        });
+                    }
+                    "INDEX" => {
+                        lx.pos += 1;
+                        index_times.push(lx.time("a time")?);
+                    }
+                    "DATAFILE" | "ZERO" => {
+                        return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "data".into() }));
+                    }
+                    _ => return Err(lx.expected("a track statement")),
+                }
+            }
+            t.control = Control::audio(pre, copy);
+            let at = start.unwrap_or(0);
+            let (pregap, body) = split(content, at).ok_or_else(|| {
+                lx.err(TocFileErrorKind::Position(format!(
+                    "track {number}: START lies beyond the known length of the track's audio"
+                )))
+            })?;
+            t.pregap = pregap;
+            t.body = body;
+            t.indexes = index_times;
+            plan.tracks.push(t);
+        }
+        if plan.tracks.is_empty() {
+            return Err(lx.err(TocFileErrorKind::NoTracks));
+        }
+        if let Some(n) = album_lang
+            && let Some(&(_, code)) = map.iter().find(|(b, _)| *b == n)
+        {
+            plan.language = code;
+        }
+        if map.len() > 1 {
+            warnings.push("only the first CD-TEXT language block is used".into());
+        }
+        Ok(TocFile { plan, warnings, encoding: SheetEncoding::Utf8 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPF: u64 = FRAMES_PER_SECTOR as u64;
+
+    const CDRDAO: &str = r#"CD_DA
+// written by cdrdao read-toc, edited
+CATALOG "0724385525728"
+CD_TEXT {
+  LANGUAGE_MAP {
+    0 : EN
+  }
+  LANGUAGE 0 {
+    TITLE "Album \"One\""
+    PERFORMER "Band"
+    DISC_ID "XY12345"
+    GENRE { 0,  23,  82,  111,  99,  107,  0}
+    TOC_INFO1 { 1, 2, 0, 0, 0, 0, 0, 0}
+  }
+}
+
+// Track 1
+TRACK AUDIO
+NO COPY
+NO PRE_EMPHASIS
+TWO_CHANNEL_AUDIO
+ISRC "USK7Y9812345"
+CD_TEXT {
+  LANGUAGE 0 {
+    TITLE "Caf\351"
+    PERFORMER "Band"
+  }
+}
+PREGAP 00:02:00
+FILE "data.wav" 0 04:00:00
+
+
+// Track 2
+TRACK AUDIO
+COPY
+PRE_EMPHASIS
+FILE "data.wav" 04:00:00 01:00:00
+START 00:01:00
+INDEX 00:30:00
+
+TRACK AUDIO
+SILENCE 1000
+AUDIOFILE "raw.cdr" SWAP #400 0
+"#;
+
+    #[test]
+    fn a_cdrdao_file() {
+        let t = TocFile::parse(CDRDAO, Path::new("/d")).unwrap();
+        let p = &t.plan;
+        assert_eq!(p.mcn.unwrap().as_str(), "0724385525728");
+        assert_eq!(p.album_text.title.as_deref(), Some("Album \"One\""));
+        assert_eq!(p.disc_id.as_deref(), Some("XY12345"));
+        assert_eq!(p.genre, Some(Genre { code: 23, text: "Rock".into() }));
+        assert_eq!(p.language, 0x09);
+        let wav =
+            || Source::File { path: PathBuf::from("/d/data.wav"), format: SourceFormat::Decoded(Some("WAVE".into())) };
+        let t1 = &p.tracks[0];
+        assert_eq!(t1.text.title.as_deref(), Some("Café"));
+        assert_eq!(t1.isrc.unwrap().as_str(), "USK7Y9812345");
+        assert_eq!(t1.control, Control::AUDIO);
+        assert_eq!(t1.pregap, vec![Segment::silence(150 * SPF)]);
+        assert_eq!(t1.body, vec![Segment { source: wav(), start: 0, length: Some(240 * 75 * SPF) }]);
+        let t2 = &p.tracks[1];
+        assert_eq!(t2.control, Control::audio(true, true));
+        assert_eq!(t2.pregap, vec![Segment { source: wav(), start: 240 * 75 * SPF, length: Some(75 * SPF) }]);
+        assert_eq!(t2.body, vec![Segment { source: wav(), start: 241 * 75 * SPF, length: Some(59 * 75 * SPF) }]);
+        assert_eq!(t2.indexes, vec![30 * 75 * SPF]);
+        let t3 = &p.tracks[2];
+        assert_eq!(t3.pregap, vec![]);
+        assert_eq!(
+            t3.body,
+            vec![
+                Segment::silence(1000),
+                Segment {
+                    source: Source::File { path: PathBuf::from("/d/raw.cdr"), format: SourceFormat::RawLittleEndian },
+                    start: 100,
+                    length: None
+                }
+            ]
+        );
+        p.validate().unwrap();
+    }
+
+    #[test]
+    fn errors_with_places() {
+        let e = TocFile::parse("CD_DA\nTRACK MODE1\nDATAFILE \"x\"\n", Path::new("")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 7));
+        assert_eq!(e.to_string(), "TOC file line 2, column 7: track 1: a MODE1 track cannot be burned on an audio CD");
+        let e = TocFile::parse("TRACK AUDIO\nISRC \"XX\"\n", Path::new("")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 6));
+        assert!(matches!(e.kind, TocFileErrorKind::Code(_)));
+        let e = TocFile::parse("TRACK AUDIO\nFILE \"a.wav\" 0\nSTART\n", Path::new("")).unwrap_err();
+        assert!(matches!(e.kind, TocFileErrorKind::Position(_)), "{e}");
+        let e = TocFile::parse("TRACK AUDIO\nFILE \"a.wav\" 00:99:00\n", Path::new("")).unwrap_err();
+        assert!(matches!(e.kind, TocFileErrorKind::Time(_)));
+        let e = TocFile::parse("TRACK AUDIO\nFILE \"a.wav\n", Path::new("")).unwrap_err();
+        assert_eq!(e.kind, TocFileErrorKind::UnterminatedQuote);
+        let e = TocFile::parse("TRACK AUDIO\nSILENCE 100\nPREGAP 00:02:00\n", Path::new("")).unwrap_err();
+        assert_eq!((e.line, e.kind.clone()), (3, TocFileErrorKind::LatePregap));
+        let e = TocFile::parse("CD_DA\n", Path::new("")).unwrap_err();
+        assert_eq!(e.kind, TocFileErrorKind::NoTracks);
+        let many = "TRACK AUDIO\nSILENCE 00:04:00\n".repeat(100);
+        assert_eq!(TocFile::parse(&many, Path::new("")).unwrap_err().kind, TocFileErrorKind::TooManyTracks);
+        let e = TocFile::parse("TRACK AUDIO\nFOUR_CHANNEL_AUDIO\n", Path::new("")).unwrap_err();
+        assert!(e.to_string().contains("four-channel"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let _ = TocFile::parse_bytes(&bytes, Path::new(""));
+        }
+    }
+}
