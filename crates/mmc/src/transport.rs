@@ -1,0 +1,224 @@
+//! The [`Transport`] trait: all a drive backend implements.
+
+use std::time::Duration;
+
+use crate::cdb::{Command, opcode_name};
+use crate::sense::{Sense, SenseClass};
+
+/// The data phase of a command.
+#[derive(Debug)]
+pub enum Data<'a> {
+    /// No data.
+    None,
+    /// The drive fills the buffer (its length is the transfer length asked for).
+    In(&'a mut [u8]),
+    /// The host sends the buffer.
+    Out(&'a [u8]),
+}
+
+/// SCSI status byte values.
+pub mod status {
+    /// GOOD.
+    pub const GOOD: u8 = 0x00;
+    /// CHECK CONDITION: sense data describes the error.
+    pub const CHECK_CONDITION: u8 = 0x02;
+    /// BUSY.
+    pub const BUSY: u8 = 0x08;
+}
+
+/// How a command completed at the SCSI level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completion {
+    /// SCSI status.
+    pub status: u8,
+    /// Sense data, with CHECK CONDITION.
+    pub sense: Option<Sense>,
+    /// Bytes of the data buffer not transferred.
+    pub residual: usize,
+}
+
+impl Completion {
+    /// GOOD, everything transferred.
+    pub const GOOD: Completion = Completion { status: status::GOOD, sense: None, residual: 0 };
+
+    /// GOOD with `residual` bytes not transferred (a response shorter than the allocation).
+    #[must_use]
+    pub const fn good_short(residual: usize) -> Completion {
+        Completion { status: status::GOOD, sense: None, residual }
+    }
+
+    /// CHECK CONDITION with this sense.
+    #[must_use]
+    pub const fn check(sense: Sense) -> Completion {
+        Completion { status: status::CHECK_CONDITION, sense: Some(sense), residual: 0 }
+    }
+}
+
+/// A failure to get a command to the drive or an answer back (not a drive's error, which is a
+/// [`Completion`] with sense).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// The command did not complete in time.
+    #[error("the drive did not answer within {0:?}")]
+    Timeout(Duration),
+    /// The device is gone or never was.
+    #[error("no such device: {0}")]
+    NoDevice(String),
+    /// Opening or commanding the device was refused.
+    #[error("permission denied: {0}")]
+    PermissionDenied(String),
+    /// Another process has the device.
+    #[error("device busy: {0}")]
+    Busy(String),
+    /// The buffer is larger than the adapter transfers at once.
+    #[error("transfer of {len} bytes exceeds the adapter's maximum of {max}")]
+    TooLarge {
+        /// Bytes asked for.
+        len: usize,
+        /// The maximum.
+        max: usize,
+    },
+    /// Any other I/O failure.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Executes one command on a drive.
+///
+/// This is all a new drive backend must implement: Linux SG_IO, the emulated recorder and
+/// test doubles each do. `execute` sends `cdb` with `data` and waits up to `timeout`; a drive
+/// that reports an error is not a transport failure — it returns `Ok` with CHECK CONDITION
+/// and sense. Implementations must not retry; retry policy belongs to the caller, which knows
+/// whether a command is safe to repeat.
+pub trait Transport {
+    /// Executes one command.
+    ///
+    /// # Errors
+    /// [`TransportError`] when the command could not be delivered or answered.
+    fn execute(&mut self, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Result<Completion, TransportError>;
+
+    /// The largest data transfer of one command, in bytes.
+    fn max_transfer(&self) -> usize {
+        64 * 1024
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn execute(&mut self, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Result<Completion, TransportError> {
+        (**self).execute(cdb, data, timeout)
+    }
+    fn max_transfer(&self) -> usize {
+        (**self).max_transfer()
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn execute(&mut self, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Result<Completion, TransportError> {
+        (**self).execute(cdb, data, timeout)
+    }
+    fn max_transfer(&self) -> usize {
+        (**self).max_transfer()
+    }
+}
+
+/// A command that failed: at the transport, or at the drive with sense.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// The transport failed.
+    #[error("{command}: {source}")]
+    Transport {
+        /// The command's name.
+        command: &'static str,
+        /// The failure.
+        source: TransportError,
+    },
+    /// The drive reported an error.
+    #[error("{command} failed: {sense}")]
+    Drive {
+        /// The command's name.
+        command: &'static str,
+        /// What the drive said.
+        sense: Sense,
+    },
+    /// A status other than GOOD or CHECK CONDITION, or CHECK CONDITION without sense.
+    #[error("{command} failed with SCSI status {status:#04x}")]
+    Status {
+        /// The command's name.
+        command: &'static str,
+        /// The status.
+        status: u8,
+    },
+}
+
+impl CommandError {
+    /// The sense, for drive errors.
+    #[must_use]
+    pub fn sense(&self) -> Option<&Sense> {
+        match self {
+            CommandError::Drive { sense, .. } => Some(sense),
+            _ => None,
+        }
+    }
+}
+
+/// Executes `cmd` once with its own timeout and returns the bytes transferred. Recovered
+/// errors (sense key 1) count as success.
+///
+/// # Errors
+/// [`CommandError`] for a transport failure, a drive error or an unexpected status.
+pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, data: Data<'_>) -> Result<usize, CommandError> {
+    let len = match &data {
+        Data::None => 0,
+        Data::In(b) => b.len(),
+        Data::Out(b) => b.len(),
+    };
+    let command = opcode_name(cmd.opcode());
+    let c = t
+        .execute(&cmd.to_bytes(), data, cmd.timeout())
+        .map_err(|source| CommandError::Transport { command, source })?;
+    match (c.status, c.sense) {
+        (status::GOOD, _) => Ok(len.saturating_sub(c.residual)),
+        (status::CHECK_CONDITION, Some(s)) if s.class() == SenseClass::Ok => Ok(len.saturating_sub(c.residual)),
+        (status::CHECK_CONDITION, Some(sense)) => Err(CommandError::Drive { command, sense }),
+        (status, _) => Err(CommandError::Status { command, status }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A transport that answers INQUIRY with 36 bytes and anything else with 05/20/00.
+    struct Fake;
+
+    impl Transport for Fake {
+        fn execute(&mut self, cdb: &[u8], data: Data<'_>, _: Duration) -> Result<Completion, TransportError> {
+            match (Command::parse(cdb), data) {
+                (Ok(Command::Inquiry { .. }), Data::In(buf)) => {
+                    let d = crate::info::Inquiry::cd_dvd("REDBURN", "FAKE", "1").encode();
+                    let n = d.len().min(buf.len());
+                    buf[..n].copy_from_slice(&d[..n]);
+                    Ok(Completion::good_short(buf.len() - n))
+                }
+                (Ok(Command::TestUnitReady), _) => Ok(Completion::check(Sense::new(1, 0x17, 0))),
+                _ => Ok(Completion::check(Sense::new(5, 0x20, 0))),
+            }
+        }
+    }
+
+    #[test]
+    fn run_reports_transfers_and_errors() {
+        let mut t = Fake;
+        let mut buf = [0u8; 96];
+        let n = run(&mut t, &Command::Inquiry { evpd: false, page: 0, alloc: 96 }, Data::In(&mut buf)).unwrap();
+        assert_eq!(n, 36);
+        assert_eq!(crate::info::Inquiry::decode(&buf).unwrap().vendor, "REDBURN");
+        assert_eq!(run(&mut t, &Command::TestUnitReady, Data::None), Ok(0));
+        let e = run(&mut t, &Command::ReadCapacity, Data::None).unwrap_err();
+        assert_eq!(e.sense().map(|s| (s.asc, s.ascq)), Some((0x20, 0)));
+        assert_eq!(e.to_string(), "READ CAPACITY failed: ILLEGAL REQUEST 05/20/00: invalid command operation code");
+        let mut boxed: Box<dyn Transport> = Box::new(Fake);
+        assert_eq!(boxed.max_transfer(), 65536);
+        assert!(run(&mut boxed, &Command::TestUnitReady, Data::None).is_ok());
+    }
+}
