@@ -634,7 +634,11 @@ impl CueSheet {
                 if name.is_empty() {
                     return Err(line.expected(1, "a file name"));
                 }
-                let kind = FileKind::parse(line.tokens[last].text);
+                let kind_word = line.tokens[last].text;
+                if kind_word.is_empty() || kind_word.contains(char::is_whitespace) {
+                    return Err(line.expected(last, "a file type (WAVE, BINARY, MOTOROLA, AIFF, MP3, FLAC …)"));
+                }
+                let kind = FileKind::parse(kind_word);
                 self.files.push(CueFile { name, kind, line: line.no });
             }
             "TRACK" => {
@@ -653,6 +657,9 @@ impl CueSheet {
                     return Err(line.err(0, CueErrorKind::Misplaced("TRACK needs a FILE before it")));
                 }
                 let mode = line.arg(2, "a track mode (AUDIO)")?.text.to_ascii_uppercase();
+                if mode.is_empty() || mode.contains(char::is_whitespace) {
+                    return Err(line.expected(2, "a track mode (AUDIO)"));
+                }
                 line.no_more(3, &mut self.warnings);
                 let mut t = CueTrack::audio(n);
                 t.mode = mode;

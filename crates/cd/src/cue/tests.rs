@@ -235,6 +235,12 @@ fn errors_have_line_column_and_say_what_was_expected() {
     let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 03 AUDIO\n");
     assert_eq!(e.kind, CueErrorKind::TrackOrder { previous: 1, found: 3 });
 
+    // Found by fuzzing: an empty quoted mode or type would be written back unreadable.
+    let e = err("FILE a.wav WAVE\nTRACK 01 \"\"\n");
+    assert_eq!((e.line, e.column), (2, 10));
+    let e = err("FILE a.wav \"W X\"\n");
+    assert!(e.to_string().contains("expected a file type"), "{e}");
+
     let e = err("FILE a.wav WAVE\nTRACK 100 AUDIO\n");
     assert_eq!(e.kind, CueErrorKind::TrackNumber(100));
     assert!(e.to_string().contains("tracks 1 to 99"));
