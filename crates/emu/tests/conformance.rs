@@ -1,0 +1,370 @@
+//! The emulator driven through `Transport` with whole MMC sequences, checking every response,
+//! the disc state after each step, and the sense of each error case as literal bytes.
+
+mod common;
+
+use cd::subcode::QData;
+use cd::{Control, Lba, Msf};
+use common::*;
+use emu::{Drive, MediaKind};
+use mmc::Command;
+use mmc::cdb::{BlankType, CloseFunction, PageControl};
+use mmc::config::{FeatureData, code, profile};
+use mmc::cue_sheet::{CueEntry, CueSheetData, FORM_AUDIO, FORM_AUDIO_GENERATED};
+use mmc::info::Status;
+use mmc::mode::{ModeParameters, WriteParameters, WriteType};
+
+#[test]
+fn identity_capabilities_and_blank_media() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    let inq =
+        mmc::Inquiry::decode(&ask(&mut d, Command::Inquiry { evpd: false, page: 0, alloc: 36 }, 36).unwrap()).unwrap();
+    assert_eq!((inq.device_type, inq.removable, inq.vendor.as_str()), (5, true, "REDBURN"));
+
+    let cfg = ask(&mut d, Command::GetConfiguration { rt: 0, start: 0, alloc: 2048 }, 2048).unwrap();
+    let cfg = mmc::Configuration::decode(&cfg).unwrap();
+    assert_eq!(cfg.current_profile, profile::CD_R);
+    assert!(cfg.profiles().contains(&(profile::CD_R, true)));
+    assert!(matches!(
+        cfg.feature(code::CD_TAO).unwrap().data,
+        FeatureData::CdTrackAtOnce { buf: true, test_write: true, .. }
+    ));
+    assert!(matches!(cfg.feature(code::CD_MASTERING).unwrap().data, FeatureData::CdMastering { sao: true, .. }));
+    // One feature asked for (RT = 2).
+    let one = ask(&mut d, Command::GetConfiguration { rt: 2, start: code::CD_TAO, alloc: 64 }, 64).unwrap();
+    assert_eq!(mmc::Configuration::decode(&one).unwrap().features.len(), 1);
+
+    let caps =
+        ask(&mut d, Command::ModeSense10 { dbd: true, control: PageControl::Current, page: 0x2A, alloc: 256 }, 256);
+    let caps = ModeParameters::decode10(&caps.unwrap()).unwrap();
+    let caps = caps.capabilities().unwrap();
+    assert!(caps.write_cd_r && caps.write_cd_rw && caps.test_write && caps.buf && caps.isrc && caps.upc);
+    assert_eq!(caps.write_speeds.len(), 9);
+    assert_eq!(caps.max_write_speed, 9173);
+
+    let info = disc_info(&mut d);
+    assert_eq!((info.disc_status, info.last_session, info.erasable), (Status::Empty, Status::Empty, false));
+    assert_eq!(info.last_possible_lead_out.unwrap().to_string(), "80:02:00");
+    let t = nwa(&mut d);
+    assert!(t.blank && t.nwa_v && t.nwa_usable());
+    assert_eq!((t.track, t.nwa, t.free_blocks), (1, Lba(0), 360_000));
+
+    let atip = ask(&mut d, Command::ReadToc { msf: true, format: 4, track_session: 0, alloc: 28 }, 28).unwrap();
+    let atip = mmc::Atip::decode(&atip).unwrap();
+    assert_eq!(atip.lead_in_start.to_string(), "97:26:66");
+    // A blank disc has no TOC.
+    assert_eq!(
+        ask(&mut d, Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 12 }, 12)
+            .unwrap_err()
+            .to_fixed(),
+        fixed(5, 0x24, 0)
+    );
+
+    // Write speeds and SET CD SPEED snapping down to a supported speed.
+    let perf = ask(&mut d, Command::GetPerformance { data_type: 0, start: 0, max: 16, kind: 3 }, 8 + 16 * 16).unwrap();
+    let perf = mmc::status::WriteSpeeds::decode(&perf).unwrap();
+    assert_eq!(perf.speeds.first().unwrap().write_kbs, 9173);
+    assert_eq!(perf.speeds.last().unwrap().end_lba, 359_999);
+    ask(&mut d, Command::SetCdSpeed { rotation: 0, read_kbs: 0xFFFF, write_kbs: 3000 }, 0).unwrap();
+    let caps =
+        ask(&mut d, Command::ModeSense10 { dbd: true, control: PageControl::Current, page: 0x2A, alloc: 256 }, 256);
+    assert_eq!(ModeParameters::decode10(&caps.unwrap()).unwrap().capabilities().unwrap().current_write_speed, 2822);
+}
+
+#[test]
+fn tao_burn_step_by_step() {
+    let (dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    let page = ask(&mut d, Command::ModeSense10 { dbd: true, control: PageControl::Current, page: 5, alloc: 64 }, 64);
+    let page = ModeParameters::decode10(&page.unwrap()).unwrap();
+    assert_eq!(page.write_parameters().unwrap().write_type, WriteType::Tao);
+
+    // Track 1: 400 sectors, written at NWA 0.
+    write_audio(&mut d, 1, Lba(0), 400).unwrap();
+    let t = nwa(&mut d);
+    assert_eq!((t.track, t.blank, t.nwa_v, t.nwa), (1, false, true, Lba(400)));
+    // Not at the NWA: 05/21/02.
+    let wrong = give(&mut d, Command::Write10 { lba: Lba(401), blocks: 1 }, &pattern(1, 0)).unwrap_err();
+    assert_eq!(wrong.to_fixed(), fixed(5, 0x21, 0x02));
+    // A block of the wrong size: 05/64/00.
+    let short = give(&mut d, Command::Write10 { lba: Lba(400), blocks: 1 }, &[0u8; 2048]).unwrap_err();
+    assert_eq!(short.to_fixed(), fixed(5, 0x64, 0x00));
+    close(&mut d, CloseFunction::Track).unwrap();
+    let info = disc_info(&mut d);
+    assert_eq!((info.disc_status, info.last_session), (Status::Incomplete, Status::Incomplete));
+
+    // Track 2 begins after the drive's 2-second pause; it is short and gets padded to 4 s.
+    let t = nwa(&mut d);
+    assert_eq!((t.track, t.nwa, t.free_blocks), (2, Lba(550), 360_000 - 550));
+    write_audio(&mut d, 2, Lba(550), 100).unwrap();
+    close(&mut d, CloseFunction::Track).unwrap();
+    let toc_open = toc(&mut d);
+    assert_eq!(toc_open.entries.iter().map(|e| e.address).collect::<Vec<_>>(), [Lba(0), Lba(550), Lba(850)]);
+
+    close(&mut d, CloseFunction::Session).unwrap();
+    let info = disc_info(&mut d);
+    assert_eq!((info.disc_status, info.last_session, info.sessions), (Status::Complete, Status::Other, 1));
+    assert_eq!(info.last_possible_lead_out, None);
+    let closed = toc(&mut d);
+    assert_eq!((closed.first, closed.last), (1, 2));
+    assert_eq!(closed.entries[2].track, 0xAA);
+    assert_eq!(closed.entries[2].address, Lba(850));
+    // Full TOC: A0, A1, A2 and the two tracks.
+    let full = ask(&mut d, Command::ReadToc { msf: true, format: 2, track_session: 1, alloc: 1024 }, 1024).unwrap();
+    let full = mmc::FullToc::decode(&full).unwrap();
+    assert_eq!(full.entries.iter().map(|e| e.point).collect::<Vec<_>>(), [0xA0, 0xA1, 0xA2, 1, 2]);
+    // The disc is complete: writing is refused.
+    let again = give(&mut d, Command::Write10 { lba: Lba(850), blocks: 1 }, &pattern(3, 0)).unwrap_err();
+    assert_eq!(again.to_fixed(), fixed(5, 0x30, 0x05));
+    // No invisible track on a finalized disc.
+    let inv = ask(&mut d, Command::ReadTrackInformation { address_type: 1, address: 0xFF, alloc: 48 }, 48);
+    assert_eq!(inv.unwrap_err().to_fixed(), fixed(5, 0x24, 0));
+
+    // READ CD: audio as written, padding as silence, Q in the pause.
+    let rd = ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(550), blocks: 2, main: 0x10, sub: 0 }, 2 * 2352)
+        .unwrap();
+    assert_eq!(&rd[..2352], &pattern(2, 0)[..]);
+    let pad =
+        ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(700), blocks: 1, main: 0x10, sub: 0 }, 2352).unwrap();
+    assert!(pad.iter().all(|&b| b == 0));
+    let q = ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(549), blocks: 1, main: 0, sub: 2 }, 16).unwrap();
+    let qf = cd::QFrame::decode(q[..12].try_into().unwrap()).unwrap();
+    assert_eq!(qf.data, QData::Position { track: 2, index: 0, relative: -1, absolute: Lba(549) });
+    let raw =
+        ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(10), blocks: 1, main: 0x10, sub: 1 }, 2448).unwrap();
+    let chans = cd::subcode::deinterleave(raw[2352..].try_into().unwrap());
+    assert_eq!(chans[0], [0; 12], "P is 0 in the program");
+    assert_eq!(
+        cd::QFrame::decode(&chans[1]).unwrap().data,
+        QData::Position { track: 1, index: 1, relative: 10, absolute: Lba(10) }
+    );
+    // Beyond the lead-out's first minute: out of range.
+    let far = ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(100_000), blocks: 1, main: 0x10, sub: 0 }, 2352);
+    assert_eq!(far.unwrap_err().to_fixed(), fixed(5, 0x21, 0x00));
+    // READ(10) of audio: illegal mode.
+    assert_eq!(
+        ask(&mut d, Command::Read10 { lba: Lba(0), blocks: 1 }, 2048).unwrap_err().to_fixed(),
+        fixed(5, 0x64, 0)
+    );
+
+    // The state persists: reopen and read the same TOC.
+    let path = d.dir().to_owned();
+    drop(d);
+    let mut d = Drive::open(&path).unwrap();
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(6, 0x28, 0));
+    assert_eq!(toc(&mut d).entries.len(), 3);
+    // A second opener is refused while the first holds the drive.
+    assert!(matches!(Drive::open(&path), Err(emu::EmuError::Busy(_))));
+    drop(dir);
+}
+
+#[test]
+fn test_write_records_nothing() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr74));
+    set_write_params(&mut d, tao(true, false)).unwrap();
+    write_audio(&mut d, 1, Lba(0), 300).unwrap();
+    assert_eq!(nwa(&mut d).nwa, Lba(300), "a simulation reports progress like a burn");
+    close(&mut d, CloseFunction::Track).unwrap();
+    close(&mut d, CloseFunction::Session).unwrap();
+    assert_eq!(disc_info(&mut d).disc_status, Status::Empty);
+    assert_eq!(nwa(&mut d).free_blocks, 333_000);
+    let dir = d.dir().to_owned();
+    assert_eq!(std::fs::metadata(dir.join("data.bin")).unwrap().len(), 0);
+}
+
+#[test]
+fn multi_session_append() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    burn_tao(&mut d, &[300], true);
+    let info = disc_info(&mut d);
+    assert_eq!((info.disc_status, info.last_session, info.sessions), (Status::Incomplete, Status::Empty, 2));
+    let t = nwa(&mut d);
+    assert_eq!((t.track, t.nwa), (2, Lba(300 + 11_400)));
+    write_audio(&mut d, 2, t.nwa, 300).unwrap();
+    close(&mut d, CloseFunction::Track).unwrap();
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    close(&mut d, CloseFunction::Session).unwrap();
+    let full = ask(&mut d, Command::ReadToc { msf: true, format: 2, track_session: 1, alloc: 1024 }, 1024).unwrap();
+    let full = mmc::FullToc::decode(&full).unwrap();
+    assert_eq!((full.first_session, full.last_session), (1, 2));
+    let s = ask(&mut d, Command::ReadToc { msf: false, format: 1, track_session: 0, alloc: 12 }, 12).unwrap();
+    let s = mmc::toc::SessionInfo::decode(&s, false).unwrap();
+    assert_eq!((s.last_session, s.first_track, s.start), (2, 2, Lba(11_700)));
+    assert_eq!(disc_info(&mut d).disc_status, Status::Complete);
+}
+
+#[test]
+fn media_handling_and_errors() {
+    let (_dir, mut d) = new_drive(None);
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(2, 0x3A, 0x01));
+    // REQUEST SENSE returns the last error once.
+    let rs = ask(&mut d, Command::RequestSense { alloc: 18 }, 18).unwrap();
+    assert_eq!(rs, fixed(2, 0x3A, 0x01));
+    assert_eq!(ask(&mut d, Command::RequestSense { alloc: 18 }, 18).unwrap(), fixed(0, 0, 0));
+    let cfg =
+        mmc::Configuration::decode(&ask(&mut d, Command::GetConfiguration { rt: 1, start: 0, alloc: 64 }, 64).unwrap());
+    assert_eq!(cfg.unwrap().current_profile, profile::NONE);
+
+    d.insert(MediaKind::Cdrw80).unwrap();
+    // After a medium change: unit attention, then becoming ready, then ready.
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(6, 0x28, 0));
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(2, 0x04, 0x01));
+    ask(&mut d, Command::TestUnitReady, 0).unwrap();
+    let ev = ask(&mut d, Command::GetEventStatus { polled: true, classes: 0x10, alloc: 8 }, 8).unwrap();
+    assert_eq!(ev, [0, 6, 4, 0x10, 2, 2, 0, 0]);
+
+    // Eject is refused while removal is prevented.
+    ask(&mut d, Command::PreventAllow { prevent: true }, 0).unwrap();
+    let eject = Command::StartStopUnit { immed: false, load_eject: true, start: false };
+    assert_eq!(ask(&mut d, eject, 0).unwrap_err().to_fixed(), fixed(5, 0x53, 0x02));
+    ask(&mut d, Command::PreventAllow { prevent: false }, 0).unwrap();
+    ask(&mut d, eject, 0).unwrap();
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(2, 0x3A, 0x02));
+    let mech = ask(&mut d, Command::MechanismStatus { alloc: 8 }, 8).unwrap();
+    assert_eq!(mech[1] & 0x10, 0x10, "door open");
+    ask(&mut d, Command::StartStopUnit { immed: false, load_eject: true, start: true }, 0).unwrap();
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(6, 0x28, 0));
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(2, 0x04, 0x01));
+
+    // Unknown opcode and a bad mode page.
+    let c = d_exec(&mut d, &[0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(c, fixed(5, 0x20, 0));
+    let bad = WriteParameters { write_type: WriteType::Packet, ..WriteParameters::default() };
+    assert_eq!(set_write_params(&mut d, bad).unwrap_err().to_fixed(), fixed(5, 0x26, 0x02));
+    let data = WriteParameters { track_mode: 4, ..WriteParameters::default() };
+    assert_eq!(set_write_params(&mut d, data).unwrap_err().to_fixed(), fixed(5, 0x26, 0x02));
+
+    // Blank a CD-RW after burning; a write-protected disc refuses writing.
+    burn_tao(&mut d, &[300, 300], false);
+    assert!(disc_info(&mut d).erasable);
+    ask(&mut d, Command::Blank { immed: true, kind: BlankType::Minimal, address: 0 }, 0).unwrap();
+    assert_eq!(disc_info(&mut d).disc_status, Status::Empty);
+    d.set_write_protected(true).unwrap();
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    let wp = give(&mut d, Command::Write10 { lba: Lba(0), blocks: 1 }, &pattern(1, 0)).unwrap_err();
+    assert_eq!(wp.to_fixed(), fixed(7, 0x27, 0));
+    let wp_page =
+        ask(&mut d, Command::ModeSense10 { dbd: true, control: PageControl::Current, page: 5, alloc: 64 }, 64);
+    assert!(ModeParameters::decode10(&wp_page.unwrap()).unwrap().write_protected);
+
+    // BLANK of a CD-R is refused.
+    d.insert(MediaKind::Cdr80).unwrap();
+    let _ = ask(&mut d, Command::TestUnitReady, 0);
+    let _ = ask(&mut d, Command::TestUnitReady, 0);
+    let b = ask(&mut d, Command::Blank { immed: false, kind: BlankType::Full, address: 0 }, 0).unwrap_err();
+    assert_eq!(b.to_fixed(), fixed(5, 0x30, 0x05));
+}
+
+fn d_exec(d: &mut Drive, cdb: &[u8]) -> [u8; 18] {
+    use mmc::Transport;
+    let c = d.execute(cdb, mmc::Data::None, T).unwrap();
+    c.sense.unwrap().to_fixed()
+}
+
+#[test]
+fn hundredth_track_is_refused() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    for n in 1..=99u8 {
+        let at = nwa(&mut d).nwa;
+        write_audio(&mut d, n, at, 300).unwrap();
+        close(&mut d, CloseFunction::Track).unwrap();
+    }
+    let at = nwa(&mut d).nwa;
+    let e = give(&mut d, Command::Write10 { lba: at, blocks: 1 }, &pattern(100, 0)).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(5, 0x72, 0x05));
+    close(&mut d, CloseFunction::Session).unwrap();
+    assert_eq!(toc(&mut d).last, 99);
+}
+
+#[test]
+fn writing_past_the_end_of_the_medium() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr74));
+    // A test write records nothing, so the medium can be filled without disk traffic.
+    set_write_params(&mut d, tao(true, false)).unwrap();
+    assert_eq!(give(&mut d, Command::Write10 { lba: Lba(0), blocks: 0 }, &[]), Ok(()));
+    // Fill to 10 sectors before the end, then a write crosses it.
+    let big = vec![0u8; 2352 * 2700];
+    let mut at = 0;
+    while at + 2700 <= 332_990 {
+        give(&mut d, Command::Write10 { lba: Lba(at), blocks: 2700 }, &big).unwrap();
+        at += 2700;
+    }
+    let rest = (332_990 - at) as usize;
+    give(&mut d, Command::Write10 { lba: Lba(at), blocks: rest as u16 }, &big[..rest * 2352]).unwrap();
+    assert_eq!(nwa(&mut d).free_blocks, 10);
+    let e = give(&mut d, Command::Write10 { lba: Lba(332_990), blocks: 27 }, &big[..27 * 2352]).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(5, 0x63, 0));
+}
+
+fn sao_sheet(mcn: bool) -> CueSheetData {
+    let msf = |s: &str| s.parse::<Msf>().unwrap();
+    let mut s = CueSheetData::default();
+    if mcn {
+        s.entries.extend(CueEntry::mcn(&"1234567890128".parse().unwrap()));
+    }
+    s.entries.push(CueEntry::position(Control::AUDIO, 0, 0, FORM_AUDIO_GENERATED, false, Msf::ZERO));
+    s.entries.extend(CueEntry::isrc(Control::AUDIO, 1, &"USK7Y9812345".parse().unwrap()));
+    s.entries.push(CueEntry::position(Control::AUDIO, 1, 0, FORM_AUDIO, false, Msf::ZERO));
+    s.entries.push(CueEntry::position(Control::AUDIO, 1, 1, FORM_AUDIO, false, msf("00:02:00")));
+    s.entries.push(CueEntry::position(Control::AUDIO, 1, 2, FORM_AUDIO, false, msf("00:03:00")));
+    // Track 2 follows gaplessly (no index 0), with pre-emphasis.
+    let pre = Control::audio(true, false);
+    s.entries.push(CueEntry::position(pre, 2, 1, FORM_AUDIO, false, msf("00:06:00")));
+    s.entries.push(CueEntry::position(pre, 0xAA, 1, FORM_AUDIO_GENERATED, false, msf("00:10:00")));
+    s
+}
+
+#[test]
+fn sao_burn_with_mcn_isrc_and_indexes() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    let sheet = sao_sheet(true).encode();
+    // SEND CUE SHEET before selecting SAO: command sequence error.
+    let early = give(&mut d, Command::SendCueSheet { length: sheet.len() as u32 }, &sheet).unwrap_err();
+    assert_eq!(early.to_fixed(), fixed(5, 0x2C, 0));
+    let sao = WriteParameters { write_type: WriteType::Sao, ..WriteParameters::default() };
+    set_write_params(&mut d, sao).unwrap();
+    // An invalid sheet: 05/26/02.
+    let mut bad = sao_sheet(false);
+    bad.entries.swap(2, 3);
+    let bad = bad.encode();
+    let e = give(&mut d, Command::SendCueSheet { length: bad.len() as u32 }, &bad).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(5, 0x26, 0x02));
+    give(&mut d, Command::SendCueSheet { length: sheet.len() as u32 }, &sheet).unwrap();
+    // Writing starts at −150, sequentially, up to the lead-out at 00:10:00 (LBA 600).
+    let e = give(&mut d, Command::Write10 { lba: Lba(0), blocks: 1 }, &pattern(1, 0)).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(5, 0x21, 0x02));
+    write_audio(&mut d, 1, Lba(-150), 150 + 300).unwrap();
+    write_audio(&mut d, 2, Lba(300), 300).unwrap();
+    let over = give(&mut d, Command::Write10 { lba: Lba(600), blocks: 1 }, &pattern(2, 0)).unwrap_err();
+    assert_eq!(over.to_fixed(), fixed(5, 0x63, 0));
+    ask(&mut d, Command::SynchronizeCache { immed: false }, 0).unwrap();
+
+    let t = toc(&mut d);
+    assert_eq!(t.entries.iter().map(|e| (e.track, e.address.0)).collect::<Vec<_>>(), [(1, 0), (2, 300), (0xAA, 600)]);
+    assert!(t.entries[1].control.pre_emphasis());
+    assert_eq!(disc_info(&mut d).disc_status, Status::Complete);
+    let mcn =
+        ask(&mut d, Command::ReadSubChannel { msf: false, subq: true, format: 2, track: 0, alloc: 24 }, 24).unwrap();
+    let mcn = mmc::SubChannel::decode(&mcn).unwrap();
+    assert_eq!(mcn.data, Some(mmc::toc::SubChannelData::Mcn(Some("1234567890128".parse().unwrap()))));
+    let isrc =
+        ask(&mut d, Command::ReadSubChannel { msf: false, subq: true, format: 3, track: 1, alloc: 24 }, 24).unwrap();
+    assert!(matches!(
+        mmc::SubChannel::decode(&isrc).unwrap().data,
+        Some(mmc::toc::SubChannelData::Isrc { isrc: Some(_), .. })
+    ));
+    // Q: index 2 of track 1 at 00:03:00 (LBA 75); MCN and ISRC sectors.
+    let q = |d: &mut Drive, lba: i32| {
+        let b = ask(d, Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 2 }, 16).unwrap();
+        cd::QFrame::decode(b[..12].try_into().unwrap()).unwrap()
+    };
+    assert!(matches!(q(&mut d, 75).data, QData::Position { track: 1, index: 2, .. }));
+    assert!(matches!(q(&mut d, 100).data, QData::Mcn { .. }));
+    assert!(matches!(q(&mut d, 150).data, QData::Isrc { .. }));
+    assert!(q(&mut d, 301).control.pre_emphasis());
+    // The pregap audio written from −150 reads back.
+    let pre =
+        ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(-150), blocks: 1, main: 0x10, sub: 0 }, 2352).unwrap();
+    assert_eq!(pre, pattern(1, 0));
+}

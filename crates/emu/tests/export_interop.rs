@@ -1,0 +1,99 @@
+//! Exported images read by tools redburn did not write: libcdio's `cd-info`, `bchunk` and
+//! `sox` (installed by `.ci/run`).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command as Cmd;
+
+use cd::Lba;
+use common::*;
+use emu::MediaKind;
+use emu::export::export_cue_bin;
+use mmc::cdb::CloseFunction;
+use mmc::mode::WriteParameters;
+
+fn tool(name: &str, args: &[&str], dir: &Path) -> String {
+    let out = Cmd::new(name)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed for this test (apt-get install it; .ci/run does): {e}"));
+    assert!(out.status.success(), "{name} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[test]
+fn tao_disc_exports_to_cue_bin_that_bchunk_sox_and_cd_info_read() {
+    let (dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    // Track 1 plain, track 2 with ISRC, copy permitted and pre-emphasis, track 3 plain.
+    let lengths = [400u32, 300, 333];
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    for (i, &len) in lengths.iter().enumerate() {
+        let n = i as u8 + 1;
+        let mut w = tao(false, false);
+        if n == 2 {
+            w.isrc = Some("GBAYE9700170".parse().unwrap());
+            w.track_mode = 3;
+        }
+        set_write_params(&mut d, w).unwrap();
+        let at = nwa(&mut d).nwa;
+        write_audio(&mut d, n, at, len).unwrap();
+        close(&mut d, CloseFunction::Track).unwrap();
+    }
+    set_write_params(&mut d, WriteParameters { mcn: Some("0724385525728".parse().unwrap()), ..tao(false, false) })
+        .unwrap();
+    close(&mut d, CloseFunction::Session).unwrap();
+
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let e = export_cue_bin(&d, &out.join("album.cue")).unwrap();
+    // 400 + (150 + 300) + (150 + 333) sectors: track 1's standard pause is not in the image.
+    assert_eq!((e.tracks, e.sectors), (3, 1333));
+    let cue = std::fs::read_to_string(&e.cue).unwrap();
+    assert_eq!(
+        cue,
+        "CATALOG 0724385525728\nFILE \"album.bin\" BINARY\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n  \
+         TRACK 02 AUDIO\n    FLAGS DCP PRE\n    ISRC GBAYE9700170\n    INDEX 00 00:05:25\n    INDEX 01 00:07:25\n  \
+         TRACK 03 AUDIO\n    INDEX 00 00:11:25\n    INDEX 01 00:13:25\n"
+    );
+    assert_eq!(std::fs::metadata(&e.bin).unwrap().len(), 1333 * 2352);
+    assert!(!out.join("album.bin.partial").exists());
+
+    // libcdio reads the sheet: three audio tracks at the right starts.
+    let info = tool("cd-info", &["--no-header", "--no-device-info", "--cue-file", "album.cue"], &out);
+    assert!(info.contains("CD-ROM Track List (1 - 3)"), "{info}");
+    for (n, start) in [(1, "00:02:00"), (2, "00:09:25"), (3, "00:15:25")] {
+        assert!(
+            info.lines().any(|l| l.trim_start().starts_with(&format!("{n}: {start}")) && l.contains("audio")),
+            "{n} {start}\n{info}"
+        );
+    }
+
+    // bchunk cuts each track from its INDEX 01 to the next track's INDEX 00 (pauses are
+    // dropped); sox decodes the WAV files to exactly the samples written.
+    tool("bchunk", &["-w", "album.bin", "album.cue", "t"], &out);
+    for (i, &len) in lengths.iter().enumerate() {
+        let n = i as u8 + 1;
+        let wav = format!("t{n:02}.wav");
+        let raw = Cmd::new("sox").args([wav.as_str(), "-t", "raw", "-"]).current_dir(&out).output().expect("sox runs");
+        assert!(raw.status.success(), "{}", String::from_utf8_lossy(&raw.stderr));
+        let expected: Vec<u8> = (0..len).flat_map(|s| pattern(n, s)).collect();
+        assert_eq!(raw.stdout.len(), expected.len(), "track {n}");
+        assert!(raw.stdout == expected, "track {n} differs");
+    }
+    drop(d);
+}
+
+#[test]
+fn nothing_to_export_and_hidden_track_audio() {
+    let (dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    assert!(matches!(export_cue_bin(&d, &dir.path().join("x.cue")), Err(emu::EmuError::NothingToExport)));
+    assert!(!dir.path().join("x.bin").exists());
+    burn_tao(&mut d, &[300], false);
+    let e = export_cue_bin(&d, &dir.path().join("x.cue")).unwrap();
+    assert_eq!(e.sectors, 300);
+    let mut first = vec![0u8; 2352];
+    d.read_sectors(Lba(0), &mut first).unwrap();
+    assert_eq!(first, pattern(1, 0));
+}
