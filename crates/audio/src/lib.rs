@@ -1,0 +1,309 @@
+//! Audio input for redburn: any file symphonia decodes, turned into CD audio — 44 100 Hz,
+//! 16-bit, stereo, little-endian, left channel first — as a byte stream.
+//!
+//! - 16-bit input passes through bit-identically.
+//! - Wider integer and floating-point input is reduced to 16 bits with TPDF dither (only
+//!   then); float samples beyond full scale are clipped and counted.
+//! - Mono is played on both channels. More than two channels are refused rather than mixed
+//!   down: a fold-down changes the music, and the user should choose it in an editor.
+//! - Other sample rates are refused for now with a clear error (resampling is to come).
+//!
+//! [`Decoder`] implements [`std::io::Read`]; it holds one decoded packet at a time, so memory
+//! does not grow with the length of the file.
+
+#![forbid(unsafe_code)]
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use cd::addr::SAMPLE_RATE;
+use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+
+/// Why a file cannot become CD audio.
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    /// The file cannot be opened.
+    #[error("{path}: {source}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Not a format redburn decodes.
+    #[error("{path}: not an audio file redburn can decode ({detail})")]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+        /// The decoder's words.
+        detail: String,
+    },
+    /// Damaged audio.
+    #[error("{path}: the audio is damaged after {frames} frames ({detail})")]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// Frames decoded before the damage.
+        frames: u64,
+        /// The decoder's words.
+        detail: String,
+    },
+    /// A sample rate other than 44 100 Hz.
+    #[error(
+        "{path}: {rate} Hz audio; redburn burns 44 100 Hz and does not resample yet (convert it with `sox in out rate 44100`)"
+    )]
+    SampleRate {
+        /// The file.
+        path: PathBuf,
+        /// Its rate.
+        rate: u32,
+    },
+    /// More than two channels.
+    #[error("{path}: {channels} channels; a CD holds stereo — mix it down to two channels first")]
+    Channels {
+        /// The file.
+        path: PathBuf,
+        /// Its channel count.
+        channels: usize,
+    },
+}
+
+/// What a file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioInfo {
+    /// Sample rate.
+    pub sample_rate: u32,
+    /// Channels.
+    pub channels: usize,
+    /// Bits per sample, when the format says.
+    pub bits_per_sample: Option<u32>,
+    /// Stereo frames, when the container says (exact for WAV, AIFF, FLAC).
+    pub frames: Option<u64>,
+}
+
+/// A small, fast generator for dither noise (xorshift32); deterministic so burns repeat.
+#[derive(Debug, Clone)]
+struct Dither(u32);
+
+impl Dither {
+    fn next_unit(&mut self) -> f32 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.0 = x;
+        (x as f32 / u32::MAX as f32) - 0.5
+    }
+    /// Triangular noise of ±1 LSB.
+    fn tpdf(&mut self) -> f32 {
+        self.next_unit() + self.next_unit()
+    }
+}
+
+/// A decoding stream of CD audio bytes.
+pub struct Decoder {
+    path: PathBuf,
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn AudioDecoder>,
+    track_id: u32,
+    info: AudioInfo,
+    passthrough: bool,
+    bytes: Vec<u8>,
+    at: usize,
+    ints: Vec<i16>,
+    floats: Vec<f32>,
+    dither: Dither,
+    frames_out: u64,
+    clipped: u64,
+    done: bool,
+}
+
+impl std::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder").field("path", &self.path).field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+impl Decoder {
+    /// Opens a file and checks that it can become CD audio.
+    ///
+    /// # Errors
+    /// [`AudioError`] naming the file and the reason.
+    pub fn open(path: &Path) -> Result<Decoder, AudioError> {
+        let file = File::open(path).map_err(|source| AudioError::Open { path: path.to_owned(), source })?;
+        let unsupported = |e: SymError| AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() };
+        let mss = MediaSourceStream::new(Box::new(file), Default::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        let format = symphonia::default::get_probe()
+            .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
+            .map_err(unsupported)?;
+        let no_track = || AudioError::Unsupported { path: path.to_owned(), detail: "no audio track".into() };
+        let track = format.default_track(TrackType::Audio).ok_or_else(no_track)?;
+        let params = track.codec_params.as_ref().and_then(|p| p.audio()).ok_or_else(no_track)?;
+        let decoder = symphonia::default::get_codecs()
+            .make_audio_decoder(params, &AudioDecoderOptions::default())
+            .map_err(unsupported)?;
+        let sample_rate = params.sample_rate.unwrap_or(0);
+        let channels = params.channels.as_ref().map_or(0, |c| c.count());
+        let bits = params.bits_per_sample;
+        let info = AudioInfo { sample_rate, channels, bits_per_sample: bits, frames: track.num_frames };
+        let track_id = track.id;
+        if sample_rate != SAMPLE_RATE {
+            return Err(AudioError::SampleRate { path: path.to_owned(), rate: sample_rate });
+        }
+        if !(1..=2).contains(&channels) {
+            return Err(AudioError::Channels { path: path.to_owned(), channels });
+        }
+        // Integer formats of 16 bits or fewer convert to i16 exactly.
+        let float = matches!(
+            params.sample_format,
+            Some(symphonia::core::audio::sample::SampleFormat::F32 | symphonia::core::audio::sample::SampleFormat::F64)
+        );
+        let passthrough = !float && bits.is_some_and(|b| b <= 16);
+        Ok(Decoder {
+            path: path.to_owned(),
+            format,
+            decoder,
+            track_id,
+            info,
+            passthrough,
+            bytes: Vec::new(),
+            at: 0,
+            ints: Vec::new(),
+            floats: Vec::new(),
+            dither: Dither(0x9E37_79B9),
+            frames_out: 0,
+            clipped: 0,
+            done: false,
+        })
+    }
+
+    /// What the file holds.
+    #[must_use]
+    pub fn info(&self) -> &AudioInfo {
+        &self.info
+    }
+
+    /// Stereo frames produced so far.
+    #[must_use]
+    pub fn frames_out(&self) -> u64 {
+        self.frames_out
+    }
+
+    /// Samples clipped at full scale so far (floating-point input only).
+    #[must_use]
+    pub fn clipped(&self) -> u64 {
+        self.clipped
+    }
+
+    /// Decodes the next packet into `bytes`; false at the end.
+    fn refill(&mut self) -> Result<bool, AudioError> {
+        let (path, frames_out) = (self.path.clone(), self.frames_out);
+        let damaged = |e: SymError| {
+            let detail = match e {
+                SymError::IoError(io) if io.kind() == io::ErrorKind::UnexpectedEof => "the file ends early".to_owned(),
+                e => e.to_string(),
+            };
+            AudioError::Damaged { path: path.clone(), frames: frames_out, detail }
+        };
+        loop {
+            let packet = match self.format.next_packet() {
+                Ok(Some(p)) => p,
+                Ok(None) => {
+                    // A container that announced more frames than it holds is truncated.
+                    return match self.info.frames {
+                        Some(n) if self.frames_out < n => Err(AudioError::Damaged {
+                            path: self.path.clone(),
+                            frames: self.frames_out,
+                            detail: format!("the file ends early: {} of {n} frames present", self.frames_out),
+                        }),
+                        _ => Ok(false),
+                    };
+                }
+                Err(e) => return Err(damaged(e)),
+            };
+            if packet.track_id != self.track_id {
+                continue;
+            }
+            let buf = self.decoder.decode(&packet).map_err(damaged)?;
+            let frames = buf.frames();
+            let ch = buf.spec().channels().count();
+            self.bytes.clear();
+            self.at = 0;
+            if self.passthrough {
+                self.ints.resize(buf.samples_interleaved(), 0);
+                buf.copy_to_slice_interleaved(&mut self.ints[..]);
+                for f in 0..frames {
+                    let l = self.ints[f * ch];
+                    let r = if ch == 2 { self.ints[f * ch + 1] } else { l };
+                    self.bytes.extend_from_slice(&l.to_le_bytes());
+                    self.bytes.extend_from_slice(&r.to_le_bytes());
+                }
+            } else {
+                self.floats.resize(buf.samples_interleaved(), 0.0);
+                buf.copy_to_slice_interleaved(&mut self.floats[..]);
+                for f in 0..frames {
+                    for c in 0..2 {
+                        let x = self.floats[f * ch + if ch == 2 { c } else { 0 }];
+                        let v = x * 32768.0 + self.dither.tpdf();
+                        let r = v.round();
+                        if !(-32768.0..=32767.0).contains(&r) {
+                            self.clipped += 1;
+                        }
+                        let s = r.clamp(-32768.0, 32767.0) as i16;
+                        self.bytes.extend_from_slice(&s.to_le_bytes());
+                    }
+                }
+            }
+            self.frames_out += frames as u64;
+            if frames > 0 {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Decodes the whole file and returns its length in frames: the check that finds damaged
+    /// or truncated audio before anything is written.
+    ///
+    /// # Errors
+    /// [`AudioError`] when the file cannot be decoded to its end.
+    pub fn count_frames(path: &Path) -> Result<u64, AudioError> {
+        let mut d = Decoder::open(path)?;
+        while d.refill()? {}
+        Ok(d.frames_out)
+    }
+}
+
+impl Read for Decoder {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.bytes.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.refill() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    return Ok(0);
+                }
+                Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, e)),
+            }
+        }
+        let n = out.len().min(self.bytes.len() - self.at);
+        out[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests;
