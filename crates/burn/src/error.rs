@@ -1,0 +1,117 @@
+//! Errors of the writers, each with the IMAPI name and HRESULT it corresponds to.
+
+use mmc::{CommandError, SenseClass};
+
+/// A Track-At-Once operation that cannot be done.
+#[derive(Debug, thiserror::Error)]
+pub enum TaoError {
+    /// `E_IMAPI_DF2TAO_NO_RECORDER_SPECIFIED`.
+    #[error("no recorder has been chosen")]
+    NoRecorderSpecified,
+    /// `E_IMAPI_DF2TAO_MEDIA_IS_NOT_PREPARED`.
+    #[error("the media has not been prepared (call prepare_media first)")]
+    MediaIsNotPrepared,
+    /// `E_IMAPI_DF2TAO_MEDIA_IS_PREPARED`.
+    #[error("the media is prepared; release it first")]
+    MediaIsPrepared,
+    /// `E_IMAPI_DF2TAO_WRITE_IN_PROGRESS`.
+    #[error("a write is in progress")]
+    WriteInProgress,
+    /// `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS`.
+    #[error("no write is in progress")]
+    WriteNotInProgress,
+    /// `E_IMAPI_DF2TAO_PROPERTY_FOR_BLANK_MEDIA_ONLY`.
+    #[error("this property cannot be changed once the media has been written to")]
+    PropertyForBlankMediaOnly,
+    /// `E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK`.
+    #[error("only blank or appendable CD-R/RW media is supported; this disc is finalized")]
+    MediaIsNotBlank,
+    /// `E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED`.
+    #[error("only CD-R/RW media is supported; the medium in the drive is {0}")]
+    MediaIsNotSupported(String),
+    /// `E_IMAPI_DF2TAO_TRACK_LIMIT_REACHED`.
+    #[error("CD-R and CD-RW media support a maximum of 99 audio tracks")]
+    TrackLimitReached,
+    /// `E_IMAPI_DF2TAO_NOT_ENOUGH_SPACE`.
+    #[error("not enough space: the track needs {needed} sectors, {free} are free")]
+    NotEnoughSpace {
+        /// Sectors the track needs (with padding).
+        needed: u64,
+        /// Sectors free.
+        free: u64,
+    },
+    /// `E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED`.
+    #[error("the audio stream is not valid: {0}")]
+    StreamNotSupported(String),
+    /// `E_IMAPI_DF2TAO_CLIENT_NAME_IS_NOT_VALID`.
+    #[error("the client name must be 1–{max} printable ASCII characters", max = crate::tao::MAX_CLIENT_NAME)]
+    ClientNameIsNotValid,
+    /// `E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED`.
+    #[error("this device cannot write audio CDs in track-at-once mode")]
+    RecorderNotSupported,
+    /// `E_IMAPI_DF2TAO_TABLE_OF_CONTENTS_EMPTY_DISC`.
+    #[error("the table of contents cannot be retrieved from an empty disc")]
+    TableOfContentsEmptyDisc,
+    /// `E_IMAPI_REQUEST_CANCELLED`.
+    #[error("the request was cancelled")]
+    RequestCancelled,
+    /// The recorder failed a command (`E_IMAPI_RECORDER_*` when the sense maps to one).
+    #[error(transparent)]
+    Device(#[from] CommandError),
+}
+
+impl TaoError {
+    /// The IMAPI name of the error.
+    #[must_use]
+    pub fn imapi_name(&self) -> &'static str {
+        match self {
+            TaoError::NoRecorderSpecified => "E_IMAPI_DF2TAO_NO_RECORDER_SPECIFIED",
+            TaoError::MediaIsNotPrepared => "E_IMAPI_DF2TAO_MEDIA_IS_NOT_PREPARED",
+            TaoError::MediaIsPrepared => "E_IMAPI_DF2TAO_MEDIA_IS_PREPARED",
+            TaoError::WriteInProgress => "E_IMAPI_DF2TAO_WRITE_IN_PROGRESS",
+            TaoError::WriteNotInProgress => "E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS",
+            TaoError::PropertyForBlankMediaOnly => "E_IMAPI_DF2TAO_PROPERTY_FOR_BLANK_MEDIA_ONLY",
+            TaoError::MediaIsNotBlank => "E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK",
+            TaoError::MediaIsNotSupported(_) => "E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED",
+            TaoError::TrackLimitReached => "E_IMAPI_DF2TAO_TRACK_LIMIT_REACHED",
+            TaoError::NotEnoughSpace { .. } => "E_IMAPI_DF2TAO_NOT_ENOUGH_SPACE",
+            TaoError::StreamNotSupported(_) => "E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED",
+            TaoError::ClientNameIsNotValid => "E_IMAPI_DF2TAO_CLIENT_NAME_IS_NOT_VALID",
+            TaoError::RecorderNotSupported => "E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED",
+            TaoError::TableOfContentsEmptyDisc => "E_IMAPI_DF2TAO_TABLE_OF_CONTENTS_EMPTY_DISC",
+            TaoError::RequestCancelled => "E_IMAPI_REQUEST_CANCELLED",
+            TaoError::Device(e) => {
+                e.sense().and_then(|s| s.imapi()).map_or("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", |x| x.0)
+            }
+        }
+    }
+
+    /// The HRESULT value.
+    #[must_use]
+    pub fn hresult(&self) -> u32 {
+        match self {
+            TaoError::WriteInProgress => 0xC0AA_0500,
+            TaoError::WriteNotInProgress => 0xC0AA_0501,
+            TaoError::MediaIsNotPrepared => 0xC0AA_0502,
+            TaoError::MediaIsPrepared => 0xC0AA_0503,
+            TaoError::PropertyForBlankMediaOnly => 0xC0AA_0504,
+            TaoError::TableOfContentsEmptyDisc => 0xC0AA_0505,
+            TaoError::MediaIsNotBlank => 0xC0AA_0506,
+            TaoError::MediaIsNotSupported(_) => 0xC0AA_0507,
+            TaoError::TrackLimitReached => 0xC0AA_0508,
+            TaoError::NotEnoughSpace { .. } => 0xC0AA_0509,
+            TaoError::NoRecorderSpecified => 0xC0AA_050A,
+            TaoError::StreamNotSupported(_) => 0xC0AA_050D,
+            TaoError::RecorderNotSupported => 0xC0AA_050E,
+            TaoError::ClientNameIsNotValid => 0xC0AA_050F,
+            TaoError::RequestCancelled => 0xC0AA_0002,
+            TaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
+        }
+    }
+
+    /// Whether the drive reported a missing medium.
+    #[must_use]
+    pub fn is_no_medium(&self) -> bool {
+        matches!(self, TaoError::Device(e) if e.sense().is_some_and(|s| s.class() == SenseClass::NoMedium))
+    }
+}

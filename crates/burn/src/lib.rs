@@ -1,0 +1,12 @@
+//! redburn: burn audio CDs on Linux.
+//!
+//! [`TrackAtOnce`] mirrors IMAPI2's `IDiscFormat2TrackAtOnce` — the same members, defaults,
+//! state rules and error codes — over any [`mmc::Transport`]: a real recorder through SG_IO or
+//! redburn's emulated recorder.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod tao;
+
+pub use error::TaoError;
+pub use tao::{MediaType, TrackAtOnce, TrackProgress};
