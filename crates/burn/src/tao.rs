@@ -69,6 +69,9 @@ pub struct TrackProgress {
     pub last_written_lba: Lba,
 }
 
+/// A progress callback.
+type ProgressHandler = Box<dyn FnMut(&TrackProgress)>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Idle,
@@ -88,7 +91,7 @@ pub struct TrackAtOnce<T: Transport> {
     tracks_at_prepare: u32,
     tracks_added: u32,
     free_at_prepare: u64,
-    progress: Option<Box<dyn FnMut(&TrackProgress)>>,
+    progress: Option<ProgressHandler>,
 }
 
 impl<T: Transport> std::fmt::Debug for TrackAtOnce<T> {
