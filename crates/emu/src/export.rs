@@ -39,6 +39,9 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> EmuError + '_ {
 /// [`EmuError::NothingToExport`] for a disc without tracks; I/O errors.
 pub fn export_cue_bin(drive: &Drive, cue: &Path) -> Result<Exported, EmuError> {
     let disc = drive.disc().filter(|d| d.tracks().any(|t| !t.open)).ok_or(EmuError::NothingToExport)?;
+    if let Some(dir) = cue.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+        return Err(EmuError::Io { path: dir.to_owned(), message: "no such directory".into() });
+    }
     let bin = cue.with_extension("bin");
     let bin_name = bin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp_bin = cue.with_extension("bin.partial");

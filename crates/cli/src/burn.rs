@@ -1,0 +1,247 @@
+//! `redburn burn`: preflight every input, then burn in Track-At-Once mode.
+
+use std::cell::Cell;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Instant;
+
+use anyhow::Result;
+use audio::Decoder;
+use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTORS_PER_SECOND};
+use indicatif::{ProgressBar, ProgressStyle};
+use redburn::{TaoError, TrackAtOnce};
+use serde_json::json;
+
+use crate::device::{self, DeviceArg};
+use crate::fail::{code, fail};
+use crate::show;
+
+/// Pause the drive records before every track after the first in Track-At-Once.
+const TAO_PAUSE: u64 = 150;
+
+/// Arguments of `redburn burn`.
+#[derive(Debug, clap::Args)]
+pub struct BurnArgs {
+    /// Audio files, one track each, in order (WAV, FLAC, AIFF, MP3, Ogg Vorbis, ALAC/AAC, CAF).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    device: DeviceArg,
+    /// Do everything but record: the drive's test-write mode.
+    #[arg(long)]
+    simulate: bool,
+    /// Leave the disc appendable (multi-session) instead of finalizing it.
+    #[arg(long)]
+    no_finalize: bool,
+    /// Turn buffer-underrun protection (BUFE) off.
+    #[arg(long)]
+    no_bufe: bool,
+    /// Print the plan (tracks, lengths, total against the free space) and stop.
+    #[arg(long)]
+    dry_run: bool,
+    /// Newline-delimited JSON events on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Show the progress bar even when stderr is not a terminal.
+    #[arg(long)]
+    progress: bool,
+}
+
+/// One input, checked.
+struct Track {
+    path: PathBuf,
+    frames: u64,
+    sectors: u64,
+}
+
+/// `m:ss` of a sector count, rounded to the nearest second.
+fn mmss(sectors: u64) -> String {
+    let s = (sectors + SECTORS_PER_SECOND as u64 / 2) / SECTORS_PER_SECOND as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported
+/// file is found before anything is written.
+fn preflight(files: &[PathBuf]) -> Result<Vec<Track>> {
+    if let Some(sheet) = files
+        .iter()
+        .find(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc")))
+    {
+        return Err(fail(
+            code::INPUT,
+            format!(
+                "{}: burning from a CUE sheet or TOC file needs disc-at-once mode, which this build does not have yet; give the audio files instead",
+                sheet.display()
+            ),
+        ));
+    }
+    if files.len() > usize::from(MAX_TRACKS) {
+        return Err(fail(code::PLAN, format!("{} files: a CD holds at most 99 tracks", files.len())));
+    }
+    let results: Vec<Result<u64, audio::AudioError>> = std::thread::scope(|s| {
+        let half = files.len().div_ceil(2).max(1);
+        let handles: Vec<_> = files
+            .chunks(half)
+            .map(|chunk| s.spawn(move || chunk.iter().map(|p| Decoder::count_frames(p)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a decoding thread panicked")).collect()
+    });
+    files
+        .iter()
+        .zip(results)
+        .map(|(path, r)| {
+            let frames = r.map_err(|e| fail(code::INPUT, e))?;
+            if frames == 0 {
+                return Err(fail(code::INPUT, format!("{}: the file holds no audio", path.display())));
+            }
+            let sectors = frames.div_ceil(FRAMES_PER_SECTOR as u64).max(MIN_TRACK_SECTORS as u64);
+            Ok(Track { path: path.clone(), frames, sectors })
+        })
+        .collect()
+}
+
+fn name(p: &Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
+    let c = match &e {
+        TaoError::MediaIsNotBlank | TaoError::MediaIsNotSupported(_) | TaoError::NotEnoughSpace { .. } => code::MEDIUM,
+        TaoError::TrackLimitReached => code::PLAN,
+        TaoError::RecorderNotSupported | TaoError::NoRecorderSpecified => code::DEVICE,
+        TaoError::StreamNotSupported(_) => code::INPUT,
+        TaoError::Device(d) if !started => match d.sense().map(mmc::Sense::class) {
+            Some(mmc::SenseClass::NoMedium | mmc::SenseClass::IncompatibleMedium | mmc::SenseClass::WriteProtected) => {
+                code::MEDIUM
+            }
+            _ => code::DEVICE,
+        },
+        _ => code::WRITE,
+    };
+    let hint = match &e {
+        TaoError::MediaIsNotBlank => " (insert a blank disc; for the emulator: `redburn emu insert NAME`)",
+        _ => "",
+    };
+    fail(c, format!("{e} [{}]{hint}", e.imapi_name()))
+}
+
+/// Runs `redburn burn`.
+pub fn run(args: &BurnArgs) -> Result<()> {
+    let tracks = preflight(&args.files)?;
+    let needed: u64 = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
+    let (dev_name, mut drive) = device::open(&args.device)?;
+    let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;
+    let free = medium.free;
+    if medium.status == mmc::info::Status::Complete {
+        return Err(fail(
+            code::MEDIUM,
+            format!(
+                "{dev_name}: the disc is finalized and cannot be written; insert a blank disc (emulator: `redburn emu insert NAME`)"
+            ),
+        ));
+    }
+    let say = |text: String| {
+        if !args.json {
+            out!("{text}");
+        }
+    };
+    say(format!("Drive: {dev_name} ({})", medium.describe()));
+    for (i, t) in tracks.iter().enumerate() {
+        say(format!("  {:2}. {:>9}  {}", i + 1, mmss(t.sectors), name(&t.path)));
+    }
+    say(format!(
+        "Total {} ({needed} sectors, with 2-second pauses between tracks); free {} ({free} sectors)",
+        mmss(needed),
+        mmss(free)
+    ));
+    if needed > free {
+        return Err(fail(
+            code::PLAN,
+            format!(
+                "the album needs {} but the disc has {} free; remove tracks or use an 80-minute disc",
+                mmss(needed),
+                mmss(free)
+            ),
+        ));
+    }
+    if args.dry_run {
+        if args.json {
+            let list: Vec<_> =
+                tracks.iter().map(|t| json!({"file": t.path, "frames": t.frames, "sectors": t.sectors})).collect();
+            out!(
+                "{}",
+                json!({"event": "plan", "device": dev_name, "tracks": list, "needed_sectors": needed, "free_sectors": free})
+            );
+        }
+        return Ok(());
+    }
+
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(drive).map_err(|e| tao_failure(e, false))?;
+    tao.set_client_name("redburn").map_err(|e| tao_failure(e, false))?;
+    tao.set_simulate(args.simulate).map_err(|e| tao_failure(e, false))?;
+    tao.set_do_not_finalize_media(args.no_finalize).map_err(|e| tao_failure(e, false))?;
+    tao.set_buffer_underrun_free_disabled(args.no_bufe).map_err(|e| tao_failure(e, false))?;
+
+    let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
+    let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("{msg:24} [{bar:40}] {percent:>3}% {elapsed_precise} ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let done_before = Rc::new(Cell::new(0u64));
+    let last_json = Rc::new(Cell::new(0u64));
+    {
+        let (bar, done_before, last_json, json, total) =
+            (bar.clone(), done_before.clone(), last_json.clone(), args.json, needed);
+        tao.set_progress_handler(move |p| {
+            let in_track = (p.last_written_lba.0 - p.start_lba.0 + 1) as u64;
+            let pos = done_before.get() + in_track;
+            bar.set_position(pos);
+            if json && (pos - last_json.get() >= 750 || in_track == u64::from(p.sector_count)) {
+                last_json.set(pos);
+                out!(
+                    "{}",
+                    json!({"event": "progress", "action": "writing", "track": p.track, "start_lba": p.start_lba.0,
+                           "sector_count": p.sector_count, "last_written_lba": p.last_written_lba.0,
+                           "written_sectors": pos, "total_sectors": total})
+                );
+            }
+        });
+    }
+    let started = Instant::now();
+    bar.set_message("preparing");
+    tao.prepare_media().map_err(|e| tao_failure(e, false))?;
+    let total = tracks.len();
+    for (i, t) in tracks.iter().enumerate() {
+        bar.set_message(format!("writing track {} of {total}", i + 1));
+        let result = Decoder::open(&t.path)
+            .map_err(|e| fail(code::INPUT, e))
+            .and_then(|dec| tao.add_audio_track(dec, t.frames).map_err(|e| tao_failure(e, true)));
+        if let Err(e) = result {
+            bar.abandon_with_message("failed");
+            // Close what was written so the disc stays readable, then report the first error.
+            let _ = tao.release_media();
+            return Err(e);
+        }
+        done_before.set(done_before.get() + t.sectors + TAO_PAUSE);
+    }
+    bar.set_message("closing the session");
+    tao.release_media().map_err(|e| tao_failure(e, true))?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    let what = if args.simulate { "Simulated" } else { "Burned" };
+    let end = if args.no_finalize { "left appendable" } else { "finalized" };
+    if args.json {
+        out!(
+            "{}",
+            json!({"event": "result", "ok": true, "device": dev_name, "tracks": total, "sectors": needed,
+                   "simulated": args.simulate, "finalized": !args.no_finalize && !args.simulate, "seconds": secs})
+        );
+    } else {
+        out!("{what} {total} tracks ({}) on {dev_name} in {secs:.1} s; disc {end}.", mmss(needed));
+    }
+    Ok(())
+}

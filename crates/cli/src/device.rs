@@ -1,0 +1,83 @@
+//! Choosing and opening the recorder named on the command line.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use emu::{Drive, DriveConfig, EmuError, MediaKind};
+
+use crate::fail::{code, fail};
+
+/// The `-d/--device` option.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeviceArg {
+    /// The recorder: `emu:NAME` for an emulated one (default `emu:default`, created with a blank
+    /// 80-minute CD-R on first use); `$REDBURN_DEVICE` when not given.
+    #[arg(short = 'd', long = "device", env = "REDBURN_DEVICE", value_name = "DEVICE")]
+    pub device: Option<String>,
+}
+
+/// Where emulated drives live: `$REDBURN_HOME/drives`, else `$XDG_DATA_HOME/redburn/drives`,
+/// else `~/.local/share/redburn/drives`.
+pub fn drives_dir() -> PathBuf {
+    let base = std::env::var_os("REDBURN_HOME").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("redburn")
+    });
+    base.join("drives")
+}
+
+/// Checks an emulated drive's name: letters, digits, `-`, `_`, `.` (not leading).
+pub fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(fail(code::DEVICE, format!("{name:?} is not a valid drive name (letters, digits, - _ .)")))
+    }
+}
+
+/// Maps an emulator error to a failure with the right exit code.
+pub fn emu_failure(name: &str, e: EmuError) -> anyhow::Error {
+    match e {
+        EmuError::NotFound(_) => {
+            fail(code::DEVICE, format!("no emulated drive {name:?}; create it with `redburn emu create {name}`"))
+        }
+        EmuError::Busy(_) => {
+            fail(code::DEVICE, format!("emulated drive {name:?} is busy: another redburn is using it"))
+        }
+        e => fail(code::DEVICE, e),
+    }
+}
+
+/// Opens `emu:NAME` (creating `emu:default` when it does not exist yet).
+pub fn open_emu(name: &str) -> Result<Drive> {
+    check_name(name)?;
+    let dir = drives_dir().join(name);
+    match Drive::open(&dir) {
+        Err(EmuError::NotFound(_)) if name == "default" => {
+            Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80)).map_err(|e| emu_failure(name, e))
+        }
+        r => r.map_err(|e| emu_failure(name, e)),
+    }
+}
+
+/// The recorder a command uses, with the name to show.
+pub fn open(arg: &DeviceArg) -> Result<(String, Drive)> {
+    let spec = arg.device.clone().unwrap_or_else(|| "emu:default".into());
+    if let Some(name) = spec.strip_prefix("emu:") {
+        return Ok((spec.clone(), open_emu(name)?));
+    }
+    Err(fail(
+        code::DEVICE,
+        format!(
+            "{spec}: real recorders are not supported by this build yet (SG_IO support is in progress); \
+             use an emulated drive such as emu:default"
+        ),
+    ))
+}

@@ -1,0 +1,80 @@
+//! The `redburn` command.
+
+/// Prints a line on stdout. A closed stdout (`redburn … | head`) is not an error worth
+/// stopping for — a burn in progress must go on — so write errors are ignored.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
+mod burn;
+mod device;
+mod emu_cmd;
+mod fail;
+mod show;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::fail::Failure;
+
+/// Burn audio CDs. Without a real recorder, redburn uses its emulated one (`emu:default`).
+#[derive(Debug, Parser)]
+#[command(name = "redburn", version, about, after_help = fail::EXIT_CODES_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Burn audio files (one track each) in Track-At-Once mode.
+    Burn(burn::BurnArgs),
+    /// Show the disc's table of contents, with ISRCs and the catalog number.
+    Toc {
+        #[command(flatten)]
+        device: device::DeviceArg,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the drive and the medium in it.
+    Info {
+        #[command(flatten)]
+        device: device::DeviceArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the recorders redburn can use.
+    Devices {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage emulated recorders.
+    #[command(subcommand)]
+    Emu(emu_cmd::EmuCmd),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Burn(args) => burn::run(&args),
+        Cmd::Toc { device, json } => show::toc(&device, json),
+        Cmd::Info { device, json } => show::info(&device, json),
+        Cmd::Devices { json } => show::devices(json),
+        Cmd::Emu(cmd) => emu_cmd::run(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = e.downcast_ref::<Failure>().map_or(fail::code::OTHER, |f| f.code);
+            eprintln!("redburn: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! `redburn toc`, `info` and `devices`: what a recorder and its disc say, over MMC.
+
+use anyhow::Result;
+use cd::Lba;
+use cd::addr::SECTORS_PER_SECOND;
+use mmc::info::Status;
+use mmc::toc::SubChannelData;
+use mmc::{Command, Data, Transport, run};
+use serde_json::json;
+
+use crate::device::{self, DeviceArg};
+use crate::fail::{code, fail};
+
+fn ask<T: Transport>(t: &mut T, cmd: Command, alloc: usize) -> Result<Vec<u8>, mmc::CommandError> {
+    let mut buf = vec![0u8; alloc];
+    let n = run(t, &cmd, Data::In(&mut buf))?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// What is in the drive.
+pub struct Medium {
+    /// Profile name.
+    pub kind: &'static str,
+    /// Disc status.
+    pub status: Status,
+    /// Free sectors from the next writable address.
+    pub free: u64,
+    /// Sessions.
+    pub sessions: u16,
+}
+
+impl Medium {
+    /// One line for people.
+    pub fn describe(&self) -> String {
+        let status = match self.status {
+            Status::Empty => "blank",
+            Status::Incomplete => "appendable",
+            Status::Complete => "finalized",
+            Status::Other => "other",
+        };
+        format!("{} {status}", self.kind)
+    }
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Empty => "blank",
+        Status::Incomplete => "appendable",
+        Status::Complete => "finalized",
+        Status::Other => "other",
+    }
+}
+
+/// Waits out unit attentions and "becoming ready", then reads the medium's state.
+pub fn medium<T: Transport>(t: &mut T) -> Result<Medium> {
+    for _ in 0..20 {
+        match run(t, &Command::TestUnitReady, Data::None) {
+            Ok(_) => break,
+            Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
+                Some((mmc::SenseClass::UnitAttention, _)) => {}
+                Some((_, Some(wait))) => std::thread::sleep(wait),
+                _ => return Err(fail(code::MEDIUM, e)),
+            },
+        }
+    }
+    let cfg = mmc::Configuration::decode(&ask(t, Command::GetConfiguration { rt: 1, start: 0, alloc: 8 }, 8)?)?;
+    let info = mmc::DiscInformation::decode(&ask(t, Command::ReadDiscInformation { alloc: 34 }, 34)?)?;
+    let free = if info.disc_status == Status::Complete {
+        0
+    } else {
+        let ti = ask(t, Command::ReadTrackInformation { address_type: 1, address: 0xFF, alloc: 48 }, 48)?;
+        u64::from(mmc::TrackInformation::decode(&ti)?.free_blocks)
+    };
+    Ok(Medium {
+        kind: mmc::config::profile::name(cfg.current_profile),
+        status: info.disc_status,
+        free,
+        sessions: info.sessions,
+    })
+}
+
+/// `mm:ss:ff` (minutes, seconds, 1/75-second frames) of a sector count.
+fn msf(lba: Lba) -> String {
+    let s = lba.0.max(0) as u32;
+    let sps = SECTORS_PER_SECOND;
+    format!("{:02}:{:02}:{:02}", s / sps / 60, s / sps % 60, s % sps)
+}
+
+/// `redburn toc`.
+pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
+    let (name, mut drive) = device::open(arg)?;
+    let m = medium(&mut drive)?;
+    if m.status == Status::Empty {
+        return Err(fail(code::MEDIUM, format!("{name}: the disc is blank; it has no table of contents")));
+    }
+    let bytes = ask(&mut drive, Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)?;
+    let toc = mmc::FormattedToc::decode(&bytes, false)?;
+    let sub = |d: &mut emu::Drive, format: u8, track: u8| -> Result<Option<SubChannelData>> {
+        let b = ask(d, Command::ReadSubChannel { msf: false, subq: true, format, track, alloc: 24 }, 24)?;
+        Ok(mmc::SubChannel::decode(&b)?.data)
+    };
+    let mcn = match sub(&mut drive, 2, 0)? {
+        Some(SubChannelData::Mcn(m)) => m.map(|m| m.as_str().to_owned()),
+        _ => None,
+    };
+    let text = ask(&mut drive, Command::ReadToc { msf: false, format: 5, track_session: 0, alloc: 0xFFFF }, 0xFFFF)
+        .ok()
+        .and_then(|b| cd::CdText::from_toc_data(&b).ok())
+        .and_then(|t| t.blocks.into_iter().next());
+    let mut rows = Vec::new();
+    for w in toc.entries.windows(2) {
+        let (e, next) = (w[0], w[1]);
+        let isrc = match sub(&mut drive, 3, e.track)? {
+            Some(SubChannelData::Isrc { isrc, .. }) => isrc.map(|i| i.as_str().to_owned()),
+            _ => None,
+        };
+        let title = text
+            .as_ref()
+            .and_then(|b| b.tracks.get(usize::from(e.track.saturating_sub(b.first_track))))
+            .and_then(|f| f.title.clone());
+        rows.push((e, next.address.0 - e.address.0, isrc, title));
+    }
+    let leadout = toc.entries.last().map_or(Lba(0), |e| e.address);
+    if as_json {
+        let tracks: Vec<_> = rows
+            .iter()
+            .map(|(e, len, isrc, title)| {
+                json!({"track": e.track, "start_lba": e.address.0, "sectors": len, "pre_emphasis": e.control.pre_emphasis(),
+                       "copy_permitted": e.control.copy_permitted(), "isrc": isrc, "title": title})
+            })
+            .collect();
+        out!(
+            "{}",
+            json!({"device": name, "status": status_name(m.status), "sessions": m.sessions, "mcn": mcn,
+                   "first_track": toc.first, "last_track": toc.last, "lead_out_lba": leadout.0, "tracks": tracks})
+        );
+        return Ok(());
+    }
+    out!("Drive: {name} ({}, {} session{})", m.describe(), m.sessions, if m.sessions == 1 { "" } else { "s" });
+    if let Some(mcn) = &mcn {
+        out!("Catalog (MCN): {mcn}");
+    }
+    out!("Track  Start     Length    LBA      Flags     ISRC          Title");
+    for (e, len, isrc, title) in &rows {
+        let mut flags = Vec::new();
+        if e.control.pre_emphasis() {
+            flags.push("PRE");
+        }
+        if e.control.copy_permitted() {
+            flags.push("DCP");
+        }
+        out!(
+            "{:>5}  {}  {}  {:>7}  {:8}  {:12}  {}",
+            e.track,
+            msf(e.address),
+            msf(Lba(*len)),
+            e.address.0,
+            flags.join(" "),
+            isrc.as_deref().unwrap_or("-"),
+            title.as_deref().unwrap_or("")
+        );
+    }
+    out!("Lead-out {} (LBA {}), {} tracks", msf(leadout), leadout.0, rows.len());
+    Ok(())
+}
+
+/// `redburn info`.
+pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
+    let (name, mut drive) = device::open(arg)?;
+    // Reading the medium first also clears a pending unit attention.
+    let medium = medium(&mut drive).ok();
+    let inq = mmc::Inquiry::decode(&ask(&mut drive, Command::Inquiry { evpd: false, page: 0, alloc: 36 }, 36)?)?;
+    let cfg = mmc::Configuration::decode(&ask(
+        &mut drive,
+        Command::GetConfiguration { rt: 0, start: 0, alloc: 1024 },
+        1024,
+    )?)?;
+    let perf = ask(&mut drive, Command::GetPerformance { data_type: 0, start: 0, max: 32, kind: 3 }, 8 + 32 * 16)?;
+    let speeds: Vec<u32> = mmc::status::WriteSpeeds::decode(&perf)?.speeds.iter().map(|s| s.write_kbs).collect();
+    let profiles: Vec<&str> = cfg.profiles().iter().map(|p| mmc::config::profile::name(p.0)).collect();
+    let x = |kbs: u32| (kbs as f64 / 176.4).round() as u32;
+    if as_json {
+        out!(
+            "{}",
+            json!({"device": name, "vendor": inq.vendor, "product": inq.product, "revision": inq.revision,
+                   "profiles": profiles, "write_speeds_kbs": speeds,
+                   "medium": medium.as_ref().map(|m| json!({"type": m.kind, "status": status_name(m.status),
+                        "sessions": m.sessions, "free_sectors": m.free}))})
+        );
+        return Ok(());
+    }
+    out!("Drive: {name}");
+    out!("  {} {} {}", inq.vendor, inq.product, inq.revision);
+    out!("  profiles: {}", profiles.join(", "));
+    out!("  write speeds: {}", speeds.iter().map(|&s| format!("{}x", x(s))).collect::<Vec<_>>().join(" "));
+    match medium {
+        Some(m) => out!("  medium: {}, {} session(s), {} sectors free", m.describe(), m.sessions, m.free),
+        None => out!("  medium: none"),
+    }
+    Ok(())
+}
+
+/// `redburn devices`.
+pub fn devices(as_json: bool) -> Result<()> {
+    let dir = device::drives_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().join("drive.json").exists())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let list: Vec<_> = names
+        .iter()
+        .map(|n| match device::open_emu(n) {
+            Ok(d) => {
+                let media = d.disc().map(|x| x.kind.name()).unwrap_or("none");
+                let status = d.disc().map_or("-", |x| match x.status() {
+                    emu::DiscStatus::Blank => "blank",
+                    emu::DiscStatus::Appendable => "appendable",
+                    emu::DiscStatus::Complete => "finalized",
+                });
+                (format!("emu:{n}"), media, status)
+            }
+            Err(_) => (format!("emu:{n}"), "?", "busy"),
+        })
+        .collect();
+    if as_json {
+        let v: Vec<_> =
+            list.iter().map(|(d, m, s)| json!({"device": d, "kind": "emulated", "media": m, "status": s})).collect();
+        out!("{}", json!({"devices": v}));
+        return Ok(());
+    }
+    if list.is_empty() {
+        out!(
+            "No recorders yet. `redburn burn` creates emu:default on first use; `redburn emu create NAME` makes others."
+        );
+    }
+    for (d, m, s) in list {
+        out!("{d:20} emulated CD-RW recorder  medium: {m} {s}");
+    }
+    Ok(())
+}

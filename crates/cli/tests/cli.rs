@@ -1,0 +1,154 @@
+//! The `redburn` command end to end on emulated recorders.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn samples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/album");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+fn redburn(home: &Path) -> Command {
+    let mut c = Command::cargo_bin("redburn").unwrap();
+    c.env("REDBURN_HOME", home).env_remove("REDBURN_DEVICE");
+    c
+}
+
+fn stdout(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(c: &mut Command, code: i32) -> String {
+    let out = c.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout {} stderr {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s.lines().last().unwrap()).unwrap()
+}
+
+fn wav(path: &Path, frames: usize) {
+    let data: Vec<u8> = (0..frames * 4).map(|i| (i * 7) as u8).collect();
+    let mut b = b"RIFF".to_vec();
+    b.extend((36 + data.len() as u32).to_le_bytes());
+    b.extend(b"WAVEfmt ");
+    b.extend(16u32.to_le_bytes());
+    b.extend([1, 0, 2, 0]);
+    b.extend(44_100u32.to_le_bytes());
+    b.extend((44_100u32 * 4).to_le_bytes());
+    b.extend([4, 0, 16, 0]);
+    b.extend(b"data");
+    b.extend((data.len() as u32).to_le_bytes());
+    b.extend(data);
+    std::fs::write(path, b).unwrap();
+}
+
+#[test]
+fn burns_the_sample_album_on_the_default_emulator_and_reads_the_toc() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout(redburn(home.path()).arg("burn").args(samples()));
+    assert!(out.contains("Burned 3 tracks"), "{out}");
+    assert!(out.contains("emu:default"), "{out}");
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "--json"])));
+    assert_eq!(toc["status"], "finalized");
+    assert_eq!(toc["tracks"].as_array().unwrap().len(), 3);
+    // 4.5 s tracks are 338 sectors; the 2-second pauses put them at 0, 488, 976.
+    let starts: Vec<i64> = toc["tracks"].as_array().unwrap().iter().map(|t| t["start_lba"].as_i64().unwrap()).collect();
+    assert_eq!(starts, [0, 488, 976]);
+    assert_eq!(toc["lead_out_lba"], 1314);
+    let text = stdout(redburn(home.path()).arg("toc"));
+    assert!(text.contains("Lead-out 00:17:39 (LBA 1314), 3 tracks"), "{text}");
+
+    // A finalized disc is refused before anything happens, with the medium exit code.
+    let err = fails(redburn(home.path()).arg("burn").args(samples()), 5);
+    assert!(err.contains("finalized"), "{err}");
+
+    // The image exported from the drive holds the decoded FLAC audio exactly.
+    let cue = home.path().join("album.cue");
+    stdout(redburn(home.path()).args(["emu", "export", "default", "-o"]).arg(&cue));
+    let bin = std::fs::read(home.path().join("album.bin")).unwrap();
+    assert_eq!(bin.len(), 1314 * 2352);
+    let flac = std::process::Command::new("flac")
+        .args(["-d", "-s", "-c", "--force-raw-format", "--endian=little", "--sign=signed"])
+        .arg(&samples()[0])
+        .output()
+        .expect("flac is installed by .ci/run");
+    assert!(flac.status.success());
+    assert_eq!(&bin[..flac.stdout.len()], &flac.stdout[..]);
+}
+
+#[test]
+fn bad_inputs_are_found_before_writing() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "t"]));
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t", "/nonexistent/a.flac"]), 3);
+    assert!(err.contains("/nonexistent/a.flac"), "{err}");
+    // A truncated WAV after a good one: nothing is written.
+    let good = home.path().join("good.wav");
+    wav(&good, 44_100 * 5);
+    let bad = home.path().join("bad.wav");
+    wav(&bad, 44_100 * 5);
+    let len = std::fs::metadata(&bad).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&bad).unwrap().set_len(len - 10_000).unwrap();
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t"]).arg(&good).arg(&bad), 3);
+    assert!(err.contains("bad.wav") && err.contains("ends early"), "{err}");
+    let show = json(&stdout(redburn(home.path()).args(["emu", "show", "t", "--json"])));
+    assert_eq!(show["disc"]["sessions"].as_array().unwrap().len(), 0, "nothing was written");
+    // A 100th track.
+    let many: Vec<PathBuf> = (0..100).map(|_| good.clone()).collect();
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t"]).args(&many), 4);
+    assert!(err.contains("99 tracks"), "{err}");
+    // Missing and busy devices, real devices not yet supported.
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:nope"]).arg(&good), 6);
+    assert!(err.contains("redburn emu create nope"), "{err}");
+    let held = emu::Drive::open(&home.path().join("drives/t")).unwrap();
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t"]).arg(&good), 6);
+    assert!(err.contains("busy"), "{err}");
+    drop(held);
+    fails(redburn(home.path()).args(["toc", "-d", "/dev/sr0"]), 6);
+    // A blank disc has no TOC.
+    let err = fails(redburn(home.path()).args(["toc", "-d", "emu:t"]), 5);
+    assert!(err.contains("blank"), "{err}");
+}
+
+#[test]
+fn dry_run_simulate_and_multi_session() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "m", "--media", "cdrw80"]));
+    let a = home.path().join("a.wav");
+    wav(&a, 44_100 * 3);
+    let plan = json(&stdout(redburn(home.path()).args(["burn", "-d", "emu:m", "--dry-run", "--json"]).arg(&a)));
+    assert_eq!(plan["event"], "plan");
+    assert_eq!(plan["needed_sectors"], 300, "a 3-second track is padded to 4 seconds");
+    assert_eq!(plan["free_sectors"], 360_000);
+    let sim = json(&stdout(redburn(home.path()).args(["burn", "-d", "emu:m", "--simulate", "--json"]).arg(&a)));
+    assert_eq!(sim["simulated"], true);
+    let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:m", "--json"])));
+    assert_eq!(info["medium"]["status"], "blank");
+    assert_eq!(info["medium"]["type"], "CD-RW");
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:m", "--no-finalize"]).arg(&a));
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:m", "--json"])));
+    assert_eq!(toc["status"], "appendable");
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:m"]).arg(&a));
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:m", "--json"])));
+    assert_eq!(
+        (toc["status"].as_str(), toc["sessions"].as_i64(), toc["last_track"].as_i64()),
+        (Some("finalized"), Some(2), Some(2))
+    );
+    let list = json(&stdout(redburn(home.path()).args(["devices", "--json"])));
+    assert_eq!(list["devices"][0]["device"], "emu:m");
+    stdout(redburn(home.path()).args(["emu", "rm", "m"]));
+    assert!(!home.path().join("drives/m").exists());
+}
