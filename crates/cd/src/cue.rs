@@ -11,11 +11,12 @@
 //! Positions in a sheet are in sectors (1/75 s) of their file; a plan counts stereo frames.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::addr::{AddrError, FRAMES_PER_SECTOR, MAX_INDEX, MAX_TRACKS, Msf};
 use crate::cdtext::{Genre, TextFields};
 use crate::codes::{CodeError, Isrc, Mcn};
+use crate::located::{FileErrorKind, Located};
 use crate::plan::{DiscPlan, PlanTrack, Segment, Source, SourceFormat};
 use crate::subcode::Control;
 
@@ -331,50 +332,11 @@ pub enum CueErrorKind {
     },
 }
 
-/// An error in a sheet, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CueError {
-    /// The sheet's file, when the caller named it.
-    pub file: Option<PathBuf>,
-    /// Line (1-based; 0 when the error is about the whole sheet).
-    pub line: u32,
-    /// Column in characters (1-based; 0 when not about one place in a line).
-    pub column: u32,
-    /// What is wrong.
-    pub kind: CueErrorKind,
-}
+/// An error in a sheet, with its file, line and column.
+pub type CueError = Located<CueErrorKind>;
 
-impl CueError {
-    fn at(line: u32, column: u32, kind: impl Into<CueErrorKind>) -> CueError {
-        CueError { file: None, line, column, kind: kind.into() }
-    }
-
-    /// The same error, naming the sheet's file.
-    #[must_use]
-    pub fn in_file(mut self, file: &Path) -> CueError {
-        self.file = Some(file.to_owned());
-        self
-    }
-}
-
-impl fmt::Display for CueError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line, self.column) {
-            (Some(p), 0, _) => write!(f, "{}: ", p.display())?,
-            (Some(p), l, 0) => write!(f, "{}:{l}: ", p.display())?,
-            (Some(p), l, c) => write!(f, "{}:{l}:{c}: ", p.display())?,
-            (None, 0, _) => write!(f, "CUE sheet: ")?,
-            (None, l, 0) => write!(f, "CUE sheet line {l}: ")?,
-            (None, l, c) => write!(f, "CUE sheet line {l}, column {c}: ")?,
-        }
-        write!(f, "{}", self.kind)
-    }
-}
-
-impl std::error::Error for CueError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.kind.source()
-    }
+impl FileErrorKind for CueErrorKind {
+    const FILE_KIND: &'static str = "CUE sheet";
 }
 
 /// Decodes a sheet's bytes to text, by its byte-order mark or by trying UTF-8 first.

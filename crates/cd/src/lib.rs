@@ -22,6 +22,7 @@ pub mod addr;
 pub mod cdtext;
 pub mod codes;
 pub mod cue;
+pub mod located;
 pub mod plan;
 pub mod subcode;
 pub mod toc;

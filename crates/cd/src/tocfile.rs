@@ -12,13 +12,13 @@
 //! raw 16-bit stereo PCM, big-endian unless `SWAP` is given; redburn also decodes `.flac`,
 //! `.mp3`, `.ogg`, `.aiff`/`.aif` and `.m4a` names.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::addr::{AddrError, FRAMES_PER_SECTOR, MAX_TRACKS, Msf};
 use crate::cdtext::{Genre, TextFields};
 use crate::codes::{CodeError, Isrc, Mcn};
 use crate::cue::{CueError, SheetEncoding, decode_text};
+use crate::located::{FileErrorKind, Located};
 use crate::plan::{DiscPlan, PlanTrack, Segment, Source, SourceFormat};
 use crate::subcode::Control;
 
@@ -67,38 +67,12 @@ pub enum TocFileErrorKind {
     Time(#[from] AddrError),
 }
 
-/// An error with its place in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TocFileError {
-    /// The file, when the caller named it.
-    pub file: Option<PathBuf>,
-    /// Line (1-based; 0 for the whole file).
-    pub line: u32,
-    /// Column (1-based; 0 when not known).
-    pub column: u32,
-    /// What is wrong.
-    pub kind: TocFileErrorKind,
-}
+/// An error in a TOC file, with its file, line and column.
+pub type TocFileError = Located<TocFileErrorKind>;
 
-impl TocFileError {
-    /// The same error, naming the file.
-    #[must_use]
-    pub fn in_file(mut self, file: &Path) -> TocFileError {
-        self.file = Some(file.to_owned());
-        self
-    }
+impl FileErrorKind for TocFileErrorKind {
+    const FILE_KIND: &'static str = "TOC file";
 }
-
-impl fmt::Display for TocFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.file {
-            Some(p) => write!(f, "{}:{}:{}: {}", p.display(), self.line, self.column, self.kind),
-            None => write!(f, "TOC file line {}, column {}: {}", self.line, self.column, self.kind),
-        }
-    }
-}
-
-impl std::error::Error for TocFileError {}
 
 impl From<CueError> for TocFileError {
     fn from(e: CueError) -> TocFileError {
@@ -664,6 +638,7 @@ impl TocFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     const SPF: u64 = FRAMES_PER_SECTOR as u64;
 
