@@ -161,11 +161,13 @@ impl Drive {
     /// # Errors
     /// I/O errors saving the state.
     pub fn insert(&mut self, kind: MediaKind) -> Result<(), EmuError> {
-        self.store.clear()?;
         self.meta.disc = Some(Disc::blank(kind));
         self.meta.tray_open = false;
         self.media_changed();
-        self.store.save(&self.meta)
+        // The metadata first: a crash between the two leaves a blank disc over stale,
+        // unreachable sectors, never tracks over missing ones.
+        self.store.save(&self.meta)?;
+        self.store.clear()
     }
 
     /// Takes the medium out.
@@ -173,12 +175,12 @@ impl Drive {
     /// # Errors
     /// I/O errors saving the state.
     pub fn remove(&mut self) -> Result<(), EmuError> {
-        self.store.clear()?;
         self.meta.disc = None;
         self.sao = None;
         self.simulation = None;
         self.media_event = media_event::MEDIA_REMOVAL;
-        self.store.save(&self.meta)
+        self.store.save(&self.meta)?;
+        self.store.clear()
     }
 
     /// Marks the medium write-protected or not.
@@ -1054,13 +1056,13 @@ impl Drive {
         check(d.kind.erasable(), sense::CANNOT_WRITE_MEDIUM)?;
         check(matches!(kind, BlankType::Full | BlankType::Minimal), sense::INVALID_FIELD_CDB)?;
         let (media, count) = (d.kind, d.blank_count + 1);
-        self.store.clear().map_err(|_| Sense::new(3, 0x0C, 0))?;
         let mut fresh = Disc::blank(media);
         fresh.blank_count = count;
         self.meta.disc = Some(fresh);
         self.sao = None;
         self.simulation = None;
         self.save()?;
+        self.store.clear().map_err(|_| Sense::new(3, 0x0C, 0))?;
         Ok(Vec::new())
     }
 }
