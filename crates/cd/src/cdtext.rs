@@ -349,6 +349,10 @@ impl CdText {
         }
         let mut per_block: Vec<Vec<Pack>> = Vec::new();
         for (bn, block) in self.blocks.iter().enumerate() {
+            let last = usize::from(block.first_track) + block.tracks.len().max(1) - 1;
+            if block.first_track == 0 || last > 99 {
+                return Err(CdTextError::Tracks { first: block.first_track, count: block.tracks.len() });
+            }
             per_block.push(encode_block(block, bn as u8)?);
         }
         // Size information needs every block's last sequence number and language.
@@ -701,6 +705,14 @@ pub enum CdTextError {
     /// More than 8 blocks.
     #[error("CD-TEXT has {0} language blocks; at most 8 are possible")]
     TooManyBlocks(usize),
+    /// Track numbers outside 1–99.
+    #[error("CD-TEXT for {count} tracks from track {first} goes beyond tracks 1-99")]
+    Tracks {
+        /// The first track number.
+        first: u8,
+        /// The number of tracks.
+        count: usize,
+    },
     /// A character code redburn can read but not write.
     #[error("CD-TEXT in {0} can be read but not written")]
     Unsupported(CharCode),
@@ -844,6 +856,14 @@ mod tests {
                 99
             ];
         assert!(matches!(t.encode(), Err(CdTextError::TooManyPacks { block: 0 })));
+        // Found by fuzzing: track numbers past 99 (or 0) from decoded packs.
+        let mut t = two_track_album();
+        t.blocks[0].first_track = 255;
+        assert!(matches!(t.encode(), Err(CdTextError::Tracks { first: 255, count: 2 })));
+        t.blocks[0].first_track = 0;
+        assert!(matches!(t.encode(), Err(CdTextError::Tracks { first: 0, .. })));
+        t.blocks[0].first_track = 98;
+        assert!(t.encode().is_ok());
     }
 
     #[test]
