@@ -55,6 +55,16 @@ struct Sao {
     first: Lba,
 }
 
+/// A raw write in progress: where the host began and where it is.
+#[derive(Debug, Clone, Copy)]
+struct RawSession {
+    start: Lba,
+    next: Lba,
+}
+
+/// Lead-out sectors a raw writer may send after the program area.
+const RAW_LEAD_OUT: i32 = 6750;
+
 /// An emulated recorder.
 #[derive(Debug)]
 pub struct Drive {
@@ -67,6 +77,7 @@ pub struct Drive {
     media_event: u8,
     last_sense: Option<Sense>,
     sao: Option<Sao>,
+    raw: Option<RawSession>,
     write_speed: u16,
     /// The disc before a test write began; restored when it ends.
     simulation: Option<Disc>,
@@ -118,6 +129,7 @@ impl Drive {
             media_event: media_event::NO_CHANGE,
             last_sense: None,
             sao: None,
+            raw: None,
             write_speed,
             simulation: None,
             unsaved: 0,
@@ -177,6 +189,7 @@ impl Drive {
     pub fn remove(&mut self) -> Result<(), EmuError> {
         self.meta.disc = None;
         self.sao = None;
+        self.raw = None;
         self.simulation = None;
         self.media_event = media_event::MEDIA_REMOVAL;
         self.store.save(&self.meta)?;
@@ -199,6 +212,7 @@ impl Drive {
         self.becoming_ready = 1;
         self.media_event = media_event::NEW_MEDIA;
         self.sao = None;
+        self.raw = None;
         self.simulation = None;
     }
 
@@ -388,6 +402,7 @@ impl Drive {
             if !self.meta.tray_open {
                 self.meta.tray_open = true;
                 self.sao = None;
+                self.raw = None;
                 if let Some(before) = self.simulation.take() {
                     self.meta.disc = Some(before);
                 }
@@ -901,8 +916,55 @@ impl Drive {
                 self.sao.as_mut().expect("checked").next = Lba(end);
                 Ok(Vec::new())
             }
+            WriteType::Raw => self.write_raw(lba, end, out, block),
             _ => Err(sense::SEQUENCE_ERROR),
         }
+    }
+
+    fn write_raw(&mut self, lba: Lba, end: i32, out: &[u8], block: usize) -> Result<Vec<u8>, Sense> {
+        let d = self.loaded()?;
+        let (lead_in, capacity) = (d.kind.lead_in_start().to_lba(), d.kind.capacity() as i32);
+        let session = match self.raw {
+            Some(r) => r,
+            None => {
+                // A raw session starts in the lead-in, on a blank disc (appending raw sessions
+                // is not emulated).
+                check(d.status() == DiscStatus::Blank, sense::SEQUENCE_ERROR)?;
+                check(lba >= lead_in && lba.0 <= -150, sense::INVALID_WRITE_ADDRESS)?;
+                RawSession { start: lba, next: lba }
+            }
+        };
+        check(lba == session.next, sense::INVALID_WRITE_ADDRESS)?;
+        check(end <= capacity + RAW_LEAD_OUT, sense::END_OF_USER_AREA)?;
+        self.begin_write();
+        self.store_blocks(lba, out, block)?;
+        self.raw = Some(RawSession { next: Lba(end), ..session });
+        Ok(Vec::new())
+    }
+
+    /// Ends a raw session: the tracks are what the recorded Q says.
+    fn finish_raw(&mut self, r: RawSession) -> Result<(), Sense> {
+        self.raw = None;
+        if self.simulation.is_some() {
+            self.end_simulation();
+            return Ok(());
+        }
+        let layout = crate::raw::analyze(&self.store, r.start, r.next).map_err(|_| Sense::new(3, 0x11, 0))?;
+        let fixation = Sense::new(3, 0x72, 0x00);
+        if layout.tracks.is_empty() || layout.tracks.iter().any(|t| !t.indexes.iter().any(|i| i.0 == 1)) {
+            return Err(fixation);
+        }
+        let multi = self.write_params.multi_session == 3;
+        let d = self.disc_mut()?;
+        let leadout = layout.lead_out.unwrap_or_else(|| layout.tracks.last().map_or(0, |t| t.end));
+        let session = d.open_session_mut().expect("blank disc");
+        session.tracks = layout.tracks;
+        session.leadout = Some(leadout);
+        d.mcn = layout.mcn.map(|m| m.as_str().to_owned());
+        d.cdtext = layout.cdtext.iter().map(|p| p.bytes().to_vec()).collect();
+        d.add_raw_subcode(r.start.0, r.next.0);
+        d.finalized = !multi;
+        self.save()
     }
 
     fn write_tao(&mut self, lba: Lba, end: i32, out: &[u8], block: usize) -> Result<Vec<u8>, Sense> {
@@ -989,7 +1051,7 @@ impl Drive {
 
     fn close(&mut self, function: CloseFunction) -> Result<Vec<u8>, Sense> {
         self.writable_disc()?;
-        check(self.sao.is_none(), sense::SEQUENCE_ERROR)?;
+        check(self.sao.is_none() && self.raw.is_none(), sense::SEQUENCE_ERROR)?;
         match function {
             CloseFunction::Track => self.close_track()?,
             CloseFunction::Session => self.close_session()?,
@@ -1017,6 +1079,10 @@ impl Drive {
 
     fn synchronize_cache(&mut self) -> Result<Vec<u8>, Sense> {
         self.loaded()?;
+        if let Some(r) = self.raw {
+            self.finish_raw(r)?;
+            return Ok(Vec::new());
+        }
         let Some(sao) = self.sao.clone().filter(|s| s.next == s.layout.lead_out) else {
             self.save()?;
             return Ok(Vec::new());
@@ -1060,6 +1126,7 @@ impl Drive {
         fresh.blank_count = count;
         self.meta.disc = Some(fresh);
         self.sao = None;
+        self.raw = None;
         self.simulation = None;
         self.save()?;
         self.store.clear().map_err(|_| Sense::new(3, 0x0C, 0))?;

@@ -25,6 +25,7 @@ use std::path::PathBuf;
 mod drive;
 pub mod export;
 pub mod media;
+pub mod raw;
 pub mod state;
 pub mod store;
 

@@ -368,3 +368,123 @@ fn sao_burn_with_mcn_isrc_and_indexes() {
         ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(-150), blocks: 1, main: 0x10, sub: 0 }, 2352).unwrap();
     assert_eq!(pre, pattern(1, 0));
 }
+
+/// One 2448-byte RAW96R block: audio plus raw P–W built from P, Q and R–W symbols.
+fn raw_block(audio: &[u8], pause: bool, q: cd::QFrame, rw: &[u8; 96]) -> Vec<u8> {
+    let mut b = audio.to_vec();
+    b.extend(cd::subcode::raw_pw(&cd::subcode::p_channel(pause), &q.encode().unwrap(), rw));
+    b
+}
+
+#[test]
+fn raw96r_burn_is_read_back_from_its_subcode() {
+    use cd::cdtext::{Block, CdText, CharCode, TextFields};
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    let raw = WriteParameters {
+        write_type: WriteType::Raw,
+        data_block_type: mmc::mode::block_type::RAW_PW,
+        ..WriteParameters::default()
+    };
+    set_write_params(&mut d, raw).unwrap();
+    let text = CdText {
+        blocks: vec![Block {
+            language: 9,
+            charset: CharCode::Iso8859_1,
+            first_track: 1,
+            copyright: 0,
+            album: TextFields { title: Some("Raw Album".into()), ..Default::default() },
+            tracks: vec![
+                TextFields { title: Some("One".into()), ..Default::default() },
+                TextFields { title: Some("Two".into()), ..Default::default() },
+            ],
+            disc_id: None,
+            genre: None,
+        }],
+    };
+    let packs = text.encode().unwrap();
+    let isrc: cd::Isrc = "USK7Y9812345".parse().unwrap();
+    let audio = Control::AUDIO;
+    let lead_in = MediaKind::Cdr80.lead_in_start().to_lba();
+    // Tracks: 1 at 0 (300 sectors), 2 with a 75-sector pause at 300 and index 1 at 375; lead-out 600.
+    let toc_items = [
+        QData::toc_a0(1, 0, Msf::ZERO),
+        QData::toc_a1(2, Msf::ZERO),
+        QData::toc_a2(Lba(600), Msf::ZERO).unwrap(),
+        QData::toc_track(1, Lba(0), Msf::ZERO).unwrap(),
+        QData::toc_track(2, Lba(375), Msf::ZERO).unwrap(),
+    ];
+    let zero = [0u8; 2352];
+    let mut blocks = Vec::new();
+    for at in lead_in.0..700 {
+        let lba = Lba(at);
+        let (q, pause, rw, main) = if at < -150 {
+            let n = (at - lead_in.0) as usize;
+            let time = Msf::from_sectors(n as u32).unwrap();
+            let item = match toc_items[n / 3 % toc_items.len()] {
+                QData::LeadIn { adr, point, zero, p, .. } => QData::LeadIn { adr, point, time, zero, p },
+                other => other,
+            };
+            (item, false, cd::cdtext::leadin_rw_symbols(&packs, n as u64), zero.to_vec())
+        } else if at < 0 {
+            (QData::Position { track: 1, index: 0, relative: at, absolute: lba }, true, [0; 96], zero.to_vec())
+        } else if at < 300 {
+            let q = if at == 50 {
+                QData::Isrc { isrc, aframe: 50 }
+            } else {
+                QData::Position { track: 1, index: 1, relative: at, absolute: lba }
+            };
+            (q, false, [0; 96], pattern(1, at as u32))
+        } else if at < 375 {
+            (QData::Position { track: 2, index: 0, relative: at - 375, absolute: lba }, true, [0; 96], zero.to_vec())
+        } else if at < 600 {
+            (
+                QData::Position { track: 2, index: 1, relative: at - 375, absolute: lba },
+                false,
+                [0; 96],
+                pattern(2, at as u32),
+            )
+        } else {
+            (
+                QData::Position { track: 0xAA, index: 1, relative: at - 600, absolute: lba },
+                false,
+                [0; 96],
+                zero.to_vec(),
+            )
+        };
+        blocks.push(raw_block(&main, pause, cd::QFrame { control: audio, data: q }, &rw));
+    }
+    // Not in the lead-in: refused.
+    let first = blocks[0].clone();
+    assert_eq!(
+        give(&mut d, Command::Write10 { lba: Lba(0), blocks: 1 }, &first).unwrap_err().to_fixed(),
+        fixed(5, 0x21, 0x02)
+    );
+    // 2352-byte blocks in raw mode: wrong size.
+    assert_eq!(
+        give(&mut d, Command::Write10 { lba: lead_in, blocks: 1 }, &zero).unwrap_err().to_fixed(),
+        fixed(5, 0x64, 0)
+    );
+    for (i, chunk) in blocks.chunks(26).enumerate() {
+        let data: Vec<u8> = chunk.concat();
+        give(&mut d, Command::Write10 { lba: lead_in.offset(i as i32 * 26), blocks: chunk.len() as u16 }, &data)
+            .unwrap();
+    }
+    ask(&mut d, Command::SynchronizeCache { immed: false }, 0).unwrap();
+
+    let t = toc(&mut d);
+    assert_eq!(t.entries.iter().map(|e| (e.track, e.address.0)).collect::<Vec<_>>(), [(1, 0), (2, 375), (0xAA, 600)]);
+    assert_eq!(disc_info(&mut d).disc_status, Status::Complete);
+    let isrc1 =
+        ask(&mut d, Command::ReadSubChannel { msf: false, subq: true, format: 3, track: 1, alloc: 24 }, 24).unwrap();
+    assert!(
+        matches!(mmc::SubChannel::decode(&isrc1).unwrap().data, Some(mmc::toc::SubChannelData::Isrc { isrc: Some(i), .. }) if i == isrc)
+    );
+    let cdtext = ask(&mut d, Command::ReadToc { msf: false, format: 5, track_session: 0, alloc: 4096 }, 4096).unwrap();
+    let back = cd::CdText::from_toc_data(&cdtext).unwrap();
+    assert_eq!(back.blocks[0].album.title.as_deref(), Some("Raw Album"));
+    assert_eq!(back.blocks[0].tracks[1].title.as_deref(), Some("Two"));
+    // READ CD returns the sub-channel as the host wrote it.
+    let rd =
+        ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(50), blocks: 1, main: 0x10, sub: 1 }, 2448).unwrap();
+    assert_eq!(rd, blocks[(50 - lead_in.0) as usize]);
+}

@@ -1,0 +1,105 @@
+//! Raw (RAW96R) sessions: the host sends every sector with its raw P–W sub-channel, lead-in
+//! and lead-out included, and the drive records it as given. What the disc then holds — its
+//! tracks, index points, codes and CD-TEXT — is read back from the recorded Q and R–W, as a
+//! reader would.
+
+use std::collections::BTreeMap;
+
+use cd::addr::SUBCODE_BYTES;
+use cd::cdtext::Pack;
+use cd::subcode::{LEAD_OUT_TRACK, QData, QFrame, deinterleave};
+use cd::{Lba, Mcn};
+
+use crate::EmuError;
+use crate::state::Track;
+use crate::store::Store;
+
+/// What the recorded sub-channel of a raw session says.
+#[derive(Debug, Default)]
+pub struct RawLayout {
+    /// Tracks with index points, CONTROL and ISRC.
+    pub tracks: Vec<Track>,
+    /// Start of the lead-out.
+    pub lead_out: Option<i32>,
+    /// The MCN.
+    pub mcn: Option<Mcn>,
+    /// CD-TEXT packs from the lead-in, in sequence order per block.
+    pub cdtext: Vec<Pack>,
+}
+
+/// Reads the sub-channel recorded from `from` (the first sector the host wrote) to `to`.
+///
+/// # Errors
+/// I/O errors reading the drive's files.
+pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError> {
+    let mut layout = RawLayout::default();
+    let mut packs: BTreeMap<(u8, u8), Pack> = BTreeMap::new();
+    let mut chunk = vec![0u8; 1024 * SUBCODE_BYTES];
+    let mut lba = from.0;
+    while lba < to.0 {
+        let n = ((to.0 - lba) as usize).min(1024);
+        let buf = &mut chunk[..n * SUBCODE_BYTES];
+        store.read_subcode(Lba(lba), buf)?;
+        for (i, raw) in buf.chunks_exact(SUBCODE_BYTES).enumerate() {
+            let at = lba + i as i32;
+            let raw: &[u8; 96] = raw.try_into().expect("96 bytes");
+            if at < -150 {
+                // Lead-in: CD-TEXT in R–W (six-bit symbols, low bits of each byte).
+                let mut symbols = [0u8; 96];
+                for (s, b) in symbols.iter_mut().zip(raw) {
+                    *s = b & 0x3F;
+                }
+                for p in cd::cdtext::packs_from_rw_symbols(&symbols) {
+                    if p.crc_ok() && (0x80..=0x8F).contains(&p.kind()) {
+                        packs.entry((p.block(), p.sequence())).or_insert(p);
+                    }
+                }
+                continue;
+            }
+            let q = deinterleave(raw)[1];
+            let Ok(frame) = QFrame::decode(&q) else { continue };
+            match frame.data {
+                QData::Position { track: LEAD_OUT_TRACK, .. } => {
+                    layout.lead_out.get_or_insert(at);
+                }
+                QData::Position { track, index, .. } if layout.lead_out.is_none() => {
+                    let t = match layout.tracks.last_mut() {
+                        Some(t) if t.number == track => t,
+                        _ => {
+                            if let Some(prev) = layout.tracks.last_mut() {
+                                prev.end = at;
+                            }
+                            layout.tracks.push(Track {
+                                number: track,
+                                control: frame.control.bits(),
+                                indexes: Vec::new(),
+                                end: at + 1,
+                                open: false,
+                                isrc: None,
+                                damaged: false,
+                            });
+                            layout.tracks.last_mut().expect("pushed")
+                        }
+                    };
+                    if t.indexes.last().is_none_or(|x| x.0 != index) {
+                        t.indexes.push((index, at));
+                    }
+                    t.end = at + 1;
+                }
+                QData::Mcn { mcn, .. } => layout.mcn = Some(mcn),
+                QData::Isrc { isrc, .. } => {
+                    if let Some(t) = layout.tracks.last_mut() {
+                        t.isrc = Some(isrc.as_str().to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        lba += n as i32;
+    }
+    if let (Some(last), Some(l)) = (layout.tracks.last_mut(), layout.lead_out) {
+        last.end = l;
+    }
+    layout.cdtext = packs.into_values().collect();
+    Ok(layout)
+}
