@@ -19,6 +19,7 @@ use crate::EmuError;
 use crate::media::MediaKind;
 use crate::state::{Disc, DiscStatus, TAO_PAUSE, Track};
 use crate::store::{DriveConfig, META_VERSION, Meta, Store};
+use crate::timing::{Arrival, Buffer};
 
 /// Sense codes the drive answers with.
 mod sense {
@@ -26,6 +27,8 @@ mod sense {
     pub const NO_MEDIUM_TRAY_CLOSED: Sense = Sense::new(2, 0x3A, 0x01);
     pub const NO_MEDIUM_TRAY_OPEN: Sense = Sense::new(2, 0x3A, 0x02);
     pub const BECOMING_READY: Sense = Sense::new(2, 0x04, 0x01);
+    pub const LONG_WRITE_IN_PROGRESS: Sense = Sense::new(2, 0x04, 0x08);
+    pub const LOSS_OF_STREAMING: Sense = Sense::new(3, 0x0C, 0x09);
     pub const MEDIUM_CHANGED: Sense = Sense::new(6, 0x28, 0x00);
     pub const INVALID_OPCODE: Sense = Sense::new(5, 0x20, 0x00);
     pub const LBA_OUT_OF_RANGE: Sense = Sense::new(5, 0x21, 0x00);
@@ -62,6 +65,9 @@ struct RawSession {
     next: Lba,
 }
 
+/// Sectors of lead-in and lead-out a drive writes when it closes a session.
+const LEAD_IN_AND_OUT: u64 = 4500 + 6750;
+
 /// Lead-out sectors a raw writer may send after the program area.
 const RAW_LEAD_OUT: i32 = 6750;
 
@@ -79,6 +85,8 @@ pub struct Drive {
     sao: Option<Sao>,
     raw: Option<RawSession>,
     write_speed: u16,
+    buffer: Buffer,
+    links: u32,
     /// The disc before a test write began; restored when it ends.
     simulation: Option<Disc>,
     unsaved: i32,
@@ -119,6 +127,8 @@ impl Drive {
 
     fn with(store: Store, meta: Meta) -> Drive {
         let write_speed = meta.config.write_speeds.first().copied().unwrap_or(706);
+        let mut buffer = Buffer::new(meta.config.timing, u64::from(meta.config.buffer_kib) * 1024);
+        buffer.set_speed(write_speed);
         Drive {
             store,
             meta,
@@ -131,6 +141,8 @@ impl Drive {
             sao: None,
             raw: None,
             write_speed,
+            buffer,
+            links: 0,
             simulation: None,
             unsaved: 0,
         }
@@ -152,6 +164,12 @@ impl Drive {
     #[must_use]
     pub fn disc(&self) -> Option<&Disc> {
         self.meta.disc.as_ref()
+    }
+
+    /// Buffer underruns bridged by BUFE (seamless links) since the drive was opened.
+    #[must_use]
+    pub fn links(&self) -> u32 {
+        self.links
     }
 
     /// Whether the tray is open.
@@ -253,6 +271,19 @@ impl Drive {
                 | Command::GetConfiguration { .. }
                 | Command::GetEventStatus { .. }
         );
+        if let Some(progress) = self.buffer.busy() {
+            // An IMMED flush or close is still running.
+            let busy = Sense { progress: Some(progress), ..sense::LONG_WRITE_IN_PROGRESS };
+            match cmd {
+                Command::RequestSense { .. } => return Ok(busy.to_fixed().to_vec()),
+                Command::Inquiry { .. }
+                | Command::GetConfiguration { .. }
+                | Command::GetEventStatus { .. }
+                | Command::ReadBufferCapacity { .. }
+                | Command::MechanismStatus { .. } => {}
+                _ => return Err(busy),
+            }
+        }
         if !exempt {
             if self.unit_attention {
                 self.unit_attention = false;
@@ -340,15 +371,16 @@ impl Drive {
             }
             Command::SetCdSpeed { write_kbs, .. } => {
                 self.write_speed = self.snap_speed(write_kbs);
+                self.buffer.set_speed(self.write_speed);
                 Ok(Vec::new())
             }
             Command::SetStreaming { .. } => Ok(Vec::new()),
             Command::ReadBufferCapacity { block, .. } => {
                 check(!block, sense::INVALID_FIELD_CDB)?;
                 self.loaded()?;
-                let len = u32::from(self.meta.config.buffer_kib) * 1024;
-                // Instant timing: the buffer drains as fast as it fills.
-                Ok(BufferCapacity { length: len, blank: len }.encode().to_vec())
+                let len = self.buffer.capacity() as u32;
+                let held = self.buffer.held() as u32;
+                Ok(BufferCapacity { length: len, blank: len.saturating_sub(held) }.encode().to_vec())
             }
             Command::SendOpc { .. } => self.loaded().map(|_| Vec::new()),
             Command::Write10 { lba, blocks } => self.write(lba, blocks, out),
@@ -356,8 +388,8 @@ impl Drive {
                 let sheet = out.get(..length as usize).ok_or(sense::PARAMETER_LENGTH)?;
                 self.send_cue_sheet(sheet)
             }
-            Command::SynchronizeCache { .. } => self.synchronize_cache(),
-            Command::CloseTrackSession { function, .. } => self.close(function),
+            Command::SynchronizeCache { immed } => self.synchronize_cache(immed),
+            Command::CloseTrackSession { function, immed, .. } => self.close(function, immed),
             Command::Blank { kind, .. } => self.blank(kind),
             Command::Read10 { lba, .. } => {
                 self.loaded()?;
@@ -867,6 +899,33 @@ impl Drive {
         block_type::block_size(self.write_params.data_block_type).unwrap_or(SECTOR_BYTES)
     }
 
+    /// Data arrives for the laser; an underrun is bridged with BUFE or ruins the track.
+    fn arrive(&mut self, bytes: usize) -> Result<(), Sense> {
+        if self.buffer.arrive(bytes) == Arrival::Accepted {
+            return Ok(());
+        }
+        if self.write_params.bufe {
+            self.links += 1;
+            return Ok(());
+        }
+        if let Some(t) = self
+            .meta
+            .disc
+            .as_mut()
+            .and_then(|d| d.sessions.last_mut())
+            .and_then(|s| s.tracks.last_mut())
+            .filter(|t| t.open)
+        {
+            t.open = false;
+            t.damaged = true;
+        }
+        self.sao = None;
+        self.raw = None;
+        self.buffer.finish(false, 0);
+        self.save()?;
+        Err(sense::LOSS_OF_STREAMING)
+    }
+
     fn begin_write(&mut self) {
         if self.write_params.test_write && self.simulation.is_none() {
             self.simulation = self.meta.disc.clone();
@@ -911,6 +970,7 @@ impl Drive {
                 let sao = self.sao.as_ref().ok_or(sense::SEQUENCE_ERROR)?;
                 check(lba == sao.next, sense::INVALID_WRITE_ADDRESS)?;
                 check(end <= sao.layout.lead_out.0, sense::END_OF_USER_AREA)?;
+                self.arrive(out.len())?;
                 self.begin_write();
                 self.store_blocks(lba, out, block)?;
                 self.sao.as_mut().expect("checked").next = Lba(end);
@@ -936,6 +996,7 @@ impl Drive {
         };
         check(lba == session.next, sense::INVALID_WRITE_ADDRESS)?;
         check(end <= capacity + RAW_LEAD_OUT, sense::END_OF_USER_AREA)?;
+        self.arrive(out.len())?;
         self.begin_write();
         self.store_blocks(lba, out, block)?;
         self.raw = Some(RawSession { next: Lba(end), ..session });
@@ -975,6 +1036,7 @@ impl Drive {
         let opening = d.tracks().last().is_none_or(|t| !t.open);
         let number = d.next_track_number();
         check(!opening || number <= MAX_TRACKS, sense::NO_MORE_TRACKS)?;
+        self.arrive(out.len())?;
         self.begin_write();
         self.store_blocks(lba, out, block)?;
         let control = self.write_params.track_mode;
@@ -1049,12 +1111,18 @@ impl Drive {
         }
     }
 
-    fn close(&mut self, function: CloseFunction) -> Result<Vec<u8>, Sense> {
+    fn close(&mut self, function: CloseFunction, immed: bool) -> Result<Vec<u8>, Sense> {
         self.writable_disc()?;
         check(self.sao.is_none() && self.raw.is_none(), sense::SEQUENCE_ERROR)?;
         match function {
-            CloseFunction::Track => self.close_track()?,
-            CloseFunction::Session => self.close_session()?,
+            CloseFunction::Track => {
+                self.close_track()?;
+                self.buffer.finish(immed, 0);
+            }
+            CloseFunction::Session => {
+                self.close_session()?;
+                self.buffer.finish(immed, LEAD_IN_AND_OUT);
+            }
             CloseFunction::Other(_) => return Err(sense::INVALID_FIELD_CDB),
         }
         Ok(Vec::new())
@@ -1077,16 +1145,19 @@ impl Drive {
         Ok(Vec::new())
     }
 
-    fn synchronize_cache(&mut self) -> Result<Vec<u8>, Sense> {
+    fn synchronize_cache(&mut self, immed: bool) -> Result<Vec<u8>, Sense> {
         self.loaded()?;
         if let Some(r) = self.raw {
             self.finish_raw(r)?;
+            self.buffer.finish(immed, 0);
             return Ok(Vec::new());
         }
         let Some(sao) = self.sao.clone().filter(|s| s.next == s.layout.lead_out) else {
+            self.buffer.finish(immed, 0);
             self.save()?;
             return Ok(Vec::new());
         };
+        self.buffer.finish(immed, LEAD_IN_AND_OUT);
         // Everything the cue sheet announced has arrived: the drive writes lead-in and
         // lead-out and closes the session.
         self.sao = None;

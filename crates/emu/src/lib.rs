@@ -28,6 +28,7 @@ pub mod media;
 pub mod raw;
 pub mod state;
 pub mod store;
+pub mod timing;
 
 pub use drive::Drive;
 pub use media::MediaKind;

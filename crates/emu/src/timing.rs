@@ -1,0 +1,138 @@
+//! The drive buffer and the clock of real-time mode.
+//!
+//! In real time the laser writes at the selected speed from the moment a track's first data
+//! arrives: the buffer drains at that rate, a WRITE that finds it full waits for room, and a
+//! host that lets it run dry causes an underrun — with BUFE a seamless link (counted), without
+//! it a ruined track. In instant mode the buffer is always empty and nothing waits.
+
+use std::time::{Duration, Instant};
+
+use crate::store::Timing;
+
+/// What happened when data arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// Accepted into the buffer.
+    Accepted,
+    /// The buffer had run dry while writing: an underrun.
+    Underrun,
+}
+
+/// The buffer and its drain.
+#[derive(Debug)]
+pub struct Buffer {
+    timing: Timing,
+    capacity: f64,
+    fill: f64,
+    rate: f64,
+    last: Instant,
+    writing: bool,
+    busy_until: Option<Instant>,
+}
+
+impl Buffer {
+    /// A buffer of `capacity` bytes.
+    #[must_use]
+    pub fn new(timing: Timing, capacity: u64) -> Buffer {
+        Buffer {
+            timing,
+            capacity: capacity as f64,
+            fill: 0.0,
+            rate: 706_000.0,
+            last: Instant::now(),
+            writing: false,
+            busy_until: None,
+        }
+    }
+
+    /// Sets the write speed in kB/s (1000 bytes).
+    pub fn set_speed(&mut self, kbs: u16) {
+        self.drain();
+        self.rate = f64::from(kbs.max(1)) * 1000.0;
+    }
+
+    fn real(&self) -> bool {
+        self.timing == Timing::RealTime
+    }
+
+    /// Brings the fill up to now; true if the buffer ran dry while the laser was writing.
+    fn drain(&mut self) -> bool {
+        let now = Instant::now();
+        let drained = now.duration_since(self.last).as_secs_f64() * self.rate;
+        self.last = now;
+        if !self.real() {
+            self.fill = 0.0;
+            return false;
+        }
+        let dry = self.writing && drained > self.fill;
+        self.fill = (self.fill - drained).max(0.0);
+        dry
+    }
+
+    /// `bytes` arrive for the open track: waits for room (real time), reports an underrun if
+    /// the laser had run out of data since the last arrival.
+    pub fn arrive(&mut self, bytes: usize) -> Arrival {
+        let dry = self.drain();
+        let bytes = bytes as f64;
+        if self.real() {
+            let over = self.fill + bytes - self.capacity;
+            if over > 0.0 {
+                std::thread::sleep(Duration::from_secs_f64(over / self.rate));
+                self.drain();
+            }
+            self.fill += bytes;
+        }
+        let arrival = if dry { Arrival::Underrun } else { Arrival::Accepted };
+        self.writing = true;
+        arrival
+    }
+
+    /// Bytes held now.
+    pub fn held(&mut self) -> u64 {
+        self.drain();
+        self.fill as u64
+    }
+
+    /// The capacity.
+    #[must_use]
+    pub fn capacity(&self) -> u64 {
+        self.capacity as u64
+    }
+
+    /// How long until the buffer is empty.
+    fn time_to_empty(&mut self) -> Duration {
+        self.drain();
+        if self.real() { Duration::from_secs_f64(self.fill / self.rate) } else { Duration::ZERO }
+    }
+
+    /// The laser stops (track closed): waits until everything is written, or with `immed`
+    /// marks the drive busy for that long plus `extra_sectors` more (lead-in and lead-out).
+    pub fn finish(&mut self, immed: bool, extra_sectors: u64) {
+        let extra = if self.real() {
+            Duration::from_secs_f64(extra_sectors as f64 * 2352.0 / self.rate)
+        } else {
+            Duration::ZERO
+        };
+        let wait = self.time_to_empty() + extra;
+        self.writing = false;
+        if immed {
+            self.busy_until = Some(Instant::now() + wait);
+        } else {
+            std::thread::sleep(wait);
+            self.fill = 0.0;
+        }
+    }
+
+    /// Whether an IMMED operation is still running, and its progress (0–65535).
+    pub fn busy(&mut self) -> Option<u16> {
+        let until = self.busy_until?;
+        let now = Instant::now();
+        if now >= until {
+            self.busy_until = None;
+            self.fill = 0.0;
+            return None;
+        }
+        let left = until.duration_since(now).as_secs_f64();
+        Some((65535.0 / (1.0 + left)) as u16)
+    }
+}
