@@ -16,6 +16,7 @@ use mmc::toc::{CdTextData, FormattedToc, FullToc, SessionInfo, SubChannel, SubCh
 use mmc::{Command, Completion, Data, Sense, Transport, TransportError};
 
 use crate::EmuError;
+use crate::faults::{Action, Fault};
 use crate::media::MediaKind;
 use crate::state::{Disc, DiscStatus, TAO_PAUSE, Track};
 use crate::store::{DriveConfig, META_VERSION, Meta, Store};
@@ -87,6 +88,8 @@ pub struct Drive {
     write_speed: u16,
     buffer: Buffer,
     links: u32,
+    calls: u64,
+    powered_off: bool,
     /// The disc before a test write began; restored when it ends.
     simulation: Option<Disc>,
     unsaved: i32,
@@ -102,7 +105,8 @@ impl Drive {
     /// # Errors
     /// [`EmuError`] when the directory holds a drive already or cannot be written.
     pub fn create(dir: &Path, config: DriveConfig, media: Option<MediaKind>) -> Result<Drive, EmuError> {
-        let meta = Meta { version: META_VERSION, config, tray_open: false, disc: media.map(Disc::blank) };
+        let meta =
+            Meta { version: META_VERSION, config, tray_open: false, disc: media.map(Disc::blank), faults: Vec::new() };
         let store = Store::create(dir, &meta)?;
         Ok(Drive::with(store, meta))
     }
@@ -143,6 +147,8 @@ impl Drive {
             write_speed,
             buffer,
             links: 0,
+            calls: 0,
+            powered_off: false,
             simulation: None,
             unsaved: 0,
         }
@@ -164,6 +170,30 @@ impl Drive {
     #[must_use]
     pub fn disc(&self) -> Option<&Disc> {
         self.meta.disc.as_ref()
+    }
+
+    /// Adds a scripted fault (kept with the drive).
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn add_fault(&mut self, fault: Fault) -> Result<(), EmuError> {
+        self.meta.faults.push(fault);
+        self.store.save(&self.meta)
+    }
+
+    /// Removes every scripted fault.
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn clear_faults(&mut self) -> Result<(), EmuError> {
+        self.meta.faults.clear();
+        self.store.save(&self.meta)
+    }
+
+    /// The scripted faults.
+    #[must_use]
+    pub fn faults(&self) -> &[Fault] {
+        &self.meta.faults
     }
 
     /// Buffer underruns bridged by BUFE (seamless links) since the drive was opened.
@@ -1216,6 +1246,61 @@ impl Transport for Drive {
             Data::Out(b) => b,
             _ => &[],
         };
+        if self.powered_off {
+            return Err(TransportError::NoDevice("the emulated drive lost power; open it again".into()));
+        }
+        self.calls += 1;
+        // Stalls add up; the first other matching fault decides the command's fate.
+        let calls = self.calls;
+        let mut fatal = None;
+        let mut fired = Vec::new();
+        for (i, f) in self.meta.faults.iter().enumerate().filter(|(_, f)| f.trigger.matches(&cmd, calls)) {
+            match f.action {
+                Action::Stall { ms } => std::thread::sleep(Duration::from_millis(ms)),
+                _ if fatal.is_some() => continue,
+                _ => fatal = Some(f.clone()),
+            }
+            if f.once {
+                fired.push(i);
+            }
+        }
+        for i in fired.into_iter().rev() {
+            self.meta.faults.remove(i);
+        }
+        if let Some(fault) = fatal {
+            match fault.action {
+                Action::Stall { .. } => {}
+                Action::Sense { key, asc, ascq } => {
+                    let _ = self.save();
+                    return Ok(self.fail(Sense::new(key, asc, ascq)));
+                }
+                Action::RemoveMedium => {
+                    self.meta.disc = None;
+                    self.meta.tray_open = true;
+                    self.sao = None;
+                    self.raw = None;
+                    self.simulation = None;
+                    self.media_event = media_event::MEDIA_REMOVAL;
+                    let _ = self.save();
+                    return Ok(self.fail(sense::NO_MEDIUM_TRAY_OPEN));
+                }
+                Action::PowerLoss => {
+                    // What reached the disc before the fatal sector stays; nothing is closed.
+                    if let (Command::Write10 { lba, .. }, mmc::cdb::Direction::Out, Some(at)) =
+                        (cmd, cmd.direction(), fault_lba(&fault))
+                    {
+                        let k = (at - lba.0).max(0) as usize;
+                        let block = self.block_size();
+                        if k > 0 && out.len() >= k * block {
+                            let _ = self.dispatch(Command::Write10 { lba, blocks: k as u16 }, &out[..k * block]);
+                        }
+                    }
+                    let _ = self.save();
+                    self.powered_off = true;
+                    return Err(TransportError::NoDevice("the emulated drive lost power".into()));
+                }
+            }
+        }
         match self.dispatch(cmd, out) {
             Ok(reply) => {
                 if !matches!(cmd, Command::RequestSense { .. }) {
@@ -1232,6 +1317,13 @@ impl Transport for Drive {
             }
             Err(s) => Ok(self.fail(s)),
         }
+    }
+}
+
+fn fault_lba(f: &Fault) -> Option<i32> {
+    match f.trigger {
+        crate::faults::Trigger::AtLba { lba } => Some(lba),
+        _ => None,
     }
 }
 

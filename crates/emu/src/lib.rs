@@ -24,6 +24,7 @@ use std::path::PathBuf;
 
 mod drive;
 pub mod export;
+pub mod faults;
 pub mod media;
 pub mod raw;
 pub mod state;
@@ -31,6 +32,7 @@ pub mod store;
 pub mod timing;
 
 pub use drive::Drive;
+pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
 pub use state::{Disc, DiscStatus};
 pub use store::{DriveConfig, Timing};

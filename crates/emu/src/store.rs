@@ -79,6 +79,9 @@ pub struct Meta {
     pub tray_open: bool,
     /// The disc in the drive.
     pub disc: Option<Disc>,
+    /// Scripted faults.
+    #[serde(default)]
+    pub faults: Vec<crate::faults::Fault>,
 }
 
 /// Sectors from the earliest lead-in address to the file start.

@@ -1,0 +1,89 @@
+//! Scripted faults: senses at an LBA, a command or the n-th call; power loss; a pulled medium.
+
+mod common;
+
+use cd::Lba;
+use common::*;
+use emu::{Action, Drive, Fault, MediaKind, Trigger};
+use mmc::cdb::CloseFunction;
+use mmc::{Command, Data, Transport};
+
+#[test]
+fn sense_at_an_lba_a_command_and_a_call() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    let write_error = Action::Sense { key: 3, asc: 0x0C, ascq: 0x00 };
+    d.add_fault(Fault { trigger: Trigger::AtLba { lba: 100 }, action: write_error, once: true }).unwrap();
+    d.add_fault(Fault {
+        trigger: Trigger::Command { opcode: 0xAC },
+        action: Action::Sense { key: 5, asc: 0x20, ascq: 0 },
+        once: false,
+    })
+    .unwrap();
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    write_audio(&mut d, 1, Lba(0), 81).unwrap();
+    let e = give(&mut d, Command::Write10 { lba: Lba(81), blocks: 27 }, &vec![0; 27 * 2352]).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(3, 0x0C, 0));
+    // Once: the retry goes through.
+    give(&mut d, Command::Write10 { lba: Lba(81), blocks: 27 }, &vec![0; 27 * 2352]).unwrap();
+    for _ in 0..2 {
+        let perf = ask(&mut d, Command::GetPerformance { data_type: 0, start: 0, max: 8, kind: 3 }, 136);
+        assert_eq!(perf.unwrap_err().to_fixed(), fixed(5, 0x20, 0));
+    }
+    // Faults are kept with the drive.
+    let dir = d.dir().to_owned();
+    drop(d);
+    let mut d = Drive::open(&dir).unwrap();
+    assert_eq!(d.faults().len(), 1);
+    d.clear_faults().unwrap();
+    d.add_fault(Fault {
+        trigger: Trigger::NthCall { n: 2 },
+        action: Action::Sense { key: 4, asc: 0x44, ascq: 0 },
+        once: true,
+    })
+    .unwrap();
+    let _ = ask(&mut d, Command::TestUnitReady, 0); // the unit attention of reopening
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(4, 0x44, 0));
+    ask(&mut d, Command::TestUnitReady, 0).unwrap();
+}
+
+#[test]
+fn power_loss_mid_track_leaves_an_open_damaged_track() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    d.add_fault(Fault { trigger: Trigger::AtLba { lba: 500 }, action: Action::PowerLoss, once: true }).unwrap();
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    write_audio(&mut d, 1, Lba(0), 486).unwrap();
+    let data: Vec<u8> = (486..513).flat_map(|n| pattern(1, n)).collect();
+    let r = d.execute(&Command::Write10 { lba: Lba(486), blocks: 27 }.to_bytes(), Data::Out(&data), T);
+    assert!(matches!(r, Err(mmc::TransportError::NoDevice(_))), "{r:?}");
+    // Dead until reopened.
+    assert!(d.execute(&Command::TestUnitReady.to_bytes(), Data::None, T).is_err());
+    let dir = d.dir().to_owned();
+    drop(d);
+    let mut d = Drive::open(&dir).unwrap();
+    let t = d.disc().unwrap().tracks().next().unwrap().clone();
+    assert!(t.damaged && !t.open);
+    assert_eq!(t.end, 500, "the sectors before the fatal one reached the disc");
+    let mut s = vec![0u8; 2352];
+    d.read_sectors(Lba(499), &mut s).unwrap();
+    assert_eq!(s, pattern(1, 499));
+    let _ = ask(&mut d, Command::TestUnitReady, 0);
+    let info = disc_info(&mut d);
+    assert_eq!((info.disc_status, info.last_session), (mmc::info::Status::Incomplete, mmc::info::Status::Incomplete));
+    assert_eq!(d.disc().unwrap().sessions[0].leadout, None, "no lead-out");
+    // The disc can still be closed.
+    close(&mut d, CloseFunction::Session).unwrap();
+}
+
+#[test]
+fn medium_pulled_mid_write_and_a_slow_drive() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    d.add_fault(Fault { trigger: Trigger::Command { opcode: 0x2A }, action: Action::Stall { ms: 5 }, once: false })
+        .unwrap();
+    d.add_fault(Fault { trigger: Trigger::AtLba { lba: 200 }, action: Action::RemoveMedium, once: true }).unwrap();
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    write_audio(&mut d, 1, Lba(0), 189).unwrap();
+    let e = write_audio(&mut d, 1, Lba(189), 27).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(2, 0x3A, 0x02));
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(2, 0x3A, 0x02));
+    assert!(d.disc().is_none());
+}
