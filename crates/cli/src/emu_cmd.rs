@@ -58,6 +58,12 @@ pub enum EmuCmd {
         /// The CUE sheet to write (the image goes beside it as .bin).
         #[arg(short, long)]
         output: PathBuf,
+        /// Also write the raw P-W sub-channel as .sub (96 bytes per sector).
+        #[arg(long)]
+        sub: bool,
+        /// Also write a cdrdao TOC file (.toc).
+        #[arg(long)]
+        toc: bool,
     },
     /// Delete an emulated recorder and its disc.
     Rm {
@@ -117,10 +123,14 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             d.remove().map_err(|e| fail(code::DEVICE, e))?;
             out!("emu:{name}: medium removed.");
         }
-        EmuCmd::Export { name, output } => {
+        EmuCmd::Export { name, output, sub, toc } => {
             let d = open_emu(&name)?;
-            let e = emu::export::export_cue_bin(&d, &output).map_err(|e| fail(code::MEDIUM, e))?;
+            let options = emu::export::ExportOptions { subcode: sub, toc };
+            let e = emu::export::export_cue_bin(&d, &output, options).map_err(|e| fail(code::MEDIUM, e))?;
             out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
+            for extra in [e.sub, e.toc].into_iter().flatten() {
+                out!("Wrote {}.", extra.display());
+            }
         }
         EmuCmd::Rm { name } => {
             // Opening takes the lock: a drive in use is not deleted under its user.

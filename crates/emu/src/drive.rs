@@ -208,6 +208,25 @@ impl Drive {
         self.meta.tray_open
     }
 
+    /// The raw P–W sub-channel of a recorded sector: as the host sent it (raw and
+    /// sub-channel writes), else as the drive generates it (P for pauses, Q, empty R–W).
+    ///
+    /// # Errors
+    /// [`EmuError::NothingToExport`] for a sector outside the recorded tracks and lead-outs;
+    /// I/O errors.
+    pub fn subcode(&self, lba: Lba) -> Result<[u8; SUBCODE_BYTES], EmuError> {
+        let d = self.meta.disc.as_ref().ok_or(EmuError::NothingToExport)?;
+        if d.has_raw_subcode(lba) {
+            let mut raw = [0u8; SUBCODE_BYTES];
+            self.store.read_subcode(lba, &mut raw)?;
+            return Ok(raw);
+        }
+        let q = Drive::q_at(d, lba).ok_or(EmuError::NothingToExport)?;
+        let qb = q.encode().map_err(|e| EmuError::Io { path: self.dir().to_owned(), message: e.to_string() })?;
+        let pause = matches!(q.data, QData::Position { index: 0, .. });
+        Ok(raw_pw(&p_channel(pause), &qb, &[0; 96]))
+    }
+
     /// Reads `count` sectors of main-channel data from `lba` (for export and inspection).
     ///
     /// # Errors
@@ -906,15 +925,7 @@ impl Drive {
             }
             let qb = q.encode().map_err(|_| Sense::new(3, 0x11, 0))?;
             match sub {
-                1 if d.has_raw_subcode(at) => {
-                    let mut raw = [0u8; SUBCODE_BYTES];
-                    self.store.read_subcode(at, &mut raw).map_err(|_| Sense::new(3, 0x11, 0))?;
-                    out.extend_from_slice(&raw);
-                }
-                1 => {
-                    let pause = matches!(q.data, QData::Position { index: 0, .. });
-                    out.extend_from_slice(&raw_pw(&p_channel(pause), &qb, &[0; 96]));
-                }
+                1 => out.extend_from_slice(&self.subcode(at).map_err(|_| Sense::new(3, 0x11, 0))?),
                 2 => {
                     out.extend_from_slice(&qb);
                     out.extend_from_slice(&[0; 4]);

@@ -12,6 +12,15 @@ use cd::{Lba, Msf};
 
 use crate::{Drive, EmuError};
 
+/// What to write beside the CUE sheet and image.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// A `.sub` file: 96 bytes of raw P–W per sector of the image.
+    pub subcode: bool,
+    /// A cdrdao `.toc` file describing the same image.
+    pub toc: bool,
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exported {
@@ -19,6 +28,10 @@ pub struct Exported {
     pub cue: PathBuf,
     /// The audio image.
     pub bin: PathBuf,
+    /// The sub-channel file, if asked for.
+    pub sub: Option<PathBuf>,
+    /// The cdrdao TOC file, if asked for.
+    pub toc: Option<PathBuf>,
     /// Sectors in the image.
     pub sectors: u64,
     /// Tracks.
@@ -37,7 +50,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> EmuError + '_ {
 ///
 /// # Errors
 /// [`EmuError::NothingToExport`] for a disc without tracks; I/O errors.
-pub fn export_cue_bin(drive: &Drive, cue: &Path) -> Result<Exported, EmuError> {
+pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Result<Exported, EmuError> {
     let disc = drive.disc().filter(|d| d.tracks().any(|t| !t.open)).ok_or(EmuError::NothingToExport)?;
     if let Some(dir) = cue.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
         return Err(EmuError::Io { path: dir.to_owned(), message: "no such directory".into() });
@@ -46,6 +59,10 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path) -> Result<Exported, EmuError> {
     let bin_name = bin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp_bin = cue.with_extension("bin.partial");
     let tmp_cue = cue.with_extension("cue.partial");
+    let sub_path = cue.with_extension("sub");
+    let tmp_sub = cue.with_extension("sub.partial");
+    let toc_path = cue.with_extension("toc");
+    let tmp_toc = cue.with_extension("toc.partial");
 
     let text = CdText::from_packs(
         &disc
@@ -67,6 +84,11 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path) -> Result<Exported, EmuError> {
         sheet.text = b.album.clone();
     }
     let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp_bin).map_err(io(&tmp_bin))?);
+    let mut sub = match options.subcode {
+        true => Some(BufWriter::with_capacity(1 << 16, File::create(&tmp_sub).map_err(io(&tmp_sub))?)),
+        false => None,
+    };
+    let mut toc = TocText::new(disc.mcn(), text.as_ref());
     let mut pos: u64 = 0;
     let mut buf = vec![0u8; 64 * SECTOR_BYTES];
     for (i, t) in disc.tracks().filter(|t| !t.open).enumerate() {
@@ -90,15 +112,119 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path) -> Result<Exported, EmuError> {
             let chunk = &mut buf[..n * SECTOR_BYTES];
             drive.read_sectors(lba, chunk)?;
             out.write_all(chunk).map_err(io(&tmp_bin))?;
+            if let Some(sub) = sub.as_mut() {
+                for k in 0..n as i32 {
+                    sub.write_all(&drive.subcode(lba.offset(k))?).map_err(io(&tmp_sub))?;
+                }
+            }
             lba = Lba(lba.0 + n as i32);
         }
+        toc.track(&track, t, from, pos, &sheet.files[0].name);
         pos += (t.end - from.0) as u64;
         sheet.tracks.push(track);
     }
     out.flush().map_err(io(&tmp_bin))?;
     drop(out);
+    if let Some(mut s) = sub.take() {
+        s.flush().map_err(io(&tmp_sub))?;
+    }
     fs::write(&tmp_cue, sheet.write()).map_err(io(&tmp_cue))?;
+    if options.toc {
+        fs::write(&tmp_toc, toc.text).map_err(io(&tmp_toc))?;
+        fs::rename(&tmp_toc, &toc_path).map_err(io(&toc_path))?;
+    }
+    if options.subcode {
+        fs::rename(&tmp_sub, &sub_path).map_err(io(&sub_path))?;
+    }
     fs::rename(&tmp_bin, &bin).map_err(io(&bin))?;
     fs::rename(&tmp_cue, cue).map_err(io(cue))?;
-    Ok(Exported { cue: cue.to_owned(), bin, sectors: pos, tracks: sheet.tracks.len() })
+    Ok(Exported {
+        cue: cue.to_owned(),
+        bin,
+        sub: options.subcode.then_some(sub_path),
+        toc: options.toc.then_some(toc_path),
+        sectors: pos,
+        tracks: sheet.tracks.len(),
+    })
+}
+
+/// A cdrdao TOC file being written.
+struct TocText {
+    text: String,
+}
+
+/// A string in cdrdao's quoting: `"` and `\` escaped, bytes outside ASCII as octal (Latin-1).
+fn toc_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let b = u32::from(c).min(0xFF) as u8;
+                out.push_str(&format!("\\{b:03o}"));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn toc_text_fields(f: &cd::cdtext::TextFields, indent: &str) -> String {
+    let mut s = String::new();
+    for (k, v) in [
+        ("TITLE", &f.title),
+        ("PERFORMER", &f.performer),
+        ("SONGWRITER", &f.songwriter),
+        ("COMPOSER", &f.composer),
+        ("ARRANGER", &f.arranger),
+        ("MESSAGE", &f.message),
+    ] {
+        if let Some(v) = v {
+            s.push_str(&format!("{indent}{k} {}\n", toc_quote(v)));
+        }
+    }
+    s
+}
+
+impl TocText {
+    fn new(mcn: Option<cd::Mcn>, text: Option<&cd::cdtext::Block>) -> TocText {
+        let mut t = String::from("CD_DA\n");
+        if let Some(m) = mcn {
+            t.push_str(&format!("CATALOG \"{}\"\n", m.as_str()));
+        }
+        if let Some(b) = text {
+            t.push_str("CD_TEXT {\n  LANGUAGE_MAP {\n    0 : EN\n  }\n  LANGUAGE 0 {\n");
+            t.push_str(&toc_text_fields(&b.album, "    "));
+            t.push_str("  }\n}\n");
+        }
+        TocText { text: t }
+    }
+
+    fn track(&mut self, cue: &CueTrack, t: &crate::state::Track, from: Lba, at: u64, bin: &str) {
+        let msf = |n: u64| Msf::from_sectors(n as u32).map_or_else(|_| "0".into(), |m| m.to_string());
+        let c = t.control();
+        let s = &mut self.text;
+        s.push_str(&format!("\n// Track {}\nTRACK AUDIO\n", t.number));
+        s.push_str(if c.copy_permitted() { "COPY\n" } else { "NO COPY\n" });
+        s.push_str(if c.pre_emphasis() { "PRE_EMPHASIS\n" } else { "NO PRE_EMPHASIS\n" });
+        s.push_str("TWO_CHANNEL_AUDIO\n");
+        if let Some(i) = &cue.isrc {
+            s.push_str(&format!("ISRC \"{}\"\n", i.as_str()));
+        }
+        if !cue.text.is_empty() {
+            s.push_str(&format!("CD_TEXT {{\n  LANGUAGE 0 {{\n{}  }}\n}}\n", toc_text_fields(&cue.text, "    ")));
+        }
+        let len = (t.end - from.0) as u64;
+        // Raw images are little-endian; cdrdao reads raw files big-endian unless told SWAP.
+        s.push_str(&format!("FILE {} SWAP {} {}\n", toc_quote(bin), msf(at), msf(len)));
+        let pause = (t.start().0 - from.0) as u64;
+        if pause > 0 {
+            s.push_str(&format!("START {}\n", msf(pause)));
+        }
+        for &(_, lba) in t.indexes.iter().filter(|x| x.0 >= 2) {
+            s.push_str(&format!("INDEX {}\n", msf((lba - t.start().0) as u64)));
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::process::Command as Cmd;
 use cd::Lba;
 use common::*;
 use emu::MediaKind;
-use emu::export::export_cue_bin;
+use emu::export::{ExportOptions, export_cue_bin};
 use mmc::cdb::CloseFunction;
 use mmc::mode::WriteParameters;
 
@@ -47,7 +47,7 @@ fn tao_disc_exports_to_cue_bin_that_bchunk_sox_and_cd_info_read() {
 
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let e = export_cue_bin(&d, &out.join("album.cue")).unwrap();
+    let e = export_cue_bin(&d, &out.join("album.cue"), ExportOptions { subcode: true, toc: true }).unwrap();
     // 400 + (150 + 300) + (150 + 333) sectors: track 1's standard pause is not in the image.
     assert_eq!((e.tracks, e.sectors), (3, 1333));
     let cue = std::fs::read_to_string(&e.cue).unwrap();
@@ -82,16 +82,42 @@ fn tao_disc_exports_to_cue_bin_that_bchunk_sox_and_cd_info_read() {
         assert_eq!(raw.stdout.len(), expected.len(), "track {n}");
         assert!(raw.stdout == expected, "track {n} differs");
     }
+
+    // The cdrdao TOC file describes the same layout, to cdrdao and to redburn's own parser.
+    let toc_file = e.toc.clone().unwrap();
+    let shown = tool("cdrdao", &["show-toc", "album.toc"], &out);
+    assert!(shown.contains("CATALOG NUMBER: 0724385525728"), "{shown}");
+    assert!(shown.contains("ISRC GB AYE 97 00170"), "{shown}");
+    assert!(shown.contains("START  00:07:25(   550)") && shown.contains("START  00:13:25(  1000)"), "{shown}");
+    let parsed = cd::tocfile::TocFile::parse_bytes(&std::fs::read(&toc_file).unwrap(), &out).unwrap();
+    assert_eq!(parsed.plan.tracks.len(), 3);
+    assert_eq!(parsed.plan.tracks[1].pregap_frames(), Some(150 * 588));
+    assert_eq!(parsed.plan.tracks[1].control, cd::Control::audio(true, true));
+    assert_eq!(parsed.plan.mcn.unwrap().as_str(), "0724385525728");
+
+    // The .sub file: 96 bytes per image sector; its Q says where each sector is.
+    let sub = std::fs::read(e.sub.clone().unwrap()).unwrap();
+    assert_eq!(sub.len(), 1333 * 96);
+    let q_at = |i: usize| {
+        cd::QFrame::decode(&cd::subcode::deinterleave(sub[i * 96..i * 96 + 96].try_into().unwrap())[1]).unwrap()
+    };
+    assert!(matches!(q_at(0).data, cd::QData::Position { track: 1, index: 1, .. }));
+    // Image sector 400 is the first of track 2's pause (index 0), with P set.
+    assert!(matches!(q_at(400).data, cd::QData::Position { track: 2, index: 0, relative: -150, .. }));
+    assert_eq!(cd::subcode::deinterleave(sub[400 * 96..401 * 96].try_into().unwrap())[0], [0xFF; 12]);
     drop(d);
 }
 
 #[test]
 fn nothing_to_export_and_hidden_track_audio() {
     let (dir, mut d) = new_drive(Some(MediaKind::Cdr80));
-    assert!(matches!(export_cue_bin(&d, &dir.path().join("x.cue")), Err(emu::EmuError::NothingToExport)));
+    assert!(matches!(
+        export_cue_bin(&d, &dir.path().join("x.cue"), ExportOptions::default()),
+        Err(emu::EmuError::NothingToExport)
+    ));
     assert!(!dir.path().join("x.bin").exists());
     burn_tao(&mut d, &[300], false);
-    let e = export_cue_bin(&d, &dir.path().join("x.cue")).unwrap();
+    let e = export_cue_bin(&d, &dir.path().join("x.cue"), ExportOptions::default()).unwrap();
     assert_eq!(e.sectors, 300);
     let mut first = vec![0u8; 2352];
     d.read_sectors(Lba(0), &mut first).unwrap();
