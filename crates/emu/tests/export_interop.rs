@@ -101,10 +101,12 @@ fn tao_disc_exports_to_cue_bin_that_bchunk_sox_and_cd_info_read() {
     let q_at = |i: usize| {
         cd::QFrame::decode(&cd::subcode::deinterleave(sub[i * 96..i * 96 + 96].try_into().unwrap())[1]).unwrap()
     };
-    assert!(matches!(q_at(0).data, cd::QData::Position { track: 1, index: 1, .. }));
-    // Image sector 400 is the first of track 2's pause (index 0), with P set.
-    assert!(matches!(q_at(400).data, cd::QData::Position { track: 2, index: 0, relative: -150, .. }));
-    assert_eq!(cd::subcode::deinterleave(sub[400 * 96..401 * 96].try_into().unwrap())[0], [0xFF; 12]);
+    // Sector 0 carries the MCN (one sector in a hundred), sector 1 the position.
+    assert!(matches!(q_at(0).data, cd::QData::Mcn { .. }));
+    assert!(matches!(q_at(1).data, cd::QData::Position { track: 1, index: 1, relative: 1, .. }));
+    // Image sector 401 is in track 2's pause (index 0, counting down), with P set.
+    assert!(matches!(q_at(401).data, cd::QData::Position { track: 2, index: 0, relative: -149, .. }));
+    assert_eq!(cd::subcode::deinterleave(sub[401 * 96..402 * 96].try_into().unwrap())[0], [0xFF; 12]);
     drop(d);
 }
 
