@@ -56,7 +56,6 @@ const SAVE_EVERY: i32 = 750;
 struct Sao {
     layout: CueLayout,
     next: Lba,
-    first: Lba,
 }
 
 /// A raw write in progress: where the host began and where it is.
@@ -1059,7 +1058,7 @@ impl Drive {
         let multi = self.write_params.multi_session == 3;
         let d = self.disc_mut()?;
         let leadout = layout.lead_out.unwrap_or_else(|| layout.tracks.last().map_or(0, |t| t.end));
-        let session = d.open_session_mut().expect("blank disc");
+        let session = d.open_session_mut().expect("checked: the disc is not finalized");
         session.tracks = layout.tracks;
         session.leadout = Some(leadout);
         d.mcn = layout.mcn.map(|m| m.as_str().to_owned());
@@ -1171,18 +1170,21 @@ impl Drive {
 
     fn send_cue_sheet(&mut self, sheet: &[u8]) -> Result<Vec<u8>, Sense> {
         let d = self.writable_disc()?;
-        // Session at once needs a blank disc here (appending a SAO session is not emulated).
-        check(
-            d.status() == DiscStatus::Blank && d.open_session().is_none_or(|s| s.tracks.is_empty()),
-            sense::SEQUENCE_ERROR,
-        )?;
+        // A session at once opens a new session: on a blank disc or after closed ones, not
+        // on top of track-at-once tracks of an open session.
+        check(d.open_session().is_none_or(|s| s.tracks.is_empty()), sense::SEQUENCE_ERROR)?;
         let capacity = d.kind.capacity() as i32;
+        let (nwa, next_track) = (d.next_writable().ok_or(sense::END_OF_USER_AREA)?, d.next_track_number());
         check(self.write_params.write_type == WriteType::Sao, sense::SEQUENCE_ERROR)?;
         let data = mmc::CueSheetData::decode(sheet).map_err(|_| sense::PARAMETER_LENGTH)?;
         let layout = data.layout().map_err(|_| sense::PARAMETER_VALUE_INVALID)?;
         check(layout.lead_out.0 <= capacity, sense::PARAMETER_VALUE_INVALID)?;
+        // The sheet's tracks continue the disc's numbering, and its first pause begins no
+        // earlier than the session's 2-second pregap.
+        check(layout.tracks[0].number == next_track, sense::PARAMETER_VALUE_INVALID)?;
+        check(layout.tracks[0].indexes[0].1.0 >= nwa.0 - TAO_PAUSE, sense::PARAMETER_VALUE_INVALID)?;
         let first = layout.tracks[0].indexes[0].1;
-        self.sao = Some(Sao { layout, next: first, first });
+        self.sao = Some(Sao { layout, next: first });
         Ok(Vec::new())
     }
 
@@ -1204,7 +1206,7 @@ impl Drive {
         self.sao = None;
         let multi = self.write_params.multi_session == 3;
         let d = self.disc_mut()?;
-        let session = d.open_session_mut().expect("blank disc");
+        let session = d.open_session_mut().expect("checked: the disc is not finalized");
         let n = sao.layout.tracks.len();
         for (i, t) in sao.layout.tracks.iter().enumerate() {
             let end = sao.layout.tracks.get(i + 1).map_or(sao.layout.lead_out.0, |next| next.indexes[0].1.0);
@@ -1219,7 +1221,7 @@ impl Drive {
             });
         }
         debug_assert_eq!(session.tracks.len(), n);
-        session.start = sao.first.0.max(0);
+        session.start = sao.layout.tracks[0].start().0;
         session.leadout = Some(sao.layout.lead_out.0);
         d.mcn = sao.layout.mcn.map(|m| m.as_str().to_owned());
         d.finalized = !multi;

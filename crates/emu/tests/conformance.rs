@@ -488,3 +488,55 @@ fn raw96r_burn_is_read_back_from_its_subcode() {
         ask(&mut d, Command::ReadCd { sector_type: 1, lba: Lba(50), blocks: 1, main: 0x10, sub: 1 }, 2448).unwrap();
     assert_eq!(rd, blocks[(50 - lead_in.0) as usize]);
 }
+
+#[test]
+fn sao_session_appended_after_a_tao_session() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    burn_tao(&mut d, &[300], true);
+    // The second session's track 2: pregap from NWA − 150, index 1 at NWA, 300 sectors.
+    let nwa = nwa(&mut d).nwa;
+    assert_eq!(nwa, Lba(11_700));
+    let m = |lba: i32| Lba(lba).to_msf().unwrap();
+    let mut s = CueSheetData::default();
+    s.entries.push(CueEntry::position(Control::AUDIO, 0, 0, FORM_AUDIO_GENERATED, false, Msf::ZERO));
+    s.entries.push(CueEntry::position(Control::AUDIO, 2, 0, FORM_AUDIO, false, m(nwa.0 - 150)));
+    s.entries.push(CueEntry::position(Control::AUDIO, 2, 1, FORM_AUDIO, false, m(nwa.0)));
+    s.entries.push(CueEntry::position(Control::AUDIO, 0xAA, 1, FORM_AUDIO_GENERATED, false, m(nwa.0 + 300)));
+    let sao = WriteParameters { write_type: WriteType::Sao, ..WriteParameters::default() };
+    set_write_params(&mut d, sao).unwrap();
+    // A sheet that renumbers from 1 is refused.
+    let mut wrong = s.clone();
+    for e in wrong.entries.iter_mut().filter(|e| e.tno == 2) {
+        e.tno = 1;
+    }
+    let w = wrong.encode();
+    assert_eq!(
+        give(&mut d, Command::SendCueSheet { length: w.len() as u32 }, &w).unwrap_err().to_fixed(),
+        fixed(5, 0x26, 0x02)
+    );
+    let b = s.encode();
+    give(&mut d, Command::SendCueSheet { length: b.len() as u32 }, &b).unwrap();
+    write_audio(&mut d, 2, Lba(nwa.0 - 150), 450).unwrap();
+    ask(&mut d, Command::SynchronizeCache { immed: false }, 0).unwrap();
+    let full = ask(&mut d, Command::ReadToc { msf: true, format: 2, track_session: 1, alloc: 1024 }, 1024).unwrap();
+    let full = mmc::FullToc::decode(&full).unwrap();
+    assert_eq!((full.first_session, full.last_session), (1, 2));
+    let t = toc(&mut d);
+    assert_eq!(
+        t.entries.iter().map(|e| (e.track, e.address.0)).collect::<Vec<_>>(),
+        [(1, 0), (2, 11_700), (0xAA, 12_000)]
+    );
+    assert_eq!(disc_info(&mut d).disc_status, Status::Complete);
+}
+
+#[test]
+fn sao_refused_on_top_of_an_open_tao_session() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    set_write_params(&mut d, tao(false, false)).unwrap();
+    write_audio(&mut d, 1, Lba(0), 300).unwrap();
+    close(&mut d, CloseFunction::Track).unwrap();
+    set_write_params(&mut d, WriteParameters { write_type: WriteType::Sao, ..WriteParameters::default() }).unwrap();
+    let b = sao_sheet(false).encode();
+    let e = give(&mut d, Command::SendCueSheet { length: b.len() as u32 }, &b).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(5, 0x2C, 0));
+}
