@@ -9,6 +9,26 @@ use serde_json::json;
 use crate::device::{check_name, drives_dir, emu_failure, open_emu};
 use crate::fail::{code, fail};
 
+fn hex_byte(s: &str) -> Result<u8, String> {
+    u8::from_str_radix(s.trim_start_matches("0x"), 16).map_err(|_| format!("{s:?} is not a hex byte"))
+}
+
+fn sense_arg(s: &str) -> Result<(u8, u8, u8), String> {
+    let p: Vec<&str> = s.split('/').collect();
+    match p.as_slice() {
+        [k, a, q] => Ok((hex_byte(k)?, hex_byte(a)?, hex_byte(q)?)),
+        _ => Err(format!("{s:?} is not KEY/ASC/ASCQ (e.g. 3/0C/09)")),
+    }
+}
+
+fn timing_arg(s: &str) -> Result<emu::Timing, String> {
+    match s {
+        "instant" => Ok(emu::Timing::Instant),
+        "real-time" | "realtime" => Ok(emu::Timing::RealTime),
+        _ => Err(format!("unknown timing {s:?}: use instant or real-time")),
+    }
+}
+
 fn media_arg(s: &str) -> Result<MediaKind, String> {
     MediaKind::from_name(s).ok_or_else(|| format!("unknown medium {s:?}: use cdr74, cdr80 or cdrw80"))
 }
@@ -23,6 +43,21 @@ pub enum EmuCmd {
         /// The medium: cdr74, cdr80 or cdrw80.
         #[arg(long, default_value = "cdr80", value_parser = media_arg)]
         media: MediaKind,
+        /// `instant` (no waiting) or `real-time` (writes take as long as at the drive's speed).
+        #[arg(long, default_value = "instant", value_parser = timing_arg)]
+        timing: emu::Timing,
+        /// Write speeds as multiples of 1x, fastest first (default 52,48,40,32,24,16,10,8,4).
+        #[arg(long, value_delimiter = ',')]
+        speeds: Vec<u16>,
+        /// INQUIRY vendor (8 characters).
+        #[arg(long, default_value = "REDBURN")]
+        vendor: String,
+        /// INQUIRY product (16 characters).
+        #[arg(long, default_value = "EMULATED CD-RW")]
+        product: String,
+        /// Drive buffer in KiB.
+        #[arg(long, default_value_t = 2048)]
+        buffer_kib: u16,
     },
     /// List emulated recorders.
     List {
@@ -45,6 +80,9 @@ pub enum EmuCmd {
         /// The medium: cdr74, cdr80 or cdrw80.
         #[arg(long, default_value = "cdr80", value_parser = media_arg)]
         media: MediaKind,
+        /// The medium is write-protected.
+        #[arg(long)]
+        write_protected: bool,
     },
     /// Take the medium out.
     Eject {
@@ -65,6 +103,38 @@ pub enum EmuCmd {
         #[arg(long)]
         toc: bool,
     },
+    /// Script a fault: the drive fails the way a real one can.
+    Fault {
+        /// The recorder.
+        name: String,
+        /// Fire on a WRITE or READ CD that covers this LBA.
+        #[arg(long, group = "trigger")]
+        at_lba: Option<i32>,
+        /// Fire on every command with this operation code (hex, e.g. 2A).
+        #[arg(long, group = "trigger", value_parser = hex_byte)]
+        opcode: Option<u8>,
+        /// Fire on the n-th command after the drive is opened.
+        #[arg(long, group = "trigger")]
+        call: Option<u64>,
+        /// Fail with this sense, KEY/ASC/ASCQ in hex (e.g. 3/0C/09).
+        #[arg(long, group = "action", value_parser = sense_arg)]
+        sense: Option<(u8, u8, u8)>,
+        /// Lose power.
+        #[arg(long, group = "action")]
+        power_loss: bool,
+        /// Pull the medium out.
+        #[arg(long, group = "action")]
+        remove_medium: bool,
+        /// Take this many milliseconds.
+        #[arg(long, group = "action")]
+        stall_ms: Option<u64>,
+        /// Fire once only.
+        #[arg(long)]
+        once: bool,
+        /// Remove every scripted fault instead.
+        #[arg(long, conflicts_with_all = ["trigger", "action"])]
+        clear: bool,
+    },
     /// Delete an emulated recorder and its disc.
     Rm {
         /// The recorder.
@@ -75,10 +145,20 @@ pub enum EmuCmd {
 /// Runs an `emu` subcommand.
 pub fn run(cmd: EmuCmd) -> Result<()> {
     match cmd {
-        EmuCmd::Create { name, media } => {
+        EmuCmd::Create { name, media, timing, speeds, vendor, product, buffer_kib } => {
             check_name(&name)?;
-            Drive::create(&drives_dir().join(&name), DriveConfig::default(), Some(media))
-                .map_err(|e| emu_failure(&name, e))?;
+            let mut config = DriveConfig { timing, vendor, product, buffer_kib, ..DriveConfig::default() };
+            if !speeds.is_empty() {
+                if speeds.iter().any(|&x| x == 0 || x > 72) {
+                    return Err(fail(code::DEVICE, "write speeds are multiples of 1x from 1 to 72"));
+                }
+                // 1x = 176.4 kB/s, rounded up as drives report it (16x = 2823).
+                let mut kbs: Vec<u16> = speeds.iter().map(|&x| (u32::from(x) * 1764).div_ceil(10) as u16).collect();
+                kbs.sort_unstable_by(|a, b| b.cmp(a));
+                config.max_read_speed = kbs[0];
+                config.write_speeds = kbs;
+            }
+            Drive::create(&drives_dir().join(&name), config, Some(media)).map_err(|e| emu_failure(&name, e))?;
             out!("Created emu:{name} with a blank {}.", media.name());
         }
         EmuCmd::List { json } => crate::show::devices(json)?,
@@ -113,10 +193,14 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 }
             }
         }
-        EmuCmd::Insert { name, media } => {
+        EmuCmd::Insert { name, media, write_protected } => {
             let mut d = open_emu(&name)?;
             d.insert(media).map_err(|e| fail(code::DEVICE, e))?;
-            out!("emu:{name}: inserted a blank {}.", media.name());
+            if write_protected {
+                d.set_write_protected(true).map_err(|e| fail(code::DEVICE, e))?;
+            }
+            let wp = if write_protected { " (write-protected)" } else { "" };
+            out!("emu:{name}: inserted a blank {}{wp}.", media.name());
         }
         EmuCmd::Eject { name } => {
             let mut d = open_emu(&name)?;
@@ -131,6 +215,29 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             for extra in [e.sub, e.toc].into_iter().flatten() {
                 out!("Wrote {}.", extra.display());
             }
+        }
+        EmuCmd::Fault { name, at_lba, opcode, call, sense, power_loss, remove_medium, stall_ms, once, clear } => {
+            let mut d = open_emu(&name)?;
+            if clear {
+                d.clear_faults().map_err(|e| fail(code::DEVICE, e))?;
+                out!("emu:{name}: no scripted faults.");
+                return Ok(());
+            }
+            let trigger = match (at_lba, opcode, call) {
+                (Some(lba), _, _) => emu::Trigger::AtLba { lba },
+                (_, Some(opcode), _) => emu::Trigger::Command { opcode },
+                (_, _, Some(n)) => emu::Trigger::NthCall { n },
+                _ => return Err(fail(code::OTHER, "say when: --at-lba, --opcode or --call")),
+            };
+            let action = match (sense, power_loss, remove_medium, stall_ms) {
+                (Some((key, asc, ascq)), ..) => emu::Action::Sense { key, asc, ascq },
+                (_, true, ..) => emu::Action::PowerLoss,
+                (_, _, true, _) => emu::Action::RemoveMedium,
+                (.., Some(ms)) => emu::Action::Stall { ms },
+                _ => return Err(fail(code::OTHER, "say what: --sense, --power-loss, --remove-medium or --stall-ms")),
+            };
+            d.add_fault(emu::Fault { trigger, action, once }).map_err(|e| fail(code::DEVICE, e))?;
+            out!("emu:{name}: {} scripted fault(s).", d.faults().len());
         }
         EmuCmd::Rm { name } => {
             // Opening takes the lock: a drive in use is not deleted under its user.

@@ -49,6 +49,24 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Erase a CD-RW (fast: the table of contents only; --full: the whole disc).
+    Blank {
+        #[command(flatten)]
+        device: device::DeviceArg,
+        /// Erase the whole disc, not only its table of contents.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Open the tray.
+    Eject {
+        #[command(flatten)]
+        device: device::DeviceArg,
+    },
+    /// Close the tray.
+    Load {
+        #[command(flatten)]
+        device: device::DeviceArg,
+    },
     /// List the recorders redburn can use.
     Devices {
         /// Print JSON.
@@ -67,6 +85,9 @@ fn main() -> ExitCode {
         Cmd::Toc { device, json } => show::toc(&device, json),
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),
+        Cmd::Blank { device, full } => show::blank(&device, full),
+        Cmd::Eject { device } => show::tray(&device, false),
+        Cmd::Load { device } => show::tray(&device, true),
         Cmd::Emu(cmd) => emu_cmd::run(cmd),
     };
     match result {

@@ -52,18 +52,26 @@ fn status_name(s: Status) -> &'static str {
     }
 }
 
-/// Waits out unit attentions and "becoming ready", then reads the medium's state.
-pub fn medium<T: Transport>(t: &mut T) -> Result<Medium> {
+/// Waits out unit attentions and "becoming ready"; the drive's answer to TEST UNIT READY.
+pub fn settle<T: Transport>(t: &mut T) -> Result<(), mmc::CommandError> {
+    let mut last = Ok(());
     for _ in 0..20 {
-        match run(t, &Command::TestUnitReady, Data::None) {
-            Ok(_) => break,
+        last = run(t, &Command::TestUnitReady, Data::None).map(|_| ());
+        match &last {
+            Ok(()) => break,
             Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
                 Some((mmc::SenseClass::UnitAttention, _)) => {}
                 Some((_, Some(wait))) => std::thread::sleep(wait),
-                _ => return Err(fail(code::MEDIUM, e)),
+                _ => break,
             },
         }
     }
+    last
+}
+
+/// Reads the medium's state (after [`settle`]).
+pub fn medium<T: Transport>(t: &mut T) -> Result<Medium> {
+    settle(t).map_err(|e| fail(code::MEDIUM, e))?;
     let cfg = mmc::Configuration::decode(&ask(t, Command::GetConfiguration { rt: 1, start: 0, alloc: 8 }, 8)?)?;
     let info = mmc::DiscInformation::decode(&ask(t, Command::ReadDiscInformation { alloc: 34 }, 34)?)?;
     let free = if info.disc_status == Status::Complete {
@@ -242,5 +250,30 @@ pub fn devices(as_json: bool) -> Result<()> {
     for (d, m, s) in list {
         out!("{d:20} emulated CD-RW recorder  medium: {m} {s}");
     }
+    Ok(())
+}
+
+/// `redburn blank`.
+pub fn blank(arg: &DeviceArg, full: bool) -> Result<()> {
+    let (name, mut drive) = device::open(arg)?;
+    let m = medium(&mut drive)?;
+    if m.kind != "CD-RW" {
+        return Err(fail(code::MEDIUM, format!("{name}: the medium is {}; only CD-RW can be blanked", m.kind)));
+    }
+    let kind = if full { mmc::cdb::BlankType::Full } else { mmc::cdb::BlankType::Minimal };
+    run(&mut drive, &Command::Blank { immed: false, kind, address: 0 }, Data::None)
+        .map_err(|e| fail(code::WRITE, format!("{name}: blanking failed: {e}")))?;
+    out!("{name}: the CD-RW is blank ({}).", if full { "full erase" } else { "fast erase" });
+    Ok(())
+}
+
+/// `redburn eject` and `redburn load`.
+pub fn tray(arg: &DeviceArg, load: bool) -> Result<()> {
+    let (name, mut drive) = device::open(arg)?;
+    // No medium is no obstacle to moving the tray.
+    let _ = settle(&mut drive);
+    run(&mut drive, &Command::StartStopUnit { immed: false, load_eject: true, start: load }, Data::None)
+        .map_err(|e| fail(code::DEVICE, format!("{name}: {e}")))?;
+    out!("{name}: tray {}.", if load { "closed" } else { "open" });
     Ok(())
 }

@@ -154,3 +154,35 @@ fn dry_run_simulate_and_multi_session() {
     stdout(redburn(home.path()).args(["emu", "rm", "m"]));
     assert!(!home.path().join("drives/m").exists());
 }
+
+#[test]
+fn drive_options_blank_tray_and_faults() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(
+        redburn(home.path())
+            .args(["emu", "create", "rw", "--media", "cdrw80", "--speeds", "16,24", "--vendor", "ACME"]),
+    );
+    let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:rw", "--json"])));
+    assert_eq!(info["vendor"], "ACME");
+    assert_eq!(info["write_speeds_kbs"], serde_json::json!([4234, 2823]));
+    let a = home.path().join("a.wav");
+    wav(&a, 44_100 * 5);
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:rw"]).arg(&a));
+    stdout(redburn(home.path()).args(["blank", "-d", "emu:rw"]));
+    let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:rw", "--json"])));
+    assert_eq!(info["medium"]["status"], "blank");
+
+    // A write error at LBA 100 during the burn: exit code 7, the sense in the message.
+    stdout(redburn(home.path()).args(["emu", "fault", "rw", "--at-lba", "100", "--sense", "3/0C/00", "--once"]));
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:rw"]).arg(&a), 7);
+    assert!(err.contains("03/0C/00") && err.contains("write error"), "{err}");
+    stdout(redburn(home.path()).args(["emu", "fault", "rw", "--clear"]));
+
+    stdout(redburn(home.path()).args(["eject", "-d", "emu:rw"]));
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:rw"]).arg(&a), 5);
+    assert!(err.contains("tray open"), "{err}");
+    stdout(redburn(home.path()).args(["load", "-d", "emu:rw"]));
+    stdout(redburn(home.path()).args(["emu", "insert", "rw", "--media", "cdr74", "--write-protected"]));
+    let err = fails(redburn(home.path()).args(["blank", "-d", "emu:rw"]), 5);
+    assert!(err.contains("only CD-RW"), "{err}");
+}

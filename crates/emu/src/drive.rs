@@ -31,6 +31,7 @@ mod sense {
     pub const LONG_WRITE_IN_PROGRESS: Sense = Sense::new(2, 0x04, 0x08);
     pub const LOSS_OF_STREAMING: Sense = Sense::new(3, 0x0C, 0x09);
     pub const MEDIUM_CHANGED: Sense = Sense::new(6, 0x28, 0x00);
+    pub const POWER_ON: Sense = Sense::new(6, 0x29, 0x00);
     pub const INVALID_OPCODE: Sense = Sense::new(5, 0x20, 0x00);
     pub const LBA_OUT_OF_RANGE: Sense = Sense::new(5, 0x21, 0x00);
     pub const INVALID_WRITE_ADDRESS: Sense = Sense::new(5, 0x21, 0x02);
@@ -78,7 +79,8 @@ pub struct Drive {
     meta: Meta,
     write_params: WriteParameters,
     prevent: bool,
-    unit_attention: bool,
+    /// A unit attention to report once: power on (06/29/00) or medium changed (06/28/00).
+    unit_attention: Option<Sense>,
     becoming_ready: u8,
     media_event: u8,
     last_sense: Option<Sense>,
@@ -124,7 +126,8 @@ impl Drive {
             }
         }
         let mut d = Drive::with(store, meta);
-        d.unit_attention = d.meta.disc.is_some();
+        // To the initiator, opening the drive is a power-on.
+        d.unit_attention = Some(sense::POWER_ON);
         Ok(d)
     }
 
@@ -137,7 +140,7 @@ impl Drive {
             meta,
             write_params: WriteParameters::default(),
             prevent: false,
-            unit_attention: false,
+            unit_attention: None,
             becoming_ready: 0,
             media_event: media_event::NO_CHANGE,
             last_sense: None,
@@ -274,7 +277,7 @@ impl Drive {
     }
 
     fn media_changed(&mut self) {
-        self.unit_attention = true;
+        self.unit_attention = Some(sense::MEDIUM_CHANGED);
         self.becoming_ready = 1;
         self.media_event = media_event::NEW_MEDIA;
         self.sao = None;
@@ -333,9 +336,8 @@ impl Drive {
             }
         }
         if !exempt {
-            if self.unit_attention {
-                self.unit_attention = false;
-                return Err(sense::MEDIUM_CHANGED);
+            if let Some(ua) = self.unit_attention.take() {
+                return Err(ua);
             }
             if self.becoming_ready > 0 && !self.meta.tray_open && self.meta.disc.is_some() {
                 self.becoming_ready -= 1;
@@ -438,7 +440,7 @@ impl Drive {
             }
             Command::SynchronizeCache { immed } => self.synchronize_cache(immed),
             Command::CloseTrackSession { function, immed, .. } => self.close(function, immed),
-            Command::Blank { kind, .. } => self.blank(kind),
+            Command::Blank { kind, immed, .. } => self.blank(kind, immed),
             Command::Read10 { lba, .. } => {
                 self.loaded()?;
                 // An audio CD has no 2048-byte sectors.
@@ -1230,7 +1232,7 @@ impl Drive {
         Ok(Vec::new())
     }
 
-    fn blank(&mut self, kind: BlankType) -> Result<Vec<u8>, Sense> {
+    fn blank(&mut self, kind: BlankType, immed: bool) -> Result<Vec<u8>, Sense> {
         let d = self.loaded()?;
         check(!d.write_protected, sense::WRITE_PROTECTED)?;
         check(d.kind.erasable(), sense::CANNOT_WRITE_MEDIUM)?;
@@ -1244,6 +1246,13 @@ impl Drive {
         self.simulation = None;
         self.save()?;
         self.store.clear().map_err(|_| Sense::new(3, 0x0C, 0))?;
+        // In real time blanking takes as long as writing the area it erases: the whole disc,
+        // or for a minimal blank the PMA, lead-in, pregap and lead-out region.
+        let sectors = match kind {
+            BlankType::Full => u64::from(media.capacity()),
+            _ => LEAD_IN_AND_OUT + 150,
+        };
+        self.buffer.finish(immed, sectors);
         Ok(Vec::new())
     }
 }

@@ -151,7 +151,7 @@ fn tao_burn_step_by_step() {
     let path = d.dir().to_owned();
     drop(d);
     let mut d = Drive::open(&path).unwrap();
-    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(6, 0x28, 0));
+    assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(6, 0x29, 0), "power on");
     assert_eq!(toc(&mut d).entries.len(), 3);
     // A second opener is refused while the first holds the drive.
     assert!(matches!(Drive::open(&path), Err(emu::EmuError::Busy(_))));
