@@ -84,6 +84,14 @@ pub enum EmuCmd {
         #[arg(long)]
         write_protected: bool,
     },
+    /// Erase the CD-RW in the recorder (fast unless --full).
+    Blank {
+        /// The recorder.
+        name: String,
+        /// Erase the whole disc.
+        #[arg(long)]
+        full: bool,
+    },
     /// Take the medium out.
     Eject {
         /// The recorder.
@@ -201,6 +209,9 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             }
             let wp = if write_protected { " (write-protected)" } else { "" };
             out!("emu:{name}: inserted a blank {}{wp}.", media.name());
+        }
+        EmuCmd::Blank { name, full } => {
+            crate::show::blank(&crate::device::DeviceArg { device: Some(format!("emu:{name}")) }, full)?;
         }
         EmuCmd::Eject { name } => {
             let mut d = open_emu(&name)?;

@@ -1,6 +1,7 @@
 //! Writes SECTORS sectors of audio through `Transport` into a new emulated drive in DIR
-//! (instant timing, WRITE(10) of 27 sectors as burners send) and prints the seconds taken.
-//! Used by `scripts/bench`.
+//! (WRITE(10) of 27 sectors as burners send, then CLOSE SESSION) and prints the seconds taken.
+//! With a third argument `real-time`, the drive runs in real time at 52x, and the expected
+//! seconds at that speed are printed too. Used by `scripts/bench`.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -14,7 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().ok_or("usage: write_bench DIR SECTORS")?);
     let sectors: u32 = args.next().ok_or("usage: write_bench DIR SECTORS")?.parse()?;
-    let mut d = Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80))?;
+    let real = args.next().as_deref() == Some("real-time");
+    let config = if real {
+        DriveConfig { timing: emu::Timing::RealTime, ..DriveConfig::default() }
+    } else {
+        DriveConfig::default()
+    };
+    let mut d = Drive::create(&dir, config, Some(MediaKind::Cdr80))?;
     let list = ModeParameters::page(ModePage::WriteParameters(WriteParameters::default())).encode10();
     run(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))?;
     let block: Vec<u8> = (0..27 * 2352).map(|i| (i * 7 + i / 2352) as u8).collect();
@@ -29,6 +36,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let close = Command::CloseTrackSession { immed: false, function: mmc::cdb::CloseFunction::Session, track: 0 };
     run(&mut d, &close, Data::None)?;
     let t: Duration = start.elapsed();
-    println!("{:.6}", t.as_secs_f64());
+    if real {
+        // 52x = 9173 kB/s; closing writes 4500 + 6750 sectors of lead-in and lead-out.
+        let expected = (f64::from(sectors) + 11_250.0) * 2352.0 / 9_173_000.0;
+        println!("{:.6} {expected:.6}", t.as_secs_f64());
+    } else {
+        println!("{:.6}", t.as_secs_f64());
+    }
     Ok(())
 }

@@ -842,6 +842,18 @@ impl Drive {
                 check(!toc.sessions.is_empty(), sense::INVALID_FIELD_CDB)?;
                 Ok(FullToc::from_toc(&toc).map_err(|_| sense::INVALID_FIELD_CDB)?.encode())
             }
+            3 => {
+                // The PMA: the tracks of the open session, recorded before its TOC is.
+                let mut pma = FullToc { first_session: 0, last_session: 0, entries: Vec::new() };
+                for t in d.open_session().into_iter().flat_map(|s| s.tracks.iter()).filter(|t| !t.open) {
+                    let mut e = mmc::toc::RawTocEntry::pointer(0, t.control(), t.number, t.start())
+                        .map_err(|_| sense::INVALID_FIELD_CDB)?;
+                    // MIN:SEC:FRAME hold the track's end in the PMA.
+                    e.time = Lba(t.end).to_msf().map_err(|_| sense::INVALID_FIELD_CDB)?.to_bytes();
+                    pma.entries.push(e);
+                }
+                Ok(pma.encode())
+            }
             4 => Ok(d.kind.atip().encode().to_vec()),
             5 => {
                 let packs = d

@@ -98,6 +98,12 @@ fn tao_burn_step_by_step() {
     assert_eq!((t.track, t.nwa, t.free_blocks), (2, Lba(550), 360_000 - 550));
     write_audio(&mut d, 2, Lba(550), 100).unwrap();
     close(&mut d, CloseFunction::Track).unwrap();
+    let pma = ask(&mut d, Command::ReadToc { msf: false, format: 3, track_session: 0, alloc: 1024 }, 1024).unwrap();
+    let pma = mmc::FullToc::decode(&pma).unwrap();
+    assert_eq!(
+        pma.entries.iter().map(|e| (e.point, e.pmsf().unwrap().to_lba().0)).collect::<Vec<_>>(),
+        [(1, 0), (2, 550)]
+    );
     let toc_open = toc(&mut d);
     assert_eq!(toc_open.entries.iter().map(|e| e.address).collect::<Vec<_>>(), [Lba(0), Lba(550), Lba(850)]);
 
