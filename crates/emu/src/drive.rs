@@ -8,7 +8,7 @@ use cd::subcode::{LEAD_OUT_TRACK, QData, QFrame, p_channel, raw_pw};
 use cd::{Lba, Msf};
 use mmc::cdb::{BlankType, CloseFunction, PageControl};
 use mmc::config::{Feature, FeatureData};
-use mmc::cue_sheet::CueLayout;
+use mmc::cue_sheet::{self as cd_sub, CueLayout};
 use mmc::info::Status;
 use mmc::mode::{Capabilities, ModePage, ModeParameters, SpeedDescriptor, WriteParameters, WriteType, block_type};
 use mmc::status::{BufferCapacity, EventStatus, MechanismStatus, WriteSpeed, WriteSpeeds, media_event};
@@ -1012,7 +1012,12 @@ impl Drive {
 
     fn write(&mut self, lba: Lba, blocks: u16, out: &[u8]) -> Result<Vec<u8>, Sense> {
         self.writable_disc()?;
-        let block = self.block_size();
+        // In a session at once whose lead-in entry takes P–W from the host (form 41h, for
+        // CD-TEXT), the lead-in is sent as bare 96-byte sub-channel blocks.
+        let leadin = self.write_params.write_type == WriteType::Sao
+            && lba.0 < -150
+            && self.sao.as_ref().is_some_and(|s| s.layout.lead_in_form & 0xC0 == cd_sub::SUB_RAW_PW);
+        let block = if leadin { SUBCODE_BYTES } else { self.block_size() };
         check(out.len() == usize::from(blocks) * block, sense::ILLEGAL_MODE_FOR_TRACK)?;
         if blocks == 0 {
             return Ok(Vec::new());
@@ -1024,9 +1029,16 @@ impl Drive {
                 let sao = self.sao.as_ref().ok_or(sense::SEQUENCE_ERROR)?;
                 check(lba == sao.next, sense::INVALID_WRITE_ADDRESS)?;
                 check(end <= sao.layout.lead_out.0, sense::END_OF_USER_AREA)?;
+                check(!leadin || end <= -150, sense::INVALID_WRITE_ADDRESS)?;
                 self.arrive(out.len())?;
                 self.begin_write();
-                self.store_blocks(lba, out, block)?;
+                if leadin {
+                    if self.simulation.is_none() {
+                        self.store.write_subcode(lba, out).map_err(|_| Sense::new(3, 0x0C, 0))?;
+                    }
+                } else {
+                    self.store_blocks(lba, out, block)?;
+                }
                 self.sao.as_mut().expect("checked").next = Lba(end);
                 Ok(Vec::new())
             }
@@ -1189,6 +1201,7 @@ impl Drive {
         check(d.open_session().is_none_or(|s| s.tracks.is_empty()), sense::SEQUENCE_ERROR)?;
         let capacity = d.kind.capacity() as i32;
         let (nwa, next_track) = (d.next_writable().ok_or(sense::END_OF_USER_AREA)?, d.next_track_number());
+        let (lead_in, blank) = (d.kind.lead_in_start().to_lba(), d.status() == DiscStatus::Blank);
         check(self.write_params.write_type == WriteType::Sao, sense::SEQUENCE_ERROR)?;
         let data = mmc::CueSheetData::decode(sheet).map_err(|_| sense::PARAMETER_LENGTH)?;
         let layout = data.layout().map_err(|_| sense::PARAMETER_VALUE_INVALID)?;
@@ -1197,7 +1210,13 @@ impl Drive {
         // earlier than the session's 2-second pregap.
         check(layout.tracks[0].number == next_track, sense::PARAMETER_VALUE_INVALID)?;
         check(layout.tracks[0].indexes[0].1.0 >= nwa.0 - TAO_PAUSE, sense::PARAMETER_VALUE_INVALID)?;
-        let first = layout.tracks[0].indexes[0].1;
+        // With P–W from the host for the lead-in, writing begins at the lead-in's start.
+        let first = if layout.lead_in_form & 0xC0 == cd_sub::SUB_RAW_PW {
+            check(blank, sense::PARAMETER_VALUE_INVALID)?;
+            lead_in
+        } else {
+            layout.tracks[0].indexes[0].1
+        };
         self.sao = Some(Sao { layout, next: first });
         Ok(Vec::new())
     }
@@ -1215,6 +1234,12 @@ impl Drive {
             return Ok(Vec::new());
         };
         self.buffer.finish(immed, LEAD_IN_AND_OUT);
+        let cdtext = if sao.layout.lead_in_form & 0xC0 == cd_sub::SUB_RAW_PW && self.simulation.is_none() {
+            let lead_in = self.loaded()?.kind.lead_in_start().to_lba();
+            crate::raw::lead_in_packs(&self.store, lead_in, Lba(-150)).map_err(|_| Sense::new(3, 0x11, 0))?
+        } else {
+            Vec::new()
+        };
         // Everything the cue sheet announced has arrived: the drive writes lead-in and
         // lead-out and closes the session.
         self.sao = None;
@@ -1238,6 +1263,7 @@ impl Drive {
         session.start = sao.layout.tracks[0].start().0;
         session.leadout = Some(sao.layout.lead_out.0);
         d.mcn = sao.layout.mcn.map(|m| m.as_str().to_owned());
+        d.cdtext = cdtext.iter().map(|p| p.bytes().to_vec()).collect();
         d.finalized = !multi;
         self.end_simulation();
         self.save()?;

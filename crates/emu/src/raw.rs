@@ -27,6 +27,34 @@ pub struct RawLayout {
     pub cdtext: Vec<Pack>,
 }
 
+/// Gathers the CD-TEXT packs carried by one lead-in sector's R–W (six-bit symbols, the low
+/// bits of each raw P–W byte), keeping one of each (block, sequence).
+fn collect_packs(raw: &[u8; 96], packs: &mut BTreeMap<(u8, u8), Pack>) {
+    let mut symbols = [0u8; 96];
+    for (s, b) in symbols.iter_mut().zip(raw) {
+        *s = b & 0x3F;
+    }
+    for p in cd::cdtext::packs_from_rw_symbols(&symbols) {
+        if p.crc_ok() && (0x80..=0x8F).contains(&p.kind()) {
+            packs.entry((p.block(), p.sequence())).or_insert(p);
+        }
+    }
+}
+
+/// The CD-TEXT packs in the lead-in sub-channel recorded from `from` to `to`.
+///
+/// # Errors
+/// I/O errors reading the drive's files.
+pub fn lead_in_packs(store: &Store, from: Lba, to: Lba) -> Result<Vec<Pack>, EmuError> {
+    let mut packs = BTreeMap::new();
+    let mut raw = [0u8; SUBCODE_BYTES];
+    for at in from.0..to.0 {
+        store.read_subcode(Lba(at), &mut raw)?;
+        collect_packs(&raw, &mut packs);
+    }
+    Ok(packs.into_values().collect())
+}
+
 /// Reads the sub-channel recorded from `from` (the first sector the host wrote) to `to`.
 ///
 /// # Errors
@@ -44,16 +72,7 @@ pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError>
             let at = lba + i as i32;
             let raw: &[u8; 96] = raw.try_into().expect("96 bytes");
             if at < -150 {
-                // Lead-in: CD-TEXT in R–W (six-bit symbols, low bits of each byte).
-                let mut symbols = [0u8; 96];
-                for (s, b) in symbols.iter_mut().zip(raw) {
-                    *s = b & 0x3F;
-                }
-                for p in cd::cdtext::packs_from_rw_symbols(&symbols) {
-                    if p.crc_ok() && (0x80..=0x8F).contains(&p.kind()) {
-                        packs.entry((p.block(), p.sequence())).or_insert(p);
-                    }
-                }
+                collect_packs(raw, &mut packs);
                 continue;
             }
             let q = deinterleave(raw)[1];

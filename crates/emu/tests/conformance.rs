@@ -546,3 +546,62 @@ fn sao_refused_on_top_of_an_open_tao_session() {
     let e = give(&mut d, Command::SendCueSheet { length: b.len() as u32 }, &b).unwrap_err();
     assert_eq!(e.to_fixed(), fixed(5, 0x2C, 0));
 }
+
+#[test]
+fn sao_with_cd_text_lead_in_from_the_host() {
+    use cd::cdtext::{Block, CdText, CharCode, TextFields};
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    set_write_params(&mut d, WriteParameters { write_type: WriteType::Sao, ..WriteParameters::default() }).unwrap();
+    let mut sheet = sao_sheet(false);
+    // Lead-in entry 41h: the host sends the lead-in's P–W (CD-TEXT), the drive the rest.
+    sheet.entries[0].data_form = 0x41;
+    let b = sheet.encode();
+    give(&mut d, Command::SendCueSheet { length: b.len() as u32 }, &b).unwrap();
+    let text = CdText {
+        blocks: vec![Block {
+            language: 9,
+            charset: CharCode::Iso8859_1,
+            first_track: 1,
+            copyright: 0,
+            album: TextFields {
+                title: Some("Lead-in Text".into()),
+                performer: Some("Band".into()),
+                ..Default::default()
+            },
+            tracks: vec![
+                TextFields { title: Some("A".into()), ..Default::default() },
+                TextFields { title: Some("B".into()), ..Default::default() },
+            ],
+            disc_id: None,
+            genre: None,
+        }],
+    };
+    let packs = text.encode().unwrap();
+    let lead_in = MediaKind::Cdr80.lead_in_start().to_lba();
+    // Main-channel blocks are refused in the lead-in; 96-byte P–W blocks are taken.
+    assert_eq!(
+        give(&mut d, Command::Write10 { lba: lead_in, blocks: 1 }, &[0; 2352]).unwrap_err().to_fixed(),
+        fixed(5, 0x64, 0)
+    );
+    let sectors = (-150 - lead_in.0) as u64;
+    let mut n = 0;
+    while n < sectors {
+        let k = (sectors - n).min(100);
+        let data: Vec<u8> = (n..n + k)
+            .flat_map(|i| {
+                let q = cd::QFrame { control: Control::AUDIO, data: QData::toc_a0(1, 0, Msf::ZERO) }.encode().unwrap();
+                cd::subcode::raw_pw(&[0; 12], &q, &cd::cdtext::leadin_rw_symbols(&packs, i))
+            })
+            .collect();
+        give(&mut d, Command::Write10 { lba: lead_in.offset(n as i32), blocks: k as u16 }, &data).unwrap();
+        n += k;
+    }
+    write_audio(&mut d, 1, Lba(-150), 450).unwrap();
+    write_audio(&mut d, 2, Lba(300), 300).unwrap();
+    ask(&mut d, Command::SynchronizeCache { immed: false }, 0).unwrap();
+    let got = ask(&mut d, Command::ReadToc { msf: false, format: 5, track_session: 0, alloc: 4096 }, 4096).unwrap();
+    let got = cd::CdText::from_toc_data(&got).unwrap();
+    assert_eq!(got.blocks[0].album.title.as_deref(), Some("Lead-in Text"));
+    assert_eq!(got.blocks[0].tracks[1].title.as_deref(), Some("B"));
+    assert_eq!(toc(&mut d).entries.len(), 3);
+}
