@@ -568,19 +568,17 @@ impl Drive {
             match page {
                 ModePage::WriteParameters(w) => {
                     let bad = sense::PARAMETER_VALUE_INVALID;
+                    // The combinations a CD recorder accepts (burners probe them to learn the
+                    // drive's write modes); what this audio-only recorder cannot record is
+                    // refused when data arrives.
                     let blocks_ok = match w.write_type {
-                        WriteType::Tao => w.data_block_type == block_type::RAW,
-                        WriteType::Sao => {
-                            matches!(w.data_block_type, block_type::RAW | block_type::RAW_PW)
-                        }
-                        WriteType::Raw => w.data_block_type == block_type::RAW_PW,
+                        WriteType::Tao | WriteType::Sao => matches!(w.data_block_type, 0..=3 | 8..=13),
+                        WriteType::Raw => matches!(w.data_block_type, 1..=3),
                         _ => false,
                     };
                     check(blocks_ok, bad)?;
-                    // Audio only: data tracks and four-channel audio are refused.
-                    check(w.track_mode & 0xC == 0, bad)?;
                     check(matches!(w.multi_session, 0 | 1 | 3), bad)?;
-                    check(w.session_format == 0, bad)?;
+                    check(matches!(w.session_format, 0x00 | 0x10 | 0x20), bad)?;
                     self.write_params = w;
                 }
                 // Page 2Ah has no changeable fields; a drive accepts it unchanged.
@@ -1012,6 +1010,12 @@ impl Drive {
 
     fn write(&mut self, lba: Lba, blocks: u16, out: &[u8]) -> Result<Vec<u8>, Sense> {
         self.writable_disc()?;
+        // Audio only: two-channel audio sectors, alone or with raw P–W.
+        let w = &self.write_params;
+        check(
+            w.track_mode & 0xC == 0 && matches!(w.data_block_type, block_type::RAW | block_type::RAW_PW),
+            sense::ILLEGAL_MODE_FOR_TRACK,
+        )?;
         // In a session at once whose lead-in entry takes P–W from the host (form 41h, for
         // CD-TEXT), the lead-in is sent as bare 96-byte sub-channel blocks.
         let leadin = self.write_params.write_type == WriteType::Sao
@@ -1229,6 +1233,11 @@ impl Drive {
             return Ok(Vec::new());
         }
         let Some(sao) = self.sao.clone().filter(|s| s.next == s.layout.lead_out) else {
+            // In track-at-once, flushing the cache ends the track being written: wodim closes
+            // its TAO tracks this way, without CLOSE TRACK.
+            if self.write_params.write_type == WriteType::Tao && self.sao.is_none() {
+                self.close_track()?;
+            }
             self.buffer.finish(immed, 0);
             self.save()?;
             return Ok(Vec::new());

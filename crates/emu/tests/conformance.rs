@@ -93,11 +93,14 @@ fn tao_burn_step_by_step() {
     let info = disc_info(&mut d);
     assert_eq!((info.disc_status, info.last_session), (Status::Incomplete, Status::Incomplete));
 
+    // Flushing the cache in TAO also ends the (already closed) track: nothing changes.
+    ask(&mut d, Command::SynchronizeCache { immed: false }, 0).unwrap();
     // Track 2 begins after the drive's 2-second pause; it is short and gets padded to 4 s.
     let t = nwa(&mut d);
     assert_eq!((t.track, t.nwa, t.free_blocks), (2, Lba(550), 360_000 - 550));
     write_audio(&mut d, 2, Lba(550), 100).unwrap();
-    close(&mut d, CloseFunction::Track).unwrap();
+    // wodim ends a TAO track with SYNCHRONIZE CACHE instead of CLOSE TRACK.
+    ask(&mut d, Command::SynchronizeCache { immed: false }, 0).unwrap();
     let pma = ask(&mut d, Command::ReadToc { msf: false, format: 3, track_session: 0, alloc: 1024 }, 1024).unwrap();
     let pma = mmc::FullToc::decode(&pma).unwrap();
     assert_eq!(
@@ -237,8 +240,15 @@ fn media_handling_and_errors() {
     assert_eq!(c, fixed(5, 0x20, 0));
     let bad = WriteParameters { write_type: WriteType::Packet, ..WriteParameters::default() };
     assert_eq!(set_write_params(&mut d, bad).unwrap_err().to_fixed(), fixed(5, 0x26, 0x02));
-    let data = WriteParameters { track_mode: 4, ..WriteParameters::default() };
-    assert_eq!(set_write_params(&mut d, data).unwrap_err().to_fixed(), fixed(5, 0x26, 0x02));
+    let raw_2352 = WriteParameters { write_type: WriteType::Raw, data_block_type: 0, ..WriteParameters::default() };
+    assert_eq!(set_write_params(&mut d, raw_2352).unwrap_err().to_fixed(), fixed(5, 0x26, 0x02));
+    // A data track mode is accepted as a parameter (burners probe it) but not written.
+    let data = WriteParameters { track_mode: 4, data_block_type: 8, ..WriteParameters::default() };
+    set_write_params(&mut d, data).unwrap();
+    let _ = ask(&mut d, Command::TestUnitReady, 0);
+    let _ = ask(&mut d, Command::TestUnitReady, 0);
+    let e = give(&mut d, Command::Write10 { lba: Lba(0), blocks: 1 }, &[0; 2048]).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(5, 0x64, 0));
 
     // Blank a CD-RW after burning; a write-protected disc refuses writing.
     burn_tao(&mut d, &[300, 300], false);

@@ -1,0 +1,494 @@
+//! The libc entry points the shim defines. Each one checks whether its path or descriptor is
+//! the emulated device's; everything else goes to the real function, found with
+//! `dlsym(RTLD_NEXT, …)`.
+
+use std::ffi::{CStr, CString, c_char, c_int, c_ulong, c_void};
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use emu::Drive;
+use mmc::Data;
+
+use crate::sg::{SgIoHdr, execute};
+
+/// The intercepted path and the drive directory, from the environment.
+struct Config {
+    path: CString,
+    drive: PathBuf,
+    block: bool,
+}
+
+fn config() -> Option<&'static Config> {
+    static CONFIG: OnceLock<Option<Config>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let path = std::env::var("REDBURN_SHIM_PATH").ok()?;
+            let drive = std::env::var_os("REDBURN_SHIM_DRIVE")?;
+            let block = !path.contains("/sg");
+            Some(Config { path: CString::new(path).ok()?, drive: PathBuf::from(drive), block })
+        })
+        .as_ref()
+}
+
+/// The open drive. Held while a command runs; the drive's own file operations come back
+/// through these hooks, so nothing here may wait for this lock inside another hook except
+/// the ones that act on the device's own descriptors.
+static DRIVE: Mutex<Option<Drive>> = Mutex::new(None);
+
+/// The descriptors that stand for the device (a separate lock: checked by every hook).
+static FDS: Mutex<Vec<c_int>> = Mutex::new(Vec::new());
+
+fn lock<T>(m: &'static Mutex<T>) -> std::sync::MutexGuard<'static, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether `path` is the emulated device's.
+///
+/// # Safety
+/// `path` is null or a valid C string.
+unsafe fn is_ours(path: *const c_char) -> bool {
+    if path.is_null() {
+        return false;
+    }
+    // SAFETY: the caller passes a NUL-terminated string, as every libc path argument is.
+    config().is_some_and(|c| unsafe { CStr::from_ptr(path) } == c.path.as_c_str())
+}
+
+fn is_our_fd(fd: c_int) -> bool {
+    config().is_some() && lock(&FDS).contains(&fd)
+}
+
+fn set_errno(e: c_int) {
+    // SAFETY: __errno_location returns this thread's errno.
+    unsafe { *libc::__errno_location() = e };
+}
+
+/// The next definition of `name` after this library.
+fn real(name: &CStr) -> *mut c_void {
+    // SAFETY: dlsym with RTLD_NEXT and a valid symbol name has no other precondition.
+    let p = unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr()) };
+    assert!(!p.is_null(), "redburn shim: libc has no {name:?}");
+    p
+}
+
+macro_rules! real_fn {
+    ($name:literal, $ty:ty) => {{
+        static F: OnceLock<usize> = OnceLock::new();
+        let p = *F.get_or_init(|| real($name) as usize);
+        // SAFETY: the symbol is libc's function of this exact signature.
+        unsafe { std::mem::transmute::<usize, $ty>(p) }
+    }};
+}
+
+/// Opens the emulated device: a descriptor of /dev/null that stands for it.
+fn open_ours(flags: c_int) -> c_int {
+    let Some(c) = config() else { return -1 };
+    {
+        let mut drive = lock(&DRIVE);
+        if drive.is_none() {
+            match Drive::open(&c.drive) {
+                Ok(d) => *drive = Some(d),
+                Err(emu::EmuError::Busy(_)) => {
+                    set_errno(libc::EBUSY);
+                    return -1;
+                }
+                Err(_) => {
+                    set_errno(libc::ENXIO);
+                    return -1;
+                }
+            }
+        }
+    }
+    let open64 = real_fn!(c"open64", unsafe extern "C" fn(*const c_char, c_int, libc::mode_t) -> c_int);
+    let keep = flags & (libc::O_CLOEXEC | libc::O_NONBLOCK);
+    // SAFETY: a literal path and plain flags.
+    let fd = unsafe { open64(c"/dev/null".as_ptr(), libc::O_RDWR | keep, 0) };
+    if fd >= 0 {
+        lock(&FDS).push(fd);
+    }
+    fd
+}
+
+/// Makes a `struct stat` describe the emulated device.
+///
+/// # Safety
+/// `buf` points to a writable `struct stat` (or `stat64`, the same layout on LP64).
+unsafe fn describe(buf: *mut libc::stat) {
+    let Some(c) = config() else { return };
+    // SAFETY: per the function's contract.
+    let st = unsafe { &mut *buf };
+    if c.block {
+        st.st_mode = libc::S_IFBLK | 0o660;
+        st.st_rdev = libc::makedev(11, 77);
+    } else {
+        st.st_mode = libc::S_IFCHR | 0o660;
+        st.st_rdev = libc::makedev(21, 77);
+    }
+}
+
+/// Fills `buf` for the device: /dev/null's stat, then the device's type and number.
+///
+/// # Safety
+/// `buf` points to a writable `struct stat`.
+unsafe fn stat_ours(buf: *mut libc::stat) -> c_int {
+    let stat: unsafe extern "C" fn(*const c_char, *mut libc::stat) -> c_int =
+        real_fn!(c"stat", unsafe extern "C" fn(*const c_char, *mut libc::stat) -> c_int);
+    // SAFETY: a literal path and the caller's buffer.
+    let r = unsafe { stat(c"/dev/null".as_ptr(), buf) };
+    if r == 0 {
+        // SAFETY: as above.
+        unsafe { describe(buf) };
+    }
+    r
+}
+
+/// `open`, `open64` (same ABI on LP64).
+///
+/// # Safety
+/// As libc's `open`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn open(path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        return open_ours(flags);
+    }
+    let f = real_fn!(c"open", unsafe extern "C" fn(*const c_char, c_int, libc::mode_t) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(path, flags, mode) }
+}
+
+/// `open64`.
+///
+/// # Safety
+/// As libc's `open64`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        return open_ours(flags);
+    }
+    let f = real_fn!(c"open64", unsafe extern "C" fn(*const c_char, c_int, libc::mode_t) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(path, flags, mode) }
+}
+
+/// `__open_2` (the fortified `open` without a mode).
+///
+/// # Safety
+/// As glibc's `__open_2`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn __open_2(path: *const c_char, flags: c_int) -> c_int {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        return open_ours(flags);
+    }
+    let f = real_fn!(c"__open_2", unsafe extern "C" fn(*const c_char, c_int) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(path, flags) }
+}
+
+/// `close`.
+///
+/// # Safety
+/// As libc's `close`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn close(fd: c_int) -> c_int {
+    if is_our_fd(fd) {
+        let last = {
+            let mut fds = lock(&FDS);
+            fds.retain(|&f| f != fd);
+            fds.is_empty()
+        };
+        if last {
+            // The last descriptor: the drive is released (its state is saved already).
+            let gone = lock(&DRIVE).take();
+            drop(gone);
+        }
+    }
+    let f = real_fn!(c"close", unsafe extern "C" fn(c_int) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(fd) }
+}
+
+const SG_IO: c_ulong = 0x2285;
+const SG_GET_VERSION_NUM: c_ulong = 0x2282;
+const SG_GET_RESERVED_SIZE: c_ulong = 0x2272;
+const SG_SET_RESERVED_SIZE: c_ulong = 0x2275;
+const SG_GET_TIMEOUT: c_ulong = 0x2202;
+const SG_SET_TIMEOUT: c_ulong = 0x2201;
+const SG_EMULATED_HOST: c_ulong = 0x2203;
+const SG_GET_SCSI_ID: c_ulong = 0x2276;
+const SG_SCSI_RESET: c_ulong = 0x2284;
+const SCSI_IOCTL_GET_IDLUN: c_ulong = 0x5382;
+const SCSI_IOCTL_GET_BUS_NUMBER: c_ulong = 0x5386;
+const CDROM_DRIVE_STATUS: c_ulong = 0x5326;
+const CDROM_MEDIA_CHANGED: c_ulong = 0x5325;
+const CDROM_LOCKDOOR: c_ulong = 0x5329;
+const CDROM_GET_CAPABILITY: c_ulong = 0x5331;
+const BLKSECTGET: c_ulong = 0x1267;
+const BLKGETSIZE: c_ulong = 0x1260;
+const BLKFLSBUF: c_ulong = 0x1261;
+/// The host number the emulated adapter reports.
+const HOST: c_int = 77;
+
+/// Answers an ioctl on the emulated device.
+///
+/// # Safety
+/// `arg` is what the ioctl's definition says it is, as the caller promised the kernel.
+unsafe fn ioctl_ours(request: c_ulong, arg: *mut c_void) -> c_int {
+    match request {
+        SG_IO => {
+            // SAFETY: SG_IO's argument is a `struct sg_io_hdr`.
+            let h = unsafe { &mut *arg.cast::<SgIoHdr>() };
+            if h.interface_id != c_int::from(b'S') || h.cmdp.is_null() || h.iovec_count != 0 {
+                set_errno(libc::EINVAL);
+                return -1;
+            }
+            // SAFETY: the kernel's contract: cmd_len bytes at cmdp, dxfer_len at dxferp.
+            let cdb = unsafe { std::slice::from_raw_parts(h.cmdp, usize::from(h.cmd_len)) }.to_vec();
+            let len = h.dxfer_len as usize;
+            let data = if h.dxferp.is_null() || len == 0 {
+                Data::None
+            } else {
+                match h.dxfer_direction {
+                    // SAFETY: as above; the buffer is the caller's for the call's duration.
+                    -2 => Data::Out(unsafe { std::slice::from_raw_parts(h.dxferp.cast::<u8>(), len) }),
+                    // SAFETY: as above.
+                    -3 | -4 => Data::In(unsafe { std::slice::from_raw_parts_mut(h.dxferp.cast::<u8>(), len) }),
+                    _ => Data::None,
+                }
+            };
+            let timeout = Duration::from_millis(u64::from(h.timeout.max(1000)));
+            let reply = {
+                let mut drive = lock(&DRIVE);
+                match drive.as_mut() {
+                    Some(d) => execute(d, &cdb, data, timeout),
+                    None => {
+                        set_errno(libc::ENODEV);
+                        return -1;
+                    }
+                }
+            };
+            let mut sense = [0u8; 255];
+            h.fill(&reply, &mut sense);
+            if !h.sbp.is_null() && h.sb_len_wr > 0 {
+                // SAFETY: sbp has room for mx_sb_len bytes; sb_len_wr is at most that.
+                unsafe { std::ptr::copy_nonoverlapping(sense.as_ptr(), h.sbp, usize::from(h.sb_len_wr)) };
+            }
+            0
+        }
+        SG_GET_VERSION_NUM => put_int(arg, 30536),
+        SG_GET_RESERVED_SIZE => put_int(arg, 65536),
+        SG_EMULATED_HOST => put_int(arg, 0),
+        SCSI_IOCTL_GET_BUS_NUMBER => put_int(arg, HOST),
+        SG_GET_TIMEOUT => 6000,
+        SG_SET_RESERVED_SIZE | SG_SET_TIMEOUT | SG_SCSI_RESET | CDROM_LOCKDOOR | BLKFLSBUF => 0,
+        CDROM_MEDIA_CHANGED => 0,
+        SCSI_IOCTL_GET_IDLUN => {
+            // struct { int dev_id; int host_unique_id; }: target 0, lun 0, channel 0, host 77.
+            if arg.is_null() {
+                set_errno(libc::EFAULT);
+                return -1;
+            }
+            // SAFETY: the argument is two ints.
+            unsafe {
+                *arg.cast::<c_int>() = HOST << 24;
+                *arg.cast::<c_int>().add(1) = HOST;
+            }
+            0
+        }
+        SG_GET_SCSI_ID => {
+            if arg.is_null() {
+                set_errno(libc::EFAULT);
+                return -1;
+            }
+            // struct sg_scsi_id: host_no, channel, scsi_id, lun, scsi_type, then two shorts
+            // and two ints.
+            // SAFETY: the argument is a struct sg_scsi_id (32 bytes).
+            unsafe {
+                std::ptr::write_bytes(arg.cast::<u8>(), 0, 32);
+                *arg.cast::<c_int>() = HOST;
+                *arg.cast::<c_int>().add(4) = 5;
+            }
+            0
+        }
+        CDROM_DRIVE_STATUS => {
+            let drive = lock(&DRIVE);
+            match drive.as_ref() {
+                Some(d) if d.tray_open() => 2,      // CDS_TRAY_OPEN
+                Some(d) if d.disc().is_some() => 4, // CDS_DISC_OK
+                Some(_) => 1,                       // CDS_NO_DISC
+                None => 0,                          // CDS_NO_INFO
+            }
+        }
+        // CDC_CLOSE_TRAY | CDC_OPEN_TRAY | CDC_LOCK | CDC_SELECT_SPEED | CDC_MEDIA_CHANGED |
+        // CDC_PLAY_AUDIO | CDC_GENERIC_PACKET | CDC_CD_R | CDC_CD_RW | CDC_MCN
+        CDROM_GET_CAPABILITY => 0x1 | 0x2 | 0x4 | 0x8 | 0x80 | 0x100 | 0x1000 | 0x2000 | 0x4000 | 0x40,
+        BLKSECTGET => {
+            if arg.is_null() {
+                set_errno(libc::EFAULT);
+                return -1;
+            }
+            // SAFETY: the argument is an unsigned short: 128 sectors of 512 bytes.
+            unsafe { *arg.cast::<u16>() = 128 };
+            0
+        }
+        BLKGETSIZE => {
+            if arg.is_null() {
+                set_errno(libc::EFAULT);
+                return -1;
+            }
+            // SAFETY: the argument is an unsigned long.
+            unsafe { *arg.cast::<c_ulong>() = 0 };
+            0
+        }
+        _ => {
+            set_errno(libc::ENOTTY);
+            -1
+        }
+    }
+}
+
+fn put_int(arg: *mut c_void, v: c_int) -> c_int {
+    if arg.is_null() {
+        set_errno(libc::EFAULT);
+        return -1;
+    }
+    // SAFETY: these ioctls take an int pointer.
+    unsafe { *arg.cast::<c_int>() = v };
+    0
+}
+
+/// `ioctl`.
+///
+/// # Safety
+/// As libc's `ioctl`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> c_int {
+    if is_our_fd(fd) {
+        // A panic must not unwind into C.
+        return std::panic::catch_unwind(|| {
+            // SAFETY: the caller's argument, as promised to the kernel.
+            unsafe { ioctl_ours(request, arg) }
+        })
+        .unwrap_or_else(|_| {
+            set_errno(libc::EIO);
+            -1
+        });
+    }
+    let f = real_fn!(c"ioctl", unsafe extern "C" fn(c_int, c_ulong, *mut c_void) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(fd, request, arg) }
+}
+
+macro_rules! stat_hook {
+    ($name:ident, $sym:literal) => {
+        /// A `stat`-family entry point.
+        ///
+        /// # Safety
+        /// As libc's function of this name.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(path: *const c_char, buf: *mut libc::stat) -> c_int {
+            // SAFETY: the caller's path.
+            if unsafe { is_ours(path) } {
+                // SAFETY: the caller's buffer.
+                return unsafe { stat_ours(buf) };
+            }
+            let f = real_fn!($sym, unsafe extern "C" fn(*const c_char, *mut libc::stat) -> c_int);
+            // SAFETY: forwarded unchanged.
+            unsafe { f(path, buf) }
+        }
+    };
+}
+
+stat_hook!(stat, c"stat");
+stat_hook!(stat64, c"stat64");
+stat_hook!(lstat, c"lstat");
+stat_hook!(lstat64, c"lstat64");
+
+macro_rules! fstat_hook {
+    ($name:ident, $sym:literal) => {
+        /// An `fstat`-family entry point.
+        ///
+        /// # Safety
+        /// As libc's function of this name.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(fd: c_int, buf: *mut libc::stat) -> c_int {
+            let f = real_fn!($sym, unsafe extern "C" fn(c_int, *mut libc::stat) -> c_int);
+            // SAFETY: forwarded unchanged.
+            let r = unsafe { f(fd, buf) };
+            if r == 0 && is_our_fd(fd) {
+                // SAFETY: the caller's buffer.
+                unsafe { describe(buf) };
+            }
+            r
+        }
+    };
+}
+
+fstat_hook!(fstat, c"fstat");
+fstat_hook!(fstat64, c"fstat64");
+
+macro_rules! xstat_hook {
+    ($name:ident, $sym:literal) => {
+        /// A versioned `stat` entry point of older glibc (`__xstat` and friends).
+        ///
+        /// # Safety
+        /// As glibc's function of this name.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(ver: c_int, path: *const c_char, buf: *mut libc::stat) -> c_int {
+            // SAFETY: the caller's path.
+            if unsafe { is_ours(path) } {
+                // SAFETY: the caller's buffer.
+                return unsafe { stat_ours(buf) };
+            }
+            let f = real_fn!($sym, unsafe extern "C" fn(c_int, *const c_char, *mut libc::stat) -> c_int);
+            // SAFETY: forwarded unchanged.
+            unsafe { f(ver, path, buf) }
+        }
+    };
+}
+
+xstat_hook!(__xstat, c"__xstat");
+xstat_hook!(__xstat64, c"__xstat64");
+xstat_hook!(__lxstat, c"__lxstat");
+xstat_hook!(__lxstat64, c"__lxstat64");
+
+macro_rules! fxstat_hook {
+    ($name:ident, $sym:literal) => {
+        /// A versioned `fstat` entry point of older glibc.
+        ///
+        /// # Safety
+        /// As glibc's function of this name.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name(ver: c_int, fd: c_int, buf: *mut libc::stat) -> c_int {
+            let f = real_fn!($sym, unsafe extern "C" fn(c_int, c_int, *mut libc::stat) -> c_int);
+            // SAFETY: forwarded unchanged.
+            let r = unsafe { f(ver, fd, buf) };
+            if r == 0 && is_our_fd(fd) {
+                // SAFETY: the caller's buffer.
+                unsafe { describe(buf) };
+            }
+            r
+        }
+    };
+}
+
+fxstat_hook!(__fxstat, c"__fxstat");
+fxstat_hook!(__fxstat64, c"__fxstat64");
+
+/// `access`: the emulated device exists and may be read and written.
+///
+/// # Safety
+/// As libc's `access`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn access(path: *const c_char, mode: c_int) -> c_int {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        return 0;
+    }
+    let f = real_fn!(c"access", unsafe extern "C" fn(*const c_char, c_int) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(path, mode) }
+}
