@@ -9,6 +9,26 @@ use serde_json::json;
 use crate::device::{check_name, drives_dir, emu_failure, open_emu};
 use crate::fail::{code, fail};
 
+/// The SG_IO shim: `$REDBURN_SHIM_LIB`, or `libredburn_sgshim.so` beside this program.
+fn shim_library() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("REDBURN_SHIM_LIB") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().map_err(|e| fail(code::OTHER, e))?;
+    let lib = exe.with_file_name("libredburn_sgshim.so");
+    if lib.exists() {
+        Ok(lib)
+    } else {
+        Err(fail(
+            code::DEVICE,
+            format!(
+                "the SG_IO shim {} is missing; build it with `cargo build -p redburn-sgshim` (same profile)",
+                lib.display()
+            ),
+        ))
+    }
+}
+
 fn hex_byte(s: &str) -> Result<u8, String> {
     u8::from_str_radix(s.trim_start_matches("0x"), 16).map_err(|_| format!("{s:?} is not a hex byte"))
 }
@@ -143,6 +163,18 @@ pub enum EmuCmd {
         #[arg(long, conflicts_with_all = ["trigger", "action"])]
         clear: bool,
     },
+    /// Run another burner (wodim, cdrskin, cdrdao …) against the recorder: DEVICE_PATH answers
+    /// from it inside the command, through the SG_IO shim.
+    Exec {
+        /// The recorder.
+        name: String,
+        /// The device path the command sees.
+        #[arg(long, default_value = "/dev/sr77")]
+        path: String,
+        /// The command and its arguments.
+        #[arg(last = true, required = true)]
+        command: Vec<String>,
+    },
     /// Delete an emulated recorder and its disc.
     Rm {
         /// The recorder.
@@ -249,6 +281,23 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             };
             d.add_fault(emu::Fault { trigger, action, once }).map_err(|e| fail(code::DEVICE, e))?;
             out!("emu:{name}: {} scripted fault(s).", d.faults().len());
+        }
+        EmuCmd::Exec { name, path, command } => {
+            check_name(&name)?;
+            let dir = drives_dir().join(&name);
+            // Fail here, clearly, rather than inside the other program.
+            drop(open_emu(&name)?);
+            let lib = shim_library()?;
+            let status = std::process::Command::new(&command[0])
+                .args(&command[1..])
+                .env("LD_PRELOAD", &lib)
+                .env("REDBURN_SHIM_PATH", &path)
+                .env("REDBURN_SHIM_DRIVE", &dir)
+                .status()
+                .map_err(|e| fail(code::OTHER, format!("{}: {e}", command[0])))?;
+            if !status.success() {
+                return Err(fail(code::WRITE, format!("{} ended with {status}", command[0])));
+            }
         }
         EmuCmd::Rm { name } => {
             // Opening takes the lock: a drive in use is not deleted under its user.

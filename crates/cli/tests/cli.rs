@@ -186,3 +186,29 @@ fn drive_options_blank_tray_and_faults() {
     let err = fails(redburn(home.path()).args(["blank", "-d", "emu:rw"]), 5);
     assert!(err.contains("only CD-RW"), "{err}");
 }
+
+#[test]
+fn emu_exec_runs_wodim_against_the_drive() {
+    // The shim is built with the workspace; build it if this test runs alone.
+    let exe = std::env::current_exe().unwrap();
+    let lib = exe.parent().and_then(Path::parent).unwrap().join("libredburn_sgshim.so");
+    if !lib.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        assert!(
+            std::process::Command::new(cargo).args(["build", "-q", "-p", "redburn-sgshim"]).status().unwrap().success()
+        );
+    }
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "x"]));
+    let a = home.path().join("a.wav");
+    wav(&a, 44_100 * 4);
+    let mut c = redburn(home.path());
+    c.env("REDBURN_SHIM_LIB", &lib)
+        .args(["emu", "exec", "x", "--", "wodim", "dev=/dev/sr77", "gracetime=2", "-tao", "-audio"])
+        .arg(&a);
+    stdout(&mut c);
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:x", "--json"])));
+    assert_eq!(toc["lead_out_lba"], 300);
+    let err = fails(redburn(home.path()).args(["emu", "exec", "nope", "--", "true"]), 6);
+    assert!(err.contains("redburn emu create nope"), "{err}");
+}
