@@ -52,6 +52,9 @@ pub enum TaoError {
     /// `E_IMAPI_DF2TAO_TABLE_OF_CONTENTS_EMPTY_DISC`.
     #[error("the table of contents cannot be retrieved from an empty disc")]
     TableOfContentsEmptyDisc,
+    /// `E_IMAPI_RECORDER_REQUIRED`.
+    #[error("a recorder must be chosen first")]
+    RecorderRequired,
     /// `E_IMAPI_REQUEST_CANCELLED`.
     #[error("the request was cancelled")]
     RequestCancelled,
@@ -80,6 +83,7 @@ impl TaoError {
             TaoError::RecorderNotSupported => "E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED",
             TaoError::TableOfContentsEmptyDisc => "E_IMAPI_DF2TAO_TABLE_OF_CONTENTS_EMPTY_DISC",
             TaoError::RequestCancelled => "E_IMAPI_REQUEST_CANCELLED",
+            TaoError::RecorderRequired => "E_IMAPI_RECORDER_REQUIRED",
             TaoError::Device(e) => {
                 e.sense().and_then(|s| s.imapi()).map_or("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", |x| x.0)
             }
@@ -105,6 +109,7 @@ impl TaoError {
             TaoError::RecorderNotSupported => 0xC0AA_050E,
             TaoError::ClientNameIsNotValid => 0xC0AA_050F,
             TaoError::RequestCancelled => 0xC0AA_0002,
+            TaoError::RecorderRequired => 0xC0AA_0003,
             TaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
         }
     }

@@ -6,7 +6,9 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod events;
 pub mod tao;
 
 pub use error::TaoError;
-pub use tao::{MediaType, TrackAtOnce, TrackProgress};
+pub use events::{CancelHandle, TaoAction, TaoUpdate};
+pub use tao::{MediaType, SpeedOutcome, TrackAtOnce, WriteSpeedDescriptor};

@@ -18,6 +18,7 @@ use mmc::mode::{ModePage, ModeParameters, WriteParameters, WriteType};
 use mmc::{Command, CommandError, Data, SenseClass, Transport, run};
 
 use crate::error::TaoError;
+use crate::events::{CancelHandle, TaoAction, TaoUpdate};
 
 /// Longest client name accepted.
 pub const MAX_CLIENT_NAME: usize = 64;
@@ -56,21 +57,84 @@ impl MediaType {
     }
 }
 
-/// Progress of the track being written (a subset of IMAPI's Update event arguments).
+/// An Update handler.
+type UpdateHandler = Box<dyn FnMut(&TaoUpdate, &CancelHandle)>;
+
+/// What [`TrackAtOnce::set_write_speed`] achieved: IMAPI's success codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TrackProgress {
-    /// Track number being written.
-    pub track: u8,
-    /// First LBA of the track.
-    pub start_lba: Lba,
-    /// Sectors the track will have (with padding).
-    pub sector_count: u32,
-    /// Last LBA written.
-    pub last_written_lba: Lba,
+pub enum SpeedOutcome {
+    /// `S_OK`: as requested.
+    Exact,
+    /// `S_IMAPI_SPEEDADJUSTED` (0x00AA0004): the drive chose the nearest speed it supports.
+    SpeedAdjusted,
+    /// `S_IMAPI_ROTATIONADJUSTED` (0x00AA0005): pure CAV is not available; another rotation.
+    RotationAdjusted,
+    /// `S_IMAPI_BOTHADJUSTED` (0x00AA0006).
+    BothAdjusted,
 }
 
-/// A progress callback.
-type ProgressHandler = Box<dyn FnMut(&TrackProgress)>;
+impl SpeedOutcome {
+    /// The HRESULT.
+    #[must_use]
+    pub const fn hresult(self) -> u32 {
+        match self {
+            SpeedOutcome::Exact => 0,
+            SpeedOutcome::SpeedAdjusted => 0x00AA_0004,
+            SpeedOutcome::RotationAdjusted => 0x00AA_0005,
+            SpeedOutcome::BothAdjusted => 0x00AA_0006,
+        }
+    }
+}
+
+/// An `IWriteSpeedDescriptor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteSpeedDescriptor {
+    /// `MediaType`.
+    pub media_type: MediaType,
+    /// `RotationTypeIsPureCAV`.
+    pub rotation_type_is_pure_cav: bool,
+    /// `WriteSpeed` in sectors per second.
+    pub write_speed: u32,
+}
+
+/// Sectors per second from kB/s (1000 bytes), rounded to the nearest.
+fn sectors_per_second(kbs: u32) -> u32 {
+    (kbs * 1000 + SECTOR_BYTES as u32 / 2) / SECTOR_BYTES as u32
+}
+
+/// The track being written: where, how far, and the host buffer.
+struct Job {
+    number: u8,
+    start: Lba,
+    sectors: u32,
+    frames: u64,
+    began: Instant,
+    read: u32,
+    written: u32,
+    held: usize,
+    buffer: usize,
+}
+
+impl Job {
+    fn update(&self, action: TaoAction, remaining: i32) -> TaoUpdate {
+        let last = |n: u32| self.start.0 + n as i32 - 1;
+        TaoUpdate {
+            current_track_number: self.number,
+            current_action: action,
+            elapsed_time: self.began.elapsed().as_secs() as i32,
+            remaining_time: remaining,
+            start_lba: self.start.0,
+            sector_count: self.sectors as i32,
+            last_read_lba: last(self.read),
+            last_written_lba: last(self.written),
+            total_system_buffer: self.buffer as i32,
+            used_system_buffer: self.held as i32,
+            free_system_buffer: (self.buffer - self.held) as i32,
+            drive_buffer_size: None,
+            drive_buffer_free: None,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -91,7 +155,10 @@ pub struct TrackAtOnce<T: Transport> {
     tracks_at_prepare: u32,
     tracks_added: u32,
     free_at_prepare: u64,
-    progress: Option<ProgressHandler>,
+    update: Option<UpdateHandler>,
+    cancel: CancelHandle,
+    requested_speed: i32,
+    requested_cav: bool,
 }
 
 impl<T: Transport> std::fmt::Debug for TrackAtOnce<T> {
@@ -139,7 +206,10 @@ impl<T: Transport> TrackAtOnce<T> {
             tracks_at_prepare: 0,
             tracks_added: 0,
             free_at_prepare: 0,
-            progress: None,
+            update: None,
+            cancel: CancelHandle::default(),
+            requested_speed: -1,
+            requested_cav: false,
         }
     }
 
@@ -267,9 +337,210 @@ impl<T: Transport> TrackAtOnce<T> {
         Ok(())
     }
 
-    /// Calls `f` after each write with the progress of the track.
-    pub fn set_progress_handler(&mut self, f: impl FnMut(&TrackProgress) + 'static) {
-        self.progress = Some(Box::new(f));
+    /// Sets the Update handler: called at every phase change (preparing, writing, finishing)
+    /// and about once a second while writing, with IMAPI's event arguments and a handle that
+    /// cancels the track (IMAPI's `CancelAddTrack` from inside the handler).
+    pub fn set_update_handler(&mut self, f: impl FnMut(&TaoUpdate, &CancelHandle) + 'static) {
+        self.update = Some(Box::new(f));
+    }
+
+    /// A handle that cancels the track being written from any thread (a superset of IMAPI,
+    /// where only the Update handler may cancel).
+    #[must_use]
+    pub fn cancel_handle(&self) -> CancelHandle {
+        self.cancel.clone()
+    }
+
+    /// `CancelAddTrack`: with `&mut self` this can only be called between tracks, where IMAPI
+    /// answers `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS`; cancel through the handler's
+    /// [`CancelHandle`] or [`TrackAtOnce::cancel_handle`].
+    ///
+    /// # Errors
+    /// `WRITE_NOT_IN_PROGRESS`.
+    pub fn cancel_add_track(&self) -> Result<(), TaoError> {
+        self.cancel.cancel_add_track()
+    }
+
+    /// `SetWriteSpeed`: `sectors_per_second` (75 = 1×; −1 = the fastest) and whether pure CAV
+    /// is wanted. The drive takes the nearest speed it supports; the outcome says whether it
+    /// had to adjust (IMAPI's `S_IMAPI_*ADJUSTED` success codes).
+    ///
+    /// # Errors
+    /// `E_IMAPI_RECORDER_REQUIRED` without a recorder; `WRITE_IN_PROGRESS`; device errors.
+    pub fn set_write_speed(
+        &mut self,
+        sectors_per_second_wanted: i32,
+        pure_cav: bool,
+    ) -> Result<SpeedOutcome, TaoError> {
+        if self.state == State::Writing {
+            return Err(TaoError::WriteInProgress);
+        }
+        if self.recorder.is_none() {
+            return Err(TaoError::RecorderRequired);
+        }
+        self.requested_speed = sectors_per_second_wanted;
+        self.requested_cav = pure_cav;
+        let kbs = if sectors_per_second_wanted < 0 {
+            0xFFFF
+        } else {
+            (u64::from(sectors_per_second_wanted.unsigned_abs()) * SECTOR_BYTES as u64).div_ceil(1000).min(0xFFFE)
+                as u16
+        };
+        let cmd = Command::SetCdSpeed { rotation: u8::from(pure_cav), read_kbs: 0xFFFF, write_kbs: kbs };
+        run(self.rec()?, &cmd, Data::None)?;
+        let current = self.current_write_speed()?;
+        let speed_adjusted = sectors_per_second_wanted >= 0 && current != sectors_per_second_wanted as u32;
+        let rotation_adjusted = pure_cav && !self.current_rotation_type_is_pure_cav()?;
+        Ok(match (speed_adjusted, rotation_adjusted) {
+            (false, false) => SpeedOutcome::Exact,
+            (true, false) => SpeedOutcome::SpeedAdjusted,
+            (false, true) => SpeedOutcome::RotationAdjusted,
+            (true, true) => SpeedOutcome::BothAdjusted,
+        })
+    }
+
+    /// `RequestedWriteSpeed` (sectors per second, −1 = fastest).
+    #[must_use]
+    pub fn requested_write_speed(&self) -> i32 {
+        self.requested_speed
+    }
+
+    /// `RequestedRotationTypeIsPureCAV`.
+    #[must_use]
+    pub fn requested_rotation_type_is_pure_cav(&self) -> bool {
+        self.requested_cav
+    }
+
+    fn capabilities(&mut self) -> Result<mmc::Capabilities, TaoError> {
+        let mut buf = vec![0u8; 512];
+        let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x2A, alloc: 512 };
+        let n = run(self.rec()?, &cmd, Data::In(&mut buf))?;
+        mmc::ModeParameters::decode10(&buf[..n])
+            .ok()
+            .and_then(|m| m.capabilities().cloned())
+            .ok_or_else(|| TaoError::MediaIsNotSupported("the drive has no capabilities page".into()))
+    }
+
+    /// `CurrentWriteSpeed` in sectors per second.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn current_write_speed(&mut self) -> Result<u32, TaoError> {
+        let c = self.capabilities()?;
+        let kbs = if c.current_write_speed != 0 { c.current_write_speed } else { c.current_write_speed_old };
+        Ok(sectors_per_second(u32::from(kbs)))
+    }
+
+    /// `CurrentRotationTypeIsPureCAV`.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn current_rotation_type_is_pure_cav(&mut self) -> Result<bool, TaoError> {
+        Ok(self.capabilities()?.rotation_selected == 1)
+    }
+
+    /// `SupportedWriteSpeedDescriptors`, fastest first.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn supported_write_speed_descriptors(&mut self) -> Result<Vec<WriteSpeedDescriptor>, TaoError> {
+        let media = self.current_physical_media_type()?;
+        let mut buf = vec![0u8; 8 + 32 * 16];
+        let cmd = Command::GetPerformance { data_type: 0, start: 0, max: 32, kind: 3 };
+        let speeds = match run(self.rec()?, &cmd, Data::In(&mut buf)) {
+            Ok(n) => mmc::status::WriteSpeeds::decode(&buf[..n]).map(|w| w.speeds).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        let mut out: Vec<WriteSpeedDescriptor> = if speeds.is_empty() {
+            // Drives without GET PERFORMANCE list their speeds in page 2Ah.
+            self.capabilities()?
+                .write_speeds
+                .iter()
+                .map(|d| WriteSpeedDescriptor {
+                    media_type: media,
+                    rotation_type_is_pure_cav: d.rotation == 1,
+                    write_speed: sectors_per_second(u32::from(d.kbs)),
+                })
+                .collect()
+        } else {
+            speeds
+                .iter()
+                .map(|s| WriteSpeedDescriptor {
+                    media_type: media,
+                    rotation_type_is_pure_cav: s.wrc == 1,
+                    write_speed: sectors_per_second(s.write_kbs),
+                })
+                .collect()
+        };
+        out.sort_by(|a, b| b.write_speed.cmp(&a.write_speed));
+        out.dedup();
+        Ok(out)
+    }
+
+    /// `SupportedWriteSpeeds` in sectors per second, fastest first.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn supported_write_speeds(&mut self) -> Result<Vec<u32>, TaoError> {
+        let mut v: Vec<u32> = self.supported_write_speed_descriptors()?.iter().map(|d| d.write_speed).collect();
+        v.dedup();
+        Ok(v)
+    }
+
+    /// `IDiscFormat2::SupportedMediaTypes` of this format: CD-R and CD-RW.
+    #[must_use]
+    pub fn supported_media_types() -> [MediaType; 2] {
+        [MediaType::CdR, MediaType::CdRw]
+    }
+
+    /// `IDiscFormat2::IsCurrentMediaSupported`: a CD-R or CD-RW that is blank or appendable.
+    ///
+    /// # Errors
+    /// `E_IMAPI_RECORDER_MEDIA_NO_MEDIA` (as Windows 7 does) and other device errors.
+    pub fn is_current_media_supported(&mut self) -> Result<bool, TaoError> {
+        self.wait_ready()?;
+        let media = self.current_physical_media_type()?;
+        if !Self::supported_media_types().contains(&media) {
+            return Ok(false);
+        }
+        Ok(self.disc_information()?.disc_status != Status::Complete)
+    }
+
+    /// `IDiscFormat2::MediaPhysicallyBlank`: the drive reports the disc blank.
+    ///
+    /// # Errors
+    /// Device errors.
+    pub fn media_physically_blank(&mut self) -> Result<bool, TaoError> {
+        self.wait_ready()?;
+        Ok(self.disc_information()?.disc_status == Status::Empty)
+    }
+
+    /// `IDiscFormat2::MediaHeuristicallyBlank`: for CD media the same as physically blank (the
+    /// heuristics IMAPI adds concern rewritable DVD formats).
+    ///
+    /// # Errors
+    /// Device errors.
+    pub fn media_heuristically_blank(&mut self) -> Result<bool, TaoError> {
+        self.media_physically_blank()
+    }
+
+    /// Sends an Update to the handler, with the drive's buffer.
+    fn emit(&mut self, mut u: TaoUpdate) {
+        if self.update.is_none() {
+            return;
+        }
+        let mut buf = [0u8; 12];
+        if let Ok(recorder) = self.rec()
+            && run(recorder, &Command::ReadBufferCapacity { block: false, alloc: 12 }, Data::In(&mut buf)).is_ok()
+            && let Ok(c) = mmc::status::BufferCapacity::decode(&buf)
+        {
+            u.drive_buffer_size = Some(c.length);
+            u.drive_buffer_free = Some(c.blank);
+        }
+        let cancel = self.cancel.clone();
+        if let Some(f) = self.update.as_mut() {
+            f(&u, &cancel);
+        }
     }
 
     /// Waits for the drive to be ready: unit attentions are consumed, "becoming ready" is
@@ -407,52 +678,76 @@ impl<T: Transport> TrackAtOnce<T> {
         }
         self.free_at_prepare = free;
         self.state = State::Writing;
-        let result = self.write_track(&mut audio, track.track as u8, track.nwa, frames, sectors as u32);
+        self.cancel.start();
+        let mut job = Job {
+            number: track.track as u8,
+            start: track.nwa,
+            sectors: sectors as u32,
+            frames,
+            began: Instant::now(),
+            read: 0,
+            written: 0,
+            held: 0,
+            buffer: 0,
+        };
+        self.emit(job.update(TaoAction::Preparing, 0));
+        let result = self.write_track(&mut audio, &mut job);
+        self.cancel.stop();
         self.state = State::Prepared;
-        result?;
+        // A cancelled or failed track keeps what was written; the drive closes it (padding
+        // it to 4 seconds), and the disc stays usable.
+        self.emit(job.update(TaoAction::Finishing, 0));
         let close = Command::CloseTrackSession { immed: false, function: CloseFunction::Track, track: 0 };
-        run(self.rec()?, &close, Data::None)?;
-        self.tracks_added += 1;
+        let closed =
+            if job.written > 0 || result.is_ok() { run(self.rec()?, &close, Data::None).map(|_| ()) } else { Ok(()) };
+        if job.written > 0 || result.is_ok() {
+            self.tracks_added += 1;
+        }
+        result?;
+        closed?;
         Ok(())
     }
 
-    fn write_track(
-        &mut self,
-        audio: &mut impl Read,
-        number: u8,
-        start: Lba,
-        frames: u64,
-        sectors: u32,
-    ) -> Result<(), TaoError> {
+    fn write_track(&mut self, audio: &mut impl Read, job: &mut Job) -> Result<(), TaoError> {
         let per = (self.rec()?.max_transfer() / SECTOR_BYTES).clamp(1, 64);
         let mut buf = vec![0u8; per * SECTOR_BYTES];
-        let mut remaining_bytes = frames * 4;
-        let mut written = 0u32;
-        while written < sectors {
-            let n = (sectors - written).min(per as u32) as usize;
+        job.buffer = buf.len();
+        let rate = self.current_write_speed().unwrap_or(0).max(75);
+        let mut remaining_bytes = job.frames * 4;
+        let mut last_event = Instant::now();
+        while job.written < job.sectors {
+            if self.cancel.requested() {
+                return Err(TaoError::RequestCancelled);
+            }
+            let n = (job.sectors - job.written).min(per as u32) as usize;
             let chunk = &mut buf[..n * SECTOR_BYTES];
             let want = (chunk.len() as u64).min(remaining_bytes) as usize;
             let got = read_full(audio, &mut chunk[..want]).map_err(|e| TaoError::StreamNotSupported(e.to_string()))?;
             if got < want {
                 return Err(TaoError::StreamNotSupported(format!(
-                    "the stream ended after {} of {frames} frames",
-                    (frames * 4 - remaining_bytes + got as u64) / 4
+                    "the stream ended after {} of {} frames",
+                    (job.frames * 4 - remaining_bytes + got as u64) / 4,
+                    job.frames
                 )));
             }
             remaining_bytes -= got as u64;
             chunk[got..].fill(0);
-            let lba = start.offset(written as i32);
-            self.write_blocks(lba, n as u16, chunk)?;
-            written += n as u32;
-            if let Some(f) = self.progress.as_mut() {
-                f(&TrackProgress {
-                    track: number,
-                    start_lba: start,
-                    sector_count: sectors,
-                    last_written_lba: lba.offset(n as i32 - 1),
-                });
+            job.read += n as u32;
+            job.held = chunk.len();
+            // About once a second, and at the first and last writes, the handler hears how far
+            // the track is: what the stream gave and what the drive took.
+            let last = job.written + n as u32 == job.sectors;
+            if job.written == 0 || last || last_event.elapsed() >= Duration::from_secs(1) {
+                last_event = Instant::now();
+                let left = (job.sectors - job.written) / rate;
+                self.emit(job.update(TaoAction::Writing, left as i32));
             }
+            let lba = job.start.offset(job.written as i32);
+            self.write_blocks(lba, n as u16, chunk)?;
+            job.written += n as u32;
+            job.held = 0;
         }
+        self.emit(job.update(TaoAction::Writing, 0));
         Ok(())
     }
 

@@ -97,3 +97,91 @@ fn simulation_leaves_the_disc_blank() {
     let d = tao.take_recorder().unwrap().unwrap();
     assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Blank);
 }
+
+#[test]
+fn update_events_carry_imapi_fields_in_order() {
+    use redburn::{TaoAction, TaoUpdate};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let (_dir, d) = drive(Some(MediaKind::Cdr80));
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(d).unwrap();
+    let seen: Rc<RefCell<Vec<TaoUpdate>>> = Rc::default();
+    let log = seen.clone();
+    tao.set_update_handler(move |u, _| log.borrow_mut().push(*u));
+    tao.prepare_media().unwrap();
+    let a = pcm(588 * 1000, 7);
+    tao.add_audio_track(Cursor::new(a), 588 * 1000).unwrap();
+    let ev = seen.borrow();
+    assert_eq!(ev.first().unwrap().current_action, TaoAction::Preparing);
+    assert_eq!(ev.last().unwrap().current_action, TaoAction::Finishing);
+    let writing: Vec<&TaoUpdate> = ev.iter().filter(|u| u.current_action == TaoAction::Writing).collect();
+    assert!(writing.len() >= 2);
+    for u in &ev[..] {
+        assert_eq!((u.current_track_number, u.start_lba, u.sector_count), (1, 0, 1000));
+        assert_eq!(u.free_system_buffer, u.total_system_buffer - u.used_system_buffer);
+        assert_eq!(u.drive_buffer_size, Some(2 << 20));
+    }
+    // The first write: sectors read into the host buffer, none written yet.
+    let first = writing[0];
+    assert!(first.last_read_lba >= 0 && first.last_written_lba == -1 && first.used_system_buffer > 0);
+    assert!(first.total_system_buffer >= 27 * 2352);
+    // The end: everything written.
+    let done = writing.last().unwrap();
+    assert_eq!((done.last_written_lba, done.last_read_lba, done.used_system_buffer), (999, 999, 0));
+    assert!((done.fraction() - 1.0).abs() < 1e-9);
+    // Progress never goes backwards.
+    assert!(writing.windows(2).all(|w| w[0].last_written_lba <= w[1].last_written_lba));
+}
+
+#[test]
+fn cancel_from_the_handler_keeps_the_partial_track() {
+    let (_dir, d) = drive(Some(MediaKind::Cdr80));
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(d).unwrap();
+    assert!(matches!(tao.cancel_add_track(), Err(TaoError::WriteNotInProgress)));
+    tao.set_update_handler(|u, cancel| {
+        // As soon as the first sectors are on their way.
+        if u.current_action == redburn::TaoAction::Writing && u.last_written_lba < 0 {
+            cancel.cancel_add_track().unwrap();
+        }
+    });
+    tao.prepare_media().unwrap();
+    let e = tao.add_audio_track(Cursor::new(pcm(588 * 2000, 1)), 588 * 2000).unwrap_err();
+    assert!(matches!(e, TaoError::RequestCancelled));
+    assert_eq!(e.hresult(), 0xC0AA_0002);
+    // The partial track is on the disc, closed (and padded to 4 seconds by the drive).
+    assert_eq!(tao.number_of_existing_tracks().unwrap(), 1);
+    let toc = mmc::FormattedToc::decode(&tao.expected_table_of_contents().unwrap(), false).unwrap();
+    let lead_out = toc.entries.last().unwrap().address.0;
+    assert!((300..2000).contains(&lead_out), "{lead_out}");
+    assert!(matches!(tao.cancel_handle().cancel_add_track(), Err(TaoError::WriteNotInProgress)));
+    tao.release_media().unwrap();
+}
+
+#[test]
+fn write_speeds_snap_and_report_imapi_outcomes() {
+    use redburn::SpeedOutcome;
+    let mut none: TrackAtOnce<Drive> = TrackAtOnce::new();
+    assert!(matches!(none.set_write_speed(-1, false), Err(TaoError::RecorderRequired)));
+    let (_dir, d) = drive(Some(MediaKind::Cdr80));
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(d).unwrap();
+    assert_eq!(tao.requested_write_speed(), -1);
+    assert_eq!(tao.supported_write_speeds().unwrap(), [3900, 3600, 3000, 2400, 1800, 1200, 750, 600, 300]);
+    assert_eq!(tao.set_write_speed(-1, false).unwrap(), SpeedOutcome::Exact);
+    assert_eq!(tao.current_write_speed().unwrap(), 3900);
+    // 24x is supported exactly; 1000 sectors/s (13.3x) snaps down to 10x.
+    assert_eq!(tao.set_write_speed(1800, false).unwrap(), SpeedOutcome::Exact);
+    assert_eq!(tao.set_write_speed(1000, false).unwrap(), SpeedOutcome::SpeedAdjusted);
+    assert_eq!((tao.current_write_speed().unwrap(), tao.requested_write_speed()), (750, 1000));
+    // The drive spins CLV only.
+    let both = tao.set_write_speed(1000, true).unwrap();
+    assert_eq!((both, both.hresult()), (SpeedOutcome::BothAdjusted, 0x00AA_0006));
+    assert!(tao.requested_rotation_type_is_pure_cav() && !tao.current_rotation_type_is_pure_cav().unwrap());
+    let desc = tao.supported_write_speed_descriptors().unwrap();
+    assert_eq!((desc[0].media_type, desc[0].rotation_type_is_pure_cav), (MediaType::CdR, false));
+    assert_eq!(TrackAtOnce::<Drive>::supported_media_types(), [MediaType::CdR, MediaType::CdRw]);
+    assert!(tao.media_physically_blank().unwrap() && tao.media_heuristically_blank().unwrap());
+    assert!(tao.is_current_media_supported().unwrap());
+}

@@ -196,17 +196,29 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     {
         let (bar, done_before, last_json, json, total) =
             (bar.clone(), done_before.clone(), last_json.clone(), args.json, needed);
-        tao.set_progress_handler(move |p| {
-            let in_track = (p.last_written_lba.0 - p.start_lba.0 + 1) as u64;
+        tao.set_update_handler(move |u, _cancel| {
+            let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
             let pos = done_before.get() + in_track;
             bar.set_position(pos);
-            if json && (pos - last_json.get() >= 750 || in_track == u64::from(p.sector_count)) {
+            let action = match u.current_action {
+                redburn::TaoAction::Preparing => "preparing",
+                redburn::TaoAction::Writing => "writing",
+                redburn::TaoAction::Finishing => "finishing",
+                redburn::TaoAction::Verifying => "verifying",
+                redburn::TaoAction::Unknown => "unknown",
+            };
+            // Every phase change, and while writing about every 10 s of audio.
+            if json && (u.current_action != redburn::TaoAction::Writing || pos - last_json.get() >= 750) {
                 last_json.set(pos);
                 out!(
                     "{}",
-                    json!({"event": "progress", "action": "writing", "track": p.track, "start_lba": p.start_lba.0,
-                           "sector_count": p.sector_count, "last_written_lba": p.last_written_lba.0,
-                           "written_sectors": pos, "total_sectors": total})
+                    json!({"event": "progress", "action": action, "track": u.current_track_number,
+                           "elapsed_time": u.elapsed_time, "remaining_time": u.remaining_time,
+                           "start_lba": u.start_lba, "sector_count": u.sector_count,
+                           "last_read_lba": u.last_read_lba, "last_written_lba": u.last_written_lba,
+                           "total_system_buffer": u.total_system_buffer, "used_system_buffer": u.used_system_buffer,
+                           "free_system_buffer": u.free_system_buffer, "drive_buffer_size": u.drive_buffer_size,
+                           "drive_buffer_free": u.drive_buffer_free, "written_sectors": pos, "total_sectors": total})
                 );
             }
         });

@@ -1,0 +1,104 @@
+//! Update events (IMAPI2's `DDiscFormat2TrackAtOnceEvents::Update` with
+//! `IDiscFormat2TrackAtOnceEventArgs` and `IWriteEngine2EventArgs`) and cancelling.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::TaoError;
+
+/// `IMAPI_FORMAT2_TAO_WRITE_ACTION`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaoAction {
+    /// 0: unknown.
+    Unknown = 0,
+    /// 1: preparing to write the track.
+    Preparing = 1,
+    /// 2: writing the track.
+    Writing = 2,
+    /// 3: closing the track or the session.
+    Finishing = 3,
+    /// 4: verifying.
+    Verifying = 4,
+}
+
+/// One Update event: every field of `IDiscFormat2TrackAtOnceEventArgs` and of the
+/// `IWriteEngine2EventArgs` it inherits, plus the drive's buffer (a superset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaoUpdate {
+    /// `CurrentTrackNumber`: 1–99.
+    pub current_track_number: u8,
+    /// `CurrentAction`.
+    pub current_action: TaoAction,
+    /// `ElapsedTime`: seconds since this `add_audio_track` began.
+    pub elapsed_time: i32,
+    /// `RemainingTime`: estimated seconds left for it.
+    pub remaining_time: i32,
+    /// `StartLba` of the write.
+    pub start_lba: i32,
+    /// `SectorCount` of the write.
+    pub sector_count: i32,
+    /// `LastReadLba`: the last sector read from the audio stream.
+    pub last_read_lba: i32,
+    /// `LastWrittenLba`: the last sector the drive accepted.
+    pub last_written_lba: i32,
+    /// `TotalSystemBuffer`: bytes of the host buffer between the stream and the drive.
+    pub total_system_buffer: i32,
+    /// `UsedSystemBuffer`: bytes read but not yet written.
+    pub used_system_buffer: i32,
+    /// `FreeSystemBuffer`: `total − used`.
+    pub free_system_buffer: i32,
+    /// The drive's buffer size (READ BUFFER CAPACITY), when it reports one.
+    pub drive_buffer_size: Option<u32>,
+    /// Bytes free in the drive's buffer.
+    pub drive_buffer_free: Option<u32>,
+}
+
+impl TaoUpdate {
+    /// Written share of the track, 0.0–1.0 (IMAPI's formula).
+    #[must_use]
+    pub fn fraction(&self) -> f64 {
+        if self.sector_count <= 0 || self.current_action != TaoAction::Writing {
+            return if self.current_action == TaoAction::Finishing { 1.0 } else { 0.0 };
+        }
+        (f64::from(self.last_written_lba - self.start_lba + 1) / f64::from(self.sector_count)).clamp(0.0, 1.0)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Flags {
+    writing: AtomicBool,
+    cancel: AtomicBool,
+}
+
+/// Cancels a track being written: handed to the Update handler (IMAPI's way) and obtainable
+/// for any thread (a superset). The track stops at the next sector boundary; what was written
+/// stays, the track is closed, and `add_audio_track` returns `E_IMAPI_REQUEST_CANCELLED`.
+#[derive(Debug, Clone, Default)]
+pub struct CancelHandle(Arc<Flags>);
+
+impl CancelHandle {
+    /// Asks the write in progress to stop.
+    ///
+    /// # Errors
+    /// `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS` when no track is being written.
+    pub fn cancel_add_track(&self) -> Result<(), TaoError> {
+        if !self.0.writing.load(Ordering::SeqCst) {
+            return Err(TaoError::WriteNotInProgress);
+        }
+        self.0.cancel.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    pub(crate) fn start(&self) {
+        self.0.cancel.store(false, Ordering::SeqCst);
+        self.0.writing.store(true, Ordering::SeqCst);
+    }
+
+    pub(crate) fn stop(&self) {
+        self.0.writing.store(false, Ordering::SeqCst);
+    }
+
+    pub(crate) fn requested(&self) -> bool {
+        self.0.cancel.load(Ordering::SeqCst)
+    }
+}
