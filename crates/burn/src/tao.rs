@@ -472,7 +472,7 @@ impl<T: Transport> TrackAtOnce<T> {
                 })
                 .collect()
         };
-        out.sort_by(|a, b| b.write_speed.cmp(&a.write_speed));
+        out.sort_by_key(|d| std::cmp::Reverse(d.write_speed));
         out.dedup();
         Ok(out)
     }
