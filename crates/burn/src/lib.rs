@@ -5,10 +5,12 @@
 //! redburn's emulated recorder.
 #![forbid(unsafe_code)]
 
+pub mod album;
 pub mod error;
 pub mod events;
 pub mod tao;
 
+pub use album::{AlbumTrack, DiscMasterProgress, burn_album};
 pub use error::TaoError;
 pub use events::{CancelHandle, TaoAction, TaoUpdate};
 pub use tao::{MediaType, SpeedOutcome, TrackAtOnce, WriteSpeedDescriptor};

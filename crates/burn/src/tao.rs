@@ -524,11 +524,9 @@ impl<T: Transport> TrackAtOnce<T> {
         self.media_physically_blank()
     }
 
-    /// Sends an Update to the handler, with the drive's buffer.
-    fn emit(&mut self, mut u: TaoUpdate) {
-        if self.update.is_none() {
-            return;
-        }
+    /// Sends an Update to the handlers (the registered one and the call's), with the drive's
+    /// buffer.
+    fn emit(&mut self, mut u: TaoUpdate, call: &mut dyn FnMut(&TaoUpdate, &CancelHandle)) {
         let mut buf = [0u8; 12];
         if let Ok(recorder) = self.rec()
             && run(recorder, &Command::ReadBufferCapacity { block: false, alloc: 12 }, Data::In(&mut buf)).is_ok()
@@ -541,6 +539,7 @@ impl<T: Transport> TrackAtOnce<T> {
         if let Some(f) = self.update.as_mut() {
             f(&u, &cancel);
         }
+        call(&u, &cancel);
     }
 
     /// Waits for the drive to be ready: unit attentions are consumed, "becoming ready" is
@@ -664,7 +663,21 @@ impl<T: Transport> TrackAtOnce<T> {
     /// # Errors
     /// `MEDIA_IS_NOT_PREPARED`, `WRITE_IN_PROGRESS`, `TRACK_LIMIT_REACHED`, `NOT_ENOUGH_SPACE`,
     /// `STREAM_NOT_SUPPORTED` (the stream failed or ended early); device errors.
-    pub fn add_audio_track(&mut self, mut audio: impl Read, frames: u64) -> Result<(), TaoError> {
+    pub fn add_audio_track(&mut self, audio: impl Read, frames: u64) -> Result<(), TaoError> {
+        self.add_audio_track_with(audio, frames, &mut |_, _| {})
+    }
+
+    /// [`TrackAtOnce::add_audio_track`] with a handler for this call's Update events (besides
+    /// the registered one) that may borrow from the caller.
+    ///
+    /// # Errors
+    /// As [`TrackAtOnce::add_audio_track`].
+    pub fn add_audio_track_with(
+        &mut self,
+        mut audio: impl Read,
+        frames: u64,
+        on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
+    ) -> Result<(), TaoError> {
         self.prepared()?;
         let track = self.invisible_track()?;
         if u32::from(track.track) > u32::from(MAX_TRACKS) {
@@ -690,13 +703,13 @@ impl<T: Transport> TrackAtOnce<T> {
             held: 0,
             buffer: 0,
         };
-        self.emit(job.update(TaoAction::Preparing, 0));
-        let result = self.write_track(&mut audio, &mut job);
+        self.emit(job.update(TaoAction::Preparing, 0), on_update);
+        let result = self.write_track(&mut audio, &mut job, on_update);
         self.cancel.stop();
         self.state = State::Prepared;
         // A cancelled or failed track keeps what was written; the drive closes it (padding
         // it to 4 seconds), and the disc stays usable.
-        self.emit(job.update(TaoAction::Finishing, 0));
+        self.emit(job.update(TaoAction::Finishing, 0), on_update);
         let close = Command::CloseTrackSession { immed: false, function: CloseFunction::Track, track: 0 };
         let closed =
             if job.written > 0 || result.is_ok() { run(self.rec()?, &close, Data::None).map(|_| ()) } else { Ok(()) };
@@ -708,7 +721,12 @@ impl<T: Transport> TrackAtOnce<T> {
         Ok(())
     }
 
-    fn write_track(&mut self, audio: &mut impl Read, job: &mut Job) -> Result<(), TaoError> {
+    fn write_track(
+        &mut self,
+        audio: &mut impl Read,
+        job: &mut Job,
+        on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
+    ) -> Result<(), TaoError> {
         let per = (self.rec()?.max_transfer() / SECTOR_BYTES).clamp(1, 64);
         let mut buf = vec![0u8; per * SECTOR_BYTES];
         job.buffer = buf.len();
@@ -740,14 +758,18 @@ impl<T: Transport> TrackAtOnce<T> {
             if job.written == 0 || last || last_event.elapsed() >= Duration::from_secs(1) {
                 last_event = Instant::now();
                 let left = (job.sectors - job.written) / rate;
-                self.emit(job.update(TaoAction::Writing, left as i32));
+                self.emit(job.update(TaoAction::Writing, left as i32), on_update);
+                // The handler may just have cancelled: do not write what it saw coming.
+                if self.cancel.requested() {
+                    return Err(TaoError::RequestCancelled);
+                }
             }
             let lba = job.start.offset(job.written as i32);
             self.write_blocks(lba, n as u16, chunk)?;
             job.written += n as u32;
             job.held = 0;
         }
-        self.emit(job.update(TaoAction::Writing, 0));
+        self.emit(job.update(TaoAction::Writing, 0), on_update);
         Ok(())
     }
 

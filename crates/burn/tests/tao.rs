@@ -141,8 +141,8 @@ fn cancel_from_the_handler_keeps_the_partial_track() {
     tao.set_recorder(d).unwrap();
     assert!(matches!(tao.cancel_add_track(), Err(TaoError::WriteNotInProgress)));
     tao.set_update_handler(|u, cancel| {
-        // As soon as the first sectors are on their way.
-        if u.current_action == redburn::TaoAction::Writing && u.last_written_lba < 0 {
+        // Once some sectors are on the disc.
+        if u.current_action == redburn::TaoAction::Writing && u.last_written_lba >= 0 {
             cancel.cancel_add_track().unwrap();
         }
     });
@@ -184,4 +184,60 @@ fn write_speeds_snap_and_report_imapi_outcomes() {
     assert_eq!(TrackAtOnce::<Drive>::supported_media_types(), [MediaType::CdR, MediaType::CdRw]);
     assert!(tao.media_physically_blank().unwrap() && tao.media_heuristically_blank().unwrap());
     assert!(tao.is_current_media_supported().unwrap());
+}
+
+#[derive(Default)]
+struct V1 {
+    log: Vec<String>,
+    cancel_at_block: Option<i32>,
+    blocks: i32,
+}
+
+impl redburn::DiscMasterProgress for V1 {
+    fn query_cancel(&mut self) -> bool {
+        self.cancel_at_block.is_some_and(|b| self.blocks >= b)
+    }
+    fn notify_preparing_burn(&mut self, _s: i32) {
+        self.log.push("preparing".into());
+    }
+    fn notify_track_progress(&mut self, c: i32, t: i32) {
+        self.log.push(format!("track {c}/{t}"));
+    }
+    fn notify_block_progress(&mut self, c: i32, t: i32) {
+        assert!(c >= self.blocks && c <= t, "blocks only grow: {c} after {}", self.blocks);
+        self.blocks = c;
+    }
+    fn notify_closing_disc(&mut self, _s: i32) {
+        self.log.push("closing".into());
+    }
+    fn notify_burn_complete(&mut self, status: u32) {
+        self.log.push(format!("complete {status:#x}"));
+    }
+}
+
+#[test]
+fn imapi_v1_album_progress_in_order() {
+    let (_dir, d) = drive(Some(MediaKind::Cdr80));
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(d).unwrap();
+    let tracks: Vec<redburn::AlbumTrack<Cursor<Vec<u8>>>> =
+        (1..=3).map(|i| redburn::AlbumTrack { audio: Cursor::new(pcm(588 * 400, i)), frames: 588 * 400 }).collect();
+    let mut p = V1::default();
+    redburn::burn_album(&mut tao, tracks, &mut p).unwrap();
+    assert_eq!(p.log, ["preparing", "track 0/3", "track 1/3", "track 2/3", "track 3/3", "closing", "complete 0x0"]);
+    assert_eq!(p.blocks, 1200);
+
+    // QueryCancel stops the burn; the disc is closed with what was written.
+    let (_dir, d) = drive(Some(MediaKind::Cdr80));
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(d).unwrap();
+    let tracks: Vec<redburn::AlbumTrack<Cursor<Vec<u8>>>> =
+        (1..=3).map(|i| redburn::AlbumTrack { audio: Cursor::new(pcm(588 * 400, i)), frames: 588 * 400 }).collect();
+    let mut p = V1 { cancel_at_block: Some(500), ..V1::default() };
+    let e = redburn::burn_album(&mut tao, tracks, &mut p).unwrap_err();
+    assert!(matches!(e, TaoError::RequestCancelled));
+    assert_eq!(p.log.last().unwrap(), "complete 0xc0aa0002");
+    assert!(p.log.contains(&"track 1/3".to_string()) && !p.log.contains(&"track 2/3".to_string()));
+    let d = tao.take_recorder().unwrap().unwrap();
+    assert_eq!(d.disc().unwrap().tracks().count(), 2);
 }
