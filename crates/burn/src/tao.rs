@@ -155,6 +155,7 @@ pub struct TrackAtOnce<T: Transport> {
     tracks_at_prepare: u32,
     tracks_added: u32,
     free_at_prepare: u64,
+    total_at_prepare: u64,
     update: Option<UpdateHandler>,
     cancel: CancelHandle,
     requested_speed: i32,
@@ -206,6 +207,7 @@ impl<T: Transport> TrackAtOnce<T> {
             tracks_at_prepare: 0,
             tracks_added: 0,
             free_at_prepare: 0,
+            total_at_prepare: 0,
             update: None,
             cancel: CancelHandle::default(),
             requested_speed: -1,
@@ -611,6 +613,8 @@ impl<T: Transport> TrackAtOnce<T> {
             return Err(e);
         }
         let t = self.invisible_track()?;
+        // The last possible lead-out (an MSF in the lead-out area) is the medium's capacity.
+        self.total_at_prepare = info.last_possible_lead_out.map_or(0, |m| m.to_lba().0.max(0) as u64);
         self.media = media;
         self.tracks_at_prepare = u32::from(t.track).saturating_sub(1);
         self.tracks_added = 0;
@@ -645,6 +649,27 @@ impl<T: Transport> TrackAtOnce<T> {
             return Ok(self.free_at_prepare);
         }
         Ok(u64::from(self.invisible_track()?.free_blocks))
+    }
+
+    /// Sectors of the whole medium for audio, as if one continuous track were recorded: the
+    /// last possible start of the lead-out.
+    ///
+    /// # Errors
+    /// `MEDIA_IS_NOT_PREPARED`.
+    pub fn total_sectors_on_media(&mut self) -> Result<u64, TaoError> {
+        if self.state == State::Idle {
+            return Err(TaoError::MediaIsNotPrepared);
+        }
+        Ok(self.total_at_prepare)
+    }
+
+    /// Sectors used: tracks and the pauses between them, up to the next writable address.
+    ///
+    /// # Errors
+    /// `MEDIA_IS_NOT_PREPARED`; device errors.
+    pub fn used_sectors_on_media(&mut self) -> Result<u64, TaoError> {
+        let total = self.total_sectors_on_media()?;
+        Ok(total.saturating_sub(self.free_sectors_on_media()?))
     }
 
     /// Completed tracks on the disc, not counting one being written.

@@ -29,12 +29,15 @@ fn burns_three_tracks_and_finalizes() {
     assert!(matches!(tao.set_client_name("x"), Err(TaoError::MediaIsPrepared)));
     assert_eq!(tao.number_of_existing_tracks().unwrap(), 0);
     assert_eq!(tao.free_sectors_on_media().unwrap(), 360_000);
+    assert_eq!((tao.total_sectors_on_media().unwrap(), tao.used_sectors_on_media().unwrap()), (360_000, 0));
     let a = pcm(588 * 400 + 100, 3);
     tao.add_audio_track(Cursor::new(a.clone()), (a.len() / 4) as u64).unwrap();
     // A one-second track is padded to four.
     let b = pcm(44_100, 5);
     tao.add_audio_track(Cursor::new(b.clone()), 44_100).unwrap();
     assert_eq!(tao.number_of_existing_tracks().unwrap(), 2);
+    // Used: both tracks and the pause before the next one.
+    assert_eq!(tao.used_sectors_on_media().unwrap(), 1001);
     let toc = mmc::FormattedToc::decode(&tao.expected_table_of_contents().unwrap(), false).unwrap();
     assert_eq!(toc.entries.iter().map(|e| e.address.0).collect::<Vec<_>>(), [0, 551, 851]);
     // A stream shorter than announced is refused.
