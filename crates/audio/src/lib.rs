@@ -13,6 +13,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod segments;
+
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
