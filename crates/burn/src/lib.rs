@@ -6,11 +6,13 @@
 #![forbid(unsafe_code)]
 
 pub mod album;
+pub mod dao;
 pub mod error;
 pub mod events;
 pub mod tao;
 
 pub use album::{AlbumTrack, DiscMasterProgress, burn_album};
+pub use dao::{DaoError, DaoLayout, DaoOptions, DaoTrack, write_disc_at_once};
 pub use error::TaoError;
 pub use events::{CancelHandle, TaoAction, TaoUpdate};
 pub use tao::{MediaType, SpeedOutcome, TrackAtOnce, WriteSpeedDescriptor};

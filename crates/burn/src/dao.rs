@@ -1,0 +1,342 @@
+//! Disc-at-once (session-at-once) writing: the whole disc described by a cue sheet, then
+//! written in one pass from the first pause (LBA −150) to the lead-out, with the codes, flags,
+//! index points and CD-TEXT only this mode can record.
+
+use std::io::Read;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use cd::addr::{MIN_TRACK_SECTORS, PREGAP_SECTORS, SECTOR_BYTES, SUBCODE_BYTES};
+use cd::cdtext::{CdText, leadin_rw_symbols};
+use cd::subcode::{LEAD_OUT_TRACK, p_channel, raw_pw};
+use cd::{Control, Isrc, Lba, Mcn, Msf};
+use mmc::cue_sheet::{CueEntry, CueSheetData, FORM_AUDIO, FORM_AUDIO_GENERATED};
+use mmc::info::Status;
+use mmc::mode::{ModePage, ModeParameters, WriteParameters, WriteType};
+use mmc::{Command, CommandError, Data, SenseClass, Transport, run};
+
+/// A disc-at-once write that cannot be done.
+#[derive(Debug, thiserror::Error)]
+pub enum DaoError {
+    /// The layout breaks a Red Book rule.
+    #[error("{0}")]
+    Layout(String),
+    /// `E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK`-like: disc-at-once needs a blank disc.
+    #[error("disc-at-once needs a blank disc; this one is {0}")]
+    MediaIsNotBlank(&'static str),
+    /// The audio ran out or failed.
+    #[error("the audio stream is not valid: {0}")]
+    Stream(String),
+    /// Cancelled.
+    #[error("the request was cancelled")]
+    Cancelled,
+    /// The recorder refused a command.
+    #[error(transparent)]
+    Device(#[from] CommandError),
+}
+
+impl DaoError {
+    /// The HRESULT IMAPI's raw writer would give.
+    #[must_use]
+    pub fn hresult(&self) -> u32 {
+        match self {
+            DaoError::Layout(_) => 0x8007_0057, // E_INVALIDARG
+            DaoError::MediaIsNotBlank(_) => 0xC0AA_0603,
+            DaoError::Stream(_) => 0xC0AA_0606,
+            DaoError::Cancelled => 0xC0AA_0002,
+            DaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
+        }
+    }
+}
+
+/// One track of a disc-at-once layout, in sectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaoTrack {
+    /// Track number.
+    pub number: u8,
+    /// CONTROL (pre-emphasis, copy permitted).
+    pub control: Control,
+    /// ISRC.
+    pub isrc: Option<Isrc>,
+    /// Sectors of pause (index 0) before index 1.
+    pub pause: u32,
+    /// Sectors from index 1 to the next track's pause (or the lead-out).
+    pub length: u32,
+    /// Index 2, 3 … as sector offsets from index 1.
+    pub indexes: Vec<u32>,
+}
+
+/// What a disc-at-once write records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaoLayout {
+    /// Tracks in order; the first track's pause starts at LBA −150.
+    pub tracks: Vec<DaoTrack>,
+    /// The media catalog number.
+    pub mcn: Option<Mcn>,
+    /// CD-TEXT for the lead-in.
+    pub cdtext: Option<CdText>,
+}
+
+fn msf(lba: i32) -> Result<Msf, DaoError> {
+    Lba(lba).to_msf().map_err(|e| DaoError::Layout(e.to_string()))
+}
+
+impl DaoLayout {
+    /// Checks the Red Book rules a recorder enforces: 1–99 tracks numbered in order, a first
+    /// pause of at least 2 seconds, every track at least 4 seconds from index 1, index points
+    /// inside their track.
+    ///
+    /// # Errors
+    /// [`DaoError::Layout`] naming the rule.
+    pub fn validate(&self) -> Result<(), DaoError> {
+        let bad = |s: String| Err(DaoError::Layout(s));
+        let Some(first) = self.tracks.first() else { return bad("there are no tracks".into()) };
+        if self.tracks.len() > 99 || first.number == 0 {
+            return bad(format!("{} tracks from number {}: a CD has tracks 1 to 99", self.tracks.len(), first.number));
+        }
+        if first.pause < PREGAP_SECTORS {
+            return bad(format!(
+                "track {} has a {}-sector pause; the first track needs at least 150 (2 s)",
+                first.number, first.pause
+            ));
+        }
+        for (i, t) in self.tracks.iter().enumerate() {
+            if usize::from(t.number) != usize::from(first.number) + i {
+                return bad(format!("track {} is out of sequence", t.number));
+            }
+            if t.length < MIN_TRACK_SECTORS {
+                return bad(format!(
+                    "track {} is {} sectors long; the Red Book minimum is 300 (4 s)",
+                    t.number, t.length
+                ));
+            }
+            let mut prev = 0;
+            for &x in &t.indexes {
+                if x <= prev || x >= t.length {
+                    return bad(format!("track {}: index points must increase inside the track", t.number));
+                }
+                prev = x;
+            }
+        }
+        Ok(())
+    }
+
+    /// LBA of each track's pause and index 1.
+    fn starts(&self) -> Vec<(i32, i32)> {
+        let mut at = -(PREGAP_SECTORS as i32);
+        let mut out = Vec::new();
+        for t in &self.tracks {
+            let one = at + t.pause as i32;
+            out.push((at, one));
+            at = one + t.length as i32;
+        }
+        out
+    }
+
+    /// Where the lead-out starts.
+    #[must_use]
+    pub fn lead_out(&self) -> Lba {
+        Lba(self.starts().last().zip(self.tracks.last()).map_or(0, |(s, t)| s.1 + t.length as i32))
+    }
+
+    /// Sectors the host sends from LBA −150 to the lead-out.
+    #[must_use]
+    pub fn sectors(&self) -> u32 {
+        (self.lead_out().0 + PREGAP_SECTORS as i32) as u32
+    }
+
+    /// The SEND CUE SHEET entries: MCN, lead-in (form 41h when CD-TEXT comes in the lead-in's
+    /// R–W), per track ISRC, index 0 (when it has a pause), index 1, further indexes, lead-out.
+    ///
+    /// # Errors
+    /// [`DaoError::Layout`] for addresses beyond MSF's range.
+    pub fn cue_sheet(&self) -> Result<CueSheetData, DaoError> {
+        let mut s = CueSheetData::default();
+        if let Some(m) = &self.mcn {
+            s.entries.extend(CueEntry::mcn(m));
+        }
+        let first = self.tracks.first().map_or(Control::AUDIO, |t| t.control);
+        let lead_in_form = if self.cdtext.is_some() { FORM_AUDIO_GENERATED | 0x40 } else { FORM_AUDIO_GENERATED };
+        s.entries.push(CueEntry::position(first, 0, 0, lead_in_form, false, Msf::ZERO));
+        for (t, (pause, one)) in self.tracks.iter().zip(self.starts()) {
+            if let Some(isrc) = &t.isrc {
+                s.entries.extend(CueEntry::isrc(t.control, t.number, isrc));
+            }
+            if t.pause > 0 {
+                s.entries.push(CueEntry::position(t.control, t.number, 0, FORM_AUDIO, false, msf(pause)?));
+            }
+            s.entries.push(CueEntry::position(t.control, t.number, 1, FORM_AUDIO, false, msf(one)?));
+            for (k, &x) in t.indexes.iter().enumerate() {
+                s.entries.push(CueEntry::position(
+                    t.control,
+                    t.number,
+                    k as u8 + 2,
+                    FORM_AUDIO,
+                    false,
+                    msf(one + x as i32)?,
+                ));
+            }
+        }
+        let last = self.tracks.last().map_or(Control::AUDIO, |t| t.control);
+        s.entries.push(CueEntry::position(
+            last,
+            LEAD_OUT_TRACK,
+            1,
+            FORM_AUDIO_GENERATED,
+            false,
+            msf(self.lead_out().0)?,
+        ));
+        Ok(s)
+    }
+}
+
+/// Options of a disc-at-once write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DaoOptions {
+    /// Test write: the drive records nothing.
+    pub simulate: bool,
+    /// Buffer-underrun protection off.
+    pub bufe_disabled: bool,
+    /// Leave the disc open for another session.
+    pub do_not_finalize: bool,
+}
+
+fn ask<T: Transport>(t: &mut T, cmd: Command, alloc: usize) -> Result<Vec<u8>, CommandError> {
+    let mut buf = vec![0u8; alloc];
+    let n = run(t, &cmd, Data::In(&mut buf))?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// Waits for the drive: unit attentions consumed, becoming ready and long operations waited
+/// out (up to `limit`).
+fn settle<T: Transport>(t: &mut T, limit: Duration) -> Result<(), CommandError> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match run(t, &Command::TestUnitReady, Data::None) {
+            Ok(_) => return Ok(()),
+            Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
+                Some((SenseClass::UnitAttention, _)) => {}
+                Some((_, Some(wait))) if Instant::now() < deadline => sleep(wait.max(Duration::from_millis(20))),
+                _ => return Err(e),
+            },
+        }
+    }
+}
+
+fn write_blocks<T: Transport>(t: &mut T, lba: Lba, blocks: u16, data: &[u8]) -> Result<(), CommandError> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        match run(t, &Command::Write10 { lba, blocks }, Data::Out(data)) {
+            Ok(_) => return Ok(()),
+            Err(CommandError::Drive { sense, .. })
+                if sense.class() == SenseClass::LongWriteInProgress && Instant::now() < deadline =>
+            {
+                sleep(sense.retry_after().unwrap_or(Duration::from_millis(40)));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Writes `layout` in one pass: checks the disc is blank, sets the drive up for session at
+/// once, sends the cue sheet, the CD-TEXT lead-in (96-byte P–W blocks) when there is text,
+/// then `audio` — CD audio from LBA −150 to the lead-out, `layout.sectors()` sectors — and
+/// flushes, which makes the drive write lead-in and lead-out. `progress` hears (sectors
+/// written, sectors in all) and may return false to cancel.
+///
+/// # Errors
+/// [`DaoError`]: the layout, the medium, the stream, or the drive.
+pub fn write_disc_at_once<T: Transport>(
+    t: &mut T,
+    layout: &DaoLayout,
+    mut audio: impl Read,
+    options: DaoOptions,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<(), DaoError> {
+    layout.validate()?;
+    let sheet = layout.cue_sheet()?.encode();
+    settle(t, Duration::from_secs(30))?;
+    let info = mmc::DiscInformation::decode(&ask(t, Command::ReadDiscInformation { alloc: 34 }, 34)?)
+        .map_err(|e| DaoError::Layout(e.to_string()))?;
+    match info.disc_status {
+        Status::Empty => {}
+        Status::Incomplete => return Err(DaoError::MediaIsNotBlank("appendable")),
+        _ => return Err(DaoError::MediaIsNotBlank("finalized")),
+    }
+    if let Some(leadout_limit) = info.last_possible_lead_out
+        && layout.lead_out() > leadout_limit.to_lba()
+    {
+        return Err(DaoError::Layout(format!(
+            "the disc needs {} sectors up to its lead-out but the medium holds {}",
+            layout.lead_out().0,
+            leadout_limit.to_lba().0
+        )));
+    }
+    let w = WriteParameters {
+        write_type: WriteType::Sao,
+        bufe: !options.bufe_disabled,
+        test_write: options.simulate,
+        multi_session: if options.do_not_finalize { 3 } else { 0 },
+        ..WriteParameters::default()
+    };
+    let list = ModeParameters::page(ModePage::WriteParameters(w)).encode10();
+    run(t, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))?;
+    run(t, &Command::PreventAllow { prevent: true }, Data::None)?;
+    let result = write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress);
+    let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);
+    result?;
+    allow?;
+    Ok(())
+}
+
+fn write_all<T: Transport>(
+    t: &mut T,
+    layout: &DaoLayout,
+    audio: &mut impl Read,
+    sheet: &[u8],
+    lead_in: Option<Msf>,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<(), DaoError> {
+    run(t, &Command::SendCueSheet { length: sheet.len() as u32 }, Data::Out(sheet))?;
+    if let Some(text) = &layout.cdtext {
+        let packs = text.encode().map_err(|e| DaoError::Layout(e.to_string()))?;
+        let start = lead_in.map_or(Lba(-11_634), Msf::to_lba);
+        let count = (-(PREGAP_SECTORS as i32) - start.0).max(0) as u64;
+        let per = 128u64;
+        let mut n = 0;
+        while n < count {
+            let k = (count - n).min(per);
+            let block: Vec<u8> =
+                (n..n + k).flat_map(|i| raw_pw(&p_channel(false), &[0; 12], &leadin_rw_symbols(&packs, i))).collect();
+            debug_assert_eq!(block.len(), k as usize * SUBCODE_BYTES);
+            write_blocks(t, start.offset(n as i32), k as u16, &block)?;
+            n += k;
+        }
+    }
+    let total = layout.sectors();
+    let per = (t.max_transfer() / SECTOR_BYTES).clamp(1, 27) as u32;
+    let mut buf = vec![0u8; per as usize * SECTOR_BYTES];
+    let mut done = 0u32;
+    while done < total {
+        let n = (total - done).min(per);
+        let chunk = &mut buf[..n as usize * SECTOR_BYTES];
+        let mut got = 0;
+        while got < chunk.len() {
+            match audio.read(&mut chunk[got..]) {
+                Ok(0) => return Err(DaoError::Stream(format!("the audio ended {} sectors early", total - done))),
+                Ok(k) => got += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(DaoError::Stream(e.to_string())),
+            }
+        }
+        write_blocks(t, Lba(done as i32 - PREGAP_SECTORS as i32), n as u16, chunk)?;
+        done += n;
+        if !progress(done, total) {
+            return Err(DaoError::Cancelled);
+        }
+    }
+    run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;
+    settle(t, Duration::from_secs(20 * 60))?;
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Disc-at-once writing onto the emulated recorder.
+
+use std::io::Cursor;
+
+use cd::cdtext::{Block, CdText, CharCode, TextFields};
+use cd::{Control, Lba};
+use emu::{Drive, DriveConfig, MediaKind};
+use redburn::{DaoError, DaoLayout, DaoOptions, DaoTrack, write_disc_at_once};
+
+fn drive() -> (tempfile::TempDir, Drive) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Drive::create(&dir.path().join("d"), DriveConfig::default(), Some(MediaKind::Cdr80)).unwrap();
+    (dir, d)
+}
+
+fn layout() -> DaoLayout {
+    DaoLayout {
+        tracks: vec![
+            DaoTrack {
+                number: 1,
+                control: Control::AUDIO,
+                isrc: Some("USK7Y9812345".parse().unwrap()),
+                pause: 150,
+                length: 400,
+                indexes: vec![100],
+            },
+            // Gapless: no pause before track 2.
+            DaoTrack {
+                number: 2,
+                control: Control::audio(true, true),
+                isrc: None,
+                pause: 0,
+                length: 300,
+                indexes: vec![],
+            },
+        ],
+        mcn: Some("0724385525728".parse().unwrap()),
+        cdtext: Some(CdText {
+            blocks: vec![Block {
+                language: 9,
+                charset: CharCode::Iso8859_1,
+                first_track: 1,
+                copyright: 0,
+                album: TextFields {
+                    title: Some("DAO Album".into()),
+                    performer: Some("Band".into()),
+                    ..Default::default()
+                },
+                tracks: vec![
+                    TextFields { title: Some("One".into()), ..Default::default() },
+                    TextFields { title: Some("Two".into()), ..Default::default() },
+                ],
+                disc_id: None,
+                genre: None,
+            }],
+        }),
+    }
+}
+
+fn audio(sectors: u32) -> Vec<u8> {
+    (0..sectors as usize * 2352).map(|i| (i / 7 + i / 2352) as u8).collect()
+}
+
+#[test]
+fn cue_sheet_bytes() {
+    let mut l = layout();
+    l.cdtext = None;
+    let bytes = l.cue_sheet().unwrap().encode();
+    let expected: Vec<u8> = [
+        [0x02, b'0', b'7', b'2', b'4', b'3', b'8', b'5'],
+        [0x02, b'5', b'2', b'5', b'7', b'2', b'8', 0],
+        [0x01, 0, 0, 0x01, 0, 0, 0, 0],
+        [0x03, 1, b'U', b'S', b'K', b'7', b'Y', b'9'],
+        [0x03, 1, b'8', b'1', b'2', b'3', b'4', b'5'],
+        [0x01, 1, 0, 0, 0, 0, 0, 0],
+        [0x01, 1, 1, 0, 0, 0, 2, 0],
+        [0x01, 1, 2, 0, 0, 0, 3, 25],
+        [0x31, 2, 1, 0, 0, 0, 7, 25],
+        [0x31, 0xAA, 1, 0x01, 0, 0, 11, 25],
+    ]
+    .concat();
+    assert_eq!(bytes, expected);
+    assert_eq!((l.lead_out(), l.sectors()), (Lba(700), 850));
+}
+
+#[test]
+fn burns_codes_indexes_and_cd_text() {
+    let (_dir, mut d) = drive();
+    let l = layout();
+    let pcm = audio(l.sectors());
+    let mut calls = 0;
+    write_disc_at_once(&mut d, &l, Cursor::new(pcm.clone()), DaoOptions::default(), &mut |done, total| {
+        calls += 1;
+        assert!(done <= total);
+        true
+    })
+    .unwrap();
+    assert!(calls > 1);
+    let disc = d.disc().unwrap();
+    assert_eq!(disc.status(), emu::DiscStatus::Complete);
+    assert_eq!(disc.mcn().unwrap().as_str(), "0724385525728");
+    let t: Vec<&emu::state::Track> = disc.tracks().collect();
+    assert_eq!((t[0].start(), t[1].start(), t[1].end), (Lba(0), Lba(400), 700));
+    assert_eq!(t[0].indexes, [(0, -150), (1, 0), (2, 100)]);
+    assert_eq!(t[0].isrc().unwrap().as_str(), "USK7Y9812345");
+    assert!(t[1].control().pre_emphasis() && t[1].control().copy_permitted());
+    let packs: Vec<cd::cdtext::Pack> =
+        disc.cdtext.iter().map(|p| cd::cdtext::Pack::from_bytes(p.as_slice().try_into().unwrap())).collect();
+    let text = CdText::from_packs(&packs).unwrap();
+    assert_eq!(text.blocks[0].album.title.as_deref(), Some("DAO Album"));
+    assert_eq!(text.blocks[0].tracks[1].title.as_deref(), Some("Two"));
+    // The audio: the stream from −150 lands sector for sector.
+    let mut s = vec![0u8; 2352];
+    d.read_sectors(Lba(400), &mut s).unwrap();
+    assert_eq!(s, pcm[550 * 2352..551 * 2352]);
+
+    // The disc is no longer blank.
+    let e = write_disc_at_once(&mut d, &l, Cursor::new(pcm), DaoOptions::default(), &mut |_, _| true).unwrap_err();
+    assert!(matches!(e, DaoError::MediaIsNotBlank("finalized")));
+}
+
+#[test]
+fn layouts_that_break_red_book_rules_are_refused_and_cancel_works() {
+    let (_dir, mut d) = drive();
+    let mut l = layout();
+    l.tracks[0].pause = 100;
+    assert!(l.validate().unwrap_err().to_string().contains("at least 150"));
+    let mut l = layout();
+    l.tracks[1].length = 200;
+    assert!(l.validate().unwrap_err().to_string().contains("minimum is 300"));
+    let mut l = layout();
+    l.tracks[0].indexes = vec![500];
+    assert!(matches!(l.validate(), Err(DaoError::Layout(_))));
+    // A short stream, and a cancel.
+    let l = layout();
+    let e = write_disc_at_once(
+        &mut d,
+        &l,
+        Cursor::new(audio(100)),
+        DaoOptions { simulate: true, ..DaoOptions::default() },
+        &mut |_, _| true,
+    )
+    .unwrap_err();
+    assert!(matches!(e, DaoError::Stream(_)), "{e}");
+    let (_dir2, mut d2) = drive();
+    let e = write_disc_at_once(&mut d2, &l, Cursor::new(audio(l.sectors())), DaoOptions::default(), &mut |done, _| {
+        done < 100
+    })
+    .unwrap_err();
+    assert!(matches!(e, DaoError::Cancelled));
+    assert_eq!(e.hresult(), 0xC0AA_0002);
+}
