@@ -23,29 +23,30 @@ const TAO_PAUSE: u64 = 150;
 /// Arguments of `redburn burn`.
 #[derive(Debug, clap::Args)]
 pub struct BurnArgs {
-    /// Audio files, one track each, in order (WAV, FLAC, AIFF, MP3, Ogg Vorbis, ALAC/AAC, CAF).
+    /// Audio files, one track each, in order (WAV, FLAC, AIFF, MP3, Ogg Vorbis, ALAC/AAC, CAF),
+    /// burned track-at-once; or one CUE sheet or cdrdao TOC file, burned disc-at-once.
     #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     #[command(flatten)]
-    device: DeviceArg,
+    pub(crate) device: DeviceArg,
     /// Do everything but record: the drive's test-write mode.
     #[arg(long)]
-    simulate: bool,
+    pub(crate) simulate: bool,
     /// Leave the disc appendable (multi-session) instead of finalizing it.
     #[arg(long)]
-    no_finalize: bool,
+    pub(crate) no_finalize: bool,
     /// Turn buffer-underrun protection (BUFE) off.
     #[arg(long)]
-    no_bufe: bool,
+    pub(crate) no_bufe: bool,
     /// Print the plan (tracks, lengths, total against the free space) and stop.
     #[arg(long)]
-    dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Newline-delimited JSON events on stdout instead of text.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Show the progress bar even when stderr is not a terminal.
     #[arg(long)]
-    progress: bool,
+    pub(crate) progress: bool,
 }
 
 /// One input, checked.
@@ -64,16 +65,10 @@ fn mmss(sectors: u64) -> String {
 /// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported
 /// file is found before anything is written.
 fn preflight(files: &[PathBuf]) -> Result<Vec<Track>> {
-    if let Some(sheet) = files
-        .iter()
-        .find(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc")))
-    {
+    if let Some(sheet) = files.iter().find(|f| crate::sheet::is_sheet(f)) {
         return Err(fail(
             code::INPUT,
-            format!(
-                "{}: burning from a CUE sheet or TOC file needs disc-at-once mode, which this build does not have yet; give the audio files instead",
-                sheet.display()
-            ),
+            format!("{}: give a CUE sheet or TOC file alone, not among audio files", sheet.display()),
         ));
     }
     if files.len() > usize::from(MAX_TRACKS) {
@@ -128,6 +123,11 @@ fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
 
 /// Runs `redburn burn`.
 pub fn run(args: &BurnArgs) -> Result<()> {
+    if let [sheet] = args.files.as_slice()
+        && crate::sheet::is_sheet(sheet)
+    {
+        return crate::sheet::run(args, sheet);
+    }
     let tracks = preflight(&args.files)?;
     let needed: u64 = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
     let (dev_name, mut drive) = device::open(&args.device)?;

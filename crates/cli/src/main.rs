@@ -13,6 +13,7 @@ mod burn;
 mod device;
 mod emu_cmd;
 mod fail;
+mod sheet;
 mod show;
 
 use std::process::ExitCode;
@@ -31,7 +32,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Cmd {
-    /// Burn audio files (one track each) in Track-At-Once mode.
+    /// Burn audio files (track-at-once) or a CUE sheet / TOC file (disc-at-once).
     Burn(burn::BurnArgs),
     /// Show the disc's table of contents, with ISRCs and the catalog number.
     Toc {

@@ -212,3 +212,39 @@ fn emu_exec_runs_wodim_against_the_drive() {
     let err = fails(redburn(home.path()).args(["emu", "exec", "nope", "--", "true"]), 6);
     assert!(err.contains("redburn emu create nope"), "{err}");
 }
+
+#[test]
+fn burns_a_cue_sheet_disc_at_once_with_codes_and_cd_text() {
+    let home = tempfile::tempdir().unwrap();
+    let album = home.path().join("album.wav");
+    wav(&album, 44_100 * 15);
+    let cue = home.path().join("album.cue");
+    std::fs::write(
+        &cue,
+        "CATALOG 0724385525728\nTITLE \"Sheet Album\"\nFILE \"album.wav\" WAVE\n  TRACK 01 AUDIO\n    TITLE \"One\"\n    \
+         ISRC USK7Y9812345\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    TITLE \"Two\"\n    FLAGS PRE DCP\n    \
+         INDEX 00 00:05:00\n    INDEX 01 00:06:00\n",
+    )
+    .unwrap();
+    let out = stdout(redburn(home.path()).arg("burn").arg(&cue));
+    assert!(out.contains("disc-at-once"), "{out}");
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "--json"])));
+    assert_eq!(toc["mcn"], "0724385525728");
+    let t = toc["tracks"].as_array().unwrap();
+    assert_eq!((t[0]["start_lba"].as_i64(), t[1]["start_lba"].as_i64()), (Some(0), Some(450)));
+    assert_eq!((t[0]["isrc"].as_str(), t[0]["title"].as_str()), (Some("USK7Y9812345"), Some("One")));
+    assert_eq!((t[1]["pre_emphasis"].as_bool(), t[1]["copy_permitted"].as_bool()), (Some(true), Some(true)));
+    // The audio is the file's, sector for sector, with no gap inserted.
+    stdout(redburn(home.path()).args(["emu", "export", "default", "-o"]).arg(home.path().join("x.cue")));
+    let bin = std::fs::read(home.path().join("x.bin")).unwrap();
+    let wav_bytes = std::fs::read(&album).unwrap();
+    assert!(bin[..44_100 * 15 * 4] == wav_bytes[44..], "the burned audio equals the sheet's file");
+
+    // A sheet error names the file and line; a missing file is an input error.
+    std::fs::write(&cue, "FILE \"album.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:99\n").unwrap();
+    let err = fails(redburn(home.path()).args(["burn", "--dry-run"]).arg(&cue), 3);
+    assert!(err.contains("album.cue:3:14"), "{err}");
+    std::fs::write(&cue, "FILE \"gone.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n").unwrap();
+    let err = fails(redburn(home.path()).args(["burn", "--dry-run"]).arg(&cue), 3);
+    assert!(err.contains("gone.wav"), "{err}");
+}

@@ -1,0 +1,231 @@
+//! `redburn burn album.cue` / `album.toc`: the sheet's plan, measured, laid out and written
+//! disc-at-once.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+use audio::segments::{SegmentReader, segment_frames, source_frames};
+use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS};
+use cd::plan::{DiscPlan, Segment, Source};
+use indicatif::{ProgressBar, ProgressStyle};
+use redburn::{DaoError, DaoLayout, DaoOptions, DaoTrack};
+use serde_json::json;
+
+use crate::burn::BurnArgs;
+use crate::device;
+use crate::fail::{code, fail};
+use crate::show;
+
+const SPF: u64 = FRAMES_PER_SECTOR as u64;
+
+/// Whether `path` is a CUE sheet or a cdrdao TOC file.
+pub fn is_sheet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc"))
+}
+
+/// Reads a sheet into a plan; syntax errors name the file, line and column.
+fn plan(path: &Path) -> Result<DiscPlan> {
+    let bytes = std::fs::read(path).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let is_cue = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue"));
+    let plan = if is_cue {
+        let sheet = cd::CueSheet::parse_bytes(&bytes).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
+        for w in &sheet.warnings {
+            eprintln!("redburn: {}:{}: warning: {}", path.display(), w.line, w.message);
+        }
+        sheet.to_plan(dir).map_err(|e| fail(code::PLAN, e.in_file(path)))?
+    } else {
+        let toc = cd::TocFile::parse_bytes(&bytes, dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
+        for w in &toc.warnings {
+            eprintln!("redburn: {}: warning: {w}", path.display());
+        }
+        toc.plan
+    };
+    plan.validate().map_err(|e| fail(code::PLAN, format!("{}: {e}", path.display())))?;
+    Ok(plan)
+}
+
+/// Measures every segment (each file decoded once, to its end), pads to whole sectors and
+/// lays the disc out. Returns the layout and the segments to stream from LBA −150.
+fn layout(plan: &DiscPlan) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
+    let mut files: HashMap<PathBuf, u64> = HashMap::new();
+    let mut measure = |seg: &Segment| -> Result<u64> {
+        if let Source::File { path, format } = &seg.source {
+            if !files.contains_key(path) {
+                let n = source_frames(path, format).map_err(|e| fail(code::INPUT, e))?;
+                files.insert(path.clone(), n);
+            }
+            let total = files[path];
+            let end = seg.length.map_or(total, |l| seg.start + l);
+            if end > total {
+                // Let the audio crate phrase the shortfall.
+                return Err(fail(
+                    code::INPUT,
+                    segment_frames(seg).err().map_or_else(|| "short file".into(), |e| e.to_string()),
+                ));
+            }
+            return Ok(end - seg.start);
+        }
+        Ok(seg.length.unwrap_or(0))
+    };
+    let mut stream = Vec::new();
+    let mut tracks = Vec::new();
+    for (i, t) in plan.tracks.iter().enumerate() {
+        let mut pause: u64 = 0;
+        let mut pregap = Vec::new();
+        for s in &t.pregap {
+            let n = measure(s)?;
+            pause += n;
+            pregap.push((s.clone(), n));
+        }
+        if !pause.is_multiple_of(SPF) {
+            return Err(fail(code::PLAN, format!("track {}: its pause is not a whole number of sectors", t.number)));
+        }
+        // Track 1's pause is at least the 2 seconds before LBA 0.
+        if i == 0 && pause < u64::from(PREGAP_SECTORS) * SPF {
+            let extra = u64::from(PREGAP_SECTORS) * SPF - pause;
+            pregap.insert(0, (Segment::silence(extra), extra));
+            pause += extra;
+        }
+        let mut body: u64 = 0;
+        let mut segs = Vec::new();
+        for s in &t.body {
+            let n = measure(s)?;
+            body += n;
+            segs.push((s.clone(), n));
+        }
+        body += t.postgap_frames;
+        if t.postgap_frames > 0 {
+            segs.push((Segment::silence(t.postgap_frames), t.postgap_frames));
+        }
+        // A partial last sector (files that end mid-sector) is filled with silence.
+        let pad = body.next_multiple_of(SPF) - body;
+        if pad > 0 {
+            segs.push((Segment::silence(pad), pad));
+        }
+        stream.extend(pregap);
+        stream.extend(segs);
+        tracks.push(DaoTrack {
+            number: t.number,
+            control: t.control,
+            isrc: t.isrc,
+            pause: (pause / SPF) as u32,
+            length: ((body + pad) / SPF) as u32,
+            indexes: t.indexes.iter().map(|x| (x / SPF) as u32).collect(),
+        });
+    }
+    let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext() };
+    layout.validate().map_err(|e| fail(code::PLAN, e))?;
+    if let Some(text) = &layout.cdtext {
+        text.encode().map_err(|e| fail(code::PLAN, e))?;
+    }
+    Ok((layout, stream))
+}
+
+fn mmss(sectors: u64) -> String {
+    let s = (sectors + 37) / 75;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Burns a sheet disc-at-once.
+pub fn run(args: &BurnArgs, sheet: &Path) -> Result<()> {
+    let plan = plan(sheet)?;
+    let (layout, stream) = layout(&plan)?;
+    let needed = u64::from(layout.sectors());
+    let (dev_name, mut drive) = device::open(&args.device)?;
+    let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;
+    let say = |text: String| {
+        if !args.json {
+            out!("{text}");
+        }
+    };
+    say(format!("Drive: {dev_name} ({}), disc-at-once", medium.describe()));
+    for t in &layout.tracks {
+        let flags = [(t.control.pre_emphasis(), " PRE"), (t.control.copy_permitted(), " DCP")]
+            .iter()
+            .filter(|f| f.0)
+            .map(|f| f.1)
+            .collect::<String>();
+        let isrc = t.isrc.map(|i| format!(" ISRC {}", i.as_str())).unwrap_or_default();
+        let msf = |n: u32| cd::Msf::from_sectors(n).map_or_else(|_| n.to_string(), |m| m.to_string());
+        say(format!("  {:2}. pause {}  length {}{flags}{isrc}", t.number, msf(t.pause), msf(t.length)));
+    }
+    if let Some(m) = &layout.mcn {
+        say(format!("  catalog {}", m.as_str()));
+    }
+    say(format!(
+        "Total {} ({needed} sectors from the first pause); free {} ({} sectors)",
+        mmss(needed),
+        mmss(medium.free),
+        medium.free
+    ));
+    if medium.status != mmc::info::Status::Empty {
+        return Err(fail(
+            code::MEDIUM,
+            format!("{dev_name}: disc-at-once needs a blank disc; this one is {}", medium.describe()),
+        ));
+    }
+    if needed > medium.free + u64::from(PREGAP_SECTORS) {
+        return Err(fail(
+            code::PLAN,
+            format!("the album needs {} but the disc holds {}", mmss(needed), mmss(medium.free)),
+        ));
+    }
+    if args.dry_run {
+        if args.json {
+            out!(
+                "{}",
+                json!({"event": "plan", "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(), "needed_sectors": needed, "free_sectors": medium.free})
+            );
+        }
+        return Ok(());
+    }
+    let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
+    let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("writing [{bar:40}] {percent:>3}% ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let options =
+        DaoOptions { simulate: args.simulate, bufe_disabled: args.no_bufe, do_not_finalize: args.no_finalize };
+    let started = Instant::now();
+    let mut last = 0u32;
+    let result =
+        redburn::write_disc_at_once(&mut drive, &layout, SegmentReader::new(stream), options, &mut |done, total| {
+            bar.set_position(u64::from(done));
+            if args.json && (done - last >= 750 || done == total) {
+                last = done;
+                out!(
+                    "{}",
+                    json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
+                );
+            }
+            true
+        });
+    bar.finish_and_clear();
+    if let Err(e) = result {
+        let c = match &e {
+            DaoError::Layout(_) => code::PLAN,
+            DaoError::MediaIsNotBlank(_) => code::MEDIUM,
+            DaoError::Stream(_) => code::INPUT,
+            _ => code::WRITE,
+        };
+        return Err(fail(c, e));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    if args.json {
+        out!(
+            "{}",
+            json!({"event": "result", "ok": true, "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(),
+                          "sectors": needed, "simulated": args.simulate, "seconds": secs})
+        );
+    } else {
+        let what = if args.simulate { "Simulated" } else { "Burned" };
+        out!("{what} {} tracks ({}) disc-at-once on {dev_name} in {secs:.1} s.", layout.tracks.len(), mmss(needed));
+    }
+    Ok(())
+}
