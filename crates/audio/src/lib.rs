@@ -13,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod ahead;
 pub mod segments;
 
 use std::fs::File;

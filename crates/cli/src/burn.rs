@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use audio::Decoder;
+use audio::ahead::ReadAhead;
 use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTORS_PER_SECOND};
 use indicatif::{ProgressBar, ProgressStyle};
 use redburn::{TaoError, TrackAtOnce};
@@ -227,11 +228,18 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     bar.set_message("preparing");
     tao.prepare_media().map_err(|e| tao_failure(e, false))?;
     let total = tracks.len();
+    // Each track decodes on its own thread, and the next one starts while this one is
+    // written, so the drive is not kept waiting at track boundaries.
+    let ahead = |t: &Track| Decoder::open(&t.path).map(|d| ReadAhead::spawn(d, 16)).map_err(|e| fail(code::INPUT, e));
+    let mut next = tracks.first().map(ahead).transpose()?;
     for (i, t) in tracks.iter().enumerate() {
         bar.set_message(format!("writing track {} of {total}", i + 1));
-        let result = Decoder::open(&t.path)
-            .map_err(|e| fail(code::INPUT, e))
-            .and_then(|dec| tao.add_audio_track(dec, t.frames).map_err(|e| tao_failure(e, true)));
+        let current = next.take().expect("opened ahead");
+        let following = tracks.get(i + 1).map(ahead).transpose();
+        let result = tao
+            .add_audio_track(current, t.frames)
+            .map_err(|e| tao_failure(e, true))
+            .and_then(|()| following.map(|f| next = f));
         if let Err(e) = result {
             bar.abandon_with_message("failed");
             // Close what was written so the disc stays readable, then report the first error.
