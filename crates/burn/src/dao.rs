@@ -191,14 +191,23 @@ impl DaoLayout {
 }
 
 /// Options of a disc-at-once write.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DaoOptions {
+    /// Write speed in sectors per second (75 = 1×), −1 for the fastest; the drive takes the
+    /// nearest it supports.
+    pub write_speed: i32,
     /// Test write: the drive records nothing.
     pub simulate: bool,
     /// Buffer-underrun protection off.
     pub bufe_disabled: bool,
     /// Leave the disc open for another session.
     pub do_not_finalize: bool,
+}
+
+impl Default for DaoOptions {
+    fn default() -> DaoOptions {
+        DaoOptions { write_speed: -1, simulate: false, bufe_disabled: false, do_not_finalize: false }
+    }
 }
 
 fn ask<T: Transport>(t: &mut T, cmd: Command, alloc: usize) -> Result<Vec<u8>, CommandError> {
@@ -282,6 +291,12 @@ pub fn write_disc_at_once<T: Transport>(
     };
     let list = ModeParameters::page(ModePage::WriteParameters(w)).encode10();
     run(t, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))?;
+    let kbs = if options.write_speed < 0 {
+        0xFFFF
+    } else {
+        (u64::from(options.write_speed.unsigned_abs()) * SECTOR_BYTES as u64).div_ceil(1000).min(0xFFFE) as u16
+    };
+    run(t, &Command::SetCdSpeed { rotation: 0, read_kbs: 0xFFFF, write_kbs: kbs }, Data::None)?;
     run(t, &Command::PreventAllow { prevent: true }, Data::None)?;
     let result = write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress);
     let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);

@@ -36,6 +36,10 @@ pub struct BurnArgs {
     /// Leave the disc appendable (multi-session) instead of finalizing it.
     #[arg(long)]
     pub(crate) no_finalize: bool,
+    /// Write speed: `max`, a multiple of 1x (`24` or `24x`), or sectors per second (`1800`,
+    /// numbers above 100). The drive takes the nearest speed it supports.
+    #[arg(long, default_value = "max", value_parser = speed_arg)]
+    pub(crate) speed: i32,
     /// Turn buffer-underrun protection (BUFE) off.
     #[arg(long)]
     pub(crate) no_bufe: bool,
@@ -48,6 +52,23 @@ pub struct BurnArgs {
     /// Show the progress bar even when stderr is not a terminal.
     #[arg(long)]
     pub(crate) progress: bool,
+}
+
+/// Sectors per second from `max`, `24`, `24x` or `1800`.
+fn speed_arg(s: &str) -> Result<i32, String> {
+    let t = s.trim().to_ascii_lowercase();
+    if t == "max" {
+        return Ok(-1);
+    }
+    let (num, times) = match t.strip_suffix('x') {
+        Some(n) => (n, true),
+        None => (t.as_str(), false),
+    };
+    let v: f64 = num.parse().map_err(|_| format!("{s:?} is not a speed: use max, 24, 24x or sectors per second"))?;
+    if v <= 0.0 || v > 100_000.0 {
+        return Err(format!("{s:?} is not a speed"));
+    }
+    Ok(if times || v <= 100.0 { (v * 75.0).round() as i32 } else { v.round() as i32 })
 }
 
 /// One input, checked.
@@ -184,6 +205,12 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     tao.set_simulate(args.simulate).map_err(|e| tao_failure(e, false))?;
     tao.set_do_not_finalize_media(args.no_finalize).map_err(|e| tao_failure(e, false))?;
     tao.set_buffer_underrun_free_disabled(args.no_bufe).map_err(|e| tao_failure(e, false))?;
+    let outcome = tao.set_write_speed(args.speed, false).map_err(|e| tao_failure(e, false))?;
+    let speed = tao.current_write_speed().map_err(|e| tao_failure(e, false))?;
+    let adjusted = if outcome == redburn::SpeedOutcome::Exact { "" } else { " (the nearest the drive supports)" };
+    if !args.json {
+        out!("Speed: {:.0}x ({speed} sectors/s){adjusted}", f64::from(speed) / 75.0);
+    }
 
     let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
     let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };

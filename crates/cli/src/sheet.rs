@@ -190,8 +190,12 @@ pub fn run(args: &BurnArgs, sheet: &Path) -> Result<()> {
             .expect("a valid template")
             .progress_chars("=> "),
     );
-    let options =
-        DaoOptions { simulate: args.simulate, bufe_disabled: args.no_bufe, do_not_finalize: args.no_finalize };
+    let options = DaoOptions {
+        write_speed: args.speed,
+        simulate: args.simulate,
+        bufe_disabled: args.no_bufe,
+        do_not_finalize: args.no_finalize,
+    };
     let started = Instant::now();
     let mut last = 0u32;
     let result =

@@ -248,3 +248,14 @@ fn burns_a_cue_sheet_disc_at_once_with_codes_and_cd_text() {
     let err = fails(redburn(home.path()).args(["burn", "--dry-run"]).arg(&cue), 3);
     assert!(err.contains("gone.wav"), "{err}");
 }
+
+#[test]
+fn speed_is_snapped_and_reported() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout(redburn(home.path()).args(["burn", "--speed", "20x"]).args(samples()));
+    assert!(out.contains("Speed: 16x (1200 sectors/s) (the nearest the drive supports)"), "{out}");
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    let out = stdout(redburn(home.path()).args(["burn", "--speed", "3000"]).args(samples()));
+    assert!(out.contains("Speed: 40x (3000 sectors/s)\n"), "{out}");
+    fails(redburn(home.path()).args(["burn", "--speed", "fast"]).args(samples()), 2);
+}
