@@ -10,6 +10,7 @@ pub mod dao;
 pub mod error;
 pub mod events;
 pub mod tao;
+pub mod verify;
 
 pub use album::{AlbumTrack, DiscMasterProgress, burn_album};
 pub use dao::{DaoError, DaoLayout, DaoOptions, DaoTrack, write_disc_at_once};

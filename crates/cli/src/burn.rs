@@ -46,6 +46,9 @@ pub struct BurnArgs {
     /// Print the plan (tracks, lengths, total against the free space) and stop.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// Read the disc back after burning and compare it with the sources.
+    #[arg(long)]
+    pub(crate) verify: bool,
     /// Newline-delimited JSON events on stdout instead of text.
     #[arg(long)]
     pub(crate) json: bool,
@@ -278,6 +281,10 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     bar.set_message("closing the session");
     tao.release_media().map_err(|e| tao_failure(e, true))?;
     bar.finish_and_clear();
+    if args.verify && !args.simulate {
+        let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
+        crate::verify::check(&mut drive, &dev_name, &args.files, args.json)?;
+    }
     let secs = started.elapsed().as_secs_f64();
     let what = if args.simulate { "Simulated" } else { "Burned" };
     let end = if args.no_finalize { "left appendable" } else { "finalized" };

@@ -16,11 +16,14 @@ pub mod code {
     pub const DEVICE: u8 = 6;
     /// Writing failed after it started.
     pub const WRITE: u8 = 7;
+    /// The disc read back differs from its sources.
+    pub const VERIFY: u8 = 8;
 }
 
 /// Exit codes, for `--help`.
 pub const EXIT_CODES_HELP: &str = "Exit codes: 0 success, 1 other error, 2 usage, 3 unusable input file, \
-4 does not fit a CD, 5 medium cannot be written, 6 device missing or busy, 7 writing failed";
+4 does not fit a CD, 5 medium cannot be written, 6 device missing or busy, 7 writing failed, \
+8 the disc differs from its sources";
 
 /// An error that ends the program with `code`.
 #[derive(Debug)]

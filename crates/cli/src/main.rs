@@ -15,6 +15,7 @@ mod emu_cmd;
 mod fail;
 mod sheet;
 mod show;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -42,6 +43,8 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Read the disc back and compare it with what was burned (CRC-32, AccurateRip v1/v2).
+    Verify(verify::VerifyArgs),
     /// Show the drive and the medium in it.
     Info {
         #[command(flatten)]
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Cmd::Toc { device, json } => show::toc(&device, json),
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),
+        Cmd::Verify(args) => verify::run_cmd(&args),
         Cmd::Blank { device, full } => show::blank(&device, full),
         Cmd::Eject { device } => show::tray(&device, false),
         Cmd::Load { device } => show::tray(&device, true),

@@ -125,6 +125,11 @@ fn layout(plan: &DiscPlan) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
     Ok((layout, stream))
 }
 
+/// The sheet's layout and the segments to stream from LBA −150.
+pub fn measured(sheet: &Path) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
+    layout(&plan(sheet)?)
+}
+
 fn mmss(sectors: u64) -> String {
     let s = (sectors + 37) / 75;
     format!("{}:{:02}", s / 60, s % 60)
@@ -132,8 +137,7 @@ fn mmss(sectors: u64) -> String {
 
 /// Burns a sheet disc-at-once.
 pub fn run(args: &BurnArgs, sheet: &Path) -> Result<()> {
-    let plan = plan(sheet)?;
-    let (layout, stream) = layout(&plan)?;
+    let (layout, stream) = measured(sheet)?;
     let needed = u64::from(layout.sectors());
     let (dev_name, mut drive) = device::open(&args.device)?;
     let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;
@@ -221,6 +225,9 @@ pub fn run(args: &BurnArgs, sheet: &Path) -> Result<()> {
         return Err(fail(c, e));
     }
     let secs = started.elapsed().as_secs_f64();
+    if args.verify && !args.simulate {
+        crate::verify::check(&mut drive, &dev_name, &args.files, args.json)?;
+    }
     if args.json {
         out!(
             "{}",

@@ -259,3 +259,23 @@ fn speed_is_snapped_and_reported() {
     assert!(out.contains("Speed: 40x (3000 sectors/s)\n"), "{out}");
     fails(redburn(home.path()).args(["burn", "--speed", "fast"]).args(samples()), 2);
 }
+
+#[test]
+fn verify_reads_back_and_finds_differences() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout(redburn(home.path()).args(["burn", "--verify"]).args(samples()));
+    assert!(out.contains("All 3 tracks match their sources."), "{out}");
+    let v = json(&stdout(redburn(home.path()).args(["verify", "--json"]).args(samples())));
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["tracks"].as_array().unwrap().len(), 3);
+    assert_eq!(v["tracks"][0]["crc32"].as_str().unwrap().len(), 8);
+    // The same files in another order: tracks 1 and 2 differ from the first sample on.
+    let mut swapped = samples();
+    swapped.swap(0, 1);
+    let out = redburn(home.path()).arg("verify").args(&swapped).output().unwrap();
+    assert_eq!(out.status.code(), Some(8));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BAD") && text.contains("DIFFERS at frame"), "{text}");
+    let err = fails(redburn(home.path()).arg("verify").arg(&samples()[0]), 8);
+    assert!(err.contains("holds 3 tracks but 1 files"), "{err}");
+}
