@@ -14,6 +14,9 @@ pub struct DeviceArg {
     /// 80-minute CD-R on first use); `$REDBURN_DEVICE` when not given.
     #[arg(short = 'd', long = "device", env = "REDBURN_DEVICE", value_name = "DEVICE")]
     pub device: Option<String>,
+    /// An emulated drive's directory, used instead (for `redburn image`'s scratch drive).
+    #[arg(skip)]
+    pub scratch: Option<PathBuf>,
 }
 
 /// Where emulated drives live: `$REDBURN_HOME/drives`, else `$XDG_DATA_HOME/redburn/drives`,
@@ -69,6 +72,9 @@ pub fn open_emu(name: &str) -> Result<Drive> {
 
 /// The recorder a command uses, with the name to show.
 pub fn open(arg: &DeviceArg) -> Result<(String, Drive)> {
+    if let Some(dir) = &arg.scratch {
+        return Ok(("image".into(), Drive::open(dir).map_err(|e| emu_failure("image", e))?));
+    }
     let spec = arg.device.clone().unwrap_or_else(|| "emu:default".into());
     if let Some(name) = spec.strip_prefix("emu:") {
         return Ok((spec.clone(), open_emu(name)?));

@@ -243,7 +243,7 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             out!("emu:{name}: inserted a blank {}{wp}.", media.name());
         }
         EmuCmd::Blank { name, full } => {
-            crate::show::blank(&crate::device::DeviceArg { device: Some(format!("emu:{name}")) }, full)?;
+            crate::show::blank(&crate::device::DeviceArg { device: Some(format!("emu:{name}")), scratch: None }, full)?;
         }
         EmuCmd::Eject { name } => {
             let mut d = open_emu(&name)?;

@@ -13,6 +13,7 @@ mod burn;
 mod device;
 mod emu_cmd;
 mod fail;
+mod image;
 mod sheet;
 mod show;
 mod verify;
@@ -35,6 +36,9 @@ struct Cli {
 enum Cmd {
     /// Burn audio files (track-at-once) or a CUE sheet / TOC file (disc-at-once).
     Burn(burn::BurnArgs),
+    /// Write the disc image burning would produce (.cue + .bin, optionally .sub and .toc),
+    /// without a recorder.
+    Image(image::ImageArgs),
     /// Show the disc's table of contents, with ISRCs and the catalog number.
     Toc {
         #[command(flatten)]
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Burn(args) => burn::run(&args),
+        Cmd::Image(args) => image::run(&args),
         Cmd::Toc { device, json } => show::toc(&device, json),
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),

@@ -279,3 +279,24 @@ fn verify_reads_back_and_finds_differences() {
     let err = fails(redburn(home.path()).arg("verify").arg(&samples()[0]), 8);
     assert!(err.contains("holds 3 tracks but 1 files"), "{err}");
 }
+
+#[test]
+fn image_without_a_recorder_round_trips() {
+    let home = tempfile::tempdir().unwrap();
+    let first = home.path().join("a/album.cue");
+    std::fs::create_dir_all(first.parent().unwrap()).unwrap();
+    stdout(redburn(home.path()).arg("image").args(samples()).arg("-o").arg(&first).arg("--toc"));
+    let sheet = cd::CueSheet::parse(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    assert_eq!(sheet.tracks.len(), 3);
+    assert!(first.with_extension("toc").exists());
+    // Imaging the image gives the same audio, sector for sector.
+    let second = home.path().join("b/again.cue");
+    std::fs::create_dir_all(second.parent().unwrap()).unwrap();
+    stdout(redburn(home.path()).arg("image").arg(&first).arg("-o").arg(&second));
+    let (a, b) =
+        (std::fs::read(first.with_extension("bin")).unwrap(), std::fs::read(second.with_extension("bin")).unwrap());
+    assert!(a == b, "{} vs {} bytes", a.len(), b.len());
+    // No scratch drive is left behind, and no drive was created under the home.
+    assert_eq!(std::fs::read_dir(home.path().join("b")).unwrap().count(), 2);
+    assert!(!home.path().join("drives").exists());
+}

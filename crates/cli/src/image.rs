@@ -1,0 +1,77 @@
+//! `redburn image`: the disc image that burning would produce, without a recorder — the
+//! inputs are burned onto a scratch emulated drive and exported.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use emu::export::{ExportOptions, export_cue_bin};
+use emu::{Drive, DriveConfig, MediaKind};
+
+use crate::burn::{self, BurnArgs};
+use crate::device::DeviceArg;
+use crate::fail::{code, fail};
+
+/// Arguments of `redburn image`.
+#[derive(Debug, clap::Args)]
+pub struct ImageArgs {
+    /// Audio files (one track each, track-at-once layout) or one CUE sheet / TOC file
+    /// (disc-at-once layout).
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// The CUE sheet to write; the image goes beside it as .bin.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Also write the raw P-W sub-channel as .sub.
+    #[arg(long)]
+    sub: bool,
+    /// Also write a cdrdao TOC file (.toc).
+    #[arg(long)]
+    toc: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `redburn image`.
+pub fn run(args: &ImageArgs) -> Result<()> {
+    let scratch = tempfile_dir(&args.output)?;
+    let dir = scratch.join("drive");
+    Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80)).map_err(|e| fail(code::OTHER, e))?;
+    let burn_args = BurnArgs {
+        files: args.inputs.clone(),
+        device: DeviceArg { device: None, scratch: Some(dir.clone()) },
+        simulate: false,
+        no_finalize: false,
+        no_bufe: false,
+        dry_run: false,
+        json: args.json,
+        progress: false,
+        speed: -1,
+        verify: false,
+    };
+    let result = burn::run(&burn_args).and_then(|()| {
+        let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;
+        let e = export_cue_bin(&d, &args.output, ExportOptions { subcode: args.sub, toc: args.toc })
+            .map_err(|e| fail(code::OTHER, e))?;
+        out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
+        for extra in [e.sub, e.toc].into_iter().flatten() {
+            out!("Wrote {}.", extra.display());
+        }
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+/// A scratch directory beside the output (same file system, so the image is not copied
+/// across disks), removed afterwards.
+fn tempfile_dir(output: &std::path::Path) -> Result<PathBuf> {
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if !parent.is_dir() {
+        return Err(fail(code::OTHER, format!("{}: no such directory", parent.display())));
+    }
+    let name = format!(".redburn-image-{}", std::process::id());
+    let dir = parent.join(name);
+    std::fs::create_dir_all(&dir).map_err(|e| fail(code::OTHER, format!("{}: {e}", dir.display())))?;
+    Ok(dir)
+}
