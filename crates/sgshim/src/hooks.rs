@@ -10,7 +10,7 @@ use std::time::Duration;
 use emu::Drive;
 use mmc::Data;
 
-use crate::sg::{SgIoHdr, execute};
+use crate::sg::{SgIoHdr, execute, fill};
 
 /// The intercepted path and the drive directory, from the environment.
 struct Config {
@@ -271,7 +271,7 @@ unsafe fn ioctl_ours(request: c_ulong, arg: *mut c_void) -> c_int {
                 }
             };
             let mut sense = [0u8; 255];
-            h.fill(&reply, &mut sense);
+            fill(h, &reply, &mut sense);
             if !h.sbp.is_null() && h.sb_len_wr > 0 {
                 // SAFETY: sbp has room for mx_sb_len bytes; sb_len_wr is at most that.
                 unsafe { std::ptr::copy_nonoverlapping(sense.as_ptr(), h.sbp, usize::from(h.sb_len_wr)) };

@@ -17,4 +17,4 @@
 mod hooks;
 pub mod sg;
 
-pub use sg::{SgIoHdr, execute};
+pub use sg::{SgIoHdr, execute, fill};

@@ -1,0 +1,545 @@
+//! [`Recorder`]: IMAPI's `IDiscRecorder2` (and the useful parts of `IDiscRecorder2Ex`) over
+//! any [`Transport`].
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use mmc::config::{Feature, profile};
+use mmc::info::Status;
+use mmc::{
+    Atip, Command, CommandError, Configuration, Data, DiscInformation, Inquiry, SenseClass, TrackInformation,
+    Transport, run,
+};
+
+/// A recorder operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RecorderError {
+    /// The device answered a command with an error, or did not answer.
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    /// The device is not a CD/DVD device (INQUIRY peripheral type is not 5).
+    #[error("not a CD/DVD recorder (peripheral device type {0})")]
+    NotMmc(u8),
+    /// A response that cannot be decoded.
+    #[error("unexpected response from the device: {0}")]
+    Response(#[from] mmc::DecodeError),
+    /// `E_IMAPI_RECORDER_LOCKED`: another client has exclusive access.
+    #[error("the recorder is held exclusively by {0:?}")]
+    Locked(String),
+    /// `E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID`.
+    #[error("the client name must be 1-64 printable ASCII characters")]
+    ClientName,
+    /// The lock file could not be used.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// The medium in the drive, in one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaInfo {
+    /// IMAPI_MEDIA_PHYSICAL_TYPE name (`IMAPI_MEDIA_TYPE_CDR` …).
+    pub physical_type: &'static str,
+    /// Disc status.
+    pub status: Status,
+    /// Sessions (an open or empty last one included).
+    pub sessions: u16,
+    /// Tracks recorded.
+    pub tracks: u16,
+    /// Sectors from the program start to the next writable address.
+    pub used_sectors: u64,
+    /// Sectors free.
+    pub free_sectors: u64,
+    /// Used plus free.
+    pub total_sectors: u64,
+    /// The ATIP, for recordable media.
+    pub atip: Option<Atip>,
+}
+
+/// IMAPI_MEDIA_PHYSICAL_TYPE names of the MMC profiles.
+#[must_use]
+pub fn physical_type(p: u16) -> &'static str {
+    match p {
+        profile::CD_ROM => "IMAPI_MEDIA_TYPE_CDROM",
+        profile::CD_R => "IMAPI_MEDIA_TYPE_CDR",
+        profile::CD_RW => "IMAPI_MEDIA_TYPE_CDRW",
+        profile::DVD_ROM => "IMAPI_MEDIA_TYPE_DVDROM",
+        profile::DVD_R => "IMAPI_MEDIA_TYPE_DVDDASHR",
+        0x0012 => "IMAPI_MEDIA_TYPE_DVDRAM",
+        0x0013 | 0x0014 => "IMAPI_MEDIA_TYPE_DVDDASHRW",
+        0x001A => "IMAPI_MEDIA_TYPE_DVDPLUSRW",
+        0x001B => "IMAPI_MEDIA_TYPE_DVDPLUSR",
+        0x0040..=0x0043 => "IMAPI_MEDIA_TYPE_BDR",
+        _ => "IMAPI_MEDIA_TYPE_UNKNOWN",
+    }
+}
+
+/// A recorder: identity, features, mode pages, media, tray, exclusive access.
+#[derive(Debug)]
+pub struct Recorder<T: Transport> {
+    t: T,
+    unique_id: String,
+    inquiry: Inquiry,
+    lock: Option<File>,
+    lock_dir: PathBuf,
+}
+
+fn ask<T: Transport>(t: &mut T, cmd: Command, alloc: usize) -> Result<Vec<u8>, CommandError> {
+    let mut buf = vec![0u8; alloc];
+    let n = run(t, &cmd, Data::In(&mut buf))?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
+impl<T: Transport> Recorder<T> {
+    /// `InitializeDiscRecorder`: checks with INQUIRY that `t` is a CD/DVD device. Exclusive
+    /// access is arbitrated through lock files in `$XDG_RUNTIME_DIR/redburn` (or the temporary
+    /// directory).
+    ///
+    /// # Errors
+    /// [`RecorderError::NotMmc`] or the device's error.
+    pub fn new(mut t: T, unique_id: &str) -> Result<Recorder<T>, RecorderError> {
+        let inquiry = Inquiry::decode(&ask(&mut t, Command::Inquiry { evpd: false, page: 0, alloc: 36 }, 36)?)?;
+        if inquiry.device_type != Inquiry::CD_DVD {
+            return Err(RecorderError::NotMmc(inquiry.device_type));
+        }
+        let lock_dir =
+            std::env::var_os("XDG_RUNTIME_DIR").map_or_else(std::env::temp_dir, PathBuf::from).join("redburn");
+        Ok(Recorder { t, unique_id: unique_id.to_owned(), inquiry, lock: None, lock_dir })
+    }
+
+    /// `ActiveDiscRecorder`: the unique id.
+    #[must_use]
+    pub fn unique_id(&self) -> &str {
+        &self.unique_id
+    }
+    /// `VendorId`.
+    #[must_use]
+    pub fn vendor_id(&self) -> &str {
+        &self.inquiry.vendor
+    }
+    /// `ProductId`.
+    #[must_use]
+    pub fn product_id(&self) -> &str {
+        &self.inquiry.product
+    }
+    /// `ProductRevision`.
+    #[must_use]
+    pub fn product_revision(&self) -> &str {
+        &self.inquiry.revision
+    }
+    /// The transport, for commands of one's own.
+    pub fn transport(&mut self) -> &mut T {
+        &mut self.t
+    }
+    /// The transport back.
+    pub fn into_transport(self) -> T {
+        self.t
+    }
+
+    /// Waits out unit attentions and "becoming ready" (up to 30 s).
+    ///
+    /// # Errors
+    /// What TEST UNIT READY ends with (no medium, …).
+    pub fn settle(&mut self) -> Result<(), RecorderError> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match run(&mut self.t, &Command::TestUnitReady, Data::None) {
+                Ok(_) => return Ok(()),
+                Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
+                    Some((SenseClass::UnitAttention, _)) => {}
+                    Some((_, Some(wait))) if Instant::now() < deadline => std::thread::sleep(wait),
+                    _ => return Err(e.into()),
+                },
+            }
+        }
+    }
+
+    fn configuration(&mut self, rt: u8) -> Result<Configuration, RecorderError> {
+        Ok(Configuration::decode(&ask(&mut self.t, Command::GetConfiguration { rt, start: 0, alloc: 4096 }, 4096)?)?)
+    }
+
+    /// `SupportedProfiles`.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn supported_profiles(&mut self) -> Result<Vec<u16>, RecorderError> {
+        Ok(self.configuration(0)?.profiles().iter().map(|p| p.0).collect())
+    }
+
+    /// `CurrentProfiles`.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn current_profiles(&mut self) -> Result<Vec<u16>, RecorderError> {
+        Ok(self.configuration(0)?.profiles().iter().filter(|p| p.1).map(|p| p.0).collect())
+    }
+
+    /// `SupportedFeaturePages`.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn supported_feature_pages(&mut self) -> Result<Vec<u16>, RecorderError> {
+        Ok(self.configuration(0)?.features.iter().map(|f| f.code).collect())
+    }
+
+    /// `CurrentFeaturePages`.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn current_feature_pages(&mut self) -> Result<Vec<u16>, RecorderError> {
+        Ok(self.configuration(1)?.features.iter().map(|f| f.code).collect())
+    }
+
+    /// `GetFeaturePage` (IDiscRecorder2Ex): one feature, if listed (and current, when asked).
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn feature_page(&mut self, code: u16, current_only: bool) -> Result<Option<Feature>, RecorderError> {
+        let c = Configuration::decode(&ask(
+            &mut self.t,
+            Command::GetConfiguration { rt: 2, start: code, alloc: 1024 },
+            1024,
+        )?)?;
+        Ok(c.feature(code).filter(|f| !current_only || f.current).cloned())
+    }
+
+    /// `SupportedModePages`: the page codes MODE SENSE (all pages) returns.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn supported_mode_pages(&mut self) -> Result<Vec<u8>, RecorderError> {
+        let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x3F, alloc: 4096 };
+        let m = mmc::ModeParameters::decode10(&ask(&mut self.t, cmd, 4096)?)?;
+        Ok(m.pages.iter().map(mmc::ModePage::code).collect())
+    }
+
+    /// `GetModePage` (IDiscRecorder2Ex): the page's bytes.
+    ///
+    /// # Errors
+    /// The device's error (`E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE` when it has none).
+    pub fn mode_page(&mut self, code: u8) -> Result<Vec<u8>, RecorderError> {
+        let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: code, alloc: 1024 };
+        let m = mmc::ModeParameters::decode10(&ask(&mut self.t, cmd, 1024)?)?;
+        Ok(m.pages.first().map(mmc::ModePage::encode).unwrap_or_default())
+    }
+
+    /// `DeviceCanLoadMedia`: a tray the drive can close.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn device_can_load_media(&mut self) -> Result<bool, RecorderError> {
+        Ok(match self.feature_page(mmc::config::code::REMOVABLE_MEDIUM, false)? {
+            Some(Feature { data: mmc::FeatureData::RemovableMedium { load, .. }, .. }) => load,
+            _ => false,
+        })
+    }
+
+    /// `EjectMedia`.
+    ///
+    /// # Errors
+    /// The device's error (removal prevented, …).
+    pub fn eject_media(&mut self) -> Result<(), RecorderError> {
+        run(&mut self.t, &Command::StartStopUnit { immed: false, load_eject: true, start: false }, Data::None)?;
+        Ok(())
+    }
+
+    /// `CloseTray`.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn close_tray(&mut self) -> Result<(), RecorderError> {
+        run(&mut self.t, &Command::StartStopUnit { immed: false, load_eject: true, start: true }, Data::None)?;
+        Ok(())
+    }
+
+    /// `DisableMcn`: the medium cannot be removed (PREVENT).
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn disable_mcn(&mut self) -> Result<(), RecorderError> {
+        run(&mut self.t, &Command::PreventAllow { prevent: true }, Data::None)?;
+        Ok(())
+    }
+
+    /// `EnableMcn`: the medium may be removed again.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn enable_mcn(&mut self) -> Result<(), RecorderError> {
+        run(&mut self.t, &Command::PreventAllow { prevent: false }, Data::None)?;
+        Ok(())
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        let safe: String = self.unique_id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        self.lock_dir.join(format!("{safe}.lock"))
+    }
+
+    /// `AcquireExclusiveAccess`: no other redburn process (or client of the same lock) may use
+    /// the recorder until [`Recorder::release_exclusive_access`]. The client name is recorded
+    /// for [`Recorder::exclusive_access_owner`].
+    ///
+    /// # Errors
+    /// [`RecorderError::Locked`] naming the holder; [`RecorderError::ClientName`].
+    pub fn acquire_exclusive_access(&mut self, client_name: &str) -> Result<(), RecorderError> {
+        if client_name.is_empty() || client_name.len() > 64 || !client_name.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+            return Err(RecorderError::ClientName);
+        }
+        if self.lock.is_some() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.lock_dir)
+            .map_err(|e| RecorderError::Io(format!("{}: {e}", self.lock_dir.display())))?;
+        let path = self.lock_path();
+        let mut f = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| RecorderError::Io(format!("{}: {e}", path.display())))?;
+        if f.try_lock().is_err() {
+            let mut owner = String::new();
+            let _ = f.read_to_string(&mut owner);
+            return Err(RecorderError::Locked(owner.trim().to_owned()));
+        }
+        f.set_len(0)
+            .and_then(|()| f.rewind())
+            .and_then(|()| f.write_all(client_name.as_bytes()))
+            .map_err(|e| RecorderError::Io(e.to_string()))?;
+        self.lock = Some(f);
+        Ok(())
+    }
+
+    /// `ReleaseExclusiveAccess`.
+    pub fn release_exclusive_access(&mut self) {
+        if let Some(f) = self.lock.take() {
+            let _ = f.set_len(0);
+        }
+    }
+
+    /// `ExclusiveAccessOwner`: the client holding the recorder, if any.
+    #[must_use]
+    pub fn exclusive_access_owner(&self) -> Option<String> {
+        let path = self.lock_path();
+        let f = File::open(&path).ok()?;
+        // Held only while someone has the lock.
+        if f.try_lock_shared().is_ok() {
+            return None;
+        }
+        std::fs::read_to_string(&path).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+    }
+
+    /// `SendCommandNoData` (IDiscRecorder2Ex).
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn send_command_no_data(&mut self, cdb: &[u8], timeout: Duration) -> Result<(), RecorderError> {
+        let c = self
+            .t
+            .execute(cdb, Data::None, timeout)
+            .map_err(|source| CommandError::Transport { command: "raw CDB", source })?;
+        match c.sense {
+            Some(sense) if sense.class() != SenseClass::Ok => {
+                Err(CommandError::Drive { command: "raw CDB", sense }.into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `SendCommandGetDataFromDevice` (IDiscRecorder2Ex): up to `len` bytes.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn send_command_get_data(
+        &mut self,
+        cdb: &[u8],
+        len: usize,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, RecorderError> {
+        let mut buf = vec![0u8; len];
+        let c = self
+            .t
+            .execute(cdb, Data::In(&mut buf), timeout)
+            .map_err(|source| CommandError::Transport { command: "raw CDB", source })?;
+        match c.sense {
+            Some(sense) if sense.class() != SenseClass::Ok => {
+                Err(CommandError::Drive { command: "raw CDB", sense }.into())
+            }
+            _ => {
+                buf.truncate(len - c.residual.min(len));
+                Ok(buf)
+            }
+        }
+    }
+
+    /// `GetAdapterDescriptor`'s maximum transfer length.
+    #[must_use]
+    pub fn adapter_max_transfer(&self) -> usize {
+        self.t.max_transfer()
+    }
+
+    /// `GetDiscInformation` (IDiscRecorder2Ex).
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn disc_information(&mut self) -> Result<DiscInformation, RecorderError> {
+        Ok(DiscInformation::decode(&ask(&mut self.t, Command::ReadDiscInformation { alloc: 34 }, 34)?)?)
+    }
+
+    /// `GetTrackInformation` (IDiscRecorder2Ex): by track number (0xFF = the invisible one).
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn track_information(&mut self, track: u32) -> Result<TrackInformation, RecorderError> {
+        let cmd = Command::ReadTrackInformation { address_type: 1, address: track, alloc: 48 };
+        Ok(TrackInformation::decode(&ask(&mut self.t, cmd, 48)?)?)
+    }
+
+    /// The medium in one call: type, status, sessions, tracks, used/free/total sectors, ATIP.
+    ///
+    /// # Errors
+    /// The device's error (no medium, …).
+    pub fn media_info(&mut self) -> Result<MediaInfo, RecorderError> {
+        self.settle()?;
+        let profile = self.configuration(1)?.current_profile;
+        let info = self.disc_information()?;
+        let (used, free) = if info.disc_status == Status::Complete {
+            let toc = ask(&mut self.t, Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)?;
+            let lead_out =
+                mmc::FormattedToc::decode(&toc, false)?.entries.last().map_or(0, |e| e.address.0.max(0) as u64);
+            (lead_out, 0)
+        } else {
+            let t = self.track_information(0xFF)?;
+            (t.start.0.max(0) as u64, u64::from(t.free_blocks))
+        };
+        let atip = ask(&mut self.t, Command::ReadToc { msf: true, format: 4, track_session: 0, alloc: 28 }, 28)
+            .ok()
+            .and_then(|b| Atip::decode(&b).ok());
+        let tracks = if info.disc_status == Status::Empty {
+            0
+        } else {
+            info.last_track_last_session.saturating_sub(u16::from(info.disc_status != Status::Complete))
+        };
+        Ok(MediaInfo {
+            physical_type: physical_type(profile),
+            status: info.disc_status,
+            sessions: info.sessions,
+            tracks,
+            used_sectors: used,
+            free_sectors: free,
+            total_sectors: used + free,
+            atip,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use emu::{Drive, DriveConfig, MediaKind};
+
+    fn recorder(kind: Option<MediaKind>) -> (tempfile::TempDir, Recorder<Drive>) {
+        let dir = tempfile::tempdir().unwrap();
+        let d = Drive::create(&dir.path().join("d"), DriveConfig::default(), kind).unwrap();
+        let mut r = Recorder::new(d, "emu:test").unwrap();
+        r.lock_dir = dir.path().join("locks");
+        (dir, r)
+    }
+
+    #[test]
+    fn identity_features_pages_and_media() {
+        let (_dir, mut r) = recorder(Some(MediaKind::Cdrw80));
+        assert_eq!((r.vendor_id(), r.product_id(), r.product_revision()), ("REDBURN", "EMULATED CD-RW", "1.00"));
+        assert_eq!(r.supported_profiles().unwrap(), [0x000A, 0x0009, 0x0008]);
+        assert_eq!(r.current_profiles().unwrap(), [0x000A]);
+        assert!(r.supported_feature_pages().unwrap().contains(&0x002D));
+        assert!(r.current_feature_pages().unwrap().contains(&0x0037));
+        assert!(r.feature_page(0x002E, true).unwrap().is_some());
+        assert!(r.device_can_load_media().unwrap());
+        assert_eq!(r.supported_mode_pages().unwrap(), [0x05, 0x2A]);
+        assert_eq!(r.mode_page(0x2A).unwrap()[0] & 0x3F, 0x2A);
+        let m = r.media_info().unwrap();
+        assert_eq!(
+            (m.physical_type, m.status, m.tracks, m.free_sectors, m.total_sectors),
+            ("IMAPI_MEDIA_TYPE_CDRW", Status::Empty, 0, 360_000, 360_000)
+        );
+        assert!(m.atip.unwrap().erasable);
+        assert_eq!(r.adapter_max_transfer(), 65536);
+        // Raw commands (IDiscRecorder2Ex).
+        let inq = r.send_command_get_data(&[0x12, 0, 0, 0, 36, 0], 36, Duration::from_secs(5)).unwrap();
+        assert_eq!(&inq[8..15], b"REDBURN");
+        r.send_command_no_data(&[0; 6], Duration::from_secs(5)).unwrap();
+        assert!(r.send_command_no_data(&[0xFF; 12], Duration::from_secs(5)).is_err());
+        // Tray and removal.
+        r.disable_mcn().unwrap();
+        assert!(r.eject_media().is_err(), "removal is prevented");
+        r.enable_mcn().unwrap();
+        r.eject_media().unwrap();
+        r.close_tray().unwrap();
+    }
+
+    #[test]
+    fn exclusive_access_names_its_owner() {
+        let (dir, mut a) = recorder(Some(MediaKind::Cdr80));
+        assert_eq!(a.exclusive_access_owner(), None);
+        assert!(matches!(a.acquire_exclusive_access(""), Err(RecorderError::ClientName)));
+        a.acquire_exclusive_access("tests burning").unwrap();
+        assert_eq!(a.exclusive_access_owner().as_deref(), Some("tests burning"));
+        // Another handle on the same recorder (as another process would be).
+        let other = Drive::create(&dir.path().join("e"), DriveConfig::default(), None).unwrap();
+        let mut b = Recorder::new(other, "emu:test").unwrap();
+        b.lock_dir = dir.path().join("locks");
+        match b.acquire_exclusive_access("second") {
+            Err(RecorderError::Locked(owner)) => assert_eq!(owner, "tests burning"),
+            r => panic!("{r:?}"),
+        }
+        a.release_exclusive_access();
+        assert_eq!(a.exclusive_access_owner(), None);
+        b.acquire_exclusive_access("second").unwrap();
+    }
+
+    #[test]
+    fn media_info_of_a_burned_disc() {
+        let (_dir, mut r) = recorder(Some(MediaKind::Cdr80));
+        let mut tao = TaoBurn::new(r.transport());
+        tao.burn(&[400, 300]);
+        let m = r.media_info().unwrap();
+        assert_eq!((m.status, m.tracks, m.used_sectors, m.free_sectors), (Status::Complete, 2, 850, 0));
+    }
+
+    /// A minimal TAO burn through MMC for the test above.
+    struct TaoBurn<'a>(&'a mut Drive);
+    impl<'a> TaoBurn<'a> {
+        fn new(d: &'a mut Drive) -> Self {
+            TaoBurn(d)
+        }
+        fn burn(&mut self, tracks: &[u32]) {
+            let _ = run(self.0, &Command::TestUnitReady, Data::None);
+            let list =
+                mmc::ModeParameters::page(mmc::ModePage::WriteParameters(mmc::WriteParameters::default())).encode10();
+            run(self.0, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))
+                .unwrap();
+            let mut at = 0;
+            for &n in tracks {
+                let data = vec![0u8; n as usize * 2352];
+                run(self.0, &Command::Write10 { lba: cd::Lba(at), blocks: n as u16 }, Data::Out(&data)).unwrap();
+                run(
+                    self.0,
+                    &Command::CloseTrackSession { immed: false, function: mmc::cdb::CloseFunction::Track, track: 0 },
+                    Data::None,
+                )
+                .unwrap();
+                at += n as i32 + 150;
+            }
+            run(
+                self.0,
+                &Command::CloseTrackSession { immed: false, function: mmc::cdb::CloseFunction::Session, track: 0 },
+                Data::None,
+            )
+            .unwrap();
+        }
+    }
+}
