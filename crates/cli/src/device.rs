@@ -1,6 +1,8 @@
 //! Choosing and opening the recorder named on the command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use ::device::Backend;
 
 use anyhow::Result;
 use emu::{Drive, DriveConfig, EmuError, MediaKind};
@@ -70,20 +72,25 @@ pub fn open_emu(name: &str) -> Result<Drive> {
     }
 }
 
-/// The recorder a command uses, with the name to show.
-pub fn open(arg: &DeviceArg) -> Result<(String, Drive)> {
+/// The recorder a command uses, with the name to show: `-d` (or `$REDBURN_DEVICE`), else
+/// the machine's only real recorder when there is exactly one, else `emu:default`.
+pub fn open(arg: &DeviceArg) -> Result<(String, Backend)> {
     if let Some(dir) = &arg.scratch {
-        return Ok(("image".into(), Drive::open(dir).map_err(|e| emu_failure("image", e))?));
+        return Ok(("image".into(), Backend::Emu(Box::new(Drive::open(dir).map_err(|e| emu_failure("image", e))?))));
     }
-    let spec = arg.device.clone().unwrap_or_else(|| "emu:default".into());
+    let spec = match &arg.device {
+        Some(s) => s.clone(),
+        None => {
+            let real = ::device::discover::scan(Path::new("/sys"), Path::new("/dev"));
+            match real.as_slice() {
+                [one] => one.path.display().to_string(),
+                _ => "emu:default".into(),
+            }
+        }
+    };
     if let Some(name) = spec.strip_prefix("emu:") {
-        return Ok((spec.clone(), open_emu(name)?));
+        return Ok((spec.clone(), Backend::Emu(Box::new(open_emu(name)?))));
     }
-    Err(fail(
-        code::DEVICE,
-        format!(
-            "{spec}: real recorders are not supported by this build yet (SG_IO support is in progress); \
-             use an emulated drive such as emu:default"
-        ),
-    ))
+    let sg = ::device::platform::linux_sg::SgDevice::open(Path::new(&spec)).map_err(|e| fail(code::DEVICE, e))?;
+    Ok((spec, Backend::Sg(sg)))
 }

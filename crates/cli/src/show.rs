@@ -104,7 +104,7 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
     }
     let bytes = ask(&mut drive, Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)?;
     let toc = mmc::FormattedToc::decode(&bytes, false)?;
-    let sub = |d: &mut emu::Drive, format: u8, track: u8| -> Result<Option<SubChannelData>> {
+    let sub = |d: &mut ::device::Backend, format: u8, track: u8| -> Result<Option<SubChannelData>> {
         let b = ask(d, Command::ReadSubChannel { msf: false, subq: true, format, track, alloc: 24 }, 24)?;
         Ok(mmc::SubChannel::decode(&b)?.data)
     };
@@ -236,18 +236,35 @@ pub fn devices(as_json: bool) -> Result<()> {
             Err(_) => (format!("emu:{n}"), "?", "busy"),
         })
         .collect();
+    let real = ::device::discover::scan(std::path::Path::new("/sys"), std::path::Path::new("/dev"));
+    let list: Vec<(String, &str, &str)> = real
+        .iter()
+        .map(|f| (f.path.display().to_string(), "real", ""))
+        .chain(list.iter().map(|(d, m, s)| (d.clone(), *m, *s)))
+        .collect();
     if as_json {
-        let v: Vec<_> =
-            list.iter().map(|(d, m, s)| json!({"device": d, "kind": "emulated", "media": m, "status": s})).collect();
+        let v: Vec<_> = list
+            .iter()
+            .map(|(d, m, s)| {
+                if *m == "real" {
+                    json!({"device": d, "kind": "real"})
+                } else {
+                    json!({"device": d, "kind": "emulated", "media": m, "status": s})
+                }
+            })
+            .collect();
         out!("{}", json!({"devices": v}));
         return Ok(());
+    }
+    for f in &real {
+        out!("{:20} {} {} {}  ({})", f.path.display(), f.vendor, f.model, f.revision, f.unique_id);
     }
     if list.is_empty() {
         out!(
             "No recorders yet. `redburn burn` creates emu:default on first use; `redburn emu create NAME` makes others."
         );
     }
-    for (d, m, s) in list {
+    for (d, m, s) in list.iter().filter(|x| x.1 != "real") {
         out!("{d:20} emulated CD-RW recorder  medium: {m} {s}");
     }
     Ok(())

@@ -7,3 +7,36 @@ pub mod platform;
 pub mod recorder;
 
 pub use recorder::{MediaInfo, Recorder, RecorderError};
+
+use std::time::Duration;
+
+use mmc::{Completion, Data, Transport, TransportError};
+
+/// Either kind of drive behind one [`Transport`]: a real one through SG_IO or an emulated
+/// one.
+#[derive(Debug)]
+pub enum Backend {
+    /// A real recorder node.
+    #[cfg(target_os = "linux")]
+    Sg(platform::linux_sg::SgDevice),
+    /// An emulated recorder.
+    Emu(Box<emu::Drive>),
+}
+
+impl Transport for Backend {
+    fn execute(&mut self, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Result<Completion, TransportError> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Backend::Sg(d) => d.execute(cdb, data, timeout),
+            Backend::Emu(d) => d.execute(cdb, data, timeout),
+        }
+    }
+
+    fn max_transfer(&self) -> usize {
+        match self {
+            #[cfg(target_os = "linux")]
+            Backend::Sg(d) => d.max_transfer(),
+            Backend::Emu(d) => d.max_transfer(),
+        }
+    }
+}

@@ -61,8 +61,8 @@ pub enum TransportError {
     /// The command did not complete in time.
     #[error("the drive did not answer within {0:?}")]
     Timeout(Duration),
-    /// The device is gone or never was.
-    #[error("no such device: {0}")]
+    /// The device is gone or never was (the message names it).
+    #[error("{0}")]
     NoDevice(String),
     /// Opening or commanding the device was refused.
     #[error("permission denied: {0}")]
