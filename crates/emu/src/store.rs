@@ -148,10 +148,19 @@ impl Store {
             OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&p).map_err(|e| io_err(&p, e))
         };
         let lock = open("lock")?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(EmuError::Busy(dir.to_owned())),
-            Err(fs::TryLockError::Error(e)) => return Err(io_err(&dir.join("lock"), e)),
+        // A holder that is finishing (or a child process forked by another thread, which
+        // shares the lock until it execs) lets go within moments: wait a little before
+        // calling the drive busy.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(300);
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(EmuError::Busy(dir.to_owned())),
+                Err(fs::TryLockError::Error(e)) => return Err(io_err(&dir.join("lock"), e)),
+            }
         }
         Ok(Store { dir: dir.to_owned(), _lock: lock, data: open("data.bin")?, sub: open("sub.bin")? })
     }
