@@ -66,6 +66,30 @@ pub fn scan(sys: &Path, dev: &Path) -> Vec<Found> {
     found
 }
 
+/// The recorder with `unique_id` (IMAPI's `InitializeDiscRecorder` by id) among `found`, with
+/// its legacy device number (its position in the list).
+#[must_use]
+pub fn by_unique_id<'a>(found: &'a [Found], unique_id: &str) -> Option<(usize, &'a Found)> {
+    found.iter().enumerate().find(|(_, f)| f.unique_id == unique_id)
+}
+
+/// Where `node` (or a device with the same device number) is mounted, from a mounts table
+/// (`/proc/self/mounts` format): IMAPI's `VolumePathNames`.
+#[must_use]
+pub fn mount_points(node: &Path, mounts: &str) -> Vec<PathBuf> {
+    let want = std::fs::canonicalize(node).unwrap_or_else(|_| node.to_owned());
+    mounts
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let (source, target) = (f.next()?, f.next()?);
+            let src = std::fs::canonicalize(source).unwrap_or_else(|_| PathBuf::from(source));
+            // Mount tables escape spaces as \040.
+            (src == want).then(|| PathBuf::from(target.replace("\\040", " ")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +131,18 @@ mod tests {
         assert_eq!(found[0].unique_id, "SONY DVD-RW DRU-840A 1.0a [0:0:0:0]");
         assert_eq!((found[1].path.as_path(), found[1].vendor.as_str()), (Path::new("/dev/sg2"), "PLEXTOR"));
         assert!(scan(Path::new("/nonexistent"), Path::new("/dev")).is_empty());
+        let (n, f) = by_unique_id(&found, "PLEXTOR DVD-RW DRU-840A 1.0a [2:0:0:0]").unwrap();
+        assert_eq!((n, f.path.as_path()), (1, Path::new("/dev/sg2")));
+        assert!(by_unique_id(&found, "nope").is_none());
+    }
+
+    #[test]
+    fn mount_points_from_the_mounts_table() {
+        let table = "/dev/sda1 / ext4 rw 0 0\n/dev/sr9 /media/cd\\040disc iso9660 ro 0 0\n/dev/sr9 /mnt/x udf ro 0 0\n";
+        assert_eq!(
+            mount_points(Path::new("/dev/sr9"), table),
+            [PathBuf::from("/media/cd disc"), PathBuf::from("/mnt/x")]
+        );
+        assert!(mount_points(Path::new("/dev/sr8"), table).is_empty());
     }
 }
