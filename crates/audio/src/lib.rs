@@ -6,7 +6,8 @@
 //!   then); float samples beyond full scale are clipped and counted.
 //! - Mono is played on both channels. More than two channels are refused rather than mixed
 //!   down: a fold-down changes the music, and the user should choose it in an editor.
-//! - Other sample rates are refused for now with a clear error (resampling is to come).
+//! - Other sample rates (8–384 kHz) are converted to 44 100 Hz with rubato's FFT resampler,
+//!   streamed, with the exact length `round(frames × 44 100 / rate)`, then dithered.
 //!
 //! [`Decoder`] implements [`std::io::Read`]; it holds one decoded packet at a time, so memory
 //! does not grow with the length of the file.
@@ -14,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ahead;
+mod resample;
 pub mod segments;
 
 use std::fs::File;
@@ -117,6 +119,9 @@ pub struct Decoder {
     track_id: u32,
     info: AudioInfo,
     passthrough: bool,
+    resample: Option<resample::Resample>,
+    frames_in: u64,
+    stereo: Vec<f32>,
     bytes: Vec<u8>,
     at: usize,
     ints: Vec<i16>,
@@ -160,9 +165,17 @@ impl Decoder {
         let bits = params.bits_per_sample;
         let info = AudioInfo { sample_rate, channels, bits_per_sample: bits, frames: track.num_frames };
         let track_id = track.id;
-        if sample_rate != SAMPLE_RATE {
+        // Other rates are converted; rates no CD source has are refused.
+        let resample = if sample_rate == SAMPLE_RATE {
+            None
+        } else if (8_000..=384_000).contains(&sample_rate) {
+            Some(
+                resample::Resample::new(sample_rate)
+                    .map_err(|detail| AudioError::Unsupported { path: path.to_owned(), detail })?,
+            )
+        } else {
             return Err(AudioError::SampleRate { path: path.to_owned(), rate: sample_rate });
-        }
+        };
         if !(1..=2).contains(&channels) {
             return Err(AudioError::Channels { path: path.to_owned(), channels });
         }
@@ -171,7 +184,7 @@ impl Decoder {
             params.sample_format,
             Some(symphonia::core::audio::sample::SampleFormat::F32 | symphonia::core::audio::sample::SampleFormat::F64)
         );
-        let passthrough = !float && bits.is_some_and(|b| b <= 16);
+        let passthrough = !float && bits.is_some_and(|b| b <= 16) && resample.is_none();
         Ok(Decoder {
             path: path.to_owned(),
             format,
@@ -179,6 +192,9 @@ impl Decoder {
             track_id,
             info,
             passthrough,
+            resample,
+            frames_in: 0,
+            stereo: Vec::new(),
             bytes: Vec::new(),
             at: 0,
             ints: Vec::new(),
@@ -223,14 +239,26 @@ impl Decoder {
                 Ok(Some(p)) => p,
                 Ok(None) => {
                     // A container that announced more frames than it holds is truncated.
-                    return match self.info.frames {
-                        Some(n) if self.frames_out < n => Err(AudioError::Damaged {
+                    if let Some(n) = self.info.frames
+                        && self.frames_in < n
+                    {
+                        return Err(AudioError::Damaged {
                             path: self.path.clone(),
-                            frames: self.frames_out,
-                            detail: format!("the file ends early: {} of {n} frames present", self.frames_out),
-                        }),
-                        _ => Ok(false),
-                    };
+                            frames: self.frames_in,
+                            detail: format!("the file ends early: {} of {n} frames present", self.frames_in),
+                        });
+                    }
+                    // The resampler's last frames.
+                    if let Some(mut r) = self.resample.take() {
+                        self.bytes.clear();
+                        self.at = 0;
+                        let mut out = Vec::new();
+                        r.finish(&mut |o| out.extend_from_slice(o));
+                        self.quantize(&out);
+                        self.frames_out += (out.len() / 2) as u64;
+                        return Ok(!out.is_empty());
+                    }
+                    return Ok(false);
                 }
                 Err(e) => return Err(damaged(e)),
             };
@@ -254,23 +282,45 @@ impl Decoder {
             } else {
                 self.floats.resize(buf.samples_interleaved(), 0.0);
                 buf.copy_to_slice_interleaved(&mut self.floats[..]);
+                let mut stereo = std::mem::take(&mut self.stereo);
+                stereo.clear();
                 for f in 0..frames {
-                    for c in 0..2 {
-                        let x = self.floats[f * ch + if ch == 2 { c } else { 0 }];
-                        let v = x * 32768.0 + self.dither.tpdf();
-                        let r = v.round();
-                        if !(-32768.0..=32767.0).contains(&r) {
-                            self.clipped += 1;
-                        }
-                        let s = r.clamp(-32768.0, 32767.0) as i16;
-                        self.bytes.extend_from_slice(&s.to_le_bytes());
+                    let l = self.floats[f * ch];
+                    stereo.push(l);
+                    stereo.push(if ch == 2 { self.floats[f * ch + 1] } else { l });
+                }
+                match self.resample.as_mut() {
+                    Some(r) => {
+                        let mut out = Vec::with_capacity(stereo.len() + 4096);
+                        r.push(&stereo, &mut |o| out.extend_from_slice(o));
+                        self.quantize(&out);
+                        self.frames_out += (out.len() / 2) as u64;
+                    }
+                    None => {
+                        self.quantize(&stereo);
+                        self.frames_out += frames as u64;
                     }
                 }
+                self.stereo = stereo;
             }
-            self.frames_out += frames as u64;
-            if frames > 0 {
+            if self.passthrough {
+                self.frames_out += frames as u64;
+            }
+            self.frames_in += frames as u64;
+            if !self.bytes.is_empty() {
                 return Ok(true);
             }
+        }
+    }
+
+    /// Reduces interleaved stereo floats to 16-bit with TPDF dither, counting clipped samples.
+    fn quantize(&mut self, stereo: &[f32]) {
+        for &x in stereo {
+            let r = (x * 32768.0 + self.dither.tpdf()).round();
+            if !(-32768.0..=32767.0).contains(&r) {
+                self.clipped += 1;
+            }
+            self.bytes.extend_from_slice(&(r.clamp(-32768.0, 32767.0) as i16).to_le_bytes());
         }
     }
 
