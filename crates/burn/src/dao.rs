@@ -3,8 +3,7 @@
 //! index points and CD-TEXT only this mode can record.
 
 use std::io::Read;
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cd::addr::{MIN_TRACK_SECTORS, PREGAP_SECTORS, SECTOR_BYTES, SUBCODE_BYTES};
 use cd::cdtext::{CdText, leadin_rw_symbols};
@@ -13,7 +12,7 @@ use cd::{Control, Isrc, Lba, Mcn, Msf};
 use mmc::cue_sheet::{CueEntry, CueSheetData, FORM_AUDIO, FORM_AUDIO_GENERATED};
 use mmc::info::Status;
 use mmc::mode::{ModePage, ModeParameters, WriteParameters, WriteType};
-use mmc::{Command, CommandError, Data, SenseClass, Transport, run};
+use mmc::{Command, CommandError, Data, Transport, run};
 
 /// A disc-at-once write that cannot be done.
 #[derive(Debug, thiserror::Error)]
@@ -217,37 +216,6 @@ fn ask<T: Transport>(t: &mut T, cmd: Command, alloc: usize) -> Result<Vec<u8>, C
     Ok(buf)
 }
 
-/// Waits for the drive: unit attentions consumed, becoming ready and long operations waited
-/// out (up to `limit`).
-fn settle<T: Transport>(t: &mut T, limit: Duration) -> Result<(), CommandError> {
-    let deadline = Instant::now() + limit;
-    loop {
-        match run(t, &Command::TestUnitReady, Data::None) {
-            Ok(_) => return Ok(()),
-            Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
-                Some((SenseClass::UnitAttention, _)) => {}
-                Some((_, Some(wait))) if Instant::now() < deadline => sleep(wait.max(Duration::from_millis(20))),
-                _ => return Err(e),
-            },
-        }
-    }
-}
-
-fn write_blocks<T: Transport>(t: &mut T, lba: Lba, blocks: u16, data: &[u8]) -> Result<(), CommandError> {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        match run(t, &Command::Write10 { lba, blocks }, Data::Out(data)) {
-            Ok(_) => return Ok(()),
-            Err(CommandError::Drive { sense, .. })
-                if sense.class() == SenseClass::LongWriteInProgress && Instant::now() < deadline =>
-            {
-                sleep(sense.retry_after().unwrap_or(Duration::from_millis(40)));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
 /// Writes `layout` in one pass: checks the disc is blank, sets the drive up for session at
 /// once, sends the cue sheet, the CD-TEXT lead-in (96-byte P–W blocks) when there is text,
 /// then `audio` — CD audio from LBA −150 to the lead-out, `layout.sectors()` sectors — and
@@ -265,7 +233,7 @@ pub fn write_disc_at_once<T: Transport>(
 ) -> Result<(), DaoError> {
     layout.validate()?;
     let sheet = layout.cue_sheet()?.encode();
-    settle(t, Duration::from_secs(30))?;
+    mmc::wait_ready(t, Duration::from_secs(30))?;
     let info = mmc::DiscInformation::decode(&ask(t, Command::ReadDiscInformation { alloc: 34 }, 34)?)
         .map_err(|e| DaoError::Layout(e.to_string()))?;
     match info.disc_status {
@@ -325,7 +293,7 @@ fn write_all<T: Transport>(
             let block: Vec<u8> =
                 (n..n + k).flat_map(|i| raw_pw(&p_channel(false), &[0; 12], &leadin_rw_symbols(&packs, i))).collect();
             debug_assert_eq!(block.len(), k as usize * SUBCODE_BYTES);
-            write_blocks(t, start.offset(n as i32), k as u16, &block)?;
+            mmc::write_retrying(t, start.offset(n as i32), k as u16, &block, Duration::from_secs(120))?;
             n += k;
         }
     }
@@ -345,13 +313,13 @@ fn write_all<T: Transport>(
                 Err(e) => return Err(DaoError::Stream(e.to_string())),
             }
         }
-        write_blocks(t, Lba(done as i32 - PREGAP_SECTORS as i32), n as u16, chunk)?;
+        mmc::write_retrying(t, Lba(done as i32 - PREGAP_SECTORS as i32), n as u16, chunk, Duration::from_secs(120))?;
         done += n;
         if !progress(done, total) {
             return Err(DaoError::Cancelled);
         }
     }
     run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;
-    settle(t, Duration::from_secs(20 * 60))?;
+    mmc::wait_ready(t, Duration::from_secs(20 * 60))?;
     Ok(())
 }

@@ -6,7 +6,6 @@
 //! the disc.
 
 use std::io::{self, Read};
-use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use cd::Lba;
@@ -15,7 +14,7 @@ use mmc::cdb::CloseFunction;
 use mmc::config::{code, profile};
 use mmc::info::Status;
 use mmc::mode::{ModePage, ModeParameters, WriteParameters, WriteType};
-use mmc::{Command, CommandError, Data, SenseClass, Transport, run};
+use mmc::{Command, Data, Transport, run};
 
 use crate::error::TaoError;
 use crate::events::{CancelHandle, TaoAction, TaoUpdate};
@@ -547,18 +546,8 @@ impl<T: Transport> TrackAtOnce<T> {
     /// Waits for the drive to be ready: unit attentions are consumed, "becoming ready" is
     /// waited out (up to 30 s).
     fn wait_ready(&mut self) -> Result<(), TaoError> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let t = self.rec()?;
-        loop {
-            match run(&mut *t, &Command::TestUnitReady, Data::None) {
-                Ok(_) => return Ok(()),
-                Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
-                    Some((SenseClass::UnitAttention, _)) => {}
-                    Some((_, Some(wait))) if Instant::now() < deadline => sleep(wait),
-                    _ => return Err(e.into()),
-                },
-            }
-        }
+        mmc::wait_ready(self.rec()?, Duration::from_secs(30))?;
+        Ok(())
     }
 
     fn current_profile(&mut self) -> Result<u16, TaoError> {
@@ -800,19 +789,8 @@ impl<T: Transport> TrackAtOnce<T> {
 
     /// One WRITE(10), re-sent while the drive's buffer is full (never after any other error).
     fn write_blocks(&mut self, lba: Lba, blocks: u16, data: &[u8]) -> Result<(), TaoError> {
-        let t = self.rec()?;
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            match run(&mut *t, &Command::Write10 { lba, blocks }, Data::Out(data)) {
-                Ok(_) => return Ok(()),
-                Err(CommandError::Drive { sense, .. })
-                    if sense.class() == SenseClass::LongWriteInProgress && Instant::now() < deadline =>
-                {
-                    sleep(sense.retry_after().unwrap_or(Duration::from_millis(40)));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        mmc::write_retrying(self.rec()?, lba, blocks, data, Duration::from_secs(120))?;
+        Ok(())
     }
 
     /// Closes the session (finalizing the disc unless told not to) and allows removal again.

@@ -54,19 +54,7 @@ fn status_name(s: Status) -> &'static str {
 
 /// Waits out unit attentions and "becoming ready"; the drive's answer to TEST UNIT READY.
 pub fn settle<T: Transport>(t: &mut T) -> Result<(), mmc::CommandError> {
-    let mut last = Ok(());
-    for _ in 0..20 {
-        last = run(t, &Command::TestUnitReady, Data::None).map(|_| ());
-        match &last {
-            Ok(()) => break,
-            Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
-                Some((mmc::SenseClass::UnitAttention, _)) => {}
-                Some((_, Some(wait))) => std::thread::sleep(wait),
-                _ => break,
-            },
-        }
-    }
-    last
+    mmc::wait_ready(t, std::time::Duration::from_secs(30))
 }
 
 /// Reads the medium's state (after [`settle`]).

@@ -4,7 +4,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mmc::config::{Feature, profile};
 use mmc::info::Status;
@@ -143,17 +143,8 @@ impl<T: Transport> Recorder<T> {
     /// # Errors
     /// What TEST UNIT READY ends with (no medium, …).
     pub fn settle(&mut self) -> Result<(), RecorderError> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            match run(&mut self.t, &Command::TestUnitReady, Data::None) {
-                Ok(_) => return Ok(()),
-                Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
-                    Some((SenseClass::UnitAttention, _)) => {}
-                    Some((_, Some(wait))) if Instant::now() < deadline => std::thread::sleep(wait),
-                    _ => return Err(e.into()),
-                },
-            }
-        }
+        mmc::wait_ready(&mut self.t, Duration::from_secs(30))?;
+        Ok(())
     }
 
     fn configuration(&mut self, rt: u8) -> Result<Configuration, RecorderError> {

@@ -184,6 +184,54 @@ pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, data: Data<'_>) -> R
     }
 }
 
+/// Waits until the drive is ready: unit attentions are consumed (the caller re-reads state
+/// afterwards), "becoming ready" and long operations in progress are waited out, polling with
+/// TEST UNIT READY, up to `limit`. Anything else ends the wait with its error.
+///
+/// # Errors
+/// The last TEST UNIT READY error (no medium, a timeout's last answer, …).
+pub fn wait_ready<T: Transport + ?Sized>(t: &mut T, limit: Duration) -> Result<(), CommandError> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        match run(t, &Command::TestUnitReady, Data::None) {
+            Ok(_) => return Ok(()),
+            Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
+                Some((SenseClass::UnitAttention, _)) => {}
+                Some((_, Some(wait))) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(wait.max(Duration::from_millis(10)));
+                }
+                _ => return Err(e),
+            },
+        }
+    }
+}
+
+/// One WRITE(10), re-sent while the drive reports its buffer full (02/04/08), up to `limit`.
+/// No other error is retried: a WRITE whose fate is unknown must not be repeated blindly.
+///
+/// # Errors
+/// The drive's error.
+pub fn write_retrying<T: Transport + ?Sized>(
+    t: &mut T,
+    lba: cd::Lba,
+    blocks: u16,
+    data: &[u8],
+    limit: Duration,
+) -> Result<(), CommandError> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        match run(t, &Command::Write10 { lba, blocks }, Data::Out(data)) {
+            Ok(_) => return Ok(()),
+            Err(CommandError::Drive { sense, .. })
+                if sense.class() == SenseClass::LongWriteInProgress && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(sense.retry_after().unwrap_or(Duration::from_millis(40)));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +252,36 @@ mod tests {
                 _ => Ok(Completion::check(Sense::new(5, 0x20, 0))),
             }
         }
+    }
+
+    /// Answers TEST UNIT READY with the scripted senses, then GOOD; WRITE with 02/04/08 twice.
+    struct Busy {
+        tur: Vec<Sense>,
+        writes: u32,
+    }
+
+    impl Transport for Busy {
+        fn execute(&mut self, cdb: &[u8], _: Data<'_>, _: Duration) -> Result<Completion, TransportError> {
+            Ok(match cdb[0] {
+                0x00 if !self.tur.is_empty() => Completion::check(self.tur.remove(0)),
+                0x2A => {
+                    self.writes += 1;
+                    if self.writes <= 2 { Completion::check(Sense::new(2, 4, 8)) } else { Completion::GOOD }
+                }
+                _ => Completion::GOOD,
+            })
+        }
+    }
+
+    #[test]
+    fn retry_policy_follows_the_sense() {
+        let mut t = Busy { tur: vec![Sense::new(6, 0x28, 0), Sense::new(2, 4, 1), Sense::new(2, 4, 7)], writes: 0 };
+        wait_ready(&mut t, Duration::from_secs(10)).unwrap();
+        assert!(t.tur.is_empty());
+        let mut t = Busy { tur: vec![Sense::new(2, 0x3A, 1)], writes: 0 };
+        assert_eq!(wait_ready(&mut t, Duration::from_secs(10)).unwrap_err().sense().unwrap().asc, 0x3A);
+        write_retrying(&mut t, cd::Lba(0), 1, &[0; 2352], Duration::from_secs(10)).unwrap();
+        assert_eq!(t.writes, 3);
     }
 
     #[test]
