@@ -242,6 +242,21 @@ pub struct TextFields {
 }
 
 impl TextFields {
+    /// The six text items with the keyword CUE sheets and cdrdao TOC files both use for them
+    /// (`TITLE`, `PERFORMER`, `SONGWRITER`, `COMPOSER`, `ARRANGER`, `MESSAGE`), where set.
+    pub fn named(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("TITLE", &self.title),
+            ("PERFORMER", &self.performer),
+            ("SONGWRITER", &self.songwriter),
+            ("COMPOSER", &self.composer),
+            ("ARRANGER", &self.arranger),
+            ("MESSAGE", &self.message),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    }
+
     fn get(&self, t: PackType) -> Option<&String> {
         match t {
             PackType::Title => self.title.as_ref(),

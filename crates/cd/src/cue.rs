@@ -734,18 +734,8 @@ impl CueSheet {
         let q = |s: &str| format!("\"{}\"", s.replace('"', "'"));
         let mut out = String::new();
         let text = |out: &mut String, indent: &str, f: &TextFields| {
-            for (k, v) in [
-                ("TITLE", &f.title),
-                ("PERFORMER", &f.performer),
-                ("SONGWRITER", &f.songwriter),
-                ("COMPOSER", &f.composer),
-                ("ARRANGER", &f.arranger),
-                ("MESSAGE", &f.message),
-                ("UPC_EAN", &f.code),
-            ] {
-                if let Some(v) = v {
-                    let _ = writeln!(out, "{indent}{k} {}", q(v));
-                }
+            for (k, v) in f.named().chain(f.code.as_deref().map(|c| ("UPC_EAN", c))) {
+                let _ = writeln!(out, "{indent}{k} {}", q(v));
             }
         };
         let rem = |out: &mut String, indent: &str, r: &Rem| {

@@ -172,20 +172,7 @@ fn toc_quote(s: &str) -> String {
 }
 
 fn toc_text_fields(f: &cd::cdtext::TextFields, indent: &str) -> String {
-    let mut s = String::new();
-    for (k, v) in [
-        ("TITLE", &f.title),
-        ("PERFORMER", &f.performer),
-        ("SONGWRITER", &f.songwriter),
-        ("COMPOSER", &f.composer),
-        ("ARRANGER", &f.arranger),
-        ("MESSAGE", &f.message),
-    ] {
-        if let Some(v) = v {
-            s.push_str(&format!("{indent}{k} {}\n", toc_quote(v)));
-        }
-    }
-    s
+    f.named().map(|(k, v)| format!("{indent}{k} {}\n", toc_quote(v))).collect()
 }
 
 impl TocText {
