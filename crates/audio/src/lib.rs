@@ -17,6 +17,7 @@
 pub mod ahead;
 mod resample;
 pub mod segments;
+pub mod tags;
 
 use std::fs::File;
 use std::io::{self, Read};

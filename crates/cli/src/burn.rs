@@ -46,6 +46,17 @@ pub struct BurnArgs {
     /// Print the plan (tracks, lengths, total against the free space) and stop.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// `tao` (the default for files: track-at-once, 2-second pauses) or `dao` (disc-at-once:
+    /// pauses as chosen, CD-TEXT possible; the default for a CUE sheet or TOC file).
+    #[arg(long, value_parser = ["tao", "dao"])]
+    pub(crate) mode: Option<String>,
+    /// Disc-at-once without pauses between the files' tracks.
+    #[arg(long)]
+    pub(crate) gapless: bool,
+    /// Write CD-TEXT (titles, performers, composers) and ISRCs from the files' tags; implies
+    /// disc-at-once.
+    #[arg(long)]
+    pub(crate) cdtext_from_tags: bool,
     /// Read the disc back after burning and compare it with the sources.
     #[arg(long)]
     pub(crate) verify: bool,
@@ -153,7 +164,14 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     {
         return crate::sheet::run(args, sheet);
     }
+    let dao = args.mode.as_deref() == Some("dao") || args.cdtext_from_tags || args.gapless;
+    if args.mode.as_deref() == Some("tao") && (args.cdtext_from_tags || args.gapless) {
+        return Err(fail(code::PLAN, "CD-TEXT and gapless tracks need disc-at-once (--mode dao)"));
+    }
     let tracks = preflight(&args.files)?;
+    if dao {
+        return crate::sheet::run_files(args);
+    }
     let needed: u64 = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
     let (dev_name, mut drive) = device::open(&args.device)?;
     let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;

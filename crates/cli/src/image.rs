@@ -48,6 +48,9 @@ pub fn run(args: &ImageArgs) -> Result<()> {
         progress: false,
         speed: -1,
         verify: false,
+        mode: None,
+        gapless: false,
+        cdtext_from_tags: false,
     };
     let result = burn::run(&burn_args).and_then(|()| {
         let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;

@@ -138,6 +138,47 @@ fn mmss(sectors: u64) -> String {
 /// Burns a sheet disc-at-once.
 pub fn run(args: &BurnArgs, sheet: &Path) -> Result<()> {
     let (layout, stream) = measured(sheet)?;
+    run_layout(args, layout, stream)
+}
+
+/// Burns audio files disc-at-once: two-second pauses between tracks (none with `--gapless`),
+/// and with `--cdtext-from-tags` CD-TEXT and ISRCs from the files' tags.
+pub fn run_files(args: &BurnArgs) -> Result<()> {
+    let mut plan = DiscPlan::from_files(args.files.iter().cloned());
+    for (i, t) in plan.tracks.iter_mut().enumerate() {
+        if i > 0 && !args.gapless {
+            t.pregap.push(Segment::silence(u64::from(PREGAP_SECTORS) * SPF));
+        }
+    }
+    if args.cdtext_from_tags {
+        let mut albums = Vec::new();
+        for (t, path) in plan.tracks.iter_mut().zip(&args.files) {
+            let tags = audio::tags::read_tags(path).map_err(|e| fail(code::INPUT, e))?;
+            t.text.title = tags.title;
+            t.text.performer = tags.artist.clone();
+            t.text.composer = tags.composer;
+            t.text.arranger = tags.arranger;
+            if let Some(isrc) = tags.isrc {
+                match isrc.parse::<cd::Isrc>() {
+                    Ok(i) => t.isrc = Some(i),
+                    Err(e) => eprintln!("redburn: {}: ignoring the ISRC tag: {e}", path.display()),
+                }
+            }
+            albums.push((tags.album, tags.album_artist.or(tags.artist)));
+        }
+        // The album's title and performer: the first file's, as rippers tag every file alike.
+        if let Some((album, artist)) = albums.first() {
+            plan.album_text.title.clone_from(album);
+            let same = albums.iter().all(|(_, a)| a == artist);
+            plan.album_text.performer = if same { artist.clone() } else { Some("Various Artists".into()) };
+        }
+    }
+    plan.validate().map_err(|e| fail(code::PLAN, e))?;
+    let (layout, stream) = layout(&plan)?;
+    run_layout(args, layout, stream)
+}
+
+fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -> Result<()> {
     let needed = u64::from(layout.sectors());
     let (dev_name, mut drive) = device::open(&args.device)?;
     let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;

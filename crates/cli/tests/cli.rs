@@ -300,3 +300,20 @@ fn image_without_a_recorder_round_trips() {
     assert_eq!(std::fs::read_dir(home.path().join("b")).unwrap().count(), 2);
     assert!(!home.path().join("drives").exists());
 }
+
+#[test]
+fn files_disc_at_once_with_tags_and_gapless() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["burn", "--cdtext-from-tags", "--verify"]).args(samples()));
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "--json"])));
+    let titles: Vec<&str> = toc["tracks"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Pluck C", "Pluck E", "Pluck G"]);
+    // Gapless: each track starts where the previous one's 338 sectors end.
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    stdout(redburn(home.path()).args(["burn", "--gapless", "--verify"]).args(samples()));
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "--json"])));
+    let starts: Vec<i64> = toc["tracks"].as_array().unwrap().iter().map(|t| t["start_lba"].as_i64().unwrap()).collect();
+    assert_eq!(starts, [0, 338, 676]);
+    let err = fails(redburn(home.path()).args(["burn", "--mode", "tao", "--gapless"]).args(samples()), 4);
+    assert!(err.contains("disc-at-once"), "{err}");
+}

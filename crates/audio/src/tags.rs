@@ -1,0 +1,81 @@
+//! Tags (Vorbis comments, ID3v2, MP4, RIFF INFO …) read with symphonia, for CD-TEXT and ISRC.
+
+use std::fs::File;
+use std::path::Path;
+
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::formats::probe::Hint;
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::{MetadataOptions, StandardTag};
+
+use crate::AudioError;
+
+/// The tags a CD can carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags {
+    /// Track title.
+    pub title: Option<String>,
+    /// Track artist.
+    pub artist: Option<String>,
+    /// Album title.
+    pub album: Option<String>,
+    /// Album artist.
+    pub album_artist: Option<String>,
+    /// Composer.
+    pub composer: Option<String>,
+    /// Arranger.
+    pub arranger: Option<String>,
+    /// ISRC, as tagged (not yet validated).
+    pub isrc: Option<String>,
+}
+
+/// Reads a file's tags (the newest revision; media-level and per-track).
+///
+/// # Errors
+/// [`AudioError`] when the file cannot be opened or probed.
+pub fn read_tags(path: &Path) -> Result<Tags, AudioError> {
+    let file = File::open(path).map_err(|source| AudioError::Open { path: path.to_owned(), source })?;
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let mut format = symphonia::default::get_probe()
+        .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
+        .map_err(|e| AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() })?;
+    let mut tags = Tags::default();
+    let mut meta = format.metadata();
+    let Some(rev) = meta.skip_to_latest() else { return Ok(tags) };
+    let all = rev.media.tags.iter().chain(rev.per_track.iter().flat_map(|t| t.metadata.tags.iter()));
+    for tag in all {
+        let slot = match &tag.std {
+            Some(StandardTag::TrackTitle(v)) => (&mut tags.title, v),
+            Some(StandardTag::Artist(v)) => (&mut tags.artist, v),
+            Some(StandardTag::Album(v)) => (&mut tags.album, v),
+            Some(StandardTag::AlbumArtist(v)) => (&mut tags.album_artist, v),
+            Some(StandardTag::Composer(v)) => (&mut tags.composer, v),
+            Some(StandardTag::Arranger(v)) => (&mut tags.arranger, v),
+            Some(StandardTag::IdentIsrc(v)) => (&mut tags.isrc, v),
+            _ => continue,
+        };
+        if slot.0.is_none() && !slot.1.trim().is_empty() {
+            *slot.0 = Some(slot.1.trim().to_owned());
+        }
+    }
+    Ok(tags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vorbis_comments_of_the_sample_album() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/album/02-pluck-e.flac");
+        let t = read_tags(&p).unwrap();
+        assert_eq!(t.title.as_deref(), Some("Pluck E"));
+        assert_eq!(t.artist.as_deref(), Some("redburn"));
+        assert_eq!(t.album.as_deref(), Some("redburn sample album"));
+        assert_eq!(t.isrc, None);
+    }
+}
