@@ -24,9 +24,48 @@ pub fn source_frames(path: &Path, format: &SourceFormat) -> Result<u64, AudioErr
     match format {
         SourceFormat::Decoded(_) => Decoder::count_frames(path),
         SourceFormat::RawLittleEndian | SourceFormat::RawBigEndian => {
-            Ok(std::fs::metadata(path).map_err(|e| open_err(path, e))?.len() / 4)
+            let len = std::fs::metadata(path).map_err(|e| open_err(path, e))?.len();
+            if len % 4 != 0 {
+                return Err(AudioError::Damaged {
+                    path: path.to_owned(),
+                    frames: len / 4,
+                    detail: format!("{len} bytes is not a whole number of 16-bit stereo frames"),
+                });
+            }
+            Ok(len / 4)
         }
     }
+}
+
+/// How a file given alone is read: headerless `.bin`, `.raw`, `.pcm`, `.cdr` and `.cdda`
+/// files are raw 16-bit stereo PCM (CD byte order, or Motorola with `big_endian`); anything
+/// else is decoded.
+#[must_use]
+pub fn file_format(path: &Path, big_endian: bool) -> SourceFormat {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "bin" | "raw" | "pcm" | "cdr" | "cdda" if big_endian => SourceFormat::RawBigEndian,
+        "bin" | "raw" | "pcm" | "cdr" | "cdda" => SourceFormat::RawLittleEndian,
+        _ => SourceFormat::Decoded(None),
+    }
+}
+
+/// A whole file as CD audio (decoded, or raw PCM by [`file_format`]) and its length in
+/// frames. Compressed files are decoded to their end to count them.
+///
+/// # Errors
+/// [`AudioError`] for a missing, unreadable, damaged or unsupported file.
+pub fn open_file(path: &Path, big_endian: bool) -> Result<(SegmentReader, u64), AudioError> {
+    let frames = source_frames(path, &file_format(path, big_endian))?;
+    Ok((file_reader(path, big_endian, frames), frames))
+}
+
+/// A whole file of `frames` frames (already measured) as CD audio.
+#[must_use]
+pub fn file_reader(path: &Path, big_endian: bool, frames: u64) -> SegmentReader {
+    let format = file_format(path, big_endian);
+    let seg = Segment { source: Source::File { path: path.to_owned(), format }, start: 0, length: Some(frames) };
+    SegmentReader::new([(seg, frames)])
 }
 
 /// The segment's length in frames, resolving "to the end of the file".
@@ -167,6 +206,15 @@ mod tests {
         assert_eq!(&out[32..36], &[1, 0, 3, 2], "Motorola order swapped to CD order");
         let past = Segment { source: file(SourceFormat::RawLittleEndian), start: 90, length: Some(20) };
         assert!(segment_frames(&past).unwrap_err().to_string().contains("holds 100"));
+        let odd = dir.path().join("odd.raw");
+        std::fs::write(&odd, [0u8; 7]).unwrap();
+        assert!(open_file(&odd, false).unwrap_err().to_string().contains("not a whole number"));
+        assert_eq!(file_format(&odd, true), SourceFormat::RawBigEndian);
+        assert_eq!(file_format(Path::new("a.flac"), true), SourceFormat::Decoded(None));
+        let (mut r, n) = open_file(&dir.path().join("a.bin"), false).unwrap();
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        assert_eq!((n, all), (100, le.clone()));
         let missing = Segment {
             source: Source::File { path: PathBuf::from("/nope.wav"), format: SourceFormat::Decoded(None) },
             start: 0,

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use anyhow::Result;
-use audio::Decoder;
 use audio::ahead::ReadAhead;
+use audio::segments::{file_format, file_reader, source_frames};
 use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTORS_PER_SECOND};
 use indicatif::{ProgressBar, ProgressStyle};
 use redburn::{TaoError, TrackAtOnce};
@@ -57,6 +57,10 @@ pub struct BurnArgs {
     /// disc-at-once.
     #[arg(long)]
     pub(crate) cdtext_from_tags: bool,
+    /// Raw PCM files (.bin, .raw, .pcm, .cdr) are big-endian ("Motorola") rather than in CD
+    /// byte order.
+    #[arg(long)]
+    pub(crate) big_endian: bool,
     /// Read the disc back after burning and compare it with the sources.
     #[arg(long)]
     pub(crate) verify: bool,
@@ -100,7 +104,7 @@ fn mmss(sectors: u64) -> String {
 
 /// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported
 /// file is found before anything is written.
-fn preflight(files: &[PathBuf]) -> Result<Vec<Track>> {
+fn preflight(files: &[PathBuf], big_endian: bool) -> Result<Vec<Track>> {
     if let Some(sheet) = files.iter().find(|f| crate::sheet::is_sheet(f)) {
         return Err(fail(
             code::INPUT,
@@ -114,7 +118,9 @@ fn preflight(files: &[PathBuf]) -> Result<Vec<Track>> {
         let half = files.len().div_ceil(2).max(1);
         let handles: Vec<_> = files
             .chunks(half)
-            .map(|chunk| s.spawn(move || chunk.iter().map(|p| Decoder::count_frames(p)).collect::<Vec<_>>()))
+            .map(|chunk| {
+                s.spawn(move || chunk.iter().map(|p| source_frames(p, &file_format(p, big_endian))).collect::<Vec<_>>())
+            })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("a decoding thread panicked")).collect()
     });
@@ -168,7 +174,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     if args.mode.as_deref() == Some("tao") && (args.cdtext_from_tags || args.gapless) {
         return Err(fail(code::PLAN, "CD-TEXT and gapless tracks need disc-at-once (--mode dao)"));
     }
-    let tracks = preflight(&args.files)?;
+    let tracks = preflight(&args.files, args.big_endian)?;
     if dao {
         return crate::sheet::run_files(args);
     }
@@ -278,7 +284,8 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     let total = tracks.len();
     // Each track decodes on its own thread, and the next one starts while this one is
     // written, so the drive is not kept waiting at track boundaries.
-    let ahead = |t: &Track| Decoder::open(&t.path).map(|d| ReadAhead::spawn(d, 16)).map_err(|e| fail(code::INPUT, e));
+    let ahead =
+        |t: &Track| -> Result<ReadAhead> { Ok(ReadAhead::spawn(file_reader(&t.path, args.big_endian, t.frames), 16)) };
     let mut next = tracks.first().map(ahead).transpose()?;
     for (i, t) in tracks.iter().enumerate() {
         bar.set_message(format!("writing track {} of {total}", i + 1));
@@ -301,7 +308,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     bar.finish_and_clear();
     if args.verify && !args.simulate {
         let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
-        crate::verify::check(&mut drive, &dev_name, &args.files, args.json)?;
+        crate::verify::check(&mut drive, &dev_name, &args.files, args.big_endian, args.json)?;
     }
     let secs = started.elapsed().as_secs_f64();
     let what = if args.simulate { "Simulated" } else { "Burned" };

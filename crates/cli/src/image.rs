@@ -51,6 +51,7 @@ pub fn run(args: &ImageArgs) -> Result<()> {
         mode: None,
         gapless: false,
         cdtext_from_tags: false,
+        big_endian: false,
     };
     let result = burn::run(&burn_args).and_then(|()| {
         let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;

@@ -145,6 +145,10 @@ pub fn run(args: &BurnArgs, sheet: &Path) -> Result<()> {
 /// and with `--cdtext-from-tags` CD-TEXT and ISRCs from the files' tags.
 pub fn run_files(args: &BurnArgs) -> Result<()> {
     let mut plan = DiscPlan::from_files(args.files.iter().cloned());
+    for (t, path) in plan.tracks.iter_mut().zip(&args.files) {
+        t.body[0].source =
+            Source::File { path: path.clone(), format: audio::segments::file_format(path, args.big_endian) };
+    }
     for (i, t) in plan.tracks.iter_mut().enumerate() {
         if i > 0 && !args.gapless {
             t.pregap.push(Segment::silence(u64::from(PREGAP_SECTORS) * SPF));
@@ -267,7 +271,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -
     }
     let secs = started.elapsed().as_secs_f64();
     if args.verify && !args.simulate {
-        crate::verify::check(&mut drive, &dev_name, &args.files, args.json)?;
+        crate::verify::check(&mut drive, &dev_name, &args.files, args.big_endian, args.json)?;
     }
     if args.json {
         out!(

@@ -4,7 +4,6 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use audio::Decoder;
 use audio::segments::SegmentReader;
 use cd::addr::{PREGAP_SECTORS, SECTOR_BYTES};
 use mmc::{Command, Data, Transport, run};
@@ -23,6 +22,9 @@ pub struct VerifyArgs {
     inputs: Vec<PathBuf>,
     #[command(flatten)]
     device: DeviceArg,
+    /// Raw PCM inputs are big-endian ("Motorola").
+    #[arg(long)]
+    big_endian: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -39,11 +41,11 @@ enum Expected {
 /// Runs `redburn verify`.
 pub fn run_cmd(args: &VerifyArgs) -> Result<()> {
     let (name, mut drive) = device::open(&args.device)?;
-    check(&mut drive, &name, &args.inputs, args.json)
+    check(&mut drive, &name, &args.inputs, args.big_endian, args.json)
 }
 
 /// Reads the disc in `t` back and compares it with `inputs`; prints a line per track.
-pub fn check<T: Transport>(t: &mut T, name: &str, inputs: &[PathBuf], as_json: bool) -> Result<()> {
+pub fn check<T: Transport>(t: &mut T, name: &str, inputs: &[PathBuf], big_endian: bool, as_json: bool) -> Result<()> {
     crate::show::settle(t).map_err(|e| fail(code::MEDIUM, format!("{name}: {e}")))?;
     let mut toc_bytes = vec![0u8; 804];
     let n = run(t, &Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, Data::In(&mut toc_bytes))
@@ -79,7 +81,7 @@ pub fn check<T: Transport>(t: &mut T, name: &str, inputs: &[PathBuf], as_json: b
         let sectors = (end.0 - start.0).max(0) as u32;
         let mut source: Box<dyn Read> = match &mut expected {
             Expected::Files(files) => {
-                let d = Decoder::open(&files[i]).map_err(|e| fail(code::INPUT, e))?;
+                let (d, _) = audio::segments::open_file(&files[i], big_endian).map_err(|e| fail(code::INPUT, e))?;
                 // After the file's audio, silence to the next track (padding and pause).
                 Box::new(d.chain(std::io::repeat(0)))
             }

@@ -317,3 +317,20 @@ fn files_disc_at_once_with_tags_and_gapless() {
     let err = fails(redburn(home.path()).args(["burn", "--mode", "tao", "--gapless"]).args(samples()), 4);
     assert!(err.contains("disc-at-once"), "{err}");
 }
+
+#[test]
+fn raw_pcm_files_in_either_byte_order() {
+    let home = tempfile::tempdir().unwrap();
+    let le: Vec<u8> = (0..44_100 * 5 * 4).map(|i| (i * 13 / 7) as u8).collect();
+    let be: Vec<u8> = le.chunks(2).flat_map(|s| [s[1], s[0]]).collect();
+    std::fs::write(home.path().join("a.bin"), &le).unwrap();
+    std::fs::write(home.path().join("b.raw"), &be).unwrap();
+    stdout(redburn(home.path()).args(["burn", "--verify"]).arg(home.path().join("a.bin")));
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    stdout(redburn(home.path()).args(["burn", "--big-endian", "--verify"]).arg(home.path().join("b.raw")));
+    // Both discs hold the same audio: the big-endian file was swapped to CD order.
+    stdout(redburn(home.path()).args(["verify"]).arg(home.path().join("a.bin")));
+    std::fs::write(home.path().join("odd.pcm"), [0u8; 5]).unwrap();
+    let err = fails(redburn(home.path()).args(["burn", "--dry-run"]).arg(home.path().join("odd.pcm")), 3);
+    assert!(err.contains("whole number"), "{err}");
+}
