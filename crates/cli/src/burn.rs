@@ -64,6 +64,9 @@ pub struct BurnArgs {
     /// Read the disc back after burning and compare it with the sources.
     #[arg(long)]
     pub(crate) verify: bool,
+    /// Open the tray when done.
+    #[arg(long)]
+    pub(crate) eject: bool,
     /// Newline-delimited JSON events on stdout instead of text.
     #[arg(long)]
     pub(crate) json: bool,
@@ -161,6 +164,19 @@ fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
         _ => "",
     };
     fail(c, format!("{e} [{}]{hint}", e.imapi_name()))
+}
+
+/// After a burn: verify if asked (not after a simulation, which records nothing), then eject
+/// if asked.
+pub(crate) fn finish<T: mmc::Transport>(drive: &mut T, dev_name: &str, args: &BurnArgs) -> Result<()> {
+    if args.verify && !args.simulate {
+        crate::verify::check(drive, dev_name, &args.files, args.big_endian, args.json)?;
+    }
+    if args.eject {
+        let cmd = mmc::Command::StartStopUnit { immed: false, load_eject: true, start: false };
+        mmc::run(drive, &cmd, mmc::Data::None).map_err(|e| fail(code::DEVICE, format!("{dev_name}: eject: {e}")))?;
+    }
+    Ok(())
 }
 
 /// Runs `redburn burn`.
@@ -306,10 +322,8 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     bar.set_message("closing the session");
     tao.release_media().map_err(|e| tao_failure(e, true))?;
     bar.finish_and_clear();
-    if args.verify && !args.simulate {
-        let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
-        crate::verify::check(&mut drive, &dev_name, &args.files, args.big_endian, args.json)?;
-    }
+    let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
+    finish(&mut drive, &dev_name, args)?;
     let secs = started.elapsed().as_secs_f64();
     let what = if args.simulate { "Simulated" } else { "Burned" };
     let end = if args.no_finalize { "left appendable" } else { "finalized" };

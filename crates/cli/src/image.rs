@@ -48,6 +48,7 @@ pub fn run(args: &ImageArgs) -> Result<()> {
         progress: false,
         speed: -1,
         verify: false,
+        eject: false,
         mode: None,
         gapless: false,
         cdtext_from_tags: false,

@@ -270,9 +270,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -
         return Err(fail(c, e));
     }
     let secs = started.elapsed().as_secs_f64();
-    if args.verify && !args.simulate {
-        crate::verify::check(&mut drive, &dev_name, &args.files, args.big_endian, args.json)?;
-    }
+    crate::burn::finish(&mut drive, &dev_name, args)?;
     if args.json {
         out!(
             "{}",

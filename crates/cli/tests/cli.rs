@@ -278,6 +278,11 @@ fn verify_reads_back_and_finds_differences() {
     assert!(text.contains("BAD") && text.contains("DIFFERS at frame"), "{text}");
     let err = fails(redburn(home.path()).arg("verify").arg(&samples()[0]), 8);
     assert!(err.contains("holds 3 tracks but 1 files"), "{err}");
+    // --eject opens the tray after the burn.
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    stdout(redburn(home.path()).args(["burn", "--eject"]).args(samples()));
+    let show = json(&stdout(redburn(home.path()).args(["emu", "show", "default", "--json"])));
+    assert_eq!(show["tray_open"], true);
 }
 
 #[test]
