@@ -10,7 +10,7 @@ use anyhow::Result;
 use audio::ahead::ReadAhead;
 use audio::segments::{file_format, file_reader, source_frames};
 use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTORS_PER_SECOND};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use redburn::{TaoError, TrackAtOnce};
 use serde_json::json;
 
@@ -256,21 +256,43 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
 
     let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
-    let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
+    // Two bars: the whole disc (with the phase) and the current track (with both buffers).
+    let bars = MultiProgress::with_draw_target(if show_bar {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let bar = bars.add(ProgressBar::new(needed));
     bar.set_style(
-        ProgressStyle::with_template("{msg:24} [{bar:40}] {percent:>3}% {elapsed_precise} ETA {eta}")
+        ProgressStyle::with_template("{msg:26} [{bar:40}] {percent:>3}% {elapsed_precise} ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let track_bar = bars.add(ProgressBar::new(1));
+    track_bar.set_style(
+        ProgressStyle::with_template("  {msg:24} [{bar:40}] {percent:>3}%")
             .expect("a valid template")
             .progress_chars("=> "),
     );
     let done_before = Rc::new(Cell::new(0u64));
     let last_json = Rc::new(Cell::new(0u64));
     {
-        let (bar, done_before, last_json, json, total) =
-            (bar.clone(), done_before.clone(), last_json.clone(), args.json, needed);
+        let (bar, track_bar, done_before, last_json, json, total) =
+            (bar.clone(), track_bar.clone(), done_before.clone(), last_json.clone(), args.json, needed);
         tao.set_update_handler(move |u, _cancel| {
             let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
             let pos = done_before.get() + in_track;
             bar.set_position(pos);
+            track_bar.set_length(u.sector_count.max(1) as u64);
+            track_bar.set_position(in_track);
+            let host = 100 * i64::from(u.used_system_buffer) / i64::from(u.total_system_buffer.max(1));
+            let drive = match (u.drive_buffer_size, u.drive_buffer_free) {
+                (Some(size), Some(free)) if size > 0 => {
+                    format!("{}%", 100 * u64::from(size - free.min(size)) / u64::from(size))
+                }
+                _ => "-".into(),
+            };
+            track_bar.set_message(format!("track {:2} drive {drive:>4} host {host:>3}%", u.current_track_number));
             let action = match u.current_action {
                 redburn::TaoAction::Preparing => "preparing",
                 redburn::TaoAction::Writing => "writing",
@@ -304,7 +326,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         |t: &Track| -> Result<ReadAhead> { Ok(ReadAhead::spawn(file_reader(&t.path, args.big_endian, t.frames), 16)) };
     let mut next = tracks.first().map(ahead).transpose()?;
     for (i, t) in tracks.iter().enumerate() {
-        bar.set_message(format!("writing track {} of {total}", i + 1));
+        bar.set_message(format!("writing track {} of {total} at {:.0}x", i + 1, f64::from(speed) / 75.0));
         let current = next.take().expect("opened ahead");
         let following = tracks.get(i + 1).map(ahead).transpose();
         let result = tao
@@ -321,6 +343,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
     bar.set_message("closing the session");
     tao.release_media().map_err(|e| tao_failure(e, true))?;
+    track_bar.finish_and_clear();
     bar.finish_and_clear();
     let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
     finish(&mut drive, &dev_name, args)?;
