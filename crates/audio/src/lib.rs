@@ -19,6 +19,41 @@ mod resample;
 pub mod segments;
 pub mod tags;
 
+/// A stream of CD audio (44.1 kHz, 16-bit, stereo, little-endian) whose exact length is known
+/// before it is read: what a writer needs to check space and pad a track before the first
+/// sector is written.
+pub trait PcmSource: Read + Send {
+    /// Stereo frames the stream yields (4 bytes each; 588 per sector).
+    fn frames(&self) -> u64;
+}
+
+/// Any byte stream of CD audio with a declared length: raw PCM from memory, a pipe or a
+/// [`ahead::ReadAhead`].
+#[derive(Debug)]
+pub struct Pcm<R> {
+    reader: R,
+    frames: u64,
+}
+
+impl<R: Read + Send> Pcm<R> {
+    /// `reader` yields `frames` stereo frames.
+    pub fn new(reader: R, frames: u64) -> Pcm<R> {
+        Pcm { reader, frames }
+    }
+}
+
+impl<R: Read + Send> Read for Pcm<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        self.reader.read(out)
+    }
+}
+
+impl<R: Read + Send> PcmSource for Pcm<R> {
+    fn frames(&self) -> u64 {
+        self.frames
+    }
+}
+
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};

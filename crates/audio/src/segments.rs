@@ -100,6 +100,7 @@ enum Piece {
 
 /// Segments read one after another as CD audio bytes.
 pub struct SegmentReader {
+    frames: u64,
     queue: VecDeque<(Segment, u64)>,
     piece: Option<(Piece, u64)>,
 }
@@ -114,7 +115,8 @@ impl SegmentReader {
     /// A reader of `segments` with their lengths in frames (as [`segment_frames`] gives).
     #[must_use]
     pub fn new(segments: impl IntoIterator<Item = (Segment, u64)>) -> SegmentReader {
-        SegmentReader { queue: segments.into_iter().collect(), piece: None }
+        let queue: VecDeque<(Segment, u64)> = segments.into_iter().collect();
+        SegmentReader { frames: queue.iter().map(|s| s.1).sum(), queue, piece: None }
     }
 
     fn open(seg: &Segment) -> Result<Piece, AudioError> {
@@ -136,6 +138,12 @@ impl SegmentReader {
                 Piece::Raw { file: BufReader::with_capacity(1 << 16, f), swap: *format == SourceFormat::RawBigEndian }
             }
         })
+    }
+}
+
+impl crate::PcmSource for SegmentReader {
+    fn frames(&self) -> u64 {
+        self.frames
     }
 }
 

@@ -54,7 +54,7 @@ fn track_sectors(frames: u64) -> u64 {
 /// # Errors
 /// The first [`TaoError`]; the medium is released (the session closed) in every case where
 /// something was written, and `NotifyBurnComplete` carries the error's HRESULT.
-pub fn burn_album<T: Transport, R: Read>(
+pub fn burn_album<T: Transport, R: Read + Send>(
     tao: &mut TrackAtOnce<T>,
     tracks: Vec<AlbumTrack<R>>,
     progress: &mut dyn DiscMasterProgress,
@@ -64,7 +64,7 @@ pub fn burn_album<T: Transport, R: Read>(
     result
 }
 
-fn burn<T: Transport, R: Read>(
+fn burn<T: Transport, R: Read + Send>(
     tao: &mut TrackAtOnce<T>,
     tracks: Vec<AlbumTrack<R>>,
     progress: &mut dyn DiscMasterProgress,

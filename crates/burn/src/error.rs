@@ -58,6 +58,12 @@ pub enum TaoError {
     /// `E_IMAPI_REQUEST_CANCELLED`.
     #[error("the request was cancelled")]
     RequestCancelled,
+    /// `E_IMAPI_RECORDER_LOCKED`: another client holds the recorder exclusively.
+    #[error("the recorder is in use by {0:?}")]
+    RecorderLocked(String),
+    /// Exclusive access could not be arbitrated (the lock file cannot be used): `E_FAIL`.
+    #[error("cannot take exclusive access to the recorder: {0}")]
+    ExclusiveAccess(String),
     /// The recorder failed a command (`E_IMAPI_RECORDER_*` when the sense maps to one).
     #[error(transparent)]
     Device(#[from] CommandError),
@@ -84,6 +90,8 @@ impl TaoError {
             TaoError::TableOfContentsEmptyDisc => "E_IMAPI_DF2TAO_TABLE_OF_CONTENTS_EMPTY_DISC",
             TaoError::RequestCancelled => "E_IMAPI_REQUEST_CANCELLED",
             TaoError::RecorderRequired => "E_IMAPI_RECORDER_REQUIRED",
+            TaoError::RecorderLocked(_) => "E_IMAPI_RECORDER_LOCKED",
+            TaoError::ExclusiveAccess(_) => "E_FAIL",
             TaoError::Device(e) => {
                 e.sense().and_then(|s| s.imapi()).map_or("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", |x| x.0)
             }
@@ -110,6 +118,8 @@ impl TaoError {
             TaoError::ClientNameIsNotValid => 0xC0AA_050F,
             TaoError::RequestCancelled => 0xC0AA_0002,
             TaoError::RecorderRequired => 0xC0AA_0003,
+            TaoError::RecorderLocked(_) => 0xC0AA_0210,
+            TaoError::ExclusiveAccess(_) => 0x8000_4005,
             TaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
         }
     }

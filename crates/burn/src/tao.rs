@@ -5,8 +5,13 @@
 //! closes the session and, unless [`TrackAtOnce::set_do_not_finalize_media`] was set, finalizes
 //! the disc.
 
-use std::io::{self, Read};
+use std::io::Read;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
+
+use audio::PcmSource;
+use device::{Recorder, RecorderError};
 
 use cd::Lba;
 use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTOR_BYTES};
@@ -18,6 +23,7 @@ use mmc::{Command, Data, Transport, run};
 
 use crate::error::TaoError;
 use crate::events::{CancelHandle, TaoAction, TaoUpdate};
+use crate::host::{self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level};
 
 /// Longest client name accepted.
 pub const MAX_CLIENT_NAME: usize = 64;
@@ -144,7 +150,7 @@ enum State {
 
 /// Writes audio tracks in Track-At-Once mode.
 pub struct TrackAtOnce<T: Transport> {
-    recorder: Option<T>,
+    recorder: Option<Recorder<T>>,
     client_name: String,
     do_not_finalize: bool,
     bufe_disabled: bool,
@@ -159,6 +165,7 @@ pub struct TrackAtOnce<T: Transport> {
     cancel: CancelHandle,
     requested_speed: i32,
     requested_cav: bool,
+    host_buffer_sectors: u32,
 }
 
 impl<T: Transport> std::fmt::Debug for TrackAtOnce<T> {
@@ -177,18 +184,14 @@ impl<T: Transport> Default for TrackAtOnce<T> {
     }
 }
 
-/// Reads until `buf` is full or the stream ends; returns the bytes read.
-fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+/// Maps the recorder's exclusive-access failures to IMAPI's codes.
+fn exclusive(e: RecorderError) -> TaoError {
+    match e {
+        RecorderError::Command(c) => TaoError::Device(c),
+        RecorderError::Locked(owner) => TaoError::RecorderLocked(owner),
+        RecorderError::ClientName => TaoError::ClientNameIsNotValid,
+        other => TaoError::ExclusiveAccess(other.to_string()),
     }
-    Ok(n)
 }
 
 impl<T: Transport> TrackAtOnce<T> {
@@ -211,6 +214,7 @@ impl<T: Transport> TrackAtOnce<T> {
             cancel: CancelHandle::default(),
             requested_speed: -1,
             requested_cav: false,
+            host_buffer_sectors: DEFAULT_HOST_BUFFER_SECTORS,
         }
     }
 
@@ -231,7 +235,7 @@ impl<T: Transport> TrackAtOnce<T> {
     }
 
     fn rec(&mut self) -> Result<&mut T, TaoError> {
-        self.recorder.as_mut().ok_or(TaoError::NoRecorderSpecified)
+        self.recorder.as_mut().map(Recorder::transport).ok_or(TaoError::NoRecorderSpecified)
     }
 
     /// Whether a recorder can write audio in Track-At-Once mode (GET CONFIGURATION lists the
@@ -239,9 +243,13 @@ impl<T: Transport> TrackAtOnce<T> {
     ///
     /// # Errors
     /// [`TaoError::Device`] when the recorder does not answer.
-    pub fn is_recorder_supported(recorder: &mut T) -> Result<bool, TaoError> {
+    pub fn is_recorder_supported(recorder: &mut Recorder<T>) -> Result<bool, TaoError> {
         let mut buf = vec![0u8; 16];
-        run(recorder, &Command::GetConfiguration { rt: 2, start: code::CD_TAO, alloc: 16 }, Data::In(&mut buf))?;
+        run(
+            recorder.transport(),
+            &Command::GetConfiguration { rt: 2, start: code::CD_TAO, alloc: 16 },
+            Data::In(&mut buf),
+        )?;
         let c = mmc::Configuration::decode(&buf).map_err(|_| TaoError::RecorderNotSupported)?;
         Ok(c.feature(code::CD_TAO).is_some())
     }
@@ -250,7 +258,7 @@ impl<T: Transport> TrackAtOnce<T> {
     ///
     /// # Errors
     /// `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`, `RECORDER_NOT_SUPPORTED`.
-    pub fn set_recorder(&mut self, mut recorder: T) -> Result<(), TaoError> {
+    pub fn set_recorder(&mut self, mut recorder: Recorder<T>) -> Result<(), TaoError> {
         self.idle()?;
         if !Self::is_recorder_supported(&mut recorder)? {
             return Err(TaoError::RecorderNotSupported);
@@ -261,7 +269,7 @@ impl<T: Transport> TrackAtOnce<T> {
 
     /// The recorder.
     #[must_use]
-    pub fn recorder(&self) -> Option<&T> {
+    pub fn recorder(&self) -> Option<&Recorder<T>> {
         self.recorder.as_ref()
     }
 
@@ -269,7 +277,7 @@ impl<T: Transport> TrackAtOnce<T> {
     ///
     /// # Errors
     /// `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`.
-    pub fn take_recorder(&mut self) -> Result<Option<T>, TaoError> {
+    pub fn take_recorder(&mut self) -> Result<Option<Recorder<T>>, TaoError> {
         self.idle()?;
         Ok(self.recorder.take())
     }
@@ -295,12 +303,41 @@ impl<T: Transport> TrackAtOnce<T> {
 
     /// Leave the disc appendable after [`TrackAtOnce::release_media`].
     ///
+    /// IMAPI refuses the change once the media has been written to. Here a disc that can
+    /// still take tracks (blank or appendable) accepts it — appending and leaving the disc
+    /// open again is how multi-session audio is made — and a finalized disc refuses it,
+    /// since nothing can be written to it either way. Without a recorder or a readable
+    /// medium the value is simply stored, as IMAPI allows before a recorder is chosen.
+    ///
     /// # Errors
-    /// `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`.
+    /// `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`, `PROPERTY_FOR_BLANK_MEDIA_ONLY`.
     pub fn set_do_not_finalize_media(&mut self, on: bool) -> Result<(), TaoError> {
         self.idle()?;
+        if self.recorder.is_some() && self.disc_information().is_ok_and(|d| d.disc_status == Status::Complete) {
+            return Err(TaoError::PropertyForBlankMediaOnly);
+        }
         self.do_not_finalize = on;
         Ok(())
+    }
+
+    /// The host buffer, in sectors (default 600: 8 seconds of audio): how much audio is read
+    /// ahead of the drive on a thread of its own, in chunks of one write (up to the drive's
+    /// maximum transfer, at most 64 sectors). It holds at least three chunks.
+    ///
+    /// # Errors
+    /// `WRITE_IN_PROGRESS`.
+    pub fn set_host_buffer_sectors(&mut self, sectors: u32) -> Result<(), TaoError> {
+        if self.state == State::Writing {
+            return Err(TaoError::WriteInProgress);
+        }
+        self.host_buffer_sectors = sectors.max(1);
+        Ok(())
+    }
+
+    /// The host buffer in sectors.
+    #[must_use]
+    pub fn host_buffer_sectors(&self) -> u32 {
+        self.host_buffer_sectors
     }
 
     /// Whether the disc is left appendable.
@@ -587,6 +624,26 @@ impl<T: Transport> TrackAtOnce<T> {
     pub fn prepare_media(&mut self) -> Result<(), TaoError> {
         self.rec()?;
         self.idle()?;
+        let name = self.client_name.clone();
+        let recorder = self.recorder.as_mut().expect("checked");
+        recorder.acquire_exclusive_access(&name).map_err(exclusive)?;
+        let result = self.prepare_locked();
+        if result.is_err() {
+            // The first error is the one to report.
+            let _ = self.unlock();
+        }
+        result
+    }
+
+    /// Allows removal again and gives up exclusive access.
+    fn unlock(&mut self) -> Result<(), TaoError> {
+        let recorder = self.recorder.as_mut().ok_or(TaoError::NoRecorderSpecified)?;
+        let allowed = recorder.enable_mcn();
+        recorder.release_exclusive_access();
+        allowed.map_err(exclusive)
+    }
+
+    fn prepare_locked(&mut self) -> Result<(), TaoError> {
         self.wait_ready()?;
         let media = self.current_physical_media_type()?;
         if !matches!(media, MediaType::CdR | MediaType::CdRw) {
@@ -596,11 +653,8 @@ impl<T: Transport> TrackAtOnce<T> {
         if info.disc_status == Status::Complete {
             return Err(TaoError::MediaIsNotBlank);
         }
-        run(self.rec()?, &Command::PreventAllow { prevent: true }, Data::None)?;
-        if let Err(e) = self.write_parameters() {
-            let _ = run(self.rec()?, &Command::PreventAllow { prevent: false }, Data::None);
-            return Err(e);
-        }
+        self.recorder.as_mut().expect("checked").disable_mcn().map_err(exclusive)?;
+        self.write_parameters()?;
         let t = self.invisible_track()?;
         // The last possible lead-out (an MSF in the lead-out area) is the medium's capacity.
         self.total_at_prepare = info.last_possible_lead_out.map_or(0, |m| m.to_lba().0.max(0) as u64);
@@ -677,8 +731,18 @@ impl<T: Transport> TrackAtOnce<T> {
     /// # Errors
     /// `MEDIA_IS_NOT_PREPARED`, `WRITE_IN_PROGRESS`, `TRACK_LIMIT_REACHED`, `NOT_ENOUGH_SPACE`,
     /// `STREAM_NOT_SUPPORTED` (the stream failed or ended early); device errors.
-    pub fn add_audio_track(&mut self, audio: impl Read, frames: u64) -> Result<(), TaoError> {
+    pub fn add_audio_track(&mut self, audio: impl Read + Send, frames: u64) -> Result<(), TaoError> {
         self.add_audio_track_with(audio, frames, &mut |_, _| {})
+    }
+
+    /// [`TrackAtOnce::add_audio_track`] from a [`PcmSource`], which knows its length (a
+    /// decoded file, a CUE sheet's segments, raw PCM).
+    ///
+    /// # Errors
+    /// As [`TrackAtOnce::add_audio_track`].
+    pub fn add_audio_source(&mut self, source: impl PcmSource) -> Result<(), TaoError> {
+        let frames = source.frames();
+        self.add_audio_track_with(source, frames, &mut |_, _| {})
     }
 
     /// [`TrackAtOnce::add_audio_track`] with a handler for this call's Update events (besides
@@ -688,7 +752,7 @@ impl<T: Transport> TrackAtOnce<T> {
     /// As [`TrackAtOnce::add_audio_track`].
     pub fn add_audio_track_with(
         &mut self,
-        mut audio: impl Read,
+        mut audio: impl Read + Send,
         frames: u64,
         on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
     ) -> Result<(), TaoError> {
@@ -735,40 +799,53 @@ impl<T: Transport> TrackAtOnce<T> {
         Ok(())
     }
 
+    /// Writes the track: the source is read on a thread of its own into the host buffer while
+    /// this thread sends what is ready to the drive.
     fn write_track(
         &mut self,
-        audio: &mut impl Read,
+        audio: &mut (impl Read + Send),
         job: &mut Job,
         on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
     ) -> Result<(), TaoError> {
-        let per = (self.rec()?.max_transfer() / SECTOR_BYTES).clamp(1, 64);
-        let mut buf = vec![0u8; per * SECTOR_BYTES];
-        job.buffer = buf.len();
+        let per = (self.rec()?.max_transfer() / SECTOR_BYTES).clamp(1, 64) as u32;
         let rate = self.current_write_speed().unwrap_or(0).max(75);
-        let mut remaining_bytes = job.frames * 4;
+        let level = Level::default();
+        let (tx, rx, capacity) = host::queue(self.host_buffer_sectors, per);
+        job.buffer = capacity as usize * SECTOR_BYTES;
+        let (frames, sectors) = (job.frames, job.sectors);
+        std::thread::scope(|s| {
+            let level = &level;
+            s.spawn(move || host::produce(audio, frames, sectors, per, &tx, level));
+            // `rx` is dropped when `drain` returns, which stops the reader if the track ends
+            // early (cancel, drive error); the scope then waits for it.
+            self.drain(rx, level, job, rate, on_update)
+        })
+    }
+
+    fn drain(
+        &mut self,
+        rx: Receiver<Chunk>,
+        level: &Level,
+        job: &mut Job,
+        rate: u32,
+        on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
+    ) -> Result<(), TaoError> {
         let mut last_event = Instant::now();
         while job.written < job.sectors {
             if self.cancel.requested() {
                 return Err(TaoError::RequestCancelled);
             }
-            let n = (job.sectors - job.written).min(per as u32) as usize;
-            let chunk = &mut buf[..n * SECTOR_BYTES];
-            let want = (chunk.len() as u64).min(remaining_bytes) as usize;
-            let got = read_full(audio, &mut chunk[..want]).map_err(|e| TaoError::StreamNotSupported(e.to_string()))?;
-            if got < want {
-                return Err(TaoError::StreamNotSupported(format!(
-                    "the stream ended after {} of {} frames",
-                    (job.frames * 4 - remaining_bytes + got as u64) / 4,
-                    job.frames
-                )));
-            }
-            remaining_bytes -= got as u64;
-            chunk[got..].fill(0);
-            job.read += n as u32;
-            job.held = chunk.len();
+            let chunk = match rx.recv() {
+                Ok(Ok(chunk)) => chunk,
+                Ok(Err(why)) => return Err(TaoError::StreamNotSupported(why)),
+                Err(_) => return Err(TaoError::StreamNotSupported("the audio source stopped".into())),
+            };
+            let n = (chunk.len() / SECTOR_BYTES) as u32;
+            job.read = level.read.load(Ordering::Relaxed);
+            job.held = level.held.load(Ordering::Relaxed);
             // About once a second, and at the first and last writes, the handler hears how far
-            // the track is: what the stream gave and what the drive took.
-            let last = job.written + n as u32 == job.sectors;
+            // the track is: what the source gave, what the buffer holds and what the drive took.
+            let last = job.written + n == job.sectors;
             if job.written == 0 || last || last_event.elapsed() >= Duration::from_secs(1) {
                 last_event = Instant::now();
                 let left = (job.sectors - job.written) / rate;
@@ -779,10 +856,11 @@ impl<T: Transport> TrackAtOnce<T> {
                 }
             }
             let lba = job.start.offset(job.written as i32);
-            self.write_blocks(lba, n as u16, chunk)?;
-            job.written += n as u32;
-            job.held = 0;
+            self.write_blocks(lba, n as u16, &chunk)?;
+            level.held.fetch_sub(chunk.len(), Ordering::Relaxed);
+            job.written += n;
         }
+        job.held = level.held.load(Ordering::Relaxed);
         self.emit(job.update(TaoAction::Writing, 0), on_update);
         Ok(())
     }
@@ -806,11 +884,10 @@ impl<T: Transport> TrackAtOnce<T> {
         } else {
             Ok(())
         };
-        let allow = run(self.rec()?, &Command::PreventAllow { prevent: false }, Data::None);
+        let unlocked = self.unlock();
         self.state = State::Idle;
         close?;
-        allow?;
-        Ok(())
+        unlocked
     }
 
     /// The READ TOC (format 0) bytes of the disc as written in this session.

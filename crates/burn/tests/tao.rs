@@ -3,12 +3,15 @@
 use std::io::Cursor;
 
 use emu::{Drive, DriveConfig, MediaKind};
-use redburn::{MediaType, TaoError, TrackAtOnce};
+use redburn::{MediaType, Recorder, TaoError, TrackAtOnce};
 
-fn drive(kind: Option<MediaKind>) -> (tempfile::TempDir, Drive) {
+/// An emulated recorder; its unique id (which names its exclusive-access lock) is its
+/// directory, so tests running in parallel never share a lock.
+fn drive(kind: Option<MediaKind>) -> (tempfile::TempDir, Recorder<Drive>) {
     let dir = tempfile::tempdir().unwrap();
     let d = Drive::create(&dir.path().join("d"), DriveConfig::default(), kind).unwrap();
-    (dir, d)
+    let r = Recorder::new(d, &dir.path().display().to_string()).unwrap();
+    (dir, r)
 }
 
 fn pcm(frames: usize, seed: u8) -> Vec<u8> {
@@ -45,7 +48,7 @@ fn burns_three_tracks_and_finalizes() {
     assert!(matches!(e, TaoError::StreamNotSupported(_)), "{e}");
     assert_eq!(e.hresult(), 0xC0AA_050D);
     tao.release_media().unwrap();
-    let d = tao.take_recorder().unwrap().unwrap();
+    let d = tao.take_recorder().unwrap().unwrap().into_transport();
     let disc = d.disc().unwrap();
     assert_eq!(disc.status(), emu::DiscStatus::Complete);
     let mut first = vec![0u8; 2352];
@@ -97,7 +100,7 @@ fn simulation_leaves_the_disc_blank() {
     assert_eq!(tao.current_physical_media_type().unwrap(), MediaType::CdRw);
     tao.add_audio_track(Cursor::new(pcm(588 * 300, 1)), 588 * 300).unwrap();
     tao.release_media().unwrap();
-    let d = tao.take_recorder().unwrap().unwrap();
+    let d = tao.take_recorder().unwrap().unwrap().into_transport();
     assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Blank);
 }
 
@@ -241,6 +244,6 @@ fn imapi_v1_album_progress_in_order() {
     assert!(matches!(e, TaoError::RequestCancelled));
     assert_eq!(p.log.last().unwrap(), "complete 0xc0aa0002");
     assert!(p.log.contains(&"track 1/3".to_string()) && !p.log.contains(&"track 2/3".to_string()));
-    let d = tao.take_recorder().unwrap().unwrap();
+    let d = tao.take_recorder().unwrap().unwrap().into_transport();
     assert_eq!(d.disc().unwrap().tracks().count(), 2);
 }

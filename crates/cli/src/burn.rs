@@ -149,7 +149,10 @@ fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
     let c = match &e {
         TaoError::MediaIsNotBlank | TaoError::MediaIsNotSupported(_) | TaoError::NotEnoughSpace { .. } => code::MEDIUM,
         TaoError::TrackLimitReached => code::PLAN,
-        TaoError::RecorderNotSupported | TaoError::NoRecorderSpecified => code::DEVICE,
+        TaoError::RecorderNotSupported
+        | TaoError::NoRecorderSpecified
+        | TaoError::RecorderLocked(_)
+        | TaoError::ExclusiveAccess(_) => code::DEVICE,
         TaoError::StreamNotSupported(_) => code::INPUT,
         TaoError::Device(d) if !started => match d.sense().map(mmc::Sense::class) {
             Some(mmc::SenseClass::NoMedium | mmc::SenseClass::IncompatibleMedium | mmc::SenseClass::WriteProtected) => {
@@ -243,7 +246,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
 
     let mut tao = TrackAtOnce::new();
-    tao.set_recorder(drive).map_err(|e| tao_failure(e, false))?;
+    let recorder =
+        redburn::Recorder::new(drive, &crate::device::unique_id(&dev_name)).map_err(|e| fail(code::DEVICE, e))?;
+    tao.set_recorder(recorder).map_err(|e| tao_failure(e, false))?;
     tao.set_client_name("redburn").map_err(|e| tao_failure(e, false))?;
     tao.set_simulate(args.simulate).map_err(|e| tao_failure(e, false))?;
     tao.set_do_not_finalize_media(args.no_finalize).map_err(|e| tao_failure(e, false))?;
@@ -345,7 +350,8 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     tao.release_media().map_err(|e| tao_failure(e, true))?;
     track_bar.finish_and_clear();
     bar.finish_and_clear();
-    let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
+    let mut drive =
+        tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set").into_transport();
     finish(&mut drive, &dev_name, args)?;
     let secs = started.elapsed().as_secs_f64();
     let what = if args.simulate { "Simulated" } else { "Burned" };

@@ -72,6 +72,21 @@ pub fn open_emu(name: &str) -> Result<Drive> {
     }
 }
 
+/// The unique id of the recorder at `spec` (IMAPI's `ActiveDiscRecorder`): for a real drive
+/// the one discovery gives its `sr` and `sg` nodes alike, so both names share one exclusive
+/// lock; for an emulated drive its `emu:NAME`.
+pub fn unique_id(spec: &str) -> String {
+    if spec.starts_with("emu:") {
+        return spec.to_owned();
+    }
+    let found = ::device::discover::scan(Path::new("/sys"), Path::new("/dev"));
+    let at = Path::new(spec);
+    found
+        .into_iter()
+        .find(|f| f.path == at || f.sg.as_deref() == Some(at))
+        .map_or_else(|| spec.to_owned(), |f| f.unique_id)
+}
+
 /// The recorder a command uses, with the name to show: `-d` (or `$REDBURN_DEVICE`), else
 /// the machine's only real recorder when there is exactly one, else `emu:default`.
 pub fn open(arg: &DeviceArg) -> Result<(String, Backend)> {
