@@ -67,6 +67,17 @@ pub enum TaoError {
     /// The recorder failed a command (`E_IMAPI_RECORDER_*` when the sense maps to one).
     #[error(transparent)]
     Device(#[from] CommandError),
+    /// A WRITE failed mid-track: where, and what the drive said (its IMAPI name is the
+    /// sense's, as for [`TaoError::Device`]). What was written before stays on the disc.
+    #[error("track {track}: writing at LBA {lba} failed: {source}")]
+    WriteFailed {
+        /// The track being written.
+        track: u8,
+        /// The first sector of the failed WRITE.
+        lba: i32,
+        /// The drive's error.
+        source: CommandError,
+    },
 }
 
 impl TaoError {
@@ -92,7 +103,7 @@ impl TaoError {
             TaoError::RecorderRequired => "E_IMAPI_RECORDER_REQUIRED",
             TaoError::RecorderLocked(_) => "E_IMAPI_RECORDER_LOCKED",
             TaoError::ExclusiveAccess(_) => "E_FAIL",
-            TaoError::Device(e) => {
+            TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
                 e.sense().and_then(|s| s.imapi()).map_or("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", |x| x.0)
             }
         }
@@ -120,13 +131,24 @@ impl TaoError {
             TaoError::RecorderRequired => 0xC0AA_0003,
             TaoError::RecorderLocked(_) => 0xC0AA_0210,
             TaoError::ExclusiveAccess(_) => 0x8000_4005,
-            TaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
+            TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
+                e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1)
+            }
         }
     }
 
     /// Whether the drive reported a missing medium.
     #[must_use]
     pub fn is_no_medium(&self) -> bool {
-        matches!(self, TaoError::Device(e) if e.sense().is_some_and(|s| s.class() == SenseClass::NoMedium))
+        self.command_error().and_then(CommandError::sense).is_some_and(|s| s.class() == SenseClass::NoMedium)
+    }
+
+    /// The drive's error behind this one, if the drive failed.
+    #[must_use]
+    pub fn command_error(&self) -> Option<&CommandError> {
+        match self {
+            TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => Some(e),
+            _ => None,
+        }
     }
 }

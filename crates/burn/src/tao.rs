@@ -19,7 +19,7 @@ use mmc::cdb::CloseFunction;
 use mmc::config::{code, profile};
 use mmc::info::Status;
 use mmc::mode::{ModePage, ModeParameters, WriteParameters, WriteType};
-use mmc::{Command, Data, Transport, run};
+use mmc::{Command, CommandError, Data, Transport, run};
 
 use crate::error::TaoError;
 use crate::events::{CancelHandle, TaoAction, TaoUpdate};
@@ -856,7 +856,11 @@ impl<T: Transport> TrackAtOnce<T> {
                 }
             }
             let lba = job.start.offset(job.written as i32);
-            self.write_blocks(lba, n as u16, &chunk)?;
+            self.write_blocks(lba, n as u16, &chunk).map_err(|e| TaoError::WriteFailed {
+                track: job.number,
+                lba: lba.0,
+                source: e,
+            })?;
             level.held.fetch_sub(chunk.len(), Ordering::Relaxed);
             job.written += n;
         }
@@ -866,9 +870,9 @@ impl<T: Transport> TrackAtOnce<T> {
     }
 
     /// One WRITE(10), re-sent while the drive's buffer is full (never after any other error).
-    fn write_blocks(&mut self, lba: Lba, blocks: u16, data: &[u8]) -> Result<(), TaoError> {
-        mmc::write_retrying(self.rec()?, lba, blocks, data, Duration::from_secs(120))?;
-        Ok(())
+    fn write_blocks(&mut self, lba: Lba, blocks: u16, data: &[u8]) -> Result<(), CommandError> {
+        let t = self.recorder.as_mut().expect("a recorder while writing").transport();
+        mmc::write_retrying(t, lba, blocks, data, Duration::from_secs(120)).map(|_| ())
     }
 
     /// Closes the session (finalizing the disc unless told not to) and allows removal again.
