@@ -35,6 +35,9 @@ fn name(r: Result<(), TaoError>) -> &'static str {
     }
 }
 
+/// A writer in a state, with the directories it needs kept alive.
+type MakeState = fn() -> (Vec<tempfile::TempDir>, TrackAtOnce<Drive>);
+
 type Member = (&'static str, fn(&mut TrackAtOnce<Drive>) -> Result<(), TaoError>);
 
 fn members() -> Vec<Member> {
@@ -74,7 +77,7 @@ fn members() -> Vec<Member> {
 #[test]
 fn every_member_in_every_state() {
     // Each cell runs on a fresh writer in that state, so no call sees another's effect.
-    let states: [(&str, fn() -> (Vec<tempfile::TempDir>, TrackAtOnce<Drive>)); 3] = [
+    let states: [(&str, MakeState); 3] = [
         ("NoRecorder", || (Vec::new(), TrackAtOnce::new())),
         ("Idle", || {
             let (dir, r) = recorder(Some(MediaKind::Cdr80));
