@@ -58,6 +58,9 @@ pub enum TaoError {
     /// `E_IMAPI_REQUEST_CANCELLED`.
     #[error("the request was cancelled")]
     RequestCancelled,
+    /// `E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED`: the drive's mode header says so.
+    #[error("the medium is write-protected")]
+    MediaWriteProtected,
     /// `E_IMAPI_RECORDER_LOCKED`: another client holds the recorder exclusively.
     #[error("the recorder is in use by {0:?}")]
     RecorderLocked(String),
@@ -102,6 +105,7 @@ impl TaoError {
             TaoError::RequestCancelled => "E_IMAPI_REQUEST_CANCELLED",
             TaoError::RecorderRequired => "E_IMAPI_RECORDER_REQUIRED",
             TaoError::RecorderLocked(_) => "E_IMAPI_RECORDER_LOCKED",
+            TaoError::MediaWriteProtected => "E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED",
             TaoError::ExclusiveAccess(_) => "E_FAIL",
             TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
                 e.sense().and_then(|s| s.imapi()).map_or("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", |x| x.0)
@@ -130,6 +134,7 @@ impl TaoError {
             TaoError::RequestCancelled => 0xC0AA_0002,
             TaoError::RecorderRequired => 0xC0AA_0003,
             TaoError::RecorderLocked(_) => 0xC0AA_0210,
+            TaoError::MediaWriteProtected => 0xC0AA_0209,
             TaoError::ExclusiveAccess(_) => 0x8000_4005,
             TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
                 e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1)

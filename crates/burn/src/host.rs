@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::SyncSender;
 
 use cd::addr::SECTOR_BYTES;
 
@@ -23,15 +23,14 @@ pub(crate) struct Level {
     pub read: AtomicU32,
 }
 
-/// The bounded queue between the threads, and what it holds at most in sectors. Besides the
-/// queued chunks, the reader may hold one it is trying to hand over and the writer one it is
-/// sending to the drive, so the queue gets two chunks fewer than the buffer has room for
-/// (but at least one).
-pub(crate) fn queue(buffer_sectors: u32, chunk_sectors: u32) -> (SyncSender<Chunk>, Receiver<Chunk>, u32) {
+/// How a host buffer of `buffer_sectors` is laid out in chunks of `chunk_sectors`: the
+/// queue's slots, and what it holds at most in sectors. Besides the queued chunks, the reader
+/// may hold one it is trying to hand over and the writer one it is sending to the drive, so
+/// the queue gets two chunks fewer than the buffer has room for (but at least one).
+pub(crate) fn layout(buffer_sectors: u32, chunk_sectors: u32) -> (usize, u32) {
     let chunk = chunk_sectors.max(1);
     let slots = (buffer_sectors / chunk).saturating_sub(2).max(1);
-    let (tx, rx) = std::sync::mpsc::sync_channel(slots as usize);
-    (tx, rx, (slots + 2) * chunk)
+    (slots as usize, (slots + 2) * chunk)
 }
 
 /// Reads `frames` stereo frames from `source` and sends `sectors` sectors of it (the last
@@ -90,6 +89,7 @@ fn read_full(r: &mut (impl Read + ?Sized), buf: &mut [u8]) -> io::Result<usize> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc::{Receiver, sync_channel};
 
     fn collect(rx: &Receiver<Chunk>) -> Vec<Chunk> {
         rx.try_iter().collect()
@@ -97,7 +97,7 @@ mod tests {
 
     #[test]
     fn pads_the_last_sector_and_the_track_with_silence() {
-        let (tx, rx, _) = queue(100, 2);
+        let (tx, rx) = sync_channel(100);
         let level = Level::default();
         let audio = vec![7u8; 600 * 4];
         produce(&mut audio.as_slice(), 600, 5, 2, &tx, &level);
@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn a_short_stream_is_an_error_naming_the_frames() {
-        let (tx, rx, _) = queue(100, 4);
+        let (tx, rx) = sync_channel(100);
         let audio = vec![1u8; 1000 * 4];
         produce(&mut audio.as_slice(), 2000, 4, 4, &tx, &Level::default());
         let got = collect(&rx);
@@ -121,13 +121,11 @@ mod tests {
     }
 
     #[test]
-    fn the_queue_holds_the_buffer_in_chunks() {
-        let (tx, _rx, capacity) = queue(600, 64);
+    fn the_buffer_is_laid_out_in_chunks() {
         // 600 / 64 = 9 chunks fit in the buffer: 7 queued, one with each thread.
-        assert_eq!(capacity, 9 * 64);
-        for _ in 0..7 {
-            tx.try_send(Ok(Vec::new())).unwrap();
-        }
-        assert!(tx.try_send(Ok(Vec::new())).is_err());
+        assert_eq!(layout(600, 64), (7, 9 * 64));
+        // The least: one queued.
+        assert_eq!(layout(1, 64), (1, 3 * 64));
+        assert_eq!(layout(1, 0), (1, 3));
     }
 }

@@ -449,13 +449,19 @@ impl<T: Transport> TrackAtOnce<T> {
         self.requested_cav
     }
 
-    fn capabilities(&mut self) -> Result<mmc::Capabilities, TaoError> {
+    /// MODE SENSE of the capabilities page, with the mode header (its WP bit).
+    fn capabilities_page(&mut self) -> Result<ModeParameters, TaoError> {
         let mut buf = vec![0u8; 512];
         let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x2A, alloc: 512 };
         let n = run(self.rec()?, &cmd, Data::In(&mut buf))?;
-        mmc::ModeParameters::decode10(&buf[..n])
-            .ok()
-            .and_then(|m| m.capabilities().cloned())
+        ModeParameters::decode10(&buf[..n])
+            .map_err(|_| TaoError::MediaIsNotSupported("the drive has no capabilities page".into()))
+    }
+
+    fn capabilities(&mut self) -> Result<mmc::Capabilities, TaoError> {
+        self.capabilities_page()?
+            .capabilities()
+            .cloned()
             .ok_or_else(|| TaoError::MediaIsNotSupported("the drive has no capabilities page".into()))
     }
 
@@ -653,6 +659,10 @@ impl<T: Transport> TrackAtOnce<T> {
         if info.disc_status == Status::Complete {
             return Err(TaoError::MediaIsNotBlank);
         }
+        // Found now rather than at the first WRITE.
+        if self.capabilities_page()?.write_protected {
+            return Err(TaoError::MediaWriteProtected);
+        }
         self.recorder.as_mut().expect("checked").disable_mcn().map_err(exclusive)?;
         self.write_parameters()?;
         let t = self.invisible_track()?;
@@ -779,7 +789,7 @@ impl<T: Transport> TrackAtOnce<T> {
             read: 0,
             written: 0,
             held: 0,
-            buffer: 0,
+            buffer: host::layout(self.host_buffer_sectors, self.chunk_sectors()?).1 as usize * SECTOR_BYTES,
         };
         self.emit(job.update(TaoAction::Preparing, 0), on_update);
         let result = self.write_track(&mut audio, &mut job, on_update);
@@ -799,6 +809,11 @@ impl<T: Transport> TrackAtOnce<T> {
         Ok(())
     }
 
+    /// Sectors per WRITE: up to the drive's maximum transfer, at most 64 (what drives take).
+    fn chunk_sectors(&mut self) -> Result<u32, TaoError> {
+        Ok((self.rec()?.max_transfer() / SECTOR_BYTES).clamp(1, 64) as u32)
+    }
+
     /// Writes the track: the source is read on a thread of its own into the host buffer while
     /// this thread sends what is ready to the drive.
     fn write_track(
@@ -807,11 +822,11 @@ impl<T: Transport> TrackAtOnce<T> {
         job: &mut Job,
         on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
     ) -> Result<(), TaoError> {
-        let per = (self.rec()?.max_transfer() / SECTOR_BYTES).clamp(1, 64) as u32;
+        let per = self.chunk_sectors()?;
+        let (slots, _) = host::layout(self.host_buffer_sectors, per);
         let rate = self.current_write_speed().unwrap_or(0).max(75);
         let level = Level::default();
-        let (tx, rx, capacity) = host::queue(self.host_buffer_sectors, per);
-        job.buffer = capacity as usize * SECTOR_BYTES;
+        let (tx, rx) = std::sync::mpsc::sync_channel(slots);
         let (frames, sectors) = (job.frames, job.sectors);
         std::thread::scope(|s| {
             let level = &level;

@@ -147,7 +147,10 @@ fn name(p: &Path) -> String {
 
 fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
     let c = match &e {
-        TaoError::MediaIsNotBlank | TaoError::MediaIsNotSupported(_) | TaoError::NotEnoughSpace { .. } => code::MEDIUM,
+        TaoError::MediaIsNotBlank
+        | TaoError::MediaIsNotSupported(_)
+        | TaoError::MediaWriteProtected
+        | TaoError::NotEnoughSpace { .. } => code::MEDIUM,
         TaoError::TrackLimitReached => code::PLAN,
         TaoError::RecorderNotSupported
         | TaoError::NoRecorderSpecified
