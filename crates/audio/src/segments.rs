@@ -37,6 +37,28 @@ pub fn source_frames(path: &Path, format: &SourceFormat) -> Result<u64, AudioErr
     }
 }
 
+/// Stereo frames a source holds as its header says, without decoding it — for users who
+/// skip the decode check. Only formats whose headers give an exact length are trusted (WAV,
+/// AIFF, FLAC, CAF, raw PCM); the others are decoded to their end as by [`source_frames`].
+/// A file damaged after its header is then found only while it is read.
+///
+/// # Errors
+/// [`AudioError`] for a missing, unreadable or unsupported file.
+pub fn header_frames(path: &Path, format: &SourceFormat) -> Result<u64, AudioError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let exact = matches!(ext.as_str(), "wav" | "wave" | "aif" | "aiff" | "aifc" | "flac" | "caf");
+    if let (SourceFormat::Decoded(_), true) = (format, exact) {
+        let d = Decoder::open(path)?;
+        let info = d.info();
+        if let Some(n) = info.frames {
+            // The length after conversion to 44.1 kHz, as the resampler makes it.
+            let rate = u64::from(info.sample_rate.max(1));
+            return Ok((n * u64::from(cd::addr::SAMPLE_RATE) + rate / 2) / rate);
+        }
+    }
+    source_frames(path, format)
+}
+
 /// How a file given alone is read: headerless `.bin`, `.raw`, `.pcm`, `.cdr` and `.cdda`
 /// files are raw 16-bit stereo PCM (CD byte order, or Motorola with `big_endian`); anything
 /// else is decoded.

@@ -158,3 +158,27 @@ fn other_rates_are_resampled_to_exact_lengths() {
     let p = write(&dir, "m.wav", &wav(22_050, 1, 16, false, &noise16(5_512, 1)));
     assert_eq!(Decoder::count_frames(&p).unwrap(), 11_024);
 }
+
+#[test]
+fn header_lengths_match_decoded_lengths() {
+    use crate::segments::{file_format, header_frames, source_frames};
+    let dir = tempfile::tempdir().unwrap();
+    // 16-bit at 44.1 kHz, 16-bit mono at 22.05 kHz (resampled), and raw PCM.
+    let cases = [
+        write(&dir, "a.wav", &wav(44_100, 2, 16, false, &noise16(12_345, 2))),
+        write(&dir, "b.wav", &wav(22_050, 1, 16, false, &noise16(5_513, 1))),
+        write(&dir, "c.raw", &noise16(777, 2)),
+    ];
+    for p in &cases {
+        let format = file_format(p, false);
+        assert_eq!(header_frames(p, &format).unwrap(), source_frames(p, &format).unwrap(), "{}", p.display());
+    }
+    // A header that promises more than the file holds is believed: that is what skipping the
+    // decode check risks (the burn then stops at the short read). Decoding finds it.
+    let full = wav(44_100, 2, 16, false, &noise16(10_000, 2));
+    let cut = write(&dir, "cut.wav", &full[..full.len() - 4_000]);
+    let format = file_format(&cut, false);
+    assert_eq!(header_frames(&cut, &format).unwrap(), 10_000);
+    let e = source_frames(&cut, &format).unwrap_err();
+    assert!(matches!(e, crate::AudioError::Damaged { frames: 9_000, .. }), "{e}");
+}

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use audio::ahead::ReadAhead;
-use audio::segments::{file_format, file_reader, source_frames};
+use audio::segments::{file_format, file_reader, header_frames, source_frames};
 use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTORS_PER_SECOND};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use redburn::{TaoError, TrackAtOnce};
@@ -67,6 +67,11 @@ pub struct BurnArgs {
     /// Open the tray when done.
     #[arg(long)]
     pub(crate) eject: bool,
+    /// Do not decode every file to its end before burning; trust the lengths in WAV, AIFF,
+    /// FLAC and CAF headers (other formats are still decoded to be measured). A damaged file
+    /// is then found only when its track is written, and the burn stops there.
+    #[arg(long)]
+    pub(crate) skip_decode_check: bool,
     /// Newline-delimited JSON events on stdout instead of text.
     #[arg(long)]
     pub(crate) json: bool,
@@ -106,8 +111,9 @@ fn mmss(sectors: u64) -> String {
 }
 
 /// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported
-/// file is found before anything is written.
-fn preflight(files: &[PathBuf], big_endian: bool) -> Result<Vec<Track>> {
+/// file is found before anything is written; with `skip_decode`, headers are trusted where
+/// they give exact lengths.
+fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Result<Vec<Track>> {
     if let Some(sheet) = files.iter().find(|f| crate::sheet::is_sheet(f)) {
         return Err(fail(
             code::INPUT,
@@ -122,7 +128,10 @@ fn preflight(files: &[PathBuf], big_endian: bool) -> Result<Vec<Track>> {
         let handles: Vec<_> = files
             .chunks(half)
             .map(|chunk| {
-                s.spawn(move || chunk.iter().map(|p| source_frames(p, &file_format(p, big_endian))).collect::<Vec<_>>())
+                s.spawn(move || {
+                    let measure = if skip_decode { header_frames } else { source_frames };
+                    chunk.iter().map(|p| measure(p, &file_format(p, big_endian))).collect::<Vec<_>>()
+                })
             })
             .collect();
         handles.into_iter().flat_map(|h| h.join().expect("a decoding thread panicked")).collect()
@@ -196,7 +205,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     if args.mode.as_deref() == Some("tao") && (args.cdtext_from_tags || args.gapless) {
         return Err(fail(code::PLAN, "CD-TEXT and gapless tracks need disc-at-once (--mode dao)"));
     }
-    let tracks = preflight(&args.files, args.big_endian)?;
+    let tracks = preflight(&args.files, args.big_endian, args.skip_decode_check)?;
     if dao {
         return crate::sheet::run_files(args);
     }
@@ -230,9 +239,11 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         return Err(fail(
             code::PLAN,
             format!(
-                "the album needs {} but the disc has {} free; remove tracks or use an 80-minute disc",
+                "the album does not fit: it needs {} ({needed} sectors, pauses included) but the disc has {} \
+                 ({free} sectors) free, short by {} sectors; remove tracks or use a larger disc",
                 mmss(needed),
-                mmss(free)
+                mmss(free),
+                needed - free,
             ),
         ));
     }

@@ -339,3 +339,51 @@ fn raw_pcm_files_in_either_byte_order() {
     let err = fails(redburn(home.path()).args(["burn", "--dry-run"]).arg(home.path().join("odd.pcm")), 3);
     assert!(err.contains("whole number"), "{err}");
 }
+
+#[test]
+fn an_album_that_exactly_fills_the_disc_burns_and_one_frame_more_is_refused_first() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "full", "--media", "cdr80"]));
+    // Raw PCM files of silence (sparse, so they cost no disk): two of 120 000 sectors and
+    // one that fills the rest of an 80-minute CD-R after the two 150-sector TAO pauses.
+    let make = |name: &str, sectors: u64, extra_frames: u64| {
+        let p = home.path().join(name);
+        std::fs::File::create(&p).unwrap().set_len(sectors * 2352 + extra_frames * 4).unwrap();
+        p
+    };
+    let a = make("a.raw", 120_000, 0);
+    let b = make("b.raw", 120_000, 0);
+    let over = make("c-over.raw", 119_700, 1);
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:full"]).args([&a, &b, &over]), 4);
+    assert!(
+        err.contains("does not fit") && err.contains("(360001 sectors") && err.contains("short by 1 sectors"),
+        "{err}"
+    );
+    let show = json(&stdout(redburn(home.path()).args(["emu", "show", "full", "--json"])));
+    assert_eq!(show["disc"]["sessions"].as_array().unwrap().len(), 0, "nothing was written");
+    let exact = make("c.raw", 119_700, 0);
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:full"]).args([&a, &b, &exact]));
+    let toc = stdout(redburn(home.path()).args(["toc", "-d", "emu:full", "--json"]));
+    let toc: serde_json::Value = serde_json::from_str(&toc).unwrap();
+    assert_eq!(toc["lead_out_lba"], 360_000, "{toc}");
+}
+
+#[test]
+fn skipping_the_decode_check_trusts_headers_and_stops_at_a_short_file() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "t"]));
+    let good = home.path().join("good.wav");
+    wav(&good, 44_100 * 5);
+    let bad = home.path().join("bad.wav");
+    wav(&bad, 44_100 * 5);
+    let len = std::fs::metadata(&bad).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&bad).unwrap().set_len(len - 10_000).unwrap();
+    let plan = stdout(redburn(home.path()).args(["burn", "-d", "emu:t", "--dry-run", "--skip-decode-check"]).arg(&bad));
+    assert!(plan.contains("0:05"), "the header's length: {plan}");
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t", "--skip-decode-check"]).arg(&good).arg(&bad), 3);
+    assert!(err.contains("bad.wav") && err.contains("ends early"), "{err}");
+    // The good track is on the disc, and the session was closed.
+    let toc = stdout(redburn(home.path()).args(["toc", "-d", "emu:t", "--json"]));
+    let toc: serde_json::Value = serde_json::from_str(&toc).unwrap();
+    assert!(!toc["tracks"].as_array().unwrap().is_empty(), "{toc}");
+}
