@@ -288,9 +288,12 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             // Fail here, clearly, rather than inside the other program.
             drop(open_emu(&name)?);
             let lib = shim_library()?;
+            // On stderr, so that the program's own output stays clean.
+            eprintln!("redburn: emu:{name} answers at {path} (also in $REDBURN_SG_DEVICE)");
             let status = std::process::Command::new(&command[0])
                 .args(&command[1..])
                 .env("LD_PRELOAD", &lib)
+                .env("REDBURN_SG_DEVICE", &path)
                 .env("REDBURN_SHIM_PATH", &path)
                 .env("REDBURN_SHIM_DRIVE", &dir)
                 .status()

@@ -242,4 +242,24 @@ mod tests {
         std::fs::write(&f, b"x").unwrap();
         assert!(SgDevice::open(&f).is_err());
     }
+
+    /// Permission and busy errors cannot be provoked as root (tests often run as root), so
+    /// the words for each errno are checked here.
+    #[test]
+    fn open_errors_say_what_to_do() {
+        let p = Path::new("/dev/sr0");
+        let cases = [
+            (Errno::ACCESS, "permission denied; add yourself to the group that owns it"),
+            (Errno::PERM, "usermod -aG cdrom"),
+            (Errno::BUSY, "in use — a disc from it is mounted (unmount it) or another burner has it open"),
+            (Errno::NOENT, "/dev/sr0: no such device"),
+            (Errno::NOMEDIUM, "/dev/sr0: no medium"),
+        ];
+        for (errno, words) in cases {
+            let e = open_error(p, errno);
+            assert!(e.to_string().contains(words), "{errno:?}: {e}");
+        }
+        assert!(matches!(open_error(p, Errno::ACCESS), TransportError::PermissionDenied(_)));
+        assert!(matches!(open_error(p, Errno::BUSY), TransportError::Busy(_)));
+    }
 }
