@@ -168,9 +168,11 @@ pub enum EmuCmd {
     Exec {
         /// The recorder.
         name: String,
-        /// The device path the command sees.
-        #[arg(long, default_value = "/dev/sr77")]
-        path: String,
+        /// The device path the command sees (default: the highest `/dev/srN` below 32 that
+        /// does not exist here, so no real drive is shadowed and libburn's scan, which stops
+        /// at `/dev/sr31`, finds it).
+        #[arg(long)]
+        path: Option<String>,
         /// The command and its arguments.
         #[arg(last = true, required = true)]
         command: Vec<String>,
@@ -284,6 +286,10 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
         }
         EmuCmd::Exec { name, path, command } => {
             check_name(&name)?;
+            let path = match path {
+                Some(p) => p,
+                None => free_sr_path().ok_or_else(|| fail(code::DEVICE, "no free /dev/srN below 32; give --path"))?,
+            };
             let dir = drives_dir().join(&name);
             // Fail here, clearly, rather than inside the other program.
             drop(open_emu(&name)?);
@@ -312,4 +318,9 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The highest `/dev/srN` (N < 32) that does not exist on this machine.
+fn free_sr_path() -> Option<String> {
+    (0..32).rev().map(|n| format!("/dev/sr{n}")).find(|p| !std::path::Path::new(p).exists())
 }

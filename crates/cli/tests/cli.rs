@@ -209,7 +209,19 @@ fn emu_exec_runs_wodim_against_the_drive() {
     wav(&a, 44_100 * 4);
     let mut c = redburn(home.path());
     c.env("REDBURN_SHIM_LIB", &lib)
-        .args(["emu", "exec", "x", "--", "wodim", "dev=/dev/sr77", "gracetime=2", "-tao", "-audio"])
+        .args([
+            "emu",
+            "exec",
+            "x",
+            "--path",
+            "/dev/sr77",
+            "--",
+            "wodim",
+            "dev=/dev/sr77",
+            "gracetime=2",
+            "-tao",
+            "-audio",
+        ])
         .arg(&a);
     stdout(&mut c);
     let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:x", "--json"])));
@@ -410,7 +422,10 @@ fn our_own_sg_path_through_the_shim_matches_the_in_process_emulator() {
     // `redburn ARGS` run inside `redburn emu exec shimmed`, on the device path the shim answers.
     let via_shim = |args: &[&str]| {
         let mut c = redburn(home.path());
-        c.env("REDBURN_SHIM_LIB", &lib).args(["emu", "exec", "shimmed", "--"]).arg(&bin).args(args);
+        c.env("REDBURN_SHIM_LIB", &lib)
+            .args(["emu", "exec", "shimmed", "--path", "/dev/sr77", "--"])
+            .arg(&bin)
+            .args(args);
         c
     };
     let direct = json_without_device(redburn(home.path()).args(["info", "-d", "emu:direct", "--json"]));

@@ -81,7 +81,8 @@ macro_rules! real_fn {
     }};
 }
 
-/// Opens the emulated device: a descriptor of /dev/null that stands for it.
+/// Opens the emulated device: a descriptor of a file in the drive's directory that stands
+/// for it.
 fn open_ours(flags: c_int) -> c_int {
     let Some(c) = config() else { return -1 };
     {
@@ -102,8 +103,15 @@ fn open_ours(flags: c_int) -> c_int {
     }
     let open64 = real_fn!(c"open64", unsafe extern "C" fn(*const c_char, c_int, libc::mode_t) -> c_int);
     let keep = flags & (libc::O_CLOEXEC | libc::O_NONBLOCK);
-    // SAFETY: a literal path and plain flags.
-    let fd = unsafe { open64(c"/dev/null".as_ptr(), libc::O_RDWR | keep, 0) };
+    // A file of the drive's own, not a shared one such as /dev/null: burners fcntl-lock the
+    // descriptor (libburn does), and locks are per file, so two programs on two emulated
+    // drives must not collide while two on the same drive should.
+    let Ok(path) = std::ffi::CString::new(c.drive.join("shim.fd").into_os_string().into_encoded_bytes()) else {
+        set_errno(libc::ENXIO);
+        return -1;
+    };
+    // SAFETY: a NUL-terminated path and plain flags.
+    let fd = unsafe { open64(path.as_ptr(), libc::O_RDWR | libc::O_CREAT | keep, 0o600) };
     if fd >= 0 {
         lock(&FDS).push(fd);
     }

@@ -7,7 +7,7 @@
 //! ```
 //!
 //! (`redburn emu exec NAME -- CMD…` sets this up.) Opening `REDBURN_SHIM_PATH` returns a
-//! descriptor of `/dev/null` that the shim remembers; `ioctl(SG_IO)` on it runs the command on
+//! descriptor of a file in the drive's directory (`shim.fd`) that the shim remembers; `ioctl(SG_IO)` on it runs the command on
 //! the emulated drive in `REDBURN_SHIM_DRIVE`, and the helper ioctls the tools send first
 //! (version, reserved size, SCSI id, bus number, CD-ROM status) get the answers a real `sg`/`sr`
 //! device gives. `stat` and friends on the path report a block device of major 11 (`sr`) or,

@@ -7,7 +7,11 @@ use std::process::Command;
 use cd::Lba;
 use emu::{Drive, DriveConfig, MediaKind};
 
-const DEVICE: &str = "/dev/sr77";
+/// The path the shim answers on: inside libburn's scan range (`/dev/sr0` to `/dev/sr31`, so
+/// `cdrskin --devices` finds it) and never a drive this machine has.
+fn device() -> String {
+    (0..32).rev().map(|n| format!("/dev/sr{n}")).find(|p| !Path::new(p).exists()).expect("a free /dev/srN")
+}
 
 /// The shim library cargo built beside this test.
 fn shim() -> PathBuf {
@@ -25,12 +29,18 @@ struct Bench {
 }
 
 fn bench() -> Bench {
+    bench_with(MediaKind::Cdr80)
+}
+
+/// A drive with a blank `media` and a three-track album: 5 s of a tone, 6 s of noise, 4 s of
+/// another tone (375, 450 and 300 sectors).
+fn bench_with(media: MediaKind) -> Bench {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_owned();
     let drive = dir.join("drive");
-    drop(Drive::create(&drive, DriveConfig::default(), Some(MediaKind::Cdr80)).unwrap());
-    // Two tracks: 5 s of a tone, 6 s of noise (375 and 450 sectors).
-    for (name, synth) in [("a.wav", ["5", "sine", "440"]), ("b.wav", ["6", "pinknoise", "0"])] {
+    drop(Drive::create(&drive, DriveConfig::default(), Some(media)).unwrap());
+    let album = [("a.wav", ["5", "sine", "440"]), ("b.wav", ["6", "pinknoise", "0"]), ("c.wav", ["4", "sine", "880"])];
+    for (name, synth) in album {
         let mut args = vec!["-n", "-r", "44100", "-b", "16", "-c", "2", name, "synth"];
         args.extend(synth.iter().filter(|s| **s != "0"));
         args.extend(["vol", "0.5"]);
@@ -40,18 +50,47 @@ fn bench() -> Bench {
     Bench { _tmp: tmp, dir, drive }
 }
 
-fn burner(b: &Bench, tool: &str, args: &[&str]) -> String {
+/// Runs `tool` with the shim; its output and whether it succeeded.
+fn run(b: &Bench, tool: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(tool)
         .args(args)
         .current_dir(&b.dir)
         .env("LD_PRELOAD", shim())
-        .env("REDBURN_SHIM_PATH", DEVICE)
+        .env("REDBURN_SHIM_PATH", device())
         .env("REDBURN_SHIM_DRIVE", &b.drive)
         .output()
         .unwrap_or_else(|e| panic!("{tool} is installed by .ci/run: {e}"));
     let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{tool} {args:?} failed:\n{text}");
+    (out.status.success(), text)
+}
+
+fn burner(b: &Bench, tool: &str, args: &[&str]) -> String {
+    let (ok, text) = run(b, tool, args);
+    assert!(ok, "{tool} {args:?} failed:\n{text}");
     text
+}
+
+fn burner_fails(b: &Bench, tool: &str, args: &[&str]) -> String {
+    let (ok, text) = run(b, tool, args);
+    assert!(!ok, "{tool} {args:?} should have failed:\n{text}");
+    text
+}
+
+/// The three-track album as track-at-once lays it out: 150-sector pauses between tracks.
+const TAO_TRACKS: [(u8, i32, i32); 3] = [(1, 0, 375), (2, 525, 975), (3, 1125, 1425)];
+
+/// Exports the disc as CUE/BIN and checks that the BIN holds each input at its track's start,
+/// bit for bit.
+fn exported_audio_is_the_album(b: &Bench) {
+    let d = Drive::open(&b.drive).unwrap();
+    let cue = b.dir.join("out.cue");
+    let e = emu::export::export_cue_bin(&d, &cue, emu::export::ExportOptions::default()).unwrap();
+    let bin = std::fs::read(&e.bin).unwrap();
+    for (wav, (_, start, _)) in ["a.wav", "b.wav", "c.wav"].iter().zip(TAO_TRACKS) {
+        let want = pcm(b, wav);
+        let at = start as usize * 2352;
+        assert!(bin[at..at + want.len()] == want[..], "{wav} is in the image bit for bit");
+    }
 }
 
 fn pcm(b: &Bench, wav: &str) -> Vec<u8> {
@@ -76,20 +115,28 @@ fn audio(d: &Drive, lba: i32, len: usize) -> Vec<u8> {
 #[test]
 fn wodim_reads_the_drive_and_burns_track_at_once() {
     let b = bench();
-    let caps = burner(&b, "wodim", &[&format!("dev={DEVICE}"), "-prcap"]);
+    let dev = format!("dev={}", device());
+    let caps = burner(&b, "wodim", &[&dev, "-prcap"]);
     assert!(caps.contains("Vendor_info    : 'REDBURN '"), "{caps}");
     assert!(
         caps.contains("Does write CD-R media") && caps.contains("Does support Buffer-Underrun-Free recording"),
         "{caps}"
     );
-    let log = burner(&b, "wodim", &["-v", &format!("dev={DEVICE}"), "-tao", "-audio", "-pad", "a.wav", "b.wav"]);
+    let log = burner(&b, "wodim", &["-v", &dev, "-tao", "-audio", "-pad", "a.wav", "b.wav", "c.wav"]);
     assert!(log.contains("Starting new track at sector: 525"), "{log}");
+    assert!(log.contains("Starting new track at sector: 1125"), "{log}");
     let (d, tracks) = disc(&b);
-    assert_eq!(tracks, [(1, 0, 375), (2, 525, 975)]);
+    assert_eq!(tracks, TAO_TRACKS);
     assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Complete);
     let (a, bb) = (pcm(&b, "a.wav"), pcm(&b, "b.wav"));
     assert!(audio(&d, 0, a.len()) == a, "track 1 is the samples wodim sent");
     assert!(audio(&d, 525, bb.len()) == bb, "track 2 is the samples wodim sent");
+    drop(d);
+    exported_audio_is_the_album(&b);
+    // The disc is finalized: wodim refuses a second burn.
+    let again = burner_fails(&b, "wodim", &[&dev, "-tao", "-audio", "a.wav"]);
+    assert!(again.to_lowercase().contains("cannot") || again.contains("not blank"), "{again}");
+    assert_eq!(disc(&b).1, TAO_TRACKS, "nothing changed");
 }
 
 #[test]
@@ -98,7 +145,7 @@ fn cdrdao_burns_disc_at_once_with_mcn_isrc_and_pre_emphasis() {
     let toc = "CD_DA\nCATALOG \"0724385525728\"\nTRACK AUDIO\nISRC \"GBAYE9700170\"\nFILE \"a.wav\" 0\n\
                TRACK AUDIO\nPRE_EMPHASIS\nPREGAP 00:02:00\nFILE \"b.wav\" 0\n";
     std::fs::write(b.dir.join("album.toc"), toc).unwrap();
-    let log = burner(&b, "cdrdao", &["write", "--device", DEVICE, "--driver", "generic-mmc", "-n", "album.toc"]);
+    let log = burner(&b, "cdrdao", &["write", "--device", &device(), "--driver", "generic-mmc", "-n", "album.toc"]);
     assert!(log.contains("Writing finished successfully"), "{log}");
     let (d, tracks) = disc(&b);
     assert_eq!(tracks, [(1, 0, 375), (2, 525, 975)]);
@@ -112,12 +159,42 @@ fn cdrdao_burns_disc_at_once_with_mcn_isrc_and_pre_emphasis() {
 }
 
 #[test]
-fn cdrskin_burns_track_at_once() {
+fn cdrskin_finds_reads_and_burns_track_at_once() {
     let b = bench();
-    let log = burner(&b, "cdrskin", &["-v", &format!("dev={DEVICE}"), "-tao", "-audio", "a.wav", "b.wav"]);
+    let devices = burner(&b, "cdrskin", &["--devices"]);
+    assert!(
+        devices.contains(&format!("dev='{}'", device())) && devices.contains("'REDBURN '  'EMULATED CD-RW'"),
+        "{devices}"
+    );
+    let dev = format!("dev={}", device());
+    let info = burner(&b, "cdrskin", &[&dev, "-minfo"]);
+    assert!(
+        info.contains("Mounted media type:       CD-R") && info.contains("disk status:              empty"),
+        "{info}"
+    );
+    assert!(info.contains("Remaining writable size:            360000"), "{info}");
+    let log = burner(&b, "cdrskin", &["-v", &dev, "-tao", "-audio", "a.wav", "b.wav", "c.wav"]);
     assert!(log.contains("burning done"), "{log}");
     let (d, tracks) = disc(&b);
-    assert_eq!(tracks, [(1, 0, 375), (2, 525, 975)]);
+    assert_eq!(tracks, TAO_TRACKS);
     let bb = pcm(&b, "b.wav");
     assert!(audio(&d, 525, bb.len()) == bb);
+    drop(d);
+    exported_audio_is_the_album(&b);
+    let again = burner_fails(&b, "cdrskin", &[&dev, "-tao", "-audio", "a.wav"]);
+    assert!(again.contains("FATAL"), "{again}");
+    assert_eq!(disc(&b).1, TAO_TRACKS, "nothing changed");
+}
+
+#[test]
+fn cdrskin_blanks_a_cd_rw() {
+    let b = bench_with(MediaKind::Cdrw80);
+    let dev = format!("dev={}", device());
+    burner(&b, "cdrskin", &[&dev, "-tao", "-audio", "a.wav"]);
+    assert_eq!(disc(&b).1.len(), 1);
+    let log = burner(&b, "cdrskin", &["-v", &dev, "blank=fast"]);
+    assert!(log.contains("blanking done"), "{log}");
+    let (d, tracks) = disc(&b);
+    assert!(tracks.is_empty());
+    assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Blank);
 }
