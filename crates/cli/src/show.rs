@@ -224,22 +224,40 @@ pub fn devices(as_json: bool) -> Result<()> {
             Err(_) => (format!("emu:{n}"), "?", "busy"),
         })
         .collect();
-    let real = ::device::discover::scan(std::path::Path::new("/sys"), std::path::Path::new("/dev"));
+    let mut real = ::device::discover::scan(std::path::Path::new("/sys"), std::path::Path::new("/dev"));
+    // A device a wrapper names (`redburn emu exec` sets REDBURN_SG_DEVICE) is listed too when
+    // sysfs does not know it, with the identity it answers INQUIRY with.
+    if let Some(path) = std::env::var_os("REDBURN_SG_DEVICE").map(std::path::PathBuf::from)
+        && !real.iter().any(|f| f.path == path || f.sg.as_deref() == Some(path.as_path()))
+        && let Ok(sg) = ::device::platform::linux_sg::SgDevice::open(&path)
+        && let Ok(r) = ::device::Recorder::new(sg, &path.display().to_string())
+    {
+        real.push(::device::discover::Found {
+            path: path.clone(),
+            sg: None,
+            vendor: r.vendor_id().trim().to_owned(),
+            model: r.product_id().trim().to_owned(),
+            revision: r.product_revision().trim().to_owned(),
+            unique_id: r.unique_id().to_owned(),
+        });
+    }
     let list: Vec<(String, &str, &str)> = real
         .iter()
         .map(|f| (f.path.display().to_string(), "real", ""))
         .chain(list.iter().map(|(d, m, s)| (d.clone(), *m, *s)))
         .collect();
     if as_json {
-        let v: Vec<_> = list
+        let v: Vec<_> = real
             .iter()
-            .map(|(d, m, s)| {
-                if *m == "real" {
-                    json!({"device": d, "kind": "real"})
-                } else {
-                    json!({"device": d, "kind": "emulated", "media": m, "status": s})
-                }
+            .map(|f| {
+                json!({"device": f.path, "kind": "real", "sg": f.sg, "vendor": f.vendor, "model": f.model,
+                       "revision": f.revision, "unique_id": f.unique_id})
             })
+            .chain(
+                list.iter()
+                    .filter(|x| x.1 != "real")
+                    .map(|(d, m, s)| json!({"device": d, "kind": "emulated", "media": m, "status": s})),
+            )
             .collect();
         out!("{}", json!({"devices": v}));
         return Ok(());

@@ -431,6 +431,14 @@ fn our_own_sg_path_through_the_shim_matches_the_in_process_emulator() {
     let direct = json_without_device(redburn(home.path()).args(["info", "-d", "emu:direct", "--json"]));
     let shimmed = json_without_device(&mut via_shim(&["info", "-d", "/dev/sr77", "--json"]));
     assert_eq!(direct, shimmed);
+    // Discovery through the real path finds the device the shim answers on, with the identity
+    // the emulator gives.
+    let found = json(&stdout(&mut via_shim(&["devices", "--json"])));
+    let sr77 = found["devices"].as_array().unwrap().iter().find(|d| d["device"] == "/dev/sr77").unwrap();
+    assert_eq!(
+        (&sr77["vendor"], &sr77["model"], &sr77["revision"]),
+        (&direct["vendor"], &direct["product"], &direct["revision"])
+    );
     let album = samples();
     stdout(redburn(home.path()).args(["burn", "-d", "emu:direct"]).args(&album));
     let mut burn = via_shim(&["burn", "-d", "/dev/sr77"]);
