@@ -3,6 +3,35 @@
 //! [`TrackAtOnce`] mirrors IMAPI2's `IDiscFormat2TrackAtOnce` — the same members, defaults,
 //! state rules and error codes — over any [`mmc::Transport`]: a real recorder through SG_IO or
 //! redburn's emulated recorder.
+//!
+//! Burning two tracks onto an emulated CD-R (a real one is the same with
+//! `device::platform::linux_sg::SgDevice::open("/dev/sr0")` as the transport):
+//!
+//! ```
+//! use std::io::{self, Read};
+//! use redburn::{Pcm, Recorder, TaoAction, TrackAtOnce};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let drive = emu::Drive::create(&dir.path().join("d"), emu::DriveConfig::default(), Some(emu::MediaKind::Cdr80))?;
+//! let mut tao = TrackAtOnce::new();
+//! tao.set_recorder(Recorder::new(drive, "emu:doc-example")?)?;
+//! tao.set_client_name("my player")?;
+//! tao.set_update_handler(|update, _cancel| {
+//!     if update.current_action == TaoAction::Writing {
+//!         println!("track {}: {:.0}%", update.current_track_number, 100.0 * update.fraction());
+//!     }
+//! });
+//! tao.prepare_media()?;
+//! // Any 44.1 kHz 16-bit stereo little-endian PCM of a known length: here five and six
+//! // seconds of silence.
+//! for seconds in [5, 6] {
+//!     let frames = seconds * 44_100;
+//!     tao.add_audio_source(Pcm::new(io::repeat(0).take(frames * 4), frames))?;
+//! }
+//! assert_eq!(tao.number_of_existing_tracks()?, 2);
+//! tao.release_media()?; // closes the session and finalizes the disc
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod album;
