@@ -147,6 +147,27 @@ impl Dither {
     }
 }
 
+/// Whether `path` is a WAV file whose `data` chunk size is 0xFFFFFFFF, the placeholder that
+/// programs writing to a pipe or a growing file leave (their length is where the file ends).
+fn wav_streaming_header(path: &Path) -> bool {
+    let mut head = Vec::with_capacity(4096);
+    if File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head)).is_err() {
+        return false;
+    }
+    if head.len() < 12 || &head[..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+        return false;
+    }
+    let mut at = 12;
+    while at + 8 <= head.len() {
+        let size = u32::from_le_bytes([head[at + 4], head[at + 5], head[at + 6], head[at + 7]]);
+        if &head[at..at + 4] == b"data" {
+            return size == u32::MAX;
+        }
+        at += 8 + size as usize + (size as usize & 1);
+    }
+    false
+}
+
 /// A decoding stream of CD audio bytes.
 pub struct Decoder {
     path: PathBuf,
@@ -166,6 +187,7 @@ pub struct Decoder {
     frames_out: u64,
     clipped: u64,
     done: bool,
+    streaming: bool,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -199,7 +221,10 @@ impl Decoder {
         let sample_rate = params.sample_rate.unwrap_or(0);
         let channels = params.channels.as_ref().map_or(0, |c| c.count());
         let bits = params.bits_per_sample;
-        let info = AudioInfo { sample_rate, channels, bits_per_sample: bits, frames: track.num_frames };
+        let streaming = wav_streaming_header(path);
+        // A streaming header's size is a placeholder, not a length.
+        let frames = if streaming { None } else { track.num_frames };
+        let info = AudioInfo { sample_rate, channels, bits_per_sample: bits, frames };
         let track_id = track.id;
         // Other rates are converted; rates no CD source has are refused.
         let resample = if sample_rate == SAMPLE_RATE {
@@ -239,6 +264,7 @@ impl Decoder {
             frames_out: 0,
             clipped: 0,
             done: false,
+            streaming,
         })
     }
 
@@ -260,6 +286,31 @@ impl Decoder {
         self.clipped
     }
 
+    /// The stream has ended: checks the announced length and flushes the resampler.
+    fn end(&mut self) -> Result<bool, AudioError> {
+        // A container that announced more frames than it holds is truncated.
+        if let Some(n) = self.info.frames
+            && self.frames_in < n
+        {
+            return Err(AudioError::Damaged {
+                path: self.path.clone(),
+                frames: self.frames_in,
+                detail: format!("the file ends early: {} of {n} frames present", self.frames_in),
+            });
+        }
+        // The resampler's last frames.
+        if let Some(mut r) = self.resample.take() {
+            self.bytes.clear();
+            self.at = 0;
+            let mut out = Vec::new();
+            r.finish(&mut |o| out.extend_from_slice(o));
+            self.quantize(&out);
+            self.frames_out += (out.len() / 2) as u64;
+            return Ok(!out.is_empty());
+        }
+        Ok(false)
+    }
+
     /// Decodes the next packet into `bytes`; false at the end.
     fn refill(&mut self) -> Result<bool, AudioError> {
         let (path, frames_out) = (self.path.clone(), self.frames_out);
@@ -273,28 +324,10 @@ impl Decoder {
         loop {
             let packet = match self.format.next_packet() {
                 Ok(Some(p)) => p,
-                Ok(None) => {
-                    // A container that announced more frames than it holds is truncated.
-                    if let Some(n) = self.info.frames
-                        && self.frames_in < n
-                    {
-                        return Err(AudioError::Damaged {
-                            path: self.path.clone(),
-                            frames: self.frames_in,
-                            detail: format!("the file ends early: {} of {n} frames present", self.frames_in),
-                        });
-                    }
-                    // The resampler's last frames.
-                    if let Some(mut r) = self.resample.take() {
-                        self.bytes.clear();
-                        self.at = 0;
-                        let mut out = Vec::new();
-                        r.finish(&mut |o| out.extend_from_slice(o));
-                        self.quantize(&out);
-                        self.frames_out += (out.len() / 2) as u64;
-                        return Ok(!out.is_empty());
-                    }
-                    return Ok(false);
+                Ok(None) => return self.end(),
+                // A streaming WAV header gives no length: its end is where the file ends.
+                Err(SymError::IoError(io)) if self.streaming && io.kind() == io::ErrorKind::UnexpectedEof => {
+                    return self.end();
                 }
                 Err(e) => return Err(damaged(e)),
             };

@@ -3,12 +3,14 @@
 //! `round(input frames × 44 100 / rate)`.
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
-use rubato::{Fft, FixedSync, Resampler};
+use rubato::{Fft, FixedSync, Resampler, WindowFunction};
 
 use cd::addr::SAMPLE_RATE;
 
-/// Frames per processing chunk.
-const CHUNK: usize = 1024;
+/// Greatest common divisor.
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
 
 /// A stereo resampler to 44 100 Hz.
 pub(crate) struct Resample {
@@ -24,7 +26,14 @@ pub(crate) struct Resample {
 impl Resample {
     /// A resampler from `rate` Hz, or the reason there is none.
     pub(crate) fn new(rate: u32) -> Result<Resample, String> {
-        let fft = Fft::<f32>::new(rate as usize, SAMPLE_RATE as usize, CHUNK, 2, FixedSync::Input)
+        // rubato reports the filter's delay as half the output FFT size, rounded down; with an
+        // odd size that is half a frame short and the output lags by half a sample. An even
+        // number of FFT blocks keeps the size even and the delay whole.
+        let (a, b) = (rate as usize, SAMPLE_RATE as usize);
+        let min_in = a / gcd(a, b);
+        let blocks = 256usize.div_ceil(min_in).next_multiple_of(2);
+        let sub_chunk = blocks * min_in;
+        let fft = Fft::<f32>::new_custom(a, b, sub_chunk * 4, 4, 2, WindowFunction::BlackmanHarris2, FixedSync::Input)
             .map_err(|e| e.to_string())?;
         let out = vec![0.0; fft.output_frames_max() * 2];
         let delay = fft.output_delay();
