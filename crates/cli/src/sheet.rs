@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Result;
-use audio::segments::{SegmentReader, segment_frames, source_frames};
+use audio::segments::{SegmentReader, source_frames};
 use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS};
 use cd::plan::{DiscPlan, Segment, Source};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -26,17 +26,44 @@ pub fn is_sheet(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc"))
 }
 
+/// Where a plan came from, so that a file that cannot be used is reported at its sheet's
+/// line: the `FILE` line of each file, the `INDEX 01` line of each track (CUE sheets only).
+#[derive(Debug, Default)]
+struct Origin {
+    sheet: Option<PathBuf>,
+    files: HashMap<PathBuf, u32>,
+    tracks: HashMap<u8, u32>,
+}
+
+impl Origin {
+    /// `what` prefixed with the sheet and the line that names `path` (or `track`'s line).
+    fn locate(&self, path: &Path, track: u8, what: impl std::fmt::Display) -> String {
+        let Some(sheet) = &self.sheet else { return what.to_string() };
+        match self.tracks.get(&track).or_else(|| self.files.get(path)) {
+            Some(line) => format!("{}:{line}: {what}", sheet.display()),
+            None => format!("{}: {what}", sheet.display()),
+        }
+    }
+}
+
 /// Reads a sheet into a plan; syntax errors name the file, line and column.
-fn plan(path: &Path) -> Result<DiscPlan> {
+fn plan(path: &Path) -> Result<(DiscPlan, Origin)> {
     let bytes = std::fs::read(path).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let is_cue = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue"));
+    let mut origin = Origin { sheet: Some(path.to_owned()), ..Origin::default() };
     let plan = if is_cue {
         let sheet = cd::CueSheet::parse_bytes(&bytes).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
         for w in &sheet.warnings {
             eprintln!("redburn: {}:{}: warning: {}", path.display(), w.line, w.message);
         }
-        sheet.to_plan(dir).map_err(|e| fail(code::PLAN, e.in_file(path)))?
+        origin.files = sheet.files.iter().map(|f| (dir.join(&f.name), f.line)).collect();
+        origin.tracks = sheet
+            .tracks
+            .iter()
+            .filter_map(|t| t.indexes.iter().find(|i| i.number == 1).map(|i| (t.number, i.line)))
+            .collect();
+        sheet.to_plan(dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?
     } else {
         let toc = cd::TocFile::parse_bytes(&bytes, dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
         for w in &toc.warnings {
@@ -45,27 +72,33 @@ fn plan(path: &Path) -> Result<DiscPlan> {
         toc.plan
     };
     plan.validate().map_err(|e| fail(code::PLAN, format!("{}: {e}", path.display())))?;
-    Ok(plan)
+    Ok((plan, origin))
 }
 
 /// Measures every segment (each file decoded once, to its end), pads to whole sectors and
 /// lays the disc out. Returns the layout and the segments to stream from LBA −150.
-fn layout(plan: &DiscPlan) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
+fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
     let mut files: HashMap<PathBuf, u64> = HashMap::new();
-    let mut measure = |seg: &Segment| -> Result<u64> {
+    let mut measure = |seg: &Segment, track: u8| -> Result<u64> {
         if let Source::File { path, format } = &seg.source {
             if !files.contains_key(path) {
-                let n = source_frames(path, format).map_err(|e| fail(code::INPUT, e))?;
+                let n = source_frames(path, format).map_err(|e| fail(code::INPUT, origin.locate(path, 0, e)))?;
                 files.insert(path.clone(), n);
             }
             let total = files[path];
             let end = seg.length.map_or(total, |l| seg.start + l);
             if end > total {
-                // Let the audio crate phrase the shortfall.
-                return Err(fail(
-                    code::INPUT,
-                    segment_frames(seg).err().map_or_else(|| "short file".into(), |e| e.to_string()),
-                ));
+                // The index that asks for audio the file does not have: this track's own when
+                // the segment starts beyond the end, else the next track's, where it ends.
+                let (at, culprit) = if seg.start > total { (seg.start, track) } else { (end, track + 1) };
+                let culprit = if origin.tracks.contains_key(&culprit) { culprit } else { track };
+                let why = format!(
+                    "{}: the sheet places an index at {}, beyond the end of the file ({} long)",
+                    path.display(),
+                    cue_time(at),
+                    cue_time(total)
+                );
+                return Err(fail(code::INPUT, origin.locate(path, culprit, why)));
             }
             return Ok(end - seg.start);
         }
@@ -77,7 +110,7 @@ fn layout(plan: &DiscPlan) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
         let mut pause: u64 = 0;
         let mut pregap = Vec::new();
         for s in &t.pregap {
-            let n = measure(s)?;
+            let n = measure(s, t.number)?;
             pause += n;
             pregap.push((s.clone(), n));
         }
@@ -93,7 +126,7 @@ fn layout(plan: &DiscPlan) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
         let mut body: u64 = 0;
         let mut segs = Vec::new();
         for s in &t.body {
-            let n = measure(s)?;
+            let n = measure(s, t.number)?;
             body += n;
             segs.push((s.clone(), n));
         }
@@ -127,7 +160,14 @@ fn layout(plan: &DiscPlan) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
 
 /// The sheet's layout and the segments to stream from LBA −150.
 pub fn measured(sheet: &Path) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
-    layout(&plan(sheet)?)
+    let (plan, origin) = plan(sheet)?;
+    layout(&plan, &origin)
+}
+
+/// `mm:ss:ff` (75 frames a second, as sheets write times) of a length in samples.
+fn cue_time(samples: u64) -> String {
+    let f = samples / SPF;
+    format!("{:02}:{:02}:{:02}", f / 4500, f / 75 % 60, f % 75)
 }
 
 fn mmss(sectors: u64) -> String {
@@ -178,7 +218,7 @@ pub fn run_files(args: &BurnArgs) -> Result<()> {
         }
     }
     plan.validate().map_err(|e| fail(code::PLAN, e))?;
-    let (layout, stream) = layout(&plan)?;
+    let (layout, stream) = layout(&plan, &Origin::default())?;
     run_layout(args, layout, stream)
 }
 

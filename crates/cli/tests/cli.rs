@@ -468,3 +468,91 @@ fn bad_device_strings_each_get_one_clear_error() {
         assert_eq!(err.lines().count(), 1, "one message: {err}");
     }
 }
+
+/// A WAV file with the given format fields and `data` of `frames` 16-bit stereo frames.
+fn wav_with(path: &Path, format_tag: u16, channels: u16, rate: u32, frames: usize) {
+    let data: Vec<u8> = (0..frames * 4).map(|i| (i * 13) as u8).collect();
+    let mut b = b"RIFF".to_vec();
+    b.extend((36 + data.len() as u32).to_le_bytes());
+    b.extend(b"WAVEfmt ");
+    b.extend(16u32.to_le_bytes());
+    b.extend(format_tag.to_le_bytes());
+    b.extend(channels.to_le_bytes());
+    b.extend(rate.to_le_bytes());
+    b.extend((rate * 4).to_le_bytes());
+    b.extend([4, 0, 16, 0]);
+    b.extend(b"data");
+    b.extend((data.len() as u32).to_le_bytes());
+    b.extend(data);
+    std::fs::write(path, b).unwrap();
+}
+
+/// Every kind of unusable input: one message naming the file (and the line, for a sheet),
+/// exit code 3, and nothing written.
+#[test]
+fn every_bad_input_is_named_before_writing() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    stdout(redburn(h).args(["emu", "create", "t"]));
+    let sox = |args: &[&str]| {
+        assert!(std::process::Command::new("sox").args(args).current_dir(h).status().unwrap().success())
+    };
+    sox(&["-n", "-r", "44100", "-b", "16", "-c", "2", "good.wav", "synth", "6", "sine", "440"]);
+    let run = |program: &str, args: &[&str]| {
+        assert!(std::process::Command::new(program).args(args).current_dir(h).output().unwrap().status.success());
+    };
+    run("flac", &["-s", "-f", "-o", "cut.flac", "good.wav"]);
+    run("lame", &["--quiet", "good.wav", "cut.mp3"]);
+    for f in ["cut.flac", "cut.mp3"] {
+        let len = std::fs::metadata(h.join(f)).unwrap().len();
+        std::fs::OpenOptions::new().write(true).open(h.join(f)).unwrap().set_len(len / 2).unwrap();
+    }
+    std::fs::create_dir(h.join("a-directory.wav")).unwrap();
+    std::fs::write(h.join("empty.wav"), b"").unwrap();
+    std::fs::write(h.join("text.mp3"), b"this is not audio at all, just some words\n").unwrap();
+    // A header that says there is more data than the file holds.
+    wav(&h.join("lying.wav"), 44_100 * 5);
+    let len = std::fs::metadata(h.join("lying.wav")).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(h.join("lying.wav")).unwrap().set_len(len - 50_000).unwrap();
+    wav_with(&h.join("no-channels.wav"), 1, 0, 44_100, 44_100);
+    wav_with(&h.join("one-hertz.wav"), 1, 2, 1, 44_100);
+    wav_with(&h.join("unknown-codec.wav"), 0x1234, 2, 44_100, 44_100);
+    std::fs::write(h.join("missing-file.cue"), "FILE \"nowhere.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n")
+        .unwrap();
+    std::fs::write(
+        h.join("index-beyond.cue"),
+        "FILE \"good.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    INDEX 01 00:09:00\n",
+    )
+    .unwrap();
+    std::fs::write(
+        h.join("four-channel.cue"),
+        "FILE \"good.wav\" WAVE\n  TRACK 01 AUDIO\n    FLAGS 4CH\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    let cases: [(&str, &[&str]); 13] = [
+        ("missing.flac", &["missing.flac", "No such file"]),
+        ("a-directory.wav", &["a-directory.wav"]),
+        ("empty.wav", &["empty.wav"]),
+        ("text.mp3", &["text.mp3"]),
+        ("cut.flac", &["cut.flac"]),
+        ("cut.mp3", &["cut.mp3"]),
+        ("lying.wav", &["lying.wav", "ends early"]),
+        ("no-channels.wav", &["no-channels.wav"]),
+        ("one-hertz.wav", &["one-hertz.wav"]),
+        ("unknown-codec.wav", &["unknown-codec.wav"]),
+        ("missing-file.cue", &["missing-file.cue:1", "nowhere.wav"]),
+        ("index-beyond.cue", &["index-beyond.cue:5", "good.wav"]),
+        ("four-channel.cue", &["four-channel.cue:2", "4CH"]),
+    ];
+    for (file, words) in cases {
+        let out = redburn(h).args(["burn", "-d", "emu:t"]).arg(h.join(file)).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{file}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{file}: one message: {err}");
+        for w in words {
+            assert!(err.contains(w), "{file}: {w:?} in {err}");
+        }
+    }
+    let show = json(&stdout(redburn(h).args(["emu", "show", "t", "--json"])));
+    assert_eq!(show["disc"]["sessions"].as_array().unwrap().len(), 0, "nothing was written");
+}
