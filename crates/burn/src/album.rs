@@ -5,7 +5,9 @@
 //! `NotifyTrackProgress(0, N)` (track 1 begins), `NotifyBlockProgress` while writing, after each
 //! track `NotifyTrackProgress(k, N)` (track k is complete, k + 1 begins), finally
 //! `NotifyTrackProgress(N, N)`, `NotifyClosingDisc` and `NotifyBurnComplete` with the HRESULT.
-//! `QueryCancel` is polled throughout.
+//! `QueryCancel` is polled throughout. [`stage_album`] is IMAPI v1's staging
+//! (`NotifyAddProgress`), [`erase_disc`] its `Erase` (`NotifyEraseComplete`), and a recorder
+//! that stops answering mid-burn is reported with `NotifyPnPActivity`.
 
 use std::io::Read;
 
@@ -33,6 +35,67 @@ pub trait DiscMasterProgress {
     fn notify_closing_disc(&mut self, _estimated_seconds: i32) {}
     /// `NotifyBurnComplete` with the HRESULT of the burn (0 for success).
     fn notify_burn_complete(&mut self, _status: u32) {}
+    /// `NotifyPnPActivity`: the set of recorders changed — here, the recorder being written
+    /// stopped answering (unplugged, powered off). Enumerate recorders again.
+    fn notify_pnp_activity(&mut self) {}
+    /// `NotifyAddProgress`: staging (measuring the album's files, [`stage_album`]) has done
+    /// `completed` of `total` steps (one step per track); sent for the first and last step
+    /// and each one between.
+    fn notify_add_progress(&mut self, _completed: i32, _total: i32) {}
+    /// `NotifyEraseComplete` with the HRESULT of [`erase_disc`] (0 for success).
+    fn notify_erase_complete(&mut self, _status: u32) {}
+}
+
+/// IMAPI v1's staging (`AddAudioTrackBlocks`): every file decoded to its end, so the album is
+/// known to be whole and exactly measured before the burn, with `NotifyAddProgress` after each
+/// and `QueryCancel` polled between them.
+///
+/// # Errors
+/// The first file that cannot be decoded, or [`StageError::Cancelled`].
+pub fn stage_album(
+    files: &[std::path::PathBuf],
+    progress: &mut dyn DiscMasterProgress,
+) -> Result<Vec<AlbumTrack<audio::segments::SegmentReader>>, StageError> {
+    let total = files.len() as i32;
+    progress.notify_add_progress(0, total);
+    let mut tracks = Vec::with_capacity(files.len());
+    for (i, path) in files.iter().enumerate() {
+        if progress.query_cancel() {
+            return Err(StageError::Cancelled);
+        }
+        let (audio, frames) = audio::segments::open_file(path, false)?;
+        tracks.push(AlbumTrack { audio, frames });
+        progress.notify_add_progress(i as i32 + 1, total);
+    }
+    Ok(tracks)
+}
+
+/// Why staging stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum StageError {
+    /// A file cannot be used.
+    #[error(transparent)]
+    Audio(#[from] audio::AudioError),
+    /// `QueryCancel` said stop.
+    #[error("the request was cancelled")]
+    Cancelled,
+}
+
+/// `IDiscRecorder::Erase` of IMAPI v1: blanks a rewritable disc (minimally, or all of it with
+/// `full`) and reports `NotifyEraseComplete` with the outcome.
+///
+/// # Errors
+/// The drive's error (a CD-R cannot be blanked: 05/30/05 or similar).
+pub fn erase_disc<T: Transport>(
+    recorder: &mut device::Recorder<T>,
+    full: bool,
+    progress: &mut dyn DiscMasterProgress,
+) -> Result<(), TaoError> {
+    let kind = if full { mmc::cdb::BlankType::Full } else { mmc::cdb::BlankType::Minimal };
+    let cmd = mmc::Command::Blank { immed: false, kind, address: 0 };
+    let result = mmc::run(recorder.transport(), &cmd, mmc::Data::None).map(|_| ()).map_err(TaoError::from);
+    progress.notify_erase_complete(result.as_ref().map_or_else(TaoError::hresult, |()| 0));
+    result
 }
 
 /// One track of an album: 44.1 kHz 16-bit stereo little-endian PCM and its length in frames.
@@ -60,6 +123,13 @@ pub fn burn_album<T: Transport, R: Read + Send>(
     progress: &mut dyn DiscMasterProgress,
 ) -> Result<(), TaoError> {
     let result = burn(tao, tracks, progress);
+    // A recorder that stopped answering has left the machine's list of recorders.
+    if let Err(e) = &result
+        && e.command_error()
+            .is_some_and(|c| matches!(c, mmc::CommandError::Transport { source: mmc::TransportError::NoDevice(_), .. }))
+    {
+        progress.notify_pnp_activity();
+    }
     progress.notify_burn_complete(result.as_ref().map_or_else(TaoError::hresult, |()| 0));
     result
 }

@@ -42,7 +42,7 @@ mod host;
 pub mod tao;
 pub mod verify;
 
-pub use album::{AlbumTrack, DiscMasterProgress, burn_album};
+pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_disc, stage_album};
 pub use audio::{Pcm, PcmSource};
 pub use dao::{DaoError, DaoLayout, DaoOptions, DaoTrack, write_disc_at_once};
 pub use device::Recorder;

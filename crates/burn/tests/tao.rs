@@ -219,6 +219,93 @@ impl redburn::DiscMasterProgress for V1 {
     fn notify_burn_complete(&mut self, status: u32) {
         self.log.push(format!("complete {status:#x}"));
     }
+    fn notify_add_progress(&mut self, c: i32, t: i32) {
+        self.log.push(format!("add {c}/{t}"));
+    }
+    fn notify_pnp_activity(&mut self) {
+        self.log.push("pnp".into());
+    }
+    fn notify_erase_complete(&mut self, status: u32) {
+        self.log.push(format!("erased {status:#x}"));
+    }
+}
+
+/// A 16-bit stereo 44.1 kHz WAV of `frames` frames.
+fn wav(path: &std::path::Path, frames: usize, seed: u8) {
+    let data = pcm(frames, seed);
+    let mut b = b"RIFF".to_vec();
+    b.extend((36 + data.len() as u32).to_le_bytes());
+    b.extend(b"WAVEfmt ");
+    b.extend(16u32.to_le_bytes());
+    b.extend([1, 0, 2, 0]);
+    b.extend(44_100u32.to_le_bytes());
+    b.extend((44_100u32 * 4).to_le_bytes());
+    b.extend([4, 0, 16, 0]);
+    b.extend(b"data");
+    b.extend((data.len() as u32).to_le_bytes());
+    b.extend(data);
+    std::fs::write(path, b).unwrap();
+}
+
+#[test]
+fn imapi_v1_staging_erase_and_a_vanished_recorder() {
+    let (dir, d) = drive(Some(MediaKind::Cdrw80));
+    let files: Vec<std::path::PathBuf> = (1..=2u8)
+        .map(|i| {
+            let p = dir.path().join(format!("{i}.wav"));
+            wav(&p, 588 * 350, i);
+            p
+        })
+        .collect();
+    let mut p = V1::default();
+    let tracks = redburn::stage_album(&files, &mut p).unwrap();
+    assert_eq!(tracks.iter().map(|t| t.frames).collect::<Vec<_>>(), [588 * 350, 588 * 350]);
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(d).unwrap();
+    redburn::burn_album(&mut tao, tracks, &mut p).unwrap();
+    assert_eq!(
+        p.log,
+        [
+            "add 0/2",
+            "add 1/2",
+            "add 2/2",
+            "preparing",
+            "track 0/2",
+            "track 1/2",
+            "track 2/2",
+            "closing",
+            "complete 0x0"
+        ]
+    );
+    // Staging a missing file fails before anything is burned; QueryCancel stops staging.
+    assert!(redburn::stage_album(&[dir.path().join("missing.wav")], &mut V1::default()).is_err());
+    let mut stop = V1 { cancel_at_block: Some(0), ..V1::default() };
+    assert!(matches!(redburn::stage_album(&files, &mut stop), Err(redburn::StageError::Cancelled)));
+    // Erase: NotifyEraseComplete with S_OK, and the CD-RW is blank again.
+    let mut r = tao.take_recorder().unwrap().unwrap();
+    let mut p = V1::default();
+    redburn::erase_disc(&mut r, false, &mut p).unwrap();
+    assert_eq!(p.log, ["erased 0x0"]);
+    assert_eq!(r.into_transport().disc().unwrap().status(), emu::DiscStatus::Blank);
+    // A CD-R cannot be erased: the failure's HRESULT is reported.
+    let (_dir2, mut r) = drive(Some(MediaKind::Cdr80));
+    let mut p = V1::default();
+    assert!(redburn::erase_disc(&mut r, false, &mut p).is_err());
+    assert!(p.log[0].starts_with("erased 0xc0aa"), "{:?}", p.log);
+
+    // The recorder loses power mid-burn: it has left the list of recorders (NotifyPnPActivity)
+    // before the burn completes with an error.
+    let (_dir3, mut r) = drive(Some(MediaKind::Cdr80));
+    let fault = emu::Fault { trigger: emu::Trigger::AtLba { lba: 100 }, action: emu::Action::PowerLoss, once: true };
+    r.transport().add_fault(fault).unwrap();
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(r).unwrap();
+    let tracks = vec![redburn::AlbumTrack { audio: Cursor::new(pcm(588 * 400, 1)), frames: 588 * 400 }];
+    let mut p = V1::default();
+    assert!(redburn::burn_album(&mut tao, tracks, &mut p).is_err());
+    let n = p.log.len();
+    assert_eq!(p.log[n - 2], "pnp", "{:?}", p.log);
+    assert!(p.log[n - 1].starts_with("complete 0xc0aa"), "{:?}", p.log);
 }
 
 #[test]
