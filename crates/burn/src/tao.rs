@@ -166,6 +166,7 @@ pub struct TrackAtOnce<T: Transport> {
     requested_speed: i32,
     requested_cav: bool,
     host_buffer_sectors: u32,
+    host_underruns: u32,
 }
 
 impl<T: Transport> std::fmt::Debug for TrackAtOnce<T> {
@@ -215,6 +216,7 @@ impl<T: Transport> TrackAtOnce<T> {
             requested_speed: -1,
             requested_cav: false,
             host_buffer_sectors: DEFAULT_HOST_BUFFER_SECTORS,
+            host_underruns: 0,
         }
     }
 
@@ -338,6 +340,15 @@ impl<T: Transport> TrackAtOnce<T> {
     #[must_use]
     pub fn host_buffer_sectors(&self) -> u32 {
         self.host_buffer_sectors
+    }
+
+    /// Times, since the media was prepared, that the host buffer ran dry in the middle of a
+    /// track and the writer had to wait for the source: the drive then lives on its own
+    /// buffer, and if that empties too it underruns (a BUFE link, or with BUFE off a failed
+    /// write).
+    #[must_use]
+    pub fn host_buffer_underruns(&self) -> u32 {
+        self.host_underruns
     }
 
     /// Whether the disc is left appendable.
@@ -671,6 +682,7 @@ impl<T: Transport> TrackAtOnce<T> {
         self.media = media;
         self.tracks_at_prepare = u32::from(t.track).saturating_sub(1);
         self.tracks_added = 0;
+        self.host_underruns = 0;
         self.free_at_prepare = u64::from(t.free_blocks);
         self.state = State::Prepared;
         Ok(())
@@ -850,7 +862,19 @@ impl<T: Transport> TrackAtOnce<T> {
             if self.cancel.requested() {
                 return Err(TaoError::RequestCancelled);
             }
-            let chunk = match rx.recv() {
+            // The drive is waiting on the host: what BUFE links over (or, off, what ruins a
+            // track). Counted when it happens mid-track.
+            let next = match rx.try_recv() {
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    if job.written > 0 {
+                        self.host_underruns += 1;
+                    }
+                    rx.recv()
+                }
+                Ok(c) => Ok(c),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(std::sync::mpsc::RecvError),
+            };
+            let chunk = match next {
                 Ok(Ok(chunk)) => chunk,
                 Ok(Err(why)) => return Err(TaoError::StreamNotSupported(why)),
                 Err(_) => return Err(TaoError::StreamNotSupported("the audio source stopped".into())),

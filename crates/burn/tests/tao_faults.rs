@@ -213,6 +213,7 @@ fn an_underrun_with_bufe_off_fails_with_loss_of_streaming_and_bufe_on_links() {
 
     let (_dir, r, mut t) = burn_with_a_stalling_host(false);
     r.unwrap();
+    assert!(t.host_buffer_underruns() >= 1, "the writer waited for the stalled source");
     t.release_media().unwrap();
     let d = t.take_recorder().unwrap().unwrap().into_transport();
     assert!(d.links() >= 1, "buffer-underrun-free recording linked over the gap");

@@ -364,8 +364,14 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     tao.release_media().map_err(|e| tao_failure(e, true))?;
     track_bar.finish_and_clear();
     bar.finish_and_clear();
+    let host_underruns = tao.host_buffer_underruns();
     let mut drive =
         tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set").into_transport();
+    // Real drives do not report BUFE links; the emulator counts them.
+    let links = match &drive {
+        ::device::Backend::Emu(d) => Some(d.links()),
+        _ => None,
+    };
     finish(&mut drive, &dev_name, args)?;
     let secs = started.elapsed().as_secs_f64();
     let what = if args.simulate { "Simulated" } else { "Burned" };
@@ -374,10 +380,14 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         out!(
             "{}",
             json!({"event": "result", "ok": true, "device": dev_name, "tracks": total, "sectors": needed,
-                   "simulated": args.simulate, "finalized": !args.no_finalize && !args.simulate, "seconds": secs})
+                   "simulated": args.simulate, "finalized": !args.no_finalize && !args.simulate, "seconds": secs,
+                   "host_buffer_underruns": host_underruns, "buffer_underrun_links": links})
         );
     } else {
         out!("{what} {total} tracks ({}) on {dev_name} in {secs:.1} s; disc {end}.", mmss(needed));
+        if let Some(n) = links.filter(|&n| n > 0) {
+            out!("The drive ran out of data {n} time(s); buffer-underrun-free recording linked over each gap.");
+        }
     }
     Ok(())
 }
