@@ -176,13 +176,23 @@ pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
     let speeds: Vec<u32> = mmc::status::WriteSpeeds::decode(&perf)?.speeds.iter().map(|s| s.write_kbs).collect();
     let profiles: Vec<&str> = cfg.profiles().iter().map(|p| mmc::config::profile::name(p.0)).collect();
     let x = |kbs: u32| (kbs as f64 / 176.4).round() as u32;
+    // Recordable media carry an ATIP: who made the disc and how much it holds. Pressed discs
+    // and drives that cannot read it have none.
+    let atip = medium.as_ref().and_then(|_| {
+        ask(&mut drive, Command::ReadToc { msf: true, format: 4, track_session: 0, alloc: 28 }, 28)
+            .ok()
+            .and_then(|b| mmc::Atip::decode(&b).ok())
+    });
     if as_json {
         out!(
             "{}",
             json!({"device": name, "vendor": inq.vendor, "product": inq.product, "revision": inq.revision,
                    "profiles": profiles, "write_speeds_kbs": speeds,
                    "medium": medium.as_ref().map(|m| json!({"type": m.kind, "status": status_name(m.status),
-                        "sessions": m.sessions, "free_sectors": m.free}))})
+                        "sessions": m.sessions, "free_sectors": m.free,
+                        "atip": atip.map(|a| json!({"lead_in_start": a.lead_in_start.to_string(),
+                            "last_lead_out_start": a.last_lead_out_start.to_string(),
+                            "manufacturer": a.manufacturer(), "erasable": a.erasable}))}))})
         );
         return Ok(());
     }
@@ -193,6 +203,14 @@ pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
     match medium {
         Some(m) => out!("  medium: {}, {} session(s), {} sectors free", m.describe(), m.sessions, m.free),
         None => out!("  medium: none"),
+    }
+    if let Some(a) = atip {
+        out!(
+            "  disc made by: {} (ATIP lead-in {}, last lead-out {})",
+            a.manufacturer().unwrap_or("an unregistered manufacturer"),
+            a.lead_in_start,
+            a.last_lead_out_start
+        );
     }
     Ok(())
 }

@@ -283,7 +283,7 @@ impl FullToc {
 }
 
 /// READ TOC format 4: ATIP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Atip {
     /// Indicative target writing power (3 bits).
     pub writing_power: u8,
@@ -301,7 +301,8 @@ pub struct Atip {
     pub a2_valid: bool,
     /// A3 values valid.
     pub a3_valid: bool,
-    /// Start time of lead-in (e.g. 97:26:66; the frame's last digit names the manufacturer).
+    /// Start time of lead-in (e.g. 97:26:66): its second and the tens of its frame name the
+    /// disc's manufacturer ([`Atip::manufacturer`]), the frame's units digit the dye.
     pub lead_in_start: Msf,
     /// Last possible start time of lead-out (e.g. 79:59:74 for 80 minutes).
     pub last_lead_out_start: Msf,
@@ -313,7 +314,54 @@ pub struct Atip {
     pub a3: [u8; 3],
 }
 
+/// Disc manufacturers by the lead-in start their ATIP carries: minute 97, the second, and the
+/// tens of the frame (Orange Book registrations, as burners print them).
+const MANUFACTURERS: &[(u8, u8, &str)] = &[
+    (15, 0, "TDK Corporation"),
+    (15, 1, "Ritek Corp"),
+    (15, 2, "Mitsubishi Chemical Corporation"),
+    (15, 3, "Nan-Ya Plastics Corporation"),
+    (16, 2, "Shenzhen SG&SAST"),
+    (17, 0, "Moser Baer India Limited"),
+    (17, 1, "SKY media Manufacturing SA"),
+    (18, 6, "Taroko International Co. Ltd"),
+    (22, 6, "Daxon Technology Inc."),
+    (24, 0, "Taiyo Yuden Company Limited"),
+    (24, 1, "Sony Corporation"),
+    (24, 3, "Unitech Japan Inc."),
+    (25, 0, "MPO"),
+    (25, 2, "Hitachi Maxell Ltd."),
+    (25, 3, "Infodisc Technology Co. Ltd."),
+    (26, 0, "Fornet International Pte Ltd"),
+    (26, 1, "Postech Corporation"),
+    (26, 2, "SKC Co Ltd."),
+    (26, 4, "Fuji Photo Film Co. Ltd."),
+    (26, 5, "Lead Data Inc."),
+    (26, 6, "CMC Magnetics Corporation"),
+    (27, 0, "Ricoh Company Limited"),
+    (27, 2, "Princo Corporation"),
+    (27, 4, "Eastman Kodak Company"),
+    (27, 5, "Mitsui Chemicals Inc."),
+    (27, 6, "Ricoh Company Limited"),
+    (28, 1, "Gigastorage Corporation"),
+    (28, 2, "Multi Media Masters & Machinary SA"),
+    (31, 0, "Ritek Corp"),
+    (32, 0, "TDK Corporation"),
+    (32, 1, "Prodisc Technology Inc."),
+    (34, 2, "Mitsubishi Chemical Corporation"),
+];
+
 impl Atip {
+    /// The manufacturer registered for this disc's lead-in start, when it is a known one.
+    #[must_use]
+    pub fn manufacturer(&self) -> Option<&'static str> {
+        let m = self.lead_in_start;
+        if m.minute() != 97 {
+            return None;
+        }
+        MANUFACTURERS.iter().find(|e| e.0 == m.second() && e.1 == m.frame() / 10).map(|e| e.2)
+    }
+
     /// The 28 bytes.
     #[must_use]
     pub fn encode(&self) -> [u8; 28] {
@@ -671,5 +719,16 @@ mod tests {
             let _ = CdTextData::decode(&b);
             if let Ok(s) = SubChannel::decode(&b) { let _ = s.encode(); }
         }
+    }
+
+    #[test]
+    fn atip_names_the_manufacturer_as_burners_do() {
+        // What cdrskin prints for the emulator's three media.
+        let at = |m, s, f| Atip { lead_in_start: Msf::new(m, s, f).unwrap(), ..Atip::default() };
+        assert_eq!(at(97, 24, 1).manufacturer(), Some("Taiyo Yuden Company Limited"));
+        assert_eq!(at(97, 26, 66).manufacturer(), Some("CMC Magnetics Corporation"));
+        assert_eq!(at(97, 27, 0).manufacturer(), Some("Ricoh Company Limited"));
+        assert_eq!(at(97, 59, 0).manufacturer(), None);
+        assert_eq!(at(96, 24, 1).manufacturer(), None);
     }
 }
