@@ -3,7 +3,7 @@
 //! moment in decoding is absorbed by the buffer instead of starving the drive.
 
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::mpsc::SyncSender;
 
 use cd::addr::SECTOR_BYTES;
@@ -21,6 +21,19 @@ pub(crate) struct Level {
     pub held: AtomicUsize,
     /// Sectors read from the source so far (padding included).
     pub read: AtomicU32,
+    /// The reader has stopped (the track is read, the source failed, or the writer left).
+    pub done: AtomicBool,
+}
+
+impl Level {
+    /// Waits until the reader is `sectors` ahead or has stopped: a burn starts only with a
+    /// full buffer, as burners wait for their FIFO, so that a slow first second of decoding
+    /// cannot starve a drive that has just started.
+    pub(crate) fn wait_for(&self, sectors: u32) {
+        while self.read.load(Ordering::Acquire) < sectors && !self.done.load(Ordering::Acquire) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
 }
 
 /// How a host buffer of `buffer_sectors` is laid out in chunks of `chunk_sectors`: the
@@ -37,6 +50,18 @@ pub(crate) fn layout(buffer_sectors: u32, chunk_sectors: u32) -> (usize, u32) {
 /// partial sector and any padding to `sectors` are silence) in chunks of `chunk_sectors`.
 /// Stops early when the writer hangs up.
 pub(crate) fn produce(
+    source: &mut (impl Read + ?Sized),
+    frames: u64,
+    sectors: u32,
+    chunk_sectors: u32,
+    tx: &SyncSender<Chunk>,
+    level: &Level,
+) {
+    read_into(source, frames, sectors, chunk_sectors, tx, level);
+    level.done.store(true, Ordering::Release);
+}
+
+fn read_into(
     source: &mut (impl Read + ?Sized),
     frames: u64,
     sectors: u32,
@@ -64,7 +89,7 @@ pub(crate) fn produce(
         }
         remaining -= got as u64;
         level.held.fetch_add(buf.len(), Ordering::Relaxed);
-        level.read.fetch_add(n, Ordering::Relaxed);
+        level.read.fetch_add(n, Ordering::Release);
         if tx.send(Ok(buf)).is_err() {
             return;
         }
@@ -108,6 +133,9 @@ mod tests {
         assert!(all[2400..].iter().all(|&b| b == 0));
         assert_eq!(level.read.load(Ordering::Relaxed), 5);
         assert_eq!(level.held.load(Ordering::Relaxed), 5 * 2352);
+        assert!(level.done.load(Ordering::Relaxed));
+        // Nothing to wait for once the reader is done.
+        level.wait_for(1000);
     }
 
     #[test]

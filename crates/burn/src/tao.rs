@@ -836,6 +836,8 @@ impl<T: Transport> TrackAtOnce<T> {
     ) -> Result<(), TaoError> {
         let per = self.chunk_sectors()?;
         let (slots, _) = host::layout(self.host_buffer_sectors, per);
+        // What fills the buffer: the queued chunks.
+        let prefill = (slots as u32 * per).min(job.sectors);
         let rate = self.current_write_speed().unwrap_or(0).max(75);
         let level = Level::default();
         let (tx, rx) = std::sync::mpsc::sync_channel(slots);
@@ -843,6 +845,7 @@ impl<T: Transport> TrackAtOnce<T> {
         std::thread::scope(|s| {
             let level = &level;
             s.spawn(move || host::produce(audio, frames, sectors, per, &tx, level));
+            level.wait_for(prefill);
             // `rx` is dropped when `drain` returns, which stops the reader if the track ends
             // early (cancel, drive error); the scope then waits for it.
             self.drain(rx, level, job, rate, on_update)
