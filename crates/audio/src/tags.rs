@@ -70,12 +70,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn vorbis_comments_of_the_sample_album() {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/album/02-pluck-e.flac");
-        let t = read_tags(&p).unwrap();
-        assert_eq!(t.title.as_deref(), Some("Pluck E"));
+    fn tags_of_the_sample_album() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album");
+        // FLAC: Vorbis comments, ISRC included.
+        let t = read_tags(&dir.join("01-pluck-c.flac")).unwrap();
+        assert_eq!(t.title.as_deref(), Some("Pluck in C"));
         assert_eq!(t.artist.as_deref(), Some("redburn"));
-        assert_eq!(t.album.as_deref(), Some("redburn sample album"));
-        assert_eq!(t.isrc, None);
+        assert_eq!(t.album.as_deref(), Some("Sample Album"));
+        assert_eq!(t.isrc.as_deref(), Some("ZZRB12600001"));
+        // Ogg Vorbis: the same comments in another container.
+        let t = read_tags(&dir.join("03-pluck-g.ogg")).unwrap();
+        assert_eq!((t.title.as_deref(), t.isrc.as_deref()), (Some("Pluck in G"), Some("ZZRB12600003")));
+        // A plain WAV has none.
+        let t = read_tags(&dir.join("02-pluck-e.wav")).unwrap();
+        assert_eq!((t.title, t.isrc), (None, None));
     }
 }

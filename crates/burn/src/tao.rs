@@ -661,6 +661,7 @@ impl<T: Transport> TrackAtOnce<T> {
     }
 
     fn prepare_locked(&mut self) -> Result<(), TaoError> {
+        tracing::info!("preparing the medium for track-at-once audio (client {:?})", self.client_name);
         self.wait_ready()?;
         let media = self.current_physical_media_type()?;
         if !matches!(media, MediaType::CdR | MediaType::CdRw) {
@@ -790,6 +791,7 @@ impl<T: Transport> TrackAtOnce<T> {
             return Err(TaoError::NotEnoughSpace { needed: sectors, free });
         }
         self.free_at_prepare = free;
+        tracing::info!("track {}: {sectors} sectors from LBA {}", track.track, track.nwa.0);
         self.state = State::Writing;
         self.cancel.start();
         let mut job = Job {
@@ -923,6 +925,16 @@ impl<T: Transport> TrackAtOnce<T> {
     /// `MEDIA_IS_NOT_PREPARED`, `WRITE_IN_PROGRESS`; device errors.
     pub fn release_media(&mut self) -> Result<(), TaoError> {
         self.prepared()?;
+        tracing::info!(
+            "releasing the medium: {}",
+            if self.tracks_added == 0 {
+                "nothing written"
+            } else if self.do_not_finalize {
+                "closing the session, leaving the disc appendable"
+            } else {
+                "closing the session and finalizing the disc"
+            }
+        );
         // Nothing written: nothing to close (IMAPI commits nothing either).
         let close = if self.tracks_added > 0 {
             let cmd = Command::CloseTrackSession { immed: false, function: CloseFunction::Session, track: 0 };

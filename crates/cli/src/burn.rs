@@ -337,6 +337,8 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
     let started = Instant::now();
     bar.set_message("preparing");
+    crate::interrupt::install();
+    crate::interrupt::watch(tao.cancel_handle());
     tao.prepare_media().map_err(|e| tao_failure(e, false))?;
     let total = tracks.len();
     // Each track decodes on its own thread, and the next one starts while this one is
@@ -344,14 +346,22 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     let ahead =
         |t: &Track| -> Result<ReadAhead> { Ok(ReadAhead::spawn(file_reader(&t.path, args.big_endian, t.frames), 16)) };
     let mut next = tracks.first().map(ahead).transpose()?;
+    let mut cancelled = false;
     for (i, t) in tracks.iter().enumerate() {
+        // Ctrl-C between tracks: the next one is not started.
+        if crate::interrupt::pressed() {
+            cancelled = true;
+            break;
+        }
         bar.set_message(format!("writing track {} of {total} at {:.0}x", i + 1, f64::from(speed) / 75.0));
         let current = next.take().expect("opened ahead");
         let following = tracks.get(i + 1).map(ahead).transpose();
-        let result = tao
-            .add_audio_track(current, t.frames)
-            .map_err(|e| tao_failure(e, true))
-            .and_then(|()| following.map(|f| next = f));
+        let result = tao.add_audio_track(current, t.frames);
+        if matches!(result, Err(TaoError::RequestCancelled)) {
+            cancelled = true;
+            break;
+        }
+        let result = result.map_err(|e| tao_failure(e, true)).and_then(|()| following.map(|f| next = f));
         if let Err(e) = result {
             bar.abandon_with_message("failed");
             // Close what was written so the disc stays readable, then report the first error.
@@ -362,6 +372,18 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
     bar.set_message("closing the session");
     tao.release_media().map_err(|e| tao_failure(e, true))?;
+    if cancelled {
+        bar.abandon_with_message("cancelled");
+        let on_disc = tao.take_recorder().ok().flatten().and_then(|r| {
+            let mut d = r.into_transport();
+            show::medium(&mut d).ok().map(|m| m.describe())
+        });
+        let what = on_disc.map_or_else(String::new, |m| format!("; the disc is now: {m}"));
+        return Err(fail(
+            code::CANCELLED,
+            format!("cancelled with Ctrl-C; the tracks written so far were closed so they play{what}"),
+        ));
+    }
     track_bar.finish_and_clear();
     bar.finish_and_clear();
     let host_underruns = tao.host_buffer_underruns();

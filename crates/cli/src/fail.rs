@@ -2,28 +2,32 @@
 
 use std::fmt;
 
-/// Exit codes.
+/// Exit codes: the classes a script acts on. Everything is checked before the first write,
+/// so 2 and 3 mean nothing was written; 4 means a burn started and stopped.
 pub mod code {
     /// Anything not listed below.
     pub const OTHER: u8 = 1;
-    /// An input file is missing, unreadable or not usable audio.
-    pub const INPUT: u8 = 3;
-    /// The inputs do not fit a CD (too long, more than 99 tracks, bad codes or sheet).
-    pub const PLAN: u8 = 4;
+    /// Usage, or an input file missing, unreadable or not usable audio (or a bad sheet).
+    pub const INPUT: u8 = 2;
+    /// The inputs do not fit a CD (too long, more than 99 tracks, bad codes).
+    pub const PLAN: u8 = 2;
     /// The medium cannot be written (none, finalized, not a CD-R/RW, write-protected).
-    pub const MEDIUM: u8 = 5;
-    /// The device is missing, busy or unsupported.
-    pub const DEVICE: u8 = 6;
+    pub const MEDIUM: u8 = 3;
+    /// The device is missing, busy, not a recorder or not permitted.
+    pub const DEVICE: u8 = 3;
     /// Writing failed after it started.
-    pub const WRITE: u8 = 7;
+    pub const WRITE: u8 = 4;
     /// The disc read back differs from its sources.
-    pub const VERIFY: u8 = 8;
+    pub const VERIFY: u8 = 5;
+    /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    pub const CANCELLED: u8 = 130;
 }
 
 /// Exit codes, for `--help`.
-pub const EXIT_CODES_HELP: &str = "Exit codes: 0 success, 1 other error, 2 usage, 3 unusable input file, \
-4 does not fit a CD, 5 medium cannot be written, 6 device missing or busy, 7 writing failed, \
-8 the disc differs from its sources";
+pub const EXIT_CODES_HELP: &str = "Exit codes: 0 success; 1 other error; 2 usage or bad input (missing, \
+undecodable or truncated file, CUE error, does not fit a CD), found before writing; 3 drive or medium \
+problem (missing, busy, no permission, not blank), found before writing; 4 writing failed midway; \
+5 the disc differs from its sources; 130 cancelled with Ctrl-C";
 
 /// An error that ends the program with `code`.
 #[derive(Debug)]

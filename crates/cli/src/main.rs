@@ -14,6 +14,7 @@ mod device;
 mod emu_cmd;
 mod fail;
 mod image;
+mod interrupt;
 mod sheet;
 mod show;
 mod verify;
@@ -28,6 +29,10 @@ use crate::fail::Failure;
 #[derive(Debug, Parser)]
 #[command(name = "redburn", version, about, after_help = fail::EXIT_CODES_HELP)]
 struct Cli {
+    /// Log to stderr: -v what redburn does, -vv more, -vvv every MMC command (RUST_LOG, when
+    /// set, chooses instead).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -84,10 +89,34 @@ enum Cmd {
     /// Manage emulated recorders.
     #[command(subcommand)]
     Emu(emu_cmd::EmuCmd),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `redburn man > redburn.1`.
+    Man,
+}
+
+/// Logging to stderr (stdout stays clean for --json).
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(spec) if !spec.is_empty() => EnvFilter::new(spec),
+        // redburn's own crates only; other libraries' logs need RUST_LOG.
+        _ => EnvFilter::new(match verbose {
+            0 => "redburn=warn",
+            1 => "redburn=info",
+            2 => "redburn=debug",
+            _ => "redburn=trace",
+        }),
+    };
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.verbose);
     let result = match cli.command {
         Cmd::Burn(args) => burn::run(&args),
         Cmd::Image(args) => image::run(&args),
@@ -99,6 +128,17 @@ fn main() -> ExitCode {
         Cmd::Eject { device } => show::tray(&device, false),
         Cmd::Load { device } => show::tray(&device, true),
         Cmd::Emu(cmd) => emu_cmd::run(cmd),
+        Cmd::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "redburn", &mut std::io::stdout());
+            Ok(())
+        }
+        Cmd::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| fail::fail(fail::code::OTHER, e))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

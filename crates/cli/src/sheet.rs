@@ -285,6 +285,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -
         bufe_disabled: args.no_bufe,
         do_not_finalize: args.no_finalize,
     };
+    crate::interrupt::install();
     let started = Instant::now();
     let mut last = 0u32;
     let result =
@@ -297,10 +298,15 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -
                     json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
                 );
             }
-            true
+            // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
+            // drive is told to stop rather than run on.
+            !crate::interrupt::pressed()
         });
     bar.finish_and_clear();
     if let Err(e) = result {
+        if crate::interrupt::pressed() {
+            return Err(fail(code::CANCELLED, format!("cancelled: {e}")));
+        }
         let c = match &e {
             DaoError::Layout(_) => code::PLAN,
             DaoError::MediaIsNotBlank(_) => code::MEDIUM,

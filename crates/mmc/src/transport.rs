@@ -173,14 +173,37 @@ pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, data: Data<'_>) -> R
         Data::Out(b) => b.len(),
     };
     let command = opcode_name(cmd.opcode());
-    let c = t
-        .execute(&cmd.to_bytes(), data, cmd.timeout())
-        .map_err(|source| CommandError::Transport { command, source })?;
-    match (c.status, c.sense) {
+    let cdb = cmd.to_bytes();
+    tracing::trace!(target: "redburn::mmc", "{command} [{}] {len} bytes", Hex(&cdb));
+    let c = t.execute(&cdb, data, cmd.timeout()).map_err(|source| {
+        tracing::debug!(target: "redburn::mmc", "{command}: {source}");
+        CommandError::Transport { command, source }
+    })?;
+    let result = match (c.status, c.sense) {
         (status::GOOD, _) => Ok(len.saturating_sub(c.residual)),
         (status::CHECK_CONDITION, Some(s)) if s.class() == SenseClass::Ok => Ok(len.saturating_sub(c.residual)),
         (status::CHECK_CONDITION, Some(sense)) => Err(CommandError::Drive { command, sense }),
         (status, _) => Err(CommandError::Status { command, status }),
+    };
+    match &result {
+        Ok(n) => tracing::trace!(target: "redburn::mmc", "{command}: good, {n} bytes"),
+        Err(e) => tracing::debug!(target: "redburn::mmc", "{e}"),
+    }
+    result
+}
+
+/// Bytes as spaced hex, for logs.
+struct Hex<'a>(&'a [u8]);
+
+impl std::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
     }
 }
 

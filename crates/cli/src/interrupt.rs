@@ -1,0 +1,44 @@
+//! Ctrl-C during a burn: the first press cancels cleanly — the track being written ends where
+//! it is, the session is closed and the disc stays readable, as IMAPI's `CancelAddTrack` —
+//! and the second stops at once.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use redburn::CancelHandle;
+
+static PRESSES: AtomicU32 = AtomicU32::new(0);
+static CURRENT: Mutex<Option<CancelHandle>> = Mutex::new(None);
+static INSTALLED: OnceLock<()> = OnceLock::new();
+
+/// Installs the handler (once per process).
+pub fn install() {
+    INSTALLED.get_or_init(|| {
+        let handler = || {
+            if PRESSES.fetch_add(1, Ordering::SeqCst) == 0 {
+                if let Some(h) = CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+                    let _ = h.cancel_add_track();
+                }
+                eprintln!(
+                    "\nredburn: cancelling: the track being written ends here and the disc is closed so it \
+                     stays readable (press Ctrl-C again to stop at once)"
+                );
+            } else {
+                eprintln!("\nredburn: stopped at once; the disc may be left unfinished");
+                std::process::exit(i32::from(crate::fail::code::CANCELLED));
+            }
+        };
+        // Without a handler Ctrl-C simply ends the program, as before.
+        let _ = ctrlc::set_handler(handler);
+    });
+}
+
+/// The write that Ctrl-C cancels.
+pub fn watch(handle: CancelHandle) {
+    *CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
+}
+
+/// Whether Ctrl-C was pressed.
+pub fn pressed() -> bool {
+    PRESSES.load(Ordering::SeqCst) > 0
+}
