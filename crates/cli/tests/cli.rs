@@ -563,3 +563,65 @@ fn every_bad_input_is_named_before_writing() {
     let show = json(&stdout(redburn(h).args(["emu", "show", "t", "--json"])));
     assert_eq!(show["disc"]["sessions"].as_array().unwrap().len(), 0, "nothing was written");
 }
+
+#[test]
+fn ctrl_c_during_a_burn_leaves_a_readable_disc() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "slow", "--timing", "real-time"]));
+    // Two 3-minute tracks of silence (raw PCM, sparse files): 13 500 sectors each, about 3.5 s
+    // at 52x.
+    let (a, b) = (home.path().join("a.raw"), home.path().join("b.raw"));
+    for p in [&a, &b] {
+        std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
+        .env("REDBURN_HOME", home.path())
+        .args(["burn", "-d", "emu:slow", "--json"])
+        .arg(&a)
+        .arg(&b)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once track 1 is being written (its first progress event), press Ctrl-C.
+    let mut events = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut events, &mut line).unwrap() > 0 {
+        if line.contains("\"action\":\"writing\"") {
+            break;
+        }
+        line.clear();
+    }
+    assert!(line.contains("\"track\":1"), "{line}");
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("cancelled with Ctrl-C") && err.contains("finalized"), "{err}");
+    // One track, cut short where the burn was cancelled, on a finalized and readable disc.
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:slow", "--json"])));
+    assert_eq!(toc["status"], "finalized");
+    let tracks = toc["tracks"].as_array().unwrap();
+    assert_eq!(tracks.len(), 1, "{toc}");
+    let len = toc["lead_out_lba"].as_i64().unwrap();
+    assert!((300..13_500).contains(&len), "{toc}");
+}
+
+#[test]
+fn completions_man_page_and_mmc_logging() {
+    let home = tempfile::tempdir().unwrap();
+    let bash = stdout(redburn(home.path()).args(["completions", "bash"]));
+    assert!(bash.contains("_redburn()") && bash.contains("burn"), "{}", &bash[..200.min(bash.len())]);
+    let man = stdout(redburn(home.path()).arg("man"));
+    assert!(man.starts_with(".ie") || man.contains(".TH redburn"), "{}", &man[..200.min(man.len())]);
+    assert!(man.contains("Exit codes"));
+    stdout(redburn(home.path()).args(["emu", "create", "v"]));
+    let out = redburn(home.path()).args(["-vvv", "info", "-d", "emu:v"]).output().unwrap();
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("INQUIRY [12 00 00 00 24 00]"), "{log}");
+    // Without -v nothing is logged.
+    let out = redburn(home.path()).args(["info", "-d", "emu:v"]).output().unwrap();
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
