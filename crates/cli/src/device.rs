@@ -74,10 +74,11 @@ pub fn open_emu(name: &str) -> Result<Drive> {
 
 /// The unique id of the recorder at `spec` (IMAPI's `ActiveDiscRecorder`): for a real drive
 /// the one discovery gives its `sr` and `sg` nodes alike, so both names share one exclusive
-/// lock; for an emulated drive its `emu:NAME`.
+/// lock; for an emulated drive its directory (two homes may each have an `emu:default`).
 pub fn unique_id(spec: &str) -> String {
-    if spec.starts_with("emu:") {
-        return spec.to_owned();
+    if let Some(name) = spec.strip_prefix("emu:") {
+        let dir = drives_dir().join(name);
+        return format!("emu:{}", dir.canonicalize().unwrap_or(dir).display());
     }
     let found = ::device::discover::scan(Path::new("/sys"), Path::new("/dev"));
     let at = Path::new(spec);
