@@ -229,6 +229,14 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     say(format!("Drive: {dev_name} ({})", medium.describe()));
     for (i, t) in tracks.iter().enumerate() {
         say(format!("  {:2}. {:>9}  {}", i + 1, mmss(t.sectors), name(&t.path)));
+        // Track-at-once pads, as IMAPI does; disc-at-once refuses such tracks (Red Book).
+        if t.frames < MIN_TRACK_SECTORS as u64 * FRAMES_PER_SECTOR as u64 {
+            eprintln!(
+                "redburn: warning: {} is shorter than 4 seconds; track {} is padded with silence to 4 seconds",
+                t.path.display(),
+                i + 1
+            );
+        }
     }
     say(format!(
         "Total {} ({needed} sectors, with 2-second pauses between tracks); free {} ({free} sectors)",
@@ -295,9 +303,19 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     );
     let done_before = Rc::new(Cell::new(0u64));
     let last_json = Rc::new(Cell::new(0u64));
+    // Which of this burn's tracks is being written (IMAPI v1's NotifyTrackProgress count).
+    let track_index = Rc::new(Cell::new(0usize));
+    let tracks_total = tracks.len();
     {
-        let (bar, track_bar, done_before, last_json, json, total) =
-            (bar.clone(), track_bar.clone(), done_before.clone(), last_json.clone(), args.json, needed);
+        let (bar, track_bar, done_before, last_json, json, total, track_index) = (
+            bar.clone(),
+            track_bar.clone(),
+            done_before.clone(),
+            last_json.clone(),
+            args.json,
+            needed,
+            track_index.clone(),
+        );
         tao.set_update_handler(move |u, _cancel| {
             let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
             let pos = done_before.get() + in_track;
@@ -330,7 +348,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
                            "last_read_lba": u.last_read_lba, "last_written_lba": u.last_written_lba,
                            "total_system_buffer": u.total_system_buffer, "used_system_buffer": u.used_system_buffer,
                            "free_system_buffer": u.free_system_buffer, "drive_buffer_size": u.drive_buffer_size,
-                           "drive_buffer_free": u.drive_buffer_free, "written_sectors": pos, "total_sectors": total})
+                           "drive_buffer_free": u.drive_buffer_free, "written_sectors": pos, "total_sectors": total,
+                           "tracks_completed": track_index.get() + usize::from(u.current_action == redburn::TaoAction::Finishing),
+                           "tracks_total": tracks_total})
                 );
             }
         });
@@ -353,6 +373,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
             cancelled = true;
             break;
         }
+        track_index.set(i);
         bar.set_message(format!("writing track {} of {total} at {:.0}x", i + 1, f64::from(speed) / 75.0));
         let current = next.take().expect("opened ahead");
         let following = tracks.get(i + 1).map(ahead).transpose();

@@ -625,3 +625,52 @@ fn completions_man_page_and_mmc_logging() {
     let out = redburn(home.path()).args(["info", "-d", "emu:v"]).output().unwrap();
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn json_progress_carries_both_imapi_layers_and_short_tracks_are_padded_or_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let out = stdout(redburn(home.path()).args(["burn", "--json"]).args(samples()));
+    let events: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let progress: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "progress").collect();
+    let first = progress.first().unwrap();
+    assert_eq!(
+        (&first["action"], &first["tracks_completed"], &first["tracks_total"]),
+        (&"preparing".into(), &0.into(), &3.into())
+    );
+    let last = progress.last().unwrap();
+    assert_eq!(
+        (&last["action"], &last["tracks_completed"], &last["track"]),
+        (&"finishing".into(), &3.into(), &3.into())
+    );
+    // Completed tracks only grow, and every IMAPI Update field is there.
+    assert!(progress.windows(2).all(|w| w[0]["tracks_completed"].as_u64() <= w[1]["tracks_completed"].as_u64()));
+    for field in [
+        "elapsed_time",
+        "remaining_time",
+        "start_lba",
+        "sector_count",
+        "last_read_lba",
+        "last_written_lba",
+        "total_system_buffer",
+        "used_system_buffer",
+        "free_system_buffer",
+        "drive_buffer_size",
+        "drive_buffer_free",
+    ] {
+        assert!(first.get(field).is_some(), "{field}");
+    }
+    assert_eq!(events.last().unwrap()["event"], "result");
+
+    // A 2-second file: track-at-once pads it to 4 seconds and says so; disc-at-once refuses.
+    let short = home.path().join("short.wav");
+    wav(&short, 44_100 * 2);
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    let out = redburn(home.path()).arg("burn").arg(&short).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("padded with silence to 4 seconds"));
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "--json"])));
+    assert_eq!(toc["lead_out_lba"], 300);
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    let err = fails(redburn(home.path()).args(["burn", "--mode", "dao"]).arg(&short), 2);
+    assert!(err.contains("4 seconds") || err.contains("300"), "{err}");
+}
