@@ -399,9 +399,21 @@ impl Decoder {
     /// # Errors
     /// [`AudioError`] when the file cannot be decoded to its end.
     pub fn count_frames(path: &Path) -> Result<u64, AudioError> {
+        Ok(Decoder::measure(path)?.0)
+    }
+
+    /// Decodes the whole file: its length in frames and the CRC-32 of its CD audio bytes,
+    /// which a burn compares with what it reads later ([`segments::Checked`]).
+    ///
+    /// # Errors
+    /// [`AudioError`] when the file cannot be decoded to its end.
+    pub fn measure(path: &Path) -> Result<(u64, u32), AudioError> {
         let mut d = Decoder::open(path)?;
-        while d.refill()? {}
-        Ok(d.frames_out)
+        let mut crc = crc32fast::Hasher::new();
+        while d.refill()? {
+            crc.update(&d.bytes);
+        }
+        Ok((d.frames_out, crc.finalize()))
     }
 }
 

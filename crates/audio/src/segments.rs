@@ -37,6 +37,88 @@ pub fn source_frames(path: &Path, format: &SourceFormat) -> Result<u64, AudioErr
     }
 }
 
+/// A source's length in frames and the CRC-32 of the CD audio it reads as (raw files after
+/// any byte swap): the preflight's proof that it is whole, and what the burn checks again.
+///
+/// # Errors
+/// [`AudioError`] for a missing, unreadable or damaged file.
+pub fn source_measure(path: &Path, format: &SourceFormat) -> Result<(u64, u32), AudioError> {
+    match format {
+        SourceFormat::Decoded(_) => Decoder::measure(path),
+        SourceFormat::RawLittleEndian | SourceFormat::RawBigEndian => {
+            let frames = source_frames(path, format)?;
+            let mut crc = crc32fast::Hasher::new();
+            let mut r = SegmentReader::new([(
+                Segment {
+                    source: Source::File { path: path.to_owned(), format: format.clone() },
+                    start: 0,
+                    length: Some(frames),
+                },
+                frames,
+            )]);
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = r.read(&mut buf).map_err(|e| AudioError::Damaged {
+                    path: path.to_owned(),
+                    frames: 0,
+                    detail: e.to_string(),
+                })?;
+                if n == 0 {
+                    break;
+                }
+                crc.update(&buf[..n]);
+            }
+            Ok((frames, crc.finalize()))
+        }
+    }
+}
+
+/// A stream that must read exactly as it did when it was measured: at its end the CRC-32 of
+/// what passed is compared with the preflight's, and a difference (the file was changed
+/// since) is an error instead of the last bytes — so a burn stops rather than finishing a
+/// track with audio nobody checked.
+#[derive(Debug)]
+pub struct Checked<R> {
+    inner: R,
+    path: std::path::PathBuf,
+    crc: crc32fast::Hasher,
+    expected: u32,
+    frames: u64,
+    remaining: u64,
+}
+
+impl<R: Read> Checked<R> {
+    /// `inner` must yield `frames` frames whose CRC-32 is `expected`.
+    pub fn new(inner: R, path: &Path, frames: u64, expected: u32) -> Checked<R> {
+        Checked { inner, path: path.to_owned(), crc: crc32fast::Hasher::new(), expected, frames, remaining: frames * 4 }
+    }
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.remaining == 0 {
+            return Ok(0);
+        }
+        let want = out.len().min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut out[..want])?;
+        self.crc.update(&out[..n]);
+        self.remaining -= n as u64;
+        if self.remaining == 0 && self.crc.clone().finalize() != self.expected {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: the file changed since it was checked before the burn", self.path.display()),
+            ));
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Read + Send> crate::PcmSource for Checked<R> {
+    fn frames(&self) -> u64 {
+        self.frames
+    }
+}
+
 /// Stereo frames a source holds as its header says, without decoding it — for users who
 /// skip the decode check. Only formats whose headers give an exact length are trusted (WAV,
 /// AIFF, FLAC, CAF, raw PCM); the others are decoded to their end as by [`source_frames`].

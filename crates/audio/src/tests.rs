@@ -182,3 +182,24 @@ fn header_lengths_match_decoded_lengths() {
     let e = source_frames(&cut, &format).unwrap_err();
     assert!(matches!(e, crate::AudioError::Damaged { frames: 9_000, .. }), "{e}");
 }
+
+#[test]
+fn a_checked_stream_fails_at_its_end_when_the_audio_changed() {
+    use crate::segments::{Checked, file_format, file_reader, source_measure};
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "a.wav", &wav(44_100, 2, 16, false, &noise16(10_000, 2)));
+    let (frames, crc) = source_measure(&p, &file_format(&p, false)).unwrap();
+    assert_eq!(frames, 10_000);
+    assert_eq!(crc, crc32fast::hash(&decode_all(&p).unwrap()));
+    // Read again unchanged: passes, bit for bit.
+    let mut out = Vec::new();
+    io::copy(&mut Checked::new(file_reader(&p, false, frames), &p, frames, crc), &mut out).unwrap();
+    assert_eq!(out.len(), 40_000);
+    // One sample changed: the last read is an error naming the file.
+    let mut bytes = std::fs::read(&p).unwrap();
+    let n = bytes.len();
+    bytes[n - 100] ^= 1;
+    std::fs::write(&p, bytes).unwrap();
+    let e = io::copy(&mut Checked::new(file_reader(&p, false, frames), &p, frames, crc), &mut io::sink()).unwrap_err();
+    assert!(e.to_string().contains("a.wav: the file changed since it was checked"), "{e}");
+}

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use audio::ahead::ReadAhead;
-use audio::segments::{file_format, file_reader, header_frames, source_frames};
+use audio::segments::{Checked, file_format, file_reader, header_frames, source_measure};
 use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTORS_PER_SECOND};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use redburn::{TaoError, TrackAtOnce};
@@ -102,6 +102,8 @@ struct Track {
     path: PathBuf,
     frames: u64,
     sectors: u64,
+    /// CRC-32 of the decoded audio, from the preflight (none with --skip-decode-check).
+    crc: Option<u32>,
 }
 
 /// `m:ss` of a sector count, rounded to the nearest second.
@@ -123,14 +125,22 @@ fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Result<V
     if files.len() > usize::from(MAX_TRACKS) {
         return Err(fail(code::PLAN, format!("{} files: a CD holds at most 99 tracks", files.len())));
     }
-    let results: Vec<Result<u64, audio::AudioError>> = std::thread::scope(|s| {
+    type Measured = Result<(u64, Option<u32>), audio::AudioError>;
+    let results: Vec<Measured> = std::thread::scope(|s| {
         let half = files.len().div_ceil(2).max(1);
         let handles: Vec<_> = files
             .chunks(half)
             .map(|chunk| {
                 s.spawn(move || {
-                    let measure = if skip_decode { header_frames } else { source_frames };
-                    chunk.iter().map(|p| measure(p, &file_format(p, big_endian))).collect::<Vec<_>>()
+                    let measure = |p: &Path| -> Measured {
+                        let format = file_format(p, big_endian);
+                        if skip_decode {
+                            Ok((header_frames(p, &format)?, None))
+                        } else {
+                            source_measure(p, &format).map(|(n, crc)| (n, Some(crc)))
+                        }
+                    };
+                    chunk.iter().map(|p| measure(p)).collect::<Vec<_>>()
                 })
             })
             .collect();
@@ -140,12 +150,12 @@ fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Result<V
         .iter()
         .zip(results)
         .map(|(path, r)| {
-            let frames = r.map_err(|e| fail(code::INPUT, e))?;
+            let (frames, crc) = r.map_err(|e| fail(code::INPUT, e))?;
             if frames == 0 {
                 return Err(fail(code::INPUT, format!("{}: the file holds no audio", path.display())));
             }
             let sectors = frames.div_ceil(FRAMES_PER_SECTOR as u64).max(MIN_TRACK_SECTORS as u64);
-            Ok(Track { path: path.clone(), frames, sectors })
+            Ok(Track { path: path.clone(), frames, sectors, crc })
         })
         .collect()
 }
@@ -165,7 +175,8 @@ fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
         | TaoError::NoRecorderSpecified
         | TaoError::RecorderLocked(_)
         | TaoError::ExclusiveAccess(_) => code::DEVICE,
-        TaoError::StreamNotSupported(_) => code::INPUT,
+        // Found before writing, it is bad input; mid-burn, the burn failed.
+        TaoError::StreamNotSupported(_) if !started => code::INPUT,
         TaoError::Device(d) if !started => match d.sense().map(mmc::Sense::class) {
             Some(mmc::SenseClass::NoMedium | mmc::SenseClass::IncompatibleMedium | mmc::SenseClass::WriteProtected) => {
                 code::MEDIUM
@@ -363,8 +374,15 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     let total = tracks.len();
     // Each track decodes on its own thread, and the next one starts while this one is
     // written, so the drive is not kept waiting at track boundaries.
-    let ahead =
-        |t: &Track| -> Result<ReadAhead> { Ok(ReadAhead::spawn(file_reader(&t.path, args.big_endian, t.frames), 16)) };
+    // The same checksum as the preflight's is computed again as each file is read: a file
+    // changed since then stops the burn instead of being written unchecked.
+    let ahead = |t: &Track| -> Result<ReadAhead> {
+        let reader = file_reader(&t.path, args.big_endian, t.frames);
+        Ok(match t.crc {
+            Some(crc) => ReadAhead::spawn(Checked::new(reader, &t.path, t.frames, crc), 16),
+            None => ReadAhead::spawn(reader, 16),
+        })
+    };
     let mut next = tracks.first().map(ahead).transpose()?;
     let mut cancelled = false;
     for (i, t) in tracks.iter().enumerate() {

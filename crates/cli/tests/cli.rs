@@ -404,7 +404,8 @@ fn skipping_the_decode_check_trusts_headers_and_stops_at_a_short_file() {
     std::fs::OpenOptions::new().write(true).open(&bad).unwrap().set_len(len - 10_000).unwrap();
     let plan = stdout(redburn(home.path()).args(["burn", "-d", "emu:t", "--dry-run", "--skip-decode-check"]).arg(&bad));
     assert!(plan.contains("0:05"), "the header's length: {plan}");
-    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t", "--skip-decode-check"]).arg(&good).arg(&bad), 2);
+    // Found only mid-burn: the burn failed (4), not the input check (2).
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t", "--skip-decode-check"]).arg(&good).arg(&bad), 4);
     assert!(err.contains("bad.wav") && err.contains("ends early"), "{err}");
     // The good track is on the disc, and the session was closed.
     let toc = stdout(redburn(home.path()).args(["toc", "-d", "emu:t", "--json"]));
@@ -673,4 +674,44 @@ fn json_progress_carries_both_imapi_layers_and_short_tracks_are_padded_or_refuse
     stdout(redburn(home.path()).args(["emu", "insert", "default"]));
     let err = fails(redburn(home.path()).args(["burn", "--mode", "dao"]).arg(&short), 2);
     assert!(err.contains("4 seconds") || err.contains("300"), "{err}");
+}
+
+#[test]
+fn a_file_changed_after_the_preflight_stops_the_burn() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "rt", "--timing", "real-time"]));
+    // Two 3-minute raw tracks of silence (sparse): about 3.5 s each at 52x.
+    let (a, b) = (home.path().join("a.raw"), home.path().join("b.raw"));
+    for p in [&a, &b] {
+        std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
+        .env("REDBURN_HOME", home.path())
+        .args(["burn", "-d", "emu:rt", "--json"])
+        .arg(&a)
+        .arg(&b)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut events = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut events, &mut line).unwrap() > 0 {
+        if line.contains("\"action\":\"writing\"") {
+            break;
+        }
+        line.clear();
+    }
+    // While track 1 is written, someone edits the end of track 2's file (not yet read).
+    let f = std::fs::OpenOptions::new().write(true).open(&b).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&f, &[7u8; 2352], 13_000 * 2352).unwrap();
+    drop(f);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("b.raw") && err.contains("changed since it was checked"), "{err}");
+    // Track 1 is whole; the session was closed around what was written.
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:rt", "--json"])));
+    assert_eq!(toc["status"], "finalized", "{toc}");
+    assert_eq!(toc["tracks"][0]["sectors"], 13_500 + 150, "{toc}");
 }
