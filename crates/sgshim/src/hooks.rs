@@ -196,6 +196,51 @@ pub unsafe extern "C" fn __open_2(path: *const c_char, flags: c_int) -> c_int {
     unsafe { f(path, flags) }
 }
 
+/// `openat` (an absolute path ignores the directory, as the kernel does).
+///
+/// # Safety
+/// As libc's `openat`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openat(dirfd: c_int, path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        return open_ours(flags);
+    }
+    let f = real_fn!(c"openat", unsafe extern "C" fn(c_int, *const c_char, c_int, libc::mode_t) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(dirfd, path, flags, mode) }
+}
+
+/// `openat64`.
+///
+/// # Safety
+/// As libc's `openat64`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn openat64(dirfd: c_int, path: *const c_char, flags: c_int, mode: libc::mode_t) -> c_int {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        return open_ours(flags);
+    }
+    let f = real_fn!(c"openat64", unsafe extern "C" fn(c_int, *const c_char, c_int, libc::mode_t) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(dirfd, path, flags, mode) }
+}
+
+/// `__openat_2` (the fortified `openat` without a mode).
+///
+/// # Safety
+/// As glibc's `__openat_2`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn __openat_2(dirfd: c_int, path: *const c_char, flags: c_int) -> c_int {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        return open_ours(flags);
+    }
+    let f = real_fn!(c"__openat_2", unsafe extern "C" fn(c_int, *const c_char, c_int) -> c_int);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(dirfd, path, flags) }
+}
+
 /// `close`.
 ///
 /// # Safety

@@ -198,3 +198,18 @@ fn cdrskin_blanks_a_cd_rw() {
     assert!(tracks.is_empty());
     assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Blank);
 }
+
+#[test]
+fn openat_reaches_the_emulated_drive_and_other_paths_pass_through() {
+    let b = bench();
+    let exe = std::env::current_exe().unwrap();
+    let probe = exe.parent().and_then(Path::parent).unwrap().join("examples/openat_probe");
+    assert!(probe.exists(), "{} is built with the tests", probe.display());
+    let probe = probe.to_str().unwrap();
+    let ours = burner(&b, probe, &[&device()]);
+    // The sg driver version the shim reports (3.5.36, as Linux's sg).
+    assert!(ours.contains("SG_GET_VERSION_NUM 0 version 3"), "{ours}");
+    // A path that is not the shim's goes to libc: /dev/null has no SG version.
+    let (_, other) = run(&b, probe, &["/dev/null"]);
+    assert!(other.contains("SG_GET_VERSION_NUM -1"), "{other}");
+}
