@@ -408,12 +408,59 @@ impl Decoder {
     /// # Errors
     /// [`AudioError`] when the file cannot be decoded to its end.
     pub fn measure(path: &Path) -> Result<(u64, u32), AudioError> {
+        let (frames, crcs) = Decoder::measure_ranges(path, &[(0, None)])?;
+        Ok((frames, crcs[0].expect("the whole file is within the file")))
+    }
+
+    /// Decodes the whole file once: its length in frames and the CRC-32 of each range
+    /// (first frame, frames or to the end); `None` for a range that goes beyond the end.
+    ///
+    /// # Errors
+    /// [`AudioError`] when the file cannot be decoded to its end.
+    pub fn measure_ranges(path: &Path, ranges: &[(u64, Option<u64>)]) -> Result<(u64, Vec<Option<u32>>), AudioError> {
         let mut d = Decoder::open(path)?;
-        let mut crc = crc32fast::Hasher::new();
+        let mut crcs = RangeCrcs::new(ranges);
         while d.refill()? {
-            crc.update(&d.bytes);
+            crcs.update(&d.bytes);
         }
-        Ok((d.frames_out, crc.finalize()))
+        Ok(crcs.finish())
+    }
+}
+
+/// CRC-32s of ranges of a stream of CD audio, computed as it passes once.
+pub(crate) struct RangeCrcs {
+    ranges: Vec<(u64, Option<u64>)>,
+    hashers: Vec<crc32fast::Hasher>,
+    at: u64,
+}
+
+impl RangeCrcs {
+    pub(crate) fn new(ranges: &[(u64, Option<u64>)]) -> RangeCrcs {
+        RangeCrcs { ranges: ranges.to_vec(), hashers: vec![crc32fast::Hasher::new(); ranges.len()], at: 0 }
+    }
+
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        let (start, end) = (self.at, self.at + bytes.len() as u64);
+        for ((first, len), h) in self.ranges.iter().zip(&mut self.hashers) {
+            let from = (first * 4).max(start);
+            let to = len.map_or(u64::MAX, |l| (first + l) * 4).min(end);
+            if from < to {
+                h.update(&bytes[(from - start) as usize..(to - start) as usize]);
+            }
+        }
+        self.at = end;
+    }
+
+    /// The stream's length in frames and each range's CRC-32.
+    pub(crate) fn finish(self) -> (u64, Vec<Option<u32>>) {
+        let total = self.at / 4;
+        let crcs = self
+            .ranges
+            .iter()
+            .zip(self.hashers)
+            .map(|((first, len), h)| (first + len.unwrap_or(0) <= total && *first <= total).then(|| h.finalize()))
+            .collect();
+        (total, crcs)
     }
 }
 

@@ -43,19 +43,32 @@ pub fn source_frames(path: &Path, format: &SourceFormat) -> Result<u64, AudioErr
 /// # Errors
 /// [`AudioError`] for a missing, unreadable or damaged file.
 pub fn source_measure(path: &Path, format: &SourceFormat) -> Result<(u64, u32), AudioError> {
+    let (frames, crcs) = measure_ranges(path, format, &[(0, None)])?;
+    Ok((frames, crcs[0].expect("the whole file is within the file")))
+}
+
+/// A source measured once for a sheet: its length in frames and the CRC-32 of each range
+/// (first frame, frames or to the end) the sheet takes from it; `None` for a range beyond its
+/// end. Each file is decoded once however many tracks it holds.
+///
+/// # Errors
+/// [`AudioError`] for a missing, unreadable or damaged file.
+pub fn measure_ranges(
+    path: &Path,
+    format: &SourceFormat,
+    ranges: &[(u64, Option<u64>)],
+) -> Result<(u64, Vec<Option<u32>>), AudioError> {
     match format {
-        SourceFormat::Decoded(_) => Decoder::measure(path),
+        SourceFormat::Decoded(_) => Decoder::measure_ranges(path, ranges),
         SourceFormat::RawLittleEndian | SourceFormat::RawBigEndian => {
             let frames = source_frames(path, format)?;
-            let mut crc = crc32fast::Hasher::new();
-            let mut r = SegmentReader::new([(
-                Segment {
-                    source: Source::File { path: path.to_owned(), format: format.clone() },
-                    start: 0,
-                    length: Some(frames),
-                },
-                frames,
-            )]);
+            let seg = Segment {
+                source: Source::File { path: path.to_owned(), format: format.clone() },
+                start: 0,
+                length: Some(frames),
+            };
+            let mut r = SegmentReader::new([(seg, frames)]);
+            let mut crcs = crate::RangeCrcs::new(ranges);
             let mut buf = vec![0u8; 1 << 16];
             loop {
                 let n = r.read(&mut buf).map_err(|e| AudioError::Damaged {
@@ -66,9 +79,9 @@ pub fn source_measure(path: &Path, format: &SourceFormat) -> Result<(u64, u32), 
                 if n == 0 {
                     break;
                 }
-                crc.update(&buf[..n]);
+                crcs.update(&buf[..n]);
             }
-            Ok((frames, crc.finalize()))
+            Ok(crcs.finish())
         }
     }
 }

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Result;
-use audio::segments::{SegmentReader, source_frames};
+use audio::segments::{Checked, SegmentReader, measure_ranges};
 use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS};
-use cd::plan::{DiscPlan, Segment, Source};
+use cd::plan::{DiscPlan, Segment, Source, SourceFormat};
 use indicatif::{ProgressBar, ProgressStyle};
 use redburn::{DaoError, DaoLayout, DaoOptions, DaoTrack};
 use serde_json::json;
@@ -24,6 +24,50 @@ const SPF: u64 = FRAMES_PER_SECTOR as u64;
 /// Whether `path` is a CUE sheet or a cdrdao TOC file.
 pub fn is_sheet(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc"))
+}
+
+/// The audio of a disc-at-once burn from LBA −150: segments, their lengths in frames, and the
+/// checksum each file range had at the preflight.
+pub type Stream = Vec<(Segment, u64, Option<u32>)>;
+
+/// Part of a file: first frame, and frames or "to the end".
+type Range = (u64, Option<u64>);
+
+/// The stream as one reader; file ranges are checked against their preflight checksums.
+fn checked_reader(stream: Stream) -> Chain {
+    let parts = stream
+        .into_iter()
+        .map(|(seg, n, crc)| -> Box<dyn std::io::Read + Send> {
+            let path = match &seg.source {
+                Source::File { path, .. } => Some(path.clone()),
+                Source::Silence => None,
+            };
+            let reader = SegmentReader::new([(seg, n)]);
+            match (path, crc) {
+                (Some(path), Some(crc)) => Box::new(Checked::new(reader, &path, n, crc)),
+                _ => Box::new(reader),
+            }
+        })
+        .collect();
+    Chain { parts }
+}
+
+/// Readers one after another.
+struct Chain {
+    parts: std::collections::VecDeque<Box<dyn std::io::Read + Send>>,
+}
+
+impl std::io::Read for Chain {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while let Some(part) = self.parts.front_mut() {
+            let n = part.read(out)?;
+            if n > 0 || out.is_empty() {
+                return Ok(n);
+            }
+            self.parts.pop_front();
+        }
+        Ok(0)
+    }
 }
 
 /// Where a plan came from, so that a file that cannot be used is reported at its sheet's
@@ -77,15 +121,26 @@ fn plan(path: &Path) -> Result<(DiscPlan, Origin)> {
 
 /// Measures every segment (each file decoded once, to its end), pads to whole sectors and
 /// lays the disc out. Returns the layout and the segments to stream from LBA −150.
-fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
-    let mut files: HashMap<PathBuf, u64> = HashMap::new();
-    let mut measure = |seg: &Segment, track: u8| -> Result<u64> {
-        if let Source::File { path, format } = &seg.source {
-            if !files.contains_key(path) {
-                let n = source_frames(path, format).map_err(|e| fail(code::INPUT, origin.locate(path, 0, e)))?;
-                files.insert(path.clone(), n);
-            }
-            let total = files[path];
+fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
+    // Each file is decoded once, for its length and the checksum of every range the sheet
+    // takes from it; the burn checks the same checksums as it reads.
+    let mut wanted: HashMap<PathBuf, (SourceFormat, Vec<Range>)> = HashMap::new();
+    for s in plan.tracks.iter().flat_map(|t| t.pregap.iter().chain(&t.body)) {
+        if let Source::File { path, format } = &s.source {
+            wanted.entry(path.clone()).or_insert_with(|| (format.clone(), Vec::new())).1.push((s.start, s.length));
+        }
+    }
+    // Each file's length and the checksum of each of its ranges.
+    let mut files: HashMap<PathBuf, (u64, HashMap<Range, Option<u32>>)> = HashMap::new();
+    for (path, (format, ranges)) in &wanted {
+        let (total, crcs) =
+            measure_ranges(path, format, ranges).map_err(|e| fail(code::INPUT, origin.locate(path, 0, e)))?;
+        files.insert(path.clone(), (total, ranges.iter().copied().zip(crcs).collect()));
+    }
+    let measure = |seg: &Segment, track: u8| -> Result<(u64, Option<u32>)> {
+        if let Source::File { path, .. } = &seg.source {
+            let (total, crcs) = &files[path];
+            let total = *total;
             let end = seg.length.map_or(total, |l| seg.start + l);
             if end > total {
                 // The index that asks for audio the file does not have: this track's own when
@@ -100,9 +155,9 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Vec<(Segment, 
                 );
                 return Err(fail(code::INPUT, origin.locate(path, culprit, why)));
             }
-            return Ok(end - seg.start);
+            return Ok((end - seg.start, crcs.get(&(seg.start, seg.length)).copied().flatten()));
         }
-        Ok(seg.length.unwrap_or(0))
+        Ok((seg.length.unwrap_or(0), None))
     };
     let mut stream = Vec::new();
     let mut tracks = Vec::new();
@@ -110,9 +165,9 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Vec<(Segment, 
         let mut pause: u64 = 0;
         let mut pregap = Vec::new();
         for s in &t.pregap {
-            let n = measure(s, t.number)?;
+            let (n, crc) = measure(s, t.number)?;
             pause += n;
-            pregap.push((s.clone(), n));
+            pregap.push((s.clone(), n, crc));
         }
         if !pause.is_multiple_of(SPF) {
             return Err(fail(code::PLAN, format!("track {}: its pause is not a whole number of sectors", t.number)));
@@ -120,24 +175,24 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Vec<(Segment, 
         // Track 1's pause is at least the 2 seconds before LBA 0.
         if i == 0 && pause < u64::from(PREGAP_SECTORS) * SPF {
             let extra = u64::from(PREGAP_SECTORS) * SPF - pause;
-            pregap.insert(0, (Segment::silence(extra), extra));
+            pregap.insert(0, (Segment::silence(extra), extra, None));
             pause += extra;
         }
         let mut body: u64 = 0;
         let mut segs = Vec::new();
         for s in &t.body {
-            let n = measure(s, t.number)?;
+            let (n, crc) = measure(s, t.number)?;
             body += n;
-            segs.push((s.clone(), n));
+            segs.push((s.clone(), n, crc));
         }
         body += t.postgap_frames;
         if t.postgap_frames > 0 {
-            segs.push((Segment::silence(t.postgap_frames), t.postgap_frames));
+            segs.push((Segment::silence(t.postgap_frames), t.postgap_frames, None));
         }
         // A partial last sector (files that end mid-sector) is filled with silence.
         let pad = body.next_multiple_of(SPF) - body;
         if pad > 0 {
-            segs.push((Segment::silence(pad), pad));
+            segs.push((Segment::silence(pad), pad, None));
         }
         stream.extend(pregap);
         stream.extend(segs);
@@ -159,7 +214,7 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Vec<(Segment, 
 }
 
 /// The sheet's layout and the segments to stream from LBA −150.
-pub fn measured(sheet: &Path) -> Result<(DaoLayout, Vec<(Segment, u64)>)> {
+pub fn measured(sheet: &Path) -> Result<(DaoLayout, Stream)> {
     let (plan, origin) = plan(sheet)?;
     layout(&plan, &origin)
 }
@@ -222,7 +277,7 @@ pub fn run_files(args: &BurnArgs) -> Result<()> {
     run_layout(args, layout, stream)
 }
 
-fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -> Result<()> {
+fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> {
     let needed = u64::from(layout.sectors());
     let (dev_name, mut drive) = device::open(&args.device)?;
     let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;
@@ -289,7 +344,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -
     let started = Instant::now();
     let mut last = 0u32;
     let result =
-        redburn::write_disc_at_once(&mut drive, &layout, SegmentReader::new(stream), options, &mut |done, total| {
+        redburn::write_disc_at_once(&mut drive, &layout, checked_reader(stream), options, &mut |done, total| {
             bar.set_position(u64::from(done));
             if args.json && (done - last >= 750 || done == total) {
                 last = done;
@@ -310,7 +365,8 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Vec<(Segment, u64)>) -
         let c = match &e {
             DaoError::Layout(_) => code::PLAN,
             DaoError::MediaIsNotBlank(_) => code::MEDIUM,
-            DaoError::Stream(_) => code::INPUT,
+            // The stream fails only while writing: the burn failed midway.
+            DaoError::Stream(_) => code::WRITE,
             _ => code::WRITE,
         };
         return Err(fail(c, e));

@@ -58,7 +58,7 @@ pub fn check<T: Transport>(t: &mut T, name: &str, inputs: &[PathBuf], big_endian
     let mut expected = match inputs {
         [sheet] if crate::sheet::is_sheet(sheet) => {
             let (_, stream) = crate::sheet::measured(sheet)?;
-            let mut r = SegmentReader::new(stream);
+            let mut r = SegmentReader::new(stream.into_iter().map(|(seg, n, _)| (seg, n)));
             // The stream begins at −150; the first track at its index 1.
             let skip = (i64::from(entries[0].address.0) + i64::from(PREGAP_SECTORS)) as u64 * SECTOR_BYTES as u64;
             std::io::copy(&mut (&mut r).take(skip), &mut std::io::sink()).map_err(|e| fail(code::INPUT, e))?;

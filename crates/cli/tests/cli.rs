@@ -676,20 +676,23 @@ fn json_progress_carries_both_imapi_layers_and_short_tracks_are_padded_or_refuse
     assert!(err.contains("4 seconds") || err.contains("300"), "{err}");
 }
 
-#[test]
-fn a_file_changed_after_the_preflight_stops_the_burn() {
-    let home = tempfile::tempdir().unwrap();
-    stdout(redburn(home.path()).args(["emu", "create", "rt", "--timing", "real-time"]));
-    // Two 3-minute raw tracks of silence (sparse): about 3.5 s each at 52x.
-    let (a, b) = (home.path().join("a.raw"), home.path().join("b.raw"));
-    for p in [&a, &b] {
-        std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
-    }
+/// A WAV file of `sectors` sectors of silence whose data is a sparse hole.
+fn sparse_wav(path: &Path, sectors: u64) {
+    wav(path, 0);
+    let data = (sectors * 2352) as u32;
+    let mut b = std::fs::read(path).unwrap();
+    b[4..8].copy_from_slice(&(36 + data).to_le_bytes());
+    b[40..44].copy_from_slice(&data.to_le_bytes());
+    std::fs::write(path, &b).unwrap();
+    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(44 + u64::from(data)).unwrap();
+}
+
+/// Runs a real-time burn and, once track 1 is being written, overwrites a sector near the end
+/// of `victim`; returns the burn's exit code and stderr.
+fn burn_and_edit(home: &Path, args: &[&std::ffi::OsStr], victim: &Path, at: u64) -> (Option<i32>, String) {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
-        .env("REDBURN_HOME", home.path())
-        .args(["burn", "-d", "emu:rt", "--json"])
-        .arg(&a)
-        .arg(&b)
+        .env("REDBURN_HOME", home)
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -702,13 +705,46 @@ fn a_file_changed_after_the_preflight_stops_the_burn() {
         }
         line.clear();
     }
-    // While track 1 is written, someone edits the end of track 2's file (not yet read).
-    let f = std::fs::OpenOptions::new().write(true).open(&b).unwrap();
-    std::os::unix::fs::FileExt::write_all_at(&f, &[7u8; 2352], 13_000 * 2352).unwrap();
+    let f = std::fs::OpenOptions::new().write(true).open(victim).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&f, &[7u8; 2352], at).unwrap();
     drop(f);
     let out = child.wait_with_output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{err}");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_file_changed_during_a_disc_at_once_burn_stops_it() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "rt", "--timing", "real-time"]));
+    let (a, b) = (home.path().join("a.wav"), home.path().join("b.wav"));
+    sparse_wav(&a, 13_500);
+    sparse_wav(&b, 13_500);
+    let cue = home.path().join("album.cue");
+    std::fs::write(&cue, "FILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nFILE \"b.wav\" WAVE\n  TRACK 02 AUDIO\n    INDEX 01 00:00:00\n").unwrap();
+    let args: Vec<&std::ffi::OsStr> =
+        ["burn", "-d", "emu:rt", "--json"].iter().map(std::ffi::OsStr::new).chain([cue.as_os_str()]).collect();
+    let (code, err) = burn_and_edit(home.path(), &args, &b, 44 + 13_000 * 2352);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(err.contains("b.wav") && err.contains("changed since it was checked"), "{err}");
+}
+
+#[test]
+fn a_file_changed_after_the_preflight_stops_the_burn() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "rt", "--timing", "real-time"]));
+    // Two 3-minute raw tracks of silence (sparse): about 3.5 s each at 52x. While track 1 is
+    // written, someone edits the end of track 2's file (not yet read).
+    let (a, b) = (home.path().join("a.raw"), home.path().join("b.raw"));
+    for p in [&a, &b] {
+        std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
+    }
+    let args: Vec<&std::ffi::OsStr> = ["burn", "-d", "emu:rt", "--json"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .chain([a.as_os_str(), b.as_os_str()])
+        .collect();
+    let (code, err) = burn_and_edit(home.path(), &args, &b, 13_000 * 2352);
+    assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("b.raw") && err.contains("changed since it was checked"), "{err}");
     // Track 1 is whole; the session was closed around what was written.
     let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:rt", "--json"])));
