@@ -29,7 +29,7 @@ pub struct Tags {
     pub isrc: Option<String>,
 }
 
-/// Reads a file's tags (the newest revision; media-level and per-track).
+/// Reads a file's tags (every revision, the newest first; media-level and per-track).
 ///
 /// # Errors
 /// [`AudioError`] when the file cannot be opened or probed.
@@ -45,8 +45,17 @@ pub fn read_tags(path: &Path) -> Result<Tags, AudioError> {
         .map_err(|e| AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() })?;
     let mut tags = Tags::default();
     let mut meta = format.metadata();
-    let Some(rev) = meta.skip_to_latest() else { return Ok(tags) };
-    let all = rev.media.tags.iter().chain(rev.per_track.iter().flat_map(|t| t.metadata.tags.iter()));
+    // Every revision, newest first: an MP3's ID3v2 tag is read before the stream and is an
+    // older revision than what the MP3 reader itself records, yet it holds the tags.
+    let mut older = Vec::new();
+    while let Some(rev) = meta.pop() {
+        older.push(rev);
+    }
+    let revisions: Vec<&symphonia::core::meta::MetadataRevision> =
+        meta.current().into_iter().chain(older.iter().rev()).collect();
+    let all = revisions
+        .iter()
+        .flat_map(|rev| rev.media.tags.iter().chain(rev.per_track.iter().flat_map(|t| t.metadata.tags.iter())));
     for tag in all {
         let slot = match &tag.std {
             Some(StandardTag::TrackTitle(v)) => (&mut tags.title, v),

@@ -141,3 +141,25 @@ fn streaming_wav_headers_are_read_to_the_end() {
     assert!(ours(&q) == sox_pcm(d, "s.wav"));
     assert_eq!(source_frames(&q, &file_format(&q, false)).unwrap(), 163_170);
 }
+
+/// Tags as taggers write them: ID3v2 (lame) and Vorbis comments (oggenc).
+#[test]
+fn id3v2_and_vorbis_tags_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    source(d, "s.wav", &["-r", "44100", "-b", "16", "-c", "2"]);
+    let lame_args = ["--quiet", "--id3v2-only", "--tt", "Song", "--ta", "Band", "--tl", "Record"];
+    tool(d, "lame", &[&lame_args[..], &["--tv", "TSRC=ZZRB12600009", "s.wav", "t.mp3"]].concat());
+    let t = audio::tags::read_tags(&d.join("t.mp3")).unwrap();
+    assert_eq!(
+        (t.title.as_deref(), t.artist.as_deref(), t.album.as_deref(), t.isrc.as_deref()),
+        (Some("Song"), Some("Band"), Some("Record"), Some("ZZRB12600009"))
+    );
+    tool(
+        d,
+        "oggenc",
+        &["-Q", "-t", "Song", "-a", "Band", "-l", "Record", "-c", "ISRC=ZZRB12600009", "-o", "t.ogg", "s.wav"],
+    );
+    let t = audio::tags::read_tags(&d.join("t.ogg")).unwrap();
+    assert_eq!((t.title.as_deref(), t.isrc.as_deref()), (Some("Song"), Some("ZZRB12600009")));
+}
