@@ -1,7 +1,10 @@
 //! Audio input for redburn: any file symphonia decodes, turned into CD audio — 44 100 Hz,
 //! 16-bit, stereo, little-endian, left channel first — as a byte stream.
 //!
-//! - 16-bit input passes through bit-identically.
+//! - 16-bit input passes through bit-identically, also from wider containers (ALAC decodes
+//!   to 32 bits) and digital silence: dither is added only where there are bits below 16.
+//! - Encoder delay and padding are trimmed: MP3 (LAME/Xing, by symphonia) and AAC in MP4
+//!   (`iTunSMPB` or the edit list, here), so lengths equal the source's.
 //! - Wider integer and floating-point input is reduced to 16 bits with TPDF dither (only
 //!   then); float samples beyond full scale are clipped and counted.
 //! - Mono is played on both channels. More than two channels are refused rather than mixed
@@ -15,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ahead;
+mod mp4;
 mod resample;
 pub mod segments;
 pub mod tags;
@@ -188,6 +192,8 @@ pub struct Decoder {
     clipped: u64,
     done: bool,
     streaming: bool,
+    /// MP4 gapless trimming: source frames to skip, then to keep.
+    trim: Option<(u64, u64)>,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -222,8 +228,17 @@ impl Decoder {
         let channels = params.channels.as_ref().map_or(0, |c| c.count());
         let bits = params.bits_per_sample;
         let streaming = wav_streaming_header(path);
+        // AAC in MP4 carries its encoder delay and padding beside the audio (iTunSMPB or an
+        // edit list); the decoder gives them back, so they are trimmed here.
+        let trim = mp4::gapless(path);
         // A streaming header's size is a placeholder, not a length.
-        let frames = if streaming { None } else { track.num_frames };
+        let frames = if streaming {
+            None
+        } else if let Some((_, keep)) = trim {
+            Some(keep)
+        } else {
+            track.num_frames
+        };
         let info = AudioInfo { sample_rate, channels, bits_per_sample: bits, frames };
         let track_id = track.id;
         // Other rates are converted; rates no CD source has are refused.
@@ -265,6 +280,7 @@ impl Decoder {
             clipped: 0,
             done: false,
             streaming,
+            trim,
         })
     }
 
@@ -289,13 +305,14 @@ impl Decoder {
     /// The stream has ended: checks the announced length and flushes the resampler.
     fn end(&mut self) -> Result<bool, AudioError> {
         // A container that announced more frames than it holds is truncated.
+        let have = self.frames_in.saturating_sub(self.trim.map_or(0, |t| t.0));
         if let Some(n) = self.info.frames
-            && self.frames_in < n
+            && have < n
         {
             return Err(AudioError::Damaged {
                 path: self.path.clone(),
-                frames: self.frames_in,
-                detail: format!("the file ends early: {} of {n} frames present", self.frames_in),
+                frames: have,
+                detail: format!("the file ends early: {have} of {n} frames present"),
             });
         }
         // The resampler's last frames.
@@ -334,15 +351,27 @@ impl Decoder {
             if packet.track_id != self.track_id {
                 continue;
             }
+            if self.trim.is_some_and(|(skip, keep)| self.frames_in >= skip + keep) {
+                return self.end();
+            }
             let buf = self.decoder.decode(&packet).map_err(damaged)?;
             let frames = buf.frames();
             let ch = buf.spec().channels().count();
+            // The frames of this packet that are audio (not priming or padding).
+            let (lo, hi) = match self.trim {
+                Some((skip, keep)) => {
+                    let lo = skip.saturating_sub(self.frames_in).min(frames as u64) as usize;
+                    let hi = (skip + keep).saturating_sub(self.frames_in).min(frames as u64) as usize;
+                    (lo, hi.max(lo))
+                }
+                None => (0, frames),
+            };
             self.bytes.clear();
             self.at = 0;
             if self.passthrough {
                 self.ints.resize(buf.samples_interleaved(), 0);
                 buf.copy_to_slice_interleaved(&mut self.ints[..]);
-                for f in 0..frames {
+                for f in lo..hi {
                     let l = self.ints[f * ch];
                     let r = if ch == 2 { self.ints[f * ch + 1] } else { l };
                     self.bytes.extend_from_slice(&l.to_le_bytes());
@@ -353,7 +382,7 @@ impl Decoder {
                 buf.copy_to_slice_interleaved(&mut self.floats[..]);
                 let mut stereo = std::mem::take(&mut self.stereo);
                 stereo.clear();
-                for f in 0..frames {
+                for f in lo..hi {
                     let l = self.floats[f * ch];
                     stereo.push(l);
                     stereo.push(if ch == 2 { self.floats[f * ch + 1] } else { l });
@@ -366,14 +395,27 @@ impl Decoder {
                         self.frames_out += (out.len() / 2) as u64;
                     }
                     None => {
-                        self.quantize(&stereo);
-                        self.frames_out += frames as u64;
+                        // Word length is reduced (with dither) only where there is something
+                        // below 16 bits: 16-bit audio in a wider container (ALAC decodes to
+                        // 32 bits) and digital silence stay exact.
+                        if stereo.iter().all(|&x| (x * 32768.0).fract() == 0.0) {
+                            for &x in &stereo {
+                                let v = x * 32768.0;
+                                if !(-32768.0..=32767.0).contains(&v) {
+                                    self.clipped += 1;
+                                }
+                                self.bytes.extend_from_slice(&(v.clamp(-32768.0, 32767.0) as i16).to_le_bytes());
+                            }
+                        } else {
+                            self.quantize(&stereo);
+                        }
+                        self.frames_out += (hi - lo) as u64;
                     }
                 }
                 self.stereo = stereo;
             }
             if self.passthrough {
-                self.frames_out += frames as u64;
+                self.frames_out += (hi - lo) as u64;
             }
             self.frames_in += frames as u64;
             if !self.bytes.is_empty() {

@@ -163,3 +163,35 @@ fn id3v2_and_vorbis_tags_are_read() {
     let t = audio::tags::read_tags(&d.join("t.ogg")).unwrap();
     assert_eq!((t.title.as_deref(), t.isrc.as_deref()), (Some("Song"), Some("ZZRB12600009")));
 }
+
+/// ALAC and AAC in MP4 from ffmpeg: ALAC bit for bit; AAC exactly as long as its source, its
+/// encoder delay trimmed (from the edit list) so that it lines up with the source.
+#[test]
+fn mp4_alac_and_aac_from_ffmpeg() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    tool(
+        d,
+        "sox",
+        &["-R", "-n", "-r", "44100", "-b", "16", "-c", "2", "s.wav", "synth", "3.7", "sine", "440", "vol", "0.5"],
+    );
+    let ffmpeg = |codec: &[&str], out: &str| {
+        tool(d, "ffmpeg", &[&["-loglevel", "error", "-y", "-i", "s.wav", "-c:a"][..], codec, &[out]].concat());
+    };
+    ffmpeg(&["alac"], "a.m4a");
+    ffmpeg(&["aac", "-b:a", "256k"], "b.m4a");
+    let source = sox_pcm(d, "s.wav");
+    assert!(ours(&d.join("a.m4a")) == source, "ALAC decodes bit for bit");
+    let aac = samples(&ours(&d.join("b.m4a")));
+    assert_eq!(aac.len() * 2, source.len(), "AAC: the source's 163 170 frames");
+    let src = samples(&source);
+    let rms = |lag: i64| {
+        let n = src.len() as i64 - 20_000;
+        ((20_000..n).map(|i| (f64::from(aac[i as usize]) - f64::from(src[(i + lag) as usize])).powi(2)).sum::<f64>()
+            / (n - 20_000) as f64)
+            .sqrt()
+    };
+    // In line with the source: a frame (two samples) either way is far worse.
+    let (aligned, early, late) = (rms(0), rms(-2), rms(2));
+    assert!(aligned < 300.0 && aligned * 3.0 < early.min(late), "rms {aligned:.0} vs {early:.0}/{late:.0}");
+}
