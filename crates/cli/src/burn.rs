@@ -78,6 +78,9 @@ pub struct BurnArgs {
     /// Show the progress bar even when stderr is not a terminal.
     #[arg(long)]
     pub(crate) progress: bool,
+    /// Write an SVG chart of the burn: write speed, drive and host buffer fill over time.
+    #[arg(long, value_name = "FILE.svg")]
+    pub(crate) report: Option<PathBuf>,
 }
 
 /// Sectors per second from `max`, `24`, `24x` or `1800`.
@@ -316,9 +319,10 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     let last_json = Rc::new(Cell::new(0u64));
     // Which of this burn's tracks is being written (IMAPI v1's NotifyTrackProgress count).
     let track_index = Rc::new(Cell::new(0usize));
+    let report = Rc::new(std::cell::RefCell::new(crate::report::Recorder::new()));
     let tracks_total = tracks.len();
     {
-        let (bar, track_bar, done_before, last_json, json, total, track_index) = (
+        let (bar, track_bar, done_before, last_json, json, total, track_index, report) = (
             bar.clone(),
             track_bar.clone(),
             done_before.clone(),
@@ -326,6 +330,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
             args.json,
             needed,
             track_index.clone(),
+            report.clone(),
         );
         tao.set_update_handler(move |u, _cancel| {
             let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
@@ -334,6 +339,11 @@ pub fn run(args: &BurnArgs) -> Result<()> {
             track_bar.set_length(u.sector_count.max(1) as u64);
             track_bar.set_position(in_track);
             let host = 100 * i64::from(u.used_system_buffer) / i64::from(u.total_system_buffer.max(1));
+            let drive_fill = match (u.drive_buffer_size, u.drive_buffer_free) {
+                (Some(size), Some(free)) if size > 0 => Some(100.0 * f64::from(size - free.min(size)) / f64::from(size)),
+                _ => None,
+            };
+            report.borrow_mut().record(pos, drive_fill, Some(host as f64));
             let drive = match (u.drive_buffer_size, u.drive_buffer_free) {
                 (Some(size), Some(free)) if size > 0 => {
                     format!("{}%", 100 * u64::from(size - free.min(size)) / u64::from(size))
@@ -433,6 +443,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         ::device::Backend::Emu(d) => Some(d.links()),
         _ => None,
     };
+    if let Some(path) = &args.report {
+        report.borrow().write_svg(path, &format!("redburn: {total} tracks on {dev_name}, track-at-once"))?;
+    }
     finish(&mut drive, &dev_name, args)?;
     let secs = started.elapsed().as_secs_f64();
     let what = if args.simulate { "Simulated" } else { "Burned" };

@@ -54,6 +54,7 @@ pub fn run(args: &ImageArgs) -> Result<()> {
         cdtext_from_tags: false,
         big_endian: false,
         skip_decode_check: false,
+        report: None,
     };
     let result = burn::run(&burn_args).and_then(|()| {
         let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;

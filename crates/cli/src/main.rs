@@ -15,6 +15,7 @@ mod emu_cmd;
 mod fail;
 mod image;
 mod interrupt;
+mod report;
 mod sheet;
 mod show;
 mod verify;

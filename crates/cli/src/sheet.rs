@@ -343,9 +343,11 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     crate::interrupt::install();
     let started = Instant::now();
     let mut last = 0u32;
+    let mut report = crate::report::Recorder::new();
     let result =
         redburn::write_disc_at_once(&mut drive, &layout, checked_reader(stream), options, &mut |done, total| {
             bar.set_position(u64::from(done));
+            report.record(u64::from(done), None, None);
             if args.json && (done - last >= 750 || done == total) {
                 last = done;
                 out!(
@@ -372,6 +374,9 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
         return Err(fail(c, e));
     }
     let secs = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.report {
+        report.write_svg(path, &format!("redburn: {} tracks on {dev_name}, disc-at-once", layout.tracks.len()))?;
+    }
     crate::burn::finish(&mut drive, &dev_name, args)?;
     if args.json {
         out!(

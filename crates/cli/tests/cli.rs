@@ -751,3 +751,18 @@ fn a_file_changed_after_the_preflight_stops_the_burn() {
     assert_eq!(toc["status"], "finalized", "{toc}");
     assert_eq!(toc["tracks"][0]["sectors"], 13_500 + 150, "{toc}");
 }
+
+#[test]
+fn report_charts_the_burn_as_svg() {
+    let home = tempfile::tempdir().unwrap();
+    let svg = home.path().join("burn.svg");
+    stdout(redburn(home.path()).arg("burn").arg("--report").arg(&svg).args(samples()));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("Write speed") && text.contains("Buffer fill"), "{text}");
+    assert!(text.contains("3 tracks on emu:default, track-at-once"));
+    // Disc-at-once too.
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    let cue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    stdout(redburn(home.path()).arg("burn").arg("--report").arg(&svg).arg(&cue));
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("disc-at-once"));
+}
