@@ -39,6 +39,7 @@ pub mod dao;
 pub mod error;
 pub mod events;
 mod host;
+pub mod raw;
 pub mod tao;
 pub mod verify;
 
