@@ -189,6 +189,18 @@ impl DaoLayout {
     }
 }
 
+/// How a disc-at-once layout reaches the drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DaoRoute {
+    /// Session at once: SEND CUE SHEET, then 2352-byte audio blocks; the drive makes the
+    /// sub-channel (MCN, ISRC, indexes from the cue sheet) and the lead-in and lead-out.
+    #[default]
+    SessionAtOnce,
+    /// Raw (RAW96R): every sector from the start of the lead-in to the end of the lead-out
+    /// as 2448-byte blocks, audio plus the sub-channel redburn generates ([`crate::raw`]).
+    Raw96,
+}
+
 /// Options of a disc-at-once write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DaoOptions {
@@ -201,11 +213,19 @@ pub struct DaoOptions {
     pub bufe_disabled: bool,
     /// Leave the disc open for another session.
     pub do_not_finalize: bool,
+    /// Session at once or raw.
+    pub route: DaoRoute,
 }
 
 impl Default for DaoOptions {
     fn default() -> DaoOptions {
-        DaoOptions { write_speed: -1, simulate: false, bufe_disabled: false, do_not_finalize: false }
+        DaoOptions {
+            write_speed: -1,
+            simulate: false,
+            bufe_disabled: false,
+            do_not_finalize: false,
+            route: DaoRoute::SessionAtOnce,
+        }
     }
 }
 
@@ -250,8 +270,10 @@ pub fn write_disc_at_once<T: Transport>(
             leadout_limit.to_lba().0
         )));
     }
+    let raw = options.route == DaoRoute::Raw96;
     let w = WriteParameters {
-        write_type: WriteType::Sao,
+        write_type: if raw { WriteType::Raw } else { WriteType::Sao },
+        data_block_type: if raw { mmc::mode::block_type::RAW_PW } else { WriteParameters::default().data_block_type },
         bufe: !options.bufe_disabled,
         test_write: options.simulate,
         multi_session: if options.do_not_finalize { 3 } else { 0 },
@@ -266,7 +288,12 @@ pub fn write_disc_at_once<T: Transport>(
     };
     run(t, &Command::SetCdSpeed { rotation: 0, read_kbs: 0xFFFF, write_kbs: kbs }, Data::None)?;
     run(t, &Command::PreventAllow { prevent: true }, Data::None)?;
-    let result = write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress);
+    let result = if raw {
+        let lead_in = info.last_session_lead_in.map_or(Lba(-11_634), Msf::to_lba);
+        write_raw(t, layout, &mut audio, lead_in, progress)
+    } else {
+        write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress)
+    };
     let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);
     result?;
     allow?;
@@ -304,18 +331,66 @@ fn write_all<T: Transport>(
     while done < total {
         let n = (total - done).min(per);
         let chunk = &mut buf[..n as usize * SECTOR_BYTES];
-        let mut got = 0;
-        while got < chunk.len() {
-            match audio.read(&mut chunk[got..]) {
-                Ok(0) => return Err(DaoError::Stream(format!("the audio ended {} sectors early", total - done))),
-                Ok(k) => got += k,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(DaoError::Stream(e.to_string())),
-            }
-        }
+        read_exact(audio, chunk, total - done)?;
         mmc::write_retrying(t, Lba(done as i32 - PREGAP_SECTORS as i32), n as u16, chunk, Duration::from_secs(120))?;
         done += n;
         if !progress(done, total) {
+            return Err(DaoError::Cancelled);
+        }
+    }
+    run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;
+    mmc::wait_ready(t, Duration::from_secs(20 * 60))?;
+    Ok(())
+}
+
+/// Fills `buf` from `audio`; `missing` says how many sectors were still due, for the error.
+fn read_exact(audio: &mut impl Read, buf: &mut [u8], missing: u32) -> Result<(), DaoError> {
+    let mut got = 0;
+    while got < buf.len() {
+        match audio.read(&mut buf[got..]) {
+            Ok(0) => return Err(DaoError::Stream(format!("the audio ended {missing} sectors early"))),
+            Ok(k) => got += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(DaoError::Stream(e.to_string())),
+        }
+    }
+    Ok(())
+}
+
+/// RAW96R: every sector from `lead_in` to the end of the lead-out as audio (silence outside
+/// −150 … lead-out, `audio` inside) plus generated raw P–W, then SYNCHRONIZE CACHE.
+fn write_raw<T: Transport>(
+    t: &mut T,
+    layout: &DaoLayout,
+    audio: &mut impl Read,
+    lead_in: Lba,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<(), DaoError> {
+    let sub = crate::raw::Subcode::new(layout, lead_in)?;
+    let block = SECTOR_BYTES + SUBCODE_BYTES;
+    let per = (t.max_transfer() / block).clamp(1, 26) as i32;
+    let (start, end, program) = (sub.start().0, sub.end().0, (-(PREGAP_SECTORS as i32), sub.lead_out().0));
+    let total = (end - start) as u32;
+    let mut buf = vec![0u8; per as usize * block];
+    let mut main = vec![0u8; SECTOR_BYTES];
+    let mut at = start;
+    while at < end {
+        let n = (end - at).min(per);
+        for i in 0..n {
+            let lba = at + i;
+            if (program.0..program.1).contains(&lba) {
+                read_exact(audio, &mut main, (program.1 - lba) as u32)?;
+            } else {
+                main.fill(0);
+            }
+            let b = &mut buf[i as usize * block..(i as usize + 1) * block];
+            b[..SECTOR_BYTES].copy_from_slice(&main);
+            b[SECTOR_BYTES..].copy_from_slice(&sub.raw(Lba(lba))?);
+        }
+        let data = &buf[..n as usize * block];
+        mmc::write_retrying(t, Lba(at), n as u16, data, Duration::from_secs(120))?;
+        at += n;
+        if !progress((at - start) as u32, total) {
             return Err(DaoError::Cancelled);
         }
     }

@@ -45,7 +45,7 @@ pub mod verify;
 
 pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_disc, stage_album};
 pub use audio::{Pcm, PcmSource};
-pub use dao::{DaoError, DaoLayout, DaoOptions, DaoTrack, write_disc_at_once};
+pub use dao::{DaoError, DaoLayout, DaoOptions, DaoRoute, DaoTrack, write_disc_at_once};
 pub use device::Recorder;
 pub use error::TaoError;
 pub use events::{CancelHandle, TaoAction, TaoUpdate};

@@ -130,10 +130,15 @@ impl Subcode {
             let p = since < 150 || (since - 150) / 19 % 2 == 0;
             return Ok((QFrame { control, data }, p));
         }
-        let s = self.spans.iter().find(|s| at < s.end).expect("inside the program area");
+        let (k, s) = self.spans.iter().enumerate().find(|(_, s)| at < s.end).expect("inside the program area");
         let index = if at < s.one { 0 } else { 1 + s.indexes.iter().filter(|&&x| x <= at).count() as u8 };
+        // The first sector of a pause, a track or an index always says where it is, so that
+        // a reader finds every boundary exactly.
+        let pause_start = if k == 0 { -150 } else { self.spans[k - 1].end };
+        let boundary = at == pause_start || at == s.one || s.indexes.contains(&at);
         // MCN and ISRC take one sector in every hundred each, as recorders insert them.
-        let data = match (at.rem_euclid(100), self.mcn, s.isrc) {
+        let slot = if boundary { -1 } else { at.rem_euclid(100) };
+        let data = match (slot, self.mcn, s.isrc) {
             (0, Some(mcn), _) => QData::Mcn { mcn, aframe },
             (50, _, Some(isrc)) if index > 0 => QData::Isrc { isrc, aframe },
             _ => QData::Position { track: s.number, index, relative: at - s.one, absolute: lba },
@@ -227,6 +232,9 @@ mod tests {
         // LBA 50 (absolute 00:02:50): mode 3, ISRC USK7Y9812345 — five 6-bit letter codes
         // (U=0x25, S=0x23, K=0x1B, 7=0x07, Y=0x29), then 98 12345 in BCD.
         assert_eq!(q_bytes(&s, 50), with_crc([0x13, 0x96, 0x36, 0xC7, 0xA4, 0x98, 0x12, 0x34, 0x50, 0x50]));
+        // LBA 0 would be an MCN sector, but it is where track 1 starts: a position, so a
+        // reader finds the boundary exactly (index 1, 00:00:00, absolute 00:02:00).
+        assert_eq!(q_bytes(&s, 0), with_crc([0x11, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00]));
         // Track 2 has no ISRC: its LBA 450 is a position.
         assert_eq!(q_bytes(&s, 450)[0], 0x01);
     }

@@ -5,7 +5,7 @@ use std::io::Cursor;
 use cd::cdtext::{Block, CdText, CharCode, TextFields};
 use cd::{Control, Lba};
 use emu::{Drive, DriveConfig, MediaKind};
-use redburn::{DaoError, DaoLayout, DaoOptions, DaoTrack, write_disc_at_once};
+use redburn::{DaoError, DaoLayout, DaoOptions, DaoRoute, DaoTrack, write_disc_at_once};
 
 fn drive() -> (tempfile::TempDir, Drive) {
     let dir = tempfile::tempdir().unwrap();
@@ -84,12 +84,25 @@ fn cue_sheet_bytes() {
 }
 
 #[test]
-fn burns_codes_indexes_and_cd_text() {
+fn burns_codes_indexes_and_cd_text_session_at_once() {
+    burns_codes_indexes_and_cd_text(DaoRoute::SessionAtOnce);
+}
+
+/// Raw: redburn makes every sector's sub-channel; the drive reads the disc's layout back
+/// from it (TOC from the lead-in, indexes, MCN and ISRC from the program area, CD-TEXT from
+/// the lead-in's R–W) — the same disc as session at once.
+#[test]
+fn burns_codes_indexes_and_cd_text_raw() {
+    burns_codes_indexes_and_cd_text(DaoRoute::Raw96);
+}
+
+fn burns_codes_indexes_and_cd_text(route: DaoRoute) {
     let (_dir, mut d) = drive();
     let l = layout();
     let pcm = audio(l.sectors());
     let mut calls = 0;
-    write_disc_at_once(&mut d, &l, Cursor::new(pcm.clone()), DaoOptions::default(), &mut |done, total| {
+    let options = DaoOptions { route, ..DaoOptions::default() };
+    write_disc_at_once(&mut d, &l, Cursor::new(pcm.clone()), options, &mut |done, total| {
         calls += 1;
         assert!(done <= total);
         true
@@ -109,10 +122,16 @@ fn burns_codes_indexes_and_cd_text() {
     let text = CdText::from_packs(&packs).unwrap();
     assert_eq!(text.blocks[0].album.title.as_deref(), Some("DAO Album"));
     assert_eq!(text.blocks[0].tracks[1].title.as_deref(), Some("Two"));
-    // The audio: the stream from −150 lands sector for sector.
+    // The audio: the stream from −150 lands sector for sector — track 1's index 0 (hidden
+    // track-one audio) included, and track 2 follows track 1 without a gap.
     let mut s = vec![0u8; 2352];
     d.read_sectors(Lba(400), &mut s).unwrap();
     assert_eq!(s, pcm[550 * 2352..551 * 2352]);
+    d.read_sectors(Lba(-150), &mut s).unwrap();
+    assert_eq!(s, pcm[..2352]);
+    let mut across = vec![0u8; 2 * 2352];
+    d.read_sectors(Lba(399), &mut across).unwrap();
+    assert_eq!(across, pcm[549 * 2352..551 * 2352]);
 
     // The disc is no longer blank.
     let e = write_disc_at_once(&mut d, &l, Cursor::new(pcm), DaoOptions::default(), &mut |_, _| true).unwrap_err();

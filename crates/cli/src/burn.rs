@@ -46,9 +46,11 @@ pub struct BurnArgs {
     /// Print the plan (tracks, lengths, total against the free space) and stop.
     #[arg(long)]
     pub(crate) dry_run: bool,
-    /// `tao` (the default for files: track-at-once, 2-second pauses) or `dao` (disc-at-once:
-    /// pauses as chosen, CD-TEXT possible; the default for a CUE sheet or TOC file).
-    #[arg(long, value_parser = ["tao", "dao"])]
+    /// `tao` (the default for files: track-at-once, 2-second pauses), `dao` (disc-at-once:
+    /// pauses as chosen, CD-TEXT possible; the default for a CUE sheet or TOC file) or `raw`
+    /// (disc-at-once written raw, RAW96R: redburn makes every sector's sub-channel, lead-in
+    /// and lead-out included).
+    #[arg(long, value_parser = ["tao", "dao", "raw"])]
     pub(crate) mode: Option<String>,
     /// Disc-at-once without pauses between the files' tracks.
     #[arg(long)]
@@ -213,9 +215,12 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     if let [sheet] = args.files.as_slice()
         && crate::sheet::is_sheet(sheet)
     {
+        if args.mode.as_deref() == Some("tao") {
+            return Err(fail(code::PLAN, "a CUE sheet or TOC file is burned disc-at-once: use --mode dao or raw"));
+        }
         return crate::sheet::run(args, sheet);
     }
-    let dao = args.mode.as_deref() == Some("dao") || args.cdtext_from_tags || args.gapless;
+    let dao = matches!(args.mode.as_deref(), Some("dao" | "raw")) || args.cdtext_from_tags || args.gapless;
     if args.mode.as_deref() == Some("tao") && (args.cdtext_from_tags || args.gapless) {
         return Err(fail(code::PLAN, "CD-TEXT and gapless tracks need disc-at-once (--mode dao)"));
     }

@@ -11,7 +11,7 @@ use audio::segments::{Checked, SegmentReader, measure_ranges};
 use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS};
 use cd::plan::{DiscPlan, Segment, Source, SourceFormat};
 use indicatif::{ProgressBar, ProgressStyle};
-use redburn::{DaoError, DaoLayout, DaoOptions, DaoTrack};
+use redburn::{DaoError, DaoLayout, DaoOptions, DaoRoute, DaoTrack};
 use serde_json::json;
 
 use crate::burn::BurnArgs;
@@ -334,18 +334,23 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
             .expect("a valid template")
             .progress_chars("=> "),
     );
+    let raw = args.mode.as_deref() == Some("raw");
     let options = DaoOptions {
         write_speed: args.speed,
         simulate: args.simulate,
         bufe_disabled: args.no_bufe,
         do_not_finalize: args.no_finalize,
+        route: if raw { DaoRoute::Raw96 } else { DaoRoute::SessionAtOnce },
     };
+    let mode = if raw { "raw" } else { "dao" };
     crate::interrupt::install();
     let started = Instant::now();
     let mut last = 0u32;
     let mut report = crate::report::Recorder::new();
     let result =
         redburn::write_disc_at_once(&mut drive, &layout, checked_reader(stream), options, &mut |done, total| {
+            // Raw writing counts the lead-in and lead-out too.
+            bar.set_length(u64::from(total));
             bar.set_position(u64::from(done));
             report.record(u64::from(done), None, None);
             if args.json && (done - last >= 750 || done == total) {
@@ -381,12 +386,13 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     if args.json {
         out!(
             "{}",
-            json!({"event": "result", "ok": true, "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(),
+            json!({"event": "result", "ok": true, "device": dev_name, "mode": mode, "tracks": layout.tracks.len(),
                           "sectors": needed, "simulated": args.simulate, "seconds": secs})
         );
     } else {
         let what = if args.simulate { "Simulated" } else { "Burned" };
-        out!("{what} {} tracks ({}) disc-at-once on {dev_name} in {secs:.1} s.", layout.tracks.len(), mmss(needed));
+        let how = if raw { "disc-at-once, raw" } else { "disc-at-once" };
+        out!("{what} {} tracks ({}) {how} on {dev_name} in {secs:.1} s.", layout.tracks.len(), mmss(needed));
     }
     Ok(())
 }

@@ -766,3 +766,23 @@ fn report_charts_the_burn_as_svg() {
     stdout(redburn(home.path()).arg("burn").arg("--report").arg(&svg).arg(&cue));
     assert!(std::fs::read_to_string(&svg).unwrap().contains("disc-at-once"));
 }
+
+#[test]
+fn raw_mode_burns_the_same_disc_as_session_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let cue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    stdout(redburn(home.path()).args(["emu", "create", "sao"]));
+    stdout(redburn(home.path()).args(["emu", "create", "raw"]));
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:sao"]).arg(&cue));
+    let out = stdout(redburn(home.path()).args(["burn", "-d", "emu:raw", "--mode", "raw", "--json"]).arg(&cue));
+    assert_eq!(json(&out)["mode"], "raw");
+    let sao = json_without_device(redburn(home.path()).args(["toc", "-d", "emu:sao", "--json"]));
+    let raw = json_without_device(redburn(home.path()).args(["toc", "-d", "emu:raw", "--json"]));
+    assert_eq!(sao, raw);
+    assert_eq!(raw["mcn"], "0000000000017");
+    assert_eq!(raw["tracks"][1]["isrc"], "ZZRB12600002");
+    assert_eq!(raw["tracks"][2]["title"], "Pluck in G");
+    stdout(redburn(home.path()).args(["verify", "-d", "emu:raw"]).arg(&cue));
+    let err = fails(redburn(home.path()).args(["burn", "--mode", "tao"]).arg(&cue), 2);
+    assert!(err.contains("disc-at-once"), "{err}");
+}

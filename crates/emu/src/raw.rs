@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use cd::addr::SUBCODE_BYTES;
 use cd::cdtext::Pack;
 use cd::subcode::{LEAD_OUT_TRACK, QData, QFrame, deinterleave};
-use cd::{Lba, Mcn};
+use cd::{Lba, Mcn, Msf};
 
 use crate::EmuError;
 use crate::state::Track;
@@ -62,6 +62,8 @@ pub fn lead_in_packs(store: &Store, from: Lba, to: Lba) -> Result<Vec<Pack>, Emu
 pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError> {
     let mut layout = RawLayout::default();
     let mut packs: BTreeMap<(u8, u8), Pack> = BTreeMap::new();
+    let mut toc: BTreeMap<u8, i32> = BTreeMap::new();
+    let mut toc_lead_out = None;
     let mut chunk = vec![0u8; 1024 * SUBCODE_BYTES];
     let mut lba = from.0;
     while lba < to.0 {
@@ -73,6 +75,20 @@ pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError>
             let raw: &[u8; 96] = raw.try_into().expect("96 bytes");
             if at < -150 {
                 collect_packs(raw, &mut packs);
+                // The table of contents a reader gets back is the one in the lead-in's Q.
+                if let Ok(QFrame { data: QData::LeadIn { point, p, .. }, .. }) = QFrame::decode(&deinterleave(raw)[1])
+                    && let Ok(start) = Msf::from_bcd(p)
+                {
+                    // POINT is a BCD track number, or A2 for the lead-out.
+                    let track = (point >> 4) * 10 + (point & 0x0F);
+                    match point {
+                        0xA2 => toc_lead_out = Some(start.to_lba().0),
+                        _ if point & 0x0F < 10 && (1..=99).contains(&track) => {
+                            toc.insert(track, start.to_lba().0);
+                        }
+                        _ => {}
+                    }
+                }
                 continue;
             }
             let q = deinterleave(raw)[1];
@@ -115,6 +131,22 @@ pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError>
             }
         }
         lba += n as i32;
+    }
+    // Track starts and the lead-out as the lead-in's TOC gives them: exact even where the
+    // program area's first sector of a track carries an MCN or ISRC instead of a position.
+    if let Some(l) = toc_lead_out {
+        layout.lead_out = Some(l);
+    }
+    for t in &mut layout.tracks {
+        if let (Some(&start), Some(one)) = (toc.get(&t.number), t.indexes.iter_mut().find(|i| i.0 == 1)) {
+            one.1 = start;
+        }
+    }
+    for i in 1..layout.tracks.len() {
+        let next = layout.tracks[i].indexes.first().map(|x| x.1);
+        if let Some(n) = next {
+            layout.tracks[i - 1].end = n;
+        }
     }
     if let (Some(last), Some(l)) = (layout.tracks.last_mut(), layout.lead_out) {
         last.end = l;
