@@ -63,6 +63,9 @@ pub struct DaoTrack {
     pub length: u32,
     /// Index 2, 3 … as sector offsets from index 1.
     pub indexes: Vec<u32>,
+    /// SCMS: a copy of a protected track — the copy bit alternates (raw writing only; a
+    /// cue sheet can carry only a fixed bit).
+    pub scms: bool,
 }
 
 /// What a disc-at-once write records.

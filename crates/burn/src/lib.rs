@@ -40,6 +40,7 @@ pub mod error;
 pub mod events;
 mod host;
 pub mod raw;
+pub mod rawimage;
 pub mod tao;
 pub mod verify;
 
@@ -50,4 +51,7 @@ pub use device::Recorder;
 pub use error::TaoError;
 pub use events::{CancelHandle, TaoAction, TaoUpdate};
 pub use host::DEFAULT_HOST_BUFFER_SECTORS;
+pub use rawimage::{
+    CopySetting, IndexOutcome, RawCdImage, RawImageError, RawImageStream, RawSubcodeType, SectorType, TrackInfo,
+};
 pub use tao::{MediaType, SpeedOutcome, TrackAtOnce, WriteSpeedDescriptor};

@@ -18,6 +18,7 @@ pub const LEAD_OUT_SECTORS: i32 = 6750;
 struct Span {
     number: u8,
     control: Control,
+    scms: bool,
     isrc: Option<cd::Isrc>,
     one: i32,
     /// Index 2, 3 … as LBAs.
@@ -53,6 +54,7 @@ impl Subcode {
             spans.push(Span {
                 number: t.number,
                 control: t.control,
+                scms: t.scms,
                 isrc: t.isrc,
                 one,
                 indexes: t.indexes.iter().map(|&x| one + x as i32).collect(),
@@ -143,7 +145,21 @@ impl Subcode {
             (50, _, Some(isrc)) if index > 0 => QData::Isrc { isrc, aframe },
             _ => QData::Position { track: s.number, index, relative: at - s.one, absolute: lba },
         };
-        Ok((QFrame { control: s.control, data }, index == 0))
+        // SCMS: the copy bit alternates at 9.375 Hz (four sectors on, four off).
+        let control =
+            if s.scms { Control::audio(s.control.pre_emphasis(), (at - s.one).rem_euclid(8) < 4) } else { s.control };
+        Ok((QFrame { control, data }, index == 0))
+    }
+
+    /// The R–W symbols of sector `lba` (one 6-bit symbol per byte): CD-TEXT in the lead-in,
+    /// nothing elsewhere.
+    #[must_use]
+    pub fn rw_symbols(&self, lba: Lba) -> [u8; 96] {
+        if lba.0 < -150 && lba.0 >= self.lead_in.0 && !self.packs.is_empty() {
+            leadin_rw_symbols(&self.packs, (lba.0 - self.lead_in.0) as u64)
+        } else {
+            [0; 96]
+        }
     }
 
     /// The 96 bytes of raw, interleaved P–W of sector `lba`.
@@ -153,12 +169,7 @@ impl Subcode {
     pub fn raw(&self, lba: Lba) -> Result<[u8; 96], DaoError> {
         let (q, p) = self.q(lba)?;
         let q = q.encode().map_err(|e| DaoError::Layout(e.to_string()))?;
-        let rw = if lba.0 < -150 && !self.packs.is_empty() {
-            leadin_rw_symbols(&self.packs, (lba.0 - self.lead_in.0) as u64)
-        } else {
-            [0; 96]
-        };
-        Ok(raw_pw(&p_channel(p), &q, &rw))
+        Ok(raw_pw(&p_channel(p), &q, &self.rw_symbols(lba)))
     }
 }
 
@@ -180,8 +191,17 @@ mod tests {
                     pause: 150,
                     length: 300,
                     indexes: vec![100],
+                    scms: false,
                 },
-                DaoTrack { number: 2, control: Control::AUDIO, isrc: None, pause: 75, length: 300, indexes: vec![] },
+                DaoTrack {
+                    number: 2,
+                    control: Control::AUDIO,
+                    isrc: None,
+                    pause: 75,
+                    length: 300,
+                    indexes: vec![],
+                    scms: false,
+                },
             ],
             mcn: Some("0724385525728".parse().unwrap()),
             cdtext: None,

@@ -23,6 +23,7 @@ fn layout() -> DaoLayout {
                 pause: 150,
                 length: 400,
                 indexes: vec![100],
+                scms: false,
             },
             // Gapless: no pause before track 2.
             DaoTrack {
@@ -32,6 +33,7 @@ fn layout() -> DaoLayout {
                 pause: 0,
                 length: 300,
                 indexes: vec![],
+                scms: false,
             },
         ],
         mcn: Some("0724385525728".parse().unwrap()),

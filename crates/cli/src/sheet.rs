@@ -203,6 +203,7 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
             pause: (pause / SPF) as u32,
             length: ((body + pad) / SPF) as u32,
             indexes: t.indexes.iter().map(|x| (x / SPF) as u32).collect(),
+            scms: false,
         });
     }
     let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext() };
