@@ -29,6 +29,9 @@ pub enum DaoError {
     /// Cancelled.
     #[error("the request was cancelled")]
     Cancelled,
+    /// `E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED`: this writer sends raw P–W images only.
+    #[error("the image's sub-channel form is not supported here: only raw P-W (RAW96R)")]
+    DataBlockTypeNotSupported,
     /// The recorder refused a command.
     #[error(transparent)]
     Device(#[from] CommandError),
@@ -43,6 +46,7 @@ impl DaoError {
             DaoError::MediaIsNotBlank(_) => 0xC0AA_0603,
             DaoError::Stream(_) => 0xC0AA_0606,
             DaoError::Cancelled => 0xC0AA_0002,
+            DaoError::DataBlockTypeNotSupported => 0xC0AA_060E,
             DaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
         }
     }
@@ -256,6 +260,88 @@ pub fn write_disc_at_once<T: Transport>(
 ) -> Result<(), DaoError> {
     layout.validate()?;
     let sheet = layout.cue_sheet()?.encode();
+    let raw = options.route == DaoRoute::Raw96;
+    let info = prepare(t, layout.lead_out(), raw, options)?;
+    let result = if raw {
+        let lead_in = info.last_session_lead_in.map_or(Lba(-11_634), Msf::to_lba);
+        write_raw(t, layout, &mut audio, lead_in, progress)
+    } else {
+        write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress)
+    };
+    let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);
+    result?;
+    allow?;
+    Ok(())
+}
+
+/// IMAPI's `IDiscFormat2RawCD::WriteMedia`: writes a [`crate::RawCdImage`]'s result image,
+/// from the drive's start of lead-in (the image's earlier lead-in sectors are skipped) to
+/// the end of its lead-out, raw (RAW96R). `progress` hears (sectors written, sectors in
+/// all) and may return false to cancel.
+///
+/// # Errors
+/// [`DaoError::DataBlockTypeNotSupported`] for images that are not raw P–W; otherwise as
+/// [`write_disc_at_once`].
+pub fn write_raw_image<T: Transport>(
+    t: &mut T,
+    mut image: crate::RawImageStream,
+    options: DaoOptions,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<(), DaoError> {
+    if image.sector_bytes() != SECTOR_BYTES + SUBCODE_BYTES || image.kind() != crate::RawSubcodeType::Raw {
+        return Err(DaoError::DataBlockTypeNotSupported);
+    }
+    let info = prepare(t, image.subcode().lead_out(), true, options)?;
+    let lead_in = info.last_session_lead_in.map_or(Lba(-11_634), Msf::to_lba);
+    let result = send_image(t, &mut image, lead_in, progress);
+    let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);
+    result?;
+    allow?;
+    Ok(())
+}
+
+fn send_image<T: Transport>(
+    t: &mut T,
+    image: &mut crate::RawImageStream,
+    lead_in: Lba,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<(), DaoError> {
+    let block = SECTOR_BYTES + SUBCODE_BYTES;
+    let stream = |e: std::io::Error| DaoError::Stream(e.to_string());
+    if lead_in < image.start() {
+        return Err(DaoError::Layout(format!("the drive's lead-in starts at LBA {} before the image", lead_in.0)));
+    }
+    // The image starts at 95:00:00; the drive's lead-in later.
+    let skip = (lead_in.0 - image.start().0) as u64 * block as u64;
+    std::io::copy(&mut (&mut *image).take(skip), &mut std::io::sink()).map_err(stream)?;
+    let (start, end) = (lead_in.0, image.end().0);
+    let total = (end - start) as u32;
+    let per = (t.max_transfer() / block).clamp(1, 26) as i32;
+    let mut buf = vec![0u8; per as usize * block];
+    let mut at = start;
+    while at < end {
+        let n = (end - at).min(per);
+        let data = &mut buf[..n as usize * block];
+        read_exact(image, data, (end - at) as u32)?;
+        mmc::write_retrying(t, Lba(at), n as u16, data, Duration::from_secs(120))?;
+        at += n;
+        if !progress((at - start) as u32, total) {
+            return Err(DaoError::Cancelled);
+        }
+    }
+    run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;
+    mmc::wait_ready(t, Duration::from_secs(20 * 60))?;
+    Ok(())
+}
+
+/// Checks the disc is blank and holds `lead_out`, sets page 05 for session at once or raw,
+/// the speed, and prevents removal. Returns the disc information.
+fn prepare<T: Transport>(
+    t: &mut T,
+    lead_out: Lba,
+    raw: bool,
+    options: DaoOptions,
+) -> Result<mmc::DiscInformation, DaoError> {
     mmc::wait_ready(t, Duration::from_secs(30))?;
     let info = mmc::DiscInformation::decode(&ask(t, Command::ReadDiscInformation { alloc: 34 }, 34)?)
         .map_err(|e| DaoError::Layout(e.to_string()))?;
@@ -265,15 +351,14 @@ pub fn write_disc_at_once<T: Transport>(
         _ => return Err(DaoError::MediaIsNotBlank("finalized")),
     }
     if let Some(leadout_limit) = info.last_possible_lead_out
-        && layout.lead_out() > leadout_limit.to_lba()
+        && lead_out > leadout_limit.to_lba()
     {
         return Err(DaoError::Layout(format!(
             "the disc needs {} sectors up to its lead-out but the medium holds {}",
-            layout.lead_out().0,
+            lead_out.0,
             leadout_limit.to_lba().0
         )));
     }
-    let raw = options.route == DaoRoute::Raw96;
     let w = WriteParameters {
         write_type: if raw { WriteType::Raw } else { WriteType::Sao },
         data_block_type: if raw { mmc::mode::block_type::RAW_PW } else { WriteParameters::default().data_block_type },
@@ -291,16 +376,7 @@ pub fn write_disc_at_once<T: Transport>(
     };
     run(t, &Command::SetCdSpeed { rotation: 0, read_kbs: 0xFFFF, write_kbs: kbs }, Data::None)?;
     run(t, &Command::PreventAllow { prevent: true }, Data::None)?;
-    let result = if raw {
-        let lead_in = info.last_session_lead_in.map_or(Lba(-11_634), Msf::to_lba);
-        write_raw(t, layout, &mut audio, lead_in, progress)
-    } else {
-        write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress)
-    };
-    let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);
-    result?;
-    allow?;
-    Ok(())
+    Ok(info)
 }
 
 fn write_all<T: Transport>(

@@ -46,7 +46,7 @@ pub mod verify;
 
 pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_disc, stage_album};
 pub use audio::{Pcm, PcmSource};
-pub use dao::{DaoError, DaoLayout, DaoOptions, DaoRoute, DaoTrack, write_disc_at_once};
+pub use dao::{DaoError, DaoLayout, DaoOptions, DaoRoute, DaoTrack, write_disc_at_once, write_raw_image};
 pub use device::Recorder;
 pub use error::TaoError;
 pub use events::{CancelHandle, TaoAction, TaoUpdate};

@@ -777,6 +777,11 @@ impl RawImageStream {
     pub fn sector_bytes(&self) -> usize {
         self.kind.sector_bytes()
     }
+    /// The sub-channel form.
+    #[must_use]
+    pub fn kind(&self) -> RawSubcodeType {
+        self.kind
+    }
     /// The layout's sub-channel.
     #[must_use]
     pub fn subcode(&self) -> &Subcode {

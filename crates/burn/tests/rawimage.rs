@@ -204,3 +204,92 @@ fn the_image_holds_every_sector_from_95_00_00_in_each_form() {
     let e = io::copy(&mut s, &mut io::sink()).unwrap_err();
     assert!(e.to_string().contains("top two bits must be zero"), "{e}");
 }
+
+#[test]
+fn a_raw_image_burns_and_reads_back() {
+    use cd::cdtext::{Block, CdText, CharCode, TextFields};
+    use emu::{Drive, DriveConfig, MediaKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Drive::create(&dir.path().join("d"), DriveConfig::default(), Some(MediaKind::Cdr80)).unwrap();
+    let mut img = RawCdImage::new();
+    // Hidden track-one audio: 3 seconds of 9s before track 1.
+    img.add_special_pregap(track(225, 9)).unwrap();
+    img.add_track(SectorType::Audio, track(300, 1)).unwrap();
+    img.add_track(SectorType::Audio, track(400, 2)).unwrap();
+    img.set_media_catalog_number("0724385525728").unwrap();
+    let t1 = img.track_info_mut(1).unwrap();
+    t1.set_isrc("USK7Y9812345").unwrap();
+    t1.set_audio_has_preemphasis(true);
+    let t2 = img.track_info_mut(2).unwrap();
+    t2.add_track_index(200).unwrap();
+    t2.set_digital_audio_copy_setting(CopySetting::Scms);
+    let text = |s: &str| TextFields { title: Some(s.into()), ..Default::default() };
+    img.set_cd_text(Some(CdText {
+        blocks: vec![Block {
+            language: 9,
+            charset: CharCode::Iso8859_1,
+            first_track: 1,
+            copyright: 0,
+            album: text("Raw Image"),
+            tracks: vec![text("First"), text("Second")],
+            disc_id: None,
+            genre: None,
+        }],
+    }))
+    .unwrap();
+    let image = img.create_result_image().unwrap();
+    let mut calls = 0;
+    redburn::write_raw_image(&mut d, image, redburn::DaoOptions::default(), &mut |done, total| {
+        calls += 1;
+        assert!(done <= total);
+        true
+    })
+    .unwrap();
+    assert!(calls > 1);
+    let disc = d.disc().unwrap();
+    assert_eq!(disc.status(), emu::DiscStatus::Complete);
+    assert_eq!(disc.mcn().unwrap().as_str(), "0724385525728");
+    let t: Vec<&emu::state::Track> = disc.tracks().collect();
+    assert_eq!(t[0].indexes, [(0, -150), (1, 75)]);
+    assert_eq!(t[1].indexes, [(0, 375), (1, 525), (2, 725)]);
+    assert_eq!(t[0].isrc().unwrap().as_str(), "USK7Y9812345");
+    assert!(t[0].control().pre_emphasis());
+    assert_eq!(disc.toc().leadout(), Some(Lba(925)));
+    // Hidden track-one audio sits in track 1's index 0.
+    let mut s = vec![0u8; 2352];
+    d.read_sectors(Lba(-150), &mut s).unwrap();
+    assert!(s.iter().all(|&b| b == 9));
+    d.read_sectors(Lba(525), &mut s).unwrap();
+    assert!(s.iter().all(|&b| b == 2));
+    // SCMS: the copy bit alternates, four sectors each way.
+    let copy = |lba: i32| {
+        let q = QFrame::decode(&deinterleave(&d.subcode(Lba(lba)).unwrap())[1]).unwrap();
+        q.control.copy_permitted()
+    };
+    assert!(copy(526) && copy(528) && !copy(529) && !copy(532) && copy(533));
+    // CD-TEXT from the lead-in.
+    let packs: Vec<cd::cdtext::Pack> =
+        disc.cdtext.iter().map(|p| cd::cdtext::Pack::from_bytes(p.as_slice().try_into().unwrap())).collect();
+    let back = CdText::from_packs(&packs).unwrap();
+    assert_eq!(back.blocks[0].album.title.as_deref(), Some("Raw Image"));
+    assert_eq!(back.blocks[0].tracks[1].title.as_deref(), Some("Second"));
+
+    // Only raw P–W images go to this writer.
+    let mut pq = RawCdImage::new();
+    pq.set_resulting_image_type(RawSubcodeType::PqOnly).unwrap();
+    pq.add_track(SectorType::Audio, track(300, 1)).unwrap();
+    let (dir2, mut d2) = {
+        let dir = tempfile::tempdir().unwrap();
+        let d = Drive::create(&dir.path().join("d"), DriveConfig::default(), Some(MediaKind::Cdr80)).unwrap();
+        (dir, d)
+    };
+    let e = redburn::write_raw_image(
+        &mut d2,
+        pq.create_result_image().unwrap(),
+        redburn::DaoOptions::default(),
+        &mut |_, _| true,
+    )
+    .unwrap_err();
+    assert_eq!(e.hresult(), 0xC0AA_060E);
+    drop(dir2);
+}
