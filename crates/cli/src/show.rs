@@ -104,6 +104,8 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
         .ok()
         .and_then(|b| cd::CdText::from_toc_data(&b).ok())
         .and_then(|t| t.blocks.into_iter().next());
+    // Index points and pauses: from the Q sub-channel, found by bisection.
+    let mut marks = index_marks(&mut drive, &toc.entries);
     let mut rows = Vec::new();
     for w in toc.entries.windows(2) {
         let (e, next) = (w[0], w[1]);
@@ -115,21 +117,29 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             .as_ref()
             .and_then(|b| b.tracks.get(usize::from(e.track.saturating_sub(b.first_track))))
             .and_then(|f| f.title.clone());
-        rows.push((e, next.address.0 - e.address.0, isrc, title));
+        // Index 1 is where the TOC says the track starts.
+        let mine: Vec<(u8, i32)> =
+            marks.iter().filter(|m| m.0 == e.track).map(|m| (m.1, if m.1 == 1 { e.address.0 } else { m.2 })).collect();
+        marks.retain(|m| m.0 != e.track);
+        rows.push((e, next.address.0 - e.address.0, isrc, title, mine));
     }
+    let album = text.as_ref().map(|b| (b.album.title.clone(), b.album.performer.clone()));
     let leadout = toc.entries.last().map_or(Lba(0), |e| e.address);
     if as_json {
         let tracks: Vec<_> = rows
             .iter()
-            .map(|(e, len, isrc, title)| {
+            .map(|(e, len, isrc, title, indexes)| {
+                let indexes: Vec<_> = indexes.iter().map(|(i, lba)| json!({"index": i, "lba": lba})).collect();
                 json!({"track": e.track, "start_lba": e.address.0, "sectors": len, "pre_emphasis": e.control.pre_emphasis(),
-                       "copy_permitted": e.control.copy_permitted(), "isrc": isrc, "title": title})
+                       "copy_permitted": e.control.copy_permitted(), "isrc": isrc, "title": title, "indexes": indexes})
             })
             .collect();
+        let (album_title, album_performer) = album.clone().unwrap_or_default();
         out!(
             "{}",
             json!({"device": name, "status": status_name(m.status), "sessions": m.sessions, "mcn": mcn,
-                   "first_track": toc.first, "last_track": toc.last, "lead_out_lba": leadout.0, "tracks": tracks})
+                   "first_track": toc.first, "last_track": toc.last, "lead_out_lba": leadout.0,
+                   "album_title": album_title, "album_performer": album_performer, "tracks": tracks})
         );
         return Ok(());
     }
@@ -137,8 +147,15 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
     if let Some(mcn) = &mcn {
         out!("Catalog (MCN): {mcn}");
     }
+    if let Some((title, performer)) = &album {
+        out!(
+            "Album: {}{}",
+            title.as_deref().unwrap_or("(untitled)"),
+            performer.as_deref().map(|p| format!(" — {p}")).unwrap_or_default()
+        );
+    }
     out!("Track  Start     Length    LBA      Flags     ISRC          Title");
-    for (e, len, isrc, title) in &rows {
+    for (e, len, isrc, title, indexes) in &rows {
         let mut flags = Vec::new();
         if e.control.pre_emphasis() {
             flags.push("PRE");
@@ -156,9 +173,67 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             isrc.as_deref().unwrap_or("-"),
             title.as_deref().unwrap_or("")
         );
+        // The pause before the track, and index points after index 1.
+        let extra: Vec<String> = indexes
+            .iter()
+            .filter(|(i, _)| *i != 1)
+            .map(
+                |(i, lba)| if *i == 0 { format!("pause from LBA {lba}") } else { format!("index {i:02} at LBA {lba}") },
+            )
+            .collect();
+        if !extra.is_empty() {
+            out!("         {}", extra.join(", "));
+        }
     }
     out!("Lead-out {} (LBA {}), {} tracks", msf(leadout), leadout.0, rows.len());
     Ok(())
+}
+
+/// Track and index of a sector from its Q (None for MCN/ISRC sectors or errors).
+fn q_position(drive: &mut ::device::Backend, lba: i32) -> Option<(u8, u8)> {
+    let cmd = Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 2 };
+    let b = ask(drive, cmd, 16).ok()?;
+    let q: [u8; 12] = b.get(..12)?.try_into().ok()?;
+    match cd::subcode::QFrame::decode(&q).ok()?.data {
+        cd::subcode::QData::Position { track, index, .. } => Some((track, index)),
+        _ => None,
+    }
+}
+
+/// The sector nearest `m` strictly between `a` and `b` that carries a position (MCN and ISRC
+/// sectors carry none).
+fn positioned_near(drive: &mut ::device::Backend, m: i32, a: i32, b: i32) -> Option<(i32, (u8, u8))> {
+    (0..4).flat_map(|d| [m + d, m - d]).filter(|&x| x > a && x < b).find_map(|x| q_position(drive, x).map(|p| (x, p)))
+}
+
+/// Where positions change between `a` (at `ka`) and `b` (at `kb`): positions only grow, so
+/// equal ends mean no change between them, and otherwise the middle splits the search.
+fn split_marks(drive: &mut ::device::Backend, a: (i32, (u8, u8)), b: (i32, (u8, u8)), out: &mut Vec<(u8, u8, i32)>) {
+    if a.1 == b.1 {
+        return;
+    }
+    if b.0 - a.0 <= 1 {
+        out.push((b.1.0, b.1.1, b.0));
+        return;
+    }
+    match positioned_near(drive, a.0 + (b.0 - a.0) / 2, a.0, b.0) {
+        Some(m) => {
+            split_marks(drive, a, m, out);
+            split_marks(drive, m, b, out);
+        }
+        None => out.push((b.1.0, b.1.1, b.0)),
+    }
+}
+
+/// Every (track, index, first LBA) from LBA −150 to the lead-out.
+fn index_marks(drive: &mut ::device::Backend, entries: &[mmc::toc::TocEntry]) -> Vec<(u8, u8, i32)> {
+    let Some(end) = entries.last().map(|e| e.address.0) else { return Vec::new() };
+    let first = (-150..-146).find_map(|x| q_position(drive, x).map(|p| (x, p)));
+    let last = (end - 4..end).rev().find_map(|x| q_position(drive, x).map(|p| (x, p)));
+    let (Some(first), Some(last)) = (first, last) else { return Vec::new() };
+    let mut marks = vec![(first.1.0, first.1.1, -150)];
+    split_marks(drive, first, last, &mut marks);
+    marks
 }
 
 /// `redburn info`.

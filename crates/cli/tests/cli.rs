@@ -782,6 +782,20 @@ fn raw_mode_burns_the_same_disc_as_session_at_once() {
     assert_eq!(raw["mcn"], "0000000000017");
     assert_eq!(raw["tracks"][1]["isrc"], "ZZRB12600002");
     assert_eq!(raw["tracks"][2]["title"], "Pluck in G");
+    // Read back from the Q sub-channel: pauses and the sheet's INDEX 02 (3 s into track 2).
+    let indexes = |t: usize| -> Vec<(i64, i64)> {
+        raw["tracks"][t]["indexes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["index"].as_i64().unwrap(), i["lba"].as_i64().unwrap()))
+            .collect()
+    };
+    assert_eq!(indexes(0), [(0, -150), (1, 0)]);
+    assert_eq!(indexes(1), [(0, 405), (1, 555), (2, 780)]);
+    assert_eq!((&raw["album_title"], &raw["album_performer"]), (&"Sample Album".into(), &"redburn".into()));
+    let text = stdout(redburn(home.path()).args(["toc", "-d", "emu:raw"]));
+    assert!(text.contains("Album: Sample Album — redburn") && text.contains("index 02 at LBA 780"), "{text}");
     stdout(redburn(home.path()).args(["verify", "-d", "emu:raw"]).arg(&cue));
     let err = fails(redburn(home.path()).args(["burn", "--mode", "tao"]).arg(&cue), 2);
     assert!(err.contains("disc-at-once"), "{err}");

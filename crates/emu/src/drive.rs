@@ -897,8 +897,11 @@ impl Drive {
         if let Some(t) = d.track_at(lba) {
             let index = t.index_at(lba);
             let control = t.control();
-            // MCN and ISRC take one sector in every hundred each, as recorders insert them.
-            let data = match (lba.0.rem_euclid(100), d.mcn(), t.isrc()) {
+            // MCN and ISRC take one sector in every hundred each, as recorders insert them,
+            // but never the first sector of an index, so that readers find its start.
+            let boundary = t.indexes.iter().any(|i| i.1 == lba.0);
+            let slot = if boundary { -1 } else { lba.0.rem_euclid(100) };
+            let data = match (slot, d.mcn(), t.isrc()) {
                 (0, Some(mcn), _) => QData::Mcn { mcn, aframe },
                 (50, _, Some(isrc)) if index > 0 => QData::Isrc { isrc, aframe },
                 _ => QData::Position { track: t.number, index, relative: lba.0 - t.start().0, absolute: lba },

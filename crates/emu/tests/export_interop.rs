@@ -101,8 +101,10 @@ fn tao_disc_exports_to_cue_bin_that_bchunk_sox_and_cd_info_read() {
     let q_at = |i: usize| {
         cd::QFrame::decode(&cd::subcode::deinterleave(sub[i * 96..i * 96 + 96].try_into().unwrap())[1]).unwrap()
     };
-    // Sector 0 carries the MCN (one sector in a hundred), sector 1 the position.
-    assert!(matches!(q_at(0).data, cd::QData::Mcn { .. }));
+    // Sector 0 starts track 1, so it says where it is although it is one of the hundredth
+    // sectors; sector 100 carries the MCN instead.
+    assert!(matches!(q_at(0).data, cd::QData::Position { track: 1, index: 1, relative: 0, .. }));
+    assert!(matches!(q_at(100).data, cd::QData::Mcn { .. }));
     assert!(matches!(q_at(1).data, cd::QData::Position { track: 1, index: 1, relative: 1, .. }));
     // Image sector 401 is in track 2's pause (index 0, counting down), with P set.
     assert!(matches!(q_at(401).data, cd::QData::Position { track: 2, index: 0, relative: -149, .. }));
