@@ -236,6 +236,45 @@ fn index_marks(drive: &mut ::device::Backend, entries: &[mmc::toc::TocEntry]) ->
     marks
 }
 
+/// What a recorder can do for audio, from its features (GET CONFIGURATION 002Dh, 002Eh).
+pub fn write_modes(cfg: &mmc::Configuration) -> Vec<&'static str> {
+    use mmc::config::FeatureData;
+    let mut modes = Vec::new();
+    let (mut test, mut buf) = (false, false);
+    if let Some(FeatureData::CdTrackAtOnce { buf: b, test_write, .. }) =
+        cfg.feature(mmc::config::code::CD_TAO).map(|f| &f.data)
+    {
+        modes.push("TAO");
+        test |= *test_write;
+        buf |= *b;
+    }
+    if let Some(FeatureData::CdMastering { buf: b, sao, raw, test_write, rw, .. }) =
+        cfg.feature(mmc::config::code::CD_MASTERING).map(|f| &f.data)
+    {
+        if *sao {
+            modes.push("SAO");
+        }
+        if *raw {
+            modes.push(if *rw { "RAW96R" } else { "RAW" });
+        }
+        test |= *test_write;
+        buf |= *b;
+    }
+    if test {
+        modes.push("test write");
+    }
+    if buf {
+        modes.push("BUFE");
+    }
+    modes
+}
+
+/// `m:ss` of a sector count.
+fn mmss(sectors: u64) -> String {
+    let secs = sectors / 75;
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
 /// `redburn info`.
 pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
     let (name, mut drive) = device::open(arg)?;
@@ -250,7 +289,16 @@ pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
     let perf = ask(&mut drive, Command::GetPerformance { data_type: 0, start: 0, max: 32, kind: 3 }, 8 + 32 * 16)?;
     let speeds: Vec<u32> = mmc::status::WriteSpeeds::decode(&perf)?.speeds.iter().map(|s| s.write_kbs).collect();
     let profiles: Vec<&str> = cfg.profiles().iter().map(|p| mmc::config::profile::name(p.0)).collect();
+    let modes = write_modes(&cfg);
     let x = |kbs: u32| (kbs as f64 / 176.4).round() as u32;
+    // Tracks and what is used, from the TOC of a written disc.
+    let tracks_used = medium.as_ref().filter(|m| m.status != Status::Empty).and_then(|_| {
+        let b = ask(&mut drive, Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804).ok()?;
+        let toc = mmc::FormattedToc::decode(&b, false).ok()?;
+        let lead_out = toc.entries.last()?.address.0;
+        Some((toc.entries.len().saturating_sub(1), lead_out.max(0) as u64))
+    });
+    let (tracks, used) = tracks_used.unwrap_or((0, 0));
     // Recordable media carry an ATIP: who made the disc and how much it holds. Pressed discs
     // and drives that cannot read it have none.
     let atip = medium.as_ref().and_then(|_| {
@@ -262,9 +310,9 @@ pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
         out!(
             "{}",
             json!({"device": name, "vendor": inq.vendor, "product": inq.product, "revision": inq.revision,
-                   "profiles": profiles, "write_speeds_kbs": speeds,
+                   "profiles": profiles, "write_modes": modes, "write_speeds_kbs": speeds,
                    "medium": medium.as_ref().map(|m| json!({"type": m.kind, "status": status_name(m.status),
-                        "sessions": m.sessions, "free_sectors": m.free,
+                        "sessions": m.sessions, "tracks": tracks, "used_sectors": used, "free_sectors": m.free,
                         "atip": atip.map(|a| json!({"lead_in_start": a.lead_in_start.to_string(),
                             "last_lead_out_start": a.last_lead_out_start.to_string(),
                             "manufacturer": a.manufacturer(), "erasable": a.erasable}))}))})
@@ -274,9 +322,17 @@ pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
     out!("Drive: {name}");
     out!("  {} {} {}", inq.vendor, inq.product, inq.revision);
     out!("  profiles: {}", profiles.join(", "));
+    out!("  writes: {}", if modes.is_empty() { "nothing (not a CD recorder)".to_owned() } else { modes.join(", ") });
     out!("  write speeds: {}", speeds.iter().map(|&s| format!("{}x", x(s))).collect::<Vec<_>>().join(" "));
     match medium {
-        Some(m) => out!("  medium: {}, {} session(s), {} sectors free", m.describe(), m.sessions, m.free),
+        Some(m) => out!(
+            "  medium: {}, {} session(s), {tracks} track(s); used {used} sectors ({}), free {} sectors ({})",
+            m.describe(),
+            m.sessions,
+            mmss(used),
+            m.free,
+            mmss(m.free)
+        ),
         None => out!("  medium: none"),
     }
     if let Some(a) = atip {
@@ -292,6 +348,75 @@ pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
 
 /// `redburn devices`.
 pub fn devices(as_json: bool) -> Result<()> {
+    /// One recorder's line.
+    struct Row {
+        device: String,
+        kind: &'static str,
+        identity: String,
+        unique_id: Option<String>,
+        sg: Option<std::path::PathBuf>,
+        medium: Option<(&'static str, &'static str)>,
+        modes: Vec<&'static str>,
+        max_x: Option<u32>,
+        note: Option<String>,
+    }
+    // What it writes and how fast, asked of the drive itself.
+    let abilities = |d: &mut ::device::Backend| -> (Vec<&'static str>, Option<u32>) {
+        let modes = ask(d, Command::GetConfiguration { rt: 0, start: 0, alloc: 1024 }, 1024)
+            .ok()
+            .and_then(|b| mmc::Configuration::decode(&b).ok())
+            .map(|c| write_modes(&c))
+            .unwrap_or_default();
+        let fastest = ask(d, Command::GetPerformance { data_type: 0, start: 0, max: 32, kind: 3 }, 8 + 32 * 16)
+            .ok()
+            .and_then(|b| mmc::status::WriteSpeeds::decode(&b).ok())
+            .and_then(|w| w.speeds.iter().map(|s| s.write_kbs).max())
+            .map(|kbs| (f64::from(kbs) / 176.4).round() as u32);
+        (modes, fastest)
+    };
+    let mut rows = Vec::new();
+    let mut real = ::device::discover::scan(std::path::Path::new("/sys"), std::path::Path::new("/dev"));
+    // A device a wrapper names (`redburn emu exec` sets REDBURN_SG_DEVICE) is listed too when
+    // sysfs does not know it.
+    if let Some(path) = std::env::var_os("REDBURN_SG_DEVICE").map(std::path::PathBuf::from)
+        && !real.iter().any(|f| f.path == path || f.sg.as_deref() == Some(path.as_path()))
+    {
+        real.push(::device::discover::Found {
+            path: path.clone(),
+            sg: None,
+            vendor: String::new(),
+            model: String::new(),
+            revision: String::new(),
+            unique_id: path.display().to_string(),
+        });
+    }
+    for f in &real {
+        let mut row = Row {
+            device: f.path.display().to_string(),
+            kind: "real",
+            identity: format!("{} {} {}", f.vendor, f.model, f.revision),
+            unique_id: Some(f.unique_id.clone()),
+            sg: f.sg.clone(),
+            medium: None,
+            modes: Vec::new(),
+            max_x: None,
+            note: None,
+        };
+        match ::device::platform::linux_sg::SgDevice::open(&f.path) {
+            Ok(sg) => {
+                let mut d = ::device::Backend::Sg(sg);
+                if let Some(inq) = ask(&mut d, Command::Inquiry { evpd: false, page: 0, alloc: 36 }, 36)
+                    .ok()
+                    .and_then(|b| mmc::Inquiry::decode(&b).ok())
+                {
+                    row.identity = format!("{} {} {}", inq.vendor.trim(), inq.product.trim(), inq.revision.trim());
+                }
+                (row.modes, row.max_x) = abilities(&mut d);
+            }
+            Err(e) => row.note = Some(e.to_string()),
+        }
+        rows.push(row);
+    }
     let dir = device::drives_dir();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -302,69 +427,68 @@ pub fn devices(as_json: bool) -> Result<()> {
         })
         .unwrap_or_default();
     names.sort();
-    let list: Vec<_> = names
-        .iter()
-        .map(|n| match device::open_emu(n) {
-            Ok(d) => {
-                let media = d.disc().map(|x| x.kind.name()).unwrap_or("none");
-                let status = d.disc().map_or("-", |x| match x.status() {
-                    emu::DiscStatus::Blank => "blank",
-                    emu::DiscStatus::Appendable => "appendable",
-                    emu::DiscStatus::Complete => "finalized",
-                });
-                (format!("emu:{n}"), media, status)
-            }
-            Err(_) => (format!("emu:{n}"), "?", "busy"),
-        })
-        .collect();
-    let mut real = ::device::discover::scan(std::path::Path::new("/sys"), std::path::Path::new("/dev"));
-    // A device a wrapper names (`redburn emu exec` sets REDBURN_SG_DEVICE) is listed too when
-    // sysfs does not know it, with the identity it answers INQUIRY with.
-    if let Some(path) = std::env::var_os("REDBURN_SG_DEVICE").map(std::path::PathBuf::from)
-        && !real.iter().any(|f| f.path == path || f.sg.as_deref() == Some(path.as_path()))
-        && let Ok(sg) = ::device::platform::linux_sg::SgDevice::open(&path)
-        && let Ok(r) = ::device::Recorder::new(sg, &path.display().to_string())
-    {
-        real.push(::device::discover::Found {
-            path: path.clone(),
+    for n in &names {
+        let mut row = Row {
+            device: format!("emu:{n}"),
+            kind: "emulated",
+            identity: String::new(),
+            unique_id: None,
             sg: None,
-            vendor: r.vendor_id().trim().to_owned(),
-            model: r.product_id().trim().to_owned(),
-            revision: r.product_revision().trim().to_owned(),
-            unique_id: r.unique_id().to_owned(),
-        });
+            medium: None,
+            modes: Vec::new(),
+            max_x: None,
+            note: None,
+        };
+        match device::open_emu(n) {
+            Ok(d) => {
+                let c = d.config();
+                row.identity = format!("{} {} {}", c.vendor, c.product, c.revision);
+                row.medium = Some(d.disc().map_or(("none", "-"), |x| {
+                    let status = match x.status() {
+                        emu::DiscStatus::Blank => "blank",
+                        emu::DiscStatus::Appendable => "appendable",
+                        emu::DiscStatus::Complete => "finalized",
+                    };
+                    (x.kind.name(), status)
+                }));
+                let mut b = ::device::Backend::Emu(Box::new(d));
+                let _ = mmc::wait_ready(&mut b, std::time::Duration::from_secs(1));
+                (row.modes, row.max_x) = abilities(&mut b);
+            }
+            Err(_) => row.note = Some("busy (in use by another program)".into()),
+        }
+        rows.push(row);
     }
-    let list: Vec<(String, &str, &str)> = real
-        .iter()
-        .map(|f| (f.path.display().to_string(), "real", ""))
-        .chain(list.iter().map(|(d, m, s)| (d.clone(), *m, *s)))
-        .collect();
     if as_json {
-        let v: Vec<_> = real
+        let v: Vec<_> = rows
             .iter()
-            .map(|f| {
-                json!({"device": f.path, "kind": "real", "sg": f.sg, "vendor": f.vendor, "model": f.model,
-                       "revision": f.revision, "unique_id": f.unique_id})
+            .map(|r| {
+                let mut o = json!({"device": r.device, "kind": r.kind, "identity": r.identity, "write_modes": r.modes,
+                                   "max_write_speed_x": r.max_x, "note": r.note});
+                if r.kind == "real" {
+                    o["sg"] = json!(r.sg);
+                    o["unique_id"] = json!(r.unique_id);
+                } else {
+                    o["media"] = json!(r.medium.map(|m| m.0));
+                    o["status"] = json!(r.medium.map(|m| m.1));
+                }
+                o
             })
-            .chain(
-                list.iter()
-                    .filter(|x| x.1 != "real")
-                    .map(|(d, m, s)| json!({"device": d, "kind": "emulated", "media": m, "status": s})),
-            )
             .collect();
         out!("{}", json!({"devices": v}));
         return Ok(());
     }
-    for f in &real {
-        out!("{:20} {} {} {}  ({})", f.path.display(), f.vendor, f.model, f.revision, f.unique_id);
-    }
-    if list.is_empty() {
+    if rows.is_empty() {
         out!(
             "No recorders yet. `redburn burn` creates emu:default on first use; `redburn emu create NAME` makes others."
         );
     }
-    for (d, m, s) in list.iter().filter(|x| x.1 != "real") {
-        out!("{d:20} emulated CD-RW recorder  medium: {m} {s}");
+    for r in &rows {
+        let what = if r.modes.is_empty() { String::new() } else { format!("  writes {}", r.modes.join(" ")) };
+        let fast = r.max_x.map(|x| format!(" up to {x}x")).unwrap_or_default();
+        let medium = r.medium.map(|(m, s)| format!("  medium: {m} {s}")).unwrap_or_default();
+        let note = r.note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default();
+        out!("{:20} {}{what}{fast}{medium}{note}", r.device, r.identity.trim());
     }
     Ok(())
 }

@@ -443,10 +443,14 @@ fn our_own_sg_path_through_the_shim_matches_the_in_process_emulator() {
     // the emulator gives.
     let found = json(&stdout(&mut via_shim(&["devices", "--json"])));
     let sr77 = found["devices"].as_array().unwrap().iter().find(|d| d["device"] == "/dev/sr77").unwrap();
-    assert_eq!(
-        (&sr77["vendor"], &sr77["model"], &sr77["revision"]),
-        (&direct["vendor"], &direct["product"], &direct["revision"])
+    let identity = format!(
+        "{} {} {}",
+        direct["vendor"].as_str().unwrap(),
+        direct["product"].as_str().unwrap(),
+        direct["revision"].as_str().unwrap()
     );
+    assert_eq!(sr77["identity"], identity.as_str());
+    assert_eq!(sr77["write_modes"], direct["write_modes"]);
     let album = samples();
     stdout(redburn(home.path()).args(["burn", "-d", "emu:direct"]).args(&album));
     let mut burn = via_shim(&["burn", "-d", "/dev/sr77"]);
@@ -799,4 +803,28 @@ fn raw_mode_burns_the_same_disc_as_session_at_once() {
     stdout(redburn(home.path()).args(["verify", "-d", "emu:raw"]).arg(&cue));
     let err = fails(redburn(home.path()).args(["burn", "--mode", "tao"]).arg(&cue), 2);
     assert!(err.contains("disc-at-once"), "{err}");
+}
+
+#[test]
+fn devices_and_info_summarize_what_a_recorder_writes() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "a"]));
+    stdout(redburn(home.path()).args(["emu", "create", "rw", "--media", "cdrw80", "--speeds", "24,16"]));
+    let v = json(&stdout(redburn(home.path()).args(["devices", "--json"])));
+    let list = v["devices"].as_array().unwrap();
+    let rw = list.iter().find(|d| d["device"] == "emu:rw").unwrap();
+    assert_eq!(rw["write_modes"], serde_json::json!(["TAO", "SAO", "RAW96R", "test write", "BUFE"]));
+    assert_eq!(
+        (&rw["max_write_speed_x"], &rw["media"], &rw["status"]),
+        (&24.into(), &"cdrw80".into(), &"blank".into())
+    );
+    let text = stdout(redburn(home.path()).arg("devices"));
+    assert!(text.contains("emu:a") && text.contains("writes TAO SAO RAW96R test write BUFE up to 52x"), "{text}");
+    // info: modes, tracks and used sectors once written.
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:a"]).args(samples()));
+    let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:a", "--json"])));
+    assert_eq!(info["write_modes"][0], "TAO");
+    assert_eq!((&info["medium"]["tracks"], &info["medium"]["used_sectors"]), (&3.into(), &1590.into()));
+    let text = stdout(redburn(home.path()).args(["info", "-d", "emu:a"]));
+    assert!(text.contains("3 track(s); used 1590 sectors (0:21)"), "{text}");
 }
