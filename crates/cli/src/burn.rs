@@ -463,7 +463,11 @@ pub fn run(args: &BurnArgs) -> Result<()> {
                    "host_buffer_underruns": host_underruns, "buffer_underrun_links": links})
         );
     } else {
-        out!("{what} {total} tracks ({}) on {dev_name} in {secs:.1} s; disc {end}.", mmss(needed));
+        out!(
+            "{what} {total} track{} ({}) on {dev_name} in {secs:.1} s; disc {end}.",
+            if total == 1 { "" } else { "s" },
+            mmss(needed)
+        );
         if let Some(n) = links.filter(|&n| n > 0) {
             out!("The drive ran out of data {n} time(s); buffer-underrun-free recording linked over each gap.");
         }

@@ -63,10 +63,13 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Erase a CD-RW (fast: the table of contents only; --full: the whole disc).
+    /// Erase a CD-RW (--fast, the default: the table of contents only; --full: the whole disc).
     Blank {
         #[command(flatten)]
         device: device::DeviceArg,
+        /// Erase only the table of contents and what a reader needs (the default).
+        #[arg(long, conflicts_with = "full")]
+        fast: bool,
         /// Erase the whole disc, not only its table of contents.
         #[arg(long)]
         full: bool,
@@ -125,7 +128,7 @@ fn main() -> ExitCode {
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),
         Cmd::Verify(args) => verify::run_cmd(&args),
-        Cmd::Blank { device, full } => show::blank(&device, full),
+        Cmd::Blank { device, full, .. } => show::blank(&device, full),
         Cmd::Eject { device } => show::tray(&device, false),
         Cmd::Load { device } => show::tray(&device, true),
         Cmd::Emu(cmd) => emu_cmd::run(cmd),
