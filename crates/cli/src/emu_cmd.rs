@@ -245,7 +245,11 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             out!("emu:{name}: inserted a blank {}{wp}.", media.name());
         }
         EmuCmd::Blank { name, full } => {
-            crate::show::blank(&crate::device::DeviceArg { device: Some(format!("emu:{name}")), scratch: None }, full)?;
+            crate::show::blank(
+                &crate::device::DeviceArg { device: Some(format!("emu:{name}")), scratch: None },
+                full,
+                false,
+            )?;
         }
         EmuCmd::Eject { name } => {
             let mut d = open_emu(&name)?;

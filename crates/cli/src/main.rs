@@ -73,16 +73,25 @@ enum Cmd {
         /// Erase the whole disc, not only its table of contents.
         #[arg(long)]
         full: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Open the tray.
     Eject {
         #[command(flatten)]
         device: device::DeviceArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Close the tray.
     Load {
         #[command(flatten)]
         device: device::DeviceArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List the recorders redburn can use.
     Devices {
@@ -128,9 +137,9 @@ fn main() -> ExitCode {
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),
         Cmd::Verify(args) => verify::run_cmd(&args),
-        Cmd::Blank { device, full, .. } => show::blank(&device, full),
-        Cmd::Eject { device } => show::tray(&device, false),
-        Cmd::Load { device } => show::tray(&device, true),
+        Cmd::Blank { device, full, json, .. } => show::blank(&device, full, json),
+        Cmd::Eject { device, json } => show::tray(&device, false, json),
+        Cmd::Load { device, json } => show::tray(&device, true, json),
         Cmd::Emu(cmd) => emu_cmd::run(cmd),
         Cmd::Completions { shell } => {
             use clap::CommandFactory;

@@ -494,7 +494,7 @@ pub fn devices(as_json: bool) -> Result<()> {
 }
 
 /// `redburn blank`.
-pub fn blank(arg: &DeviceArg, full: bool) -> Result<()> {
+pub fn blank(arg: &DeviceArg, full: bool, as_json: bool) -> Result<()> {
     let (name, mut drive) = device::open(arg)?;
     let m = medium(&mut drive)?;
     if m.kind != "CD-RW" {
@@ -503,17 +503,25 @@ pub fn blank(arg: &DeviceArg, full: bool) -> Result<()> {
     let kind = if full { mmc::cdb::BlankType::Full } else { mmc::cdb::BlankType::Minimal };
     run(&mut drive, &Command::Blank { immed: false, kind, address: 0 }, Data::None)
         .map_err(|e| fail(code::WRITE, format!("{name}: blanking failed: {e}")))?;
-    out!("{name}: the CD-RW is blank ({}).", if full { "full erase" } else { "fast erase" });
+    if as_json {
+        out!("{}", json!({"device": name, "blanked": true, "full": full}));
+    } else {
+        out!("{name}: the CD-RW is blank ({}).", if full { "full erase" } else { "fast erase" });
+    }
     Ok(())
 }
 
 /// `redburn eject` and `redburn load`.
-pub fn tray(arg: &DeviceArg, load: bool) -> Result<()> {
+pub fn tray(arg: &DeviceArg, load: bool, as_json: bool) -> Result<()> {
     let (name, mut drive) = device::open(arg)?;
     // No medium is no obstacle to moving the tray.
     let _ = settle(&mut drive);
     run(&mut drive, &Command::StartStopUnit { immed: false, load_eject: true, start: load }, Data::None)
         .map_err(|e| fail(code::DEVICE, format!("{name}: {e}")))?;
-    out!("{name}: tray {}.", if load { "closed" } else { "open" });
+    if as_json {
+        out!("{}", json!({"device": name, "tray": if load { "closed" } else { "open" }}));
+    } else {
+        out!("{name}: tray {}.", if load { "closed" } else { "open" });
+    }
     Ok(())
 }

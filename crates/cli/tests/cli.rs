@@ -828,3 +828,18 @@ fn devices_and_info_summarize_what_a_recorder_writes() {
     let text = stdout(redburn(home.path()).args(["info", "-d", "emu:a"]));
     assert!(text.contains("3 track(s); used 1590 sectors (0:21)"), "{text}");
 }
+
+#[test]
+fn blank_eject_and_load_speak_json_too() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "rw", "--media", "cdrw80"]));
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:rw"]).args(samples()));
+    let v = json(&stdout(redburn(home.path()).args(["blank", "-d", "emu:rw", "--fast", "--json"])));
+    assert_eq!((&v["device"], &v["blanked"], &v["full"]), (&"emu:rw".into(), &true.into(), &false.into()));
+    let v = json(&stdout(redburn(home.path()).args(["eject", "-d", "emu:rw", "--json"])));
+    assert_eq!(v["tray"], "open");
+    let v = json(&stdout(redburn(home.path()).args(["load", "-d", "emu:rw", "--json"])));
+    assert_eq!(v["tray"], "closed");
+    let err = fails(redburn(home.path()).args(["blank", "-d", "emu:rw", "--fast", "--full"]), 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
