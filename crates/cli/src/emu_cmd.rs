@@ -78,6 +78,9 @@ pub enum EmuCmd {
         /// Drive buffer in KiB.
         #[arg(long, default_value_t = 2048)]
         buffer_kib: u16,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// List emulated recorders.
     List {
@@ -103,6 +106,9 @@ pub enum EmuCmd {
         /// The medium is write-protected.
         #[arg(long)]
         write_protected: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Erase the CD-RW in the recorder (fast unless --full).
     Blank {
@@ -111,11 +117,17 @@ pub enum EmuCmd {
         /// Erase the whole disc.
         #[arg(long)]
         full: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Take the medium out.
     Eject {
         /// The recorder.
         name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Write the disc as a CUE sheet and BIN image.
     Export {
@@ -130,6 +142,9 @@ pub enum EmuCmd {
         /// Also write a cdrdao TOC file (.toc).
         #[arg(long)]
         toc: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Script a fault: the drive fails the way a real one can.
     Fault {
@@ -162,6 +177,9 @@ pub enum EmuCmd {
         /// Remove every scripted fault instead.
         #[arg(long, conflicts_with_all = ["trigger", "action"])]
         clear: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Run another burner (wodim, cdrskin, cdrdao …) against the recorder: DEVICE_PATH answers
     /// from it inside the command, through the SG_IO shim.
@@ -181,13 +199,16 @@ pub enum EmuCmd {
     Rm {
         /// The recorder.
         name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
 /// Runs an `emu` subcommand.
 pub fn run(cmd: EmuCmd) -> Result<()> {
     match cmd {
-        EmuCmd::Create { name, media, timing, speeds, vendor, product, buffer_kib } => {
+        EmuCmd::Create { name, media, timing, speeds, vendor, product, buffer_kib, json } => {
             check_name(&name)?;
             let mut config = DriveConfig { timing, vendor, product, buffer_kib, ..DriveConfig::default() };
             if !speeds.is_empty() {
@@ -201,7 +222,11 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 config.write_speeds = kbs;
             }
             Drive::create(&drives_dir().join(&name), config, Some(media)).map_err(|e| emu_failure(&name, e))?;
-            out!("Created emu:{name} with a blank {}.", media.name());
+            say(
+                json,
+                format!("Created emu:{name} with a blank {}.", media.name()),
+                || json!({"device": format!("emu:{name}"), "created": true, "media": media.name()}),
+            );
         }
         EmuCmd::List { json } => crate::show::devices(json)?,
         EmuCmd::Show { name, json } => {
@@ -235,41 +260,60 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 }
             }
         }
-        EmuCmd::Insert { name, media, write_protected } => {
+        EmuCmd::Insert { name, media, write_protected, json } => {
             let mut d = open_emu(&name)?;
             d.insert(media).map_err(|e| fail(code::DEVICE, e))?;
             if write_protected {
                 d.set_write_protected(true).map_err(|e| fail(code::DEVICE, e))?;
             }
             let wp = if write_protected { " (write-protected)" } else { "" };
-            out!("emu:{name}: inserted a blank {}{wp}.", media.name());
+            say(
+                json,
+                format!("emu:{name}: inserted a blank {}{wp}.", media.name()),
+                || json!({"device": format!("emu:{name}"), "inserted": media.name(), "write_protected": write_protected}),
+            );
         }
-        EmuCmd::Blank { name, full } => {
+        EmuCmd::Blank { name, full, json } => {
             crate::show::blank(
                 &crate::device::DeviceArg { device: Some(format!("emu:{name}")), scratch: None },
                 full,
-                false,
+                json,
             )?;
         }
-        EmuCmd::Eject { name } => {
+        EmuCmd::Eject { name, json } => {
             let mut d = open_emu(&name)?;
             d.remove().map_err(|e| fail(code::DEVICE, e))?;
-            out!("emu:{name}: medium removed.");
+            say(
+                json,
+                format!("emu:{name}: medium removed."),
+                || json!({"device": format!("emu:{name}"), "removed": true}),
+            );
         }
-        EmuCmd::Export { name, output, sub, toc } => {
+        EmuCmd::Export { name, output, sub, toc, json } => {
             let d = open_emu(&name)?;
             let options = emu::export::ExportOptions { subcode: sub, toc };
             let e = emu::export::export_cue_bin(&d, &output, options).map_err(|e| fail(code::MEDIUM, e))?;
+            if json {
+                out!(
+                    "{}",
+                    json!({"cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc, "tracks": e.tracks, "sectors": e.sectors})
+                );
+                return Ok(());
+            }
             out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
             for extra in [e.sub, e.toc].into_iter().flatten() {
                 out!("Wrote {}.", extra.display());
             }
         }
-        EmuCmd::Fault { name, at_lba, opcode, call, sense, power_loss, remove_medium, stall_ms, once, clear } => {
+        EmuCmd::Fault { name, at_lba, opcode, call, sense, power_loss, remove_medium, stall_ms, once, clear, json } => {
             let mut d = open_emu(&name)?;
             if clear {
                 d.clear_faults().map_err(|e| fail(code::DEVICE, e))?;
-                out!("emu:{name}: no scripted faults.");
+                say(
+                    json,
+                    format!("emu:{name}: no scripted faults."),
+                    || json!({"device": format!("emu:{name}"), "faults": []}),
+                );
                 return Ok(());
             }
             let trigger = match (at_lba, opcode, call) {
@@ -286,7 +330,11 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 _ => return Err(fail(code::OTHER, "say what: --sense, --power-loss, --remove-medium or --stall-ms")),
             };
             d.add_fault(emu::Fault { trigger, action, once }).map_err(|e| fail(code::DEVICE, e))?;
-            out!("emu:{name}: {} scripted fault(s).", d.faults().len());
+            say(
+                json,
+                format!("emu:{name}: {} scripted fault(s).", d.faults().len()),
+                || json!({"device": format!("emu:{name}"), "faults": d.faults()}),
+            );
         }
         EmuCmd::Exec { name, path, command } => {
             check_name(&name)?;
@@ -312,13 +360,13 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 return Err(fail(code::WRITE, format!("{} ended with {status}", command[0])));
             }
         }
-        EmuCmd::Rm { name } => {
+        EmuCmd::Rm { name, json } => {
             // Opening takes the lock: a drive in use is not deleted under its user.
             let d = open_emu(&name)?;
             let dir = d.dir().to_owned();
             drop(d);
             std::fs::remove_dir_all(&dir).map_err(|e| fail(code::DEVICE, format!("{}: {e}", dir.display())))?;
-            out!("Removed emu:{name}.");
+            say(json, format!("Removed emu:{name}."), || json!({"device": format!("emu:{name}"), "removed": true}));
         }
     }
     Ok(())
@@ -327,4 +375,13 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
 /// The highest `/dev/srN` (N < 32) that does not exist on this machine.
 fn free_sr_path() -> Option<String> {
     (0..32).rev().map(|n| format!("/dev/sr{n}")).find(|p| !std::path::Path::new(p).exists())
+}
+
+/// Prints `text` for people, or the JSON `value` makes with `--json`.
+fn say(json: bool, text: String, value: impl FnOnce() -> serde_json::Value) {
+    if json {
+        out!("{}", value());
+    } else {
+        out!("{text}");
+    }
 }

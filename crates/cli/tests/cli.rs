@@ -843,3 +843,29 @@ fn blank_eject_and_load_speak_json_too() {
     let err = fails(redburn(home.path()).args(["blank", "-d", "emu:rw", "--fast", "--full"]), 2);
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+#[test]
+fn emu_subcommands_speak_json_too() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let v = json(&stdout(redburn(h).args(["emu", "create", "j", "--media", "cdrw80", "--json"])));
+    assert_eq!((&v["device"], &v["media"]), (&"emu:j".into(), &"cdrw80".into()));
+    let v = json(&stdout(redburn(h).args(["emu", "fault", "j", "--at-lba", "100", "--sense", "3/0C/00", "--json"])));
+    assert_eq!(v["faults"][0]["trigger"]["lba"], 100);
+    let v = json(&stdout(redburn(h).args(["emu", "fault", "j", "--clear", "--json"])));
+    assert_eq!(v["faults"], serde_json::json!([]));
+    stdout(redburn(h).args(["burn", "-d", "emu:j"]).args(samples()));
+    let cue = h.join("out.cue");
+    let v = json(&stdout(redburn(h).args(["emu", "export", "j", "--sub", "--json", "-o"]).arg(&cue)));
+    assert_eq!((&v["tracks"], &v["sectors"]), (&3.into(), &1590.into()));
+    assert!(v["sub"].as_str().unwrap().ends_with("out.sub"));
+    let v = json(&stdout(redburn(h).args(["emu", "blank", "j", "--json"])));
+    assert_eq!(v["blanked"], true);
+    let v = json(&stdout(redburn(h).args(["emu", "insert", "j", "--write-protected", "--json"])));
+    assert_eq!((&v["inserted"], &v["write_protected"]), (&"cdr80".into(), &true.into()));
+    let v = json(&stdout(redburn(h).args(["emu", "eject", "j", "--json"])));
+    assert_eq!(v["removed"], true);
+    let v = json(&stdout(redburn(h).args(["emu", "rm", "j", "--json"])));
+    assert_eq!(v["removed"], true);
+    assert!(!h.join("drives/j").exists());
+}
