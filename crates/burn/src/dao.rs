@@ -306,26 +306,67 @@ fn send_image<T: Transport>(
     lead_in: Lba,
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<(), DaoError> {
+    let (from, end) = (image.start(), image.end());
+    send_blocks(t, image, from, lead_in, Some(end), progress)
+}
+
+/// Sends 2448-byte raw blocks from `blocks`, whose first is LBA `from`, to the drive from
+/// `drive_start` (earlier blocks are skipped) up to `end` or the stream's end, then
+/// SYNCHRONIZE CACHE.
+pub(crate) fn send_blocks<T: Transport>(
+    t: &mut T,
+    blocks: &mut impl Read,
+    from: Lba,
+    drive_start: Lba,
+    end: Option<Lba>,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<(), DaoError> {
     let block = SECTOR_BYTES + SUBCODE_BYTES;
     let stream = |e: std::io::Error| DaoError::Stream(e.to_string());
-    if lead_in < image.start() {
-        return Err(DaoError::Layout(format!("the drive's lead-in starts at LBA {} before the image", lead_in.0)));
+    if drive_start < from {
+        return Err(DaoError::Layout(format!(
+            "the drive's lead-in starts at LBA {}, before the stream's first sector ({})",
+            drive_start.0, from.0
+        )));
     }
-    // The image starts at 95:00:00; the drive's lead-in later.
-    let skip = (lead_in.0 - image.start().0) as u64 * block as u64;
-    std::io::copy(&mut (&mut *image).take(skip), &mut std::io::sink()).map_err(stream)?;
-    let (start, end) = (lead_in.0, image.end().0);
-    let total = (end - start) as u32;
-    let per = (t.max_transfer() / block).clamp(1, 26) as i32;
-    let mut buf = vec![0u8; per as usize * block];
-    let mut at = start;
-    while at < end {
-        let n = (end - at).min(per);
-        let data = &mut buf[..n as usize * block];
-        read_exact(image, data, (end - at) as u32)?;
-        mmc::write_retrying(t, Lba(at), n as u16, data, Duration::from_secs(120))?;
-        at += n;
-        if !progress((at - start) as u32, total) {
+    let skip = (drive_start.0 - from.0) as u64 * block as u64;
+    let skipped = std::io::copy(&mut (&mut *blocks).take(skip), &mut std::io::sink()).map_err(stream)?;
+    if skipped < skip {
+        return Err(DaoError::Stream("the stream ended in the lead-in".into()));
+    }
+    let total = end.map_or(0, |e| (e.0 - drive_start.0).max(0) as u32);
+    let per = (t.max_transfer() / block).clamp(1, 26);
+    let mut buf = vec![0u8; per * block];
+    let mut at = drive_start.0;
+    loop {
+        let want = end.map_or(per, |e| ((e.0 - at).max(0) as usize).min(per));
+        if want == 0 {
+            break;
+        }
+        // Whole blocks only; the stream may end at a block boundary when its length is not
+        // known beforehand.
+        let mut got = 0;
+        while got < want * block {
+            match blocks.read(&mut buf[got..want * block]) {
+                Ok(0) => break,
+                Ok(k) => got += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(stream(e)),
+            }
+        }
+        if got % block != 0 || (end.is_some() && got < want * block) {
+            return Err(DaoError::Stream(format!(
+                "the stream ended inside the sector at LBA {}",
+                at + (got / block) as i32
+            )));
+        }
+        let n = got / block;
+        if n == 0 {
+            break;
+        }
+        mmc::write_retrying(t, Lba(at), n as u16, &buf[..got], Duration::from_secs(120))?;
+        at += n as i32;
+        if !progress((at - drive_start.0) as u32, total) {
             return Err(DaoError::Cancelled);
         }
     }
@@ -336,7 +377,7 @@ fn send_image<T: Transport>(
 
 /// Checks the disc is blank and holds `lead_out`, sets page 05 for session at once or raw,
 /// the speed, and prevents removal. Returns the disc information.
-fn prepare<T: Transport>(
+pub(crate) fn prepare<T: Transport>(
     t: &mut T,
     lead_out: Lba,
     raw: bool,

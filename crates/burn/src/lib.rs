@@ -41,6 +41,7 @@ pub mod events;
 mod host;
 pub mod raw;
 pub mod rawimage;
+pub mod rawwriter;
 pub mod tao;
 pub mod verify;
 
@@ -54,4 +55,5 @@ pub use host::DEFAULT_HOST_BUFFER_SECTORS;
 pub use rawimage::{
     CopySetting, IndexOutcome, RawCdImage, RawImageError, RawImageStream, RawSubcodeType, SectorType, TrackInfo,
 };
+pub use rawwriter::{RawAction, RawCdWriter, RawUpdate, RawWriteError};
 pub use tao::{MediaType, SpeedOutcome, TrackAtOnce, WriteSpeedDescriptor};

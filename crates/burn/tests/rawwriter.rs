@@ -1,0 +1,111 @@
+//! RawCdWriter (IDiscFormat2RawCD) on the emulated recorder: the call sequence, its codes,
+//! its events and cancel.
+
+use std::cell::RefCell;
+use std::io::{self, Read};
+use std::rc::Rc;
+
+use cd::Lba;
+use emu::{Drive, DriveConfig, MediaKind};
+use redburn::{Pcm, RawAction, RawCdImage, RawCdWriter, RawSubcodeType, RawWriteError, Recorder, SectorType};
+
+fn recorder(kind: MediaKind) -> (tempfile::TempDir, Recorder<Drive>) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Drive::create(&dir.path().join("d"), DriveConfig::default(), Some(kind)).unwrap();
+    let r = Recorder::new(d, &dir.path().display().to_string()).unwrap();
+    (dir, r)
+}
+
+fn image(sectors: &[u64]) -> RawCdImage {
+    let mut img = RawCdImage::new();
+    for (i, &n) in sectors.iter().enumerate() {
+        img.add_track(SectorType::Audio, Pcm::new(io::repeat(i as u8 + 1).take(n * 2352), n * 588)).unwrap();
+    }
+    img
+}
+
+#[test]
+fn the_imapi_sequence_with_its_codes_and_events() {
+    let mut w: RawCdWriter<Drive> = RawCdWriter::new();
+    assert_eq!(w.prepare_media().unwrap_err().hresult(), 0xC0AA_060A, "no recorder");
+    let (_dir, r) = recorder(MediaKind::Cdr80);
+    w.set_recorder(r).unwrap();
+    w.set_client_name("raw tests").unwrap();
+    assert_eq!(w.start_of_next_session().unwrap_err().hresult(), 0xC0AA_0602, "not prepared");
+    assert_eq!(w.supported_sector_types().unwrap(), [RawSubcodeType::Raw]);
+    w.prepare_media().unwrap();
+    assert_eq!(w.prepare_media().unwrap_err().hresult(), 0xC0AA_0603);
+    assert_eq!(w.recorder().unwrap().exclusive_access_owner().as_deref(), Some("raw tests"));
+    // The CMC disc's lead-in starts at 97:26:66.
+    assert_eq!(w.start_of_next_session().unwrap(), Lba(-11_634));
+    assert!(w.last_possible_start_of_leadout().unwrap().is_some());
+    let e = w.set_requested_sector_type(RawSubcodeType::PqOnly).unwrap_err();
+    assert!(matches!(e, RawWriteError::DataBlockTypeNotSupported(RawSubcodeType::PqOnly)));
+    assert_eq!(e.hresult(), 0xC0AA_060E);
+    // A stream whose lead-in is shorter than the disc's.
+    let e = w.write_media2(io::empty(), 100).unwrap_err();
+    assert!(matches!(e, RawWriteError::StreamLeadinTooShort { have: 100, need: 11_484 }), "{e}");
+    assert_eq!(e.hresult(), 0xC0AA_060F);
+
+    let log: Rc<RefCell<Vec<RawAction>>> = Rc::default();
+    let l = log.clone();
+    w.set_update_handler(move |u, _| {
+        assert!(u.last_written_lba < u.start_lba + u.sector_count);
+        l.borrow_mut().push(u.current_action);
+    });
+    w.write_media(image(&[300, 400]).create_result_image().unwrap()).unwrap();
+    let actions = log.borrow().clone();
+    assert_eq!(actions.first(), Some(&RawAction::Preparing));
+    assert_eq!(actions.last(), Some(&RawAction::Finishing));
+    assert!(actions.contains(&RawAction::Writing));
+    w.release_media().unwrap();
+    assert_eq!(w.recorder().unwrap().exclusive_access_owner(), None);
+    let d = w.take_recorder().unwrap().unwrap().into_transport();
+    let disc = d.disc().unwrap();
+    assert_eq!(disc.status(), emu::DiscStatus::Complete);
+    let starts: Vec<i32> = disc.tracks().map(|t| t.start().0).collect();
+    assert_eq!(starts, [0, 450]);
+    let mut s = vec![0u8; 2352];
+    d.read_sectors(Lba(450), &mut s).unwrap();
+    assert!(s.iter().all(|&b| b == 2));
+    // The disc is written: raw writing needs a blank one.
+    let mut again = RawCdWriter::new();
+    again.set_recorder(Recorder::new(d, "again").unwrap()).unwrap();
+    assert_eq!(again.prepare_media().unwrap_err().hresult(), 0xC0AA_0606);
+}
+
+#[test]
+fn cancel_from_the_handler_and_not_enough_space() {
+    let (_dir, r) = recorder(MediaKind::Cdr80);
+    let mut w = RawCdWriter::new();
+    w.set_recorder(r).unwrap();
+    w.prepare_media().unwrap();
+    let seen: Rc<RefCell<Vec<(RawAction, i32, i32)>>> = Rc::default();
+    let s = seen.clone();
+    w.set_update_handler(move |u, cancel| {
+        s.borrow_mut().push((u.current_action, u.last_written_lba, u.start_lba + u.sector_count));
+        if u.current_action == RawAction::Writing {
+            let _ = cancel.cancel_add_track();
+        }
+    });
+    // Long enough that writing lasts past the first progress report.
+    let e = w.write_media(image(&[30_000]).create_result_image().unwrap()).unwrap_err();
+    assert!(matches!(e, RawWriteError::RequestCancelled), "{e}");
+    assert_eq!(e.hresult(), 0xC0AA_0002);
+    // It stopped after the first write, far from the end.
+    let writing: Vec<_> = seen.borrow().iter().filter(|x| x.0 == RawAction::Writing).copied().collect();
+    assert_eq!(writing.len(), 1);
+    assert!(writing[0].1 < writing[0].2 - 30_000, "{writing:?}");
+    w.release_media().unwrap();
+
+    let (_dir, r) = recorder(MediaKind::Cdr74);
+    let mut w = RawCdWriter::new();
+    w.set_recorder(r).unwrap();
+    w.prepare_media().unwrap();
+    let mut big = RawCdImage::new();
+    big.add_track(SectorType::Audio, Pcm::new(io::empty(), 340_000 * 588)).unwrap();
+    let e = w.write_media(big.create_result_image().unwrap()).unwrap_err();
+    assert!(matches!(e, RawWriteError::NotEnoughSpace { lead_out: 340_000, .. }), "{e}");
+    assert_eq!(e.hresult(), 0xC0AA_0609);
+    w.release_media().unwrap();
+}
