@@ -135,6 +135,23 @@ fn burns_codes_indexes_and_cd_text(route: DaoRoute) {
     d.read_sectors(Lba(399), &mut across).unwrap();
     assert_eq!(across, pcm[549 * 2352..551 * 2352]);
 
+    // READ TOC as a reader asks: format 2 (the full TOC: A0 first track, A1 last, A2 the
+    // lead-out at 00:11:25, the tracks at 00:02:00 and 00:07:25, in binary MSF) and format 5
+    // (CD-TEXT from the lead-in).
+    let ask = |d: &mut Drive, format: u8, alloc: u16| {
+        let mut buf = vec![0u8; usize::from(alloc)];
+        let cmd = mmc::Command::ReadToc { msf: true, format, track_session: 1, alloc };
+        let n = mmc::run(d, &cmd, mmc::Data::In(&mut buf)).unwrap();
+        buf.truncate(n);
+        buf
+    };
+    let full = mmc::toc::FullToc::decode(&ask(&mut d, 2, 2048)).unwrap();
+    let point = |p: u8| full.entries.iter().find(|e| e.point == p).map(|e| e.ptime).unwrap();
+    assert_eq!((point(0xA0)[0], point(0xA1)[0], point(0xA2)), (1, 2, [0, 11, 25]));
+    assert_eq!((point(1), point(2)), ([0, 2, 0], [0, 7, 25]));
+    let text = CdText::from_toc_data(&ask(&mut d, 5, 0xFFFF)).unwrap();
+    assert_eq!(text.blocks[0].tracks[0].title.as_deref(), Some("One"));
+
     // The disc is no longer blank.
     let e = write_disc_at_once(&mut d, &l, Cursor::new(pcm), DaoOptions::default(), &mut |_, _| true).unwrap_err();
     assert!(matches!(e, DaoError::MediaIsNotBlank("finalized")));

@@ -293,3 +293,43 @@ fn a_raw_image_burns_and_reads_back() {
     assert_eq!(e.hresult(), 0xC0AA_060E);
     drop(dir2);
 }
+
+/// A raw-burned image exported as CUE/BIN: libcdio's `cd-info` reads its tracks and catalog
+/// number, `bchunk` and `sox` its audio — tools redburn did not write (installed by .ci/run).
+#[test]
+fn a_raw_burned_disc_exports_to_files_other_tools_read() {
+    use emu::{Drive, DriveConfig, MediaKind};
+    use std::process::Command as Cmd;
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Drive::create(&dir.path().join("d"), DriveConfig::default(), Some(MediaKind::Cdr80)).unwrap();
+    let mut img = RawCdImage::new();
+    img.add_track(SectorType::Audio, track(300, 1)).unwrap();
+    img.add_track(SectorType::Audio, track(375, 2)).unwrap();
+    img.set_media_catalog_number("0724385525728").unwrap();
+    img.track_info_mut(2).unwrap().set_isrc("USK7Y9812345").unwrap();
+    redburn::write_raw_image(
+        &mut d,
+        img.create_result_image().unwrap(),
+        redburn::DaoOptions::default(),
+        &mut |_, _| true,
+    )
+    .unwrap();
+    let cue = dir.path().join("raw.cue");
+    emu::export::export_cue_bin(&d, &cue, emu::export::ExportOptions::default()).unwrap();
+    let run = |name: &str, args: &[&str]| {
+        let out = Cmd::new(name).args(args).current_dir(dir.path()).output().unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    };
+    let info = run("cd-info", &["--no-header", "--no-device-info", "--cue-file", "raw.cue"]);
+    assert!(info.contains("CD-ROM Track List (1 - 2)"), "{info}");
+    // Track 2 after track 1's 300 sectors and the 2-second pause: 00:02:00 + 450 = 00:08:00.
+    for (n, start) in [(1, "00:02:00"), (2, "00:08:00")] {
+        assert!(info.lines().any(|l| l.trim_start().starts_with(&format!("{n}: {start}"))), "{n}\n{info}");
+    }
+    assert!(info.contains("0724385525728"), "libcdio shows the catalog number:\n{info}");
+    run("bchunk", &["-w", "raw.bin", "raw.cue", "t"]);
+    let pcm = Cmd::new("sox").args(["t02.wav", "-t", "raw", "-"]).current_dir(dir.path()).output().unwrap().stdout;
+    assert_eq!(pcm.len(), 375 * 2352);
+    assert!(pcm.iter().all(|&b| b == 2), "track 2's audio, bit for bit");
+}
