@@ -39,6 +39,7 @@ pub mod dao;
 pub mod error;
 pub mod events;
 mod host;
+mod query;
 pub mod raw;
 pub mod rawimage;
 pub mod rawwriter;

@@ -163,6 +163,7 @@ pub struct RawCdWriter<T: Transport> {
     bufe_disabled: bool,
     requested: RawSubcodeType,
     requested_speed: i32,
+    requested_cav: bool,
     state: State,
     next_session: Lba,
     last_lead_out: Option<Lba>,
@@ -196,6 +197,7 @@ impl<T: Transport> RawCdWriter<T> {
             bufe_disabled: false,
             requested: RawSubcodeType::Raw,
             requested_speed: -1,
+            requested_cav: false,
             state: State::Idle,
             next_session: Lba(0),
             last_lead_out: None,
@@ -297,23 +299,75 @@ impl<T: Transport> RawCdWriter<T> {
         self.bufe_disabled
     }
 
-    /// `SetWriteSpeed` in sectors per second (−1 = the fastest); applied when writing, where
-    /// the drive takes the nearest speed it supports.
+    /// `SetWriteSpeed`: sectors per second (−1 = the fastest) and pure CAV; the drive takes
+    /// the nearest it supports, and the outcome says whether it had to adjust.
     ///
     /// # Errors
-    /// `WRITE_IN_PROGRESS`.
-    pub fn set_write_speed(&mut self, sectors_per_second: i32) -> Result<(), RawWriteError> {
+    /// `NO_RECORDER_SPECIFIED`, `WRITE_IN_PROGRESS`; device errors.
+    pub fn set_write_speed(
+        &mut self,
+        sectors_per_second: i32,
+        pure_cav: bool,
+    ) -> Result<crate::SpeedOutcome, RawWriteError> {
         if self.state == State::Writing {
             return Err(RawWriteError::WriteInProgress);
         }
+        let outcome = crate::query::set_speed(self.rec()?.transport(), sectors_per_second, pure_cav)?;
         self.requested_speed = sectors_per_second;
-        Ok(())
+        self.requested_cav = pure_cav;
+        Ok(outcome)
     }
 
-    /// `RequestedWriteSpeed`.
+    /// `RequestedWriteSpeed` (sectors per second, −1 = the fastest).
     #[must_use]
     pub fn requested_write_speed(&self) -> i32 {
         self.requested_speed
+    }
+
+    /// `RequestedRotationTypeIsPureCAV`.
+    #[must_use]
+    pub fn requested_rotation_type_is_pure_cav(&self) -> bool {
+        self.requested_cav
+    }
+
+    /// `CurrentWriteSpeed` in sectors per second.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn current_write_speed(&mut self) -> Result<u32, RawWriteError> {
+        Ok(crate::query::current_write_speed(self.rec()?.transport())?)
+    }
+
+    /// `CurrentRotationTypeIsPureCAV`.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn current_rotation_type_is_pure_cav(&mut self) -> Result<bool, RawWriteError> {
+        Ok(crate::query::current_rotation_is_pure_cav(self.rec()?.transport())?)
+    }
+
+    /// `SupportedWriteSpeeds` in sectors per second, fastest first.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn supported_write_speeds(&mut self) -> Result<Vec<u32>, RawWriteError> {
+        Ok(crate::query::speeds(self.rec()?.transport())?)
+    }
+
+    /// `SupportedWriteSpeedDescriptors`, fastest first.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn supported_write_speed_descriptors(&mut self) -> Result<Vec<crate::WriteSpeedDescriptor>, RawWriteError> {
+        Ok(crate::query::speed_descriptors(self.rec()?.transport())?)
+    }
+
+    /// `CurrentPhysicalMediaType`.
+    ///
+    /// # Errors
+    /// `NO_RECORDER_SPECIFIED`; device errors.
+    pub fn current_physical_media_type(&mut self) -> Result<crate::MediaType, RawWriteError> {
+        Ok(crate::query::media_type(self.rec()?.transport())?)
     }
 
     /// The Update handler: at every phase change and as writing goes on.

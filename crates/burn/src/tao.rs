@@ -24,6 +24,7 @@ use mmc::{Command, CommandError, Data, Transport, run};
 use crate::error::TaoError;
 use crate::events::{CancelHandle, TaoAction, TaoUpdate};
 use crate::host::{self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level};
+use crate::query;
 
 /// Longest client name accepted.
 pub const MAX_CLIENT_NAME: usize = 64;
@@ -42,7 +43,7 @@ pub enum MediaType {
 }
 
 impl MediaType {
-    fn from_profile(p: u16) -> MediaType {
+    pub(crate) fn from_profile(p: u16) -> MediaType {
         match p {
             profile::CD_ROM => MediaType::CdRom,
             profile::CD_R => MediaType::CdR,
@@ -100,11 +101,6 @@ pub struct WriteSpeedDescriptor {
     pub rotation_type_is_pure_cav: bool,
     /// `WriteSpeed` in sectors per second.
     pub write_speed: u32,
-}
-
-/// Sectors per second from kB/s (1000 bytes), rounded to the nearest.
-fn sectors_per_second(kbs: u32) -> u32 {
-    (kbs * 1000 + SECTOR_BYTES as u32 / 2) / SECTOR_BYTES as u32
 }
 
 /// The track being written: where, how far, and the host buffer.
@@ -429,23 +425,7 @@ impl<T: Transport> TrackAtOnce<T> {
         }
         self.requested_speed = sectors_per_second_wanted;
         self.requested_cav = pure_cav;
-        let kbs = if sectors_per_second_wanted < 0 {
-            0xFFFF
-        } else {
-            (u64::from(sectors_per_second_wanted.unsigned_abs()) * SECTOR_BYTES as u64).div_ceil(1000).min(0xFFFE)
-                as u16
-        };
-        let cmd = Command::SetCdSpeed { rotation: u8::from(pure_cav), read_kbs: 0xFFFF, write_kbs: kbs };
-        run(self.rec()?, &cmd, Data::None)?;
-        let current = self.current_write_speed()?;
-        let speed_adjusted = sectors_per_second_wanted >= 0 && current != sectors_per_second_wanted as u32;
-        let rotation_adjusted = pure_cav && !self.current_rotation_type_is_pure_cav()?;
-        Ok(match (speed_adjusted, rotation_adjusted) {
-            (false, false) => SpeedOutcome::Exact,
-            (true, false) => SpeedOutcome::SpeedAdjusted,
-            (false, true) => SpeedOutcome::RotationAdjusted,
-            (true, true) => SpeedOutcome::BothAdjusted,
-        })
+        Ok(query::set_speed(self.rec()?, sectors_per_second_wanted, pure_cav)?)
     }
 
     /// `RequestedWriteSpeed` (sectors per second, −1 = fastest).
@@ -462,18 +442,7 @@ impl<T: Transport> TrackAtOnce<T> {
 
     /// MODE SENSE of the capabilities page, with the mode header (its WP bit).
     fn capabilities_page(&mut self) -> Result<ModeParameters, TaoError> {
-        let mut buf = vec![0u8; 512];
-        let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x2A, alloc: 512 };
-        let n = run(self.rec()?, &cmd, Data::In(&mut buf))?;
-        ModeParameters::decode10(&buf[..n])
-            .map_err(|_| TaoError::MediaIsNotSupported("the drive has no capabilities page".into()))
-    }
-
-    fn capabilities(&mut self) -> Result<mmc::Capabilities, TaoError> {
-        self.capabilities_page()?
-            .capabilities()
-            .cloned()
-            .ok_or_else(|| TaoError::MediaIsNotSupported("the drive has no capabilities page".into()))
+        Ok(query::capabilities_page(self.rec()?)?)
     }
 
     /// `CurrentWriteSpeed` in sectors per second.
@@ -481,9 +450,7 @@ impl<T: Transport> TrackAtOnce<T> {
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`; device errors.
     pub fn current_write_speed(&mut self) -> Result<u32, TaoError> {
-        let c = self.capabilities()?;
-        let kbs = if c.current_write_speed != 0 { c.current_write_speed } else { c.current_write_speed_old };
-        Ok(sectors_per_second(u32::from(kbs)))
+        Ok(query::current_write_speed(self.rec()?)?)
     }
 
     /// `CurrentRotationTypeIsPureCAV`.
@@ -491,7 +458,7 @@ impl<T: Transport> TrackAtOnce<T> {
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`; device errors.
     pub fn current_rotation_type_is_pure_cav(&mut self) -> Result<bool, TaoError> {
-        Ok(self.capabilities()?.rotation_selected == 1)
+        Ok(query::current_rotation_is_pure_cav(self.rec()?)?)
     }
 
     /// `SupportedWriteSpeedDescriptors`, fastest first.
@@ -499,37 +466,7 @@ impl<T: Transport> TrackAtOnce<T> {
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`; device errors.
     pub fn supported_write_speed_descriptors(&mut self) -> Result<Vec<WriteSpeedDescriptor>, TaoError> {
-        let media = self.current_physical_media_type()?;
-        let mut buf = vec![0u8; 8 + 32 * 16];
-        let cmd = Command::GetPerformance { data_type: 0, start: 0, max: 32, kind: 3 };
-        let speeds = match run(self.rec()?, &cmd, Data::In(&mut buf)) {
-            Ok(n) => mmc::status::WriteSpeeds::decode(&buf[..n]).map(|w| w.speeds).unwrap_or_default(),
-            Err(_) => Vec::new(),
-        };
-        let mut out: Vec<WriteSpeedDescriptor> = if speeds.is_empty() {
-            // Drives without GET PERFORMANCE list their speeds in page 2Ah.
-            self.capabilities()?
-                .write_speeds
-                .iter()
-                .map(|d| WriteSpeedDescriptor {
-                    media_type: media,
-                    rotation_type_is_pure_cav: d.rotation == 1,
-                    write_speed: sectors_per_second(u32::from(d.kbs)),
-                })
-                .collect()
-        } else {
-            speeds
-                .iter()
-                .map(|s| WriteSpeedDescriptor {
-                    media_type: media,
-                    rotation_type_is_pure_cav: s.wrc == 1,
-                    write_speed: sectors_per_second(s.write_kbs),
-                })
-                .collect()
-        };
-        out.sort_by_key(|d| std::cmp::Reverse(d.write_speed));
-        out.dedup();
-        Ok(out)
+        Ok(query::speed_descriptors(self.rec()?)?)
     }
 
     /// `SupportedWriteSpeeds` in sectors per second, fastest first.
@@ -537,9 +474,7 @@ impl<T: Transport> TrackAtOnce<T> {
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`; device errors.
     pub fn supported_write_speeds(&mut self) -> Result<Vec<u32>, TaoError> {
-        let mut v: Vec<u32> = self.supported_write_speed_descriptors()?.iter().map(|d| d.write_speed).collect();
-        v.dedup();
-        Ok(v)
+        Ok(query::speeds(self.rec()?)?)
     }
 
     /// `IDiscFormat2::SupportedMediaTypes` of this format: CD-R and CD-RW.
@@ -604,19 +539,12 @@ impl<T: Transport> TrackAtOnce<T> {
         Ok(())
     }
 
-    fn current_profile(&mut self) -> Result<u16, TaoError> {
-        let t = self.rec()?;
-        let mut buf = vec![0u8; 8];
-        run(t, &Command::GetConfiguration { rt: 1, start: 0, alloc: 8 }, Data::In(&mut buf))?;
-        Ok(u16::from_be_bytes([buf[6], buf[7]]))
-    }
-
     /// The physical type of the medium in the recorder.
     ///
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`; device errors.
     pub fn current_physical_media_type(&mut self) -> Result<MediaType, TaoError> {
-        Ok(MediaType::from_profile(self.current_profile()?))
+        Ok(query::media_type(self.rec()?)?)
     }
 
     fn disc_information(&mut self) -> Result<mmc::DiscInformation, TaoError> {
