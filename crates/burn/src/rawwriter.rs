@@ -268,7 +268,7 @@ impl<T: Transport> RawCdWriter<T> {
     /// `CLIENT_NAME_IS_NOT_VALID`, `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`.
     pub fn set_client_name(&mut self, name: &str) -> Result<(), RawWriteError> {
         self.idle()?;
-        if name.is_empty() || name.len() > 64 || !name.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        if !crate::tao::valid_client_name(name) {
             return Err(RawWriteError::ClientNameIsNotValid);
         }
         self.client_name = name.to_owned();

@@ -29,6 +29,12 @@ use crate::query;
 /// Longest client name accepted.
 pub const MAX_CLIENT_NAME: usize = 64;
 
+/// IMAPI's rule for client names (those of `IOCTL_CDROM_EXCLUSIVE_ACCESS`): 1–64 printable
+/// ASCII characters.
+pub(crate) fn valid_client_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= MAX_CLIENT_NAME && name.bytes().all(|b| (0x20..0x7F).contains(&b))
+}
+
 /// IMAPI_MEDIA_PHYSICAL_TYPE values an audio writer meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaType {
@@ -286,7 +292,7 @@ impl<T: Transport> TrackAtOnce<T> {
     /// `CLIENT_NAME_IS_NOT_VALID`, `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`.
     pub fn set_client_name(&mut self, name: &str) -> Result<(), TaoError> {
         self.idle()?;
-        if name.is_empty() || name.len() > MAX_CLIENT_NAME || !name.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        if !valid_client_name(name) {
             return Err(TaoError::ClientNameIsNotValid);
         }
         self.client_name = name.to_owned();

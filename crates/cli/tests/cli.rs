@@ -579,24 +579,13 @@ fn ctrl_c_during_a_burn_leaves_a_readable_disc() {
     for p in [&a, &b] {
         std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
-        .env("REDBURN_HOME", home.path())
-        .args(["burn", "-d", "emu:slow", "--json"])
-        .arg(&a)
-        .arg(&b)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     // Once track 1 is being written (its first progress event), press Ctrl-C.
-    let mut events = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while std::io::BufRead::read_line(&mut events, &mut line).unwrap() > 0 {
-        if line.contains("\"action\":\"writing\"") {
-            break;
-        }
-        line.clear();
-    }
+    let args: Vec<&std::ffi::OsStr> = ["burn", "-d", "emu:slow", "--json"]
+        .iter()
+        .map(std::ffi::OsStr::new)
+        .chain([a.as_os_str(), b.as_os_str()])
+        .collect();
+    let (child, line) = spawn_until_writing(home.path(), &args);
     assert!(line.contains("\"track\":1"), "{line}");
     let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
@@ -691,9 +680,9 @@ fn sparse_wav(path: &Path, sectors: u64) {
     std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(44 + u64::from(data)).unwrap();
 }
 
-/// Runs a real-time burn and, once track 1 is being written, overwrites a sector near the end
-/// of `victim`; returns the burn's exit code and stderr.
-fn burn_and_edit(home: &Path, args: &[&std::ffi::OsStr], victim: &Path, at: u64) -> (Option<i32>, String) {
+/// Starts `redburn ARGS` (a burn with --json) and returns it, with its event stream, once
+/// its first "writing" event says track 1 is being written.
+fn spawn_until_writing(home: &Path, args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
         .env("REDBURN_HOME", home)
         .args(args)
@@ -709,6 +698,13 @@ fn burn_and_edit(home: &Path, args: &[&std::ffi::OsStr], victim: &Path, at: u64)
         }
         line.clear();
     }
+    (child, line)
+}
+
+/// Runs a real-time burn and, once track 1 is being written, overwrites a sector near the end
+/// of `victim`; returns the burn's exit code and stderr.
+fn burn_and_edit(home: &Path, args: &[&std::ffi::OsStr], victim: &Path, at: u64) -> (Option<i32>, String) {
+    let (child, _) = spawn_until_writing(home, args);
     let f = std::fs::OpenOptions::new().write(true).open(victim).unwrap();
     std::os::unix::fs::FileExt::write_all_at(&f, &[7u8; 2352], at).unwrap();
     drop(f);
