@@ -78,6 +78,9 @@ pub enum EmuCmd {
         /// Drive buffer in KiB.
         #[arg(long, default_value_t = 2048)]
         buffer_kib: u16,
+        /// No session-at-once: the drive writes disc-at-once only raw (RAW96R), as some do.
+        #[arg(long)]
+        no_sao: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -208,9 +211,10 @@ pub enum EmuCmd {
 /// Runs an `emu` subcommand.
 pub fn run(cmd: EmuCmd) -> Result<()> {
     match cmd {
-        EmuCmd::Create { name, media, timing, speeds, vendor, product, buffer_kib, json } => {
+        EmuCmd::Create { name, media, timing, speeds, vendor, product, buffer_kib, no_sao, json } => {
             check_name(&name)?;
-            let mut config = DriveConfig { timing, vendor, product, buffer_kib, ..DriveConfig::default() };
+            let mut config =
+                DriveConfig { timing, vendor, product, buffer_kib, session_at_once: !no_sao, ..DriveConfig::default() };
             if !speeds.is_empty() {
                 if speeds.iter().any(|&x| x == 0 || x > 72) {
                     return Err(fail(code::DEVICE, "write speeds are multiples of 1x from 1 to 72"));

@@ -287,7 +287,28 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
             out!("{text}");
         }
     };
-    say(format!("Drive: {dev_name} ({}), disc-at-once", medium.describe()));
+    // The route: as asked, or what the drive can do — session at once when it has it, else
+    // raw.
+    let modes = {
+        let mut buf = vec![0u8; 1024];
+        let cmd = mmc::Command::GetConfiguration { rt: 0, start: 0, alloc: 1024 };
+        mmc::run(&mut drive, &cmd, mmc::Data::In(&mut buf))
+            .ok()
+            .and_then(|n| mmc::Configuration::decode(&buf[..n]).ok())
+            .map(|c| show::write_modes(&c))
+            .unwrap_or_default()
+    };
+    let raw = match args.mode.as_deref() {
+        Some("raw") => true,
+        Some(_) => false,
+        None => !modes.contains(&"SAO") && modes.contains(&"RAW96R"),
+    };
+    let how = match (raw, args.mode.is_none() && raw) {
+        (true, true) => "disc-at-once, raw (the drive has no session-at-once)",
+        (true, false) => "disc-at-once, raw",
+        _ => "disc-at-once",
+    };
+    say(format!("Drive: {dev_name} ({}), {how}", medium.describe()));
     for t in &layout.tracks {
         let flags = [(t.control.pre_emphasis(), " PRE"), (t.control.copy_permitted(), " DCP")]
             .iter()
@@ -335,7 +356,6 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
             .expect("a valid template")
             .progress_chars("=> "),
     );
-    let raw = args.mode.as_deref() == Some("raw");
     let options = DaoOptions {
         write_speed: args.speed,
         simulate: args.simulate,
@@ -347,9 +367,11 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     crate::interrupt::install();
     let started = Instant::now();
     let mut last = 0u32;
+    let mut started_writing = false;
     let mut report = crate::report::Recorder::new();
     let result =
         redburn::write_disc_at_once(&mut drive, &layout, checked_reader(stream), options, &mut |done, total| {
+            started_writing = true;
             // Raw writing counts the lead-in and lead-out too.
             bar.set_length(u64::from(total));
             bar.set_position(u64::from(done));
@@ -375,6 +397,8 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
             DaoError::MediaIsNotBlank(_) => code::MEDIUM,
             // The stream fails only while writing: the burn failed midway.
             DaoError::Stream(_) => code::WRITE,
+            // Refused while setting up (a write mode the drive lacks …): nothing was written.
+            DaoError::Device(_) | DaoError::DataBlockTypeNotSupported if !started_writing => code::DEVICE,
             _ => code::WRITE,
         };
         return Err(fail(c, e));

@@ -865,3 +865,20 @@ fn emu_subcommands_speak_json_too() {
     assert_eq!(v["removed"], true);
     assert!(!h.join("drives/j").exists());
 }
+
+#[test]
+fn a_drive_without_session_at_once_gets_the_sheet_raw() {
+    let home = tempfile::tempdir().unwrap();
+    let cue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    stdout(redburn(home.path()).args(["emu", "create", "nosao", "--no-sao"]));
+    let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:nosao", "--json"])));
+    assert_eq!(info["write_modes"], serde_json::json!(["TAO", "RAW96R", "test write", "BUFE"]));
+    let out = stdout(redburn(home.path()).args(["burn", "-d", "emu:nosao"]).arg(&cue));
+    assert!(out.contains("disc-at-once, raw (the drive has no session-at-once)"), "{out}");
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:nosao", "--json"])));
+    assert_eq!((&toc["mcn"], &toc["tracks"][1]["isrc"]), (&"0000000000017".into(), &"ZZRB12600002".into()));
+    // Asking for session at once anyway: the drive refuses, before anything is written.
+    stdout(redburn(home.path()).args(["emu", "insert", "nosao"]));
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:nosao", "--mode", "dao"]).arg(&cue), 3);
+    assert!(err.contains("MODE SELECT"), "{err}");
+}

@@ -577,6 +577,7 @@ impl Drive {
                         _ => false,
                     };
                     check(blocks_ok, bad)?;
+                    check(w.write_type != WriteType::Sao || self.meta.config.session_at_once, bad)?;
                     check(matches!(w.multi_session, 0 | 1 | 3), bad)?;
                     check(matches!(w.session_format, 0x00 | 0x10 | 0x20), bad)?;
                     self.write_params = w;
@@ -636,7 +637,7 @@ impl Drive {
             Feature::new(
                 FeatureData::CdMastering {
                     buf: true,
-                    sao: true,
+                    sao: self.meta.config.session_at_once,
                     raw_ms: false,
                     raw: true,
                     test_write: true,

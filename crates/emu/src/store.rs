@@ -50,6 +50,14 @@ pub struct DriveConfig {
     pub buffer_kib: u16,
     /// Timing.
     pub timing: Timing,
+    /// Session at once (SEND CUE SHEET). Some drives write disc-at-once only raw; without
+    /// it the drive refuses write type SAO and does not list it in its CD Mastering feature.
+    #[serde(default = "yes")]
+    pub session_at_once: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for DriveConfig {
@@ -64,6 +72,7 @@ impl Default for DriveConfig {
             max_read_speed: 9173,
             buffer_kib: 2048,
             timing: Timing::Instant,
+            session_at_once: true,
         }
     }
 }
