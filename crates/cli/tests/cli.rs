@@ -572,19 +572,9 @@ fn every_bad_input_is_named_before_writing() {
 #[test]
 fn ctrl_c_during_a_burn_leaves_a_readable_disc() {
     let home = tempfile::tempdir().unwrap();
-    stdout(redburn(home.path()).args(["emu", "create", "slow", "--timing", "real-time"]));
-    // Two 3-minute tracks of silence (raw PCM, sparse files): 13 500 sectors each, about 3.5 s
-    // at 52x.
-    let (a, b) = (home.path().join("a.raw"), home.path().join("b.raw"));
-    for p in [&a, &b] {
-        std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
-    }
+    let (_, args) = slow_two_track_burn(home.path(), "slow");
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     // Once track 1 is being written (its first progress event), press Ctrl-C.
-    let args: Vec<&std::ffi::OsStr> = ["burn", "-d", "emu:slow", "--json"]
-        .iter()
-        .map(std::ffi::OsStr::new)
-        .chain([a.as_os_str(), b.as_os_str()])
-        .collect();
     let (child, line) = spawn_until_writing(home.path(), &args);
     assert!(line.contains("\"track\":1"), "{line}");
     let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
@@ -680,6 +670,24 @@ fn sparse_wav(path: &Path, sectors: u64) {
     std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(44 + u64::from(data)).unwrap();
 }
 
+/// A real-time emulated drive `name` and two 3-minute raw tracks of silence (sparse files):
+/// 13 500 sectors each, about 3.5 s at 52x. Returns the second track's path and the
+/// arguments of a `--json` burn of both.
+fn slow_two_track_burn(home: &Path, name: &str) -> (PathBuf, Vec<std::ffi::OsString>) {
+    stdout(redburn(home).args(["emu", "create", name, "--timing", "real-time"]));
+    let (a, b) = (home.join("a.raw"), home.join("b.raw"));
+    for p in [&a, &b] {
+        std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
+    }
+    let dev = format!("emu:{name}");
+    let args = ["burn", "-d", &dev, "--json"]
+        .iter()
+        .map(std::ffi::OsString::from)
+        .chain([a.into(), b.clone().into()])
+        .collect();
+    (b, args)
+}
+
 /// Starts `redburn ARGS` (a burn with --json) and returns it, with its event stream, once
 /// its first "writing" event says track 1 is being written.
 fn spawn_until_writing(home: &Path, args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
@@ -731,18 +739,9 @@ fn a_file_changed_during_a_disc_at_once_burn_stops_it() {
 #[test]
 fn a_file_changed_after_the_preflight_stops_the_burn() {
     let home = tempfile::tempdir().unwrap();
-    stdout(redburn(home.path()).args(["emu", "create", "rt", "--timing", "real-time"]));
-    // Two 3-minute raw tracks of silence (sparse): about 3.5 s each at 52x. While track 1 is
-    // written, someone edits the end of track 2's file (not yet read).
-    let (a, b) = (home.path().join("a.raw"), home.path().join("b.raw"));
-    for p in [&a, &b] {
-        std::fs::File::create(p).unwrap().set_len(13_500 * 2352).unwrap();
-    }
-    let args: Vec<&std::ffi::OsStr> = ["burn", "-d", "emu:rt", "--json"]
-        .iter()
-        .map(std::ffi::OsStr::new)
-        .chain([a.as_os_str(), b.as_os_str()])
-        .collect();
+    // While track 1 is written, someone edits the end of track 2's file (not yet read).
+    let (b, args) = slow_two_track_burn(home.path(), "rt");
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let (code, err) = burn_and_edit(home.path(), &args, &b, 13_000 * 2352);
     assert_eq!(code, Some(4), "{err}");
     assert!(err.contains("b.raw") && err.contains("changed since it was checked"), "{err}");
