@@ -157,7 +157,7 @@ fn burn<T: Transport, R: Read + Send>(
                 progress.notify_block_progress((done + written) as i32, blocks as i32);
             }
             if progress.query_cancel() {
-                let _ = cancel.cancel_add_track();
+                let _ = cancel.cancel();
             }
         });
         if let Err(e) = r {

@@ -1,9 +1,14 @@
 //! Errors of the writers, each with the IMAPI name and HRESULT it corresponds to.
 
-use mmc::{CommandError, SenseClass};
+use device::{MediaType, RecorderError};
+use mmc::{CommandError, DecodeError, SenseClass};
+
+use crate::events::NotWriting;
+use crate::format2::{Format2Error, MAX_CLIENT_NAME};
 
 /// A Track-At-Once operation that cannot be done.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TaoError {
     /// `E_IMAPI_DF2TAO_NO_RECORDER_SPECIFIED`.
     #[error("no recorder has been chosen")]
@@ -27,8 +32,8 @@ pub enum TaoError {
     #[error("only blank or appendable CD-R/RW media is supported; this disc is finalized")]
     MediaIsNotBlank,
     /// `E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED`.
-    #[error("only CD-R/RW media is supported; the medium in the drive is {0}")]
-    MediaIsNotSupported(String),
+    #[error("only CD-R/RW media is supported; the medium in the drive is {}", .0.imapi_name())]
+    MediaIsNotSupported(MediaType),
     /// `E_IMAPI_DF2TAO_TRACK_LIMIT_REACHED`.
     #[error("CD-R and CD-RW media support a maximum of 99 audio tracks")]
     TrackLimitReached,
@@ -44,7 +49,7 @@ pub enum TaoError {
     #[error("the audio stream is not valid: {0}")]
     StreamNotSupported(String),
     /// `E_IMAPI_DF2TAO_CLIENT_NAME_IS_NOT_VALID`.
-    #[error("the client name must be 1–{max} printable ASCII characters", max = crate::tao::MAX_CLIENT_NAME)]
+    #[error("the client name must be 1–{max} printable ASCII characters", max = MAX_CLIENT_NAME)]
     ClientNameIsNotValid,
     /// `E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED`.
     #[error("this device cannot write audio CDs in track-at-once mode")]
@@ -66,7 +71,10 @@ pub enum TaoError {
     RecorderLocked(String),
     /// Exclusive access could not be arbitrated (the lock file cannot be used): `E_FAIL`.
     #[error("cannot take exclusive access to the recorder: {0}")]
-    ExclusiveAccess(String),
+    ExclusiveAccess(#[source] RecorderError),
+    /// `E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE`: an answer that cannot be decoded.
+    #[error("unexpected response from the device: {0}")]
+    UnexpectedResponse(#[source] DecodeError),
     /// The recorder failed a command (`E_IMAPI_RECORDER_*` when the sense maps to one).
     #[error(transparent)]
     Device(#[from] CommandError),
@@ -107,6 +115,7 @@ impl TaoError {
             TaoError::RecorderLocked(_) => "E_IMAPI_RECORDER_LOCKED",
             TaoError::MediaWriteProtected => "E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED",
             TaoError::ExclusiveAccess(_) => "E_FAIL",
+            TaoError::UnexpectedResponse(_) => "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE",
             TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
                 e.sense().and_then(|s| s.imapi()).map_or("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", |x| x.0)
             }
@@ -136,6 +145,7 @@ impl TaoError {
             TaoError::RecorderLocked(_) => 0xC0AA_0210,
             TaoError::MediaWriteProtected => 0xC0AA_0209,
             TaoError::ExclusiveAccess(_) => 0x8000_4005,
+            TaoError::UnexpectedResponse(_) => 0xC0AA_0301,
             TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
                 e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1)
             }
@@ -155,5 +165,32 @@ impl TaoError {
             TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => Some(e),
             _ => None,
         }
+    }
+}
+
+impl From<Format2Error> for TaoError {
+    fn from(e: Format2Error) -> TaoError {
+        match e {
+            Format2Error::NoRecorderSpecified => TaoError::NoRecorderSpecified,
+            Format2Error::RecorderRequired => TaoError::RecorderRequired,
+            Format2Error::MediaIsPrepared => TaoError::MediaIsPrepared,
+            Format2Error::MediaIsNotPrepared => TaoError::MediaIsNotPrepared,
+            Format2Error::WriteInProgress => TaoError::WriteInProgress,
+            Format2Error::ClientNameIsNotValid => TaoError::ClientNameIsNotValid,
+            Format2Error::RecorderNotSupported => TaoError::RecorderNotSupported,
+            Format2Error::MediaIsNotSupported(m) => TaoError::MediaIsNotSupported(m),
+            Format2Error::MediaIsNotBlank(_) => TaoError::MediaIsNotBlank,
+            Format2Error::MediaWriteProtected => TaoError::MediaWriteProtected,
+            Format2Error::RecorderLocked(owner) => TaoError::RecorderLocked(owner),
+            Format2Error::ExclusiveAccess(r) => TaoError::ExclusiveAccess(r),
+            Format2Error::UnexpectedResponse(d) => TaoError::UnexpectedResponse(d),
+            Format2Error::Device(c) => TaoError::Device(c),
+        }
+    }
+}
+
+impl From<NotWriting> for TaoError {
+    fn from(_: NotWriting) -> TaoError {
+        TaoError::WriteNotInProgress
     }
 }

@@ -4,8 +4,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::error::TaoError;
-
 /// `IMAPI_FORMAT2_TAO_WRITE_ACTION`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaoAction {
@@ -70,9 +68,16 @@ struct Flags {
     cancel: AtomicBool,
 }
 
-/// Cancels a track being written: handed to the Update handler (IMAPI's way) and obtainable
-/// for any thread (a superset). The track stops at the next sector boundary; what was written
-/// stays, the track is closed, and `add_audio_track` returns `E_IMAPI_REQUEST_CANCELLED`.
+/// Cancel asked of a writer that is not writing: each writer reports it as its own
+/// `*_WRITE_NOT_IN_PROGRESS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no write is in progress")]
+pub struct NotWriting;
+
+/// Cancels a write in progress (a track of [`crate::TrackAtOnce`], the image of
+/// [`crate::RawCdWriter`]): handed to the Update handler (IMAPI's way) and obtainable for any
+/// thread (a superset). The write stops at the next sector boundary; what was written stays,
+/// a track-at-once track is closed, and the write returns `E_IMAPI_REQUEST_CANCELLED`.
 #[derive(Debug, Clone, Default)]
 pub struct CancelHandle(Arc<Flags>);
 
@@ -80,10 +85,10 @@ impl CancelHandle {
     /// Asks the write in progress to stop.
     ///
     /// # Errors
-    /// `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS` when no track is being written.
-    pub fn cancel_add_track(&self) -> Result<(), TaoError> {
+    /// [`NotWriting`] when nothing is being written.
+    pub fn cancel(&self) -> Result<(), NotWriting> {
         if !self.0.writing.load(Ordering::SeqCst) {
-            return Err(TaoError::WriteNotInProgress);
+            return Err(NotWriting);
         }
         self.0.cancel.store(true, Ordering::SeqCst);
         Ok(())

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use std::io::{self, Read};
-//! use redburn::{Pcm, Recorder, TaoAction, TrackAtOnce};
+//! use redburn::{DiscFormat2, Pcm, Recorder, TaoAction, TrackAtOnce};
 //!
 //! let dir = tempfile::tempdir()?;
 //! let drive = emu::Drive::create(&dir.path().join("d"), emu::DriveConfig::default(), Some(emu::MediaKind::Cdr80))?;
@@ -34,27 +34,31 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod album;
+mod album;
 pub mod dao;
-pub mod error;
-pub mod events;
+mod error;
+mod events;
+mod format2;
 mod host;
-mod query;
+mod layout;
 pub mod raw;
-pub mod rawimage;
-pub mod rawwriter;
-pub mod tao;
+mod rawimage;
+mod rawwriter;
+mod tao;
 pub mod verify;
 
 pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_disc, stage_album};
 pub use audio::{Pcm, PcmSource};
-pub use dao::{DaoError, DaoLayout, DaoOptions, DaoRoute, DaoTrack, write_disc_at_once, write_raw_image};
-pub use device::Recorder;
+pub use dao::{DaoOptions, DaoRoute, write_disc_at_once, write_raw_image};
+pub use device::{MediaType, Recorder};
 pub use error::TaoError;
-pub use events::{CancelHandle, TaoAction, TaoUpdate};
+pub use events::{CancelHandle, NotWriting, TaoAction, TaoUpdate};
+pub use format2::{DiscFormat2, Format2, Format2Error, MAX_CLIENT_NAME, SpeedOutcome, WriteSpeedDescriptor};
 pub use host::DEFAULT_HOST_BUFFER_SECTORS;
+pub use layout::{DaoError, DaoLayout, DaoTrack};
 pub use rawimage::{
-    CopySetting, IndexOutcome, RawCdImage, RawImageError, RawImageStream, RawSubcodeType, SectorType, TrackInfo,
+    CopySetting, IMAGE_START, IndexOutcome, MAX_LAST_SECTOR, MAX_LAST_SECTOR_WITH_PREGAP, RawCdImage, RawImageError,
+    RawImageStream, RawSubcodeType, SectorType, TrackInfo,
 };
 pub use rawwriter::{RawAction, RawCdWriter, RawUpdate, RawWriteError};
-pub use tao::{MediaType, SpeedOutcome, TrackAtOnce, WriteSpeedDescriptor};
+pub use tao::TrackAtOnce;

@@ -7,7 +7,7 @@ use cd::cdtext::{Pack, leadin_rw_symbols};
 use cd::subcode::{LEAD_OUT_TRACK, QData, QFrame, p_channel, raw_pw};
 use cd::{Control, Lba, Msf};
 
-use crate::dao::{DaoError, DaoLayout};
+use crate::layout::{DaoError, DaoLayout};
 
 /// Sectors of lead-out a raw writer sends (90 seconds, as the Red Book's minimum lead-out).
 pub const LEAD_OUT_SECTORS: i32 = 6750;
@@ -176,7 +176,7 @@ impl Subcode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dao::DaoTrack;
+    use crate::layout::DaoTrack;
     use cd::subcode::{crc16, deinterleave};
 
     /// Two tracks: 1 (pre-emphasis, ISRC) 300 sectors from LBA 0 with index 2 at 100; 2 with a

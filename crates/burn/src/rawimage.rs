@@ -15,7 +15,7 @@ use cd::addr::{FRAMES_PER_SECTOR, MIN_TRACK_SECTORS, SECTOR_BYTES};
 use cd::cdtext::CdText;
 use cd::{Control, Isrc, Lba, Mcn};
 
-use crate::dao::{DaoLayout, DaoTrack};
+use crate::layout::{DaoLayout, DaoTrack};
 use crate::raw::Subcode;
 
 /// The last sector a track may end on (MSF 88:29:74), so the lead-out stays within 89:59:74.
@@ -819,7 +819,7 @@ impl RawImageStream {
                 ));
             }
         }
-        let bad = |e: crate::dao::DaoError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
+        let bad = |e: crate::layout::DaoError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
         self.sector = main;
         match self.kind {
             RawSubcodeType::Raw => {

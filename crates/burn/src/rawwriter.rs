@@ -10,12 +10,14 @@ use std::io::Read;
 use std::time::Instant;
 
 use cd::Lba;
-use device::Recorder;
-use mmc::info::Status;
-use mmc::{Command, CommandError, Data, Transport, run};
+use device::{MediaType, Recorder, RecorderError};
+use mmc::config::{FeatureData, code};
+use mmc::{CommandError, DecodeError, Transport};
 
-use crate::dao::{DaoError, DaoOptions, DaoRoute};
-use crate::events::CancelHandle;
+use crate::dao::{DaoOptions, DaoRoute};
+use crate::events::NotWriting;
+use crate::format2::{DiscFormat2, Format2, Format2Error, State};
+use crate::layout::DaoError;
 use crate::rawimage::{IMAGE_START, RawImageStream, RawSubcodeType};
 
 /// `IMAPI_FORMAT2_RAW_CD_WRITE_ACTION`.
@@ -49,10 +51,14 @@ pub struct RawUpdate {
 
 /// A raw write that cannot be done: IMAPI's `E_IMAPI_DF2RAW_*` codes.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RawWriteError {
     /// `E_IMAPI_DF2RAW_WRITE_IN_PROGRESS`.
     #[error("a write is in progress")]
     WriteInProgress,
+    /// `E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS`.
+    #[error("no write is in progress")]
+    WriteNotInProgress,
     /// `E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED`.
     #[error("the media has not been prepared")]
     MediaIsNotPrepared,
@@ -66,8 +72,8 @@ pub enum RawWriteError {
     #[error("raw writing needs a blank disc")]
     MediaIsNotBlank,
     /// `E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED`.
-    #[error("only CD-R/RW media is supported; the medium is {0}")]
-    MediaIsNotSupported(String),
+    #[error("only CD-R/RW media is supported; the medium is {}", .0.imapi_name())]
+    MediaIsNotSupported(MediaType),
     /// `E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE`.
     #[error("the image's lead-out at LBA {lead_out} is beyond the medium's last possible one ({last})")]
     NotEnoughSpace {
@@ -96,6 +102,12 @@ pub enum RawWriteError {
     /// `E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED`.
     #[error("this device cannot write raw disc-at-once")]
     RecorderNotSupported,
+    /// `E_IMAPI_RECORDER_REQUIRED` (what `SetWriteSpeed` says without a recorder).
+    #[error("a recorder must be chosen first")]
+    RecorderRequired,
+    /// `E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED`: the drive's mode header says so.
+    #[error("the medium is write-protected")]
+    MediaWriteProtected,
     /// `E_IMAPI_RECORDER_LOCKED`.
     #[error("the recorder is in use by {0:?}")]
     RecorderLocked(String),
@@ -105,9 +117,12 @@ pub enum RawWriteError {
     /// The recorder failed a command.
     #[error(transparent)]
     Device(#[from] CommandError),
-    /// Exclusive access could not be arbitrated: `E_FAIL`.
-    #[error("{0}")]
-    Other(String),
+    /// Exclusive access could not be arbitrated (the lock file cannot be used): `E_FAIL`.
+    #[error("cannot take exclusive access to the recorder: {0}")]
+    ExclusiveAccess(#[source] RecorderError),
+    /// `E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE`: an answer that cannot be decoded.
+    #[error("unexpected response from the device: {0}")]
+    UnexpectedResponse(#[source] DecodeError),
 }
 
 impl RawWriteError {
@@ -116,6 +131,7 @@ impl RawWriteError {
     pub fn hresult(&self) -> u32 {
         match self {
             RawWriteError::WriteInProgress => 0xC0AA_0600,
+            RawWriteError::WriteNotInProgress => 0xC0AA_0601,
             RawWriteError::MediaIsNotPrepared => 0xC0AA_0602,
             RawWriteError::MediaIsPrepared => 0xC0AA_0603,
             RawWriteError::ClientNameIsNotValid => 0xC0AA_0604,
@@ -127,10 +143,13 @@ impl RawWriteError {
             RawWriteError::DataBlockTypeNotSupported(_) => 0xC0AA_060E,
             RawWriteError::StreamLeadinTooShort { .. } => 0xC0AA_060F,
             RawWriteError::RecorderNotSupported => 0xC0AA_0610,
+            RawWriteError::RecorderRequired => 0xC0AA_0003,
+            RawWriteError::MediaWriteProtected => 0xC0AA_0209,
             RawWriteError::RecorderLocked(_) => 0xC0AA_0210,
             RawWriteError::RequestCancelled => 0xC0AA_0002,
             RawWriteError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
-            RawWriteError::Other(_) => 0x8000_4005,
+            RawWriteError::ExclusiveAccess(_) => 0x8000_4005,
+            RawWriteError::UnexpectedResponse(_) => 0xC0AA_0301,
         }
     }
 }
@@ -147,34 +166,48 @@ impl From<DaoError> for RawWriteError {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Idle,
-    Prepared,
-    Writing,
+impl From<Format2Error> for RawWriteError {
+    fn from(e: Format2Error) -> RawWriteError {
+        match e {
+            Format2Error::NoRecorderSpecified => RawWriteError::NoRecorderSpecified,
+            Format2Error::RecorderRequired => RawWriteError::RecorderRequired,
+            Format2Error::MediaIsPrepared => RawWriteError::MediaIsPrepared,
+            Format2Error::MediaIsNotPrepared => RawWriteError::MediaIsNotPrepared,
+            Format2Error::WriteInProgress => RawWriteError::WriteInProgress,
+            Format2Error::ClientNameIsNotValid => RawWriteError::ClientNameIsNotValid,
+            Format2Error::RecorderNotSupported => RawWriteError::RecorderNotSupported,
+            Format2Error::MediaIsNotSupported(m) => RawWriteError::MediaIsNotSupported(m),
+            Format2Error::MediaIsNotBlank(_) => RawWriteError::MediaIsNotBlank,
+            Format2Error::MediaWriteProtected => RawWriteError::MediaWriteProtected,
+            Format2Error::RecorderLocked(owner) => RawWriteError::RecorderLocked(owner),
+            Format2Error::ExclusiveAccess(r) => RawWriteError::ExclusiveAccess(r),
+            Format2Error::UnexpectedResponse(d) => RawWriteError::UnexpectedResponse(d),
+            Format2Error::Device(c) => RawWriteError::Device(c),
+        }
+    }
 }
 
-type Handler = Box<dyn FnMut(&RawUpdate, &CancelHandle)>;
+impl From<NotWriting> for RawWriteError {
+    fn from(_: NotWriting) -> RawWriteError {
+        RawWriteError::WriteNotInProgress
+    }
+}
 
 /// Writes raw disc-at-once images (`IDiscFormat2RawCD`).
+///
+/// The members it shares with [`crate::TrackAtOnce`] (recorder, client name, BUFE, speeds,
+/// the medium's type, the Update handler) are those of [`DiscFormat2`].
 pub struct RawCdWriter<T: Transport> {
-    recorder: Option<Recorder<T>>,
-    client_name: String,
-    bufe_disabled: bool,
+    f: Format2<T, RawUpdate>,
     requested: RawSubcodeType,
-    requested_speed: i32,
-    requested_cav: bool,
-    state: State,
     next_session: Lba,
     last_lead_out: Option<Lba>,
-    update: Option<Handler>,
-    cancel: CancelHandle,
 }
 
 impl<T: Transport> std::fmt::Debug for RawCdWriter<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RawCdWriter")
-            .field("state", &self.state)
+            .field("format2", &self.f)
             .field("requested", &self.requested)
             .finish_non_exhaustive()
     }
@@ -191,249 +224,32 @@ impl<T: Transport> RawCdWriter<T> {
     /// requested (IMAPI's default is the cooked form, which this writer does not send).
     #[must_use]
     pub fn new() -> RawCdWriter<T> {
-        RawCdWriter {
-            recorder: None,
-            client_name: "redburn".into(),
-            bufe_disabled: false,
-            requested: RawSubcodeType::Raw,
-            requested_speed: -1,
-            requested_cav: false,
-            state: State::Idle,
-            next_session: Lba(0),
-            last_lead_out: None,
-            update: None,
-            cancel: CancelHandle::default(),
-        }
+        RawCdWriter { f: Format2::default(), requested: RawSubcodeType::Raw, next_session: Lba(0), last_lead_out: None }
     }
 
-    fn idle(&self) -> Result<(), RawWriteError> {
-        match self.state {
-            State::Idle => Ok(()),
-            State::Prepared => Err(RawWriteError::MediaIsPrepared),
-            State::Writing => Err(RawWriteError::WriteInProgress),
-        }
-    }
-
-    fn prepared(&self) -> Result<(), RawWriteError> {
-        match self.state {
-            State::Prepared => Ok(()),
-            State::Idle => Err(RawWriteError::MediaIsNotPrepared),
-            State::Writing => Err(RawWriteError::WriteInProgress),
-        }
-    }
-
-    fn rec(&mut self) -> Result<&mut Recorder<T>, RawWriteError> {
-        self.recorder.as_mut().ok_or(RawWriteError::NoRecorderSpecified)
-    }
-
-    /// `IsRecorderSupported`: the CD Mastering feature with raw recording.
+    /// `CancelWrite`: with `&mut self` this can only be called between writes, where IMAPI
+    /// answers `E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS`; cancel a write through the handler's
+    /// [`crate::CancelHandle`] or [`DiscFormat2::cancel_handle`].
     ///
     /// # Errors
-    /// The device's error.
-    pub fn is_recorder_supported(recorder: &mut Recorder<T>) -> Result<bool, RawWriteError> {
-        Ok(!supported(recorder)?.is_empty())
+    /// `WRITE_NOT_IN_PROGRESS`.
+    pub fn cancel_write(&self) -> Result<(), RawWriteError> {
+        Ok(self.f.cancel.cancel()?)
     }
 
-    /// `put_Recorder`.
-    ///
-    /// # Errors
-    /// `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`, `RECORDER_NOT_SUPPORTED`.
-    pub fn set_recorder(&mut self, mut recorder: Recorder<T>) -> Result<(), RawWriteError> {
-        self.idle()?;
-        if !Self::is_recorder_supported(&mut recorder)? {
-            return Err(RawWriteError::RecorderNotSupported);
-        }
-        self.recorder = Some(recorder);
-        Ok(())
-    }
-
-    /// `get_Recorder`.
-    #[must_use]
-    pub fn recorder(&self) -> Option<&Recorder<T>> {
-        self.recorder.as_ref()
-    }
-
-    /// The recorder back (not while prepared).
-    ///
-    /// # Errors
-    /// `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`.
-    pub fn take_recorder(&mut self) -> Result<Option<Recorder<T>>, RawWriteError> {
-        self.idle()?;
-        Ok(self.recorder.take())
-    }
-
-    /// `put_ClientName`.
-    ///
-    /// # Errors
-    /// `CLIENT_NAME_IS_NOT_VALID`, `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`.
-    pub fn set_client_name(&mut self, name: &str) -> Result<(), RawWriteError> {
-        self.idle()?;
-        if !crate::tao::valid_client_name(name) {
-            return Err(RawWriteError::ClientNameIsNotValid);
-        }
-        self.client_name = name.to_owned();
-        Ok(())
-    }
-
-    /// `get_ClientName`.
-    #[must_use]
-    pub fn client_name(&self) -> &str {
-        &self.client_name
-    }
-
-    /// `put_BufferUnderrunFreeDisabled`.
-    ///
-    /// # Errors
-    /// `WRITE_IN_PROGRESS`.
-    pub fn set_buffer_underrun_free_disabled(&mut self, on: bool) -> Result<(), RawWriteError> {
-        if self.state == State::Writing {
-            return Err(RawWriteError::WriteInProgress);
-        }
-        self.bufe_disabled = on;
-        Ok(())
-    }
-
-    /// `get_BufferUnderrunFreeDisabled`.
-    #[must_use]
-    pub fn buffer_underrun_free_disabled(&self) -> bool {
-        self.bufe_disabled
-    }
-
-    /// `SetWriteSpeed`: sectors per second (−1 = the fastest) and pure CAV; the drive takes
-    /// the nearest it supports, and the outcome says whether it had to adjust.
-    ///
-    /// # Errors
-    /// `NO_RECORDER_SPECIFIED`, `WRITE_IN_PROGRESS`; device errors.
-    pub fn set_write_speed(
-        &mut self,
-        sectors_per_second: i32,
-        pure_cav: bool,
-    ) -> Result<crate::SpeedOutcome, RawWriteError> {
-        if self.state == State::Writing {
-            return Err(RawWriteError::WriteInProgress);
-        }
-        let outcome = crate::query::set_speed(self.rec()?.transport(), sectors_per_second, pure_cav)?;
-        self.requested_speed = sectors_per_second;
-        self.requested_cav = pure_cav;
-        Ok(outcome)
-    }
-
-    /// `RequestedWriteSpeed` (sectors per second, −1 = the fastest).
-    #[must_use]
-    pub fn requested_write_speed(&self) -> i32 {
-        self.requested_speed
-    }
-
-    /// `RequestedRotationTypeIsPureCAV`.
-    #[must_use]
-    pub fn requested_rotation_type_is_pure_cav(&self) -> bool {
-        self.requested_cav
-    }
-
-    /// `CurrentWriteSpeed` in sectors per second.
-    ///
-    /// # Errors
-    /// `NO_RECORDER_SPECIFIED`; device errors.
-    pub fn current_write_speed(&mut self) -> Result<u32, RawWriteError> {
-        Ok(crate::query::current_write_speed(self.rec()?.transport())?)
-    }
-
-    /// `CurrentRotationTypeIsPureCAV`.
-    ///
-    /// # Errors
-    /// `NO_RECORDER_SPECIFIED`; device errors.
-    pub fn current_rotation_type_is_pure_cav(&mut self) -> Result<bool, RawWriteError> {
-        Ok(crate::query::current_rotation_is_pure_cav(self.rec()?.transport())?)
-    }
-
-    /// `SupportedWriteSpeeds` in sectors per second, fastest first.
-    ///
-    /// # Errors
-    /// `NO_RECORDER_SPECIFIED`; device errors.
-    pub fn supported_write_speeds(&mut self) -> Result<Vec<u32>, RawWriteError> {
-        Ok(crate::query::speeds(self.rec()?.transport())?)
-    }
-
-    /// `SupportedWriteSpeedDescriptors`, fastest first.
-    ///
-    /// # Errors
-    /// `NO_RECORDER_SPECIFIED`; device errors.
-    pub fn supported_write_speed_descriptors(&mut self) -> Result<Vec<crate::WriteSpeedDescriptor>, RawWriteError> {
-        Ok(crate::query::speed_descriptors(self.rec()?.transport())?)
-    }
-
-    /// `CurrentPhysicalMediaType`.
-    ///
-    /// # Errors
-    /// `NO_RECORDER_SPECIFIED`; device errors.
-    pub fn current_physical_media_type(&mut self) -> Result<crate::MediaType, RawWriteError> {
-        Ok(crate::query::media_type(self.rec()?.transport())?)
-    }
-
-    /// The Update handler: at every phase change and as writing goes on.
-    pub fn set_update_handler(&mut self, f: impl FnMut(&RawUpdate, &CancelHandle) + 'static) {
-        self.update = Some(Box::new(f));
-    }
-
-    /// A handle that cancels the write from any thread (`CancelWrite`).
-    #[must_use]
-    pub fn cancel_handle(&self) -> CancelHandle {
-        self.cancel.clone()
-    }
-
-    /// `CancelWrite` between writes.
-    ///
-    /// # Errors
-    /// `WRITE_NOT_IN_PROGRESS` (IMAPI's TAO name; the raw writer's is the same condition).
-    pub fn cancel_write(&self) -> Result<(), crate::TaoError> {
-        self.cancel.cancel_add_track()
-    }
-
-    /// `PrepareMedia`: exclusive access in the client name, a blank CD-R/RW, removal
-    /// prevented.
+    /// `PrepareMedia`: exclusive access in the client name, a blank CD-R/RW that is not
+    /// write-protected, removal prevented.
     ///
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`, `MEDIA_IS_PREPARED`, `MEDIA_IS_NOT_SUPPORTED`,
-    /// `MEDIA_IS_NOT_BLANK`, `E_IMAPI_RECORDER_LOCKED`; device errors.
+    /// `MEDIA_IS_NOT_BLANK`, `E_IMAPI_RECORDER_LOCKED`, `E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED`;
+    /// device errors.
     pub fn prepare_media(&mut self) -> Result<(), RawWriteError> {
-        self.rec()?;
-        self.idle()?;
-        let name = self.client_name.clone();
-        let r = self.rec()?;
-        r.acquire_exclusive_access(&name).map_err(|e| match e {
-            device::RecorderError::Locked(o) => RawWriteError::RecorderLocked(o),
-            device::RecorderError::Command(c) => RawWriteError::Device(c),
-            other => RawWriteError::Other(other.to_string()),
-        })?;
-        let result = self.check_medium();
-        if result.is_err() {
-            let r = self.rec()?;
-            let _ = r.enable_mcn();
-            r.release_exclusive_access();
-        }
-        result
-    }
-
-    fn check_medium(&mut self) -> Result<(), RawWriteError> {
-        let r = self.rec()?;
-        r.settle().map_err(|e| RawWriteError::Other(e.to_string()))?;
-        let t = r.transport();
-        let mut buf = [0u8; 8];
-        run(t, &Command::GetConfiguration { rt: 1, start: 0, alloc: 8 }, Data::In(&mut buf))?;
-        let current = u16::from_be_bytes([buf[6], buf[7]]);
-        if !matches!(current, mmc::config::profile::CD_R | mmc::config::profile::CD_RW) {
-            return Err(RawWriteError::MediaIsNotSupported(device::recorder::physical_type(current).into()));
-        }
-        let mut di = vec![0u8; 34];
-        run(t, &Command::ReadDiscInformation { alloc: 34 }, Data::In(&mut di))?;
-        let info = mmc::DiscInformation::decode(&di).map_err(|e| RawWriteError::Other(e.to_string()))?;
-        if info.disc_status != Status::Empty {
-            return Err(RawWriteError::MediaIsNotBlank);
-        }
+        self.f.recorder_mut()?;
+        let (_, info) = self.f.prepare(true)?;
         self.next_session = info.last_session_lead_in.map_or(Lba(-11_634), cd::Msf::to_lba);
         self.last_lead_out = info.last_possible_lead_out.map(cd::Msf::to_lba);
-        self.rec()?.disable_mcn().map_err(|e| RawWriteError::Other(e.to_string()))?;
-        self.state = State::Prepared;
+        self.f.state = State::Prepared;
         Ok(())
     }
 
@@ -442,7 +258,7 @@ impl<T: Transport> RawCdWriter<T> {
     /// # Errors
     /// `MEDIA_IS_NOT_PREPARED`.
     pub fn start_of_next_session(&self) -> Result<Lba, RawWriteError> {
-        self.prepared()?;
+        self.f.prepared()?;
         Ok(self.next_session)
     }
 
@@ -451,7 +267,7 @@ impl<T: Transport> RawCdWriter<T> {
     /// # Errors
     /// `MEDIA_IS_NOT_PREPARED`.
     pub fn last_possible_start_of_leadout(&self) -> Result<Option<Lba>, RawWriteError> {
-        self.prepared()?;
+        self.f.prepared()?;
         Ok(self.last_lead_out)
     }
 
@@ -460,7 +276,7 @@ impl<T: Transport> RawCdWriter<T> {
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`; device errors.
     pub fn supported_sector_types(&mut self) -> Result<Vec<RawSubcodeType>, RawWriteError> {
-        supported(self.rec()?)
+        supported(self.f.recorder_mut()?)
     }
 
     /// `RequestedSectorType`.
@@ -474,7 +290,7 @@ impl<T: Transport> RawCdWriter<T> {
     /// # Errors
     /// `MEDIA_IS_NOT_PREPARED`, `DATA_BLOCK_TYPE_NOT_SUPPORTED`.
     pub fn set_requested_sector_type(&mut self, t: RawSubcodeType) -> Result<(), RawWriteError> {
-        self.prepared()?;
+        self.f.prepared()?;
         if !self.supported_sector_types()?.contains(&t) {
             return Err(RawWriteError::DataBlockTypeNotSupported(t));
         }
@@ -489,7 +305,7 @@ impl<T: Transport> RawCdWriter<T> {
     /// As [`RawCdWriter::write_media2`]; `DATA_BLOCK_TYPE_NOT_SUPPORTED` for an image of
     /// another form than the requested one; `NOT_ENOUGH_SPACE`.
     pub fn write_media(&mut self, image: RawImageStream) -> Result<(), RawWriteError> {
-        self.prepared()?;
+        self.f.prepared()?;
         if image.kind() != self.requested {
             return Err(RawWriteError::DataBlockTypeNotSupported(image.kind()));
         }
@@ -514,7 +330,7 @@ impl<T: Transport> RawCdWriter<T> {
     }
 
     fn write(&mut self, mut stream: impl Read, lead_in_sectors: u32, end: Option<Lba>) -> Result<(), RawWriteError> {
-        self.prepared()?;
+        self.f.prepared()?;
         let need = (-150 - self.next_session.0).max(0) as u32;
         if lead_in_sectors < need {
             return Err(RawWriteError::StreamLeadinTooShort { have: lead_in_sectors, need });
@@ -522,13 +338,13 @@ impl<T: Transport> RawCdWriter<T> {
         let from = Lba(-150 - lead_in_sectors as i32);
         let start = self.next_session;
         let options = DaoOptions {
-            write_speed: self.requested_speed,
-            bufe_disabled: self.bufe_disabled,
+            write_speed: self.f.requested_speed,
+            bufe_disabled: self.f.bufe_disabled,
             route: DaoRoute::Raw96,
             ..DaoOptions::default()
         };
-        self.state = State::Writing;
-        self.cancel.start();
+        self.f.state = State::Writing;
+        self.f.cancel.start();
         let began = Instant::now();
         let total = end.map_or(0, |e| e.0 - start.0);
         let update = |action, done: u32| RawUpdate {
@@ -539,15 +355,15 @@ impl<T: Transport> RawCdWriter<T> {
             sector_count: total,
             last_written_lba: start.0 + done as i32 - 1,
         };
-        let cancel = self.cancel.clone();
-        let mut handler = self.update.take();
+        let cancel = self.f.cancel.clone();
+        let mut handler = self.f.update.take();
         let mut emit = |u: RawUpdate| {
             if let Some(h) = handler.as_mut() {
                 h(&u, &cancel);
             }
         };
         emit(update(RawAction::Preparing, 0));
-        let t = self.recorder.as_mut().expect("prepared").transport();
+        let t = self.f.drive()?;
         // The space was checked against the image; page 05 is set for raw here.
         let result = crate::dao::prepare(t, Lba(0), true, options).map_err(RawWriteError::from).and_then(|_| {
             let mut last: Option<Instant> = None;
@@ -562,9 +378,9 @@ impl<T: Transport> RawCdWriter<T> {
             .map_err(RawWriteError::from)
         });
         emit(update(RawAction::Finishing, total.max(0) as u32));
-        self.update = handler;
-        self.cancel.stop();
-        self.state = State::Prepared;
+        self.f.update = handler;
+        self.f.cancel.stop();
+        self.f.state = State::Prepared;
         result
     }
 
@@ -573,24 +389,42 @@ impl<T: Transport> RawCdWriter<T> {
     /// # Errors
     /// `MEDIA_IS_NOT_PREPARED`, `WRITE_IN_PROGRESS`; device errors.
     pub fn release_media(&mut self) -> Result<(), RawWriteError> {
-        self.prepared()?;
-        self.state = State::Idle;
-        let r = self.rec()?;
-        let allowed = r.enable_mcn();
-        r.release_exclusive_access();
-        allowed.map_err(|e| RawWriteError::Other(e.to_string()))
+        self.f.prepared()?;
+        self.f.state = State::Idle;
+        Ok(self.f.unlock()?)
     }
 }
 
 /// The sub-channel forms this writer can send to `recorder`: raw P–W when the drive records
 /// raw (CD Mastering, raw bit).
 fn supported<T: Transport>(recorder: &mut Recorder<T>) -> Result<Vec<RawSubcodeType>, RawWriteError> {
-    let mut buf = vec![0u8; 64];
-    let cmd = Command::GetConfiguration { rt: 2, start: mmc::config::code::CD_MASTERING, alloc: 64 };
-    run(recorder.transport(), &cmd, Data::In(&mut buf))?;
-    let c = mmc::Configuration::decode(&buf).map_err(|e| RawWriteError::Other(e.to_string()))?;
-    Ok(match c.feature(mmc::config::code::CD_MASTERING).map(|f| &f.data) {
-        Some(mmc::config::FeatureData::CdMastering { raw: true, .. }) => vec![RawSubcodeType::Raw],
+    let mastering = recorder.feature_page(code::CD_MASTERING, false).map_err(Format2Error::from)?;
+    Ok(match mastering.map(|f| f.data) {
+        Some(FeatureData::CdMastering { raw: true, .. }) => vec![RawSubcodeType::Raw],
         _ => Vec::new(),
     })
+}
+
+impl<T: Transport> DiscFormat2 for RawCdWriter<T> {
+    type Transport = T;
+    type Update = RawUpdate;
+    type Error = RawWriteError;
+
+    fn format2(&self) -> &Format2<T, RawUpdate> {
+        &self.f
+    }
+
+    fn format2_mut(&mut self) -> &mut Format2<T, RawUpdate> {
+        &mut self.f
+    }
+
+    /// `IsRecorderSupported`: the CD Mastering feature with raw recording.
+    fn is_recorder_supported(recorder: &mut Recorder<T>) -> Result<bool, RawWriteError> {
+        Ok(!supported(recorder)?.is_empty())
+    }
+
+    /// `IsCurrentMediaSupported`: a blank CD-R or CD-RW (raw writing starts in the lead-in).
+    fn is_current_media_supported(&mut self) -> Result<bool, RawWriteError> {
+        Ok(self.current_physical_media_type()?.is_recordable_cd() && self.media_physically_blank()?)
+    }
 }

@@ -3,6 +3,7 @@
 //! so, and refuses anything but a CD-RW. See TESTING.md.
 #![cfg(feature = "hardware-tests")]
 
+use redburn::DiscFormat2;
 use std::io;
 use std::path::PathBuf;
 

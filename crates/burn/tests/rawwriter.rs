@@ -7,7 +7,10 @@ use std::rc::Rc;
 
 use cd::Lba;
 use emu::{Drive, DriveConfig, MediaKind};
-use redburn::{Pcm, RawAction, RawCdImage, RawCdWriter, RawSubcodeType, RawWriteError, Recorder, SectorType};
+use redburn::{
+    DiscFormat2, MediaType, Pcm, RawAction, RawCdImage, RawCdWriter, RawSubcodeType, RawWriteError, Recorder,
+    SectorType,
+};
 
 fn recorder(kind: MediaKind) -> (tempfile::TempDir, Recorder<Drive>) {
     let dir = tempfile::tempdir().unwrap();
@@ -93,7 +96,7 @@ fn cancel_from_the_handler_and_not_enough_space() {
     w.set_update_handler(move |u, cancel| {
         s.borrow_mut().push((u.current_action, u.last_written_lba, u.start_lba + u.sector_count));
         if u.current_action == RawAction::Writing {
-            let _ = cancel.cancel_add_track();
+            let _ = cancel.cancel();
         }
     });
     // Long enough that writing lasts past the first progress report.
@@ -116,4 +119,64 @@ fn cancel_from_the_handler_and_not_enough_space() {
     assert!(matches!(e, RawWriteError::NotEnoughSpace { lead_out: 340_000, .. }), "{e}");
     assert_eq!(e.hresult(), 0xC0AA_0609);
     w.release_media().unwrap();
+}
+
+/// The members both writers share (`DiscFormat2`) answer alike: the same conditions, each in
+/// its own writer's code family.
+#[test]
+fn both_writers_share_one_idiscformat2() {
+    let mut raw: RawCdWriter<Drive> = RawCdWriter::new();
+    let mut tao: redburn::TrackAtOnce<Drive> = redburn::TrackAtOnce::new();
+    // SetWriteSpeed without a recorder: E_IMAPI_RECORDER_REQUIRED for both.
+    assert!(matches!(raw.set_write_speed(-1, false), Err(RawWriteError::RecorderRequired)));
+    assert_eq!(raw.set_write_speed(-1, false).unwrap_err().hresult(), 0xC0AA_0003);
+    assert_eq!(tao.set_write_speed(-1, false).unwrap_err().hresult(), 0xC0AA_0003);
+    // Getters without a recorder: each writer's NO_RECORDER_SPECIFIED.
+    assert_eq!(raw.current_write_speed().unwrap_err().hresult(), 0xC0AA_060A);
+    assert_eq!(tao.current_write_speed().unwrap_err().hresult(), 0xC0AA_050A);
+    // Cancel with nothing being written: each writer's WRITE_NOT_IN_PROGRESS.
+    assert_eq!(raw.cancel_write().unwrap_err().hresult(), 0xC0AA_0601);
+    assert_eq!(tao.cancel_add_track().unwrap_err().hresult(), 0xC0AA_0501);
+    // Client names: the same rule, each writer's code.
+    assert_eq!(raw.set_client_name("").unwrap_err().hresult(), 0xC0AA_0604);
+    assert_eq!(tao.set_client_name(&"x".repeat(65)).unwrap_err().hresult(), 0xC0AA_050F);
+    assert_eq!(<RawCdWriter<Drive> as DiscFormat2>::supported_media_types(), [MediaType::CdR, MediaType::CdRw]);
+
+    // A write-protected disc is refused at PrepareMedia by both (the raw writer used to
+    // find out only at its first WRITE), and the recorder is left unlocked.
+    for writer in ["raw", "tao"] {
+        let (_dir, mut r) = recorder(MediaKind::Cdr80);
+        r.transport().set_write_protected(true).unwrap();
+        let e = if writer == "raw" {
+            raw = RawCdWriter::new();
+            raw.set_recorder(r).unwrap();
+            assert!(raw.media_physically_blank().unwrap());
+            let e = raw.prepare_media().unwrap_err();
+            assert!(matches!(e, RawWriteError::MediaWriteProtected), "{e}");
+            assert!(raw.recorder().unwrap().exclusive_access_owner().is_none());
+            e.hresult()
+        } else {
+            tao = redburn::TrackAtOnce::new();
+            tao.set_recorder(r).unwrap();
+            let e = tao.prepare_media().unwrap_err();
+            assert!(tao.recorder().unwrap().exclusive_access_owner().is_none());
+            e.hresult()
+        };
+        assert_eq!(e, 0xC0AA_0209, "{writer}");
+    }
+
+    // IsCurrentMediaSupported: the raw writer wants a blank disc; track-at-once also takes
+    // an appendable one.
+    let (_dir, r) = recorder(MediaKind::Cdr80);
+    let mut t = redburn::TrackAtOnce::new();
+    t.set_recorder(r).unwrap();
+    t.set_do_not_finalize_media(true).unwrap();
+    t.prepare_media().unwrap();
+    t.add_audio_track(io::repeat(0).take(300 * 2352), 300 * 588).unwrap();
+    t.release_media().unwrap();
+    assert!(t.is_current_media_supported().unwrap());
+    let mut raw = RawCdWriter::new();
+    raw.set_recorder(t.take_recorder().unwrap().unwrap()).unwrap();
+    assert!(t.recorder().is_none());
+    assert!(!raw.is_current_media_supported().unwrap());
 }

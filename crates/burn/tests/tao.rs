@@ -1,5 +1,6 @@
 //! TrackAtOnce against the emulated recorder.
 
+use redburn::DiscFormat2;
 use std::io::Cursor;
 
 use emu::{Drive, DriveConfig, MediaKind};
@@ -149,7 +150,7 @@ fn cancel_from_the_handler_keeps_the_partial_track() {
     tao.set_update_handler(|u, cancel| {
         // Once some sectors are on the disc.
         if u.current_action == redburn::TaoAction::Writing && u.last_written_lba >= 0 {
-            cancel.cancel_add_track().unwrap();
+            cancel.cancel().unwrap();
         }
     });
     tao.prepare_media().unwrap();
@@ -161,7 +162,7 @@ fn cancel_from_the_handler_keeps_the_partial_track() {
     let toc = mmc::FormattedToc::decode(&tao.expected_table_of_contents().unwrap(), false).unwrap();
     let lead_out = toc.entries.last().unwrap().address.0;
     assert!((300..2000).contains(&lead_out), "{lead_out}");
-    assert!(matches!(tao.cancel_handle().cancel_add_track(), Err(TaoError::WriteNotInProgress)));
+    assert_eq!(tao.cancel_handle().cancel(), Err(redburn::NotWriting));
     tao.release_media().unwrap();
 }
 

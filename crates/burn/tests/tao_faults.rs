@@ -2,6 +2,7 @@
 //! outcome checked on the disc afterwards; and the event stream of a whole album, fixed as a
 //! snapshot.
 
+use redburn::DiscFormat2;
 use std::cell::RefCell;
 use std::io::{self, Read};
 use std::rc::Rc;

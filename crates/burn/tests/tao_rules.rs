@@ -2,6 +2,7 @@
 //! the limits (99 tracks, 4-second minimum, a full disc), multi-session append and cancel
 //! from another thread.
 
+use redburn::DiscFormat2;
 use std::io::{self, Read};
 
 use emu::{Drive, DriveConfig, MediaKind};
@@ -296,7 +297,7 @@ impl Read for CancelAt {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.given >= self.at {
             assert_ne!(std::thread::current().id(), self.writer, "not the writer's thread");
-            let _ = self.handle.cancel_add_track();
+            let _ = self.handle.cancel();
         }
         let n = self.inner.read(buf)?;
         self.given += n as u64;

@@ -1,5 +1,6 @@
 //! `redburn burn`: preflight every input, then burn in Track-At-Once mode.
 
+use redburn::DiscFormat2;
 use std::cell::Cell;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

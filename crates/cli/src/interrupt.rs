@@ -17,7 +17,7 @@ pub fn install() {
         let handler = || {
             if PRESSES.fetch_add(1, Ordering::SeqCst) == 0 {
                 if let Some(h) = CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
-                    let _ = h.cancel_add_track();
+                    let _ = h.cancel();
                 }
                 eprintln!(
                     "\nredburn: cancelling: the track being written ends here and the disc is closed so it \

@@ -3,9 +3,11 @@
 //! `IDiscRecorder2` over any [`mmc::Transport`].
 
 pub mod discover;
+mod media;
 pub mod platform;
 pub mod recorder;
 
+pub use media::MediaType;
 pub use recorder::{MediaInfo, Recorder, RecorderError};
 
 use std::time::Duration;

@@ -6,12 +6,14 @@ use std::io::{Read, Seek, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use mmc::config::{Feature, profile};
+use mmc::config::Feature;
 use mmc::info::Status;
 use mmc::{
     Atip, Command, CommandError, Configuration, Data, DiscInformation, Inquiry, SenseClass, TrackInformation,
     Transport, run,
 };
+
+use crate::MediaType;
 
 /// A recorder operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,8 +41,8 @@ pub enum RecorderError {
 /// The medium in the drive, in one call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaInfo {
-    /// IMAPI_MEDIA_PHYSICAL_TYPE name (`IMAPI_MEDIA_TYPE_CDR` …).
-    pub physical_type: &'static str,
+    /// `IMAPI_MEDIA_PHYSICAL_TYPE` of the medium.
+    pub media_type: MediaType,
     /// Disc status.
     pub status: Status,
     /// Sessions (an open or empty last one included).
@@ -57,24 +59,6 @@ pub struct MediaInfo {
     pub atip: Option<Atip>,
 }
 
-/// IMAPI_MEDIA_PHYSICAL_TYPE names of the MMC profiles.
-#[must_use]
-pub fn physical_type(p: u16) -> &'static str {
-    match p {
-        profile::CD_ROM => "IMAPI_MEDIA_TYPE_CDROM",
-        profile::CD_R => "IMAPI_MEDIA_TYPE_CDR",
-        profile::CD_RW => "IMAPI_MEDIA_TYPE_CDRW",
-        profile::DVD_ROM => "IMAPI_MEDIA_TYPE_DVDROM",
-        profile::DVD_R => "IMAPI_MEDIA_TYPE_DVDDASHR",
-        0x0012 => "IMAPI_MEDIA_TYPE_DVDRAM",
-        0x0013 | 0x0014 => "IMAPI_MEDIA_TYPE_DVDDASHRW",
-        0x001A => "IMAPI_MEDIA_TYPE_DVDPLUSRW",
-        0x001B => "IMAPI_MEDIA_TYPE_DVDPLUSR",
-        0x0040..=0x0043 => "IMAPI_MEDIA_TYPE_BDR",
-        _ => "IMAPI_MEDIA_TYPE_UNKNOWN",
-    }
-}
-
 /// A recorder: identity, features, mode pages, media, tray, exclusive access.
 #[derive(Debug)]
 pub struct Recorder<T: Transport> {
@@ -85,13 +69,6 @@ pub struct Recorder<T: Transport> {
     lock_dir: PathBuf,
 }
 
-fn ask<T: Transport>(t: &mut T, cmd: Command, alloc: usize) -> Result<Vec<u8>, CommandError> {
-    let mut buf = vec![0u8; alloc];
-    let n = run(t, &cmd, Data::In(&mut buf))?;
-    buf.truncate(n);
-    Ok(buf)
-}
-
 impl<T: Transport> Recorder<T> {
     /// `InitializeDiscRecorder`: checks with INQUIRY that `t` is a CD/DVD device. Exclusive
     /// access is arbitrated through lock files in `$XDG_RUNTIME_DIR/redburn` (or the temporary
@@ -100,7 +77,7 @@ impl<T: Transport> Recorder<T> {
     /// # Errors
     /// [`RecorderError::NotMmc`] or the device's error.
     pub fn new(mut t: T, unique_id: &str) -> Result<Recorder<T>, RecorderError> {
-        let inquiry = Inquiry::decode(&ask(&mut t, Command::Inquiry { evpd: false, page: 0, alloc: 36 }, 36)?)?;
+        let inquiry = Inquiry::decode(&mmc::ask(&mut t, &Command::Inquiry { evpd: false, page: 0, alloc: 36 }, 36)?)?;
         if inquiry.device_type != Inquiry::CD_DVD {
             return Err(RecorderError::NotMmc(inquiry.device_type));
         }
@@ -148,7 +125,11 @@ impl<T: Transport> Recorder<T> {
     }
 
     fn configuration(&mut self, rt: u8) -> Result<Configuration, RecorderError> {
-        Ok(Configuration::decode(&ask(&mut self.t, Command::GetConfiguration { rt, start: 0, alloc: 4096 }, 4096)?)?)
+        Ok(Configuration::decode(&mmc::ask(
+            &mut self.t,
+            &Command::GetConfiguration { rt, start: 0, alloc: 4096 },
+            4096,
+        )?)?)
     }
 
     /// `SupportedProfiles`.
@@ -188,9 +169,9 @@ impl<T: Transport> Recorder<T> {
     /// # Errors
     /// The device's error.
     pub fn feature_page(&mut self, code: u16, current_only: bool) -> Result<Option<Feature>, RecorderError> {
-        let c = Configuration::decode(&ask(
+        let c = Configuration::decode(&mmc::ask(
             &mut self.t,
-            Command::GetConfiguration { rt: 2, start: code, alloc: 1024 },
+            &Command::GetConfiguration { rt: 2, start: code, alloc: 1024 },
             1024,
         )?)?;
         Ok(c.feature(code).filter(|f| !current_only || f.current).cloned())
@@ -202,7 +183,7 @@ impl<T: Transport> Recorder<T> {
     /// The device's error.
     pub fn supported_mode_pages(&mut self) -> Result<Vec<u8>, RecorderError> {
         let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x3F, alloc: 4096 };
-        let m = mmc::ModeParameters::decode10(&ask(&mut self.t, cmd, 4096)?)?;
+        let m = mmc::ModeParameters::decode10(&mmc::ask(&mut self.t, &cmd, 4096)?)?;
         Ok(m.pages.iter().map(mmc::ModePage::code).collect())
     }
 
@@ -212,7 +193,7 @@ impl<T: Transport> Recorder<T> {
     /// The device's error (`E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE` when it has none).
     pub fn mode_page(&mut self, code: u8) -> Result<Vec<u8>, RecorderError> {
         let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: code, alloc: 1024 };
-        let m = mmc::ModeParameters::decode10(&ask(&mut self.t, cmd, 1024)?)?;
+        let m = mmc::ModeParameters::decode10(&mmc::ask(&mut self.t, &cmd, 1024)?)?;
         Ok(m.pages.first().map(mmc::ModePage::encode).unwrap_or_default())
     }
 
@@ -377,7 +358,7 @@ impl<T: Transport> Recorder<T> {
     /// # Errors
     /// The device's error.
     pub fn disc_information(&mut self) -> Result<DiscInformation, RecorderError> {
-        Ok(DiscInformation::decode(&ask(&mut self.t, Command::ReadDiscInformation { alloc: 34 }, 34)?)?)
+        Ok(DiscInformation::decode(&mmc::ask(&mut self.t, &Command::ReadDiscInformation { alloc: 34 }, 34)?)?)
     }
 
     /// `GetTrackInformation` (IDiscRecorder2Ex): by track number (0xFF = the invisible one).
@@ -386,7 +367,7 @@ impl<T: Transport> Recorder<T> {
     /// The device's error.
     pub fn track_information(&mut self, track: u32) -> Result<TrackInformation, RecorderError> {
         let cmd = Command::ReadTrackInformation { address_type: 1, address: track, alloc: 48 };
-        Ok(TrackInformation::decode(&ask(&mut self.t, cmd, 48)?)?)
+        Ok(TrackInformation::decode(&mmc::ask(&mut self.t, &cmd, 48)?)?)
     }
 
     /// The medium in one call: type, status, sessions, tracks, used/free/total sectors, ATIP.
@@ -398,7 +379,8 @@ impl<T: Transport> Recorder<T> {
         let profile = self.configuration(1)?.current_profile;
         let info = self.disc_information()?;
         let (used, free) = if info.disc_status == Status::Complete {
-            let toc = ask(&mut self.t, Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)?;
+            let toc =
+                mmc::ask(&mut self.t, &Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)?;
             let lead_out =
                 mmc::FormattedToc::decode(&toc, false)?.entries.last().map_or(0, |e| e.address.0.max(0) as u64);
             (lead_out, 0)
@@ -406,7 +388,7 @@ impl<T: Transport> Recorder<T> {
             let t = self.track_information(0xFF)?;
             (t.start.0.max(0) as u64, u64::from(t.free_blocks))
         };
-        let atip = ask(&mut self.t, Command::ReadToc { msf: true, format: 4, track_session: 0, alloc: 28 }, 28)
+        let atip = mmc::ask(&mut self.t, &Command::ReadToc { msf: true, format: 4, track_session: 0, alloc: 28 }, 28)
             .ok()
             .and_then(|b| Atip::decode(&b).ok());
         let tracks = if info.disc_status == Status::Empty {
@@ -415,7 +397,7 @@ impl<T: Transport> Recorder<T> {
             info.last_track_last_session.saturating_sub(u16::from(info.disc_status != Status::Complete))
         };
         Ok(MediaInfo {
-            physical_type: physical_type(profile),
+            media_type: MediaType::from_profile(profile),
             status: info.disc_status,
             sessions: info.sessions,
             tracks,
@@ -454,8 +436,8 @@ mod tests {
         assert_eq!(r.mode_page(0x2A).unwrap()[0] & 0x3F, 0x2A);
         let m = r.media_info().unwrap();
         assert_eq!(
-            (m.physical_type, m.status, m.tracks, m.free_sectors, m.total_sectors),
-            ("IMAPI_MEDIA_TYPE_CDRW", Status::Empty, 0, 360_000, 360_000)
+            (m.media_type, m.status, m.tracks, m.free_sectors, m.total_sectors),
+            (MediaType::CdRw, Status::Empty, 0, 360_000, 360_000)
         );
         assert!(m.atip.unwrap().erasable);
         assert_eq!(r.adapter_max_transfer(), 65536);

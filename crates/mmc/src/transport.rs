@@ -192,6 +192,18 @@ pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, data: Data<'_>) -> R
     result
 }
 
+/// Executes a data-in command with an allocation of `alloc` bytes and returns what the drive
+/// sent.
+///
+/// # Errors
+/// As [`run`].
+pub fn ask<T: Transport + ?Sized>(t: &mut T, cmd: &Command, alloc: usize) -> Result<Vec<u8>, CommandError> {
+    let mut buf = vec![0u8; alloc];
+    let n = run(t, cmd, Data::In(&mut buf))?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
 /// Bytes as spaced hex, for logs.
 struct Hex<'a>(&'a [u8]);
 

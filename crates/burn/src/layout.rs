@@ -1,0 +1,193 @@
+//! A disc-at-once layout: tracks, pauses, index points, codes and CD-TEXT in sectors, with the
+//! Red Book's rules and the cue sheet that describes it to a drive. What both disc-at-once
+//! routes ([`crate::dao`]) and the raw image ([`crate::RawCdImage`]) are built from.
+
+use cd::addr::{MIN_TRACK_SECTORS, PREGAP_SECTORS};
+use cd::cdtext::CdText;
+use cd::subcode::LEAD_OUT_TRACK;
+use cd::{Control, Isrc, Lba, Mcn, Msf};
+use mmc::CommandError;
+use mmc::cue_sheet::{CueEntry, CueSheetData, FORM_AUDIO, FORM_AUDIO_GENERATED};
+
+/// A disc-at-once write that cannot be done.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DaoError {
+    /// The layout breaks a Red Book rule.
+    #[error("{0}")]
+    Layout(String),
+    /// `E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK`-like: disc-at-once needs a blank disc.
+    #[error("disc-at-once needs a blank disc; this one is {0}")]
+    MediaIsNotBlank(&'static str),
+    /// The audio ran out or failed.
+    #[error("the audio stream is not valid: {0}")]
+    Stream(String),
+    /// Cancelled.
+    #[error("the request was cancelled")]
+    Cancelled,
+    /// `E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED`: this writer sends raw P–W images only.
+    #[error("the image's sub-channel form is not supported here: only raw P-W (RAW96R)")]
+    DataBlockTypeNotSupported,
+    /// The recorder refused a command.
+    #[error(transparent)]
+    Device(#[from] CommandError),
+}
+
+impl DaoError {
+    /// The HRESULT IMAPI's raw writer would give.
+    #[must_use]
+    pub fn hresult(&self) -> u32 {
+        match self {
+            DaoError::Layout(_) => 0x8007_0057, // E_INVALIDARG
+            DaoError::MediaIsNotBlank(_) => 0xC0AA_0603,
+            DaoError::Stream(_) => 0xC0AA_0606,
+            DaoError::Cancelled => 0xC0AA_0002,
+            DaoError::DataBlockTypeNotSupported => 0xC0AA_060E,
+            DaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
+        }
+    }
+}
+
+/// One track of a disc-at-once layout, in sectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaoTrack {
+    /// Track number.
+    pub number: u8,
+    /// CONTROL (pre-emphasis, copy permitted).
+    pub control: Control,
+    /// ISRC.
+    pub isrc: Option<Isrc>,
+    /// Sectors of pause (index 0) before index 1.
+    pub pause: u32,
+    /// Sectors from index 1 to the next track's pause (or the lead-out).
+    pub length: u32,
+    /// Index 2, 3 … as sector offsets from index 1.
+    pub indexes: Vec<u32>,
+    /// SCMS: a copy of a protected track — the copy bit alternates (raw writing only; a
+    /// cue sheet can carry only a fixed bit).
+    pub scms: bool,
+}
+
+/// What a disc-at-once write records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaoLayout {
+    /// Tracks in order; the first track's pause starts at LBA −150.
+    pub tracks: Vec<DaoTrack>,
+    /// The media catalog number.
+    pub mcn: Option<Mcn>,
+    /// CD-TEXT for the lead-in.
+    pub cdtext: Option<CdText>,
+}
+
+fn msf(lba: i32) -> Result<Msf, DaoError> {
+    Lba(lba).to_msf().map_err(|e| DaoError::Layout(e.to_string()))
+}
+
+impl DaoLayout {
+    /// Checks the Red Book rules a recorder enforces: 1–99 tracks numbered in order, a first
+    /// pause of at least 2 seconds, every track at least 4 seconds from index 1, index points
+    /// inside their track.
+    ///
+    /// # Errors
+    /// [`DaoError::Layout`] naming the rule.
+    pub fn validate(&self) -> Result<(), DaoError> {
+        let bad = |s: String| Err(DaoError::Layout(s));
+        let Some(first) = self.tracks.first() else { return bad("there are no tracks".into()) };
+        if self.tracks.len() > 99 || first.number == 0 {
+            return bad(format!("{} tracks from number {}: a CD has tracks 1 to 99", self.tracks.len(), first.number));
+        }
+        if first.pause < PREGAP_SECTORS {
+            return bad(format!(
+                "track {} has a {}-sector pause; the first track needs at least 150 (2 s)",
+                first.number, first.pause
+            ));
+        }
+        for (i, t) in self.tracks.iter().enumerate() {
+            if usize::from(t.number) != usize::from(first.number) + i {
+                return bad(format!("track {} is out of sequence", t.number));
+            }
+            if t.length < MIN_TRACK_SECTORS {
+                return bad(format!(
+                    "track {} is {} sectors long; the Red Book minimum is 300 (4 s)",
+                    t.number, t.length
+                ));
+            }
+            let mut prev = 0;
+            for &x in &t.indexes {
+                if x <= prev || x >= t.length {
+                    return bad(format!("track {}: index points must increase inside the track", t.number));
+                }
+                prev = x;
+            }
+        }
+        Ok(())
+    }
+
+    /// LBA of each track's pause and index 1.
+    fn starts(&self) -> Vec<(i32, i32)> {
+        let mut at = -(PREGAP_SECTORS as i32);
+        let mut out = Vec::new();
+        for t in &self.tracks {
+            let one = at + t.pause as i32;
+            out.push((at, one));
+            at = one + t.length as i32;
+        }
+        out
+    }
+
+    /// Where the lead-out starts.
+    #[must_use]
+    pub fn lead_out(&self) -> Lba {
+        Lba(self.starts().last().zip(self.tracks.last()).map_or(0, |(s, t)| s.1 + t.length as i32))
+    }
+
+    /// Sectors the host sends from LBA −150 to the lead-out.
+    #[must_use]
+    pub fn sectors(&self) -> u32 {
+        (self.lead_out().0 + PREGAP_SECTORS as i32) as u32
+    }
+
+    /// The SEND CUE SHEET entries: MCN, lead-in (form 41h when CD-TEXT comes in the lead-in's
+    /// R–W), per track ISRC, index 0 (when it has a pause), index 1, further indexes, lead-out.
+    ///
+    /// # Errors
+    /// [`DaoError::Layout`] for addresses beyond MSF's range.
+    pub fn cue_sheet(&self) -> Result<CueSheetData, DaoError> {
+        let mut s = CueSheetData::default();
+        if let Some(m) = &self.mcn {
+            s.entries.extend(CueEntry::mcn(m));
+        }
+        let first = self.tracks.first().map_or(Control::AUDIO, |t| t.control);
+        let lead_in_form = if self.cdtext.is_some() { FORM_AUDIO_GENERATED | 0x40 } else { FORM_AUDIO_GENERATED };
+        s.entries.push(CueEntry::position(first, 0, 0, lead_in_form, false, Msf::ZERO));
+        for (t, (pause, one)) in self.tracks.iter().zip(self.starts()) {
+            if let Some(isrc) = &t.isrc {
+                s.entries.extend(CueEntry::isrc(t.control, t.number, isrc));
+            }
+            if t.pause > 0 {
+                s.entries.push(CueEntry::position(t.control, t.number, 0, FORM_AUDIO, false, msf(pause)?));
+            }
+            s.entries.push(CueEntry::position(t.control, t.number, 1, FORM_AUDIO, false, msf(one)?));
+            for (k, &x) in t.indexes.iter().enumerate() {
+                s.entries.push(CueEntry::position(
+                    t.control,
+                    t.number,
+                    k as u8 + 2,
+                    FORM_AUDIO,
+                    false,
+                    msf(one + x as i32)?,
+                ));
+            }
+        }
+        let last = self.tracks.last().map_or(Control::AUDIO, |t| t.control);
+        s.entries.push(CueEntry::position(
+            last,
+            LEAD_OUT_TRACK,
+            1,
+            FORM_AUDIO_GENERATED,
+            false,
+            msf(self.lead_out().0)?,
+        ));
+        Ok(s)
+    }
+}
