@@ -114,7 +114,7 @@ fn burns_codes_indexes_and_cd_text(route: DaoRoute) {
     let disc = d.disc().unwrap();
     assert_eq!(disc.status(), emu::DiscStatus::Complete);
     assert_eq!(disc.mcn().unwrap().as_str(), "0724385525728");
-    let t: Vec<&emu::state::Track> = disc.tracks().collect();
+    let t: Vec<&emu::Track> = disc.tracks().collect();
     assert_eq!((t[0].start(), t[1].start(), t[1].end), (Lba(0), Lba(400), 700));
     assert_eq!(t[0].indexes, [(0, -150), (1, 0), (2, 100)]);
     assert_eq!(t[0].isrc().unwrap().as_str(), "USK7Y9812345");

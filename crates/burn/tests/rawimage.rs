@@ -249,7 +249,7 @@ fn a_raw_image_burns_and_reads_back() {
     let disc = d.disc().unwrap();
     assert_eq!(disc.status(), emu::DiscStatus::Complete);
     assert_eq!(disc.mcn().unwrap().as_str(), "0724385525728");
-    let t: Vec<&emu::state::Track> = disc.tracks().collect();
+    let t: Vec<&emu::Track> = disc.tracks().collect();
     assert_eq!(t[0].indexes, [(0, -150), (1, 75)]);
     assert_eq!(t[1].indexes, [(0, 375), (1, 525), (2, 725)]);
     assert_eq!(t[0].isrc().unwrap().as_str(), "USK7Y9812345");

@@ -213,8 +213,10 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
     match cmd {
         EmuCmd::Create { name, media, timing, speeds, vendor, product, buffer_kib, no_sao, json } => {
             check_name(&name)?;
-            let mut config =
-                DriveConfig { timing, vendor, product, buffer_kib, session_at_once: !no_sao, ..DriveConfig::default() };
+            let mut p = emu::Personality { vendor, product, buffer_kib, ..emu::Personality::default() };
+            if no_sao {
+                p.write_modes.remove(&emu::WriteMode::Sao);
+            }
             if !speeds.is_empty() {
                 if speeds.iter().any(|&x| x == 0 || x > 72) {
                     return Err(fail(code::DEVICE, "write speeds are multiples of 1x from 1 to 72"));
@@ -222,9 +224,10 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 // 1x = 176.4 kB/s, rounded up as drives report it (16x = 2823).
                 let mut kbs: Vec<u16> = speeds.iter().map(|&x| (u32::from(x) * 1764).div_ceil(10) as u16).collect();
                 kbs.sort_unstable_by(|a, b| b.cmp(a));
-                config.max_read_speed = kbs[0];
-                config.write_speeds = kbs;
+                p.max_read_speed = kbs[0];
+                p.write_speeds = kbs;
             }
+            let config = DriveConfig::new(p, timing);
             Drive::create(&drives_dir().join(&name), config, Some(media)).map_err(|e| emu_failure(&name, e))?;
             say(
                 json,
@@ -240,14 +243,14 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 out!(
                     "{}",
                     json!({"device": format!("emu:{name}"), "directory": d.dir(), "config": {
-                        "vendor": d.config().vendor, "product": d.config().product,
-                        "write_speeds_kbs": d.config().write_speeds, "buffer_kib": d.config().buffer_kib},
+                        "vendor": d.personality().vendor, "product": d.personality().product,
+                        "write_speeds_kbs": d.personality().write_speeds, "buffer_kib": d.personality().buffer_kib},
                         "tray_open": d.tray_open(), "disc": disc.map(|x| serde_json::to_value(x).unwrap_or_default())})
                 );
                 return Ok(());
             }
             out!("emu:{name} ({})", d.dir().display());
-            out!("  {} {} {}", d.config().vendor, d.config().product, d.config().revision);
+            out!("  {} {} {}", d.personality().vendor, d.personality().product, d.personality().revision);
             match disc {
                 None => out!("  no medium"),
                 Some(x) => {

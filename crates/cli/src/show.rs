@@ -441,7 +441,7 @@ pub fn devices(as_json: bool) -> Result<()> {
         };
         match device::open_emu(n) {
             Ok(d) => {
-                let c = d.config();
+                let c = d.personality();
                 row.identity = format!("{} {} {}", c.vendor, c.product, c.revision);
                 row.medium = Some(d.disc().map_or(("none", "-"), |x| {
                     let status = match x.status() {

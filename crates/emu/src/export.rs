@@ -39,7 +39,7 @@ pub struct Exported {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> EmuError + '_ {
-    move |e| EmuError::Io { path: path.to_owned(), message: e.to_string() }
+    move |e| EmuError::Io { path: path.to_owned(), source: e }
 }
 
 /// Writes the disc in `drive` as `cue` plus a `.bin` beside it with the same stem. Each track's
@@ -53,7 +53,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> EmuError + '_ {
 pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Result<Exported, EmuError> {
     let disc = drive.disc().filter(|d| d.tracks().any(|t| !t.open)).ok_or(EmuError::NothingToExport)?;
     if let Some(dir) = cue.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
-        return Err(EmuError::Io { path: dir.to_owned(), message: "no such directory".into() });
+        return Err(EmuError::Io { path: dir.to_owned(), source: std::io::ErrorKind::NotFound.into() });
     }
     let bin = cue.with_extension("bin");
     let bin_name = bin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -102,8 +102,7 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Resu
         }
         for &(n, at) in t.indexes.iter().filter(|x| x.1 >= from.0) {
             let rel = pos + (at - from.0) as u64;
-            let position = Msf::from_sectors(rel as u32)
-                .map_err(|e| EmuError::Io { path: cue.to_owned(), message: e.to_string() })?;
+            let position = Msf::from_sectors(rel as u32).map_err(|e| EmuError::Address(e.to_string()))?;
             track.indexes.push(CueIndex { number: n, file: 0, position, line: 0 });
         }
         let mut lba = from;

@@ -22,23 +22,26 @@
 
 use std::path::PathBuf;
 
+mod config;
 mod drive;
 pub mod export;
-pub mod faults;
-pub mod media;
-pub mod raw;
-pub mod state;
-pub mod store;
-pub mod timing;
+mod faults;
+mod media;
+mod raw;
+mod state;
+mod store;
+mod timing;
 
+pub use config::{DriveConfig, NwaMode, Personality, Quirks, SpeedPolicy, Timing, UnderrunSense, WriteMode};
 pub use drive::Drive;
 pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
-pub use state::{Disc, DiscStatus};
-pub use store::{DriveConfig, Timing};
+pub use state::{Disc, DiscStatus, Session, Track};
+pub use timing::{Clock, ModelClock, WallClock};
 
-/// An emulated drive that cannot be created, opened or saved.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// An emulated drive that cannot be created, opened, saved or exported.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EmuError {
     /// A drive already exists there.
     #[error("an emulated drive already exists in {0}")]
@@ -50,21 +53,35 @@ pub enum EmuError {
     #[error("the emulated drive in {0} is busy: another process has it open")]
     Busy(PathBuf),
     /// The metadata cannot be read.
-    #[error("the emulated drive's metadata {path} is unreadable: {message}")]
+    #[error("the emulated drive's metadata {path} is unreadable: {source}")]
     Corrupt {
         /// The file.
         path: PathBuf,
         /// Why.
-        message: String,
+        source: serde_json::Error,
+    },
+    /// The metadata is of a layout this version does not know.
+    #[error("the emulated drive's metadata {path} has layout version {version}; this redburn reads {known}")]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// Its layout version.
+        version: u32,
+        /// The version this redburn reads.
+        known: u32,
     },
     /// A file operation failed.
-    #[error("{path}: {message}")]
+    #[error("{path}: {source}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The error.
-        message: String,
+        source: std::io::Error,
     },
+    /// An address or sub-channel frame that cannot be represented (a disc beyond the MSF
+    /// range).
+    #[error("{0}")]
+    Address(String),
     /// The disc has nothing to export.
     #[error("the disc has no tracks to export")]
     NothingToExport,

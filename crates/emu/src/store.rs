@@ -18,64 +18,11 @@ use cd::addr::{SECTOR_BYTES, SUBCODE_BYTES};
 use serde::{Deserialize, Serialize};
 
 use crate::EmuError;
+use crate::config::DriveConfig;
 use crate::state::Disc;
 
 /// Version of the metadata layout.
 pub const META_VERSION: u32 = 1;
-
-/// How the drive spends time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Timing {
-    /// No waiting: every command completes at once (tests, demos).
-    Instant,
-    /// Writing takes as long as it would at the current speed.
-    RealTime,
-}
-
-/// A drive's identity and abilities.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DriveConfig {
-    /// INQUIRY vendor (8 characters).
-    pub vendor: String,
-    /// INQUIRY product (16 characters).
-    pub product: String,
-    /// INQUIRY revision (4 characters).
-    pub revision: String,
-    /// Write speeds in kB/s, fastest first.
-    pub write_speeds: Vec<u16>,
-    /// Maximum read speed in kB/s.
-    pub max_read_speed: u16,
-    /// Drive buffer in KiB.
-    pub buffer_kib: u16,
-    /// Timing.
-    pub timing: Timing,
-    /// Session at once (SEND CUE SHEET). Some drives write disc-at-once only raw; without
-    /// it the drive refuses write type SAO and does not list it in its CD Mastering feature.
-    #[serde(default = "yes")]
-    pub session_at_once: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for DriveConfig {
-    /// `REDBURN EMULATED CD-RW`, 52× to 4×, 2 MiB buffer, instant.
-    fn default() -> DriveConfig {
-        DriveConfig {
-            vendor: "REDBURN".into(),
-            product: "EMULATED CD-RW".into(),
-            revision: "1.00".into(),
-            // 52×, 48×, 40×, 32×, 24×, 16×, 10×, 8×, 4× in the kB/s drives report.
-            write_speeds: vec![9173, 8467, 7056, 5645, 4234, 2822, 1764, 1411, 706],
-            max_read_speed: 9173,
-            buffer_kib: 2048,
-            timing: Timing::Instant,
-            session_at_once: true,
-        }
-    }
-}
 
 /// Everything `drive.json` holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +60,7 @@ pub struct Store {
 }
 
 fn io_err(path: &Path, e: io::Error) -> EmuError {
-    EmuError::Io { path: path.to_owned(), message: e.to_string() }
+    EmuError::Io { path: path.to_owned(), source: e }
 }
 
 impl Store {
@@ -143,10 +90,10 @@ impl Store {
         }
         let store = Store::open_files(dir)?;
         let text = fs::read_to_string(&meta_path).map_err(|e| io_err(&meta_path, e))?;
-        let meta: Meta = serde_json::from_str(&text)
-            .map_err(|e| EmuError::Corrupt { path: meta_path.clone(), message: e.to_string() })?;
+        let meta: Meta =
+            serde_json::from_str(&text).map_err(|e| EmuError::Corrupt { path: meta_path.clone(), source: e })?;
         if meta.version != META_VERSION {
-            return Err(EmuError::Corrupt { path: meta_path, message: format!("layout version {}", meta.version) });
+            return Err(EmuError::Version { path: meta_path, version: meta.version, known: META_VERSION });
         }
         Ok((store, meta))
     }

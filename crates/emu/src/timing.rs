@@ -4,10 +4,74 @@
 //! arrives: the buffer drains at that rate, a WRITE that finds it full waits for room, and a
 //! host that lets it run dry causes an underrun — with BUFE a seamless link (counted), without
 //! it a ruined track. In instant mode the buffer is always empty and nothing waits.
+//!
+//! Time comes from a [`Clock`]: the wall clock, or in tests a [`ModelClock`] that the test
+//! moves forward itself, so that what is asserted is modelled time, never the machine's.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::store::Timing;
+use crate::config::Timing;
+
+/// Where real-time mode's time comes from.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Time since the clock's own epoch.
+    fn now(&self) -> Duration;
+    /// Lets `d` pass.
+    fn sleep(&self, d: Duration);
+}
+
+/// The machine's clock.
+#[derive(Debug)]
+pub struct WallClock {
+    epoch: Instant,
+}
+
+impl Default for WallClock {
+    fn default() -> WallClock {
+        WallClock { epoch: Instant::now() }
+    }
+}
+
+impl Clock for WallClock {
+    fn now(&self) -> Duration {
+        self.epoch.elapsed()
+    }
+
+    fn sleep(&self, d: Duration) {
+        std::thread::sleep(d);
+    }
+}
+
+/// A clock that moves only when told: [`ModelClock::advance`], or a sleep of the drive's
+/// (which passes at once). For tests that assert on modelled time.
+#[derive(Debug, Default)]
+pub struct ModelClock {
+    now: Mutex<Duration>,
+}
+
+impl ModelClock {
+    /// A clock at zero.
+    #[must_use]
+    pub fn new() -> Arc<ModelClock> {
+        Arc::new(ModelClock::default())
+    }
+
+    /// Moves the clock forward by `d` (a host that stalls for that long).
+    pub fn advance(&self, d: Duration) {
+        *self.now.lock().expect("the clock's lock") += d;
+    }
+}
+
+impl Clock for ModelClock {
+    fn now(&self) -> Duration {
+        *self.now.lock().expect("the clock's lock")
+    }
+
+    fn sleep(&self, d: Duration) {
+        self.advance(d);
+    }
+}
 
 /// What happened when data arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,9 +89,10 @@ pub struct Buffer {
     capacity: f64,
     fill: f64,
     rate: f64,
-    last: Instant,
+    clock: Arc<dyn Clock>,
+    last: Duration,
     writing: bool,
-    busy_until: Option<Instant>,
+    busy_until: Option<Duration>,
 }
 
 impl Buffer {
@@ -39,10 +104,19 @@ impl Buffer {
             capacity: capacity as f64,
             fill: 0.0,
             rate: 706_000.0,
-            last: Instant::now(),
+            clock: Arc::new(WallClock::default()),
+            last: Duration::ZERO,
             writing: false,
             busy_until: None,
         }
+    }
+
+    /// Takes time from `clock` from now on.
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.drain();
+        self.last = clock.now();
+        self.busy_until = None;
+        self.clock = clock;
     }
 
     /// Sets the write speed in kB/s (1000 bytes).
@@ -57,8 +131,8 @@ impl Buffer {
 
     /// Brings the fill up to now; true if the buffer ran dry while the laser was writing.
     fn drain(&mut self) -> bool {
-        let now = Instant::now();
-        let drained = now.duration_since(self.last).as_secs_f64() * self.rate;
+        let now = self.clock.now();
+        let drained = now.saturating_sub(self.last).as_secs_f64() * self.rate;
         self.last = now;
         if !self.real() {
             self.fill = 0.0;
@@ -77,7 +151,7 @@ impl Buffer {
         if self.real() {
             let over = self.fill + bytes - self.capacity;
             if over > 0.0 {
-                std::thread::sleep(Duration::from_secs_f64(over / self.rate));
+                self.clock.sleep(Duration::from_secs_f64(over / self.rate));
                 self.drain();
             }
             self.fill += bytes;
@@ -116,9 +190,9 @@ impl Buffer {
         let wait = self.time_to_empty() + extra;
         self.writing = false;
         if immed {
-            self.busy_until = Some(Instant::now() + wait);
+            self.busy_until = Some(self.clock.now() + wait);
         } else {
-            std::thread::sleep(wait);
+            self.clock.sleep(wait);
             self.fill = 0.0;
         }
     }
@@ -126,13 +200,13 @@ impl Buffer {
     /// Whether an IMMED operation is still running, and its progress (0–65535).
     pub fn busy(&mut self) -> Option<u16> {
         let until = self.busy_until?;
-        let now = Instant::now();
+        let now = self.clock.now();
         if now >= until {
             self.busy_until = None;
             self.fill = 0.0;
             return None;
         }
-        let left = until.duration_since(now).as_secs_f64();
+        let left = (until - now).as_secs_f64();
         Some((65535.0 / (1.0 + left)) as u16)
     }
 }

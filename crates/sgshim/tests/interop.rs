@@ -151,7 +151,7 @@ fn cdrdao_burns_disc_at_once_with_mcn_isrc_and_pre_emphasis() {
     assert_eq!(tracks, [(1, 0, 375), (2, 525, 975)]);
     let disc = d.disc().unwrap();
     assert_eq!(disc.mcn().unwrap().as_str(), "0724385525728");
-    let t: Vec<&emu::state::Track> = disc.tracks().collect();
+    let t: Vec<&emu::Track> = disc.tracks().collect();
     assert_eq!(t[0].isrc().unwrap().as_str(), "GBAYE9700170");
     assert!(t[1].control().pre_emphasis());
     let a = pcm(&b, "a.wav");

@@ -1,0 +1,311 @@
+//! What an emulated drive is ([`Personality`]), how it misbehaves ([`Quirks`]) and how it
+//! spends time ([`Timing`]): [`DriveConfig`], kept in the drive's `drive.json`.
+//!
+//! Both are data: a new drive is a file, not code. Every quirk field is read in exactly one
+//! decision-point method of the drive (`grep quirks.` lists them), and the defaults answer
+//! as redburn's own well-behaved recorder does.
+
+use std::collections::BTreeSet;
+
+use mmc::mode::{WriteType, block_type};
+use serde::{Deserialize, Serialize};
+
+/// How the drive spends time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Timing {
+    /// No waiting: every command completes at once (tests, demos).
+    Instant,
+    /// Writing takes as long as it would at the current speed.
+    RealTime,
+}
+
+/// A write type × data block type pair a recorder records, named as cdrecord's `-prcap`
+/// "Supported modes" line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum WriteMode {
+    /// Track at once (write type 1), audio blocks.
+    Tao,
+    /// Session at once (write type 2) with a cue sheet, audio blocks.
+    Sao,
+    /// Raw (write type 3), 2352 bytes + 16 bytes of P–Q (data block type 1).
+    Raw16,
+    /// Raw, 2352 bytes + 96 bytes of packed P–W (data block type 2).
+    Raw96P,
+    /// Raw, 2352 bytes + 96 bytes of raw, interleaved P–W (data block type 3).
+    Raw96R,
+}
+
+impl WriteMode {
+    /// Every mode, in cdrecord's order.
+    pub const ALL: [WriteMode; 5] =
+        [WriteMode::Tao, WriteMode::Sao, WriteMode::Raw16, WriteMode::Raw96P, WriteMode::Raw96R];
+
+    /// The mode MODE SELECT page 05h asks for, if it is one: a write type with a data block
+    /// type it can carry.
+    #[must_use]
+    pub fn of(write_type: WriteType, data_block_type: u8) -> Option<WriteMode> {
+        // Track and session at once carry any of the CD block types (0–3 raw, 8–13 data);
+        // what this audio recorder cannot record is refused when data arrives.
+        let any_cd_block = matches!(data_block_type, 0..=3 | 8..=13);
+        match (write_type, data_block_type) {
+            (WriteType::Tao, _) if any_cd_block => Some(WriteMode::Tao),
+            (WriteType::Sao, _) if any_cd_block => Some(WriteMode::Sao),
+            (WriteType::Raw, block_type::RAW_PQ) => Some(WriteMode::Raw16),
+            (WriteType::Raw, block_type::RAW_PACKED_RW) => Some(WriteMode::Raw96P),
+            (WriteType::Raw, block_type::RAW_PW) => Some(WriteMode::Raw96R),
+            _ => None,
+        }
+    }
+
+    /// Whether it is one of the raw modes.
+    #[must_use]
+    pub fn is_raw(self) -> bool {
+        matches!(self, WriteMode::Raw16 | WriteMode::Raw96P | WriteMode::Raw96R)
+    }
+}
+
+/// What a drive is: identity, abilities and limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Personality {
+    /// INQUIRY vendor (8 characters).
+    pub vendor: String,
+    /// INQUIRY product (16 characters).
+    pub product: String,
+    /// INQUIRY revision (4 characters).
+    pub revision: String,
+    /// INQUIRY byte 2, the version (0 for most ATAPI drives).
+    #[serde(default)]
+    pub inquiry_version: u8,
+    /// INQUIRY byte 3, the response data format (2; some ATAPI drives say 1).
+    #[serde(default = "two")]
+    pub inquiry_response_format: u8,
+    /// The write modes it records: the single source of MODE SELECT page 05h acceptance,
+    /// of GET CONFIGURATION features 002Dh and 002Eh, and of what `redburn devices` lists.
+    #[serde(default = "all_write_modes")]
+    pub write_modes: BTreeSet<WriteMode>,
+    /// Test writes (the TestWrite bit of page 05h).
+    #[serde(default = "yes")]
+    pub test_write: bool,
+    /// Buffer-underrun-free recording (BUFE).
+    #[serde(default = "yes")]
+    pub bufe: bool,
+    /// The maker's name for BUFE (`BURN-Proof`, `JustLink` …), when it has one.
+    #[serde(default)]
+    pub bufe_name: Option<String>,
+    /// Write speeds in kB/s, fastest first.
+    pub write_speeds: Vec<u16>,
+    /// Whether GET PERFORMANCE (type 03h, write speeds) is answered; MMC-1 and MMC-2 drives
+    /// list their speeds only in page 2Ah.
+    #[serde(default = "yes")]
+    pub get_performance: bool,
+    /// Maximum read speed in kB/s.
+    pub max_read_speed: u16,
+    /// Drive buffer in KiB.
+    pub buffer_kib: u16,
+    /// The largest transfer one command takes, in bytes (64 KiB for most drives; less
+    /// behind some USB bridges).
+    #[serde(default = "max_transfer")]
+    pub max_transfer: usize,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn two() -> u8 {
+    2
+}
+
+fn all_write_modes() -> BTreeSet<WriteMode> {
+    WriteMode::ALL.into_iter().collect()
+}
+
+fn max_transfer() -> usize {
+    64 * 1024
+}
+
+impl Default for Personality {
+    /// `REDBURN EMULATED CD-RW`: every write mode, BUFE, 52× to 4×, 2 MiB buffer.
+    fn default() -> Personality {
+        Personality {
+            vendor: "REDBURN".into(),
+            product: "EMULATED CD-RW".into(),
+            revision: "1.00".into(),
+            inquiry_version: 0,
+            inquiry_response_format: 2,
+            write_modes: all_write_modes(),
+            test_write: true,
+            bufe: true,
+            bufe_name: None,
+            // 52×, 48×, 40×, 32×, 24×, 16×, 10×, 8×, 4× in the kB/s drives report.
+            write_speeds: vec![9173, 8467, 7056, 5645, 4234, 2822, 1764, 1411, 706],
+            get_performance: true,
+            max_read_speed: 9173,
+            buffer_kib: 2048,
+            max_transfer: max_transfer(),
+        }
+    }
+}
+
+impl Personality {
+    /// Whether it records `mode`.
+    #[must_use]
+    pub fn writes(&self, mode: WriteMode) -> bool {
+        self.write_modes.contains(&mode)
+    }
+}
+
+/// Where the next writable address of READ TRACK INFORMATION comes from (catalogue row 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NwaMode {
+    /// The true next writable address.
+    #[default]
+    Correct,
+    /// −150 on a blank disc (Pioneer BDR-205, LITE-ON LTR-48125S).
+    Minus150OnBlank,
+    /// NWA_V cleared: the drive gives no next writable address.
+    NwaVClear,
+}
+
+/// What SET CD SPEED does with a speed the drive does not have (catalogue rows 15, 16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpeedPolicy {
+    /// The fastest supported speed not above the request (the slowest if all are above).
+    #[default]
+    RoundDown,
+    /// The slowest supported speed not below the request (the fastest if all are below).
+    RoundUp,
+    /// Below the slowest speed: ILLEGAL REQUEST 05/24/00; otherwise rounded down.
+    RejectBelowMin,
+    /// Accepted, and the drive keeps writing at its fastest speed.
+    Ignored,
+}
+
+/// The sense of a buffer underrun with BUFE off (catalogue row 24).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnderrunSense {
+    /// 03/0C/09: write error, loss of streaming.
+    #[default]
+    LossOfStreaming,
+    /// 05/21/02: invalid address for write.
+    InvalidWriteAddress,
+    /// 05/24/00: invalid field in CDB (some SONY drives).
+    InvalidFieldInCdb,
+}
+
+/// How a drive misbehaves: one field per behaviour of `reference/drive-quirks.md` §1, each
+/// read by one decision point of the drive. The defaults are a well-behaved drive.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Quirks {
+    /// Row 1: the next writable address READ TRACK INFORMATION reports.
+    pub nwa: NwaMode,
+    /// Rows 15–16: how SET CD SPEED picks a speed.
+    pub speed: SpeedPolicy,
+    /// Row 24: the sense of an underrun without BUFE.
+    pub underrun_sense: UnderrunSense,
+}
+
+impl Quirks {
+    /// Whether every field has its default (a well-behaved drive), so `drive.json` can
+    /// leave them out.
+    #[must_use]
+    pub fn is_default(&self) -> bool {
+        *self == Quirks::default()
+    }
+}
+
+/// A drive's configuration: what it is, how it misbehaves, how it spends time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredConfig")]
+pub struct DriveConfig {
+    /// What the drive is. Its fields sit at the top level of the configuration (as they did
+    /// before personalities had a name), so older drive directories load unchanged.
+    #[serde(flatten)]
+    pub personality: Personality,
+    /// How it misbehaves.
+    #[serde(skip_serializing_if = "Quirks::is_default")]
+    pub quirks: Quirks,
+    /// Timing.
+    pub timing: Timing,
+}
+
+impl Default for DriveConfig {
+    /// The default personality, no quirks, instant.
+    fn default() -> DriveConfig {
+        DriveConfig::new(Personality::default(), Timing::Instant)
+    }
+}
+
+impl DriveConfig {
+    /// A drive with this personality and timing, and no quirks.
+    #[must_use]
+    pub fn new(personality: Personality, timing: Timing) -> DriveConfig {
+        DriveConfig { personality, quirks: Quirks::default(), timing }
+    }
+}
+
+/// `drive.json`'s configuration as read, older layouts included.
+#[derive(Deserialize)]
+struct StoredConfig {
+    #[serde(flatten)]
+    personality: Personality,
+    #[serde(default)]
+    quirks: Quirks,
+    timing: Timing,
+    /// Drives written before `write_modes` existed said `false` here for a drive without
+    /// session at once.
+    session_at_once: Option<bool>,
+}
+
+impl From<StoredConfig> for DriveConfig {
+    fn from(c: StoredConfig) -> DriveConfig {
+        let mut personality = c.personality;
+        if c.session_at_once == Some(false) {
+            personality.write_modes.remove(&WriteMode::Sao);
+        }
+        DriveConfig { personality, quirks: c.quirks, timing: c.timing }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_05_pairs_name_write_modes() {
+        assert_eq!(WriteMode::of(WriteType::Tao, 0), Some(WriteMode::Tao));
+        assert_eq!(WriteMode::of(WriteType::Sao, 13), Some(WriteMode::Sao));
+        assert_eq!(WriteMode::of(WriteType::Sao, 7), None);
+        assert_eq!(WriteMode::of(WriteType::Raw, 1), Some(WriteMode::Raw16));
+        assert_eq!(WriteMode::of(WriteType::Raw, 2), Some(WriteMode::Raw96P));
+        assert_eq!(WriteMode::of(WriteType::Raw, 3), Some(WriteMode::Raw96R));
+        assert_eq!(WriteMode::of(WriteType::Raw, 0), None);
+        assert_eq!(WriteMode::of(WriteType::Packet, 8), None);
+    }
+
+    #[test]
+    fn older_drive_json_loads_and_a_drive_without_sao_stays_so() {
+        // A drive.json "config" as redburn wrote it before personalities.
+        let old = r#"{"vendor":"REDBURN","product":"EMULATED CD-RW","revision":"1.00",
+            "write_speeds":[706],"max_read_speed":706,"buffer_kib":2048,"timing":"instant",
+            "session_at_once":false}"#;
+        let c: DriveConfig = serde_json::from_str(old).unwrap();
+        assert!(!c.personality.writes(WriteMode::Sao) && c.personality.writes(WriteMode::Raw96R));
+        assert_eq!((c.personality.max_transfer, c.personality.inquiry_response_format), (65_536, 2));
+        assert!(c.quirks.is_default());
+        // Written back, the new layout: write modes by name, no legacy field, no quirks.
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["write_modes"], serde_json::json!(["TAO", "RAW16", "RAW96P", "RAW96R"]));
+        assert!(json.get("session_at_once").is_none() && json.get("quirks").is_none());
+        let quirky = DriveConfig { quirks: Quirks { nwa: NwaMode::Minus150OnBlank, ..Quirks::default() }, ..c };
+        let json = serde_json::to_value(&quirky).unwrap();
+        assert_eq!(json["quirks"]["nwa"], "minus150_on_blank");
+        assert_eq!(serde_json::from_value::<DriveConfig>(json).unwrap(), quirky);
+    }
+}

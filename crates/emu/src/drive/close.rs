@@ -1,0 +1,158 @@
+//! Ending writes: CLOSE TRACK/SESSION, SYNCHRONIZE CACHE (which ends a session-at-once or
+//! raw write, and a track-at-once track for wodim), and test writes that leave no trace.
+
+use cd::Lba;
+use cd::addr::{MIN_TRACK_SECTORS, SECTOR_BYTES};
+use mmc::Sense;
+use mmc::cdb::CloseFunction;
+use mmc::cue_sheet as cd_sub;
+use mmc::mode::WriteType;
+
+use super::{Drive, LEAD_IN_AND_OUT, WriteSession, check, sense};
+use crate::state::Track;
+
+impl Drive {
+    /// Ends a raw session: the tracks are what the recorded Q says.
+    fn finish_raw(&mut self, start: Lba, next: Lba) -> Result<(), Sense> {
+        self.abort_write();
+        if self.simulation.is_some() {
+            self.end_simulation();
+            return Ok(());
+        }
+        let layout = crate::raw::analyze(&self.store, start, next).map_err(|_| Sense::new(3, 0x11, 0))?;
+        let fixation = Sense::new(3, 0x72, 0x00);
+        if layout.tracks.is_empty() || layout.tracks.iter().any(|t| !t.indexes.iter().any(|i| i.0 == 1)) {
+            return Err(fixation);
+        }
+        let multi = self.write_params.multi_session == 3;
+        let d = self.disc_mut()?;
+        let leadout = layout.lead_out.unwrap_or_else(|| layout.tracks.last().map_or(0, |t| t.end));
+        let session = d.open_session_mut().expect("checked: the disc is not finalized");
+        session.tracks = layout.tracks;
+        session.leadout = Some(leadout);
+        d.mcn = layout.mcn.map(|m| m.as_str().to_owned());
+        d.cdtext = layout.cdtext.iter().map(|p| p.bytes().to_vec()).collect();
+        d.add_raw_subcode(start.0, next.0);
+        d.finalized = !multi;
+        self.save()
+    }
+
+    fn close_track(&mut self) -> Result<(), Sense> {
+        let d = self.disc_mut()?;
+        let Some(t) = d.sessions.last_mut().and_then(|s| s.tracks.last_mut()).filter(|t| t.open) else {
+            return Ok(()); // closing the empty invisible track does nothing
+        };
+        // A track shorter than 4 seconds is padded by the drive (Red Book minimum).
+        let min_end = t.start().0 + MIN_TRACK_SECTORS as i32;
+        if t.end < min_end {
+            let pad = vec![0u8; (min_end - t.end) as usize * SECTOR_BYTES];
+            let from = Lba(t.end);
+            t.end = min_end;
+            if self.simulation.is_none() {
+                self.store.write_sectors(from, &pad).map_err(|_| Sense::new(3, 0x0C, 0))?;
+            }
+        }
+        let d = self.disc_mut()?;
+        if let Some(t) = d.sessions.last_mut().and_then(|s| s.tracks.last_mut()) {
+            t.open = false;
+        }
+        self.save()
+    }
+
+    fn close_session(&mut self) -> Result<(), Sense> {
+        self.close_track()?;
+        let multi = self.write_params.multi_session == 3;
+        let mcn = self.write_params.mcn.map(|m| m.as_str().to_owned());
+        let d = self.disc_mut()?;
+        let Some(s) = d.sessions.last_mut().filter(|s| s.leadout.is_none() && !s.tracks.is_empty()) else {
+            return Err(sense::SEQUENCE_ERROR);
+        };
+        s.leadout = Some(s.tracks.last().expect("non-empty").end);
+        if d.mcn.is_none() {
+            d.mcn = mcn;
+        }
+        d.finalized = !multi;
+        self.end_simulation();
+        self.save()
+    }
+
+    pub(super) fn end_simulation(&mut self) {
+        if let Some(before) = self.simulation.take() {
+            self.meta.disc = Some(before);
+        }
+    }
+
+    pub(super) fn close(&mut self, function: CloseFunction, immed: bool) -> Result<Vec<u8>, Sense> {
+        self.writable_disc()?;
+        check(matches!(self.session, WriteSession::Idle), sense::SEQUENCE_ERROR)?;
+        match function {
+            CloseFunction::Track => {
+                self.close_track()?;
+                self.buffer.finish(immed, 0);
+            }
+            CloseFunction::Session => {
+                self.close_session()?;
+                self.buffer.finish(immed, LEAD_IN_AND_OUT);
+            }
+            CloseFunction::Other(_) => return Err(sense::INVALID_FIELD_CDB),
+        }
+        Ok(Vec::new())
+    }
+
+    pub(super) fn synchronize_cache(&mut self, immed: bool) -> Result<Vec<u8>, Sense> {
+        self.loaded()?;
+        let layout = match &self.session {
+            WriteSession::Raw { start, next } => {
+                self.finish_raw(*start, *next)?;
+                self.buffer.finish(immed, 0);
+                return Ok(Vec::new());
+            }
+            WriteSession::Sao { layout, next } if *next == layout.lead_out => layout.clone(),
+            session => {
+                // In track-at-once, flushing the cache ends the track being written: wodim
+                // closes its TAO tracks this way, without CLOSE TRACK.
+                if self.write_params.write_type == WriteType::Tao && matches!(session, WriteSession::Idle) {
+                    self.close_track()?;
+                }
+                self.buffer.finish(immed, 0);
+                self.save()?;
+                return Ok(Vec::new());
+            }
+        };
+        self.buffer.finish(immed, LEAD_IN_AND_OUT);
+        let cdtext = if layout.lead_in_form & 0xC0 == cd_sub::SUB_RAW_PW && self.simulation.is_none() {
+            let lead_in = self.loaded()?.kind.lead_in_start().to_lba();
+            crate::raw::lead_in_packs(&self.store, lead_in, Lba(-150)).map_err(|_| Sense::new(3, 0x11, 0))?
+        } else {
+            Vec::new()
+        };
+        // Everything the cue sheet announced has arrived: the drive writes lead-in and
+        // lead-out and closes the session.
+        self.abort_write();
+        let multi = self.write_params.multi_session == 3;
+        let d = self.disc_mut()?;
+        let session = d.open_session_mut().expect("checked: the disc is not finalized");
+        let n = layout.tracks.len();
+        for (i, t) in layout.tracks.iter().enumerate() {
+            let end = layout.tracks.get(i + 1).map_or(layout.lead_out.0, |next| next.indexes[0].1.0);
+            session.tracks.push(Track {
+                number: t.number,
+                control: t.control.bits(),
+                indexes: t.indexes.iter().map(|&(x, l)| (x, l.0)).collect(),
+                end,
+                open: false,
+                isrc: t.isrc.map(|i| i.as_str().to_owned()),
+                damaged: false,
+            });
+        }
+        debug_assert_eq!(session.tracks.len(), n);
+        session.start = layout.tracks[0].start().0;
+        session.leadout = Some(layout.lead_out.0);
+        d.mcn = layout.mcn.map(|m| m.as_str().to_owned());
+        d.cdtext = cdtext.iter().map(|p| p.bytes().to_vec()).collect();
+        d.finalized = !multi;
+        self.end_simulation();
+        self.save()?;
+        Ok(Vec::new())
+    }
+}

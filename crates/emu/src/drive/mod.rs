@@ -1,0 +1,553 @@
+//! The MMC target: the drive's state, the admission of each command, and the dispatch to
+//! its family's handler (`identify`, `mode`, `read`, `write`, `close`, `medium`). What the
+//! drive *is* comes from its [`Personality`], how it *misbehaves* from its [`Quirks`]; both
+//! are read at named decision points (`snap_speed`, `reported_nwa`, `on_underrun`, …).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cd::Lba;
+use mmc::cue_sheet::CueLayout;
+use mmc::mode::WriteParameters;
+use mmc::status::media_event;
+use mmc::{Command, Completion, Data, Sense, Transport, TransportError};
+
+use crate::EmuError;
+use crate::config::{DriveConfig, Personality, Quirks};
+use crate::faults::{Action, Fault};
+use crate::media::MediaKind;
+use crate::state::Disc;
+use crate::store::{META_VERSION, Meta, Store};
+use crate::timing::{Buffer, Clock};
+
+mod close;
+mod identify;
+mod medium;
+mod mode;
+mod read;
+mod write;
+
+/// Sense codes the drive answers with.
+mod sense {
+    use mmc::Sense;
+    pub const NO_MEDIUM_TRAY_CLOSED: Sense = Sense::new(2, 0x3A, 0x01);
+    pub const NO_MEDIUM_TRAY_OPEN: Sense = Sense::new(2, 0x3A, 0x02);
+    pub const BECOMING_READY: Sense = Sense::new(2, 0x04, 0x01);
+    pub const LONG_WRITE_IN_PROGRESS: Sense = Sense::new(2, 0x04, 0x08);
+    pub const LOSS_OF_STREAMING: Sense = Sense::new(3, 0x0C, 0x09);
+    pub const MEDIUM_CHANGED: Sense = Sense::new(6, 0x28, 0x00);
+    pub const POWER_ON: Sense = Sense::new(6, 0x29, 0x00);
+    pub const INVALID_OPCODE: Sense = Sense::new(5, 0x20, 0x00);
+    pub const LBA_OUT_OF_RANGE: Sense = Sense::new(5, 0x21, 0x00);
+    pub const INVALID_WRITE_ADDRESS: Sense = Sense::new(5, 0x21, 0x02);
+    pub const INVALID_FIELD_CDB: Sense = Sense::new(5, 0x24, 0x00);
+    pub const INVALID_FIELD_PARAMETER: Sense = Sense::new(5, 0x26, 0x00);
+    pub const PARAMETER_VALUE_INVALID: Sense = Sense::new(5, 0x26, 0x02);
+    pub const PARAMETER_LENGTH: Sense = Sense::new(5, 0x1A, 0x00);
+    pub const SEQUENCE_ERROR: Sense = Sense::new(5, 0x2C, 0x00);
+    pub const CANNOT_WRITE_MEDIUM: Sense = Sense::new(5, 0x30, 0x05);
+    pub const REMOVAL_PREVENTED: Sense = Sense::new(5, 0x53, 0x02);
+    pub const END_OF_USER_AREA: Sense = Sense::new(5, 0x63, 0x00);
+    pub const ILLEGAL_MODE_FOR_TRACK: Sense = Sense::new(5, 0x64, 0x00);
+    pub const NO_MORE_TRACKS: Sense = Sense::new(5, 0x72, 0x05);
+    pub const WRITE_PROTECTED: Sense = Sense::new(7, 0x27, 0x00);
+}
+
+/// Sectors written between saves of the metadata while a track is open (10 s of audio): the
+/// state on disk lags the writing by at most this much, as a real disc's PMA would.
+const SAVE_EVERY: i32 = 750;
+
+/// A disc-at-once write in progress, between its first command and the flush that ends it.
+#[derive(Debug, Clone, Default)]
+enum WriteSession {
+    /// None (track-at-once needs no session state beyond the disc's open track).
+    #[default]
+    Idle,
+    /// Session at once: the cue sheet's layout, and the next address the host must send.
+    Sao {
+        /// The layout the cue sheet gave.
+        layout: CueLayout,
+        /// The next address expected.
+        next: Lba,
+    },
+    /// Raw: where the host began and the next address it must send.
+    Raw {
+        /// The first address written (in the lead-in).
+        start: Lba,
+        /// The next address expected.
+        next: Lba,
+    },
+}
+
+/// When a command is taken: whether it needs a medium, whether it is answered while an
+/// IMMED operation runs, and whether it is answered before a pending unit attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Admission {
+    needs_medium: bool,
+    while_busy: bool,
+    before_attention: bool,
+}
+
+/// The admission table: one row per command.
+fn admission(cmd: &Command) -> Admission {
+    // (needs a medium, answered while busy, answered before a unit attention)
+    let (needs_medium, while_busy, before_attention) = match cmd {
+        Command::Inquiry { .. } | Command::GetConfiguration { .. } | Command::GetEventStatus { .. } => {
+            (false, true, true)
+        }
+        // While busy it answers with the progress of the operation instead.
+        Command::RequestSense { .. } => (false, true, true),
+        Command::MechanismStatus { .. } => (false, true, false),
+        Command::ReadBufferCapacity { .. } => (true, true, false),
+        Command::TestUnitReady
+        | Command::ReadDiscInformation { .. }
+        | Command::ReadTrackInformation { .. }
+        | Command::ReadToc { .. }
+        | Command::ReadSubChannel { .. }
+        | Command::ReadCapacity
+        | Command::SendOpc { .. }
+        | Command::Write10 { .. }
+        | Command::SendCueSheet { .. }
+        | Command::SynchronizeCache { .. }
+        | Command::CloseTrackSession { .. }
+        | Command::Blank { .. }
+        | Command::Read10 { .. }
+        | Command::ReadCd { .. } => (true, false, false),
+        Command::StartStopUnit { .. }
+        | Command::PreventAllow { .. }
+        | Command::ModeSense10 { .. }
+        | Command::ModeSense6 { .. }
+        | Command::ModeSelect10 { .. }
+        | Command::ModeSelect6 { .. }
+        | Command::GetPerformance { .. }
+        | Command::SetCdSpeed { .. }
+        | Command::SetStreaming { .. } => (false, false, false),
+    };
+    Admission { needs_medium, while_busy, before_attention }
+}
+
+/// Sectors of lead-in and lead-out a drive writes when it closes a session.
+const LEAD_IN_AND_OUT: u64 = 4500 + 6750;
+
+/// Lead-out sectors a raw writer may send after the program area.
+const RAW_LEAD_OUT: i32 = 6750;
+
+/// An emulated recorder.
+#[derive(Debug)]
+pub struct Drive {
+    store: Store,
+    meta: Meta,
+    write_params: WriteParameters,
+    prevent: bool,
+    /// A unit attention to report once: power on (06/29/00) or medium changed (06/28/00).
+    unit_attention: Option<Sense>,
+    becoming_ready: u8,
+    media_event: u8,
+    last_sense: Option<Sense>,
+    session: WriteSession,
+    write_speed: u16,
+    buffer: Buffer,
+    links: u32,
+    calls: u64,
+    powered_off: bool,
+    /// The disc before a test write began; restored when it ends.
+    simulation: Option<Disc>,
+    unsaved: i32,
+}
+
+fn check(ok: bool, s: Sense) -> Result<(), Sense> {
+    if ok { Ok(()) } else { Err(s) }
+}
+
+impl Drive {
+    /// Creates a drive in `dir` with a medium (blank) or none.
+    ///
+    /// # Errors
+    /// [`EmuError`] when the directory holds a drive already or cannot be written.
+    pub fn create(dir: &Path, config: DriveConfig, media: Option<MediaKind>) -> Result<Drive, EmuError> {
+        let meta =
+            Meta { version: META_VERSION, config, tray_open: false, disc: media.map(Disc::blank), faults: Vec::new() };
+        let store = Store::create(dir, &meta)?;
+        Ok(Drive::with(store, meta))
+    }
+
+    /// Opens the drive in `dir`. A track left open by a process that died is closed as
+    /// damaged, as a real disc is after a power loss.
+    ///
+    /// # Errors
+    /// [`EmuError::Busy`] when another process has it; others when it cannot be read.
+    pub fn open(dir: &Path) -> Result<Drive, EmuError> {
+        let (store, mut meta) = Store::open(dir)?;
+        if let Some(disc) = &mut meta.disc {
+            for t in disc.sessions.iter_mut().flat_map(|s| s.tracks.iter_mut()).filter(|t| t.open) {
+                t.open = false;
+                t.damaged = true;
+            }
+        }
+        let mut d = Drive::with(store, meta);
+        // To the initiator, opening the drive is a power-on.
+        d.unit_attention = Some(sense::POWER_ON);
+        Ok(d)
+    }
+
+    fn with(store: Store, meta: Meta) -> Drive {
+        let p = &meta.config.personality;
+        let write_speed = p.write_speeds.first().copied().unwrap_or(706);
+        let mut buffer = Buffer::new(meta.config.timing, u64::from(p.buffer_kib) * 1024);
+        buffer.set_speed(write_speed);
+        Drive {
+            store,
+            meta,
+            write_params: WriteParameters::default(),
+            prevent: false,
+            unit_attention: None,
+            becoming_ready: 0,
+            media_event: media_event::NO_CHANGE,
+            last_sense: None,
+            session: WriteSession::Idle,
+            write_speed,
+            buffer,
+            links: 0,
+            calls: 0,
+            powered_off: false,
+            simulation: None,
+            unsaved: 0,
+        }
+    }
+
+    /// The drive's directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        self.store.dir()
+    }
+
+    /// Its configuration.
+    #[must_use]
+    pub fn config(&self) -> &DriveConfig {
+        &self.meta.config
+    }
+
+    /// What the drive is.
+    #[must_use]
+    pub fn personality(&self) -> &Personality {
+        &self.meta.config.personality
+    }
+
+    fn quirks(&self) -> &Quirks {
+        &self.meta.config.quirks
+    }
+
+    /// Replaces the clock of real-time mode (the wall clock by default): tests give a
+    /// modelled one and assert on modelled time.
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.buffer.set_clock(clock);
+    }
+
+    /// The disc in the drive, if any.
+    #[must_use]
+    pub fn disc(&self) -> Option<&Disc> {
+        self.meta.disc.as_ref()
+    }
+
+    /// Adds a scripted fault (kept with the drive).
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn add_fault(&mut self, fault: Fault) -> Result<(), EmuError> {
+        self.meta.faults.push(fault);
+        self.store.save(&self.meta)
+    }
+
+    /// Removes every scripted fault.
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn clear_faults(&mut self) -> Result<(), EmuError> {
+        self.meta.faults.clear();
+        self.store.save(&self.meta)
+    }
+
+    /// The scripted faults.
+    #[must_use]
+    pub fn faults(&self) -> &[Fault] {
+        &self.meta.faults
+    }
+
+    /// Buffer underruns bridged by BUFE (seamless links) since the drive was opened.
+    #[must_use]
+    pub fn links(&self) -> u32 {
+        self.links
+    }
+
+    /// Whether the tray is open.
+    #[must_use]
+    pub fn tray_open(&self) -> bool {
+        self.meta.tray_open
+    }
+
+    /// Reads `count` sectors of main-channel data from `lba` (for export and inspection).
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn read_sectors(&self, lba: Lba, buf: &mut [u8]) -> Result<(), EmuError> {
+        self.store.read_sectors(lba, buf)
+    }
+
+    /// Puts a blank medium in the drive (replacing any), closing the tray.
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn insert(&mut self, kind: MediaKind) -> Result<(), EmuError> {
+        self.meta.disc = Some(Disc::blank(kind));
+        self.meta.tray_open = false;
+        self.media_changed();
+        // The metadata first: a crash between the two leaves a blank disc over stale,
+        // unreachable sectors, never tracks over missing ones.
+        self.store.save(&self.meta)?;
+        self.store.clear()
+    }
+
+    /// Takes the medium out.
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn remove(&mut self) -> Result<(), EmuError> {
+        self.meta.disc = None;
+        self.abort_write();
+        self.simulation = None;
+        self.media_event = media_event::MEDIA_REMOVAL;
+        self.store.save(&self.meta)?;
+        self.store.clear()
+    }
+
+    /// Marks the medium write-protected or not.
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn set_write_protected(&mut self, on: bool) -> Result<(), EmuError> {
+        if let Some(d) = &mut self.meta.disc {
+            d.write_protected = on;
+        }
+        self.store.save(&self.meta)
+    }
+
+    fn media_changed(&mut self) {
+        self.unit_attention = Some(sense::MEDIUM_CHANGED);
+        self.becoming_ready = 1;
+        self.media_event = media_event::NEW_MEDIA;
+        self.abort_write();
+        self.simulation = None;
+    }
+
+    /// Forgets a disc-at-once write in progress (medium changed, underrun, blanked …).
+    fn abort_write(&mut self) {
+        self.session = WriteSession::Idle;
+    }
+
+    fn save(&mut self) -> Result<(), Sense> {
+        self.unsaved = 0;
+        if self.simulation.is_some() {
+            return Ok(());
+        }
+        // A drive that cannot record its state reports a hardware failure.
+        self.store.save(&self.meta).map_err(|_| Sense::new(4, 0x44, 0))
+    }
+
+    fn loaded(&self) -> Result<&Disc, Sense> {
+        match (&self.meta.disc, self.meta.tray_open) {
+            (_, true) => Err(sense::NO_MEDIUM_TRAY_OPEN),
+            (None, false) => Err(sense::NO_MEDIUM_TRAY_CLOSED),
+            (Some(d), false) => Ok(d),
+        }
+    }
+
+    fn disc_mut(&mut self) -> Result<&mut Disc, Sense> {
+        self.loaded()?;
+        Ok(self.meta.disc.as_mut().expect("checked"))
+    }
+
+    fn writable_disc(&mut self) -> Result<&mut Disc, Sense> {
+        let d = self.loaded()?;
+        check(!d.write_protected, sense::WRITE_PROTECTED)?;
+        check(!d.finalized, sense::CANNOT_WRITE_MEDIUM)?;
+        self.disc_mut()
+    }
+
+    /// Admits a command (busy, unit attention, becoming ready, medium) and hands it to its
+    /// family's handler. The `match` is the dispatch table.
+    fn dispatch(&mut self, cmd: Command, out: &[u8]) -> Result<Vec<u8>, Sense> {
+        let admit = admission(&cmd);
+        if let Some(progress) = self.buffer.busy() {
+            // An IMMED flush or close is still running.
+            let busy = Sense { progress: Some(progress), ..sense::LONG_WRITE_IN_PROGRESS };
+            if matches!(cmd, Command::RequestSense { .. }) {
+                return Ok(busy.to_fixed().to_vec());
+            }
+            check(admit.while_busy, busy)?;
+        }
+        if !admit.before_attention {
+            if let Some(ua) = self.unit_attention.take() {
+                return Err(ua);
+            }
+            if self.becoming_ready > 0 && !self.meta.tray_open && self.meta.disc.is_some() {
+                self.becoming_ready -= 1;
+                return Err(sense::BECOMING_READY);
+            }
+        }
+        if admit.needs_medium {
+            self.loaded()?;
+        }
+        match cmd {
+            Command::TestUnitReady => Ok(Vec::new()),
+            Command::RequestSense { .. } => {
+                Ok(self.last_sense.take().unwrap_or(Sense::new(0, 0, 0)).to_fixed().to_vec())
+            }
+            Command::Inquiry { evpd, .. } => self.inquiry(evpd),
+            Command::GetConfiguration { rt, start, .. } => Ok(self.configuration(rt, start).encode()),
+            Command::GetEventStatus { polled, classes, .. } => self.event_status(polled, classes),
+            Command::MechanismStatus { .. } => Ok(self.mechanism_status()),
+            Command::GetPerformance { kind, .. } => self.performance(kind),
+            Command::ModeSense10 { control, page, .. } => Ok(self.mode_sense(control, page)?.encode10()),
+            Command::ModeSense6 { control, page, .. } => Ok(self.mode_sense(control, page)?.encode6()),
+            Command::ModeSelect10 { length, .. } => {
+                let list = out.get(..usize::from(length)).ok_or(sense::PARAMETER_LENGTH)?;
+                self.mode_select(mmc::ModeParameters::decode10(list).map_err(|_| sense::INVALID_FIELD_PARAMETER)?)
+            }
+            Command::ModeSelect6 { length, .. } => {
+                let list = out.get(..usize::from(length)).ok_or(sense::PARAMETER_LENGTH)?;
+                self.mode_select(mmc::ModeParameters::decode6(list).map_err(|_| sense::INVALID_FIELD_PARAMETER)?)
+            }
+            Command::SetCdSpeed { write_kbs, .. } => self.set_cd_speed(write_kbs),
+            Command::SetStreaming { .. } => Ok(Vec::new()),
+            Command::ReadDiscInformation { .. } => Ok(self.disc_information()?.encode().to_vec()),
+            Command::ReadTrackInformation { address_type, address, .. } => {
+                Ok(self.track_information(address_type, address)?.encode().to_vec())
+            }
+            Command::ReadToc { msf, format, track_session, .. } => self.read_toc(msf, format, track_session),
+            Command::ReadSubChannel { subq, format, track, .. } => self.read_sub_channel(subq, format, track),
+            Command::ReadCapacity => self.read_capacity(),
+            Command::Read10 { lba, .. } => self.read10(lba),
+            Command::ReadCd { sector_type, lba, blocks, main, sub } => {
+                self.read_cd(sector_type, lba, blocks, main, sub)
+            }
+            Command::ReadBufferCapacity { block, .. } => self.buffer_capacity(block),
+            Command::SendOpc { .. } => Ok(Vec::new()),
+            Command::Write10 { lba, blocks } => self.write(lba, blocks, out),
+            Command::SendCueSheet { length } => {
+                let sheet = out.get(..length as usize).ok_or(sense::PARAMETER_LENGTH)?;
+                self.send_cue_sheet(sheet)
+            }
+            Command::SynchronizeCache { immed } => self.synchronize_cache(immed),
+            Command::CloseTrackSession { function, immed, .. } => self.close(function, immed),
+            Command::Blank { kind, immed, .. } => self.blank(kind, immed),
+            Command::StartStopUnit { load_eject, start, .. } => self.start_stop(load_eject, start),
+            Command::PreventAllow { prevent } => {
+                self.prevent = prevent;
+                Ok(Vec::new())
+            }
+        }
+    }
+}
+
+impl Transport for Drive {
+    fn max_transfer(&self) -> usize {
+        self.personality().max_transfer
+    }
+
+    fn execute(&mut self, cdb: &[u8], data: Data<'_>, _timeout: Duration) -> Result<Completion, TransportError> {
+        let cmd = match Command::parse(cdb) {
+            Ok(c) => c,
+            Err(mmc::CdbError::Short { .. }) => return Ok(self.fail(sense::INVALID_FIELD_CDB)),
+            Err(_) => return Ok(self.fail(sense::INVALID_OPCODE)),
+        };
+        let out: &[u8] = match &data {
+            Data::Out(b) => b,
+            _ => &[],
+        };
+        if self.powered_off {
+            return Err(TransportError::NoDevice("the emulated drive lost power; open it again".into()));
+        }
+        self.calls += 1;
+        // Stalls add up; the first other matching fault decides the command's fate.
+        let calls = self.calls;
+        let mut fatal = None;
+        let mut fired = Vec::new();
+        for (i, f) in self.meta.faults.iter().enumerate().filter(|(_, f)| f.trigger.matches(&cmd, calls)) {
+            match f.action {
+                Action::Stall { ms } => std::thread::sleep(Duration::from_millis(ms)),
+                _ if fatal.is_some() => continue,
+                _ => fatal = Some(f.clone()),
+            }
+            if f.once {
+                fired.push(i);
+            }
+        }
+        for i in fired.into_iter().rev() {
+            self.meta.faults.remove(i);
+        }
+        if let Some(fault) = fatal {
+            match fault.action {
+                Action::Stall { .. } => {}
+                Action::Sense { key, asc, ascq } => {
+                    let _ = self.save();
+                    return Ok(self.fail(Sense::new(key, asc, ascq)));
+                }
+                Action::RemoveMedium => {
+                    self.meta.disc = None;
+                    self.meta.tray_open = true;
+                    self.abort_write();
+                    self.simulation = None;
+                    self.media_event = media_event::MEDIA_REMOVAL;
+                    let _ = self.save();
+                    return Ok(self.fail(sense::NO_MEDIUM_TRAY_OPEN));
+                }
+                Action::PowerLoss => {
+                    // What reached the disc before the fatal sector stays; nothing is closed.
+                    if let (Command::Write10 { lba, .. }, mmc::cdb::Direction::Out, Some(at)) =
+                        (cmd, cmd.direction(), fault_lba(&fault))
+                    {
+                        let k = (at - lba.0).max(0) as usize;
+                        let block = self.block_size();
+                        if k > 0 && out.len() >= k * block {
+                            let _ = self.dispatch(Command::Write10 { lba, blocks: k as u16 }, &out[..k * block]);
+                        }
+                    }
+                    let _ = self.save();
+                    self.powered_off = true;
+                    return Err(TransportError::NoDevice("the emulated drive lost power".into()));
+                }
+            }
+        }
+        match self.dispatch(cmd, out) {
+            Ok(reply) => {
+                if !matches!(cmd, Command::RequestSense { .. }) {
+                    self.last_sense = None;
+                }
+                match data {
+                    Data::In(buf) => {
+                        let n = reply.len().min(buf.len());
+                        buf[..n].copy_from_slice(&reply[..n]);
+                        Ok(Completion::good_short(buf.len() - n))
+                    }
+                    _ => Ok(Completion::GOOD),
+                }
+            }
+            Err(s) => Ok(self.fail(s)),
+        }
+    }
+}
+
+fn fault_lba(f: &Fault) -> Option<i32> {
+    match f.trigger {
+        crate::faults::Trigger::AtLba { lba } => Some(lba),
+        _ => None,
+    }
+}
+
+impl Drive {
+    fn fail(&mut self, s: Sense) -> Completion {
+        self.last_sense = Some(s);
+        Completion::check(s)
+    }
+}
