@@ -408,7 +408,7 @@ pub trait DiscFormat2: Sized {
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`; device errors.
     fn supported_write_speed_descriptors(&mut self) -> Result<Vec<WriteSpeedDescriptor>, Self::Error> {
-        Ok(speed_descriptors(self.format2_mut().drive()?)?)
+        Ok(speed_descriptors(self.format2_mut().recorder_mut()?)?)
     }
 
     /// `SupportedWriteSpeeds` in sectors per second, fastest first.
@@ -506,26 +506,18 @@ fn media_type<T: Transport>(t: &mut T) -> Result<MediaType, Format2Error> {
     Ok(MediaType::from_profile(mmc::Configuration::decode(&buf[..n])?.current_profile))
 }
 
-fn speed_descriptors<T: Transport>(t: &mut T) -> Result<Vec<WriteSpeedDescriptor>, Format2Error> {
-    let media = media_type(t)?;
-    let mut buf = vec![0u8; 8 + 32 * 16];
-    let cmd = Command::GetPerformance { data_type: 0, start: 0, max: 32, kind: 3 };
-    // Drives without GET PERFORMANCE list their speeds in page 2Ah.
-    let speeds = match run(t, &cmd, Data::In(&mut buf)) {
-        Ok(n) => mmc::status::WriteSpeeds::decode(&buf[..n]).map(|w| w.speeds).unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
-    let describe = |pure_cav: bool, kbs: u32| WriteSpeedDescriptor {
-        media_type: media,
-        rotation_type_is_pure_cav: pure_cav,
-        write_speed: sectors_per_second(kbs),
-    };
-    let mut out: Vec<WriteSpeedDescriptor> = if speeds.is_empty() {
-        capabilities(t)?.write_speeds.iter().map(|d| describe(d.rotation == 1, u32::from(d.kbs))).collect()
-    } else {
-        speeds.iter().map(|s| describe(s.wrc == 1, s.write_kbs)).collect()
-    };
-    out.sort_by_key(|d| std::cmp::Reverse(d.write_speed));
+fn speed_descriptors<T: Transport>(r: &mut Recorder<T>) -> Result<Vec<WriteSpeedDescriptor>, Format2Error> {
+    let media = media_type(r.transport())?;
+    let mut out: Vec<WriteSpeedDescriptor> = r
+        .write_speeds()?
+        .into_iter()
+        .map(|(kbs, pure_cav)| WriteSpeedDescriptor {
+            media_type: media,
+            rotation_type_is_pure_cav: pure_cav,
+            write_speed: sectors_per_second(kbs),
+        })
+        .collect();
+    // Two kB/s figures can name one speed in sectors (8467 and 8468 kB/s).
     out.dedup();
     Ok(out)
 }

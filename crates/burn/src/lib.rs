@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 
 mod album;
+mod contents;
 pub mod dao;
 mod error;
 mod events;
@@ -49,8 +50,9 @@ pub mod verify;
 
 pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_disc, stage_album};
 pub use audio::{Pcm, PcmSource};
+pub use contents::{ContentsError, DiscContents, TrackContents, read_contents};
 pub use dao::{DaoOptions, DaoRoute, write_disc_at_once, write_raw_image};
-pub use device::{MediaType, Recorder};
+pub use device::{MediaInfo, MediaType, Recorder, RecorderError, WriteModes};
 pub use error::TaoError;
 pub use events::{CancelHandle, NotWriting, TaoAction, TaoUpdate};
 pub use format2::{DiscFormat2, Format2, Format2Error, MAX_CLIENT_NAME, SpeedOutcome, WriteSpeedDescriptor};

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Result;
 use audio::ahead::ReadAhead;
 use audio::segments::{Checked, file_format, file_reader, header_frames, source_measure};
-use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, SECTORS_PER_SECOND};
+use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use redburn::{TaoError, TrackAtOnce};
 use serde_json::json;
@@ -112,12 +112,6 @@ struct Track {
     crc: Option<u32>,
 }
 
-/// `m:ss` of a sector count, rounded to the nearest second.
-fn mmss(sectors: u64) -> String {
-    let s = (sectors + SECTORS_PER_SECOND as u64 / 2) / SECTORS_PER_SECOND as u64;
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 /// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported
 /// file is found before anything is written; with `skip_decode`, headers are trusted where
 /// they give exact lengths.
@@ -200,13 +194,16 @@ fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
 
 /// After a burn: verify if asked (not after a simulation, which records nothing), then eject
 /// if asked.
-pub(crate) fn finish<T: mmc::Transport>(drive: &mut T, dev_name: &str, args: &BurnArgs) -> Result<()> {
+pub(crate) fn finish<T: mmc::Transport>(
+    drive: &mut redburn::Recorder<T>,
+    dev_name: &str,
+    args: &BurnArgs,
+) -> Result<()> {
     if args.verify && !args.simulate {
-        crate::verify::check(drive, dev_name, &args.files, args.big_endian, args.json)?;
+        crate::verify::check(drive.transport(), dev_name, &args.files, args.big_endian, args.json)?;
     }
     if args.eject {
-        let cmd = mmc::Command::StartStopUnit { immed: false, load_eject: true, start: false };
-        mmc::run(drive, &cmd, mmc::Data::None).map_err(|e| fail(code::DEVICE, format!("{dev_name}: eject: {e}")))?;
+        drive.eject_media().map_err(|e| fail(code::DEVICE, format!("{dev_name}: eject: {e}")))?;
     }
     Ok(())
 }
@@ -230,9 +227,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         return crate::sheet::run_files(args);
     }
     let needed: u64 = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
-    let (dev_name, mut drive) = device::open(&args.device)?;
-    let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;
-    let free = medium.free;
+    let (dev_name, mut recorder) = device::open_recorder(&args.device)?;
+    let medium = show::medium(&dev_name, &mut recorder)?;
+    let free = medium.free_sectors;
     if medium.status == mmc::info::Status::Complete {
         return Err(fail(
             code::MEDIUM,
@@ -246,9 +243,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
             out!("{text}");
         }
     };
-    say(format!("Drive: {dev_name} ({})", medium.describe()));
+    say(format!("Drive: {dev_name} ({})", show::describe(&medium)));
     for (i, t) in tracks.iter().enumerate() {
-        say(format!("  {:2}. {:>9}  {}", i + 1, mmss(t.sectors), name(&t.path)));
+        say(format!("  {:2}. {:>9}  {}", i + 1, crate::mmss(t.sectors), name(&t.path)));
         // Track-at-once pads, as IMAPI does; disc-at-once refuses such tracks (Red Book).
         if t.frames < MIN_TRACK_SECTORS as u64 * FRAMES_PER_SECTOR as u64 {
             eprintln!(
@@ -260,8 +257,8 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
     say(format!(
         "Total {} ({needed} sectors, with 2-second pauses between tracks); free {} ({free} sectors)",
-        mmss(needed),
-        mmss(free)
+        crate::mmss(needed),
+        crate::mmss(free)
     ));
     if needed > free {
         return Err(fail(
@@ -269,8 +266,8 @@ pub fn run(args: &BurnArgs) -> Result<()> {
             format!(
                 "the album does not fit: it needs {} ({needed} sectors, pauses included) but the disc has {} \
                  ({free} sectors) free, short by {} sectors; remove tracks or use a larger disc",
-                mmss(needed),
-                mmss(free),
+                crate::mmss(needed),
+                crate::mmss(free),
                 needed - free,
             ),
         ));
@@ -288,8 +285,6 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
 
     let mut tao = TrackAtOnce::new();
-    let recorder =
-        redburn::Recorder::new(drive, &crate::device::unique_id(&dev_name)).map_err(|e| fail(code::DEVICE, e))?;
     tao.set_recorder(recorder).map_err(|e| tao_failure(e, false))?;
     tao.set_client_name("redburn").map_err(|e| tao_failure(e, false))?;
     tao.set_simulate(args.simulate).map_err(|e| tao_failure(e, false))?;
@@ -429,10 +424,8 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     tao.release_media().map_err(|e| tao_failure(e, true))?;
     if cancelled {
         bar.abandon_with_message("cancelled");
-        let on_disc = tao.take_recorder().ok().flatten().and_then(|r| {
-            let mut d = r.into_transport();
-            show::medium(&mut d).ok().map(|m| m.describe())
-        });
+        let on_disc =
+            tao.take_recorder().ok().flatten().and_then(|mut r| r.media_info().ok().map(|m| show::describe(&m)));
         let what = on_disc.map_or_else(String::new, |m| format!("; the disc is now: {m}"));
         return Err(fail(
             code::CANCELLED,
@@ -442,13 +435,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     track_bar.finish_and_clear();
     bar.finish_and_clear();
     let host_underruns = tao.host_buffer_underruns();
-    let mut drive =
-        tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set").into_transport();
+    let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
     // Real drives do not report BUFE links; the emulator counts them.
-    let links = match &drive {
-        ::device::Backend::Emu(d) => Some(d.links()),
-        _ => None,
-    };
+    let links = drive.buffer_underrun_links();
     if let Some(path) = &args.report {
         report.borrow().write_svg(path, &format!("redburn: {total} tracks on {dev_name}, track-at-once"))?;
     }
@@ -467,7 +456,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         out!(
             "{what} {total} track{} ({}) on {dev_name} in {secs:.1} s; disc {end}.",
             if total == 1 { "" } else { "s" },
-            mmss(needed)
+            crate::mmss(needed)
         );
         if let Some(n) = links.filter(|&n| n > 0) {
             out!("The drive ran out of data {n} time(s); buffer-underrun-free recording linked over each gap.");

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ::device::Backend;
+use ::device::{Backend, Recorder};
 
 use anyhow::Result;
 use emu::{Drive, DriveConfig, EmuError, MediaKind};
@@ -21,17 +21,9 @@ pub struct DeviceArg {
     pub scratch: Option<PathBuf>,
 }
 
-/// Where emulated drives live: `$REDBURN_HOME/drives`, else `$XDG_DATA_HOME/redburn/drives`,
-/// else `~/.local/share/redburn/drives`.
+/// Where emulated drives live (see [`emu::drives_dir`]).
 pub fn drives_dir() -> PathBuf {
-    let base = std::env::var_os("REDBURN_HOME").map(PathBuf::from).unwrap_or_else(|| {
-        std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("redburn")
-    });
-    base.join("drives")
+    emu::drives_dir()
 }
 
 /// Checks an emulated drive's name: letters, digits, `-`, `_`, `.` (not leading).
@@ -109,4 +101,30 @@ pub fn open(arg: &DeviceArg) -> Result<(String, Backend)> {
     }
     let sg = ::device::platform::linux_sg::SgDevice::open(Path::new(&spec)).map_err(|e| fail(code::DEVICE, e))?;
     Ok((spec, Backend::Sg(sg)))
+}
+
+/// [`open`], as a [`Recorder`] (IMAPI's `IDiscRecorder2`): the library's view of the drive.
+pub fn open_recorder(arg: &DeviceArg) -> Result<(String, Recorder<Backend>)> {
+    let (name, drive) = open(arg)?;
+    let r = Recorder::new(drive, &unique_id(&name)).map_err(|e| fail(code::DEVICE, format!("{name}: {e}")))?;
+    Ok((name, r))
+}
+
+/// The machine's recorders (sysfs), and a device a wrapper names (`redburn emu exec` sets
+/// REDBURN_SG_DEVICE) when sysfs does not know it.
+pub fn real_recorders() -> Vec<::device::discover::Found> {
+    let mut real = ::device::discover::scan(Path::new("/sys"), Path::new("/dev"));
+    if let Some(path) = std::env::var_os("REDBURN_SG_DEVICE").map(PathBuf::from)
+        && !real.iter().any(|f| f.path == path || f.sg.as_deref() == Some(path.as_path()))
+    {
+        real.push(::device::discover::Found {
+            path: path.clone(),
+            sg: None,
+            vendor: String::new(),
+            model: String::new(),
+            revision: String::new(),
+            unique_id: path.display().to_string(),
+        });
+    }
+    real
 }

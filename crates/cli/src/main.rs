@@ -127,6 +127,14 @@ fn init_logging(verbose: u8) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
+/// `m:ss` of a sector count, rounded to the nearest second: every command shows lengths
+/// this one way, so `info` and `burn` agree.
+pub(crate) fn mmss(sectors: u64) -> String {
+    let sps = u64::from(cd::addr::SECTORS_PER_SECOND);
+    let s = (sectors + sps / 2) / sps;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);

@@ -226,11 +226,6 @@ fn cue_time(samples: u64) -> String {
     format!("{:02}:{:02}:{:02}", f / 4500, f / 75 % 60, f % 75)
 }
 
-fn mmss(sectors: u64) -> String {
-    let s = (sectors + 37) / 75;
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 /// Burns a sheet disc-at-once.
 pub fn run(args: &BurnArgs, sheet: &Path) -> Result<()> {
     let (layout, stream) = measured(sheet)?;
@@ -280,8 +275,8 @@ pub fn run_files(args: &BurnArgs) -> Result<()> {
 
 fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> {
     let needed = u64::from(layout.sectors());
-    let (dev_name, mut drive) = device::open(&args.device)?;
-    let medium = show::medium(&mut drive).map_err(|e| fail(code::MEDIUM, format!("{dev_name}: {e}")))?;
+    let (dev_name, mut drive) = device::open_recorder(&args.device)?;
+    let medium = show::medium(&dev_name, &mut drive)?;
     let say = |text: String| {
         if !args.json {
             out!("{text}");
@@ -289,26 +284,18 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     };
     // The route: as asked, or what the drive can do — session at once when it has it, else
     // raw.
-    let modes = {
-        let mut buf = vec![0u8; 1024];
-        let cmd = mmc::Command::GetConfiguration { rt: 0, start: 0, alloc: 1024 };
-        mmc::run(&mut drive, &cmd, mmc::Data::In(&mut buf))
-            .ok()
-            .and_then(|n| mmc::Configuration::decode(&buf[..n]).ok())
-            .map(|c| show::write_modes(&c))
-            .unwrap_or_default()
-    };
+    let modes = drive.write_modes().unwrap_or_default();
     let raw = match args.mode.as_deref() {
         Some("raw") => true,
         Some(_) => false,
-        None => !modes.contains(&"SAO") && modes.contains(&"RAW96R"),
+        None => !modes.sao && modes.raw96,
     };
     let how = match (raw, args.mode.is_none() && raw) {
         (true, true) => "disc-at-once, raw (the drive has no session-at-once)",
         (true, false) => "disc-at-once, raw",
         _ => "disc-at-once",
     };
-    say(format!("Drive: {dev_name} ({}), {how}", medium.describe()));
+    say(format!("Drive: {dev_name} ({}), {how}", show::describe(&medium)));
     for t in &layout.tracks {
         let flags = [(t.control.pre_emphasis(), " PRE"), (t.control.copy_permitted(), " DCP")]
             .iter()
@@ -324,27 +311,27 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     }
     say(format!(
         "Total {} ({needed} sectors from the first pause); free {} ({} sectors)",
-        mmss(needed),
-        mmss(medium.free),
-        medium.free
+        crate::mmss(needed),
+        crate::mmss(medium.free_sectors),
+        medium.free_sectors
     ));
     if medium.status != mmc::info::Status::Empty {
         return Err(fail(
             code::MEDIUM,
-            format!("{dev_name}: disc-at-once needs a blank disc; this one is {}", medium.describe()),
+            format!("{dev_name}: disc-at-once needs a blank disc; this one is {}", show::describe(&medium)),
         ));
     }
-    if needed > medium.free + u64::from(PREGAP_SECTORS) {
+    if needed > medium.free_sectors + u64::from(PREGAP_SECTORS) {
         return Err(fail(
             code::PLAN,
-            format!("the album needs {} but the disc holds {}", mmss(needed), mmss(medium.free)),
+            format!("the album needs {} but the disc holds {}", crate::mmss(needed), crate::mmss(medium.free_sectors)),
         ));
     }
     if args.dry_run {
         if args.json {
             out!(
                 "{}",
-                json!({"event": "plan", "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(), "needed_sectors": needed, "free_sectors": medium.free})
+                json!({"event": "plan", "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(), "needed_sectors": needed, "free_sectors": medium.free_sectors})
             );
         }
         return Ok(());
@@ -370,7 +357,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     let mut started_writing = false;
     let mut report = crate::report::Recorder::new();
     let result =
-        redburn::write_disc_at_once(&mut drive, &layout, checked_reader(stream), options, &mut |done, total| {
+        redburn::write_disc_at_once(drive.transport(), &layout, checked_reader(stream), options, &mut |done, total| {
             started_writing = true;
             // Raw writing counts the lead-in and lead-out too.
             bar.set_length(u64::from(total));
@@ -417,7 +404,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     } else {
         let what = if args.simulate { "Simulated" } else { "Burned" };
         let how = if raw { "disc-at-once, raw" } else { "disc-at-once" };
-        out!("{what} {} tracks ({}) {how} on {dev_name} in {secs:.1} s.", layout.tracks.len(), mmss(needed));
+        out!("{what} {} tracks ({}) {how} on {dev_name} in {secs:.1} s.", layout.tracks.len(), crate::mmss(needed));
     }
     Ok(())
 }

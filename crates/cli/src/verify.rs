@@ -46,7 +46,7 @@ pub fn run_cmd(args: &VerifyArgs) -> Result<()> {
 
 /// Reads the disc in `t` back and compares it with `inputs`; prints a line per track.
 pub fn check<T: Transport>(t: &mut T, name: &str, inputs: &[PathBuf], big_endian: bool, as_json: bool) -> Result<()> {
-    crate::show::settle(t).map_err(|e| fail(code::MEDIUM, format!("{name}: {e}")))?;
+    mmc::wait_ready(t, std::time::Duration::from_secs(30)).map_err(|e| fail(code::MEDIUM, format!("{name}: {e}")))?;
     let mut toc_bytes = vec![0u8; 804];
     let n = run(t, &Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, Data::In(&mut toc_bytes))
         .map_err(|e| {

@@ -8,7 +8,7 @@ pub mod platform;
 pub mod recorder;
 
 pub use media::MediaType;
-pub use recorder::{MediaInfo, Recorder, RecorderError};
+pub use recorder::{MediaInfo, Recorder, RecorderError, WriteModes};
 
 use std::time::Duration;
 
@@ -39,6 +39,14 @@ impl Transport for Backend {
             #[cfg(target_os = "linux")]
             Backend::Sg(d) => d.max_transfer(),
             Backend::Emu(d) => d.max_transfer(),
+        }
+    }
+
+    fn buffer_underrun_links(&self) -> Option<u32> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Backend::Sg(d) => d.buffer_underrun_links(),
+            Backend::Emu(d) => d.buffer_underrun_links(),
         }
     }
 }

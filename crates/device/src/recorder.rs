@@ -38,6 +38,62 @@ pub enum RecorderError {
     Io(String),
 }
 
+/// What a recorder writes for audio, from its GET CONFIGURATION features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteModes {
+    /// Track at once (feature 002Dh).
+    pub tao: bool,
+    /// Session at once (002Eh, SAO bit).
+    pub sao: bool,
+    /// Raw (002Eh, raw bit).
+    pub raw: bool,
+    /// Raw with 96 bytes of P–W (002Eh, R-W bit): RAW96R.
+    pub raw96: bool,
+    /// Test writes.
+    pub test_write: bool,
+    /// Buffer-underrun-free recording.
+    pub bufe: bool,
+}
+
+impl WriteModes {
+    /// Reads them from a configuration.
+    #[must_use]
+    pub fn from_configuration(cfg: &Configuration) -> WriteModes {
+        use mmc::config::{FeatureData, code};
+        let mut m = WriteModes::default();
+        if let Some(FeatureData::CdTrackAtOnce { buf, test_write, .. }) = cfg.feature(code::CD_TAO).map(|f| &f.data) {
+            m.tao = true;
+            m.test_write |= *test_write;
+            m.bufe |= *buf;
+        }
+        if let Some(FeatureData::CdMastering { buf, sao, raw, test_write, rw, .. }) =
+            cfg.feature(code::CD_MASTERING).map(|f| &f.data)
+        {
+            m.sao = *sao;
+            m.raw = *raw;
+            m.raw96 = *raw && *rw;
+            m.test_write |= *test_write;
+            m.bufe |= *buf;
+        }
+        m
+    }
+
+    /// Their names as `redburn devices` and `info` show them (TAO, SAO, RAW96R or RAW, test
+    /// write, BUFE).
+    #[must_use]
+    pub fn names(&self) -> Vec<&'static str> {
+        let flags = [
+            (self.tao, "TAO"),
+            (self.sao, "SAO"),
+            (self.raw96, "RAW96R"),
+            (self.raw && !self.raw96, "RAW"),
+            (self.test_write, "test write"),
+            (self.bufe, "BUFE"),
+        ];
+        flags.into_iter().filter(|f| f.0).map(|f| f.1).collect()
+    }
+}
+
 /// The medium in the drive, in one call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaInfo {
@@ -351,6 +407,51 @@ impl<T: Transport> Recorder<T> {
     #[must_use]
     pub fn adapter_max_transfer(&self) -> usize {
         self.t.max_transfer()
+    }
+
+    /// Buffer underruns the drive bridged with seamless links (BUFE) since it was opened,
+    /// when the drive tells (the emulated recorder does; see
+    /// [`Transport::buffer_underrun_links`]).
+    #[must_use]
+    pub fn buffer_underrun_links(&self) -> Option<u32> {
+        self.t.buffer_underrun_links()
+    }
+
+    /// Its write speeds in kB/s with whether each is pure CAV, fastest first: GET
+    /// PERFORMANCE (write speed descriptors), or for drives without it (MMC-1 and MMC-2)
+    /// page 2Ah's list.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn write_speeds(&mut self) -> Result<Vec<(u32, bool)>, RecorderError> {
+        let cmd = Command::GetPerformance { data_type: 0, start: 0, max: 32, kind: 3 };
+        let speeds = match mmc::ask(&mut self.t, &cmd, 8 + 32 * 16) {
+            Ok(b) => mmc::status::WriteSpeeds::decode(&b).map(|w| w.speeds).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        let mut out: Vec<(u32, bool)> = if speeds.is_empty() {
+            let page = mmc::ModeParameters::decode10(&mmc::ask(
+                &mut self.t,
+                &Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x2A, alloc: 512 },
+                512,
+            )?)?;
+            let caps = page.capabilities().map(|c| c.write_speeds.clone()).unwrap_or_default();
+            caps.iter().map(|d| (u32::from(d.kbs), d.rotation == 1)).collect()
+        } else {
+            speeds.iter().map(|s| (s.write_kbs, s.wrc == 1)).collect()
+        };
+        out.sort_by_key(|s| std::cmp::Reverse(s.0));
+        out.dedup();
+        Ok(out)
+    }
+
+    /// What the recorder can write for audio, from its features (GET CONFIGURATION 002Dh,
+    /// 002Eh).
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn write_modes(&mut self) -> Result<WriteModes, RecorderError> {
+        Ok(WriteModes::from_configuration(&self.configuration(0)?))
     }
 
     /// `GetDiscInformation` (IDiscRecorder2Ex).

@@ -20,7 +20,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod config;
 mod drive;
@@ -38,6 +38,35 @@ pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
 pub use state::{Disc, DiscStatus, Session, Track};
 pub use timing::{Clock, ModelClock, WallClock};
+
+/// Where emulated drives live: `$REDBURN_HOME/drives`, else `$XDG_DATA_HOME/redburn/drives`,
+/// else `~/.local/share/redburn/drives`.
+#[must_use]
+pub fn drives_dir() -> PathBuf {
+    let base = std::env::var_os("REDBURN_HOME").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("redburn")
+    });
+    base.join("drives")
+}
+
+/// The names of the emulated drives in `dir` (each a directory holding a drive), sorted.
+#[must_use]
+pub fn drive_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| store::is_drive(&e.path()))
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
 
 /// An emulated drive that cannot be created, opened, saved or exported.
 #[derive(Debug, thiserror::Error)]

@@ -50,6 +50,11 @@ fn offset(lba: Lba, unit: usize) -> io::Result<u64> {
         .map_err(|_| io::Error::other(format!("LBA {} is before the lead-in", lba.0)))
 }
 
+/// Whether `dir` holds a drive.
+pub(crate) fn is_drive(dir: &Path) -> bool {
+    dir.join("drive.json").is_file()
+}
+
 /// An opened, locked drive directory.
 #[derive(Debug)]
 pub struct Store {
@@ -69,7 +74,7 @@ impl Store {
     /// # Errors
     /// [`EmuError::Exists`] when the directory already holds a drive; I/O errors.
     pub fn create(dir: &Path, meta: &Meta) -> Result<Store, EmuError> {
-        if dir.join("drive.json").exists() {
+        if is_drive(dir) {
             return Err(EmuError::Exists(dir.to_owned()));
         }
         fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;

@@ -101,6 +101,13 @@ pub trait Transport {
     fn max_transfer(&self) -> usize {
         64 * 1024
     }
+
+    /// Buffer underruns the drive has bridged with a seamless link (BUFE) since it was
+    /// opened, when it tells: the emulated recorder counts them; real drives keep such a
+    /// counter, if at all, in vendor pages, so their transport says `None`.
+    fn buffer_underrun_links(&self) -> Option<u32> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -110,6 +117,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     fn max_transfer(&self) -> usize {
         (**self).max_transfer()
     }
+    fn buffer_underrun_links(&self) -> Option<u32> {
+        (**self).buffer_underrun_links()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -118,6 +128,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn max_transfer(&self) -> usize {
         (**self).max_transfer()
+    }
+    fn buffer_underrun_links(&self) -> Option<u32> {
+        (**self).buffer_underrun_links()
     }
 }
 

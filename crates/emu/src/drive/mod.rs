@@ -455,6 +455,10 @@ impl Transport for Drive {
         self.personality().max_transfer
     }
 
+    fn buffer_underrun_links(&self) -> Option<u32> {
+        Some(self.links)
+    }
+
     fn execute(&mut self, cdb: &[u8], data: Data<'_>, _timeout: Duration) -> Result<Completion, TransportError> {
         let cmd = match Command::parse(cdb) {
             Ok(c) => c,

@@ -1,0 +1,192 @@
+//! What is on a written disc, as the drive reports it: the table of contents, the catalog
+//! number and each track's ISRC (READ SUB-CHANNEL), CD-TEXT (READ TOC format 5), and every
+//! index point and pause found in the Q sub-channel (READ CD, formatted Q) by bisection.
+
+use cd::subcode::{QData, QFrame};
+use cd::{CdText, Control, Isrc, Lba, Mcn};
+use device::{MediaInfo, Recorder, RecorderError};
+use mmc::info::Status;
+use mmc::toc::{SubChannelData, TocEntry};
+use mmc::{Command, Transport};
+
+/// One track of a written disc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackContents {
+    /// Track number.
+    pub number: u8,
+    /// CONTROL (pre-emphasis, copy permitted).
+    pub control: Control,
+    /// Index 1, where the TOC says the track starts.
+    pub start: Lba,
+    /// Sectors from index 1 to the next track's index 1 (or the lead-out).
+    pub sectors: u32,
+    /// Its ISRC, when the disc carries one.
+    pub isrc: Option<Isrc>,
+    /// Its CD-TEXT title (first block).
+    pub title: Option<String>,
+    /// Every index point read from the Q sub-channel, with its first sector: index 0 (the
+    /// pause before the track), 1, and any after it.
+    pub indexes: Vec<(u8, Lba)>,
+}
+
+/// A written disc as the drive reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscContents {
+    /// The medium (status, sessions, sectors …).
+    pub medium: MediaInfo,
+    /// First and last track numbers.
+    pub first_track: u8,
+    /// Last track number.
+    pub last_track: u8,
+    /// The tracks.
+    pub tracks: Vec<TrackContents>,
+    /// Where the lead-out starts.
+    pub lead_out: Lba,
+    /// The catalog number.
+    pub mcn: Option<Mcn>,
+    /// The CD-TEXT, when the disc has any.
+    pub cd_text: Option<CdText>,
+}
+
+/// Why a disc's contents cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContentsError {
+    /// The disc is blank: it has no table of contents.
+    #[error("the disc is blank; it has no table of contents")]
+    Blank,
+    /// The drive failed a command or gave an answer that cannot be decoded.
+    #[error(transparent)]
+    Recorder(#[from] RecorderError),
+}
+
+impl From<mmc::CommandError> for ContentsError {
+    fn from(e: mmc::CommandError) -> ContentsError {
+        ContentsError::Recorder(e.into())
+    }
+}
+
+impl From<mmc::DecodeError> for ContentsError {
+    fn from(e: mmc::DecodeError) -> ContentsError {
+        ContentsError::Recorder(e.into())
+    }
+}
+
+/// Reads what is on the disc in `recorder`.
+///
+/// # Errors
+/// [`ContentsError::Blank`] for a blank disc; the drive's error (no medium, …).
+pub fn read_contents<T: Transport>(recorder: &mut Recorder<T>) -> Result<DiscContents, ContentsError> {
+    let medium = recorder.media_info()?;
+    if medium.status == Status::Empty {
+        return Err(ContentsError::Blank);
+    }
+    let t = recorder.transport();
+    let toc = mmc::FormattedToc::decode(
+        &mmc::ask(t, &Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)?,
+        false,
+    )?;
+    let mcn = match sub_channel(t, 2, 0)? {
+        Some(SubChannelData::Mcn(m)) => m,
+        _ => None,
+    };
+    // Drives that cannot read CD-TEXT refuse format 5; a disc without any gives no packs.
+    let cd_text = mmc::ask(t, &Command::ReadToc { msf: false, format: 5, track_session: 0, alloc: 0xFFFF }, 0xFFFF)
+        .ok()
+        .and_then(|b| CdText::from_toc_data(&b).ok())
+        .filter(|text| !text.blocks.is_empty());
+    let block = cd_text.as_ref().and_then(|text| text.blocks.first());
+    let mut marks = index_marks(t, &toc.entries);
+    let mut tracks = Vec::new();
+    for w in toc.entries.windows(2) {
+        let (e, next) = (w[0], w[1]);
+        let isrc = match sub_channel(t, 3, e.track)? {
+            Some(SubChannelData::Isrc { isrc, .. }) => isrc,
+            _ => None,
+        };
+        let title = block
+            .and_then(|b| b.tracks.get(usize::from(e.track.saturating_sub(b.first_track))))
+            .and_then(|f| f.title.clone());
+        // Index 1 is where the TOC says the track starts.
+        let indexes = marks
+            .iter()
+            .filter(|m| m.0 == e.track)
+            .map(|m| (m.1, if m.1 == 1 { e.address } else { Lba(m.2) }))
+            .collect();
+        marks.retain(|m| m.0 != e.track);
+        let sectors = (next.address.0 - e.address.0).max(0) as u32;
+        tracks.push(TrackContents {
+            number: e.track,
+            control: e.control,
+            start: e.address,
+            sectors,
+            isrc,
+            title,
+            indexes,
+        });
+    }
+    Ok(DiscContents {
+        medium,
+        first_track: toc.first,
+        last_track: toc.last,
+        tracks,
+        lead_out: toc.entries.last().map_or(Lba(0), |e| e.address),
+        mcn,
+        cd_text,
+    })
+}
+
+fn sub_channel<T: Transport>(t: &mut T, format: u8, track: u8) -> Result<Option<SubChannelData>, ContentsError> {
+    let b = mmc::ask(t, &Command::ReadSubChannel { msf: false, subq: true, format, track, alloc: 24 }, 24)?;
+    Ok(mmc::SubChannel::decode(&b)?.data)
+}
+
+/// Track and index of a sector from its Q (None for MCN/ISRC sectors or errors).
+fn q_position<T: Transport>(t: &mut T, lba: i32) -> Option<(u8, u8)> {
+    let cmd = Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 2 };
+    let b = mmc::ask(t, &cmd, 16).ok()?;
+    let q: [u8; 12] = b.get(..12)?.try_into().ok()?;
+    match QFrame::decode(&q).ok()?.data {
+        QData::Position { track, index, .. } => Some((track, index)),
+        _ => None,
+    }
+}
+
+/// A sector and the (track, index) its Q gives.
+type Mark = (i32, (u8, u8));
+
+/// The sector nearest `m` strictly between `a` and `b` that carries a position (MCN and ISRC
+/// sectors carry none).
+fn positioned_near<T: Transport>(t: &mut T, m: i32, a: i32, b: i32) -> Option<Mark> {
+    (0..4).flat_map(|d| [m + d, m - d]).filter(|&x| x > a && x < b).find_map(|x| q_position(t, x).map(|p| (x, p)))
+}
+
+/// Where positions change between `a` and `b`: positions only grow, so equal ends mean no
+/// change between them, and otherwise the middle splits the search.
+fn split_marks<T: Transport>(t: &mut T, a: Mark, b: Mark, out: &mut Vec<(u8, u8, i32)>) {
+    if a.1 == b.1 {
+        return;
+    }
+    if b.0 - a.0 <= 1 {
+        out.push((b.1.0, b.1.1, b.0));
+        return;
+    }
+    match positioned_near(t, a.0 + (b.0 - a.0) / 2, a.0, b.0) {
+        Some(m) => {
+            split_marks(t, a, m, out);
+            split_marks(t, m, b, out);
+        }
+        None => out.push((b.1.0, b.1.1, b.0)),
+    }
+}
+
+/// Every (track, index, first LBA) from LBA −150 to the lead-out.
+fn index_marks<T: Transport>(t: &mut T, entries: &[TocEntry]) -> Vec<(u8, u8, i32)> {
+    let Some(end) = entries.last().map(|e| e.address.0) else { return Vec::new() };
+    let first = (-150..-146).find_map(|x| q_position(t, x).map(|p| (x, p)));
+    let last = (end - 4..end).rev().find_map(|x| q_position(t, x).map(|p| (x, p)));
+    let (Some(first), Some(last)) = (first, last) else { return Vec::new() };
+    let mut marks = vec![(first.1.0, first.1.1, -150)];
+    split_marks(t, first, last, &mut marks);
+    marks
+}
