@@ -35,6 +35,13 @@ pub struct ImageArgs {
 /// Runs `redburn image`.
 pub fn run(args: &ImageArgs) -> Result<()> {
     let scratch = tempfile_dir(&args.output)?;
+    let result = make(args, &scratch);
+    // The scratch drive goes whatever happened, so no half-made image is left behind.
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn make(args: &ImageArgs, scratch: &std::path::Path) -> Result<()> {
     let dir = scratch.join("drive");
     Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80)).map_err(|e| fail(code::OTHER, e))?;
     let burn_args = BurnArgs {
@@ -56,18 +63,23 @@ pub fn run(args: &ImageArgs) -> Result<()> {
         skip_decode_check: false,
         report: None,
     };
-    let result = burn::run(&burn_args).and_then(|()| {
-        let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;
-        let e = export_cue_bin(&d, &args.output, ExportOptions { subcode: args.sub, toc: args.toc })
-            .map_err(|e| fail(code::OTHER, e))?;
-        out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
-        for extra in [e.sub, e.toc].into_iter().flatten() {
-            out!("Wrote {}.", extra.display());
-        }
-        Ok(())
-    });
-    let _ = std::fs::remove_dir_all(&scratch);
-    result
+    burn::run(&burn_args)?;
+    let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;
+    let e = export_cue_bin(&d, &args.output, ExportOptions { subcode: args.sub, toc: args.toc })
+        .map_err(|e| fail(code::OTHER, e))?;
+    if args.json {
+        out!(
+            "{}",
+            serde_json::json!({"event": "image", "cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc,
+                               "tracks": e.tracks, "sectors": e.sectors})
+        );
+        return Ok(());
+    }
+    out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
+    for extra in [e.sub, e.toc].into_iter().flatten() {
+        out!("Wrote {}.", extra.display());
+    }
+    Ok(())
 }
 
 /// A scratch directory beside the output (same file system, so the image is not copied

@@ -327,6 +327,19 @@ fn image_without_a_recorder_round_trips() {
     // No scratch drive is left behind, and no drive was created under the home.
     assert_eq!(std::fs::read_dir(home.path().join("b")).unwrap().count(), 2);
     assert!(!home.path().join("drives").exists());
+
+    // With --json every line is JSON: the burn's events, then what was written.
+    let third = home.path().join("c/json.cue");
+    std::fs::create_dir_all(third.parent().unwrap()).unwrap();
+    let text = stdout(redburn(home.path()).arg("image").arg(&first).arg("-o").arg(&third).arg("--json"));
+    let last = text.lines().map(json).last().unwrap();
+    assert_eq!((last["event"].as_str(), last["tracks"].as_u64()), (Some("image"), Some(3)), "{text}");
+    assert_eq!(last["cue"].as_str(), third.to_str());
+    // A failed image leaves nothing in the output's directory, scratch drive included.
+    let fourth = home.path().join("d/bad.cue");
+    std::fs::create_dir_all(fourth.parent().unwrap()).unwrap();
+    fails(redburn(home.path()).arg("image").arg(home.path().join("missing.wav")).arg("-o").arg(&fourth), 2);
+    assert_eq!(std::fs::read_dir(home.path().join("d")).unwrap().count(), 0);
 }
 
 #[test]
