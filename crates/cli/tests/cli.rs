@@ -332,7 +332,8 @@ fn image_without_a_recorder_round_trips() {
     let third = home.path().join("c/json.cue");
     std::fs::create_dir_all(third.parent().unwrap()).unwrap();
     let text = stdout(redburn(home.path()).arg("image").arg(&first).arg("-o").arg(&third).arg("--json"));
-    let last = text.lines().map(json).last().unwrap();
+    let events: Vec<_> = text.lines().map(json).collect();
+    let last = events.last().unwrap();
     assert_eq!((last["event"].as_str(), last["tracks"].as_u64()), (Some("image"), Some(3)), "{text}");
     assert_eq!(last["cue"].as_str(), third.to_str());
     // A failed image leaves nothing in the output's directory, scratch drive included.
