@@ -64,3 +64,4 @@ pub use rawimage::{
 };
 pub use rawwriter::{RawAction, RawCdWriter, RawUpdate, RawWriteError};
 pub use tao::TrackAtOnce;
+pub use verify::{Checksums, Expected, TrackVerdict, VerifyError, verify_disc};

@@ -1,8 +1,11 @@
 //! Reading audio back with READ CD and checking it against what was meant to be burned:
 //! CRC-32 and AccurateRip v1/v2 checksums per track, and the first sample that differs.
 
+use std::io::Read;
+
 use cd::Lba;
-use cd::addr::{FRAMES_PER_SECTOR, SECTOR_BYTES};
+use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS, SECTOR_BYTES};
+use device::{Recorder, RecorderError};
 use mmc::{Command, CommandError, Data, Transport, run};
 
 /// Running checksums of one track's audio.
@@ -112,6 +115,144 @@ impl Compare {
     pub fn first_difference(&self) -> Option<u64> {
         self.first_difference
     }
+}
+
+/// What a disc should hold, to compare it with.
+pub enum Expected<'a> {
+    /// Track-at-once: one source per track, opened when its turn comes (`open(i)` for the
+    /// i-th track, from 0); after a source's audio, silence up to the next track (the
+    /// padding to 4 seconds and the pause).
+    Tracks {
+        /// How many tracks the sources are for.
+        count: usize,
+        /// Opens the i-th track's source.
+        open: Box<dyn FnMut(usize) -> std::io::Result<Box<dyn Read + 'a>> + 'a>,
+    },
+    /// Disc-at-once: the whole stream from LBA −150, the first pause included.
+    Stream(Box<dyn Read + 'a>),
+}
+
+/// One track read back and compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackVerdict {
+    /// Track number.
+    pub number: u8,
+    /// Its first sector (index 1).
+    pub start: Lba,
+    /// Sectors to the next track or the lead-out.
+    pub sectors: u32,
+    /// Checksums of what the disc holds.
+    pub checksums: Checksums,
+    /// The first frame where the disc and the source differ; `None` when they match.
+    pub first_difference: Option<u64>,
+}
+
+/// Why a disc could not be verified (a difference is not an error: see
+/// [`TrackVerdict::first_difference`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The drive did not become ready (no disc, tray open …).
+    #[error("the drive is not ready: {0}")]
+    NotReady(#[source] CommandError),
+    /// The disc has no table of contents (blank, or unreadable).
+    #[error("the disc has no table of contents to verify against ({0})")]
+    NoToc(#[source] RecorderError),
+    /// The disc and the sources disagree on how many tracks there are.
+    #[error("the disc holds {disc} tracks but {given} sources were given")]
+    TrackCount {
+        /// Tracks on the disc.
+        disc: usize,
+        /// Sources given.
+        given: usize,
+    },
+    /// A track could not be read.
+    #[error("reading track {track} failed: {source}")]
+    Read {
+        /// Track number.
+        track: u8,
+        /// The drive's error.
+        source: CommandError,
+    },
+    /// A source could not be read.
+    #[error(transparent)]
+    Source(std::io::Error),
+}
+
+/// Reads every track of the disc in `recorder` back, checksums it and compares it with
+/// `expected`; `on_track` sees each verdict as it is made.
+///
+/// # Errors
+/// [`VerifyError`]; a difference is reported in the verdicts, not as an error.
+pub fn verify_disc<T: Transport>(
+    recorder: &mut Recorder<T>,
+    expected: Expected<'_>,
+    on_track: &mut dyn FnMut(&TrackVerdict),
+) -> Result<Vec<TrackVerdict>, VerifyError> {
+    let t = recorder.transport();
+    mmc::wait_ready(t, std::time::Duration::from_secs(30)).map_err(VerifyError::NotReady)?;
+    let toc = mmc::ask(t, &Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)
+        .map_err(RecorderError::from)
+        .and_then(|b| mmc::FormattedToc::decode(&b, false).map_err(RecorderError::from))
+        .map_err(VerifyError::NoToc)?;
+    let entries = toc.entries;
+    let tracks = entries.len().saturating_sub(1);
+    let mut expected = expected;
+    match &mut expected {
+        Expected::Tracks { count, .. } if *count != tracks => {
+            return Err(VerifyError::TrackCount { disc: tracks, given: *count });
+        }
+        Expected::Tracks { .. } => {}
+        Expected::Stream(s) => {
+            // The stream begins at −150; the first track at its index 1.
+            let skip = (i64::from(entries[0].address.0) + i64::from(PREGAP_SECTORS)).max(0) as u64;
+            std::io::copy(&mut s.take(skip * SECTOR_BYTES as u64), &mut std::io::sink())
+                .map_err(VerifyError::Source)?;
+        }
+    }
+    let mut verdicts = Vec::with_capacity(tracks);
+    for (i, w) in entries.windows(2).enumerate() {
+        let (start, end) = (w[0].address, w[1].address);
+        let sectors = (end.0 - start.0).max(0) as u32;
+        let bytes = u64::from(sectors) * SECTOR_BYTES as u64;
+        let mut source: Box<dyn Read + '_> = match &mut expected {
+            Expected::Tracks { open, .. } => {
+                Box::new(open(i).map_err(VerifyError::Source)?.chain(std::io::repeat(0)).take(bytes))
+            }
+            Expected::Stream(s) => Box::new(s.take(bytes)),
+        };
+        let mut digest = TrackDigest::new(u64::from(sectors) * FRAMES_PER_SECTOR as u64, i == 0, i + 1 == tracks);
+        let mut cmp = Compare::default();
+        let mut want = Vec::new();
+        let mut source_error = None;
+        read_audio(recorder.transport(), start, sectors, &mut |chunk| {
+            digest.update(chunk);
+            want.resize(chunk.len(), 0);
+            let mut got = 0;
+            while got < want.len() && source_error.is_none() {
+                match source.read(&mut want[got..]) {
+                    Ok(0) => break,
+                    Ok(k) => got += k,
+                    Err(e) => source_error = Some(e),
+                }
+            }
+            cmp.update(chunk, &want[..got]);
+        })
+        .map_err(|source| VerifyError::Read { track: w[0].track, source })?;
+        if let Some(e) = source_error {
+            return Err(VerifyError::Source(e));
+        }
+        let verdict = TrackVerdict {
+            number: w[0].track,
+            start,
+            sectors,
+            checksums: digest.finish(),
+            first_difference: cmp.first_difference(),
+        };
+        on_track(&verdict);
+        verdicts.push(verdict);
+    }
+    Ok(verdicts)
 }
 
 #[cfg(test)]

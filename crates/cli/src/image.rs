@@ -7,7 +7,8 @@ use anyhow::Result;
 use emu::export::{ExportOptions, export_cue_bin};
 use emu::{Drive, DriveConfig, MediaKind};
 
-use crate::burn::{self, BurnArgs};
+use crate::args::BurnArgs;
+use crate::burn;
 use crate::device::DeviceArg;
 use crate::fail::{code, fail};
 

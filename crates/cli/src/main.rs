@@ -9,15 +9,19 @@ macro_rules! out {
     }};
 }
 
+mod after;
+mod args;
 mod burn;
+mod dao;
 mod device;
 mod emu_cmd;
 mod fail;
 mod image;
 mod interrupt;
+mod plan;
 mod report;
-mod sheet;
 mod show;
+mod tao;
 mod verify;
 
 use std::process::ExitCode;
@@ -41,7 +45,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Cmd {
     /// Burn audio files (track-at-once) or a CUE sheet / TOC file (disc-at-once).
-    Burn(burn::BurnArgs),
+    Burn(args::BurnArgs),
     /// Write the disc image burning would produce (.cue + .bin, optionally .sub and .toc),
     /// without a recorder.
     Image(image::ImageArgs),

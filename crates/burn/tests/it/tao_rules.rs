@@ -74,7 +74,7 @@ fn members() -> Vec<Member> {
 /// Every member in every state a caller can reach, against reference §1. The fourth state,
 /// Writing, exists only inside `add_audio_track`, which borrows the writer mutably: the
 /// compiler refuses every member there, and the Update handler gets the one IMAPI allows,
-/// `CancelAddTrack`, as its [`redburn::CancelHandle`] (tested below and in tests/tao.rs).
+/// `CancelAddTrack`, as its [`redburn::CancelHandle`] (tested below and in tests/it/tao.rs).
 #[test]
 fn every_member_in_every_state() {
     // Each cell runs on a fresh writer in that state, so no call sees another's effect.

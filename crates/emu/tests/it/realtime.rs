@@ -2,13 +2,11 @@
 //! IMMED operations pollable with TEST UNIT READY and REQUEST SENSE. The drive runs on a
 //! modelled clock: what is asserted is modelled time, never the machine's.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::*;
 use cd::Lba;
-use common::*;
 use emu::{Clock, Drive, DriveConfig, MediaKind, ModelClock, Personality, Timing};
 use mmc::Command;
 use mmc::cdb::CloseFunction;

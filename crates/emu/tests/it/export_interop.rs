@@ -1,13 +1,11 @@
 //! Exported images read by tools redburn did not write: libcdio's `cd-info`, `bchunk` and
 //! `sox` (installed by `.ci/run`).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command as Cmd;
 
+use crate::common::*;
 use cd::Lba;
-use common::*;
 use emu::MediaKind;
 use emu::export::{ExportOptions, export_cue_bin};
 use mmc::cdb::CloseFunction;

@@ -1,5 +1,4 @@
 //! Helpers for driving the emulator through `Transport` as an initiator does.
-#![allow(dead_code)] // each test file uses a different subset
 
 use std::time::Duration;
 

@@ -1,10 +1,8 @@
 //! Personalities and quirks: what a drive is and how it misbehaves are data, read at named
 //! decision points. Each is probed the way burners probe a real drive.
 
-mod common;
-
+use crate::common::*;
 use cd::Lba;
-use common::*;
 use emu::{Drive, DriveConfig, MediaKind, NwaMode, Personality, Quirks, SpeedPolicy, Timing, UnderrunSense, WriteMode};
 use mmc::config::{FeatureData, code};
 use mmc::mode::{WriteParameters, WriteType, block_type};

@@ -3,13 +3,11 @@
 //! The points are chosen by the writer's progress (it reports each track it opens), not by
 //! the wall clock.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::Command as Process;
 
-use common::*;
+use crate::common::*;
 use emu::{Drive, DriveConfig, MediaKind};
 use mmc::cdb::CloseFunction;
 
@@ -96,7 +94,7 @@ fn killed_at_fifty_instants() {
     let mut damaged = 0;
     for _ in 0..50 {
         let mut child = Process::new(&exe)
-            .args(["--exact", "writer", "--nocapture", "--test-threads", "1"])
+            .args(["--exact", "crash::writer", "--nocapture", "--test-threads", "1"])
             .env(CHILD_ENV, &dir)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())

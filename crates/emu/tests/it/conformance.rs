@@ -1,11 +1,9 @@
 //! The emulator driven through `Transport` with whole MMC sequences, checking every response,
 //! the disc state after each step, and the sense of each error case as literal bytes.
 
-mod common;
-
+use crate::common::*;
 use cd::subcode::QData;
 use cd::{Control, Lba, Msf};
-use common::*;
 use emu::{Drive, MediaKind};
 use mmc::Command;
 use mmc::cdb::{BlankType, CloseFunction, PageControl};

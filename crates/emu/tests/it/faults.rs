@@ -1,9 +1,7 @@
 //! Scripted faults: senses at an LBA, a command or the n-th call; power loss; a pulled medium.
 
-mod common;
-
+use crate::common::*;
 use cd::Lba;
-use common::*;
 use emu::{Action, Drive, Fault, MediaKind, Trigger};
 use mmc::cdb::CloseFunction;
 use mmc::{Command, Data, Transport};

@@ -1,0 +1,10 @@
+//! The library's integration tests, one binary: each module drives a writer against the
+//! emulated recorder.
+
+mod dao;
+mod rawimage;
+mod rawwriter;
+mod tao;
+mod tao_faults;
+mod tao_rules;
+mod verify;

@@ -1,0 +1,102 @@
+//! What `redburn burn` is told: its arguments, the write mode and what counts as a sheet.
+
+use std::path::{Path, PathBuf};
+
+use crate::device::DeviceArg;
+
+/// How a disc is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Track-at-once: each track written on its own, 2-second pauses.
+    Tao,
+    /// Disc-at-once (session-at-once): pauses as chosen, CD-TEXT possible.
+    Dao,
+    /// Disc-at-once written raw (RAW96R): redburn makes every sector's sub-channel.
+    Raw,
+}
+
+/// Whether `path` is a CUE sheet or a cdrdao TOC file.
+pub fn is_sheet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc"))
+}
+
+/// Arguments of `redburn burn`.
+#[derive(Debug, clap::Args)]
+pub struct BurnArgs {
+    /// Audio files, one track each, in order (WAV, FLAC, AIFF, MP3, Ogg Vorbis, ALAC/AAC, CAF),
+    /// burned track-at-once; or one CUE sheet or cdrdao TOC file, burned disc-at-once.
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) device: DeviceArg,
+    /// Do everything but record: the drive's test-write mode.
+    #[arg(long)]
+    pub(crate) simulate: bool,
+    /// Leave the disc appendable (multi-session) instead of finalizing it.
+    #[arg(long)]
+    pub(crate) no_finalize: bool,
+    /// Write speed: `max`, a multiple of 1x (`24` or `24x`), or sectors per second (`1800`,
+    /// numbers above 100). The drive takes the nearest speed it supports.
+    #[arg(long, default_value = "max", value_parser = speed_arg)]
+    pub(crate) speed: i32,
+    /// Turn buffer-underrun protection (BUFE) off.
+    #[arg(long)]
+    pub(crate) no_bufe: bool,
+    /// Print the plan (tracks, lengths, total against the free space) and stop.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// `tao` (the default for files: track-at-once, 2-second pauses), `dao` (disc-at-once:
+    /// pauses as chosen, CD-TEXT possible; the default for a CUE sheet or TOC file) or `raw`
+    /// (disc-at-once written raw, RAW96R: redburn makes every sector's sub-channel, lead-in
+    /// and lead-out included).
+    #[arg(long, value_enum)]
+    pub(crate) mode: Option<Mode>,
+    /// Disc-at-once without pauses between the files' tracks.
+    #[arg(long)]
+    pub(crate) gapless: bool,
+    /// Write CD-TEXT (titles, performers, composers) and ISRCs from the files' tags; implies
+    /// disc-at-once.
+    #[arg(long)]
+    pub(crate) cdtext_from_tags: bool,
+    /// Raw PCM files (.bin, .raw, .pcm, .cdr) are big-endian ("Motorola") rather than in CD
+    /// byte order.
+    #[arg(long)]
+    pub(crate) big_endian: bool,
+    /// Read the disc back after burning and compare it with the sources.
+    #[arg(long)]
+    pub(crate) verify: bool,
+    /// Open the tray when done.
+    #[arg(long)]
+    pub(crate) eject: bool,
+    /// Do not decode every file to its end before burning; trust the lengths in WAV, AIFF,
+    /// FLAC and CAF headers (other formats are still decoded to be measured). A damaged file
+    /// is then found only when its track is written, and the burn stops there.
+    #[arg(long)]
+    pub(crate) skip_decode_check: bool,
+    /// Newline-delimited JSON events on stdout instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Show the progress bar even when stderr is not a terminal.
+    #[arg(long)]
+    pub(crate) progress: bool,
+    /// Write an SVG chart of the burn: write speed, drive and host buffer fill over time.
+    #[arg(long, value_name = "FILE.svg")]
+    pub(crate) report: Option<PathBuf>,
+}
+
+/// Sectors per second from `max`, `24`, `24x` or `1800`.
+fn speed_arg(s: &str) -> Result<i32, String> {
+    let t = s.trim().to_ascii_lowercase();
+    if t == "max" {
+        return Ok(-1);
+    }
+    let (num, times) = match t.strip_suffix('x') {
+        Some(n) => (n, true),
+        None => (t.as_str(), false),
+    };
+    let v: f64 = num.parse().map_err(|_| format!("{s:?} is not a speed: use max, 24, 24x or sectors per second"))?;
+    if v <= 0.0 || v > 100_000.0 {
+        return Err(format!("{s:?} is not a speed"));
+    }
+    Ok(if times || v <= 100.0 { (v * 75.0).round() as i32 } else { v.round() as i32 })
+}

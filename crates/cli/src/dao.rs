@@ -1,0 +1,167 @@
+//! `redburn burn album.cue` / `album.toc`, or files with `--mode dao|raw`: the plan written
+//! disc-at-once.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Result;
+use cd::addr::PREGAP_SECTORS;
+use indicatif::{ProgressBar, ProgressStyle};
+use redburn::{DaoError, DaoLayout, DaoOptions, DaoRoute};
+use serde_json::json;
+
+use crate::args::{BurnArgs, Mode};
+use crate::device;
+use crate::fail::{code, fail};
+use crate::plan::{Stream, checked_reader};
+use crate::show;
+
+/// Burns a sheet disc-at-once.
+pub fn run_sheet(args: &BurnArgs, sheet: &Path) -> Result<()> {
+    let (layout, stream) = crate::plan::measured(sheet)?;
+    run_layout(args, layout, stream)
+}
+
+/// Burns audio files disc-at-once: two-second pauses between tracks (none with `--gapless`),
+/// and with `--cdtext-from-tags` CD-TEXT and ISRCs from the files' tags.
+pub fn run_files(args: &BurnArgs) -> Result<()> {
+    let (layout, stream) = crate::plan::from_files(&args.files, args.big_endian, args.gapless, args.cdtext_from_tags)?;
+    run_layout(args, layout, stream)
+}
+
+fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> {
+    let needed = u64::from(layout.sectors());
+    let (dev_name, mut drive) = device::open_recorder(&args.device)?;
+    let medium = show::medium(&dev_name, &mut drive)?;
+    let say = |text: String| {
+        if !args.json {
+            out!("{text}");
+        }
+    };
+    // The route: as asked, or what the drive can do — session at once when it has it, else
+    // raw.
+    let modes = drive.write_modes().unwrap_or_default();
+    let raw = match args.mode {
+        Some(Mode::Raw) => true,
+        Some(_) => false,
+        None => !modes.sao && modes.raw96,
+    };
+    let how = match (raw, args.mode.is_none() && raw) {
+        (true, true) => "disc-at-once, raw (the drive has no session-at-once)",
+        (true, false) => "disc-at-once, raw",
+        _ => "disc-at-once",
+    };
+    say(format!("Drive: {dev_name} ({}), {how}", show::describe(&medium)));
+    for t in &layout.tracks {
+        let flags = [(t.control.pre_emphasis(), " PRE"), (t.control.copy_permitted(), " DCP")]
+            .iter()
+            .filter(|f| f.0)
+            .map(|f| f.1)
+            .collect::<String>();
+        let isrc = t.isrc.map(|i| format!(" ISRC {}", i.as_str())).unwrap_or_default();
+        let msf = |n: u32| cd::Msf::from_sectors(n).map_or_else(|_| n.to_string(), |m| m.to_string());
+        say(format!("  {:2}. pause {}  length {}{flags}{isrc}", t.number, msf(t.pause), msf(t.length)));
+    }
+    if let Some(m) = &layout.mcn {
+        say(format!("  catalog {}", m.as_str()));
+    }
+    say(format!(
+        "Total {} ({needed} sectors from the first pause); free {} ({} sectors)",
+        crate::mmss(needed),
+        crate::mmss(medium.free_sectors),
+        medium.free_sectors
+    ));
+    if medium.status != mmc::info::Status::Empty {
+        return Err(fail(
+            code::MEDIUM,
+            format!("{dev_name}: disc-at-once needs a blank disc; this one is {}", show::describe(&medium)),
+        ));
+    }
+    if needed > medium.free_sectors + u64::from(PREGAP_SECTORS) {
+        return Err(fail(
+            code::PLAN,
+            format!("the album needs {} but the disc holds {}", crate::mmss(needed), crate::mmss(medium.free_sectors)),
+        ));
+    }
+    if args.dry_run {
+        if args.json {
+            out!(
+                "{}",
+                json!({"event": "plan", "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(), "needed_sectors": needed, "free_sectors": medium.free_sectors})
+            );
+        }
+        return Ok(());
+    }
+    let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
+    let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("writing [{bar:40}] {percent:>3}% ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let options = DaoOptions {
+        write_speed: args.speed,
+        simulate: args.simulate,
+        bufe_disabled: args.no_bufe,
+        do_not_finalize: args.no_finalize,
+        route: if raw { DaoRoute::Raw96 } else { DaoRoute::SessionAtOnce },
+    };
+    let mode = if raw { "raw" } else { "dao" };
+    crate::interrupt::install();
+    let started = Instant::now();
+    let mut last = 0u32;
+    let mut started_writing = false;
+    let mut report = crate::report::Recorder::new();
+    let result =
+        redburn::write_disc_at_once(drive.transport(), &layout, checked_reader(stream), options, &mut |done, total| {
+            started_writing = true;
+            // Raw writing counts the lead-in and lead-out too.
+            bar.set_length(u64::from(total));
+            bar.set_position(u64::from(done));
+            report.record(u64::from(done), None, None);
+            if args.json && (done - last >= 750 || done == total) {
+                last = done;
+                out!(
+                    "{}",
+                    json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
+                );
+            }
+            // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
+            // drive is told to stop rather than run on.
+            !crate::interrupt::pressed()
+        });
+    bar.finish_and_clear();
+    if let Err(e) = result {
+        if crate::interrupt::pressed() {
+            return Err(fail(code::CANCELLED, format!("cancelled: {e}")));
+        }
+        let c = match &e {
+            DaoError::Layout(_) => code::PLAN,
+            DaoError::MediaIsNotBlank(_) => code::MEDIUM,
+            // The stream fails only while writing: the burn failed midway.
+            DaoError::Stream(_) => code::WRITE,
+            // Refused while setting up (a write mode the drive lacks …): nothing was written.
+            DaoError::Device(_) | DaoError::DataBlockTypeNotSupported if !started_writing => code::DEVICE,
+            _ => code::WRITE,
+        };
+        return Err(fail(c, e));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.report {
+        report.write_svg(path, &format!("redburn: {} tracks on {dev_name}, disc-at-once", layout.tracks.len()))?;
+    }
+    crate::after::finish(&mut drive, &dev_name, args)?;
+    if args.json {
+        out!(
+            "{}",
+            json!({"event": "result", "ok": true, "device": dev_name, "mode": mode, "tracks": layout.tracks.len(),
+                          "sectors": needed, "simulated": args.simulate, "seconds": secs})
+        );
+    } else {
+        let what = if args.simulate { "Simulated" } else { "Burned" };
+        let how = if raw { "disc-at-once, raw" } else { "disc-at-once" };
+        out!("{what} {} tracks ({}) {how} on {dev_name} in {secs:.1} s.", layout.tracks.len(), crate::mmss(needed));
+    }
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! `redburn burn FILE…`: preflight every input, then burn in Track-At-Once mode.
+
+use redburn::DiscFormat2;
+use std::cell::Cell;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Instant;
+
+use anyhow::Result;
+use audio::ahead::ReadAhead;
+use audio::segments::{Checked, file_format, file_reader, header_frames, source_measure};
+use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use redburn::{TaoError, TrackAtOnce};
+use serde_json::json;
+
+use crate::args::BurnArgs;
+use crate::device;
+use crate::fail::{code, fail};
+use crate::show;
+
+/// Pause the drive records before every track after the first in Track-At-Once.
+const TAO_PAUSE: u64 = 150;
+
+/// One input, checked.
+pub struct Track {
+    path: PathBuf,
+    frames: u64,
+    sectors: u64,
+    /// CRC-32 of the decoded audio, from the preflight (none with --skip-decode-check).
+    crc: Option<u32>,
+}
+
+/// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported
+/// file is found before anything is written; with `skip_decode`, headers are trusted where
+/// they give exact lengths.
+pub fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Result<Vec<Track>> {
+    if let Some(sheet) = files.iter().find(|f| crate::args::is_sheet(f)) {
+        return Err(fail(
+            code::INPUT,
+            format!("{}: give a CUE sheet or TOC file alone, not among audio files", sheet.display()),
+        ));
+    }
+    if files.len() > usize::from(MAX_TRACKS) {
+        return Err(fail(code::PLAN, format!("{} files: a CD holds at most 99 tracks", files.len())));
+    }
+    type Measured = Result<(u64, Option<u32>), audio::AudioError>;
+    let results: Vec<Measured> = std::thread::scope(|s| {
+        let half = files.len().div_ceil(2).max(1);
+        let handles: Vec<_> = files
+            .chunks(half)
+            .map(|chunk| {
+                s.spawn(move || {
+                    let measure = |p: &Path| -> Measured {
+                        let format = file_format(p, big_endian);
+                        if skip_decode {
+                            Ok((header_frames(p, &format)?, None))
+                        } else {
+                            source_measure(p, &format).map(|(n, crc)| (n, Some(crc)))
+                        }
+                    };
+                    chunk.iter().map(|p| measure(p)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a decoding thread panicked")).collect()
+    });
+    files
+        .iter()
+        .zip(results)
+        .map(|(path, r)| {
+            let (frames, crc) = r.map_err(|e| fail(code::INPUT, e))?;
+            if frames == 0 {
+                return Err(fail(code::INPUT, format!("{}: the file holds no audio", path.display())));
+            }
+            let sectors = frames.div_ceil(FRAMES_PER_SECTOR as u64).max(MIN_TRACK_SECTORS as u64);
+            Ok(Track { path: path.clone(), frames, sectors, crc })
+        })
+        .collect()
+}
+
+fn name(p: &Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
+    let c = match &e {
+        TaoError::MediaIsNotBlank
+        | TaoError::MediaIsNotSupported(_)
+        | TaoError::MediaWriteProtected
+        | TaoError::NotEnoughSpace { .. } => code::MEDIUM,
+        TaoError::TrackLimitReached => code::PLAN,
+        TaoError::RecorderNotSupported
+        | TaoError::NoRecorderSpecified
+        | TaoError::RecorderLocked(_)
+        | TaoError::ExclusiveAccess(_) => code::DEVICE,
+        // Found before writing, it is bad input; mid-burn, the burn failed.
+        TaoError::StreamNotSupported(_) if !started => code::INPUT,
+        TaoError::Device(d) if !started => match d.sense().map(mmc::Sense::class) {
+            Some(mmc::SenseClass::NoMedium | mmc::SenseClass::IncompatibleMedium | mmc::SenseClass::WriteProtected) => {
+                code::MEDIUM
+            }
+            _ => code::DEVICE,
+        },
+        _ => code::WRITE,
+    };
+    let hint = match &e {
+        TaoError::MediaIsNotBlank => " (insert a blank disc; for the emulator: `redburn emu insert NAME`)",
+        _ => "",
+    };
+    fail(c, format!("{e} [{}]{hint}", e.imapi_name()))
+}
+
+/// Burns `tracks` (`args.files`, preflighted) track-at-once.
+pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
+    let needed: u64 = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
+    let (dev_name, mut recorder) = device::open_recorder(&args.device)?;
+    let medium = show::medium(&dev_name, &mut recorder)?;
+    let free = medium.free_sectors;
+    if medium.status == mmc::info::Status::Complete {
+        return Err(fail(
+            code::MEDIUM,
+            format!(
+                "{dev_name}: the disc is finalized and cannot be written; insert a blank disc (emulator: `redburn emu insert NAME`)"
+            ),
+        ));
+    }
+    let say = |text: String| {
+        if !args.json {
+            out!("{text}");
+        }
+    };
+    say(format!("Drive: {dev_name} ({})", show::describe(&medium)));
+    for (i, t) in tracks.iter().enumerate() {
+        say(format!("  {:2}. {:>9}  {}", i + 1, crate::mmss(t.sectors), name(&t.path)));
+        // Track-at-once pads, as IMAPI does; disc-at-once refuses such tracks (Red Book).
+        if t.frames < MIN_TRACK_SECTORS as u64 * FRAMES_PER_SECTOR as u64 {
+            eprintln!(
+                "redburn: warning: {} is shorter than 4 seconds; track {} is padded with silence to 4 seconds",
+                t.path.display(),
+                i + 1
+            );
+        }
+    }
+    say(format!(
+        "Total {} ({needed} sectors, with 2-second pauses between tracks); free {} ({free} sectors)",
+        crate::mmss(needed),
+        crate::mmss(free)
+    ));
+    if needed > free {
+        return Err(fail(
+            code::PLAN,
+            format!(
+                "the album does not fit: it needs {} ({needed} sectors, pauses included) but the disc has {} \
+                 ({free} sectors) free, short by {} sectors; remove tracks or use a larger disc",
+                crate::mmss(needed),
+                crate::mmss(free),
+                needed - free,
+            ),
+        ));
+    }
+    if args.dry_run {
+        if args.json {
+            let list: Vec<_> =
+                tracks.iter().map(|t| json!({"file": t.path, "frames": t.frames, "sectors": t.sectors})).collect();
+            out!(
+                "{}",
+                json!({"event": "plan", "device": dev_name, "tracks": list, "needed_sectors": needed, "free_sectors": free})
+            );
+        }
+        return Ok(());
+    }
+
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(recorder).map_err(|e| tao_failure(e, false))?;
+    tao.set_client_name("redburn").map_err(|e| tao_failure(e, false))?;
+    tao.set_simulate(args.simulate).map_err(|e| tao_failure(e, false))?;
+    tao.set_do_not_finalize_media(args.no_finalize).map_err(|e| tao_failure(e, false))?;
+    tao.set_buffer_underrun_free_disabled(args.no_bufe).map_err(|e| tao_failure(e, false))?;
+    let outcome = tao.set_write_speed(args.speed, false).map_err(|e| tao_failure(e, false))?;
+    let speed = tao.current_write_speed().map_err(|e| tao_failure(e, false))?;
+    let adjusted = if outcome == redburn::SpeedOutcome::Exact { "" } else { " (the nearest the drive supports)" };
+    if !args.json {
+        out!("Speed: {:.0}x ({speed} sectors/s){adjusted}", f64::from(speed) / 75.0);
+    }
+
+    let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
+    // Two bars: the whole disc (with the phase) and the current track (with both buffers).
+    let bars = MultiProgress::with_draw_target(if show_bar {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let bar = bars.add(ProgressBar::new(needed));
+    bar.set_style(
+        ProgressStyle::with_template("{msg:26} [{bar:40}] {percent:>3}% {elapsed_precise} ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let track_bar = bars.add(ProgressBar::new(1));
+    track_bar.set_style(
+        ProgressStyle::with_template("  {msg:24} [{bar:40}] {percent:>3}%")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let done_before = Rc::new(Cell::new(0u64));
+    let last_json = Rc::new(Cell::new(0u64));
+    // Which of this burn's tracks is being written (IMAPI v1's NotifyTrackProgress count).
+    let track_index = Rc::new(Cell::new(0usize));
+    let report = Rc::new(std::cell::RefCell::new(crate::report::Recorder::new()));
+    let tracks_total = tracks.len();
+    {
+        let (bar, track_bar, done_before, last_json, json, total, track_index, report) = (
+            bar.clone(),
+            track_bar.clone(),
+            done_before.clone(),
+            last_json.clone(),
+            args.json,
+            needed,
+            track_index.clone(),
+            report.clone(),
+        );
+        tao.set_update_handler(move |u, _cancel| {
+            let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
+            let pos = done_before.get() + in_track;
+            bar.set_position(pos);
+            track_bar.set_length(u.sector_count.max(1) as u64);
+            track_bar.set_position(in_track);
+            let host = 100 * i64::from(u.used_system_buffer) / i64::from(u.total_system_buffer.max(1));
+            let drive_fill = match (u.drive_buffer_size, u.drive_buffer_free) {
+                (Some(size), Some(free)) if size > 0 => Some(100.0 * f64::from(size - free.min(size)) / f64::from(size)),
+                _ => None,
+            };
+            report.borrow_mut().record(pos, drive_fill, Some(host as f64));
+            let drive = match (u.drive_buffer_size, u.drive_buffer_free) {
+                (Some(size), Some(free)) if size > 0 => {
+                    format!("{}%", 100 * u64::from(size - free.min(size)) / u64::from(size))
+                }
+                _ => "-".into(),
+            };
+            track_bar.set_message(format!("track {:2} drive {drive:>4} host {host:>3}%", u.current_track_number));
+            let action = match u.current_action {
+                redburn::TaoAction::Preparing => "preparing",
+                redburn::TaoAction::Writing => "writing",
+                redburn::TaoAction::Finishing => "finishing",
+                redburn::TaoAction::Verifying => "verifying",
+                redburn::TaoAction::Unknown => "unknown",
+            };
+            // Every phase change, and while writing about every 10 s of audio.
+            if json && (u.current_action != redburn::TaoAction::Writing || pos - last_json.get() >= 750) {
+                last_json.set(pos);
+                out!(
+                    "{}",
+                    json!({"event": "progress", "action": action, "track": u.current_track_number,
+                           "elapsed_time": u.elapsed_time, "remaining_time": u.remaining_time,
+                           "start_lba": u.start_lba, "sector_count": u.sector_count,
+                           "last_read_lba": u.last_read_lba, "last_written_lba": u.last_written_lba,
+                           "total_system_buffer": u.total_system_buffer, "used_system_buffer": u.used_system_buffer,
+                           "free_system_buffer": u.free_system_buffer, "drive_buffer_size": u.drive_buffer_size,
+                           "drive_buffer_free": u.drive_buffer_free, "written_sectors": pos, "total_sectors": total,
+                           "tracks_completed": track_index.get() + usize::from(u.current_action == redburn::TaoAction::Finishing),
+                           "tracks_total": tracks_total})
+                );
+            }
+        });
+    }
+    let started = Instant::now();
+    bar.set_message("preparing");
+    crate::interrupt::install();
+    crate::interrupt::watch(tao.cancel_handle());
+    tao.prepare_media().map_err(|e| tao_failure(e, false))?;
+    let total = tracks.len();
+    // Each track decodes on its own thread, and the next one starts while this one is
+    // written, so the drive is not kept waiting at track boundaries.
+    // The same checksum as the preflight's is computed again as each file is read: a file
+    // changed since then stops the burn instead of being written unchecked.
+    let ahead = |t: &Track| -> Result<ReadAhead> {
+        let reader = file_reader(&t.path, args.big_endian, t.frames);
+        Ok(match t.crc {
+            Some(crc) => ReadAhead::spawn(Checked::new(reader, &t.path, t.frames, crc), 16),
+            None => ReadAhead::spawn(reader, 16),
+        })
+    };
+    let mut next = tracks.first().map(ahead).transpose()?;
+    let mut cancelled = false;
+    for (i, t) in tracks.iter().enumerate() {
+        // Ctrl-C between tracks: the next one is not started.
+        if crate::interrupt::pressed() {
+            cancelled = true;
+            break;
+        }
+        track_index.set(i);
+        bar.set_message(format!("writing track {} of {total} at {:.0}x", i + 1, f64::from(speed) / 75.0));
+        let current = next.take().expect("opened ahead");
+        let following = tracks.get(i + 1).map(ahead).transpose();
+        let result = tao.add_audio_track(current, t.frames);
+        if matches!(result, Err(TaoError::RequestCancelled)) {
+            cancelled = true;
+            break;
+        }
+        let result = result.map_err(|e| tao_failure(e, true)).and_then(|()| following.map(|f| next = f));
+        if let Err(e) = result {
+            bar.abandon_with_message("failed");
+            // Close what was written so the disc stays readable, then report the first error.
+            let _ = tao.release_media();
+            return Err(e);
+        }
+        done_before.set(done_before.get() + t.sectors + TAO_PAUSE);
+    }
+    bar.set_message("closing the session");
+    tao.release_media().map_err(|e| tao_failure(e, true))?;
+    if cancelled {
+        bar.abandon_with_message("cancelled");
+        let on_disc =
+            tao.take_recorder().ok().flatten().and_then(|mut r| r.media_info().ok().map(|m| show::describe(&m)));
+        let what = on_disc.map_or_else(String::new, |m| format!("; the disc is now: {m}"));
+        return Err(fail(
+            code::CANCELLED,
+            format!("cancelled with Ctrl-C; the tracks written so far were closed so they play{what}"),
+        ));
+    }
+    track_bar.finish_and_clear();
+    bar.finish_and_clear();
+    let host_underruns = tao.host_buffer_underruns();
+    let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
+    // Real drives do not report BUFE links; the emulator counts them.
+    let links = drive.buffer_underrun_links();
+    if let Some(path) = &args.report {
+        report.borrow().write_svg(path, &format!("redburn: {total} tracks on {dev_name}, track-at-once"))?;
+    }
+    crate::after::finish(&mut drive, &dev_name, args)?;
+    let secs = started.elapsed().as_secs_f64();
+    let what = if args.simulate { "Simulated" } else { "Burned" };
+    let end = if args.no_finalize { "left appendable" } else { "finalized" };
+    if args.json {
+        out!(
+            "{}",
+            json!({"event": "result", "ok": true, "device": dev_name, "tracks": total, "sectors": needed,
+                   "simulated": args.simulate, "finalized": !args.no_finalize && !args.simulate, "seconds": secs,
+                   "host_buffer_underruns": host_underruns, "buffer_underrun_links": links})
+        );
+    } else {
+        out!(
+            "{what} {total} track{} ({}) on {dev_name} in {secs:.1} s; disc {end}.",
+            if total == 1 { "" } else { "s" },
+            crate::mmss(needed)
+        );
+        if let Some(n) = links.filter(|&n| n > 0) {
+            out!("The drive ran out of data {n} time(s); buffer-underrun-free recording linked over each gap.");
+        }
+    }
+    Ok(())
+}
