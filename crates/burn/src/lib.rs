@@ -36,17 +36,17 @@
 
 mod album;
 mod contents;
-pub mod dao;
+mod dao;
 mod error;
 mod events;
 mod format2;
 mod host;
 mod layout;
-pub mod raw;
+mod raw;
 mod rawimage;
 mod rawwriter;
 mod tao;
-pub mod verify;
+mod verify;
 
 pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_disc, stage_album};
 pub use audio::{Pcm, PcmSource};
@@ -64,4 +64,4 @@ pub use rawimage::{
 };
 pub use rawwriter::{RawAction, RawCdWriter, RawUpdate, RawWriteError};
 pub use tao::TrackAtOnce;
-pub use verify::{Checksums, Expected, TrackVerdict, VerifyError, verify_disc};
+pub use verify::{Checksums, Compare, Expected, TrackDigest, TrackVerdict, VerifyError, read_audio, verify_disc};

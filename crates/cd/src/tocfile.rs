@@ -1,4 +1,4 @@
-//! cdrdao TOC files, parsed into a [`DiscPlan`].
+//! cdrdao TOC files, parsed into a [`DiscPlan`], and written for a single-file image ([`write_image_toc`]).
 //!
 //! The audio subset of cdrdao's format: `CD_DA`, `CATALOG`, `CD_TEXT { LANGUAGE_MAP { … }
 //! LANGUAGE n { … } }`, and per `TRACK AUDIO`: `COPY` / `NO COPY`, `PRE_EMPHASIS` /
@@ -17,7 +17,7 @@ use std::path::Path;
 use crate::addr::{AddrError, FRAMES_PER_SECTOR, MAX_TRACKS, Msf};
 use crate::cdtext::{Genre, TextFields};
 use crate::codes::{CodeError, Isrc, Mcn};
-use crate::cue::{CueError, SheetEncoding, decode_text};
+use crate::cue::{CueError, CueSheet, CueTrack, SheetEncoding, decode_text};
 use crate::located::{FileErrorKind, Located};
 use crate::plan::{DiscPlan, PlanTrack, Segment, Source, SourceFormat};
 use crate::subcode::Control;
@@ -635,12 +635,158 @@ impl TocFile {
     }
 }
 
+/// The cdrdao TOC file of a single-file raw image that `sheet` describes: the sheet's first
+/// `FILE` (raw 16-bit stereo PCM in CD byte order, so `SWAP`), `image_sectors` long. Each
+/// track runs from its first index (its pause, when the sheet has an `INDEX 00`) to the
+/// next track's; `START` marks index 1 and `INDEX` lines the indexes after it, as cdrdao
+/// counts them. CD-TEXT is written as language 0 (English), the block redburn burns.
+#[must_use]
+pub fn write_image_toc(sheet: &CueSheet, image_sectors: u64) -> String {
+    let msf = |n: u64| Msf::from_sectors(n as u32).map_or_else(|_| "0".into(), |m| m.to_string());
+    let bin = sheet.files.first().map_or("", |f| f.name.as_str());
+    let mut s = String::from("CD_DA\n");
+    if let Some(m) = &sheet.catalog {
+        s.push_str(&format!("CATALOG \"{}\"\n", m.as_str()));
+    }
+    if !sheet.text.is_empty() {
+        s.push_str("CD_TEXT {\n  LANGUAGE_MAP {\n    0 : EN\n  }\n  LANGUAGE 0 {\n");
+        s.push_str(&text_fields(&sheet.text, "    "));
+        s.push_str("  }\n}\n");
+    }
+    let first = |t: &CueTrack| t.indexes.first().map_or(0, |i| u64::from(i.position.sectors()));
+    let index = |t: &CueTrack, n: u8| t.indexes.iter().find(|i| i.number == n).map(|i| u64::from(i.position.sectors()));
+    for (k, t) in sheet.tracks.iter().enumerate() {
+        let at = first(t);
+        let end = sheet.tracks.get(k + 1).map_or(image_sectors, first);
+        s.push_str(&format!("\n// Track {}\nTRACK AUDIO\n", t.number));
+        s.push_str(if t.flags.dcp { "COPY\n" } else { "NO COPY\n" });
+        s.push_str(if t.flags.pre { "PRE_EMPHASIS\n" } else { "NO PRE_EMPHASIS\n" });
+        s.push_str("TWO_CHANNEL_AUDIO\n");
+        if let Some(i) = &t.isrc {
+            s.push_str(&format!("ISRC \"{}\"\n", i.as_str()));
+        }
+        if !t.text.is_empty() {
+            s.push_str(&format!("CD_TEXT {{\n  LANGUAGE 0 {{\n{}  }}\n}}\n", text_fields(&t.text, "    ")));
+        }
+        // cdrdao reads raw files big-endian unless told SWAP.
+        s.push_str(&format!("FILE {} SWAP {} {}\n", quote(bin), msf(at), msf(end.saturating_sub(at))));
+        let one = index(t, 1).unwrap_or(at);
+        if one > at {
+            s.push_str(&format!("START {}\n", msf(one - at)));
+        }
+        for i in t.indexes.iter().filter(|i| i.number >= 2) {
+            s.push_str(&format!("INDEX {}\n", msf(u64::from(i.position.sectors()).saturating_sub(one))));
+        }
+    }
+    s
+}
+
+/// A string in cdrdao's quoting: `"` and `\` escaped, characters outside printable ASCII as
+/// octal bytes (Latin-1; anything beyond it as 0xFF).
+fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => {
+                let b = u32::from(c).min(0xFF) as u8;
+                out.push_str(&format!("\\{b:03o}"));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn text_fields(f: &TextFields, indent: &str) -> String {
+    f.named().map(|(k, v)| format!("{indent}{k} {}\n", quote(v))).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::PathBuf;
 
     const SPF: u64 = FRAMES_PER_SECTOR as u64;
+
+    /// A disc exported as one image: hidden audio before track 1, a pre-emphasised track 2
+    /// with a 2-second pause, CD-TEXT with a Latin-1 letter and a quote, an index 2.
+    const IMAGE_CUE: &str = "CATALOG 0724385525728
+TITLE \"Caf\u{e9} 'Live'\"
+PERFORMER \"Band\"
+FILE \"disc.bin\" BINARY
+  TRACK 01 AUDIO
+    ISRC USK7Y9812345
+    TITLE \"One\"
+    INDEX 00 00:00:00
+    INDEX 01 00:03:00
+  TRACK 02 AUDIO
+    FLAGS DCP PRE
+    INDEX 00 00:10:00
+    INDEX 01 00:12:00
+    INDEX 02 00:15:10
+";
+
+    #[test]
+    fn an_image_toc_is_written_as_cdrdao_reads_it() {
+        let sheet = CueSheet::parse(IMAGE_CUE).unwrap();
+        // The image is 20 seconds long.
+        let toc = write_image_toc(&sheet, 1500);
+        let expected = r#"CD_DA
+CATALOG "0724385525728"
+CD_TEXT {
+  LANGUAGE_MAP {
+    0 : EN
+  }
+  LANGUAGE 0 {
+    TITLE "Caf\351 'Live'"
+    PERFORMER "Band"
+  }
+}
+
+// Track 1
+TRACK AUDIO
+NO COPY
+NO PRE_EMPHASIS
+TWO_CHANNEL_AUDIO
+ISRC "USK7Y9812345"
+CD_TEXT {
+  LANGUAGE 0 {
+    TITLE "One"
+  }
+}
+FILE "disc.bin" SWAP 00:00:00 00:10:00
+START 00:03:00
+
+// Track 2
+TRACK AUDIO
+COPY
+PRE_EMPHASIS
+TWO_CHANNEL_AUDIO
+FILE "disc.bin" SWAP 00:10:00 00:10:00
+START 00:02:00
+INDEX 00:03:10
+"#;
+        assert_eq!(toc, expected);
+        assert_eq!(quote(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+
+        // Read back, it describes the disc the CUE sheet does.
+        let dir = Path::new("/img");
+        let back = TocFile::parse(&toc, dir).unwrap().plan;
+        let cue = sheet.to_plan(dir).unwrap();
+        type Shape = (u64, u64, Vec<u64>, Option<Isrc>, Control, TextFields);
+        let shape = |p: &DiscPlan| -> Vec<Shape> {
+            let len = |segs: &[Segment]| -> u64 { segs.iter().map(|s| s.length.unwrap_or(1500 * SPF - s.start)).sum() };
+            p.tracks
+                .iter()
+                .map(|t| (len(&t.pregap), len(&t.body), t.indexes.clone(), t.isrc, t.control, t.text.clone()))
+                .collect()
+        };
+        assert_eq!(shape(&back), shape(&cue));
+        assert_eq!((back.mcn, &back.album_text), (cue.mcn, &cue.album_text));
+    }
 
     const CDRDAO: &str = r#"CD_DA
 // written by cdrdao read-toc, edited

@@ -298,8 +298,8 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
         }
         EmuCmd::Export { name, output, sub, toc, json } => {
             let d = open_emu(&name)?;
-            let options = emu::export::ExportOptions { subcode: sub, toc };
-            let e = emu::export::export_cue_bin(&d, &output, options).map_err(|e| fail(code::MEDIUM, e))?;
+            let options = emu::ExportOptions { subcode: sub, toc };
+            let e = emu::export_cue_bin(&d, &output, options).map_err(|e| fail(code::MEDIUM, e))?;
             if json {
                 out!(
                     "{}",

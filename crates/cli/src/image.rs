@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use emu::export::{ExportOptions, export_cue_bin};
 use emu::{Drive, DriveConfig, MediaKind};
+use emu::{ExportOptions, export_cue_bin};
 
 use crate::args::BurnArgs;
 use crate::burn;

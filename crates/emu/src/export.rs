@@ -88,7 +88,6 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Resu
         true => Some(BufWriter::with_capacity(1 << 16, File::create(&tmp_sub).map_err(io(&tmp_sub))?)),
         false => None,
     };
-    let mut toc = TocText::new(disc.mcn(), text.as_ref());
     let mut pos: u64 = 0;
     let mut buf = vec![0u8; 64 * SECTOR_BYTES];
     for (i, t) in disc.tracks().filter(|t| !t.open).enumerate() {
@@ -118,7 +117,6 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Resu
             }
             lba = Lba(lba.0 + n as i32);
         }
-        toc.track(&track, t, from, pos, &sheet.files[0].name);
         pos += (t.end - from.0) as u64;
         sheet.tracks.push(track);
     }
@@ -129,7 +127,7 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Resu
     }
     fs::write(&tmp_cue, sheet.write()).map_err(io(&tmp_cue))?;
     if options.toc {
-        fs::write(&tmp_toc, toc.text).map_err(io(&tmp_toc))?;
+        fs::write(&tmp_toc, cd::tocfile::write_image_toc(&sheet, pos)).map_err(io(&tmp_toc))?;
         fs::rename(&tmp_toc, &toc_path).map_err(io(&toc_path))?;
     }
     if options.subcode {
@@ -145,72 +143,4 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Resu
         sectors: pos,
         tracks: sheet.tracks.len(),
     })
-}
-
-/// A cdrdao TOC file being written.
-struct TocText {
-    text: String,
-}
-
-/// A string in cdrdao's quoting: `"` and `\` escaped, bytes outside ASCII as octal (Latin-1).
-fn toc_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
-            c => {
-                let b = u32::from(c).min(0xFF) as u8;
-                out.push_str(&format!("\\{b:03o}"));
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn toc_text_fields(f: &cd::cdtext::TextFields, indent: &str) -> String {
-    f.named().map(|(k, v)| format!("{indent}{k} {}\n", toc_quote(v))).collect()
-}
-
-impl TocText {
-    fn new(mcn: Option<cd::Mcn>, text: Option<&cd::cdtext::Block>) -> TocText {
-        let mut t = String::from("CD_DA\n");
-        if let Some(m) = mcn {
-            t.push_str(&format!("CATALOG \"{}\"\n", m.as_str()));
-        }
-        if let Some(b) = text {
-            t.push_str("CD_TEXT {\n  LANGUAGE_MAP {\n    0 : EN\n  }\n  LANGUAGE 0 {\n");
-            t.push_str(&toc_text_fields(&b.album, "    "));
-            t.push_str("  }\n}\n");
-        }
-        TocText { text: t }
-    }
-
-    fn track(&mut self, cue: &CueTrack, t: &crate::state::Track, from: Lba, at: u64, bin: &str) {
-        let msf = |n: u64| Msf::from_sectors(n as u32).map_or_else(|_| "0".into(), |m| m.to_string());
-        let c = t.control();
-        let s = &mut self.text;
-        s.push_str(&format!("\n// Track {}\nTRACK AUDIO\n", t.number));
-        s.push_str(if c.copy_permitted() { "COPY\n" } else { "NO COPY\n" });
-        s.push_str(if c.pre_emphasis() { "PRE_EMPHASIS\n" } else { "NO PRE_EMPHASIS\n" });
-        s.push_str("TWO_CHANNEL_AUDIO\n");
-        if let Some(i) = &cue.isrc {
-            s.push_str(&format!("ISRC \"{}\"\n", i.as_str()));
-        }
-        if !cue.text.is_empty() {
-            s.push_str(&format!("CD_TEXT {{\n  LANGUAGE 0 {{\n{}  }}\n}}\n", toc_text_fields(&cue.text, "    ")));
-        }
-        let len = (t.end - from.0) as u64;
-        // Raw images are little-endian; cdrdao reads raw files big-endian unless told SWAP.
-        s.push_str(&format!("FILE {} SWAP {} {}\n", toc_quote(bin), msf(at), msf(len)));
-        let pause = (t.start().0 - from.0) as u64;
-        if pause > 0 {
-            s.push_str(&format!("START {}\n", msf(pause)));
-        }
-        for &(_, lba) in t.indexes.iter().filter(|x| x.0 >= 2) {
-            s.push_str(&format!("INDEX {}\n", msf((lba - t.start().0) as u64)));
-        }
-    }
 }

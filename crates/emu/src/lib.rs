@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 mod config;
 mod drive;
-pub mod export;
+mod export;
 mod faults;
 mod media;
 mod raw;
@@ -34,6 +34,7 @@ mod timing;
 
 pub use config::{DriveConfig, NwaMode, Personality, Quirks, SpeedPolicy, Timing, UnderrunSense, WriteMode};
 pub use drive::Drive;
+pub use export::{ExportOptions, Exported, export_cue_bin};
 pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
 pub use state::{Disc, DiscStatus, Session, Track};

@@ -84,7 +84,7 @@ const TAO_TRACKS: [(u8, i32, i32); 3] = [(1, 0, 375), (2, 525, 975), (3, 1125, 1
 fn exported_audio_is_the_album(b: &Bench) {
     let d = Drive::open(&b.drive).unwrap();
     let cue = b.dir.join("out.cue");
-    let e = emu::export::export_cue_bin(&d, &cue, emu::export::ExportOptions::default()).unwrap();
+    let e = emu::export_cue_bin(&d, &cue, emu::ExportOptions::default()).unwrap();
     let bin = std::fs::read(&e.bin).unwrap();
     for (wav, (_, start, _)) in ["a.wav", "b.wav", "c.wav"].iter().zip(TAO_TRACKS) {
         let want = pcm(b, wav);

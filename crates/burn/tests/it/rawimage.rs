@@ -315,7 +315,7 @@ fn a_raw_burned_disc_exports_to_files_other_tools_read() {
     )
     .unwrap();
     let cue = dir.path().join("raw.cue");
-    emu::export::export_cue_bin(&d, &cue, emu::export::ExportOptions::default()).unwrap();
+    emu::export_cue_bin(&d, &cue, emu::ExportOptions::default()).unwrap();
     let run = |name: &str, args: &[&str]| {
         let out = Cmd::new(name).args(args).current_dir(dir.path()).output().unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));

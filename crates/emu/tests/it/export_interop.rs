@@ -7,7 +7,7 @@ use std::process::Command as Cmd;
 use crate::common::*;
 use cd::Lba;
 use emu::MediaKind;
-use emu::export::{ExportOptions, export_cue_bin};
+use emu::{ExportOptions, export_cue_bin};
 use mmc::cdb::CloseFunction;
 use mmc::mode::WriteParameters;
 
