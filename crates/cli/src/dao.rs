@@ -5,10 +5,11 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
+use ::device::Backend;
 use anyhow::Result;
 use cd::addr::PREGAP_SECTORS;
 use indicatif::{ProgressBar, ProgressStyle};
-use redburn::{DaoError, DaoLayout, DaoOptions, DaoRoute};
+use redburn::{DaoError, DaoLayout, DaoOptions, DaoRoute, Recorder};
 use serde_json::json;
 
 use crate::args::{BurnArgs, Mode};
@@ -33,14 +34,83 @@ pub fn run_files(args: &BurnArgs) -> Result<()> {
 fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> {
     let needed = u64::from(layout.sectors());
     let (dev_name, mut drive) = device::open_recorder(&args.device)?;
-    let medium = show::medium(&dev_name, &mut drive)?;
+    let Some(raw) = check_plan(args, &layout, &dev_name, &mut drive)? else { return Ok(()) };
+    let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
+    let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("writing [{bar:40}] {percent:>3}% ETA {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let options = DaoOptions {
+        write_speed: args.speed,
+        simulate: args.simulate,
+        bufe_disabled: args.no_bufe,
+        do_not_finalize: args.no_finalize,
+        route: if raw { DaoRoute::Raw96 } else { DaoRoute::SessionAtOnce },
+    };
+    crate::interrupt::install();
+    let started = Instant::now();
+    let mut last = 0u32;
+    let mut started_writing = false;
+    let mut report = crate::report::Recorder::new();
+    let result =
+        redburn::write_disc_at_once(drive.transport(), &layout, checked_reader(stream), options, &mut |done, total| {
+            started_writing = true;
+            // Raw writing counts the lead-in and lead-out too.
+            bar.set_length(u64::from(total));
+            bar.set_position(u64::from(done));
+            report.record(u64::from(done), None, None);
+            if args.json && (done - last >= 750 || done == total) {
+                last = done;
+                out!(
+                    "{}",
+                    json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
+                );
+            }
+            // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
+            // drive is told to stop rather than run on.
+            !crate::interrupt::pressed()
+        });
+    bar.finish_and_clear();
+    if let Err(e) = result {
+        return Err(dao_failure(e, started_writing));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.report {
+        report.write_svg(path, &format!("redburn: {} tracks on {dev_name}, disc-at-once", layout.tracks.len()))?;
+    }
+    crate::after::finish(&mut drive, &dev_name, args)?;
+    if args.json {
+        out!(
+            "{}",
+            json!({"event": "result", "ok": true, "device": dev_name, "mode": if raw { "raw" } else { "dao" },
+                   "tracks": layout.tracks.len(), "sectors": needed, "simulated": args.simulate, "seconds": secs})
+        );
+    } else {
+        let what = if args.simulate { "Simulated" } else { "Burned" };
+        let how = if raw { "disc-at-once, raw" } else { "disc-at-once" };
+        out!("{what} {} tracks ({}) {how} on {dev_name} in {secs:.1} s.", layout.tracks.len(), crate::mmss(needed));
+    }
+    Ok(())
+}
+
+/// Chooses the route (as asked, or session-at-once when the drive has it, else raw), prints
+/// the plan against the medium and refuses a disc that is not blank or too small. `Some(raw)`
+/// to go on, `None` after a dry run.
+fn check_plan(
+    args: &BurnArgs,
+    layout: &DaoLayout,
+    dev_name: &str,
+    drive: &mut Recorder<Backend>,
+) -> Result<Option<bool>> {
+    let needed = u64::from(layout.sectors());
+    let medium = show::medium(dev_name, drive)?;
     let say = |text: String| {
         if !args.json {
             out!("{text}");
         }
     };
-    // The route: as asked, or what the drive can do — session at once when it has it, else
-    // raw.
     let modes = drive.write_modes().unwrap_or_default();
     let raw = match args.mode {
         Some(Mode::Raw) => true,
@@ -91,77 +161,25 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
                 json!({"event": "plan", "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(), "needed_sectors": needed, "free_sectors": medium.free_sectors})
             );
         }
-        return Ok(());
+        return Ok(None);
     }
-    let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
-    let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
-    bar.set_style(
-        ProgressStyle::with_template("writing [{bar:40}] {percent:>3}% ETA {eta}")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
-    let options = DaoOptions {
-        write_speed: args.speed,
-        simulate: args.simulate,
-        bufe_disabled: args.no_bufe,
-        do_not_finalize: args.no_finalize,
-        route: if raw { DaoRoute::Raw96 } else { DaoRoute::SessionAtOnce },
+    Ok(Some(raw))
+}
+
+/// A disc-at-once failure with its exit code: cancelled, bad plan, wrong medium, refused
+/// while setting up (nothing written) or failed while writing.
+fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
+    if crate::interrupt::pressed() {
+        return fail(code::CANCELLED, format!("cancelled: {e}"));
+    }
+    let c = match &e {
+        DaoError::Layout(_) => code::PLAN,
+        DaoError::MediaIsNotBlank(_) => code::MEDIUM,
+        // The stream fails only while writing: the burn failed midway.
+        DaoError::Stream(_) => code::WRITE,
+        // Refused while setting up (a write mode the drive lacks …): nothing was written.
+        DaoError::Device(_) | DaoError::DataBlockTypeNotSupported if !started_writing => code::DEVICE,
+        _ => code::WRITE,
     };
-    let mode = if raw { "raw" } else { "dao" };
-    crate::interrupt::install();
-    let started = Instant::now();
-    let mut last = 0u32;
-    let mut started_writing = false;
-    let mut report = crate::report::Recorder::new();
-    let result =
-        redburn::write_disc_at_once(drive.transport(), &layout, checked_reader(stream), options, &mut |done, total| {
-            started_writing = true;
-            // Raw writing counts the lead-in and lead-out too.
-            bar.set_length(u64::from(total));
-            bar.set_position(u64::from(done));
-            report.record(u64::from(done), None, None);
-            if args.json && (done - last >= 750 || done == total) {
-                last = done;
-                out!(
-                    "{}",
-                    json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
-                );
-            }
-            // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
-            // drive is told to stop rather than run on.
-            !crate::interrupt::pressed()
-        });
-    bar.finish_and_clear();
-    if let Err(e) = result {
-        if crate::interrupt::pressed() {
-            return Err(fail(code::CANCELLED, format!("cancelled: {e}")));
-        }
-        let c = match &e {
-            DaoError::Layout(_) => code::PLAN,
-            DaoError::MediaIsNotBlank(_) => code::MEDIUM,
-            // The stream fails only while writing: the burn failed midway.
-            DaoError::Stream(_) => code::WRITE,
-            // Refused while setting up (a write mode the drive lacks …): nothing was written.
-            DaoError::Device(_) | DaoError::DataBlockTypeNotSupported if !started_writing => code::DEVICE,
-            _ => code::WRITE,
-        };
-        return Err(fail(c, e));
-    }
-    let secs = started.elapsed().as_secs_f64();
-    if let Some(path) = &args.report {
-        report.write_svg(path, &format!("redburn: {} tracks on {dev_name}, disc-at-once", layout.tracks.len()))?;
-    }
-    crate::after::finish(&mut drive, &dev_name, args)?;
-    if args.json {
-        out!(
-            "{}",
-            json!({"event": "result", "ok": true, "device": dev_name, "mode": mode, "tracks": layout.tracks.len(),
-                          "sectors": needed, "simulated": args.simulate, "seconds": secs})
-        );
-    } else {
-        let what = if args.simulate { "Simulated" } else { "Burned" };
-        let how = if raw { "disc-at-once, raw" } else { "disc-at-once" };
-        out!("{what} {} tracks ({}) {how} on {dev_name} in {secs:.1} s.", layout.tracks.len(), crate::mmss(needed));
-    }
-    Ok(())
+    fail(c, e)
 }
