@@ -72,6 +72,7 @@ use symphonia::core::meta::MetadataOptions;
 
 /// Why a file cannot become CD audio.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AudioError {
     /// The file cannot be opened.
     #[error("{path}: {source}")]

@@ -72,6 +72,7 @@ pub fn stage_album(
 
 /// Why staging stopped.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StageError {
     /// A file cannot be used.
     #[error(transparent)]

@@ -94,6 +94,7 @@ pub enum CopySetting {
 
 /// A raw image operation that cannot be done: IMAPI's `E_IMAPI_RAW_IMAGE_*` codes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RawImageError {
     /// `E_IMAPI_RAW_IMAGE_IS_READ_ONLY`.
     #[error("the image was created and is read-only now")]

@@ -263,6 +263,7 @@ pub const fn frames_to_sectors(frames: u64) -> u64 {
 
 /// Errors from address and time conversions.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AddrError {
     /// A field of an MSF time is beyond 99:59:74.
     #[error("MSF {minute:02}:{second:02}:{frame:02} is out of range (minutes 0-99, seconds 0-59, frames 0-74)")]

@@ -690,6 +690,7 @@ pub fn packs_from_rw_symbols(symbols: &[u8; 96]) -> [Pack; 4] {
 
 /// Errors from CD-TEXT encoding and decoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CdTextError {
     /// A character the block's character code cannot hold.
     #[error("CD-TEXT {what} {text:?}: character {ch:?} cannot be written in {charset}")]

@@ -172,6 +172,7 @@ impl fmt::Display for Mcn {
 
 /// An ISRC or MCN that is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodeError {
     /// Not a valid ISRC.
     #[error("invalid ISRC {text:?}: {reason}")]

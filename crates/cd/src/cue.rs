@@ -241,6 +241,7 @@ impl Default for CueSheet {
 
 /// What went wrong in a sheet.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CueErrorKind {
     /// The file is larger than [`MAX_SHEET_BYTES`].
     #[error("the sheet is {0} bytes; a CUE sheet is at most {MAX_SHEET_BYTES} bytes")]
@@ -578,75 +579,9 @@ impl CueSheet {
                 };
                 set_text(fields, &keyword, value);
             }
-            "FILE" => {
-                if line.tokens.len() < 3 {
-                    return Err(line.expected(line.tokens.len(), "FILE \"name\" TYPE"));
-                }
-                let last = line.tokens.len() - 1;
-                let name = if last == 2 {
-                    line.tokens[1].text.to_owned()
-                } else {
-                    // An unquoted name with spaces: everything up to the type word.
-                    let start = line.tokens[1].column as usize - 1;
-                    let end = line.tokens[last].column as usize - 1;
-                    let s: String = line.raw.chars().skip(start).take(end - start).collect();
-                    warn(self, "the file name has spaces but no quotes; read it up to the type word".into());
-                    s.trim_end().to_owned()
-                };
-                if name.is_empty() {
-                    return Err(line.expected(1, "a file name"));
-                }
-                let kind_word = line.tokens[last].text;
-                if kind_word.is_empty() || kind_word.contains(char::is_whitespace) {
-                    return Err(line.expected(last, "a file type (WAVE, BINARY, MOTOROLA, AIFF, MP3, FLAC …)"));
-                }
-                let kind = FileKind::parse(kind_word);
-                self.files.push(CueFile { name, kind, line: line.no });
-            }
-            "TRACK" => {
-                let n = number(line, 1, "a track number 01-99")?;
-                if n == 0 || n > u32::from(MAX_TRACKS) {
-                    return Err(line.err(1, CueErrorKind::TrackNumber(n)));
-                }
-                let n = n as u8;
-                if let Some(prev) = self.tracks.last() {
-                    self.finish_track(prev.number, prev.line)?;
-                    if n != prev.number + 1 {
-                        return Err(line.err(1, CueErrorKind::TrackOrder { previous: prev.number, found: n }));
-                    }
-                }
-                if self.files.is_empty() {
-                    return Err(line.err(0, CueErrorKind::Misplaced("TRACK needs a FILE before it")));
-                }
-                let mode = line.arg(2, "a track mode (AUDIO)")?.text.to_ascii_uppercase();
-                if mode.is_empty() || mode.contains(char::is_whitespace) {
-                    return Err(line.expected(2, "a track mode (AUDIO)"));
-                }
-                line.no_more(3, &mut self.warnings);
-                let mut t = CueTrack::audio(n);
-                t.mode = mode;
-                t.line = line.no;
-                self.tracks.push(t);
-            }
-            "FLAGS" => {
-                let Some(track) = self.tracks.last_mut() else {
-                    return Err(line.err(0, CueErrorKind::Misplaced("FLAGS belongs inside a TRACK")));
-                };
-                let mut unknown = Vec::new();
-                for t in &line.tokens[1..] {
-                    match t.text.to_ascii_uppercase().as_str() {
-                        "DCP" => track.flags.dcp = true,
-                        "4CH" => track.flags.four_channel = true,
-                        "PRE" => track.flags.pre = true,
-                        "SCMS" => track.flags.scms = true,
-                        "DATA" => {}
-                        _ => unknown.push(t.text.to_owned()),
-                    }
-                }
-                if !unknown.is_empty() {
-                    warn(self, format!("ignored unknown flags {unknown:?} (known: DCP 4CH PRE SCMS)"));
-                }
-            }
+            "FILE" => self.file(line)?,
+            "TRACK" => self.track(line)?,
+            "FLAGS" => self.flags(line)?,
             "ISRC" => {
                 let Some(track) = self.tracks.last_mut() else {
                     return Err(line.err(0, CueErrorKind::Misplaced("ISRC belongs inside a TRACK")));
@@ -655,29 +590,116 @@ impl CueSheet {
                 track.isrc = Some(t.text.parse::<Isrc>().map_err(|e| line.err(1, e))?);
                 line.no_more(2, &mut self.warnings);
             }
-            "PREGAP" | "POSTGAP" => {
-                let is_pre = keyword == "PREGAP";
-                let Some(track) = self.tracks.last() else {
-                    return Err(line.err(0, CueErrorKind::Misplaced("PREGAP and POSTGAP belong inside a TRACK")));
-                };
-                if is_pre && !track.indexes.is_empty() {
-                    return Err(line.err(0, CueErrorKind::Misplaced("PREGAP must come before the track's INDEX lines")));
-                }
-                if !is_pre && !track.indexes.iter().any(|i| i.number == 1) {
-                    return Err(line.err(0, CueErrorKind::Misplaced("POSTGAP must come after the track's INDEX 01")));
-                }
-                let t = time(line, 1)?;
-                line.no_more(2, &mut self.warnings);
-                let track = self.tracks.last_mut().expect("checked above");
-                let slot = if is_pre { &mut track.pregap } else { &mut track.postgap };
-                if slot.is_some() {
-                    return Err(line.err(0, CueErrorKind::Duplicate(if is_pre { "PREGAP" } else { "POSTGAP" })));
-                }
-                *slot = Some(t);
-            }
+            "PREGAP" | "POSTGAP" => self.gap(line, keyword == "PREGAP")?,
             "INDEX" => self.index(line)?,
             _ => warn(self, format!("ignored unknown command {:?}", line.tokens[0].text)),
         }
+        Ok(())
+    }
+
+    /// `FILE "name" TYPE`.
+    fn file(&mut self, line: &Line<'_>) -> Result<(), CueError> {
+        if line.tokens.len() < 3 {
+            return Err(line.expected(line.tokens.len(), "FILE \"name\" TYPE"));
+        }
+        let last = line.tokens.len() - 1;
+        let name = if last == 2 {
+            line.tokens[1].text.to_owned()
+        } else {
+            // An unquoted name with spaces: everything up to the type word.
+            let start = line.tokens[1].column as usize - 1;
+            let end = line.tokens[last].column as usize - 1;
+            let s: String = line.raw.chars().skip(start).take(end - start).collect();
+            self.warnings.push(CueWarning {
+                line: line.no,
+                message: "the file name has spaces but no quotes; read it up to the type word".into(),
+            });
+            s.trim_end().to_owned()
+        };
+        if name.is_empty() {
+            return Err(line.expected(1, "a file name"));
+        }
+        let kind_word = line.tokens[last].text;
+        if kind_word.is_empty() || kind_word.contains(char::is_whitespace) {
+            return Err(line.expected(last, "a file type (WAVE, BINARY, MOTOROLA, AIFF, MP3, FLAC …)"));
+        }
+        let kind = FileKind::parse(kind_word);
+        self.files.push(CueFile { name, kind, line: line.no });
+        Ok(())
+    }
+
+    /// `TRACK nn MODE`: the track before it is finished and checked.
+    fn track(&mut self, line: &Line<'_>) -> Result<(), CueError> {
+        let n = number(line, 1, "a track number 01-99")?;
+        if n == 0 || n > u32::from(MAX_TRACKS) {
+            return Err(line.err(1, CueErrorKind::TrackNumber(n)));
+        }
+        let n = n as u8;
+        if let Some(prev) = self.tracks.last() {
+            self.finish_track(prev.number, prev.line)?;
+            if n != prev.number + 1 {
+                return Err(line.err(1, CueErrorKind::TrackOrder { previous: prev.number, found: n }));
+            }
+        }
+        if self.files.is_empty() {
+            return Err(line.err(0, CueErrorKind::Misplaced("TRACK needs a FILE before it")));
+        }
+        let mode = line.arg(2, "a track mode (AUDIO)")?.text.to_ascii_uppercase();
+        if mode.is_empty() || mode.contains(char::is_whitespace) {
+            return Err(line.expected(2, "a track mode (AUDIO)"));
+        }
+        line.no_more(3, &mut self.warnings);
+        let mut t = CueTrack::audio(n);
+        t.mode = mode;
+        t.line = line.no;
+        self.tracks.push(t);
+        Ok(())
+    }
+
+    /// `FLAGS DCP 4CH PRE SCMS`.
+    fn flags(&mut self, line: &Line<'_>) -> Result<(), CueError> {
+        let Some(track) = self.tracks.last_mut() else {
+            return Err(line.err(0, CueErrorKind::Misplaced("FLAGS belongs inside a TRACK")));
+        };
+        let mut unknown = Vec::new();
+        for t in &line.tokens[1..] {
+            match t.text.to_ascii_uppercase().as_str() {
+                "DCP" => track.flags.dcp = true,
+                "4CH" => track.flags.four_channel = true,
+                "PRE" => track.flags.pre = true,
+                "SCMS" => track.flags.scms = true,
+                "DATA" => {}
+                _ => unknown.push(t.text.to_owned()),
+            }
+        }
+        if !unknown.is_empty() {
+            self.warnings.push(CueWarning {
+                line: line.no,
+                message: format!("ignored unknown flags {unknown:?} (known: DCP 4CH PRE SCMS)"),
+            });
+        }
+        Ok(())
+    }
+
+    /// `PREGAP mm:ss:ff` (before the INDEX lines) or `POSTGAP mm:ss:ff` (after INDEX 01).
+    fn gap(&mut self, line: &Line<'_>, is_pre: bool) -> Result<(), CueError> {
+        let Some(track) = self.tracks.last() else {
+            return Err(line.err(0, CueErrorKind::Misplaced("PREGAP and POSTGAP belong inside a TRACK")));
+        };
+        if is_pre && !track.indexes.is_empty() {
+            return Err(line.err(0, CueErrorKind::Misplaced("PREGAP must come before the track's INDEX lines")));
+        }
+        if !is_pre && !track.indexes.iter().any(|i| i.number == 1) {
+            return Err(line.err(0, CueErrorKind::Misplaced("POSTGAP must come after the track's INDEX 01")));
+        }
+        let t = time(line, 1)?;
+        line.no_more(2, &mut self.warnings);
+        let track = self.tracks.last_mut().expect("checked above");
+        let slot = if is_pre { &mut track.pregap } else { &mut track.postgap };
+        if slot.is_some() {
+            return Err(line.err(0, CueErrorKind::Duplicate(if is_pre { "PREGAP" } else { "POSTGAP" })));
+        }
+        *slot = Some(t);
         Ok(())
     }
 

@@ -226,6 +226,7 @@ impl DiscPlan {
 
 /// A plan that cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanError {
     /// Nothing to write.
     #[error("the plan has no tracks")]

@@ -344,6 +344,7 @@ pub fn raw_pw(p: &[u8; 12], q: &[u8; 12], rw_symbols: &[u8; 96]) -> [u8; 96] {
 
 /// Errors from subcode encoding and decoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SubcodeError {
     /// The Q CRC does not match its data.
     #[error("Q subchannel CRC mismatch: computed {expected:#06x}, recorded {found:#06x}")]

@@ -122,6 +122,7 @@ impl Toc {
 
 /// A TOC that breaks the rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TocError {
     /// Track numbers not 1–99 or not consecutive.
     #[error("track number {0} is out of sequence or outside 1-99")]

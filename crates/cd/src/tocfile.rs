@@ -24,6 +24,7 @@ use crate::subcode::Control;
 
 /// What is wrong in a TOC file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TocFileErrorKind {
     /// Too large or undecodable text.
     #[error("{0}")]
@@ -370,6 +371,164 @@ fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFile
     Ok(block)
 }
 
+/// One `TRACK AUDIO` and its statements, up to the next `TRACK` (the keyword is eaten).
+fn track(
+    lx: &mut Lexer,
+    number: usize,
+    dir: &Path,
+    map: &mut Vec<(u8, u8)>,
+    warnings: &mut Vec<String>,
+) -> Result<PlanTrack, TocFileError> {
+    let mode = lx.word("a track mode (AUDIO)")?;
+    if !mode.eq_ignore_ascii_case("AUDIO") {
+        lx.pos -= 1;
+        return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: format!("a {mode} track") }));
+    }
+    if matches!(lx.peek_word().as_deref(), Some("RW" | "RW_RAW")) {
+        warnings.push(format!("track {number}: the sub-channel mode is ignored"));
+        lx.pos += 1;
+    }
+    let mut t = PlanTrack {
+        number: number as u8,
+        pregap: Vec::new(),
+        body: Vec::new(),
+        postgap_frames: 0,
+        indexes: Vec::new(),
+        isrc: None,
+        control: Control::AUDIO,
+        text: TextFields::default(),
+    };
+    let (mut copy, mut pre) = (false, false);
+    let mut content: Vec<Segment> = Vec::new();
+    let mut start: Option<u64> = None;
+    let mut index_times = Vec::new();
+    loop {
+        let Some(kw) = lx.peek_word() else {
+            if lx.peek().is_none() {
+                break;
+            }
+            return Err(lx.expected("a track statement"));
+        };
+        match kw.as_str() {
+            "TRACK" => break,
+            "NO" => {
+                lx.pos += 1;
+                match lx.word("COPY or PRE_EMPHASIS")?.to_ascii_uppercase().as_str() {
+                    "COPY" => copy = false,
+                    "PRE_EMPHASIS" => pre = false,
+                    _ => {
+                        lx.pos -= 1;
+                        return Err(lx.expected("COPY or PRE_EMPHASIS after NO"));
+                    }
+                }
+            }
+            "COPY" => {
+                lx.pos += 1;
+                copy = true;
+            }
+            "PRE_EMPHASIS" => {
+                lx.pos += 1;
+                pre = true;
+            }
+            "TWO_CHANNEL_AUDIO" => lx.pos += 1,
+            "FOUR_CHANNEL_AUDIO" => {
+                return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "four-channel audio".into() }));
+            }
+            "ISRC" => {
+                lx.pos += 1;
+                let s = lx.string("a quoted ISRC")?;
+                t.isrc = Some(s.parse::<Isrc>().map_err(|e| {
+                    lx.pos -= 1;
+                    lx.err(e.into())
+                })?);
+            }
+            "CD_TEXT" => {
+                lx.pos += 1;
+                let b = cd_text(lx, map)?;
+                t.text = b.fields;
+            }
+            "PREGAP" => {
+                lx.pos += 1;
+                if !content.is_empty() || start.is_some() {
+                    lx.pos -= 1;
+                    return Err(lx.err(TocFileErrorKind::LatePregap));
+                }
+                let f = lx.time("a time")?;
+                content.push(Segment::silence(f));
+                start = Some(f);
+            }
+            "SILENCE" => {
+                lx.pos += 1;
+                let f = lx.time("a time")?;
+                content.push(Segment::silence(f));
+            }
+            "FILE" | "AUDIOFILE" => {
+                lx.pos += 1;
+                content.push(file_segment(lx, dir)?);
+            }
+            "START" => {
+                lx.pos += 1;
+                if start.is_some() {
+                    lx.pos -= 1;
+                    return Err(lx.err(TocFileErrorKind::Position("START is given twice".into())));
+                }
+                start = Some(if lx.is_time() {
+                    lx.time("a time")?
+                } else {
+                    PlanTrack::known_frames(&content).ok_or_else(|| {
+                        lx.err(TocFileErrorKind::Position(
+                            "START follows a file of unknown length; give START a time".into(),
+                        ))
+                    })?
+                });
+            }
+            "INDEX" => {
+                lx.pos += 1;
+                index_times.push(lx.time("a time")?);
+            }
+            "DATAFILE" | "ZERO" => {
+                return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "data".into() }));
+            }
+            _ => return Err(lx.expected("a track statement")),
+        }
+    }
+    t.control = Control::audio(pre, copy);
+    let at = start.unwrap_or(0);
+    let (pregap, body) = split(content, at).ok_or_else(|| {
+        lx.err(TocFileErrorKind::Position(format!(
+            "track {number}: START lies beyond the known length of the track's audio"
+        )))
+    })?;
+    t.pregap = pregap;
+    t.body = body;
+    t.indexes = index_times;
+    Ok(t)
+}
+
+/// `FILE "name" [SWAP] [#byte-offset] start [length]`, after the keyword.
+fn file_segment(lx: &mut Lexer, dir: &Path) -> Result<Segment, TocFileError> {
+    let name = lx.string("a quoted file name")?;
+    let swap = lx.eat("SWAP");
+    let mut byte_offset = 0u64;
+    if let Some(Tok::Word(w)) = lx.peek()
+        && let Some(off) = w.strip_prefix('#')
+    {
+        byte_offset = off.parse().map_err(|_| lx.expected("#byte-offset"))?;
+        lx.pos += 1;
+    }
+    let begin = lx.time("a start time")?;
+    let length = if lx.is_time() { Some(lx.time("a length")?) } else { None };
+    if !byte_offset.is_multiple_of(4) {
+        return Err(lx.expected("a byte offset that is a whole number of stereo frames"));
+    }
+    let path = dir.join(&name);
+    Ok(Segment {
+        source: Source::File { path, format: source_format(&name, swap) },
+        start: begin + byte_offset / 4,
+        length,
+    })
+}
+
 /// Splits `segs` at frame `at`: the part before and the part from `at`.
 fn split(segs: Vec<Segment>, at: u64) -> Option<(Vec<Segment>, Vec<Segment>)> {
     let mut before = Vec::new();
@@ -474,151 +633,7 @@ impl TocFile {
             if number > usize::from(MAX_TRACKS) {
                 return Err(lx.err(TocFileErrorKind::TooManyTracks));
             }
-            let mode = lx.word("a track mode (AUDIO)")?;
-            if !mode.eq_ignore_ascii_case("AUDIO") {
-                lx.pos -= 1;
-                return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: format!("a {mode} track") }));
-            }
-            if matches!(lx.peek_word().as_deref(), Some("RW" | "RW_RAW")) {
-                warnings.push(format!("track {number}: the sub-channel mode is ignored"));
-                lx.pos += 1;
-            }
-            let mut t = PlanTrack {
-                number: number as u8,
-                pregap: Vec::new(),
-                body: Vec::new(),
-                postgap_frames: 0,
-                indexes: Vec::new(),
-                isrc: None,
-                control: Control::AUDIO,
-                text: TextFields::default(),
-            };
-            let (mut copy, mut pre) = (false, false);
-            let mut content: Vec<Segment> = Vec::new();
-            let mut start: Option<u64> = None;
-            let mut index_times = Vec::new();
-            loop {
-                let Some(kw) = lx.peek_word() else {
-                    if lx.peek().is_none() {
-                        break;
-                    }
-                    return Err(lx.expected("a track statement"));
-                };
-                match kw.as_str() {
-                    "TRACK" => break,
-                    "NO" => {
-                        lx.pos += 1;
-                        match lx.word("COPY or PRE_EMPHASIS")?.to_ascii_uppercase().as_str() {
-                            "COPY" => copy = false,
-                            "PRE_EMPHASIS" => pre = false,
-                            _ => {
-                                lx.pos -= 1;
-                                return Err(lx.expected("COPY or PRE_EMPHASIS after NO"));
-                            }
-                        }
-                    }
-                    "COPY" => {
-                        lx.pos += 1;
-                        copy = true;
-                    }
-                    "PRE_EMPHASIS" => {
-                        lx.pos += 1;
-                        pre = true;
-                    }
-                    "TWO_CHANNEL_AUDIO" => lx.pos += 1,
-                    "FOUR_CHANNEL_AUDIO" => {
-                        return Err(
-                            lx.err(TocFileErrorKind::NotAudio { track: number, what: "four-channel audio".into() })
-                        );
-                    }
-                    "ISRC" => {
-                        lx.pos += 1;
-                        let s = lx.string("a quoted ISRC")?;
-                        t.isrc = Some(s.parse::<Isrc>().map_err(|e| {
-                            lx.pos -= 1;
-                            lx.err(e.into())
-                        })?);
-                    }
-                    "CD_TEXT" => {
-                        lx.pos += 1;
-                        let b = cd_text(&mut lx, &mut map)?;
-                        t.text = b.fields;
-                    }
-                    "PREGAP" => {
-                        lx.pos += 1;
-                        if !content.is_empty() || start.is_some() {
-                            lx.pos -= 1;
-                            return Err(lx.err(TocFileErrorKind::LatePregap));
-                        }
-                        let f = lx.time("a time")?;
-                        content.push(Segment::silence(f));
-                        start = Some(f);
-                    }
-                    "SILENCE" => {
-                        lx.pos += 1;
-                        let f = lx.time("a time")?;
-                        content.push(Segment::silence(f));
-                    }
-                    "FILE" | "AUDIOFILE" => {
-                        lx.pos += 1;
-                        let name = lx.string("a quoted file name")?;
-                        let swap = lx.eat("SWAP");
-                        let mut byte_offset = 0u64;
-                        if let Some(Tok::Word(w)) = lx.peek()
-                            && let Some(off) = w.strip_prefix('#')
-                        {
-                            byte_offset = off.parse().map_err(|_| lx.expected("#byte-offset"))?;
-                            lx.pos += 1;
-                        }
-                        let begin = lx.time("a start time")?;
-                        let length = if lx.is_time() { Some(lx.time("a length")?) } else { None };
-                        if !byte_offset.is_multiple_of(4) {
-                            return Err(lx.expected("a byte offset that is a whole number of stereo frames"));
-                        }
-                        let path = dir.join(&name);
-                        content.push(Segment {
-                            source: Source::File { path, format: source_format(&name, swap) },
-                            start: begin + byte_offset / 4,
-                            length,
-                        });
-                    }
-                    "START" => {
-                        lx.pos += 1;
-                        if start.is_some() {
-                            lx.pos -= 1;
-                            return Err(lx.err(TocFileErrorKind::Position("START is given twice".into())));
-                        }
-                        start = Some(if lx.is_time() {
-                            lx.time("a time")?
-                        } else {
-                            PlanTrack::known_frames(&content).ok_or_else(|| {
-                                lx.err(TocFileErrorKind::Position(
-                                    "START follows a file of unknown length; give START a time".into(),
-                                ))
-                            })?
-                        });
-                    }
-                    "INDEX" => {
-                        lx.pos += 1;
-                        index_times.push(lx.time("a time")?);
-                    }
-                    "DATAFILE" | "ZERO" => {
-                        return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "data".into() }));
-                    }
-                    _ => return Err(lx.expected("a track statement")),
-                }
-            }
-            t.control = Control::audio(pre, copy);
-            let at = start.unwrap_or(0);
-            let (pregap, body) = split(content, at).ok_or_else(|| {
-                lx.err(TocFileErrorKind::Position(format!(
-                    "track {number}: START lies beyond the known length of the track's audio"
-                )))
-            })?;
-            t.pregap = pregap;
-            t.body = body;
-            t.indexes = index_times;
-            plan.tracks.push(t);
+            plan.tracks.push(track(&mut lx, number, dir, &mut map, &mut warnings)?);
         }
         if plan.tracks.is_empty() {
             return Err(lx.err(TocFileErrorKind::NoTracks));

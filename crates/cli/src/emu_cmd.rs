@@ -57,34 +57,7 @@ fn media_arg(s: &str) -> Result<MediaKind, String> {
 #[derive(Debug, clap::Subcommand)]
 pub enum EmuCmd {
     /// Create an emulated recorder with a blank medium.
-    Create {
-        /// Its name (use it as `-d emu:NAME`).
-        name: String,
-        /// The medium: cdr74, cdr80 or cdrw80.
-        #[arg(long, default_value = "cdr80", value_parser = media_arg)]
-        media: MediaKind,
-        /// `instant` (no waiting) or `real-time` (writes take as long as at the drive's speed).
-        #[arg(long, default_value = "instant", value_parser = timing_arg)]
-        timing: emu::Timing,
-        /// Write speeds as multiples of 1x, fastest first (default 52,48,40,32,24,16,10,8,4).
-        #[arg(long, value_delimiter = ',')]
-        speeds: Vec<u16>,
-        /// INQUIRY vendor (8 characters).
-        #[arg(long, default_value = "REDBURN")]
-        vendor: String,
-        /// INQUIRY product (16 characters).
-        #[arg(long, default_value = "EMULATED CD-RW")]
-        product: String,
-        /// Drive buffer in KiB.
-        #[arg(long, default_value_t = 2048)]
-        buffer_kib: u16,
-        /// No session-at-once: the drive writes disc-at-once only raw (RAW96R), as some do.
-        #[arg(long)]
-        no_sao: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Create(CreateArgs),
     /// List emulated recorders.
     List {
         /// Print JSON.
@@ -133,71 +106,12 @@ pub enum EmuCmd {
         json: bool,
     },
     /// Write the disc as a CUE sheet and BIN image.
-    Export {
-        /// The recorder.
-        name: String,
-        /// The CUE sheet to write (the image goes beside it as .bin).
-        #[arg(short, long)]
-        output: PathBuf,
-        /// Also write the raw P-W sub-channel as .sub (96 bytes per sector).
-        #[arg(long)]
-        sub: bool,
-        /// Also write a cdrdao TOC file (.toc).
-        #[arg(long)]
-        toc: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Export(ExportArgs),
     /// Script a fault: the drive fails the way a real one can.
-    Fault {
-        /// The recorder.
-        name: String,
-        /// Fire on a WRITE or READ CD that covers this LBA.
-        #[arg(long, group = "trigger")]
-        at_lba: Option<i32>,
-        /// Fire on every command with this operation code (hex, e.g. 2A).
-        #[arg(long, group = "trigger", value_parser = hex_byte)]
-        opcode: Option<u8>,
-        /// Fire on the n-th command after the drive is opened.
-        #[arg(long, group = "trigger")]
-        call: Option<u64>,
-        /// Fail with this sense, KEY/ASC/ASCQ in hex (e.g. 3/0C/09).
-        #[arg(long, group = "action", value_parser = sense_arg)]
-        sense: Option<(u8, u8, u8)>,
-        /// Lose power.
-        #[arg(long, group = "action")]
-        power_loss: bool,
-        /// Pull the medium out.
-        #[arg(long, group = "action")]
-        remove_medium: bool,
-        /// Take this many milliseconds.
-        #[arg(long, group = "action")]
-        stall_ms: Option<u64>,
-        /// Fire once only.
-        #[arg(long)]
-        once: bool,
-        /// Remove every scripted fault instead.
-        #[arg(long, conflicts_with_all = ["trigger", "action"])]
-        clear: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Fault(FaultArgs),
     /// Run another burner (wodim, cdrskin, cdrdao …) against the recorder: DEVICE_PATH answers
     /// from it inside the command, through the SG_IO shim.
-    Exec {
-        /// The recorder.
-        name: String,
-        /// The device path the command sees (default: the highest `/dev/srN` below 32 that
-        /// does not exist here, so no real drive is shadowed and libburn's scan, which stops
-        /// at `/dev/sr31`, finds it).
-        #[arg(long)]
-        path: Option<String>,
-        /// The command and its arguments.
-        #[arg(last = true, required = true)]
-        command: Vec<String>,
-    },
+    Exec(ExecArgs),
     /// Delete an emulated recorder and its disc.
     Rm {
         /// The recorder.
@@ -208,65 +122,114 @@ pub enum EmuCmd {
     },
 }
 
+/// Arguments of `redburn emu create`.
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// Its name (use it as `-d emu:NAME`).
+    name: String,
+    /// The medium: cdr74, cdr80 or cdrw80.
+    #[arg(long, default_value = "cdr80", value_parser = media_arg)]
+    media: MediaKind,
+    /// `instant` (no waiting) or `real-time` (writes take as long as at the drive's speed).
+    #[arg(long, default_value = "instant", value_parser = timing_arg)]
+    timing: emu::Timing,
+    /// Write speeds as multiples of 1x, fastest first (default 52,48,40,32,24,16,10,8,4).
+    #[arg(long, value_delimiter = ',')]
+    speeds: Vec<u16>,
+    /// INQUIRY vendor (8 characters).
+    #[arg(long, default_value = "REDBURN")]
+    vendor: String,
+    /// INQUIRY product (16 characters).
+    #[arg(long, default_value = "EMULATED CD-RW")]
+    product: String,
+    /// Drive buffer in KiB.
+    #[arg(long, default_value_t = 2048)]
+    buffer_kib: u16,
+    /// No session-at-once: the drive writes disc-at-once only raw (RAW96R), as some do.
+    #[arg(long)]
+    no_sao: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `redburn emu export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The recorder.
+    name: String,
+    /// The CUE sheet to write (the image goes beside it as .bin).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Also write the raw P-W sub-channel as .sub (96 bytes per sector).
+    #[arg(long)]
+    sub: bool,
+    /// Also write a cdrdao TOC file (.toc).
+    #[arg(long)]
+    toc: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `redburn emu fault`.
+#[derive(Debug, clap::Args)]
+pub struct FaultArgs {
+    /// The recorder.
+    name: String,
+    /// Fire on a WRITE or READ CD that covers this LBA.
+    #[arg(long, group = "trigger")]
+    at_lba: Option<i32>,
+    /// Fire on every command with this operation code (hex, e.g. 2A).
+    #[arg(long, group = "trigger", value_parser = hex_byte)]
+    opcode: Option<u8>,
+    /// Fire on the n-th command after the drive is opened.
+    #[arg(long, group = "trigger")]
+    call: Option<u64>,
+    /// Fail with this sense, KEY/ASC/ASCQ in hex (e.g. 3/0C/09).
+    #[arg(long, group = "action", value_parser = sense_arg)]
+    sense: Option<(u8, u8, u8)>,
+    /// Lose power.
+    #[arg(long, group = "action")]
+    power_loss: bool,
+    /// Pull the medium out.
+    #[arg(long, group = "action")]
+    remove_medium: bool,
+    /// Take this many milliseconds.
+    #[arg(long, group = "action")]
+    stall_ms: Option<u64>,
+    /// Fire once only.
+    #[arg(long)]
+    once: bool,
+    /// Remove every scripted fault instead.
+    #[arg(long, conflicts_with_all = ["trigger", "action"])]
+    clear: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `redburn emu exec`.
+#[derive(Debug, clap::Args)]
+pub struct ExecArgs {
+    /// The recorder.
+    name: String,
+    /// The device path the command sees (default: the highest `/dev/srN` below 32 that
+    /// does not exist here, so no real drive is shadowed and libburn's scan, which stops
+    /// at `/dev/sr31`, finds it).
+    #[arg(long)]
+    path: Option<String>,
+    /// The command and its arguments.
+    #[arg(last = true, required = true)]
+    command: Vec<String>,
+}
+
 /// Runs an `emu` subcommand.
 pub fn run(cmd: EmuCmd) -> Result<()> {
     match cmd {
-        EmuCmd::Create { name, media, timing, speeds, vendor, product, buffer_kib, no_sao, json } => {
-            check_name(&name)?;
-            let mut p = emu::Personality { vendor, product, buffer_kib, ..emu::Personality::default() };
-            if no_sao {
-                p.write_modes.remove(&emu::WriteMode::Sao);
-            }
-            if !speeds.is_empty() {
-                if speeds.iter().any(|&x| x == 0 || x > 72) {
-                    return Err(fail(code::DEVICE, "write speeds are multiples of 1x from 1 to 72"));
-                }
-                // 1x = 176.4 kB/s, rounded up as drives report it (16x = 2823).
-                let mut kbs: Vec<u16> = speeds.iter().map(|&x| (u32::from(x) * 1764).div_ceil(10) as u16).collect();
-                kbs.sort_unstable_by(|a, b| b.cmp(a));
-                p.max_read_speed = kbs[0];
-                p.write_speeds = kbs;
-            }
-            let config = DriveConfig::new(p, timing);
-            Drive::create(&drives_dir().join(&name), config, Some(media)).map_err(|e| emu_failure(&name, e))?;
-            say(
-                json,
-                format!("Created emu:{name} with a blank {}.", media.name()),
-                || json!({"device": format!("emu:{name}"), "created": true, "media": media.name()}),
-            );
-        }
+        EmuCmd::Create(a) => create(a)?,
         EmuCmd::List { json } => crate::show::devices(json)?,
-        EmuCmd::Show { name, json } => {
-            let d = open_emu(&name)?;
-            let disc = d.disc();
-            if json {
-                out!(
-                    "{}",
-                    json!({"device": format!("emu:{name}"), "directory": d.dir(), "config": {
-                        "vendor": d.personality().vendor, "product": d.personality().product,
-                        "write_speeds_kbs": d.personality().write_speeds, "buffer_kib": d.personality().buffer_kib},
-                        "tray_open": d.tray_open(), "disc": disc.map(|x| serde_json::to_value(x).unwrap_or_default())})
-                );
-                return Ok(());
-            }
-            out!("emu:{name} ({})", d.dir().display());
-            out!("  {} {} {}", d.personality().vendor, d.personality().product, d.personality().revision);
-            match disc {
-                None => out!("  no medium"),
-                Some(x) => {
-                    out!("  medium: {} ({:?}), {} sessions", x.kind.name(), x.status(), x.sessions.len());
-                    for t in x.tracks() {
-                        out!(
-                            "    track {:2}: LBA {:>7} to {:>7}{}",
-                            t.number,
-                            t.start().0,
-                            t.end,
-                            if t.damaged { " (damaged)" } else { "" }
-                        );
-                    }
-                }
-            }
-        }
+        EmuCmd::Show { name, json } => show(&name, json)?,
         EmuCmd::Insert { name, media, write_protected, json } => {
             let mut d = open_emu(&name)?;
             d.insert(media).map_err(|e| fail(code::DEVICE, e))?;
@@ -296,77 +259,9 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
                 || json!({"device": format!("emu:{name}"), "removed": true}),
             );
         }
-        EmuCmd::Export { name, output, sub, toc, json } => {
-            let d = open_emu(&name)?;
-            let options = emu::ExportOptions { subcode: sub, toc };
-            let e = emu::export_cue_bin(&d, &output, options).map_err(|e| fail(code::MEDIUM, e))?;
-            if json {
-                out!(
-                    "{}",
-                    json!({"cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc, "tracks": e.tracks, "sectors": e.sectors})
-                );
-                return Ok(());
-            }
-            out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
-            for extra in [e.sub, e.toc].into_iter().flatten() {
-                out!("Wrote {}.", extra.display());
-            }
-        }
-        EmuCmd::Fault { name, at_lba, opcode, call, sense, power_loss, remove_medium, stall_ms, once, clear, json } => {
-            let mut d = open_emu(&name)?;
-            if clear {
-                d.clear_faults().map_err(|e| fail(code::DEVICE, e))?;
-                say(
-                    json,
-                    format!("emu:{name}: no scripted faults."),
-                    || json!({"device": format!("emu:{name}"), "faults": []}),
-                );
-                return Ok(());
-            }
-            let trigger = match (at_lba, opcode, call) {
-                (Some(lba), _, _) => emu::Trigger::AtLba { lba },
-                (_, Some(opcode), _) => emu::Trigger::Command { opcode },
-                (_, _, Some(n)) => emu::Trigger::NthCall { n },
-                _ => return Err(fail(code::OTHER, "say when: --at-lba, --opcode or --call")),
-            };
-            let action = match (sense, power_loss, remove_medium, stall_ms) {
-                (Some((key, asc, ascq)), ..) => emu::Action::Sense { key, asc, ascq },
-                (_, true, ..) => emu::Action::PowerLoss,
-                (_, _, true, _) => emu::Action::RemoveMedium,
-                (.., Some(ms)) => emu::Action::Stall { ms },
-                _ => return Err(fail(code::OTHER, "say what: --sense, --power-loss, --remove-medium or --stall-ms")),
-            };
-            d.add_fault(emu::Fault { trigger, action, once }).map_err(|e| fail(code::DEVICE, e))?;
-            say(
-                json,
-                format!("emu:{name}: {} scripted fault(s).", d.faults().len()),
-                || json!({"device": format!("emu:{name}"), "faults": d.faults()}),
-            );
-        }
-        EmuCmd::Exec { name, path, command } => {
-            check_name(&name)?;
-            let path = match path {
-                Some(p) => p,
-                None => free_sr_path().ok_or_else(|| fail(code::DEVICE, "no free /dev/srN below 32; give --path"))?,
-            };
-            let dir = drives_dir().join(&name);
-            // Fail here, clearly, rather than inside the other program.
-            drop(open_emu(&name)?);
-            let lib = shim_library()?;
-            // On stderr, so that the program's own output stays clean.
-            eprintln!("redburn: emu:{name} answers at {path} (also in $REDBURN_SG_DEVICE)");
-            let status = std::process::Command::new(&command[0])
-                .args(&command[1..])
-                .env("LD_PRELOAD", &lib)
-                .env("REDBURN_SG_DEVICE", &path)
-                .env("REDBURN_SHIM_PATH", &path)
-                .env("REDBURN_SHIM_DRIVE", &dir)
-                .status()
-                .map_err(|e| fail(code::OTHER, format!("{}: {e}", command[0])))?;
-            if !status.success() {
-                return Err(fail(code::WRITE, format!("{} ended with {status}", command[0])));
-            }
-        }
+        EmuCmd::Export(a) => export(a)?,
+        EmuCmd::Fault(a) => fault(a)?,
+        EmuCmd::Exec(a) => exec(a)?,
         EmuCmd::Rm { name, json } => {
             // Opening takes the lock: a drive in use is not deleted under its user.
             let d = open_emu(&name)?;
@@ -375,6 +270,146 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             std::fs::remove_dir_all(&dir).map_err(|e| fail(code::DEVICE, format!("{}: {e}", dir.display())))?;
             say(json, format!("Removed emu:{name}."), || json!({"device": format!("emu:{name}"), "removed": true}));
         }
+    }
+    Ok(())
+}
+
+fn create(a: CreateArgs) -> Result<()> {
+    let CreateArgs { name, media, timing, speeds, vendor, product, buffer_kib, no_sao, json } = a;
+    check_name(&name)?;
+    let mut p = emu::Personality { vendor, product, buffer_kib, ..emu::Personality::default() };
+    if no_sao {
+        p.write_modes.remove(&emu::WriteMode::Sao);
+    }
+    if !speeds.is_empty() {
+        if speeds.iter().any(|&x| x == 0 || x > 72) {
+            return Err(fail(code::DEVICE, "write speeds are multiples of 1x from 1 to 72"));
+        }
+        // 1x = 176.4 kB/s, rounded up as drives report it (16x = 2823).
+        let mut kbs: Vec<u16> = speeds.iter().map(|&x| (u32::from(x) * 1764).div_ceil(10) as u16).collect();
+        kbs.sort_unstable_by(|a, b| b.cmp(a));
+        p.max_read_speed = kbs[0];
+        p.write_speeds = kbs;
+    }
+    let config = DriveConfig::new(p, timing);
+    Drive::create(&drives_dir().join(&name), config, Some(media)).map_err(|e| emu_failure(&name, e))?;
+    say(
+        json,
+        format!("Created emu:{name} with a blank {}.", media.name()),
+        || json!({"device": format!("emu:{name}"), "created": true, "media": media.name()}),
+    );
+    Ok(())
+}
+
+fn show(name: &str, json: bool) -> Result<()> {
+    let d = open_emu(name)?;
+    let disc = d.disc();
+    if json {
+        out!(
+            "{}",
+            json!({"device": format!("emu:{name}"), "directory": d.dir(), "config": {
+                "vendor": d.personality().vendor, "product": d.personality().product,
+                "write_speeds_kbs": d.personality().write_speeds, "buffer_kib": d.personality().buffer_kib},
+                "tray_open": d.tray_open(), "disc": disc.map(|x| serde_json::to_value(x).unwrap_or_default())})
+        );
+        return Ok(());
+    }
+    out!("emu:{name} ({})", d.dir().display());
+    out!("  {} {} {}", d.personality().vendor, d.personality().product, d.personality().revision);
+    match disc {
+        None => out!("  no medium"),
+        Some(x) => {
+            out!("  medium: {} ({:?}), {} sessions", x.kind.name(), x.status(), x.sessions.len());
+            for t in x.tracks() {
+                out!(
+                    "    track {:2}: LBA {:>7} to {:>7}{}",
+                    t.number,
+                    t.start().0,
+                    t.end,
+                    if t.damaged { " (damaged)" } else { "" }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn export(a: ExportArgs) -> Result<()> {
+    let ExportArgs { name, output, sub, toc, json } = a;
+    let d = open_emu(&name)?;
+    let options = emu::ExportOptions { subcode: sub, toc };
+    let e = emu::export_cue_bin(&d, &output, options).map_err(|e| fail(code::MEDIUM, e))?;
+    if json {
+        out!(
+            "{}",
+            json!({"cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc, "tracks": e.tracks, "sectors": e.sectors})
+        );
+        return Ok(());
+    }
+    out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
+    for extra in [e.sub, e.toc].into_iter().flatten() {
+        out!("Wrote {}.", extra.display());
+    }
+    Ok(())
+}
+
+fn fault(a: FaultArgs) -> Result<()> {
+    let FaultArgs { name, at_lba, opcode, call, sense, power_loss, remove_medium, stall_ms, once, clear, json } = a;
+    let mut d = open_emu(&name)?;
+    if clear {
+        d.clear_faults().map_err(|e| fail(code::DEVICE, e))?;
+        say(
+            json,
+            format!("emu:{name}: no scripted faults."),
+            || json!({"device": format!("emu:{name}"), "faults": []}),
+        );
+        return Ok(());
+    }
+    let trigger = match (at_lba, opcode, call) {
+        (Some(lba), _, _) => emu::Trigger::AtLba { lba },
+        (_, Some(opcode), _) => emu::Trigger::Command { opcode },
+        (_, _, Some(n)) => emu::Trigger::NthCall { n },
+        _ => return Err(fail(code::OTHER, "say when: --at-lba, --opcode or --call")),
+    };
+    let action = match (sense, power_loss, remove_medium, stall_ms) {
+        (Some((key, asc, ascq)), ..) => emu::Action::Sense { key, asc, ascq },
+        (_, true, ..) => emu::Action::PowerLoss,
+        (_, _, true, _) => emu::Action::RemoveMedium,
+        (.., Some(ms)) => emu::Action::Stall { ms },
+        _ => return Err(fail(code::OTHER, "say what: --sense, --power-loss, --remove-medium or --stall-ms")),
+    };
+    d.add_fault(emu::Fault { trigger, action, once }).map_err(|e| fail(code::DEVICE, e))?;
+    say(
+        json,
+        format!("emu:{name}: {} scripted fault(s).", d.faults().len()),
+        || json!({"device": format!("emu:{name}"), "faults": d.faults()}),
+    );
+    Ok(())
+}
+
+fn exec(a: ExecArgs) -> Result<()> {
+    let ExecArgs { name, path, command } = a;
+    check_name(&name)?;
+    let path = match path {
+        Some(p) => p,
+        None => free_sr_path().ok_or_else(|| fail(code::DEVICE, "no free /dev/srN below 32; give --path"))?,
+    };
+    let dir = drives_dir().join(&name);
+    // Fail here, clearly, rather than inside the other program.
+    drop(open_emu(&name)?);
+    let lib = shim_library()?;
+    // On stderr, so that the program's own output stays clean.
+    eprintln!("redburn: emu:{name} answers at {path} (also in $REDBURN_SG_DEVICE)");
+    let status = std::process::Command::new(&command[0])
+        .args(&command[1..])
+        .env("LD_PRELOAD", &lib)
+        .env("REDBURN_SG_DEVICE", &path)
+        .env("REDBURN_SHIM_PATH", &path)
+        .env("REDBURN_SHIM_DRIVE", &dir)
+        .status()
+        .map_err(|e| fail(code::OTHER, format!("{}: {e}", command[0])))?;
+    if !status.success() {
+        return Err(fail(code::WRITE, format!("{} ended with {status}", command[0])));
     }
     Ok(())
 }

@@ -178,41 +178,81 @@ pub fn info(arg: &DeviceArg, as_json: bool) -> Result<()> {
 
 /// `redburn devices`.
 pub fn devices(as_json: bool) -> Result<()> {
-    /// One recorder's line.
-    struct Row {
-        device: String,
-        kind: &'static str,
-        identity: String,
-        unique_id: Option<String>,
-        sg: Option<std::path::PathBuf>,
-        medium: Option<(&'static str, &'static str)>,
-        modes: Vec<&'static str>,
-        max_x: Option<u32>,
-        note: Option<String>,
+    let rows: Vec<Row> = real_rows().into_iter().chain(emulated_rows()).collect();
+    if as_json {
+        out!("{}", json!({"devices": rows.iter().map(Row::to_json).collect::<Vec<_>>()}));
+        return Ok(());
     }
-    impl Row {
-        fn new(device: String, kind: &'static str) -> Row {
-            Row {
-                device,
-                kind,
-                identity: String::new(),
-                unique_id: None,
-                sg: None,
-                medium: None,
-                modes: Vec::new(),
-                max_x: None,
-                note: None,
-            }
-        }
+    if rows.is_empty() {
+        out!(
+            "No recorders yet. `redburn burn` creates emu:default on first use; `redburn emu create NAME` makes others."
+        );
+    }
+    for r in &rows {
+        out!("{}", r.line());
+    }
+    Ok(())
+}
 
-        /// Who the recorder is, what it writes and how fast, asked of the drive itself.
-        fn ask<T: Transport>(&mut self, r: &mut Recorder<T>) {
-            self.identity =
-                format!("{} {} {}", r.vendor_id().trim(), r.product_id().trim(), r.product_revision().trim());
-            self.modes = r.write_modes().map(|m| m.names()).unwrap_or_default();
-            self.max_x = r.write_speeds().ok().and_then(|s| s.first().map(|f| (f64::from(f.0) / 176.4).round() as u32));
+/// One recorder's line of `redburn devices`.
+struct Row {
+    device: String,
+    kind: &'static str,
+    identity: String,
+    unique_id: Option<String>,
+    sg: Option<std::path::PathBuf>,
+    medium: Option<(&'static str, &'static str)>,
+    modes: Vec<&'static str>,
+    max_x: Option<u32>,
+    note: Option<String>,
+}
+
+impl Row {
+    fn new(device: String, kind: &'static str) -> Row {
+        Row {
+            device,
+            kind,
+            identity: String::new(),
+            unique_id: None,
+            sg: None,
+            medium: None,
+            modes: Vec::new(),
+            max_x: None,
+            note: None,
         }
     }
+
+    /// Who the recorder is, what it writes and how fast, asked of the drive itself.
+    fn ask<T: Transport>(&mut self, r: &mut Recorder<T>) {
+        self.identity = format!("{} {} {}", r.vendor_id().trim(), r.product_id().trim(), r.product_revision().trim());
+        self.modes = r.write_modes().map(|m| m.names()).unwrap_or_default();
+        self.max_x = r.write_speeds().ok().and_then(|s| s.first().map(|f| (f64::from(f.0) / 176.4).round() as u32));
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        let mut o = json!({"device": self.device, "kind": self.kind, "identity": self.identity,
+                           "write_modes": self.modes, "max_write_speed_x": self.max_x, "note": self.note});
+        if self.kind == "real" {
+            o["sg"] = json!(self.sg);
+            o["unique_id"] = json!(self.unique_id);
+        } else {
+            o["media"] = json!(self.medium.map(|m| m.0));
+            o["status"] = json!(self.medium.map(|m| m.1));
+        }
+        o
+    }
+
+    fn line(&self) -> String {
+        let what = if self.modes.is_empty() { String::new() } else { format!("  writes {}", self.modes.join(" ")) };
+        let fast = self.max_x.map(|x| format!(" up to {x}x")).unwrap_or_default();
+        let medium = self.medium.map(|(m, s)| format!("  medium: {m} {s}")).unwrap_or_default();
+        let note = self.note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default();
+        format!("{:20} {}{what}{fast}{medium}{note}", self.device, self.identity.trim())
+    }
+}
+
+/// The real recorders, each asked what it is.
+fn real_rows() -> Vec<Row> {
     let mut rows = Vec::new();
     for f in device::real_recorders() {
         let mut row = Row::new(f.path.display().to_string(), "real");
@@ -228,6 +268,12 @@ pub fn devices(as_json: bool) -> Result<()> {
         }
         rows.push(row);
     }
+    rows
+}
+
+/// The emulated recorders, each with its medium.
+fn emulated_rows() -> Vec<Row> {
+    let mut rows = Vec::new();
     for n in emu::drive_names(&emu::drives_dir()) {
         let mut row = Row::new(format!("emu:{n}"), "emulated");
         match device::open_emu(&n) {
@@ -252,38 +298,7 @@ pub fn devices(as_json: bool) -> Result<()> {
         }
         rows.push(row);
     }
-    if as_json {
-        let v: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                let mut o = json!({"device": r.device, "kind": r.kind, "identity": r.identity, "write_modes": r.modes,
-                                   "max_write_speed_x": r.max_x, "note": r.note});
-                if r.kind == "real" {
-                    o["sg"] = json!(r.sg);
-                    o["unique_id"] = json!(r.unique_id);
-                } else {
-                    o["media"] = json!(r.medium.map(|m| m.0));
-                    o["status"] = json!(r.medium.map(|m| m.1));
-                }
-                o
-            })
-            .collect();
-        out!("{}", json!({"devices": v}));
-        return Ok(());
-    }
-    if rows.is_empty() {
-        out!(
-            "No recorders yet. `redburn burn` creates emu:default on first use; `redburn emu create NAME` makes others."
-        );
-    }
-    for r in &rows {
-        let what = if r.modes.is_empty() { String::new() } else { format!("  writes {}", r.modes.join(" ")) };
-        let fast = r.max_x.map(|x| format!(" up to {x}x")).unwrap_or_default();
-        let medium = r.medium.map(|(m, s)| format!("  medium: {m} {s}")).unwrap_or_default();
-        let note = r.note.as_deref().map(|n| format!("  ({n})")).unwrap_or_default();
-        out!("{:20} {}{what}{fast}{medium}{note}", r.device, r.identity.trim());
-    }
-    Ok(())
+    rows
 }
 
 /// `redburn blank`.

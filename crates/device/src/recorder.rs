@@ -17,6 +17,7 @@ use crate::MediaType;
 
 /// A recorder operation that failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RecorderError {
     /// The device answered a command with an error, or did not answer.
     #[error(transparent)]

@@ -2,6 +2,7 @@
 
 /// A response or parameter list that cannot be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// Fewer bytes than the structure needs.
     #[error("{what}: {got} bytes, need at least {need}")]

@@ -332,6 +332,7 @@ pub enum Command {
 
 /// A CDB that cannot be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CdbError {
     /// No bytes.
     #[error("empty CDB")]

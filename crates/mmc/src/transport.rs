@@ -57,6 +57,7 @@ impl Completion {
 /// A failure to get a command to the drive or an answer back (not a drive's error, which is a
 /// [`Completion`] with sense).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TransportError {
     /// The command did not complete in time.
     #[error("the drive did not answer within {0:?}")]
@@ -136,6 +137,7 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 
 /// A command that failed: at the transport, or at the drive with sense.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CommandError {
     /// The transport failed.
     #[error("{command}: {source}")]
