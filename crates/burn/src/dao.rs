@@ -178,7 +178,7 @@ pub(crate) fn send_blocks<T: Transport>(
         if n == 0 {
             break;
         }
-        mmc::write_retrying(t, Lba(at), n as u16, &buf[..got], Duration::from_secs(120))?;
+        run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(&buf[..got]))?;
         at += n as i32;
         if !progress((at - drive_start.0) as u32, total) {
             return Err(DaoError::Cancelled);
@@ -250,7 +250,7 @@ fn write_all<T: Transport>(
             let block: Vec<u8> =
                 (n..n + k).flat_map(|i| raw_pw(&p_channel(false), &[0; 12], &leadin_rw_symbols(&packs, i))).collect();
             debug_assert_eq!(block.len(), k as usize * SUBCODE_BYTES);
-            mmc::write_retrying(t, start.offset(n as i32), k as u16, &block, Duration::from_secs(120))?;
+            run(t, &Command::Write10 { lba: start.offset(n as i32), blocks: k as u16 }, Data::Out(&block))?;
             n += k;
         }
     }
@@ -262,7 +262,11 @@ fn write_all<T: Transport>(
         let n = (total - done).min(per);
         let chunk = &mut buf[..n as usize * SECTOR_BYTES];
         read_exact(audio, chunk, total - done)?;
-        mmc::write_retrying(t, Lba(done as i32 - PREGAP_SECTORS as i32), n as u16, chunk, Duration::from_secs(120))?;
+        run(
+            t,
+            &Command::Write10 { lba: Lba(done as i32 - PREGAP_SECTORS as i32), blocks: n as u16 },
+            Data::Out(chunk),
+        )?;
         done += n;
         if !progress(done, total) {
             return Err(DaoError::Cancelled);
@@ -318,7 +322,7 @@ fn write_raw<T: Transport>(
             b[SECTOR_BYTES..].copy_from_slice(&sub.raw(Lba(lba))?);
         }
         let data = &buf[..n as usize * block];
-        mmc::write_retrying(t, Lba(at), n as u16, data, Duration::from_secs(120))?;
+        run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(data))?;
         at += n;
         if !progress((at - start) as u32, total) {
             return Err(DaoError::Cancelled);

@@ -465,7 +465,7 @@ impl<T: Transport> TrackAtOnce<T> {
     /// One WRITE(10), re-sent while the drive's buffer is full (never after any other error).
     fn write_blocks(&mut self, lba: Lba, blocks: u16, data: &[u8]) -> Result<(), CommandError> {
         let t = self.f.recorder.as_mut().expect("a recorder while writing").transport();
-        mmc::write_retrying(t, lba, blocks, data, Duration::from_secs(120)).map(|_| ())
+        run(t, &Command::Write10 { lba, blocks }, Data::Out(data)).map(|_| ())
     }
 
     /// Closes the session (finalizing the disc unless told not to) and allows removal again.

@@ -108,6 +108,41 @@ pub struct Personality {
     /// behind some USB bridges).
     #[serde(default = "max_transfer")]
     pub max_transfer: usize,
+    /// The MMC generation page 2Ah follows: 1 (20 bytes), 2 (24 bytes, no write-speed
+    /// descriptors) or 3 (32 bytes and a descriptor per write speed).
+    #[serde(default = "three")]
+    pub mmc_level: u8,
+    /// A DVD writer: its profile list has the DVD profiles too (never current here).
+    #[serde(default)]
+    pub dvd: bool,
+    /// The sub-channel selections READ CD takes.
+    #[serde(default = "all_subchannel_reads")]
+    pub subchannel_reads: BTreeSet<SubchannelRead>,
+    /// C2 error pointers in READ CD (feature 001Eh, page 2Ah).
+    #[serde(default)]
+    pub c2_pointers: bool,
+    /// A motorised tray (START STOP UNIT can load and eject); false for a drive that
+    /// "cannot load media" (OPTORITE CW4802).
+    #[serde(default = "yes")]
+    pub tray_loads: bool,
+}
+
+/// A sub-channel selection of READ CD (CDB byte 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubchannelRead {
+    /// 001b: raw P–W, 96 bytes.
+    RawPw,
+    /// 010b: formatted Q, 16 bytes.
+    Q,
+}
+
+fn three() -> u8 {
+    3
+}
+
+fn all_subchannel_reads() -> BTreeSet<SubchannelRead> {
+    [SubchannelRead::RawPw, SubchannelRead::Q].into_iter().collect()
 }
 
 fn yes() -> bool {
@@ -145,6 +180,11 @@ impl Default for Personality {
             max_read_speed: 9173,
             buffer_kib: 2048,
             max_transfer: max_transfer(),
+            mmc_level: 3,
+            dvd: false,
+            subchannel_reads: all_subchannel_reads(),
+            c2_pointers: false,
+            tray_loads: true,
         }
     }
 }
@@ -154,6 +194,12 @@ impl Personality {
     #[must_use]
     pub fn writes(&self, mode: WriteMode) -> bool {
         self.write_modes.contains(&mode)
+    }
+
+    /// Whether READ CD returns this sub-channel selection.
+    #[must_use]
+    pub fn reads_subchannel(&self, sub: SubchannelRead) -> bool {
+        self.subchannel_reads.contains(&sub)
     }
 }
 
@@ -198,17 +244,122 @@ pub enum UnderrunSense {
     InvalidFieldInCdb,
 }
 
-/// How a drive misbehaves: one field per behaviour of `reference/drive-quirks.md` §1, each
-/// read by one decision point of the drive. The defaults are a well-behaved drive.
+/// Page 05h as a drive lays it out (catalogue row 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WritePage {
+    /// Page length 32h (MMC-1 to MMC-3); any length from 32h up is accepted.
+    #[default]
+    Mmc3,
+    /// Page length 36h (MMC-4 and later), and a MODE SELECT of another length is refused
+    /// (05/26/00).
+    Mmc4Strict,
+    /// MODE SENSE sets the PS bit (byte 0, bit 7); a MODE SELECT that keeps it is refused
+    /// (05/26/00), as SPC says the bit is reserved there.
+    PsBit,
+    /// MODE SENSE reports page 05h with length 0 (a broken firmware's answer); a MODE
+    /// SELECT of length 32h is accepted.
+    ZeroLength,
+}
+
+/// What SEND OPC INFORMATION does (catalogue row 22).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Opc {
+    /// Power calibration succeeds.
+    #[default]
+    Ok,
+    /// The command is not supported (05/20/00).
+    Unsupported,
+    /// Calibration fails: power calibration area error (03/73/03).
+    Fails,
+}
+
+/// What READ BUFFER CAPACITY reports (catalogue row 25).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BufferReport {
+    /// The buffer's size and free space.
+    #[default]
+    Accurate,
+    /// Zero size and zero free (wodim: "size 0 → 0 %").
+    Zero,
+    /// More free than the buffer holds (libburn: "mad buffer usage").
+    FreeAboveLength,
+    /// The command is not supported (05/20/00).
+    Unsupported,
+}
+
+/// The format of sense data (catalogue row 29).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SenseFormat {
+    /// Fixed format (response code 70h).
+    #[default]
+    Fixed,
+    /// Descriptor format (response code 72h): key, ASC and ASCQ in bytes 1–3.
+    Descriptor,
+}
+
+/// How a drive misbehaves: one field per behaviour of `reference/drive-quirks.md` §1 (the
+/// row is named in each field's doc), each read by one decision point of the drive. The
+/// defaults are a well-behaved drive. Counting quirks (`…_every`, `…_after_…`) are off at 0.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Quirks {
     /// Row 1: the next writable address READ TRACK INFORMATION reports.
     pub nwa: NwaMode,
+    /// Row 3: every n-th WRITE is first answered 02/04/08 (buffer full) instead of waiting.
+    pub busy_write_every: u32,
+    /// Rows 4 and 6: after a session is closed, the next n READ DISC INFORMATION, READ
+    /// TRACK INFORMATION and READ TOC are answered 02/04/08 (still writing the lead-out)
+    /// while TEST UNIT READY says ready.
+    pub busy_after_close: u32,
+    /// Row 5: BLANK, SYNCHRONIZE CACHE and CLOSE TRACK/SESSION with IMMED are refused
+    /// (02/00/00).
+    pub reject_immed: bool,
+    /// Row 7: CLOSE TRACK/SESSION during a test write is refused (05/2C/00).
+    pub close_in_test_write: bool,
+    /// Row 8: CLOSE TRACK is refused (05/2C/00); SYNCHRONIZE CACHE closes a track-at-once
+    /// track instead.
+    pub close_track_refused: bool,
+    /// Row 11: MODE SENSE reports page 05h with session format FFh and pause length 0,
+    /// values MODE SELECT refuses (05/26/02) when they are echoed back.
+    pub illegal_page_defaults: bool,
+    /// Row 12: page 05h's length and PS bit.
+    pub write_page: WritePage,
+    /// Row 13: MODE SENSE(10) answers carry an 8-byte block descriptor before the pages.
+    pub block_descriptors: bool,
+    /// Row 14: MODE SENSE(6) and MODE SELECT(6) are refused (05/20/00), as ATAPI drives do.
+    pub no_six_byte_mode: bool,
     /// Rows 15–16: how SET CD SPEED picks a speed.
     pub speed: SpeedPolicy,
+    /// Rows 19–20: a cue sheet whose lead-in takes P–W from the host (CD-TEXT in session
+    /// at once) is refused (05/26/00); CD-TEXT is written only raw.
+    pub no_sao_cdtext: bool,
+    /// Row 21: SEND CUE SHEET on an appendable disc is refused (05/2C/00).
+    pub no_sao_append: bool,
+    /// Row 22: what SEND OPC INFORMATION does.
+    pub opc: Opc,
     /// Row 24: the sense of an underrun without BUFE.
     pub underrun_sense: UnderrunSense,
+    /// Row 25: what READ BUFFER CAPACITY reports.
+    pub buffer_capacity: BufferReport,
+    /// Row 27: every n-th question (not a WRITE, cue sheet, close, flush or blank) is first
+    /// answered with a unit attention (06/29/00, a bus reset).
+    pub unit_attention_every: u32,
+    /// Row 28: every n-th READ CD or WRITE completes with a recovered error (01/17/01) and
+    /// its data transferred.
+    pub recovered_every: u32,
+    /// Row 29: the format of sense data (REQUEST SENSE, and the sense SG_IO returns).
+    pub sense_format: SenseFormat,
+    /// Row 33: READ TOC format 5 (CD-TEXT) is refused (05/24/00).
+    pub no_cdtext_read: bool,
+    /// Row 39: after a medium is inserted, TEST UNIT READY answers 02/3A/00 (no medium) n
+    /// times before "becoming ready" (LG GSA-4082B).
+    pub load_not_ready: u32,
+    /// Row 43: every n-th command is answered with BUSY status and no sense.
+    pub busy_status_every: u32,
 }
 
 impl Quirks {

@@ -32,7 +32,10 @@ mod state;
 mod store;
 mod timing;
 
-pub use config::{DriveConfig, NwaMode, Personality, Quirks, SpeedPolicy, Timing, UnderrunSense, WriteMode};
+pub use config::{
+    BufferReport, DriveConfig, NwaMode, Opc, Personality, Quirks, SenseFormat, SpeedPolicy, SubchannelRead, Timing,
+    UnderrunSense, WriteMode, WritePage,
+};
 pub use drive::Drive;
 pub use export::{ExportOptions, Exported, export_cue_bin};
 pub use faults::{Action, Fault, Trigger};

@@ -44,4 +44,4 @@ pub use info::{DiscInformation, Inquiry, TrackInformation};
 pub use mode::{Capabilities, ModePage, ModeParameters, WriteParameters, WriteType};
 pub use sense::{Sense, SenseClass, SenseKey};
 pub use toc::{Atip, FormattedToc, FullToc, SubChannel};
-pub use transport::{CommandError, Completion, Data, Transport, TransportError, ask, run, wait_ready, write_retrying};
+pub use transport::{CommandError, Completion, Data, Retry, Transport, TransportError, ask, run, wait_ready};

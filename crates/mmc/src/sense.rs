@@ -187,6 +187,25 @@ impl Sense {
         b
     }
 
+    /// Descriptor-format sense (response code 72h): key, ASC and ASCQ in bytes 1–3, then
+    /// an information descriptor (00h) and a sense-key-specific descriptor (02h, progress)
+    /// when there is one.
+    #[must_use]
+    pub fn to_descriptor(&self) -> Vec<u8> {
+        let mut b = vec![if self.deferred { 0x73 } else { 0x72 }, self.key.0 & 0x0F, self.asc, self.ascq, 0, 0, 0, 0];
+        if let Some(info) = self.information {
+            b.extend([0x00, 0x0A, 0x80, 0]);
+            b.extend(info.to_be_bytes());
+        }
+        if let Some(p) = self.progress {
+            b.extend([0x02, 0x06, 0, 0, 0x80]);
+            b.extend(p.to_be_bytes());
+            b.push(0);
+        }
+        b[7] = (b.len() - 8) as u8;
+        b
+    }
+
     /// The MMC text of the ASC/ASCQ.
     #[must_use]
     pub fn text(&self) -> &'static str {
@@ -369,6 +388,17 @@ pub fn asc_text(asc: u8, ascq: u8) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptor_format_by_the_bytes() {
+        // SPC-4 4.5.2: 72h, key, ASC, ASCQ, reserved ×3, additional length; the
+        // sense-key-specific descriptor 02h carries progress with SKSV set.
+        let s = Sense { progress: Some(0x8000), ..Sense::new(2, 0x04, 0x07) };
+        let b = s.to_descriptor();
+        assert_eq!(b, [0x72, 0x02, 0x04, 0x07, 0, 0, 0, 8, 0x02, 0x06, 0, 0, 0x80, 0x80, 0x00, 0]);
+        assert_eq!(Sense::parse(&b).unwrap(), s);
+        assert_eq!(Sense::new(5, 0x24, 0).to_descriptor(), [0x72, 5, 0x24, 0, 0, 0, 0, 0]);
+    }
 
     #[test]
     fn fixed_format_from_a_drive() {

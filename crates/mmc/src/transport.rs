@@ -176,12 +176,94 @@ impl CommandError {
     }
 }
 
-/// Executes `cmd` once with its own timeout and returns the bytes transferred. Recovered
-/// errors (sense key 1) count as success.
+/// Executes `cmd` with its own timeout and returns the bytes transferred.
+///
+/// This is redburn's one retry policy ([`Retry`]): the answers that mean the drive did
+/// not carry the command out, so that sending it again is safe, are retried here and
+/// nowhere else — BUSY status, a unit attention (except for the commands whose context a
+/// reset may have lost), "becoming ready" and "long operation in progress" (waited out up
+/// to the command's timeout, except by the commands that poll for them). Recovered errors
+/// (sense key 1) count as success.
 ///
 /// # Errors
 /// [`CommandError`] for a transport failure, a drive error or an unexpected status.
-pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, data: Data<'_>) -> Result<usize, CommandError> {
+pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, mut data: Data<'_>) -> Result<usize, CommandError> {
+    let started = std::time::Instant::now();
+    let mut tries = 0u32;
+    loop {
+        let data_again = match &mut data {
+            Data::None => Data::None,
+            Data::In(b) => Data::In(&mut **b),
+            Data::Out(b) => Data::Out(*b),
+        };
+        let result = run_once(t, cmd, data_again);
+        tries += 1;
+        match Retry::of(cmd, &result, tries, started.elapsed()) {
+            Retry::No => return result,
+            Retry::After(wait) => {
+                tracing::debug!(target: "redburn::mmc", "{}: retrying in {wait:?} (try {tries})", opcode_name(cmd.opcode()));
+                std::thread::sleep(wait);
+            }
+        }
+    }
+}
+
+/// Whether and when a command is sent again: redburn's retry policy, in one place.
+///
+/// | answer | retried | how |
+/// |---|---|---|
+/// | BUSY status | every command | 10 ms, doubling to 320 ms, 8 tries (wodim: 0.5 s) |
+/// | UNIT ATTENTION (06/xx) | every command but WRITE, SEND CUE SHEET, CLOSE, SYNCHRONIZE CACHE, BLANK | at once, 3 tries (libburn: 100–500 ms) |
+/// | 02/04/00, 02/04/01 becoming ready | all but TEST UNIT READY and REQUEST SENSE | 500 ms, to the command's timeout |
+/// | 02/04/04, 02/04/07 operation in progress | all but TEST UNIT READY and REQUEST SENSE | 1 s, to the command's timeout |
+/// | 02/04/08 long write in progress (a WRITE: buffer full) | all but TEST UNIT READY and REQUEST SENSE | 40 ms (cdrdao: 40 ms), to the command's timeout |
+///
+/// Nothing else is retried: a medium, hardware or illegal-request error, or a transport
+/// failure, leaves the command's fate unknown or final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Return the answer.
+    No,
+    /// Send the command again after this long.
+    After(Duration),
+}
+
+impl Retry {
+    /// The policy for `cmd`'s `result`, after `tries` sends over `elapsed`.
+    #[must_use]
+    pub fn of(cmd: &Command, result: &Result<usize, CommandError>, tries: u32, elapsed: Duration) -> Retry {
+        // TEST UNIT READY and REQUEST SENSE are how callers poll a long operation: they see
+        // its answers themselves.
+        let polls = matches!(cmd, Command::TestUnitReady | Command::RequestSense { .. });
+        // After a reset the drive may have lost page 05 or the cue sheet: a WRITE or a
+        // close must not be sent again as if nothing happened.
+        let stateful = matches!(
+            cmd,
+            Command::Write10 { .. }
+                | Command::SendCueSheet { .. }
+                | Command::CloseTrackSession { .. }
+                | Command::SynchronizeCache { .. }
+                | Command::Blank { .. }
+        );
+        match result {
+            Err(CommandError::Status { status: status::BUSY, .. }) if tries < 8 => {
+                Retry::After(Duration::from_millis(10 << (tries - 1).min(5)))
+            }
+            Err(CommandError::Drive { sense, .. }) => match (sense.class(), sense.retry_after()) {
+                (SenseClass::UnitAttention, _) if !stateful && tries < 3 => Retry::After(Duration::ZERO),
+                (
+                    SenseClass::BecomingReady | SenseClass::OperationInProgress | SenseClass::LongWriteInProgress,
+                    Some(w),
+                ) if !polls && elapsed < cmd.timeout() => Retry::After(w),
+                _ => Retry::No,
+            },
+            _ => Retry::No,
+        }
+    }
+}
+
+/// Executes `cmd` once.
+fn run_once<T: Transport + ?Sized>(t: &mut T, cmd: &Command, data: Data<'_>) -> Result<usize, CommandError> {
     let len = match &data {
         Data::None => 0,
         Data::In(b) => b.len(),
@@ -256,32 +338,6 @@ pub fn wait_ready<T: Transport + ?Sized>(t: &mut T, limit: Duration) -> Result<(
     }
 }
 
-/// One WRITE(10), re-sent while the drive reports its buffer full (02/04/08), up to `limit`.
-/// No other error is retried: a WRITE whose fate is unknown must not be repeated blindly.
-///
-/// # Errors
-/// The drive's error.
-pub fn write_retrying<T: Transport + ?Sized>(
-    t: &mut T,
-    lba: cd::Lba,
-    blocks: u16,
-    data: &[u8],
-    limit: Duration,
-) -> Result<(), CommandError> {
-    let deadline = std::time::Instant::now() + limit;
-    loop {
-        match run(t, &Command::Write10 { lba, blocks }, Data::Out(data)) {
-            Ok(_) => return Ok(()),
-            Err(CommandError::Drive { sense, .. })
-                if sense.class() == SenseClass::LongWriteInProgress && std::time::Instant::now() < deadline =>
-            {
-                std::thread::sleep(sense.retry_after().unwrap_or(Duration::from_millis(40)));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,8 +386,65 @@ mod tests {
         assert!(t.tur.is_empty());
         let mut t = Busy { tur: vec![Sense::new(2, 0x3A, 1)], writes: 0 };
         assert_eq!(wait_ready(&mut t, Duration::from_secs(10)).unwrap_err().sense().unwrap().asc, 0x3A);
-        write_retrying(&mut t, cd::Lba(0), 1, &[0; 2352], Duration::from_secs(10)).unwrap();
+        run(&mut t, &Command::Write10 { lba: cd::Lba(0), blocks: 1 }, Data::Out(&[0; 2352])).unwrap();
         assert_eq!(t.writes, 3);
+    }
+
+    /// Answers each command with the scripted completions first, then GOOD; counts sends.
+    struct Script {
+        answers: Vec<Completion>,
+        sent: u32,
+    }
+
+    impl Transport for Script {
+        fn execute(&mut self, _: &[u8], _: Data<'_>, _: Duration) -> Result<Completion, TransportError> {
+            self.sent += 1;
+            Ok(if self.answers.is_empty() { Completion::GOOD } else { self.answers.remove(0) })
+        }
+    }
+
+    fn script(answers: Vec<Completion>) -> Script {
+        Script { answers, sent: 0 }
+    }
+
+    #[test]
+    fn the_one_retry_policy() {
+        let busy = Completion { status: status::BUSY, sense: None, residual: 0 };
+        let rdi = Command::ReadDiscInformation { alloc: 34 };
+        let write = Command::Write10 { lba: cd::Lba(0), blocks: 1 };
+        // BUSY: sent again, up to 8 times.
+        let mut t = script(vec![busy; 3]);
+        run(&mut t, &rdi, Data::None).unwrap();
+        assert_eq!(t.sent, 4);
+        let mut t = script(vec![busy; 9]);
+        assert!(matches!(run(&mut t, &rdi, Data::None), Err(CommandError::Status { status: 0x08, .. })));
+        assert_eq!(t.sent, 8);
+        // A unit attention: a question is asked again; a WRITE is not (page 05 may be gone).
+        let ua = Completion::check(Sense::new(6, 0x29, 0));
+        let mut t = script(vec![ua, ua]);
+        run(&mut t, &rdi, Data::None).unwrap();
+        assert_eq!(t.sent, 3);
+        let mut t = script(vec![ua]);
+        assert_eq!(run(&mut t, &write, Data::Out(&[0; 2352])).unwrap_err().sense().map(|s| s.asc), Some(0x29));
+        // Still writing the lead-out (02/04/08) after a close: READ DISC INFORMATION waits;
+        // TEST UNIT READY, which callers poll with, answers at once.
+        let lw = Completion::check(Sense::new(2, 4, 8));
+        let mut t = script(vec![lw, lw]);
+        run(&mut t, &rdi, Data::None).unwrap();
+        assert_eq!(t.sent, 3);
+        let mut t = script(vec![lw]);
+        assert!(run(&mut t, &Command::TestUnitReady, Data::None).is_err());
+        assert_eq!(t.sent, 1);
+        // Recovered errors are success; an illegal request is final.
+        let mut t = script(vec![Completion::check(Sense::new(1, 0x17, 1))]);
+        run(&mut t, &rdi, Data::None).unwrap();
+        let mut t = script(vec![Completion::check(Sense::new(5, 0x24, 0))]);
+        assert!(run(&mut t, &rdi, Data::None).is_err());
+        assert_eq!(t.sent, 1);
+        // No wait past the command's timeout.
+        let e: Result<usize, CommandError> = Err(CommandError::Drive { command: "X", sense: Sense::new(2, 4, 7) });
+        assert_eq!(Retry::of(&rdi, &e, 1, Duration::from_secs(29)), Retry::After(Duration::from_secs(1)));
+        assert_eq!(Retry::of(&rdi, &e, 1, Duration::from_secs(31)), Retry::No);
     }
 
     #[test]

@@ -34,6 +34,7 @@ impl Drive {
         d.cdtext = layout.cdtext.iter().map(|p| p.bytes().to_vec()).collect();
         d.add_raw_subcode(start.0, next.0);
         d.finalized = !multi;
+        self.after_close();
         self.save()
     }
 
@@ -73,6 +74,7 @@ impl Drive {
         }
         d.finalized = !multi;
         self.end_simulation();
+        self.after_close();
         self.save()
     }
 
@@ -85,6 +87,7 @@ impl Drive {
     pub(super) fn close(&mut self, function: CloseFunction, immed: bool) -> Result<Vec<u8>, Sense> {
         self.writable_disc()?;
         check(matches!(self.session, WriteSession::Idle), sense::SEQUENCE_ERROR)?;
+        self.admit_close(function)?;
         match function {
             CloseFunction::Track => {
                 self.close_track()?;
@@ -97,6 +100,20 @@ impl Drive {
             CloseFunction::Other(_) => return Err(sense::INVALID_FIELD_CDB),
         }
         Ok(Vec::new())
+    }
+
+    /// Decision point: CLOSE TRACK/SESSION refused in a test write (row 7; a refused
+    /// session close ends the test write, which recorded nothing) or CLOSE TRACK refused
+    /// altogether (row 8).
+    fn admit_close(&mut self, function: CloseFunction) -> Result<(), Sense> {
+        if self.quirks().close_in_test_write && self.write_params.test_write {
+            if function == CloseFunction::Session {
+                self.end_simulation();
+                self.save()?;
+            }
+            return Err(sense::SEQUENCE_ERROR);
+        }
+        check(!(self.quirks().close_track_refused && function == CloseFunction::Track), sense::SEQUENCE_ERROR)
     }
 
     pub(super) fn synchronize_cache(&mut self, immed: bool) -> Result<Vec<u8>, Sense> {
@@ -152,6 +169,7 @@ impl Drive {
         d.cdtext = cdtext.iter().map(|p| p.bytes().to_vec()).collect();
         d.finalized = !multi;
         self.end_simulation();
+        self.after_close();
         self.save()?;
         Ok(Vec::new())
     }

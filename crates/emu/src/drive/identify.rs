@@ -3,11 +3,11 @@
 
 use mmc::Sense;
 use mmc::config::{Feature, FeatureData};
-use mmc::mode::{Capabilities, SpeedDescriptor};
+use mmc::mode::{Capabilities, ModePage, SpeedDescriptor};
 use mmc::status::{EventStatus, MechanismStatus, WriteSpeed, WriteSpeeds, media_event};
 
 use super::{Drive, check, sense};
-use crate::config::WriteMode;
+use crate::config::{SubchannelRead, WriteMode};
 use crate::media::MediaKind;
 
 impl Drive {
@@ -19,20 +19,13 @@ impl Drive {
         let p = self.personality();
         let raw = WriteMode::ALL.into_iter().filter(|m| m.is_raw()).any(|m| p.writes(m));
         let mut features = vec![
-            Feature::new(
-                FeatureData::ProfileList(vec![
-                    (mmc::config::profile::CD_RW, rw),
-                    (mmc::config::profile::CD_R, cd && !rw),
-                    (mmc::config::profile::CD_ROM, false),
-                ]),
-                true,
-            ),
+            Feature::new(FeatureData::ProfileList(self.profiles(cd, rw)), true),
             Feature::new(FeatureData::Core { interface: 1, dbe: true, inq2: false }, true),
             Feature::new(FeatureData::Morphing { asynchronous: false, oc_event: true }, true),
             Feature::new(
                 FeatureData::RemovableMedium {
                     mechanism: 1,
-                    load: true,
+                    load: p.tray_loads,
                     eject: true,
                     prevent_jumper: false,
                     lock: true,
@@ -40,7 +33,7 @@ impl Drive {
                 true,
             ),
             Feature::new(FeatureData::RandomReadable { block_size: 2048, blocking: 1, page_present: true }, false),
-            Feature::new(FeatureData::CdRead { dap: true, c2: false, cd_text: true }, cd),
+            Feature::new(FeatureData::CdRead { dap: true, c2: p.c2_pointers, cd_text: true }, cd),
             Feature::new(
                 FeatureData::CdTrackAtOnce {
                     buf: p.bufe,
@@ -110,6 +103,37 @@ impl Drive {
             .fold(2_166_136_261u32, |h, &b| (h ^ u32::from(b)).wrapping_mul(16_777_619))
     }
 
+    /// The profile list: CD-RW, CD-R and CD-ROM, and a DVD writer's DVD profiles (never
+    /// current: the emulator has CD media only), highest first as drives list them.
+    fn profiles(&self, cd: bool, rw: bool) -> Vec<(u16, bool)> {
+        use mmc::config::profile;
+        let mut list = Vec::new();
+        if self.personality().dvd {
+            // DVD+R, DVD+RW, DVD-RW (sequential), DVD-RAM, DVD-R, DVD-ROM.
+            list.extend([0x001B, 0x001A, 0x0014, 0x0012, profile::DVD_R, profile::DVD_ROM].map(|p| (p, false)));
+        }
+        list.extend([(profile::CD_RW, rw), (profile::CD_R, cd && !rw), (profile::CD_ROM, false)]);
+        list
+    }
+
+    /// Decision point: page 2Ah in the length of the drive's MMC generation — 20 bytes of
+    /// page (MMC-1), 24 (MMC-2, no write-speed descriptors) or the MMC-3 page with a
+    /// descriptor per speed. `changeable`: the mask MODE SENSE gives for it (none).
+    pub(super) fn capabilities_page(&self, changeable: bool) -> ModePage {
+        let mut b = self.capabilities().encode();
+        let len = match self.personality().mmc_level {
+            1 => 22,
+            2 => 26,
+            _ => b.len(),
+        };
+        b.truncate(len);
+        b[1] = (len - 2) as u8;
+        if changeable {
+            b[2..].fill(0);
+        }
+        ModePage::Other { code: Capabilities::CODE, ps: false, data: b[2..].to_vec() }
+    }
+
     pub(super) fn capabilities(&self) -> Capabilities {
         let c = self.personality();
         Capabilities {
@@ -124,11 +148,12 @@ impl Drive {
             audio_play: true,
             upc: true,
             isrc: true,
-            rw_supported: true,
-            rw_deinterleaved: true,
+            rw_supported: c.reads_subchannel(SubchannelRead::RawPw),
+            rw_deinterleaved: c.reads_subchannel(SubchannelRead::RawPw),
+            c2_pointers: c.c2_pointers,
             cdda_accurate: true,
             cdda_commands: true,
-            loading_mechanism: 1,
+            loading_mechanism: if c.tray_loads { 1 } else { 0 },
             eject: true,
             lock: true,
             lock_state: self.prevent,

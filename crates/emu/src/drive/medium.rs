@@ -13,6 +13,9 @@ impl Drive {
             return Ok(Vec::new());
         }
         if start {
+            // A drive without a motorised load cannot close its tray (wodim: "Cannot load
+            // media with this drive!").
+            check(self.personality().tray_loads || !self.meta.tray_open, sense::INVALID_FIELD_CDB)?;
             if self.meta.tray_open {
                 self.meta.tray_open = false;
                 if self.meta.disc.is_some() {

@@ -24,6 +24,7 @@ use crate::timing::{Buffer, Clock};
 mod close;
 mod identify;
 mod medium;
+mod misbehave;
 mod mode;
 mod read;
 mod write;
@@ -154,6 +155,20 @@ pub struct Drive {
     /// The disc before a test write began; restored when it ends.
     simulation: Option<Disc>,
     unsaved: i32,
+    /// Counters and countdowns of the quirks that act on the n-th command of a kind.
+    quirk_counts: QuirkCounts,
+}
+
+/// What the counting quirks have counted.
+#[derive(Debug, Default)]
+struct QuirkCounts {
+    writes: u32,
+    questions: u32,
+    transfers: u32,
+    /// Questions still to be answered "long write in progress" after a close.
+    busy_questions: u32,
+    /// Commands still to be answered "no medium" while a medium loads.
+    loading: u32,
 }
 
 fn check(ok: bool, s: Sense) -> Result<(), Sense> {
@@ -186,8 +201,9 @@ impl Drive {
             }
         }
         let mut d = Drive::with(store, meta);
-        // To the initiator, opening the drive is a power-on.
+        // To the initiator, opening the drive is a power-on: the medium in it loads again.
         d.unit_attention = Some(sense::POWER_ON);
+        d.start_loading();
         Ok(d)
     }
 
@@ -213,6 +229,7 @@ impl Drive {
             powered_off: false,
             simulation: None,
             unsaved: 0,
+            quirk_counts: QuirkCounts::default(),
         }
     }
 
@@ -335,6 +352,7 @@ impl Drive {
     fn media_changed(&mut self) {
         self.unit_attention = Some(sense::MEDIUM_CHANGED);
         self.becoming_ready = 1;
+        self.start_loading();
         self.media_event = media_event::NEW_MEDIA;
         self.abort_write();
         self.simulation = None;
@@ -382,7 +400,7 @@ impl Drive {
             // An IMMED flush or close is still running.
             let busy = Sense { progress: Some(progress), ..sense::LONG_WRITE_IN_PROGRESS };
             if matches!(cmd, Command::RequestSense { .. }) {
-                return Ok(busy.to_fixed().to_vec());
+                return Ok(self.sense_bytes(&busy));
             }
             check(admit.while_busy, busy)?;
         }
@@ -395,13 +413,15 @@ impl Drive {
                 return Err(sense::BECOMING_READY);
             }
         }
+        self.misbehave(&cmd, &admit)?;
         if admit.needs_medium {
             self.loaded()?;
         }
         match cmd {
             Command::TestUnitReady => Ok(Vec::new()),
             Command::RequestSense { .. } => {
-                Ok(self.last_sense.take().unwrap_or(Sense::new(0, 0, 0)).to_fixed().to_vec())
+                let last = self.last_sense.take().unwrap_or(Sense::new(0, 0, 0));
+                Ok(self.sense_bytes(&last))
             }
             Command::Inquiry { evpd, .. } => self.inquiry(evpd),
             Command::GetConfiguration { rt, start, .. } => Ok(self.configuration(rt, start).encode()),
@@ -412,6 +432,7 @@ impl Drive {
             Command::ModeSense6 { control, page, .. } => Ok(self.mode_sense(control, page)?.encode6()),
             Command::ModeSelect10 { length, .. } => {
                 let list = out.get(..usize::from(length)).ok_or(sense::PARAMETER_LENGTH)?;
+                self.admit_write_page(list.get(8 + usize::from(list.get(7).copied().unwrap_or(0))..).unwrap_or(&[]))?;
                 self.mode_select(mmc::ModeParameters::decode10(list).map_err(|_| sense::INVALID_FIELD_PARAMETER)?)
             }
             Command::ModeSelect6 { length, .. } => {
@@ -432,7 +453,7 @@ impl Drive {
                 self.read_cd(sector_type, lba, blocks, main, sub)
             }
             Command::ReadBufferCapacity { block, .. } => self.buffer_capacity(block),
-            Command::SendOpc { .. } => Ok(Vec::new()),
+            Command::SendOpc { .. } => self.send_opc(),
             Command::Write10 { lba, blocks } => self.write(lba, blocks, out),
             Command::SendCueSheet { length } => {
                 let sheet = out.get(..length as usize).ok_or(sense::PARAMETER_LENGTH)?;
@@ -523,19 +544,23 @@ impl Transport for Drive {
                 }
             }
         }
+        if self.busy_status(calls) {
+            return Ok(Completion { status: mmc::transport::status::BUSY, sense: None, residual: 0 });
+        }
         match self.dispatch(cmd, out) {
             Ok(reply) => {
                 if !matches!(cmd, Command::RequestSense { .. }) {
                     self.last_sense = None;
                 }
-                match data {
+                let done = match data {
                     Data::In(buf) => {
                         let n = reply.len().min(buf.len());
                         buf[..n].copy_from_slice(&reply[..n]);
-                        Ok(Completion::good_short(buf.len() - n))
+                        Completion::good_short(buf.len() - n)
                     }
-                    _ => Ok(Completion::GOOD),
-                }
+                    _ => Completion::GOOD,
+                };
+                Ok(self.recovered(&cmd, done))
             }
             Err(s) => Ok(self.fail(s)),
         }

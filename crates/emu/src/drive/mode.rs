@@ -5,7 +5,7 @@ use mmc::cdb::PageControl;
 use mmc::mode::{Capabilities, ModePage, ModeParameters, WriteParameters};
 
 use super::{Drive, check, sense};
-use crate::config::{SpeedPolicy, WriteMode};
+use crate::config::{SpeedPolicy, WriteMode, WritePage};
 
 impl Drive {
     pub(super) fn mode_sense(&self, control: PageControl, page: u8) -> Result<ModeParameters, Sense> {
@@ -14,17 +14,10 @@ impl Drive {
                 // Every field of page 05h may be changed.
                 ModePage::Other { code: WriteParameters::CODE, ps: false, data: vec![0xFF; WriteParameters::LEN - 2] }
             }
-            PageControl::Default | PageControl::Saved => ModePage::WriteParameters(WriteParameters::default()),
-            PageControl::Current => ModePage::WriteParameters(self.write_params.clone()),
+            PageControl::Default | PageControl::Saved => self.write_page(WriteParameters::default(), true),
+            PageControl::Current => self.write_page(self.write_params.clone(), false),
         };
-        let caps = match control {
-            PageControl::Changeable => ModePage::Other {
-                code: Capabilities::CODE,
-                ps: false,
-                data: vec![0; self.capabilities().encode().len() - 2],
-            },
-            _ => ModePage::Capabilities(self.capabilities()),
-        };
+        let caps = self.capabilities_page(control == PageControl::Changeable);
         let pages = match page {
             0x05 => vec![write],
             0x2A => vec![caps],
@@ -32,7 +25,47 @@ impl Drive {
             _ => return Err(sense::INVALID_FIELD_CDB),
         };
         let write_protected = self.meta.disc.as_ref().is_some_and(|d| d.write_protected);
-        Ok(ModeParameters { write_protected, pages, ..ModeParameters::default() })
+        // Row 13: a block descriptor (density 0, block length 2048) before the pages.
+        let block_descriptors =
+            if self.quirks().block_descriptors { vec![0, 0, 0, 0, 0, 0, 0x08, 0x00] } else { Vec::new() };
+        Ok(ModeParameters { write_protected, pages, block_descriptors, ..ModeParameters::default() })
+    }
+
+    /// Decision point: page 05h as MODE SENSE shows it — its length and PS bit (row 12),
+    /// and illegal default values (row 11) in the default page and in the current one until
+    /// the host sets it.
+    fn write_page(&self, mut w: WriteParameters, default: bool) -> ModePage {
+        let q = self.quirks();
+        if q.illegal_page_defaults && (default || w == WriteParameters::default()) {
+            w.session_format = 0xFF;
+            w.audio_pause_length = 0;
+        }
+        let bytes = ModePage::WriteParameters(w.clone()).encode();
+        let data = bytes[2..].to_vec();
+        match q.write_page {
+            WritePage::Mmc3 => ModePage::WriteParameters(w),
+            WritePage::Mmc4Strict => {
+                let mut data = data;
+                data.resize(0x36, 0);
+                ModePage::Other { code: WriteParameters::CODE, ps: false, data }
+            }
+            WritePage::PsBit => ModePage::Other { code: WriteParameters::CODE, ps: true, data },
+            WritePage::ZeroLength => ModePage::Other { code: WriteParameters::CODE, ps: false, data: Vec::new() },
+        }
+    }
+
+    /// Decision point: whether a MODE SELECT's page 05h has the length and PS bit this
+    /// drive takes (row 12). `page` is the parameter list after its header and block
+    /// descriptors.
+    pub(super) fn admit_write_page(&self, page: &[u8]) -> Result<(), Sense> {
+        if page.len() < 2 || page[0] & 0x3F != WriteParameters::CODE {
+            return Ok(());
+        }
+        match self.quirks().write_page {
+            WritePage::PsBit => check(page[0] & 0x80 == 0, sense::INVALID_FIELD_PARAMETER),
+            WritePage::Mmc4Strict => check(page[1] == 0x36, sense::INVALID_FIELD_PARAMETER),
+            WritePage::Mmc3 | WritePage::ZeroLength => Ok(()),
+        }
     }
 
     pub(super) fn mode_select(&mut self, params: ModeParameters) -> Result<Vec<u8>, Sense> {
@@ -48,6 +81,8 @@ impl Drive {
                     check(!w.test_write || self.personality().test_write, bad)?;
                     check(matches!(w.multi_session, 0 | 1 | 3), bad)?;
                     check(matches!(w.session_format, 0x00 | 0x10 | 0x20), bad)?;
+                    // Row 11: the drive that shows a pause of 0 refuses it back.
+                    check(!self.quirks().illegal_page_defaults || w.audio_pause_length != 0, bad)?;
                     self.write_params = w;
                 }
                 // Page 2Ah has no changeable fields; a drive accepts it unchanged.

@@ -10,7 +10,7 @@ use mmc::toc::{CdTextData, FormattedToc, FullToc, SessionInfo, SubChannel, SubCh
 
 use super::{Drive, check, sense};
 use crate::EmuError;
-use crate::config::NwaMode;
+use crate::config::{NwaMode, SubchannelRead};
 use crate::state::{Disc, DiscStatus, Track};
 
 impl Drive {
@@ -211,6 +211,9 @@ impl Drive {
             }
             4 => Ok(d.kind.atip().encode().to_vec()),
             5 => {
+                // Row 33: drives that lock up or send junk on CD-TEXT reads are told to
+                // refuse them.
+                check(!self.quirks().no_cdtext_read, sense::INVALID_FIELD_CDB)?;
                 let packs = d
                     .cdtext
                     .iter()
@@ -278,6 +281,10 @@ impl Drive {
         let d = self.loaded()?;
         check(matches!(sector_type, 0 | 1), sense::ILLEGAL_MODE_FOR_TRACK)?;
         check(sub <= 2, sense::INVALID_FIELD_CDB)?;
+        // Row 32: the sub-channel selections this model reads.
+        let p = self.personality();
+        check(sub != 1 || p.reads_subchannel(SubchannelRead::RawPw), sense::INVALID_FIELD_CDB)?;
+        check(sub != 2 || p.reads_subchannel(SubchannelRead::Q), sense::INVALID_FIELD_CDB)?;
         let with_main = main & 0xF8 != 0;
         let sub_len = match sub {
             1 => SUBCODE_BYTES,

@@ -9,7 +9,7 @@ use mmc::mode::{WriteType, block_type};
 use mmc::status::BufferCapacity;
 
 use super::{Drive, RAW_LEAD_OUT, SAVE_EVERY, WriteSession, check, sense};
-use crate::config::UnderrunSense;
+use crate::config::{BufferReport, UnderrunSense};
 use crate::state::{DiscStatus, TAO_PAUSE, Track};
 use crate::timing::Arrival;
 
@@ -53,11 +53,18 @@ impl Drive {
         }
     }
 
+    /// READ BUFFER CAPACITY, as the drive reports it (decision point for row 25).
     pub(super) fn buffer_capacity(&mut self, block: bool) -> Result<Vec<u8>, Sense> {
         check(!block, sense::INVALID_FIELD_CDB)?;
         let len = self.buffer.capacity() as u32;
         let held = self.buffer.held() as u32;
-        Ok(BufferCapacity { length: len, blank: len.saturating_sub(held) }.encode().to_vec())
+        let (length, blank) = match self.quirks().buffer_capacity {
+            BufferReport::Accurate => (len, len.saturating_sub(held)),
+            BufferReport::Zero => (0, 0),
+            BufferReport::FreeAboveLength => (len, len.saturating_sub(held) + len / 2),
+            BufferReport::Unsupported => return Err(sense::INVALID_OPCODE),
+        };
+        Ok(BufferCapacity { length, blank }.encode().to_vec())
     }
 
     fn begin_write(&mut self) {
@@ -197,6 +204,14 @@ impl Drive {
         Ok(Vec::new())
     }
 
+    /// Decision point: cue sheets this drive refuses — CD-TEXT in the lead-in (rows 19–20),
+    /// a session at once on an appendable disc (row 21).
+    fn admit_cue_sheet(&self, layout: &mmc::CueLayout, blank: bool) -> Result<(), Sense> {
+        let q = self.quirks();
+        check(!(q.no_sao_cdtext && layout.lead_in_form & 0xC0 == cd_sub::SUB_RAW_PW), sense::INVALID_FIELD_PARAMETER)?;
+        check(!(q.no_sao_append && !blank), sense::SEQUENCE_ERROR)
+    }
+
     pub(super) fn send_cue_sheet(&mut self, sheet: &[u8]) -> Result<Vec<u8>, Sense> {
         let d = self.writable_disc()?;
         // A session at once opens a new session: on a blank disc or after closed ones, not
@@ -208,6 +223,7 @@ impl Drive {
         check(self.write_params.write_type == WriteType::Sao, sense::SEQUENCE_ERROR)?;
         let data = mmc::CueSheetData::decode(sheet).map_err(|_| sense::PARAMETER_LENGTH)?;
         let layout = data.layout().map_err(|_| sense::PARAMETER_VALUE_INVALID)?;
+        self.admit_cue_sheet(&layout, blank)?;
         check(layout.lead_out.0 <= capacity, sense::PARAMETER_VALUE_INVALID)?;
         // The sheet's tracks continue the disc's numbering, and its first pause begins no
         // earlier than the session's 2-second pregap.
