@@ -193,8 +193,8 @@ pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, mut data: Data<'_>) 
     loop {
         let data_again = match &mut data {
             Data::None => Data::None,
-            Data::In(b) => Data::In(&mut **b),
-            Data::Out(b) => Data::Out(*b),
+            Data::In(b) => Data::In(b),
+            Data::Out(b) => Data::Out(b),
         };
         let result = run_once(t, cmd, data_again);
         tries += 1;
