@@ -143,12 +143,24 @@ fn sub_channel<T: Transport>(t: &mut T, format: u8, track: u8) -> Result<Option<
 
 /// Track and index of a sector from its Q (None for MCN/ISRC sectors or errors).
 fn q_position<T: Transport>(t: &mut T, lba: i32) -> Option<(u8, u8)> {
-    let cmd = Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 2 };
-    let b = mmc::ask(t, &cmd, 16).ok()?;
-    let q: [u8; 12] = b.get(..12)?.try_into().ok()?;
-    match QFrame::decode(&q).ok()?.data {
+    match QFrame::decode(&q_of(t, lba)?).ok()?.data {
         QData::Position { track, index, .. } => Some((track, index)),
         _ => None,
+    }
+}
+
+/// A sector's Q: formatted Q (READ CD sub-channel 010b), or from raw P–W (001b) on drives
+/// that refuse formatted Q (cdrdao's `OPT_MMC_NO_SUBCHAN` and `USE_PQ` tables).
+fn q_of<T: Transport>(t: &mut T, lba: i32) -> Option<[u8; 12]> {
+    let formatted = Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 2 };
+    match mmc::ask(t, &formatted, 16) {
+        Ok(b) => b.get(..12)?.try_into().ok(),
+        Err(e) if e.sense().is_some_and(|s| s.class() == mmc::SenseClass::IllegalRequest) => {
+            let raw = Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 1 };
+            let b: [u8; 96] = mmc::ask(t, &raw, 96).ok()?.get(..96)?.try_into().ok()?;
+            Some(cd::subcode::deinterleave(&b)[1])
+        }
+        Err(_) => None,
     }
 }
 

@@ -10,7 +10,7 @@ use cd::cdtext::leadin_rw_symbols;
 use cd::subcode::{p_channel, raw_pw};
 use cd::{Lba, Msf};
 use mmc::info::Status;
-use mmc::mode::{ModePage, ModeParameters, WriteParameters, WriteType};
+use mmc::mode::{WriteParameters, WriteType};
 use mmc::{Command, Data, Transport, run};
 
 use crate::layout::{DaoError, DaoLayout};
@@ -222,8 +222,7 @@ pub(crate) fn prepare<T: Transport>(
         multi_session: if options.do_not_finalize { 3 } else { 0 },
         ..WriteParameters::default()
     };
-    let list = ModeParameters::page(ModePage::WriteParameters(w)).encode10();
-    run(t, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))?;
+    mmc::select_write_page(t, &w)?;
     let kbs = crate::format2::speed_kbs(options.write_speed);
     run(t, &Command::SetCdSpeed { rotation: 0, read_kbs: 0xFFFF, write_kbs: kbs }, Data::None)?;
     run(t, &Command::PreventAllow { prevent: true }, Data::None)?;
@@ -238,7 +237,8 @@ fn write_all<T: Transport>(
     lead_in: Option<Msf>,
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<(), DaoError> {
-    run(t, &Command::SendCueSheet { length: sheet.len() as u32 }, Data::Out(sheet))?;
+    run(t, &Command::SendCueSheet { length: sheet.len() as u32 }, Data::Out(sheet))
+        .map_err(|source| DaoError::CueSheetRefused { cdtext: layout.cdtext.is_some(), source })?;
     if let Some(text) = &layout.cdtext {
         let packs = text.encode().map_err(|e| DaoError::Layout(e.to_string()))?;
         let start = lead_in.map_or(Lba(-11_634), Msf::to_lba);

@@ -28,6 +28,16 @@ pub enum DaoError {
     /// `E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED`: this writer sends raw P–W images only.
     #[error("the image's sub-channel form is not supported here: only raw P-W (RAW96R)")]
     DataBlockTypeNotSupported,
+    /// The recorder refused the cue sheet, before anything was written: the disc is still
+    /// blank. Some drives take CD-TEXT only in raw mode (`cdtext`), some no session at
+    /// once on an appendable disc.
+    #[error("the drive refused the cue sheet{}; nothing was written ({source})", if *cdtext { " with CD-TEXT in the lead-in" } else { "" })]
+    CueSheetRefused {
+        /// Whether the cue sheet had the lead-in take CD-TEXT from the host.
+        cdtext: bool,
+        /// The drive's answer.
+        source: CommandError,
+    },
     /// The recorder refused a command.
     #[error(transparent)]
     Device(#[from] CommandError),
@@ -43,7 +53,9 @@ impl DaoError {
             DaoError::Stream(_) => 0xC0AA_0606,
             DaoError::Cancelled => 0xC0AA_0002,
             DaoError::DataBlockTypeNotSupported => 0xC0AA_060E,
-            DaoError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
+            DaoError::Device(e) | DaoError::CueSheetRefused { source: e, .. } => {
+                e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1)
+            }
         }
     }
 }

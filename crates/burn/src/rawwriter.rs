@@ -157,7 +157,7 @@ impl RawWriteError {
 impl From<DaoError> for RawWriteError {
     fn from(e: DaoError) -> RawWriteError {
         match e {
-            DaoError::Device(c) => RawWriteError::Device(c),
+            DaoError::Device(c) | DaoError::CueSheetRefused { source: c, .. } => RawWriteError::Device(c),
             DaoError::Cancelled => RawWriteError::RequestCancelled,
             DaoError::MediaIsNotBlank(_) => RawWriteError::MediaIsNotBlank,
             DaoError::DataBlockTypeNotSupported => RawWriteError::DataBlockTypeNotSupported(RawSubcodeType::Raw),

@@ -34,7 +34,8 @@ pub fn run_files(args: &BurnArgs) -> Result<()> {
 fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> {
     let needed = u64::from(layout.sectors());
     let (dev_name, mut drive) = device::open_recorder(&args.device)?;
-    let Some(raw) = check_plan(args, &layout, &dev_name, &mut drive)? else { return Ok(()) };
+    let Some(mut raw) = check_plan(args, &layout, &dev_name, &mut drive)? else { return Ok(()) };
+    let raw96 = drive.write_modes().is_ok_and(|m| m.raw96);
     let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
     let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
     bar.set_style(
@@ -42,7 +43,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
             .expect("a valid template")
             .progress_chars("=> "),
     );
-    let options = DaoOptions {
+    let options = |raw: bool| DaoOptions {
         write_speed: args.speed,
         simulate: args.simulate,
         bufe_disabled: args.no_bufe,
@@ -54,24 +55,41 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     let mut last = 0u32;
     let mut started_writing = false;
     let mut report = crate::report::Recorder::new();
-    let result =
-        redburn::write_disc_at_once(drive.transport(), &layout, checked_reader(stream), options, &mut |done, total| {
-            started_writing = true;
-            // Raw writing counts the lead-in and lead-out too.
-            bar.set_length(u64::from(total));
-            bar.set_position(u64::from(done));
-            report.record(u64::from(done), None, None);
-            if args.json && (done - last >= 750 || done == total) {
-                last = done;
-                out!(
-                    "{}",
-                    json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
-                );
-            }
-            // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
-            // drive is told to stop rather than run on.
-            !crate::interrupt::pressed()
-        });
+    let mut result = Ok(());
+    for attempt in 0..2 {
+        let stream = stream.clone();
+        result = redburn::write_disc_at_once(
+            drive.transport(),
+            &layout,
+            checked_reader(stream),
+            options(raw),
+            &mut |done, total| {
+                started_writing = true;
+                // Raw writing counts the lead-in and lead-out too.
+                bar.set_length(u64::from(total));
+                bar.set_position(u64::from(done));
+                report.record(u64::from(done), None, None);
+                if args.json && (done - last >= 750 || done == total) {
+                    last = done;
+                    out!(
+                        "{}",
+                        json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
+                    );
+                }
+                // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
+                // drive is told to stop rather than run on.
+                !crate::interrupt::pressed()
+            },
+        );
+        // A drive that takes CD-TEXT only raw refuses the cue sheet before anything is
+        // written: when the route was redburn's choice and the drive writes raw, go raw.
+        let cdtext_refused = matches!(&result, Err(DaoError::CueSheetRefused { cdtext: true, .. }));
+        if !(cdtext_refused && attempt == 0 && args.mode.is_none() && !raw && raw96) {
+            break;
+        }
+        eprintln!("redburn: {dev_name} refused CD-TEXT in session-at-once; writing disc-at-once raw (RAW96R) instead");
+        raw = true;
+    }
     bar.finish_and_clear();
     if let Err(e) = result {
         return Err(dao_failure(e, started_writing));
@@ -172,8 +190,15 @@ fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
     if crate::interrupt::pressed() {
         return fail(code::CANCELLED, format!("cancelled: {e}"));
     }
+    if let DaoError::CueSheetRefused { cdtext: true, .. } = &e {
+        return fail(
+            code::DEVICE,
+            format!("{e}: this drive cannot write CD-TEXT in session-at-once; use --mode raw or leave CD-TEXT out"),
+        );
+    }
     let c = match &e {
         DaoError::Layout(_) => code::PLAN,
+        DaoError::CueSheetRefused { .. } => code::DEVICE,
         DaoError::MediaIsNotBlank(_) => code::MEDIUM,
         // The stream fails only while writing: the burn failed midway.
         DaoError::Stream(_) => code::WRITE,

@@ -44,4 +44,6 @@ pub use info::{DiscInformation, Inquiry, TrackInformation};
 pub use mode::{Capabilities, ModePage, ModeParameters, WriteParameters, WriteType};
 pub use sense::{Sense, SenseClass, SenseKey};
 pub use toc::{Atip, FormattedToc, FullToc, SubChannel};
-pub use transport::{CommandError, Completion, Data, Retry, Transport, TransportError, ask, run, wait_ready};
+pub use transport::{
+    CommandError, Completion, Data, Retry, Transport, TransportError, ask, run, select_write_page, wait_ready,
+};

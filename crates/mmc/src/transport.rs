@@ -213,7 +213,7 @@ pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, mut data: Data<'_>) 
 /// | answer | retried | how |
 /// |---|---|---|
 /// | BUSY status | every command | 10 ms, doubling to 320 ms, 8 tries (wodim: 0.5 s) |
-/// | UNIT ATTENTION (06/xx) | every command but WRITE, SEND CUE SHEET, CLOSE, SYNCHRONIZE CACHE, BLANK | at once, 3 tries (libburn: 100–500 ms) |
+/// | UNIT ATTENTION (06/xx) | every command but WRITE, SEND CUE SHEET, CLOSE, SYNCHRONIZE CACHE, BLANK, TEST UNIT READY, REQUEST SENSE | at once, 3 tries (libburn: 100–500 ms) |
 /// | 02/04/00, 02/04/01 becoming ready | all but TEST UNIT READY and REQUEST SENSE | 500 ms, to the command's timeout |
 /// | 02/04/04, 02/04/07 operation in progress | all but TEST UNIT READY and REQUEST SENSE | 1 s, to the command's timeout |
 /// | 02/04/08 long write in progress (a WRITE: buffer full) | all but TEST UNIT READY and REQUEST SENSE | 40 ms (cdrdao: 40 ms), to the command's timeout |
@@ -250,7 +250,7 @@ impl Retry {
                 Retry::After(Duration::from_millis(10 << (tries - 1).min(5)))
             }
             Err(CommandError::Drive { sense, .. }) => match (sense.class(), sense.retry_after()) {
-                (SenseClass::UnitAttention, _) if !stateful && tries < 3 => Retry::After(Duration::ZERO),
+                (SenseClass::UnitAttention, _) if !stateful && !polls && tries < 3 => Retry::After(Duration::ZERO),
                 (
                     SenseClass::BecomingReady | SenseClass::OperationInProgress | SenseClass::LongWriteInProgress,
                     Some(w),
@@ -323,19 +323,62 @@ impl std::fmt::Display for Hex<'_> {
 /// # Errors
 /// The last TEST UNIT READY error (no medium, a timeout's last answer, …).
 pub fn wait_ready<T: Transport + ?Sized>(t: &mut T, limit: Duration) -> Result<(), CommandError> {
-    let deadline = std::time::Instant::now() + limit;
+    let start = std::time::Instant::now();
+    let deadline = start + limit;
+    let mut attention = false;
     loop {
         match run(t, &Command::TestUnitReady, Data::None) {
             Ok(_) => return Ok(()),
-            Err(e) => match e.sense().map(|s| (s.class(), s.retry_after())) {
-                Some((SenseClass::UnitAttention, _)) => {}
-                Some((_, Some(wait))) if std::time::Instant::now() < deadline => {
+            Err(e) => match e.sense().map(|s| (s.class(), s.asc, s.ascq, s.retry_after())) {
+                Some((SenseClass::UnitAttention, ..)) => attention = true,
+                // A drive loading a medium may say "no medium" (02/3A/00, no tray state)
+                // before "becoming ready" (libburn saw it on an LG GSA-4082B): after a unit
+                // attention, that answer is waited out for a few seconds.
+                Some((SenseClass::NoMedium, 0x3A, 0x00, _)) if attention && start.elapsed() < LOAD_GRACE => {
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Some((_, _, _, Some(wait))) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(wait.max(Duration::from_millis(10)));
                 }
                 _ => return Err(e),
             },
         }
     }
+}
+
+/// How long "no medium" is waited out after a unit attention, while a medium loads.
+const LOAD_GRACE: Duration = Duration::from_secs(5);
+
+/// Sets page 05h (write parameters) as the drive lays it out: the page is read first
+/// with MODE SENSE(10), and `w` is sent back in the drive's own page length (32h for MMC-1
+/// to MMC-3, 36h for MMC-4 and later; a drive reporting 0 is taken as 32h, as libburn does)
+/// with the PS bit clear (SPC: reserved in MODE SELECT), after any block descriptors.
+/// Fields past the page length are left out; bytes the drive has past `w`'s are zero.
+///
+/// # Errors
+/// The drive's error, from MODE SENSE or MODE SELECT.
+pub fn select_write_page<T: Transport + ?Sized>(t: &mut T, w: &crate::WriteParameters) -> Result<(), CommandError> {
+    let sensed = ask(
+        t,
+        &Command::ModeSense10 { dbd: false, control: crate::PageControl::Current, page: 0x05, alloc: 0xFF },
+        0xFF,
+    )?;
+    let page_len = (sensed.len() >= 8)
+        .then(|| 8 + usize::from(u16::from_be_bytes([sensed[6], sensed[7]])))
+        .and_then(|at| sensed.get(at..at + 2))
+        .filter(|p| p[0] & 0x3F == crate::WriteParameters::CODE)
+        .map_or(0, |p| usize::from(p[1]));
+    let len = if page_len == 0 { 0x32 } else { page_len };
+    let mut page = crate::ModePage::WriteParameters(crate::WriteParameters { ps: false, ..w.clone() }).encode();
+    page.resize(len + 2, 0);
+    let list = crate::ModeParameters::page(crate::ModePage::Other {
+        code: crate::WriteParameters::CODE,
+        ps: false,
+        data: page[2..].to_vec(),
+    })
+    .encode10();
+    run(t, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))?;
+    Ok(())
 }
 
 #[cfg(test)]
