@@ -337,16 +337,16 @@ impl<T: Transport> TrackAtOnce<T> {
         let data_sectors = frames.div_ceil(FRAMES_PER_SECTOR as u64);
         let sectors = data_sectors.max(MIN_TRACK_SECTORS as u64);
         let free = u64::from(track.free_blocks);
-        if sectors > free || !track.nwa_v {
+        let Some(at) = writable_address(&track).filter(|_| sectors <= free) else {
             return Err(TaoError::NotEnoughSpace { needed: sectors, free });
-        }
+        };
         self.free_at_prepare = free;
-        tracing::info!("track {}: {sectors} sectors from LBA {}", track.track, track.nwa.0);
+        tracing::info!("track {}: {sectors} sectors from LBA {}", track.track, at.0);
         self.f.state = State::Writing;
         self.f.cancel.start();
         let mut job = Job {
             number: track.track as u8,
-            start: track.nwa,
+            start: at,
             sectors: sectors as u32,
             frames,
             began: Instant::now(),
@@ -567,4 +567,24 @@ impl<T: Transport> DiscFormat2 for TrackAtOnce<T> {
 /// Whether the drive refused a command as an illegal request (sense key 5).
 fn is_illegal_request(e: &mmc::CommandError) -> bool {
     e.sense().is_some_and(|s| s.class() == mmc::SenseClass::IllegalRequest)
+}
+
+/// Where the invisible track is written: its next writable address — or, where drives get
+/// that wrong on a blank track (Pioneer BDR-205 and LITE-ON LTR-48125S report −150,
+/// Panasonic CW-7502 junk, some none at all), the track's start, as libburn and cdrdao do.
+/// `None` when the drive reports no writable address for a track that is not blank.
+fn writable_address(t: &mmc::TrackInformation) -> Option<cd::Lba> {
+    if t.nwa_v && t.nwa >= t.start {
+        return Some(t.nwa);
+    }
+    if t.blank {
+        tracing::warn!(
+            "the drive reports next writable address {} (valid: {}); writing at the track's start {}",
+            t.nwa.0,
+            t.nwa_v,
+            t.start.0
+        );
+        return Some(t.start);
+    }
+    None
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use emu::{Drive, DriveConfig, MediaKind};
+use emu::{Drive, MediaKind};
 use serde_json::json;
 
 use crate::device::{check_name, drives_dir, emu_failure, open_emu};
@@ -126,25 +126,34 @@ pub enum EmuCmd {
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
     /// Its name (use it as `-d emu:NAME`).
-    name: String,
+    #[arg(required_unless_present_any = ["personality", "quirk"])]
+    name: Option<String>,
     /// The medium: cdr74, cdr80 or cdrw80.
     #[arg(long, default_value = "cdr80", value_parser = media_arg)]
     media: MediaKind,
     /// `instant` (no waiting) or `real-time` (writes take as long as at the drive's speed).
     #[arg(long, default_value = "instant", value_parser = timing_arg)]
     timing: emu::Timing,
-    /// Write speeds as multiples of 1x, fastest first (default 52,48,40,32,24,16,10,8,4).
+    /// Answer like a real recorder model: its identity, abilities and known quirks
+    /// (`--personality list` lists them; default `redburn`).
+    #[arg(long, value_name = "ID")]
+    personality: Option<String>,
+    /// Misbehave as real drives do: `NAME` or `NAME=VALUE`, repeatable, on top of the
+    /// personality's own (`--quirk list` lists them).
+    #[arg(long, value_name = "NAME[=VALUE]")]
+    quirk: Vec<String>,
+    /// Write speeds as multiples of 1x, fastest first (default: the personality's).
     #[arg(long, value_delimiter = ',')]
     speeds: Vec<u16>,
-    /// INQUIRY vendor (8 characters).
-    #[arg(long, default_value = "REDBURN")]
-    vendor: String,
-    /// INQUIRY product (16 characters).
-    #[arg(long, default_value = "EMULATED CD-RW")]
-    product: String,
-    /// Drive buffer in KiB.
-    #[arg(long, default_value_t = 2048)]
-    buffer_kib: u16,
+    /// INQUIRY vendor (8 characters; default: the personality's).
+    #[arg(long)]
+    vendor: Option<String>,
+    /// INQUIRY product (16 characters; default: the personality's).
+    #[arg(long)]
+    product: Option<String>,
+    /// Drive buffer in KiB (default: the personality's).
+    #[arg(long)]
+    buffer_kib: Option<u16>,
     /// No session-at-once: the drive writes disc-at-once only raw (RAW96R), as some do.
     #[arg(long)]
     no_sao: bool,
@@ -275,29 +284,99 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
 }
 
 fn create(a: CreateArgs) -> Result<()> {
-    let CreateArgs { name, media, timing, speeds, vendor, product, buffer_kib, no_sao, json } = a;
-    check_name(&name)?;
-    let mut p = emu::Personality { vendor, product, buffer_kib, ..emu::Personality::default() };
-    if no_sao {
+    if a.personality.as_deref() == Some("list") {
+        return list_personalities(a.json);
+    }
+    if a.quirk.iter().any(|q| q == "list") {
+        return list_quirks(a.json);
+    }
+    let Some(name) = a.name.as_deref() else {
+        return Err(fail(code::OTHER, "give the new drive a name: redburn emu create NAME"));
+    };
+    check_name(name)?;
+    let id = a.personality.as_deref().unwrap_or("redburn");
+    let model = emu::model(id).ok_or_else(|| {
+        let ids: Vec<_> = emu::models().into_iter().map(|m| m.id).collect();
+        fail(code::DEVICE, format!("no personality {id:?}; the personalities are: {}", ids.join(", ")))
+    })?;
+    let mut config = model.config(a.timing);
+    let p = &mut config.personality;
+    if let Some(v) = a.vendor {
+        p.vendor = v;
+    }
+    if let Some(v) = a.product {
+        p.product = v;
+    }
+    if let Some(k) = a.buffer_kib {
+        p.buffer_kib = k;
+    }
+    if a.no_sao {
         p.write_modes.remove(&emu::WriteMode::Sao);
     }
-    if !speeds.is_empty() {
-        if speeds.iter().any(|&x| x == 0 || x > 72) {
+    if !a.speeds.is_empty() {
+        if a.speeds.iter().any(|&x| x == 0 || x > 72) {
             return Err(fail(code::DEVICE, "write speeds are multiples of 1x from 1 to 72"));
         }
         // 1x = 176.4 kB/s, rounded up as drives report it (16x = 2823).
-        let mut kbs: Vec<u16> = speeds.iter().map(|&x| (u32::from(x) * 1764).div_ceil(10) as u16).collect();
+        let mut kbs: Vec<u16> = a.speeds.iter().map(|&x| (u32::from(x) * 1764).div_ceil(10) as u16).collect();
         kbs.sort_unstable_by(|a, b| b.cmp(a));
         p.max_read_speed = kbs[0];
         p.write_speeds = kbs;
     }
-    let config = DriveConfig::new(p, timing);
-    Drive::create(&drives_dir().join(&name), config, Some(media)).map_err(|e| emu_failure(&name, e))?;
-    say(
-        json,
-        format!("Created emu:{name} with a blank {}.", media.name()),
-        || json!({"device": format!("emu:{name}"), "created": true, "media": media.name()}),
-    );
+    for q in &a.quirk {
+        let (key, value) = q.split_once('=').map_or((q.as_str(), None), |(k, v)| (k, Some(v)));
+        config.quirks.set(key, value).map_err(|e| fail(code::DEVICE, e))?;
+    }
+    let quirks = config.quirks.active();
+    let media = a.media;
+    Drive::create(&drives_dir().join(name), config, Some(media)).map_err(|e| emu_failure(name, e))?;
+    let with = if quirks.is_empty() { String::new() } else { format!(", quirks {}", quirks.join(" ")) };
+    say(a.json, format!("Created emu:{name} ({}{with}) with a blank {}.", model.name, media.name()), || {
+        json!({"device": format!("emu:{name}"), "created": true, "media": media.name(),
+                   "personality": model.id, "quirks": quirks})
+    });
+    Ok(())
+}
+
+/// `emu create --personality list`.
+fn list_personalities(as_json: bool) -> Result<()> {
+    let models = emu::models();
+    if as_json {
+        out!("{}", json!({"personalities": models}));
+        return Ok(());
+    }
+    for m in &models {
+        let p = &m.personality;
+        let modes: Vec<_> = p.write_modes.iter().map(|w| format!("{w:?}").to_uppercase()).collect();
+        let quirks = m.quirks.active();
+        out!("{:20} {}", m.id, m.name);
+        out!(
+            "{:20} MMC-{}, writes {}, up to {}x, {} KiB buffer{}{}",
+            "",
+            p.mmc_level,
+            modes.join(" "),
+            (f64::from(p.write_speeds.iter().copied().max().unwrap_or(0)) / 176.4).round(),
+            p.buffer_kib,
+            if p.bufe { ", BUFE" } else { ", no BUFE" },
+            if quirks.is_empty() { String::new() } else { format!("; quirks {}", quirks.join(" ")) }
+        );
+    }
+    Ok(())
+}
+
+/// `emu create --quirk list`.
+fn list_quirks(as_json: bool) -> Result<()> {
+    if as_json {
+        let list: Vec<_> = emu::QUIRK_SWITCHES
+            .iter()
+            .map(|q| json!({"name": q.name, "rows": q.rows, "values": q.values, "what": q.what}))
+            .collect();
+        out!("{}", json!({"quirks": list}));
+        return Ok(());
+    }
+    for q in emu::QUIRK_SWITCHES {
+        out!("{:24} {}  [{}] (drive-quirks.md row {})", q.name, q.what, q.values, q.rows);
+    }
     Ok(())
 }
 
@@ -310,12 +389,19 @@ fn show(name: &str, json: bool) -> Result<()> {
             json!({"device": format!("emu:{name}"), "directory": d.dir(), "config": {
                 "vendor": d.personality().vendor, "product": d.personality().product,
                 "write_speeds_kbs": d.personality().write_speeds, "buffer_kib": d.personality().buffer_kib},
+                "personality": d.config().model, "quirks": d.config().quirks.active(),
+                "full_config": d.config(),
                 "tray_open": d.tray_open(), "disc": disc.map(|x| serde_json::to_value(x).unwrap_or_default())})
         );
         return Ok(());
     }
     out!("emu:{name} ({})", d.dir().display());
     out!("  {} {} {}", d.personality().vendor, d.personality().product, d.personality().revision);
+    if let Some(model) = &d.config().model {
+        out!("  personality: {model}");
+    }
+    let quirks = d.config().quirks.active();
+    out!("  quirks: {}", if quirks.is_empty() { "none".to_owned() } else { quirks.join(" ") });
     match disc {
         None => out!("  no medium"),
         Some(x) => {

@@ -436,8 +436,15 @@ impl<T: Transport> Recorder<T> {
                 &Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x2A, alloc: 512 },
                 512,
             )?)?;
-            let caps = page.capabilities().map(|c| c.write_speeds.clone()).unwrap_or_default();
-            caps.iter().map(|d| (u32::from(d.kbs), d.rotation == 1)).collect()
+            match page.capabilities() {
+                Some(c) if !c.write_speeds.is_empty() => {
+                    c.write_speeds.iter().map(|d| (u32::from(d.kbs), d.rotation == 1)).collect()
+                }
+                // MMC-1 and MMC-2 pages have no descriptors, only the fastest write speed
+                // (bytes 18–19), as libburn and wodim read them.
+                Some(c) if c.max_write_speed > 0 => vec![(u32::from(c.max_write_speed), false)],
+                _ => Vec::new(),
+            }
         } else {
             speeds.iter().map(|s| (s.write_kbs, s.wrc == 1)).collect()
         };

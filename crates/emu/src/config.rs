@@ -362,7 +362,183 @@ pub struct Quirks {
     pub busy_status_every: u32,
 }
 
+/// One switch of [`Quirks`], as `emu create --quirk list` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuirkSwitch {
+    /// The field's name, as `--quirk NAME[=VALUE]` takes it.
+    pub name: &'static str,
+    /// The row of `reference/drive-quirks.md` §1 it reproduces.
+    pub rows: &'static str,
+    /// The values it takes (the first is the default).
+    pub values: &'static str,
+    /// What the drive does.
+    pub what: &'static str,
+}
+
+/// Every quirk switch, in catalogue order.
+pub const QUIRK_SWITCHES: [QuirkSwitch; 22] = [
+    QuirkSwitch {
+        name: "nwa",
+        rows: "1",
+        values: "correct | minus150_on_blank | nwa_v_clear",
+        what: "the next writable address READ TRACK INFORMATION reports",
+    },
+    QuirkSwitch {
+        name: "busy_write_every",
+        rows: "3",
+        values: "0 | N",
+        what: "every N-th WRITE is first answered 02/04/08 (buffer full)",
+    },
+    QuirkSwitch {
+        name: "busy_after_close",
+        rows: "4, 6",
+        values: "0 | N",
+        what: "after a session is closed, N disc/track/TOC questions are answered 02/04/08 while TEST UNIT READY says ready",
+    },
+    QuirkSwitch {
+        name: "reject_immed",
+        rows: "5",
+        values: "false | true",
+        what: "BLANK, SYNCHRONIZE CACHE and CLOSE with IMMED are refused (02/00/00)",
+    },
+    QuirkSwitch {
+        name: "close_in_test_write",
+        rows: "7",
+        values: "false | true",
+        what: "CLOSE TRACK/SESSION during a test write is refused (05/2C/00)",
+    },
+    QuirkSwitch {
+        name: "close_track_refused",
+        rows: "8",
+        values: "false | true",
+        what: "CLOSE TRACK is refused (05/2C/00); SYNCHRONIZE CACHE closes the track",
+    },
+    QuirkSwitch {
+        name: "illegal_page_defaults",
+        rows: "11",
+        values: "false | true",
+        what: "page 05h shows session format FFh and pause 0, and refuses them back (05/26/02)",
+    },
+    QuirkSwitch {
+        name: "write_page",
+        rows: "12",
+        values: "mmc3 | mmc4_strict | ps_bit | zero_length",
+        what: "page 05h's length (32h, 36h only, 0) and PS bit",
+    },
+    QuirkSwitch {
+        name: "block_descriptors",
+        rows: "13",
+        values: "false | true",
+        what: "MODE SENSE(10) answers carry an 8-byte block descriptor",
+    },
+    QuirkSwitch {
+        name: "no_six_byte_mode",
+        rows: "14",
+        values: "false | true",
+        what: "MODE SENSE(6)/SELECT(6) are refused (05/20/00), as on ATAPI",
+    },
+    QuirkSwitch {
+        name: "speed",
+        rows: "15, 16",
+        values: "round_down | round_up | reject_below_min | ignored",
+        what: "how SET CD SPEED picks a speed",
+    },
+    QuirkSwitch {
+        name: "no_sao_cdtext",
+        rows: "19, 20",
+        values: "false | true",
+        what: "a cue sheet with CD-TEXT in the lead-in is refused (05/26/00): CD-TEXT only raw",
+    },
+    QuirkSwitch {
+        name: "no_sao_append",
+        rows: "21",
+        values: "false | true",
+        what: "session at once on an appendable disc is refused (05/2C/00)",
+    },
+    QuirkSwitch { name: "opc", rows: "22", values: "ok | unsupported | fails", what: "what SEND OPC INFORMATION does" },
+    QuirkSwitch {
+        name: "underrun_sense",
+        rows: "24",
+        values: "loss_of_streaming | invalid_write_address | invalid_field_in_cdb",
+        what: "the sense of an underrun without BUFE",
+    },
+    QuirkSwitch {
+        name: "buffer_capacity",
+        rows: "25",
+        values: "accurate | zero | free_above_length | unsupported",
+        what: "what READ BUFFER CAPACITY reports",
+    },
+    QuirkSwitch {
+        name: "unit_attention_every",
+        rows: "27",
+        values: "0 | N",
+        what: "every N-th question is first answered 06/29/00 (a reset)",
+    },
+    QuirkSwitch {
+        name: "recovered_every",
+        rows: "28",
+        values: "0 | N",
+        what: "every N-th READ CD or WRITE completes with a recovered error (01/17/01)",
+    },
+    QuirkSwitch { name: "sense_format", rows: "29", values: "fixed | descriptor", what: "the format of sense data" },
+    QuirkSwitch {
+        name: "no_cdtext_read",
+        rows: "33",
+        values: "false | true",
+        what: "READ TOC format 5 (CD-TEXT) is refused (05/24/00)",
+    },
+    QuirkSwitch {
+        name: "load_not_ready",
+        rows: "39",
+        values: "0 | N",
+        what: "after a medium loads, N commands are answered 02/3A/00 before \"becoming ready\"",
+    },
+    QuirkSwitch {
+        name: "busy_status_every",
+        rows: "43",
+        values: "0 | N",
+        what: "every N-th command is answered with BUSY status",
+    },
+];
+
 impl Quirks {
+    /// Sets the switch `name` to `value` (`None`: `true`, for the switches that are on or
+    /// off), as `emu create --quirk NAME[=VALUE]` does.
+    ///
+    /// # Errors
+    /// A message naming the switches, or the values `name` takes.
+    pub fn set(&mut self, name: &str, value: Option<&str>) -> Result<(), String> {
+        let Some(switch) = QUIRK_SWITCHES.iter().find(|q| q.name == name) else {
+            let names: Vec<_> = QUIRK_SWITCHES.iter().map(|q| q.name).collect();
+            return Err(format!("no quirk {name:?}; the quirks are: {}", names.join(", ")));
+        };
+        let mut all = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        let v = match value {
+            None => serde_json::Value::Bool(true),
+            Some(v) => v
+                .parse::<bool>()
+                .map(serde_json::Value::Bool)
+                .or_else(|_| v.parse::<u32>().map(serde_json::Value::from))
+                .unwrap_or_else(|_| serde_json::Value::String(v.to_owned())),
+        };
+        all[name] = v;
+        *self = serde_json::from_value(all)
+            .map_err(|_| format!("quirk {name} takes {} (given {})", switch.values, value.unwrap_or("no value")))?;
+        Ok(())
+    }
+
+    /// Every switch that differs from a well-behaved drive, as `NAME=VALUE`.
+    #[must_use]
+    pub fn active(&self) -> Vec<String> {
+        let now = serde_json::to_value(self).unwrap_or_default();
+        let default = serde_json::to_value(Quirks::default()).unwrap_or_default();
+        QUIRK_SWITCHES
+            .iter()
+            .filter(|q| now[q.name] != default[q.name])
+            .map(|q| format!("{}={}", q.name, now[q.name].to_string().trim_matches('"')))
+            .collect()
+    }
+
     /// Whether every field has its default (a well-behaved drive), so `drive.json` can
     /// leave them out.
     #[must_use]
@@ -375,6 +551,9 @@ impl Quirks {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "StoredConfig")]
 pub struct DriveConfig {
+    /// The built-in model it was made from (`emu create --personality`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// What the drive is. Its fields sit at the top level of the configuration (as they did
     /// before personalities had a name), so older drive directories load unchanged.
     #[serde(flatten)]
@@ -397,13 +576,15 @@ impl DriveConfig {
     /// A drive with this personality and timing, and no quirks.
     #[must_use]
     pub fn new(personality: Personality, timing: Timing) -> DriveConfig {
-        DriveConfig { personality, quirks: Quirks::default(), timing }
+        DriveConfig { model: None, personality, quirks: Quirks::default(), timing }
     }
 }
 
 /// `drive.json`'s configuration as read, older layouts included.
 #[derive(Deserialize)]
 struct StoredConfig {
+    #[serde(default)]
+    model: Option<String>,
     #[serde(flatten)]
     personality: Personality,
     #[serde(default)]
@@ -420,13 +601,36 @@ impl From<StoredConfig> for DriveConfig {
         if c.session_at_once == Some(false) {
             personality.write_modes.remove(&WriteMode::Sao);
         }
-        DriveConfig { personality, quirks: c.quirks, timing: c.timing }
+        DriveConfig { model: c.model, personality, quirks: c.quirks, timing: c.timing }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_quirk_is_a_switch_and_switches_set_fields() {
+        let fields = serde_json::to_value(Quirks::default()).unwrap();
+        let names: Vec<_> = fields.as_object().unwrap().keys().cloned().collect();
+        let mut switches: Vec<_> = QUIRK_SWITCHES.iter().map(|q| q.name.to_owned()).collect();
+        switches.sort();
+        assert_eq!(names, switches, "QUIRK_SWITCHES names every field of Quirks");
+        // Each switch's first value is the default.
+        for q in QUIRK_SWITCHES {
+            let first = q.values.split(" | ").next().unwrap();
+            assert_eq!(fields[q.name].to_string().trim_matches('"'), first, "{}", q.name);
+        }
+        let mut quirks = Quirks::default();
+        quirks.set("reject_immed", None).unwrap();
+        quirks.set("busy_write_every", Some("5")).unwrap();
+        quirks.set("write_page", Some("mmc4_strict")).unwrap();
+        assert!(quirks.reject_immed && quirks.busy_write_every == 5 && quirks.write_page == WritePage::Mmc4Strict);
+        assert_eq!(quirks.active(), ["busy_write_every=5", "reject_immed=true", "write_page=mmc4_strict"]);
+        assert!(quirks.set("write_page", Some("mmc9")).unwrap_err().contains("mmc3 | mmc4_strict"));
+        assert!(quirks.set("busy_wrote", None).unwrap_err().starts_with("no quirk \"busy_wrote\""));
+        assert!(quirks.set("busy_write_every", None).is_err(), "a count needs a number");
+    }
 
     #[test]
     fn page_05_pairs_name_write_modes() {

@@ -27,19 +27,21 @@ mod drive;
 mod export;
 mod faults;
 mod media;
+mod models;
 mod raw;
 mod state;
 mod store;
 mod timing;
 
 pub use config::{
-    BufferReport, DriveConfig, NwaMode, Opc, Personality, Quirks, SenseFormat, SpeedPolicy, SubchannelRead, Timing,
-    UnderrunSense, WriteMode, WritePage,
+    BufferReport, DriveConfig, NwaMode, Opc, Personality, QUIRK_SWITCHES, QuirkSwitch, Quirks, SenseFormat,
+    SpeedPolicy, SubchannelRead, Timing, UnderrunSense, WriteMode, WritePage,
 };
 pub use drive::Drive;
 pub use export::{ExportOptions, Exported, export_cue_bin};
 pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
+pub use models::{Model, model, models};
 pub use state::{Disc, DiscStatus, Session, Track};
 pub use timing::{Clock, ModelClock, WallClock};
 

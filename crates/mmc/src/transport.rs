@@ -325,16 +325,15 @@ impl std::fmt::Display for Hex<'_> {
 pub fn wait_ready<T: Transport + ?Sized>(t: &mut T, limit: Duration) -> Result<(), CommandError> {
     let start = std::time::Instant::now();
     let deadline = start + limit;
-    let mut attention = false;
     loop {
         match run(t, &Command::TestUnitReady, Data::None) {
             Ok(_) => return Ok(()),
             Err(e) => match e.sense().map(|s| (s.class(), s.asc, s.ascq, s.retry_after())) {
-                Some((SenseClass::UnitAttention, ..)) => attention = true,
-                // A drive loading a medium may say "no medium" (02/3A/00, no tray state)
-                // before "becoming ready" (libburn saw it on an LG GSA-4082B): after a unit
-                // attention, that answer is waited out for a few seconds.
-                Some((SenseClass::NoMedium, 0x3A, 0x00, _)) if attention && start.elapsed() < LOAD_GRACE => {
+                Some((SenseClass::UnitAttention, ..)) => {}
+                // A drive loading a medium may say "no medium" (02/3A/00, without the tray
+                // state of 3A/01 and 3A/02) before "becoming ready" (libburn saw it on an LG
+                // GSA-4082B): that answer is waited out for a few seconds.
+                Some((SenseClass::NoMedium, 0x3A, 0x00, _)) if start.elapsed() < LOAD_GRACE => {
                     std::thread::sleep(Duration::from_millis(200));
                 }
                 Some((_, _, _, Some(wait))) if std::time::Instant::now() < deadline => {
@@ -346,7 +345,7 @@ pub fn wait_ready<T: Transport + ?Sized>(t: &mut T, limit: Duration) -> Result<(
     }
 }
 
-/// How long "no medium" is waited out after a unit attention, while a medium loads.
+/// How long "no medium" (02/3A/00) is waited out, in case a medium is loading.
 const LOAD_GRACE: Duration = Duration::from_secs(5);
 
 /// Sets page 05h (write parameters) as the drive lays it out: the page is read first

@@ -2,6 +2,7 @@
 //! emulated recorder.
 
 mod dao;
+mod drives;
 mod rawimage;
 mod rawwriter;
 mod tao;
