@@ -151,6 +151,7 @@ fn speed_quirks() {
 #[test]
 fn underrun_sense_quirk() {
     let config = DriveConfig {
+        model: None,
         personality: Personality { buffer_kib: 64, write_speeds: vec![706], ..Personality::default() },
         quirks: Quirks { underrun_sense: UnderrunSense::InvalidFieldInCdb, ..Quirks::default() },
         timing: Timing::RealTime,
