@@ -895,3 +895,63 @@ fn a_drive_without_session_at_once_gets_the_sheet_raw() {
     let err = fails(redburn(home.path()).args(["burn", "-d", "emu:nosao", "--mode", "dao"]).arg(&cue), 3);
     assert!(err.contains("MODE SELECT"), "{err}");
 }
+
+#[test]
+fn personalities_and_quirks_from_the_command_line() {
+    let home = tempfile::tempdir().unwrap();
+    let list = stdout(redburn(home.path()).args(["emu", "create", "--personality", "list"]));
+    for id in ["redburn", "plextor-px-w4824a", "lg-ced-8083b", "liteon-ihas124", "sony-crx215e5"] {
+        assert!(list.contains(id), "{list}");
+    }
+    let v = json(&stdout(redburn(home.path()).args(["emu", "create", "--personality", "list", "--json"])));
+    assert!(v["personalities"].as_array().unwrap().len() >= 9);
+    let quirks = json(&stdout(redburn(home.path()).args(["emu", "create", "--quirk", "list", "--json"])));
+    assert!(quirks["quirks"].as_array().unwrap().iter().any(|q| q["name"] == "write_page"));
+    // A Sony with a slow buffer on top of its own quirks, persisted and shown.
+    let made = json(&stdout(redburn(home.path()).args([
+        "emu",
+        "create",
+        "sony",
+        "--personality",
+        "sony-crx175e",
+        "--quirk",
+        "busy_write_every=9",
+        "--json",
+    ])));
+    assert_eq!(made["personality"], "sony-crx175e");
+    let show = json(&stdout(redburn(home.path()).args(["emu", "show", "sony", "--json"])));
+    assert_eq!(show["personality"], "sony-crx175e");
+    let active: Vec<_> = show["quirks"].as_array().unwrap().iter().map(|q| q.as_str().unwrap().to_owned()).collect();
+    assert_eq!(active, ["busy_write_every=9", "speed=ignored", "underrun_sense=invalid_field_in_cdb"]);
+    let text = stdout(redburn(home.path()).args(["emu", "show", "sony"]));
+    assert!(text.contains("SONY     CD-RW  CRX175E") || text.contains("SONY CD-RW  CRX175E"), "{text}");
+    // It burns and verifies like any drive.
+    let out = stdout(redburn(home.path()).args(["burn", "-d", "emu:sony", "--verify"]).args(samples()));
+    assert!(out.contains("All 3 tracks match their sources."), "{out}");
+    // Mistakes are named, with what there is.
+    let err = fails(redburn(home.path()).args(["emu", "create", "x", "--personality", "plextor"]), 3);
+    assert!(err.contains("no personality \"plextor\"") && err.contains("plextor-px-w4824a"), "{err}");
+    let err = fails(redburn(home.path()).args(["emu", "create", "x", "--quirk", "write_page=mmc9"]), 3);
+    assert!(err.contains("quirk write_page takes mmc3 | mmc4_strict | ps_bit | zero_length"), "{err}");
+}
+
+#[test]
+fn cd_text_goes_raw_on_a_drive_that_takes_it_only_raw() {
+    let home = tempfile::tempdir().unwrap();
+    let cue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    stdout(redburn(home.path()).args(["emu", "create", "rawtext", "--quirk", "no_sao_cdtext"]));
+    // Asked for session at once, the drive's refusal is named with the way out, and
+    // nothing was written.
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:rawtext", "--mode", "dao"]).arg(&cue), 3);
+    assert!(err.contains("cannot write CD-TEXT in session-at-once; use --mode raw or leave CD-TEXT out"), "{err}");
+    let show = json(&stdout(redburn(home.path()).args(["emu", "show", "rawtext", "--json"])));
+    assert_eq!(show["disc"]["sessions"].as_array().map_or(0, Vec::len), 0, "the disc is still blank: {show}");
+    // Left to choose, redburn writes it raw, and the CD-TEXT is on the disc.
+    let out = redburn(home.path()).args(["burn", "-d", "emu:rawtext", "--verify"]).arg(&cue).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("refused CD-TEXT in session-at-once; writing disc-at-once raw")
+    );
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:rawtext", "--json"])));
+    assert_eq!(toc["album_title"], "Sample Album", "{toc}");
+}
