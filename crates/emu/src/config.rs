@@ -323,8 +323,9 @@ pub struct Quirks {
     /// Row 8: CLOSE TRACK is refused (05/2C/00); SYNCHRONIZE CACHE closes a track-at-once
     /// track instead.
     pub close_track_refused: bool,
-    /// Row 11: MODE SENSE reports page 05h with session format FFh and pause length 0,
-    /// values MODE SELECT refuses (05/26/02) when they are echoed back.
+    /// Row 11: MODE SENSE reports page 05h with an audio pause length of 0 (wodim: "LG has
+    /// illegal def. value"); a burner must set the pause itself. (The emulator records
+    /// 2-second track-at-once pauses whatever the page says.)
     pub illegal_page_defaults: bool,
     /// Row 12: page 05h's length and PS bit.
     pub write_page: WritePage,

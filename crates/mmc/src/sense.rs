@@ -239,7 +239,8 @@ impl Sense {
     #[must_use]
     pub const fn retry_after(&self) -> Option<Duration> {
         match self.class() {
-            SenseClass::BecomingReady => Some(Duration::from_millis(500)),
+            // TEST UNIT READY is cheap: poll ten times a second (libburn: twice).
+            SenseClass::BecomingReady => Some(Duration::from_millis(100)),
             SenseClass::OperationInProgress => Some(Duration::from_secs(1)),
             // cdrdao waits 40 ms, wodim 60 ms; the drive frees a few sectors meanwhile.
             SenseClass::LongWriteInProgress => Some(Duration::from_millis(40)),

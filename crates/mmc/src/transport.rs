@@ -214,7 +214,7 @@ pub fn run<T: Transport + ?Sized>(t: &mut T, cmd: &Command, mut data: Data<'_>) 
 /// |---|---|---|
 /// | BUSY status | every command | 10 ms, doubling to 320 ms, 8 tries (wodim: 0.5 s) |
 /// | UNIT ATTENTION (06/xx) | every command but WRITE, SEND CUE SHEET, CLOSE, SYNCHRONIZE CACHE, BLANK, TEST UNIT READY, REQUEST SENSE | at once, 3 tries (libburn: 100–500 ms) |
-/// | 02/04/00, 02/04/01 becoming ready | all but TEST UNIT READY and REQUEST SENSE | 500 ms, to the command's timeout |
+/// | 02/04/00, 02/04/01 becoming ready | all but TEST UNIT READY and REQUEST SENSE | 100 ms, to the command's timeout |
 /// | 02/04/04, 02/04/07 operation in progress | all but TEST UNIT READY and REQUEST SENSE | 1 s, to the command's timeout |
 /// | 02/04/08 long write in progress (a WRITE: buffer full) | all but TEST UNIT READY and REQUEST SENSE | 40 ms (cdrdao: 40 ms), to the command's timeout |
 ///
@@ -334,7 +334,7 @@ pub fn wait_ready<T: Transport + ?Sized>(t: &mut T, limit: Duration) -> Result<(
                 // state of 3A/01 and 3A/02) before "becoming ready" (libburn saw it on an LG
                 // GSA-4082B): that answer is waited out for a few seconds.
                 Some((SenseClass::NoMedium, 0x3A, 0x00, _)) if start.elapsed() < LOAD_GRACE => {
-                    std::thread::sleep(Duration::from_millis(200));
+                    std::thread::sleep(Duration::from_millis(100));
                 }
                 Some((_, _, _, Some(wait))) if std::time::Instant::now() < deadline => {
                     std::thread::sleep(wait.max(Duration::from_millis(10)));

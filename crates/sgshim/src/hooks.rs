@@ -316,7 +316,7 @@ unsafe fn ioctl_ours(request: c_ulong, arg: *mut c_void) -> c_int {
             let reply = {
                 let mut drive = lock(&DRIVE);
                 match drive.as_mut() {
-                    Some(d) => execute(d, &cdb, data, timeout),
+                    Some(d) => execute(d, &cdb, data, timeout, emu::Drive::sense_bytes),
                     None => {
                         set_errno(libc::ENODEV);
                         return -1;

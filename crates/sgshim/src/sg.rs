@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use mmc::{Completion, Data, Transport, TransportError};
+use mmc::{Completion, Data, Sense, Transport, TransportError};
 
 pub use device::platform::linux_sg::SgIoHdr;
 
@@ -26,16 +26,30 @@ pub struct Reply {
     pub duration: u32,
 }
 
-/// Runs one command on `t` as SG_IO would: a drive error is CHECK CONDITION with fixed
-/// sense, a transport failure a lost connection.
-pub fn execute<T: Transport>(t: &mut T, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Reply {
+/// Sense bytes as a transport's drive formats them.
+pub type SenseBytes<T> = fn(&T, &Sense) -> Vec<u8>;
+
+/// Fixed-format sense, whatever the transport.
+pub fn fixed<T>(_: &T, s: &Sense) -> Vec<u8> {
+    s.to_fixed().to_vec()
+}
+
+/// Runs one command on `t` as SG_IO would: a drive error is CHECK CONDITION with sense in
+/// the drive's format (`sense_bytes`), a transport failure a lost connection.
+pub fn execute<T: Transport>(
+    t: &mut T,
+    cdb: &[u8],
+    data: Data<'_>,
+    timeout: Duration,
+    sense_bytes: SenseBytes<T>,
+) -> Reply {
     let start = Instant::now();
     let result = t.execute(cdb, data, timeout);
     let duration = start.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
     match result {
         Ok(Completion { status, sense, residual }) => Reply {
             status,
-            sense: sense.map(|s| s.to_fixed().to_vec()).unwrap_or_default(),
+            sense: sense.map(|s| sense_bytes(t, &s)).unwrap_or_default(),
             host_status: 0,
             resid: i32::try_from(residual).unwrap_or(i32::MAX),
             duration,
@@ -90,6 +104,7 @@ mod tests {
             &Command::Inquiry { evpd: false, page: 0, alloc: 36 }.to_bytes(),
             Data::In(&mut buf),
             Duration::from_secs(1),
+            fixed,
         );
         let mut h = SgIoHdr::new(&[0u8; 6]);
         h.mx_sb_len = 32;
@@ -97,7 +112,7 @@ mod tests {
         fill(&mut h, &r, &mut sense);
         assert_eq!((h.status, h.sb_len_wr, h.host_status, h.driver_status, h.resid, h.info), (0, 0, 0, 0, 32, 0));
 
-        let r = execute(&mut Fake, &[0; 6], Data::None, Duration::from_secs(1));
+        let r = execute(&mut Fake, &[0; 6], Data::None, Duration::from_secs(1), fixed);
         fill(&mut h, &r, &mut sense);
         assert_eq!((h.status, h.masked_status, h.sb_len_wr, h.driver_status, h.info), (2, 1, 18, DRIVER_SENSE, 1));
         assert_eq!(&sense[..18], &[0x70, 0, 2, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x3A, 1, 0, 0, 0, 0]);
@@ -106,8 +121,14 @@ mod tests {
         fill(&mut h, &r, &mut sense);
         assert_eq!(h.sb_len_wr, 14);
 
-        let r = execute(&mut Fake, &[0x2A; 10], Data::None, Duration::from_secs(1));
+        let r = execute(&mut Fake, &[0x2A; 10], Data::None, Duration::from_secs(1), fixed);
         fill(&mut h, &r, &mut sense);
         assert_eq!((h.host_status, h.info), (DID_NO_CONNECT, 1));
+
+        // A drive that speaks descriptor-format sense is passed through in it.
+        let r = execute(&mut Fake, &[0; 6], Data::None, Duration::from_secs(1), |_, s| s.to_descriptor());
+        h.mx_sb_len = 32;
+        fill(&mut h, &r, &mut sense);
+        assert_eq!(&sense[..usize::from(h.sb_len_wr)], &[0x72, 2, 0x3A, 1, 0, 0, 0, 0]);
     }
 }

@@ -35,10 +35,15 @@ fn bench() -> Bench {
 /// A drive with a blank `media` and a three-track album: 5 s of a tone, 6 s of noise, 4 s of
 /// another tone (375, 450 and 300 sectors).
 fn bench_with(media: MediaKind) -> Bench {
+    bench_of(DriveConfig::default(), media)
+}
+
+/// As [`bench_with`], with a drive of `config`.
+fn bench_of(config: DriveConfig, media: MediaKind) -> Bench {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_owned();
     let drive = dir.join("drive");
-    drop(Drive::create(&drive, DriveConfig::default(), Some(media)).unwrap());
+    drop(Drive::create(&drive, config, Some(media)).unwrap());
     let album = [("a.wav", ["5", "sine", "440"]), ("b.wav", ["6", "pinknoise", "0"]), ("c.wav", ["4", "sine", "880"])];
     for (name, synth) in album {
         let mut args = vec!["-n", "-r", "44100", "-b", "16", "-c", "2", name, "synth"];
@@ -212,4 +217,41 @@ fn openat_reaches_the_emulated_drive_and_other_paths_pass_through() {
     // A path that is not the shim's goes to libc: /dev/null has no SG version.
     let (_, other) = run(&b, probe, &["/dev/null"]);
     assert!(other.contains("SG_GET_VERSION_NUM -1"), "{other}");
+}
+
+/// The burners are proven on real drives: if one fails on a personality, the personality is
+/// wrong. Each model's drive takes a track-at-once burn from wodim and from cdrskin, and a
+/// session-at-once burn from cdrdao (`generic-mmc`), and holds what they sent.
+#[test]
+fn every_personality_takes_wodim_cdrskin_and_cdrdao() {
+    // The models side by side: each run is a process of its own with its own drive.
+    std::thread::scope(|s| {
+        for m in emu::models() {
+            s.spawn(move || personality_takes_the_burners(&m));
+        }
+    });
+}
+
+fn personality_takes_the_burners(m: &emu::Model) {
+    let config = m.config(emu::Timing::Instant);
+    let dev = format!("dev={}", device());
+    for tool in ["wodim", "cdrskin", "cdrdao"] {
+        let b = bench_of(config.clone(), MediaKind::Cdr80);
+        let log = match tool {
+            "cdrdao" => {
+                std::fs::write(b.dir.join("one.toc"), "CD_DA\nTRACK AUDIO\nFILE \"a.wav\" 0\n").unwrap();
+                burner(&b, "cdrdao", &["write", "--device", &device(), "--driver", "generic-mmc", "-n", "one.toc"])
+            }
+            // wodim's shortest grace time before writing is 2 s.
+            "wodim" => burner(&b, tool, &["-v", &dev, "gracetime=2", "-tao", "-audio", "a.wav"]),
+            _ => burner(&b, tool, &["-v", &dev, "-tao", "-audio", "a.wav"]),
+        };
+        let (d, tracks) = disc(&b);
+        assert_eq!(tracks, [(1, 0, 375)], "{} with {tool}:\n{log}", m.id);
+        let a = pcm(&b, "a.wav");
+        assert!(audio(&d, 0, a.len()) == a, "{} with {tool}: the samples sent", m.id);
+    }
+    let b = bench_of(config, MediaKind::Cdr80);
+    let caps = burner(&b, "wodim", &[&dev, "-prcap"]);
+    assert!(caps.contains(&format!("Vendor_info    : '{:8}'", m.personality.vendor)), "{}: {caps}", m.id);
 }

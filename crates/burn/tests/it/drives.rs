@@ -15,13 +15,15 @@ use redburn::{
     write_disc_at_once,
 };
 
-/// A drive with `config` and a blank CD-R, opened again as a user's drive is (a power-on:
-/// the medium loads).
+/// A drive with `config`, opened again as a user's drive is (a power-on), and a blank CD-R
+/// put in it (the medium loads).
 fn drive_with(config: DriveConfig) -> (tempfile::TempDir, Drive) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("d");
-    drop(Drive::create(&path, config, Some(MediaKind::Cdr80)).unwrap());
-    (dir, Drive::open(&path).unwrap())
+    drop(Drive::create(&path, config, None).unwrap());
+    let mut d = Drive::open(&path).unwrap();
+    d.insert(MediaKind::Cdr80).unwrap();
+    (dir, d)
 }
 
 fn quirky(set: &[(&str, Option<&str>)]) -> DriveConfig {
@@ -261,7 +263,7 @@ fn every_quirk_misbehaves_as_its_row_says() {
     assert_eq!(sense(&raw(&mut d, &Command::SynchronizeCache { immed: true }, Data::None)), (2, 0, 0));
     // Row 7: close refused in a test write; row 8: CLOSE TRACK refused.
     let mut d = probe(&[("close_in_test_write", None)]);
-    let mut list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(mmc::WriteParameters {
+    let list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(mmc::WriteParameters {
         test_write: true,
         ..Default::default()
     }))
@@ -270,16 +272,10 @@ fn every_quirk_misbehaves_as_its_row_says() {
     assert_eq!(sense(&raw(&mut d, &close(mmc::cdb::CloseFunction::Track), Data::None)), (5, 0x2C, 0));
     let mut d = probe(&[("close_track_refused", None)]);
     assert_eq!(sense(&raw(&mut d, &close(mmc::cdb::CloseFunction::Track), Data::None)), (5, 0x2C, 0));
-    // Row 11: illegal defaults shown, and refused when echoed.
+    // Row 11: an illegal default pause of 0 shown until the host sets one.
     let mut d = probe(&[("illegal_page_defaults", None)]);
-    let sensed = write_page_sensed(&mut d);
-    let w05 = mmc::WriteParameters::decode(&sensed[8..]).unwrap();
-    assert_eq!((w05.session_format, w05.audio_pause_length), (0xFF, 0));
-    list = sensed.clone();
-    list[0] = 0;
-    list[1] = 0;
-    let c = raw(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list));
-    assert_eq!(sense(&c), (5, 0x26, 2));
+    let w05 = mmc::WriteParameters::decode(&write_page_sensed(&mut d)[8..]).unwrap();
+    assert_eq!(w05.audio_pause_length, 0);
     // Row 12: page length 36h only; the PS bit; a zero-length page.
     let mut d = probe(&[("write_page", Some("mmc4_strict"))]);
     assert_eq!(write_page_sensed(&mut d)[9], 0x36);
@@ -338,7 +334,7 @@ fn every_quirk_misbehaves_as_its_row_says() {
     // Row 39: no medium while it loads, then becoming ready.
     let (_t, mut d) = drive_with(quirky(&[("load_not_ready", Some("2"))]));
     let tur: Vec<_> = (0..5).map(|_| sense(&raw(&mut d, &Command::TestUnitReady, Data::None))).collect();
-    assert_eq!(tur, [(6, 0x29, 0), (2, 0x3A, 0), (2, 0x3A, 0), (2, 4, 1), (0, 0, 0)]);
+    assert_eq!(tur, [(6, 0x28, 0), (2, 0x3A, 0), (2, 0x3A, 0), (2, 4, 1), (0, 0, 0)]);
     // Row 43: BUSY status.
     let (_t, mut d) = drive_with(quirky(&[("busy_status_every", Some("1"))]));
     assert_eq!(raw(&mut d, &rdi, Data::In(&mut [0; 34])).status, 0x08);
@@ -400,6 +396,11 @@ fn quirks_redburn_copes_with_by_refusing_or_by_its_own_path() {
             assert!(free <= size, "{report}: {free:?} free of {size:?}");
         }
     }
+    // A drive whose default pause is 0: redburn sets 150 itself, never echoing the default.
+    let (_t, d) = drive_with(quirky(&[("illegal_page_defaults", None)]));
+    let (mut r, _) = tao(d, false, false);
+    let w05 = mmc::WriteParameters::decode(&write_page_sensed(r.transport())[8..]).unwrap();
+    assert_eq!(w05.audio_pause_length, 150);
     // A test write on a drive that refuses to close in one: it completes and leaves the
     // disc blank.
     let (_t, d) = drive_with(quirky(&[("close_in_test_write", None)]));

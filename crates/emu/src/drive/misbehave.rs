@@ -22,10 +22,14 @@ fn nth(count: u32, every: u32) -> bool {
 }
 
 impl Drive {
-    /// A medium was inserted or the drive powered on with one: it loads (row 39).
+    /// A medium was inserted (or the tray closed on one): it loads (row 39).
     pub(super) fn start_loading(&mut self) {
         if self.meta.disc.is_some() {
             self.quirk_counts.loading = self.quirks().load_not_ready;
+            if self.quirk_counts.loading > 0 {
+                // "Becoming ready" comes after the "no medium" answers.
+                self.becoming_ready = 0;
+            }
         }
     }
 

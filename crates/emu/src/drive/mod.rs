@@ -201,9 +201,9 @@ impl Drive {
             }
         }
         let mut d = Drive::with(store, meta);
-        // To the initiator, opening the drive is a power-on: the medium in it loads again.
+        // To the initiator, opening the drive is a power-on (the medium in it was loaded
+        // long before: a slow load happens when one is inserted).
         d.unit_attention = Some(sense::POWER_ON);
-        d.start_loading();
         Ok(d)
     }
 

@@ -32,12 +32,11 @@ impl Drive {
     }
 
     /// Decision point: page 05h as MODE SENSE shows it — its length and PS bit (row 12),
-    /// and illegal default values (row 11) in the default page and in the current one until
-    /// the host sets it.
+    /// and an illegal default audio pause length of 0 (row 11, "LG has illegal def. value")
+    /// in the default page and in the current one until the host sets it.
     fn write_page(&self, mut w: WriteParameters, default: bool) -> ModePage {
         let q = self.quirks();
         if q.illegal_page_defaults && (default || w == WriteParameters::default()) {
-            w.session_format = 0xFF;
             w.audio_pause_length = 0;
         }
         let bytes = ModePage::WriteParameters(w.clone()).encode();
@@ -81,8 +80,6 @@ impl Drive {
                     check(!w.test_write || self.personality().test_write, bad)?;
                     check(matches!(w.multi_session, 0 | 1 | 3), bad)?;
                     check(matches!(w.session_format, 0x00 | 0x10 | 0x20), bad)?;
-                    // Row 11: the drive that shows a pause of 0 refuses it back.
-                    check(!self.quirks().illegal_page_defaults || w.audio_pause_length != 0, bad)?;
                     self.write_params = w;
                 }
                 // Page 2Ah has no changeable fields; a drive accepts it unchanged.
