@@ -82,10 +82,23 @@ pub fn write_disc_at_once<T: Transport>(
     } else {
         write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress)
     };
+    if options.simulate {
+        forget_test_write(t);
+    }
     let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);
     result?;
     allow?;
     Ok(())
+}
+
+/// After a test write, page 05h with TestWrite off: some drives go on reporting the disc as
+/// the test write left it until then (wodim does the same, row 9). A drive that refuses it
+/// changes nothing that was written, so its answer is not an error.
+pub(crate) fn forget_test_write<T: Transport>(t: &mut T) {
+    let w = WriteParameters { test_write: false, ..WriteParameters::default() };
+    if let Err(e) = mmc::select_write_page(t, &w) {
+        tracing::debug!("clearing the test-write state: {e}");
+    }
 }
 
 /// IMAPI's `IDiscFormat2RawCD::WriteMedia`: writes a [`crate::RawCdImage`]'s result image,
@@ -108,6 +121,9 @@ pub fn write_raw_image<T: Transport>(
     let info = prepare(t, image.subcode().lead_out(), true, options)?;
     let lead_in = info.last_session_lead_in.map_or(Lba(-11_634), Msf::to_lba);
     let result = send_image(t, &mut image, lead_in, progress);
+    if options.simulate {
+        forget_test_write(t);
+    }
     let allow = run(t, &Command::PreventAllow { prevent: false }, Data::None);
     result?;
     allow?;
@@ -223,6 +239,9 @@ pub(crate) fn prepare<T: Transport>(
         ..WriteParameters::default()
     };
     mmc::select_write_page(t, &w)?;
+    // READ TRACK INFORMATION between page 05h and the cue sheet, its answer unused: the
+    // order cdrdao and libburn keep, which some drives need (Panasonic CW-7502, row 2).
+    mmc::ask(t, &Command::ReadTrackInformation { address_type: 1, address: 0xFF, alloc: 36 }, 36)?;
     let kbs = crate::format2::speed_kbs(options.write_speed);
     run(t, &Command::SetCdSpeed { rotation: 0, read_kbs: 0xFFFF, write_kbs: kbs }, Data::None)?;
     run(t, &Command::PreventAllow { prevent: true }, Data::None)?;

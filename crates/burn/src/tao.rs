@@ -518,6 +518,11 @@ impl<T: Transport> TrackAtOnce<T> {
         } else {
             Ok(())
         };
+        if self.simulate
+            && let Ok(t) = self.rec()
+        {
+            crate::dao::forget_test_write(t);
+        }
         let unlocked = self.f.unlock();
         self.f.state = State::Idle;
         close?;

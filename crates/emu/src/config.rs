@@ -311,6 +311,9 @@ pub struct Quirks {
     pub nwa: NwaMode,
     /// Row 3: every n-th WRITE is first answered 02/04/08 (buffer full) instead of waiting.
     pub busy_write_every: u32,
+    /// Row 2: SEND CUE SHEET is refused (05/2C/00) unless READ TRACK INFORMATION came after
+    /// the last MODE SELECT of page 05h (Panasonic CW-7502; cdrdao sends it for this drive).
+    pub rti_before_cue: bool,
     /// Rows 4 and 6: after a session is closed, the next n READ DISC INFORMATION, READ
     /// TRACK INFORMATION and READ TOC are answered 02/04/08 (still writing the lead-out)
     /// while TEST UNIT READY says ready.
@@ -323,6 +326,9 @@ pub struct Quirks {
     /// Row 8: CLOSE TRACK is refused (05/2C/00); SYNCHRONIZE CACHE closes a track-at-once
     /// track instead.
     pub close_track_refused: bool,
+    /// Row 9: after a test write ends, the drive goes on reporting the disc as the test
+    /// write left it until page 05h is set with TestWrite off (or the medium changes).
+    pub sim_state_sticks: bool,
     /// Row 11: MODE SENSE reports page 05h with an audio pause length of 0 (wodim: "LG has
     /// illegal def. value"); a burner must set the pause itself. (The emulator records
     /// 2-second track-at-once pauses whatever the page says.)
@@ -377,12 +383,18 @@ pub struct QuirkSwitch {
 }
 
 /// Every quirk switch, in catalogue order.
-pub const QUIRK_SWITCHES: [QuirkSwitch; 22] = [
+pub const QUIRK_SWITCHES: [QuirkSwitch; 24] = [
     QuirkSwitch {
         name: "nwa",
         rows: "1",
         values: "correct | minus150_on_blank | nwa_v_clear",
         what: "the next writable address READ TRACK INFORMATION reports",
+    },
+    QuirkSwitch {
+        name: "rti_before_cue",
+        rows: "2",
+        values: "false | true",
+        what: "SEND CUE SHEET is refused (05/2C/00) unless READ TRACK INFORMATION follows page 05h",
     },
     QuirkSwitch {
         name: "busy_write_every",
@@ -413,6 +425,12 @@ pub const QUIRK_SWITCHES: [QuirkSwitch; 22] = [
         rows: "8",
         values: "false | true",
         what: "CLOSE TRACK is refused (05/2C/00); SYNCHRONIZE CACHE closes the track",
+    },
+    QuirkSwitch {
+        name: "sim_state_sticks",
+        rows: "9",
+        values: "false | true",
+        what: "after a test write the disc reads as written until page 05h is set with TestWrite off",
     },
     QuirkSwitch {
         name: "illegal_page_defaults",

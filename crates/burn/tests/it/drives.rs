@@ -243,6 +243,32 @@ fn every_quirk_misbehaves_as_its_row_says() {
     let mut b = [0u8; 36];
     raw(&mut d, &Command::ReadTrackInformation { address_type: 1, address: 0xFF, alloc: 36 }, Data::In(&mut b));
     assert_eq!(i32::from_be_bytes(b[12..16].try_into().unwrap()), -150);
+    // Row 2: no cue sheet without READ TRACK INFORMATION after page 05h.
+    let mut d = probe(&[("rti_before_cue", None)]);
+    let sao = mmc::WriteParameters { write_type: mmc::WriteType::Sao, ..Default::default() };
+    let list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(sao)).encode10();
+    raw(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list));
+    let sheet = layout(false).cue_sheet().unwrap().encode();
+    let cue = Command::SendCueSheet { length: sheet.len() as u32 };
+    assert_eq!(sense(&raw(&mut d, &cue, Data::Out(&sheet))), (5, 0x2C, 0));
+    raw(&mut d, &Command::ReadTrackInformation { address_type: 1, address: 0xFF, alloc: 36 }, Data::In(&mut [0; 36]));
+    assert_eq!(raw(&mut d, &cue, Data::Out(&sheet)).status, 0);
+    // Row 9: a test write's disc goes on showing until TestWrite is set off.
+    let mut d = probe(&[("sim_state_sticks", None)]);
+    let test = mmc::WriteParameters { test_write: true, ..Default::default() };
+    let list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(test)).encode10();
+    raw(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list));
+    for i in 0..300 {
+        raw(&mut d, &Command::Write10 { lba: cd::Lba(i), blocks: 1 }, Data::Out(&[0; 2352]));
+    }
+    raw(
+        &mut d,
+        &Command::CloseTrackSession { immed: false, function: mmc::cdb::CloseFunction::Session, track: 0 },
+        Data::None,
+    );
+    assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Complete, "the test write shows");
+    write_page_select(&mut d, 0x32, false);
+    assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Blank, "TestWrite off: forgotten");
     // Row 3: every 2nd WRITE answered 02/04/08 (after page 05 for track at once).
     let mut d = probe(&[("busy_write_every", Some("2"))]);
     assert_eq!(write_page_select(&mut d, 0x32, false).status, 0);
@@ -345,6 +371,8 @@ fn redburn_burns_through_every_quirk() {
     let switches: &[&[(&str, Option<&str>)]] = &[
         &[("nwa", Some("minus150_on_blank"))],
         &[("nwa", Some("nwa_v_clear"))],
+        &[("rti_before_cue", None)],
+        &[("sim_state_sticks", None)],
         // A raw burn sends some 450 WRITEs: every 50th meets a full buffer.
         &[("busy_write_every", Some("50"))],
         &[("busy_after_close", Some("3"))],
@@ -401,6 +429,20 @@ fn quirks_redburn_copes_with_by_refusing_or_by_its_own_path() {
     let (mut r, _) = tao(d, false, false);
     let w05 = mmc::WriteParameters::decode(&write_page_sensed(r.transport())[8..]).unwrap();
     assert_eq!(w05.audio_pause_length, 150);
+    // A test write on a drive that goes on showing it: redburn sets TestWrite off after
+    // it, so the disc reads blank and takes the real burn.
+    let (_t, d) = drive_with(quirky(&[("sim_state_sticks", None)]));
+    let (r, _) = tao(d, true, true);
+    let d = r.into_transport();
+    assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Blank);
+    let (mut r, _) = tao(d, false, true);
+    verify(&mut r, &album(), "after a test write");
+    let (_t, mut d) = drive_with(quirky(&[("sim_state_sticks", None)]));
+    let options = DaoOptions { simulate: true, ..DaoOptions::default() };
+    let mut stream = vec![0u8; 150 * 2352];
+    album().into_iter().for_each(|t| stream.extend(t));
+    write_disc_at_once(&mut d, &layout(false), Cursor::new(stream), options, &mut |_, _| true).unwrap();
+    assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Blank);
     // A test write on a drive that refuses to close in one: it completes and leaves the
     // disc blank.
     let (_t, d) = drive_with(quirky(&[("close_in_test_write", None)]));

@@ -78,7 +78,16 @@ impl Drive {
         self.save()
     }
 
+    /// A test write ends: the disc is as it was before — at once, or (`sim_state_sticks`,
+    /// row 9) once page 05h is set with TestWrite off.
     pub(super) fn end_simulation(&mut self) {
+        if self.simulation.is_some() && self.quirks().sim_state_sticks && !self.quirk_counts.sticky_simulation {
+            self.quirk_counts.sticky_simulation = self.write_params.test_write;
+            if self.quirk_counts.sticky_simulation {
+                return;
+            }
+        }
+        self.quirk_counts.sticky_simulation = false;
         if let Some(before) = self.simulation.take() {
             self.meta.disc = Some(before);
         }

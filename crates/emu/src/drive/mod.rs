@@ -169,6 +169,10 @@ struct QuirkCounts {
     busy_questions: u32,
     /// Commands still to be answered "no medium" while a medium loads.
     loading: u32,
+    /// Whether READ TRACK INFORMATION came after the last MODE SELECT of page 05h.
+    rti_since_select: bool,
+    /// A test write that ended but still shows (`sim_state_sticks`).
+    sticky_simulation: bool,
 }
 
 fn check(ok: bool, s: Sense) -> Result<(), Sense> {
@@ -356,6 +360,7 @@ impl Drive {
         self.media_event = media_event::NEW_MEDIA;
         self.abort_write();
         self.simulation = None;
+        self.quirk_counts.sticky_simulation = false;
     }
 
     /// Forgets a disc-at-once write in progress (medium changed, underrun, blanked …).
@@ -443,6 +448,7 @@ impl Drive {
             Command::SetStreaming { .. } => Ok(Vec::new()),
             Command::ReadDiscInformation { .. } => Ok(self.disc_information()?.encode().to_vec()),
             Command::ReadTrackInformation { address_type, address, .. } => {
+                self.quirk_counts.rti_since_select = true;
                 Ok(self.track_information(address_type, address)?.encode().to_vec())
             }
             Command::ReadToc { msf, format, track_session, .. } => self.read_toc(msf, format, track_session),
@@ -480,7 +486,7 @@ impl Transport for Drive {
         Some(self.links)
     }
 
-    fn execute(&mut self, cdb: &[u8], data: Data<'_>, _timeout: Duration) -> Result<Completion, TransportError> {
+    fn execute(&mut self, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Result<Completion, TransportError> {
         let cmd = match Command::parse(cdb) {
             Ok(c) => c,
             Err(mmc::CdbError::Short { .. }) => return Ok(self.fail(sense::INVALID_FIELD_CDB)),
@@ -498,9 +504,10 @@ impl Transport for Drive {
         let calls = self.calls;
         let mut fatal = None;
         let mut fired = Vec::new();
+        let mut stalled = Duration::ZERO;
         for (i, f) in self.meta.faults.iter().enumerate().filter(|(_, f)| f.trigger.matches(&cmd, calls)) {
             match f.action {
-                Action::Stall { ms } => std::thread::sleep(Duration::from_millis(ms)),
+                Action::Stall { ms } => stalled += Duration::from_millis(ms),
                 _ if fatal.is_some() => continue,
                 _ => fatal = Some(f.clone()),
             }
@@ -511,6 +518,13 @@ impl Transport for Drive {
         for i in fired.into_iter().rev() {
             self.meta.faults.remove(i);
         }
+        // A stall longer than the command's timeout is a hang: the host's SG_IO gives up
+        // after the timeout, as the kernel does (row 38).
+        if stalled > timeout {
+            std::thread::sleep(timeout);
+            return Err(TransportError::Timeout(timeout));
+        }
+        std::thread::sleep(stalled);
         if let Some(fault) = fatal {
             match fault.action {
                 Action::Stall { .. } => {}

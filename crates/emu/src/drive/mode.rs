@@ -80,6 +80,14 @@ impl Drive {
                     check(!w.test_write || self.personality().test_write, bad)?;
                     check(matches!(w.multi_session, 0 | 1 | 3), bad)?;
                     check(matches!(w.session_format, 0x00 | 0x10 | 0x20), bad)?;
+                    self.quirk_counts.rti_since_select = false;
+                    if !w.test_write && self.quirk_counts.sticky_simulation {
+                        // Row 9: TestWrite off makes the drive forget the test write.
+                        self.quirk_counts.sticky_simulation = false;
+                        if let Some(before) = self.simulation.take() {
+                            self.meta.disc = Some(before);
+                        }
+                    }
                     self.write_params = w;
                 }
                 // Page 2Ah has no changeable fields; a drive accepts it unchanged.

@@ -209,7 +209,8 @@ impl Drive {
     fn admit_cue_sheet(&self, layout: &mmc::CueLayout, blank: bool) -> Result<(), Sense> {
         let q = self.quirks();
         check(!(q.no_sao_cdtext && layout.lead_in_form & 0xC0 == cd_sub::SUB_RAW_PW), sense::INVALID_FIELD_PARAMETER)?;
-        check(!q.no_sao_append || blank, sense::SEQUENCE_ERROR)
+        check(!q.no_sao_append || blank, sense::SEQUENCE_ERROR)?;
+        check(!q.rti_before_cue || self.quirk_counts.rti_since_select, sense::SEQUENCE_ERROR)
     }
 
     pub(super) fn send_cue_sheet(&mut self, sheet: &[u8]) -> Result<Vec<u8>, Sense> {

@@ -85,3 +85,35 @@ fn medium_pulled_mid_write_and_a_slow_drive() {
     assert_eq!(ask(&mut d, Command::TestUnitReady, 0).unwrap_err().to_fixed(), fixed(2, 0x3A, 0x02));
     assert!(d.disc().is_none());
 }
+
+#[test]
+fn a_stall_past_the_timeout_is_a_hang_that_times_out() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    d.add_fault(Fault { trigger: Trigger::Command { opcode: 0x51 }, action: Action::Stall { ms: 60_000 }, once: true })
+        .unwrap();
+    let cdb = Command::ReadDiscInformation { alloc: 34 }.to_bytes();
+    let e = d.execute(&cdb, Data::In(&mut [0u8; 34]), std::time::Duration::from_millis(20)).unwrap_err();
+    assert_eq!(e, mmc::TransportError::Timeout(std::time::Duration::from_millis(20)));
+    assert_eq!(e.to_string(), "the drive did not answer within 20ms");
+    // Through redburn's run, a transport failure is not retried: one clear error.
+    d.add_fault(Fault {
+        trigger: Trigger::Command { opcode: 0x51 },
+        action: Action::Stall { ms: 600_000 },
+        once: true,
+    })
+    .unwrap();
+    struct Short<'a>(&'a mut Drive);
+    impl Transport for Short<'_> {
+        fn execute(
+            &mut self,
+            cdb: &[u8],
+            data: Data<'_>,
+            _: std::time::Duration,
+        ) -> Result<mmc::Completion, mmc::TransportError> {
+            self.0.execute(cdb, data, std::time::Duration::from_millis(20))
+        }
+    }
+    let e = mmc::run(&mut Short(&mut d), &Command::ReadDiscInformation { alloc: 34 }, Data::In(&mut [0u8; 34]))
+        .unwrap_err();
+    assert!(e.to_string().starts_with("READ DISC INFORMATION: the drive did not answer"), "{e}");
+}
