@@ -91,4 +91,15 @@ mod tests {
         assert!(model("redburn").unwrap().quirks.is_default());
         assert!(model("no-such-drive").is_none());
     }
+
+    #[test]
+    fn docs_drives_md_lists_every_personality_and_quirk() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/drives.md")).unwrap();
+        for m in models() {
+            assert!(doc.contains(&format!("| `{}` | {} |", m.id, m.name)), "docs/drives.md lists {}", m.id);
+        }
+        for q in crate::config::QUIRK_SWITCHES {
+            assert!(doc.contains(&format!("| `{}` | {} |", q.name, q.rows)), "docs/drives.md lists {}", q.name);
+        }
+    }
 }
