@@ -126,7 +126,7 @@ pub enum EmuCmd {
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
     /// Its name (use it as `-d emu:NAME`).
-    #[arg(required_unless_present_any = ["personality", "quirk"])]
+    #[arg(required_unless_present_any = ["personality", "quirk", "profile"])]
     name: Option<String>,
     /// The medium: cdr74, cdr80 or cdrw80.
     #[arg(long, default_value = "cdr80", value_parser = media_arg)]
@@ -136,8 +136,11 @@ pub struct CreateArgs {
     timing: emu::Timing,
     /// Answer like a real recorder model: its identity, abilities and known quirks
     /// (`--personality list` lists them; default `redburn`).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "profile")]
     personality: Option<String>,
+    /// Answer as the recorder a profile was captured from (`redburn drive-profile -o FILE`).
+    #[arg(long, value_name = "FILE.json")]
+    profile: Option<PathBuf>,
     /// Misbehave as real drives do: `NAME` or `NAME=VALUE`, repeatable, on top of the
     /// personality's own (`--quirk list` lists them).
     #[arg(long, value_name = "NAME[=VALUE]")]
@@ -294,12 +297,20 @@ fn create(a: CreateArgs) -> Result<()> {
         return Err(fail(code::OTHER, "give the new drive a name: redburn emu create NAME"));
     };
     check_name(name)?;
-    let id = a.personality.as_deref().unwrap_or("redburn");
-    let model = emu::model(id).ok_or_else(|| {
-        let ids: Vec<_> = emu::models().into_iter().map(|m| m.id).collect();
-        fail(code::DEVICE, format!("no personality {id:?}; the personalities are: {}", ids.join(", ")))
-    })?;
-    let mut config = model.config(a.timing);
+    let (mut config, what) = match &a.profile {
+        Some(path) => {
+            let profile = crate::profile::read(path)?;
+            (profile.config(a.timing), format!("profile {}", path.display()))
+        }
+        None => {
+            let id = a.personality.as_deref().unwrap_or("redburn");
+            let model = emu::model(id).ok_or_else(|| {
+                let ids: Vec<_> = emu::models().into_iter().map(|m| m.id).collect();
+                fail(code::DEVICE, format!("no personality {id:?}; the personalities are: {}", ids.join(", ")))
+            })?;
+            (model.config(a.timing), model.name)
+        }
+    };
     let p = &mut config.personality;
     if let Some(v) = a.vendor {
         p.vendor = v;
@@ -328,12 +339,13 @@ fn create(a: CreateArgs) -> Result<()> {
         config.quirks.set(key, value).map_err(|e| fail(code::DEVICE, e))?;
     }
     let quirks = config.quirks.active();
+    let personality = config.model.clone();
     let media = a.media;
     Drive::create(&drives_dir().join(name), config, Some(media)).map_err(|e| emu_failure(name, e))?;
     let with = if quirks.is_empty() { String::new() } else { format!(", quirks {}", quirks.join(" ")) };
-    say(a.json, format!("Created emu:{name} ({}{with}) with a blank {}.", model.name, media.name()), || {
+    say(a.json, format!("Created emu:{name} ({what}{with}) with a blank {}.", media.name()), || {
         json!({"device": format!("emu:{name}"), "created": true, "media": media.name(),
-                   "personality": model.id, "quirks": quirks})
+                   "personality": personality, "quirks": quirks})
     });
     Ok(())
 }

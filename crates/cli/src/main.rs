@@ -19,6 +19,7 @@ mod fail;
 mod image;
 mod interrupt;
 mod plan;
+mod profile;
 mod report;
 mod show;
 mod tao;
@@ -97,6 +98,9 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Capture what a recorder answers about itself (nothing is written) into a profile
+    /// that `redburn emu create NAME --profile FILE` makes an emulated drive of.
+    DriveProfile(profile::ProfileArgs),
     /// List the recorders redburn can use.
     Devices {
         /// Print JSON.
@@ -148,6 +152,7 @@ fn main() -> ExitCode {
         Cmd::Toc { device, json } => show::toc(&device, json),
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),
+        Cmd::DriveProfile(args) => profile::run(&args),
         Cmd::Verify(args) => verify::run_cmd(&args),
         Cmd::Blank { device, full, json, .. } => show::blank(&device, full, json),
         Cmd::Eject { device, json } => show::tray(&device, false, json),

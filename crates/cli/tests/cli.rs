@@ -193,16 +193,16 @@ fn drive_options_blank_tray_and_faults() {
     assert!(err.contains("only CD-RW"), "{err}");
 }
 
-/// The SG_IO shim library; built with the workspace, or here if a test runs alone.
+/// The SG_IO shim library beside the `redburn` binary. `cargo test` builds the shim's cdylib
+/// but does not put it there (only `cargo build` does), so it is built here: at once when it
+/// is up to date, and never a stale copy.
 fn shim_lib() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let lib = exe.parent().and_then(Path::parent).unwrap().join("libredburn_sgshim.so");
-    if !lib.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        assert!(
-            std::process::Command::new(cargo).args(["build", "-q", "-p", "redburn-sgshim"]).status().unwrap().success()
-        );
-    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    assert!(
+        std::process::Command::new(cargo).args(["build", "-q", "-p", "redburn-sgshim"]).status().unwrap().success()
+    );
     lib
 }
 
@@ -954,4 +954,30 @@ fn cd_text_goes_raw_on_a_drive_that_takes_it_only_raw() {
     );
     let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:rawtext", "--json"])));
     assert_eq!(toc["album_title"], "Sample Album", "{toc}");
+}
+
+#[test]
+fn a_drive_profile_makes_a_drive_that_answers_the_same() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("lg.json");
+    stdout(redburn(home.path()).args(["emu", "create", "lg", "--personality", "lg-ced-8083b"]));
+    let out = json(&stdout(redburn(home.path()).args(["drive-profile", "-d", "emu:lg", "--json", "-o"]).arg(&file)));
+    assert_eq!((out["vendor"].as_str(), out["answers"].as_u64()), (Some("LG"), Some(11)));
+    assert!(!home.path().join("lg.json.partial").exists());
+    let first: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(first["format"], "redburn-drive-profile/1");
+    assert_eq!(first["personality"]["mmc_level"], 1);
+    // Made into a drive, it burns and verifies, and profiles the same.
+    stdout(redburn(home.path()).args(["emu", "create", "lg2", "--profile"]).arg(&file));
+    let out = stdout(redburn(home.path()).args(["burn", "-d", "emu:lg2", "--verify"]).args(samples()));
+    assert!(out.contains("All 3 tracks match their sources."), "{out}");
+    stdout(redburn(home.path()).args(["emu", "insert", "lg2"]));
+    let again: serde_json::Value =
+        serde_json::from_str(&stdout(redburn(home.path()).args(["drive-profile", "-d", "emu:lg2"]))).unwrap();
+    assert_eq!(again["answers"], first["answers"]);
+    // Not a profile: named, exit 2.
+    std::fs::write(home.path().join("bad.json"), "{}").unwrap();
+    let err =
+        fails(redburn(home.path()).args(["emu", "create", "x", "--profile"]).arg(home.path().join("bad.json")), 2);
+    assert!(err.contains("not a redburn drive profile"), "{err}");
 }

@@ -580,6 +580,9 @@ pub struct DriveConfig {
     /// How it misbehaves.
     #[serde(skip_serializing_if = "Quirks::is_default")]
     pub quirks: Quirks,
+    /// Answers given as a real drive gave them (a drive made from a profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<crate::profile::Replay>,
     /// Timing.
     pub timing: Timing,
 }
@@ -595,7 +598,7 @@ impl DriveConfig {
     /// A drive with this personality and timing, and no quirks.
     #[must_use]
     pub fn new(personality: Personality, timing: Timing) -> DriveConfig {
-        DriveConfig { model: None, personality, quirks: Quirks::default(), timing }
+        DriveConfig { model: None, personality, quirks: Quirks::default(), replay: None, timing }
     }
 }
 
@@ -608,6 +611,8 @@ struct StoredConfig {
     personality: Personality,
     #[serde(default)]
     quirks: Quirks,
+    #[serde(default)]
+    replay: Option<crate::profile::Replay>,
     timing: Timing,
     /// Drives written before `write_modes` existed said `false` here for a drive without
     /// session at once.
@@ -620,7 +625,7 @@ impl From<StoredConfig> for DriveConfig {
         if c.session_at_once == Some(false) {
             personality.write_modes.remove(&WriteMode::Sao);
         }
-        DriveConfig { model: c.model, personality, quirks: c.quirks, timing: c.timing }
+        DriveConfig { model: c.model, personality, quirks: c.quirks, replay: c.replay, timing: c.timing }
     }
 }
 

@@ -28,6 +28,7 @@ mod export;
 mod faults;
 mod media;
 mod models;
+mod profile;
 mod raw;
 mod state;
 mod store;
@@ -42,6 +43,7 @@ pub use export::{ExportOptions, Exported, export_cue_bin};
 pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
 pub use models::{Model, model, models};
+pub use profile::{Answer, DriveProfile, PROFILE_FORMAT, Replay, capture};
 pub use state::{Disc, DiscStatus, Session, Track};
 pub use timing::{Clock, ModelClock, WallClock};
 

@@ -35,6 +35,7 @@ impl Model {
             model: Some(self.id.clone()),
             personality: self.personality.clone(),
             quirks: self.quirks.clone(),
+            replay: None,
             timing,
         }
     }

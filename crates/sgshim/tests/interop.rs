@@ -13,8 +13,15 @@ fn device() -> String {
     (0..32).rev().map(|n| format!("/dev/sr{n}")).find(|p| !Path::new(p).exists()).expect("a free /dev/srN")
 }
 
-/// The shim library cargo built beside this test.
+/// The shim library. `cargo test` builds the cdylib but leaves the copy in `target/debug`
+/// as it was (only `cargo build` updates it), so it is built here once: never a stale copy.
 fn shim() -> PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let ok = Command::new(cargo).args(["build", "-q", "-p", "redburn-sgshim"]).status().unwrap().success();
+        assert!(ok, "cargo build -p redburn-sgshim");
+    });
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(Path::parent).unwrap();
     let lib = dir.join("libredburn_sgshim.so");

@@ -9,6 +9,7 @@ use mmc::status::{EventStatus, MechanismStatus, WriteSpeed, WriteSpeeds, media_e
 use super::{Drive, check, sense};
 use crate::config::{SubchannelRead, WriteMode};
 use crate::media::MediaKind;
+use crate::profile::Replay;
 
 impl Drive {
     pub(super) fn configuration(&self, rt: u8, start: u16) -> mmc::Configuration {
@@ -120,8 +121,11 @@ impl Drive {
     /// page (MMC-1), 24 (MMC-2, no write-speed descriptors) or the MMC-3 page with a
     /// descriptor per speed. `changeable`: the mask MODE SENSE gives for it (none).
     pub(super) fn capabilities_page(&self, changeable: bool) -> ModePage {
-        let mut b = self.capabilities().encode();
+        // A drive made from a profile answers with the page it captured.
+        let replayed = self.meta.config.replay.as_ref().and_then(|r| Replay::bytes(r.capabilities.as_ref()));
+        let mut b = replayed.filter(|b| b.len() >= 2).unwrap_or_else(|| self.capabilities().encode());
         let len = match self.personality().mmc_level {
+            _ if self.meta.config.replay.as_ref().is_some_and(|r| r.capabilities.is_some()) => b.len(),
             1 => 22,
             2 => 26,
             _ => b.len(),
@@ -171,6 +175,9 @@ impl Drive {
 
     pub(super) fn inquiry(&self, evpd: bool) -> Result<Vec<u8>, Sense> {
         check(!evpd, sense::INVALID_FIELD_CDB)?;
+        if let Some(b) = self.meta.config.replay.as_ref().and_then(|r| Replay::bytes(r.inquiry.as_ref())) {
+            return Ok(b);
+        }
         let p = self.personality();
         let mut inq = mmc::Inquiry::cd_dvd(&p.vendor, &p.product, &p.revision);
         inq.version = p.inquiry_version;
@@ -212,6 +219,11 @@ impl Drive {
     pub(super) fn performance(&self, kind: u8) -> Result<Vec<u8>, Sense> {
         let p = self.personality();
         check(p.get_performance, sense::INVALID_OPCODE)?;
+        if kind == 3
+            && let Some(b) = self.meta.config.replay.as_ref().and_then(|r| Replay::bytes(r.write_speeds.as_ref()))
+        {
+            return Ok(b);
+        }
         let end = self.meta.disc.as_ref().map_or(0, |d| d.kind.capacity() - 1);
         let speeds = match kind {
             3 => p

@@ -152,6 +152,7 @@ fn speed_quirks() {
 fn underrun_sense_quirk() {
     let config = DriveConfig {
         model: None,
+        replay: None,
         personality: Personality { buffer_kib: 64, write_speeds: vec![706], ..Personality::default() },
         quirks: Quirks { underrun_sense: UnderrunSense::InvalidFieldInCdb, ..Quirks::default() },
         timing: Timing::RealTime,
@@ -166,4 +167,49 @@ fn underrun_sense_quirk() {
     let e = give(&mut d, Command::Write10 { lba: Lba(27), blocks: 1 }, &pattern(1, 27)).unwrap_err();
     assert_eq!(e.to_fixed(), fixed(5, 0x24, 0x00), "a SONY-style spurious 05/24/00");
     assert!(d.disc().unwrap().tracks().next().unwrap().damaged);
+}
+
+/// A drive's profile, a drive made from it, and its profile again: the same answers, the
+/// same personality and quirks — for every built-in model, and for a drive whose page 05h
+/// has quirks a profile shows.
+#[test]
+fn profiles_round_trip_for_every_personality() {
+    let mut configs: Vec<_> = emu::models().into_iter().map(|m| (m.id.clone(), m.config(Timing::Instant))).collect();
+    let mut quirky = DriveConfig::default();
+    quirky.quirks.set("write_page", Some("ps_bit")).unwrap();
+    quirky.quirks.set("block_descriptors", None).unwrap();
+    quirky.quirks.set("illegal_page_defaults", None).unwrap();
+    configs.push(("page-05 quirks".into(), quirky));
+    for (id, config) in configs {
+        let (_a, mut first) = drive(config.clone());
+        let one = emu::capture(&mut first, false);
+        assert_eq!(one.format, emu::PROFILE_FORMAT);
+        assert_eq!(one.answers.len(), 11, "{id}");
+        assert_eq!(one.answers["inquiry"].status, "good", "{id}");
+        assert!(!one.answers["get_configuration"].data.contains(&hex_of("EMU")), "{id}: the serial is left out");
+        // What the answers say is what the drive is.
+        let p = &config.personality;
+        assert_eq!((&one.personality.vendor, &one.personality.product), (&p.vendor, &p.product), "{id}");
+        // An MMC-1/2 drive without GET PERFORMANCE tells only its fastest speed.
+        let told = if p.get_performance || p.mmc_level >= 3 { p.write_speeds.clone() } else { vec![p.write_speeds[0]] };
+        assert_eq!(one.personality.write_speeds, told, "{id}");
+        assert_eq!((one.personality.mmc_level, one.personality.buffer_kib), (p.mmc_level, p.buffer_kib), "{id}");
+        assert_eq!((one.personality.get_performance, one.personality.dvd), (p.get_performance, p.dvd), "{id}");
+        assert_eq!(
+            (one.quirks.write_page, one.quirks.block_descriptors),
+            (config.quirks.write_page, config.quirks.block_descriptors),
+            "{id}"
+        );
+        // A drive from the profile answers the same bytes.
+        let (_b, mut second) = drive(one.config(Timing::Instant));
+        let two = emu::capture(&mut second, false);
+        for (q, a) in &one.answers {
+            assert_eq!(a, &two.answers[q], "{id}: {q}");
+        }
+        assert_eq!((&two.personality, &two.quirks), (&one.personality, &one.quirks), "{id}");
+    }
+}
+
+fn hex_of(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
 }
