@@ -1,45 +1,13 @@
 //! The built-in personalities: real recorders' published capabilities and known quirks,
 //! kept as data files (`crates/emu/personalities/*.json`), one per model of
-//! `reference/drive-quirks.md` §2, plus redburn's own drive. `docs/drives.md` lists them
-//! with their sources.
+//! `reference/drive-quirks.md` §2, plus redburn's own drive — in the drive-profile format
+//! (`redburn drive-profile` writes it, `emu create --profile` reads either kind), without
+//! raw answers. `docs/drives.md` lists them with their sources.
 
-use serde::{Deserialize, Serialize};
+use crate::profile::DriveProfile;
 
-use crate::config::{DriveConfig, Personality, Quirks, Timing};
-
-/// A recorder model the emulator can be.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Model {
-    /// Short name for `emu create --personality` (e.g. `plextor-px-w4824a`).
-    pub id: String,
-    /// The model's name.
-    pub name: String,
-    /// Where its capabilities and quirks were published.
-    pub source: String,
-    /// What is notable about it, and what was assumed.
-    #[serde(default)]
-    pub notes: String,
-    /// What it is.
-    pub personality: Personality,
-    /// How it misbehaves.
-    #[serde(default)]
-    pub quirks: Quirks,
-}
-
-impl Model {
-    /// A drive configuration for this model.
-    #[must_use]
-    pub fn config(&self, timing: Timing) -> DriveConfig {
-        DriveConfig {
-            model: Some(self.id.clone()),
-            personality: self.personality.clone(),
-            quirks: self.quirks.clone(),
-            replay: None,
-            timing,
-        }
-    }
-}
+/// A recorder model the emulator can be: a [`DriveProfile`] written by hand.
+pub type Model = DriveProfile;
 
 /// The data files, in the order `--personality list` shows them.
 const FILES: [&str; 10] = [
@@ -87,8 +55,12 @@ mod tests {
             assert!(m.personality.vendor.len() <= 8 && m.personality.product.len() <= 16, "{}", m.id);
             assert!(!m.personality.write_speeds.is_empty() && !m.source.is_empty());
         }
+        for m in &models {
+            assert_eq!(m.format, crate::PROFILE_FORMAT, "{}", m.id);
+            assert!(m.answers.is_empty() && !m.name.is_empty(), "{}", m.id);
+        }
         // The default drive is the `redburn` model, byte for byte.
-        assert_eq!(model("redburn").unwrap().personality, Personality::default());
+        assert_eq!(model("redburn").unwrap().personality, crate::Personality::default());
         assert!(model("redburn").unwrap().quirks.is_default());
         assert!(model("no-such-drive").is_none());
     }

@@ -25,20 +25,35 @@ pub struct Answer {
     pub data: String,
 }
 
-/// A recorder as its answers describe it.
+/// A recorder: what it is and how it misbehaves, and the raw answers that show it when it
+/// was captured from a drive. The built-in personalities are profiles too, written by hand
+/// from published captures (no raw answers, a name and a source).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DriveProfile {
     /// [`PROFILE_FORMAT`].
     pub format: String,
+    /// Short name (`emu create --personality ID`); empty for a captured profile.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// The model's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// Where its capabilities and quirks were published.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// What is notable about it, and what was assumed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
     /// The answers, by question: `inquiry`, `get_configuration`, `mode_sense_2a`,
     /// `mode_sense_05`, `mode_sense_01`, `mode_sense_0d`, `mode_sense_0e`,
     /// `get_performance_write`, `read_buffer_capacity`, `atip`, `disc_information`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answers: BTreeMap<String, Answer>,
-    /// The largest transfer the host's path to the drive takes.
-    pub max_transfer: usize,
-    /// What the answers say the drive is.
+    /// What the drive is (for a captured profile, what its answers say).
     pub personality: Personality,
-    /// Misbehaviours the answers show (page 05h's layout and defaults).
+    /// Its misbehaviours (for a captured profile, those page 05h shows).
+    #[serde(default)]
     pub quirks: Quirks,
 }
 
@@ -103,9 +118,17 @@ pub fn capture<T: Transport + ?Sized>(t: &mut T, keep_serial: bool) -> DriveProf
         }
         answers.insert(name.to_owned(), Answer { cdb: hex(&cmd.to_bytes()), status, data: hex(&data) });
     }
-    let max_transfer = t.max_transfer();
-    let (personality, quirks) = derive(&answers, max_transfer);
-    DriveProfile { format: PROFILE_FORMAT.to_owned(), answers, max_transfer, personality, quirks }
+    let (personality, quirks) = derive(&answers, t.max_transfer());
+    DriveProfile {
+        format: PROFILE_FORMAT.to_owned(),
+        id: String::new(),
+        name: String::new(),
+        source: String::new(),
+        notes: String::new(),
+        answers,
+        personality,
+        quirks,
+    }
 }
 
 impl DriveProfile {
@@ -120,11 +143,16 @@ impl DriveProfile {
             Some(hex(b.get(at..)?))
         });
         let replay = Replay { inquiry: good("inquiry"), capabilities, write_speeds: good("get_performance_write") };
+        let model = if self.id.is_empty() {
+            format!("profile: {} {}", self.personality.vendor, self.personality.product)
+        } else {
+            self.id.clone()
+        };
         DriveConfig {
-            model: Some(format!("profile: {} {}", self.personality.vendor, self.personality.product)),
+            model: Some(model),
             personality: self.personality.clone(),
             quirks: self.quirks.clone(),
-            replay: Some(replay),
+            replay: (replay != Replay::default()).then_some(replay),
             timing,
         }
     }
