@@ -450,6 +450,22 @@ impl Command {
         }
     }
 
+    /// Whether the command acts within a write's context — page 05h, the cue sheet, the
+    /// track being written — that a reset (a unit attention) may have lost: WRITE, SEND CUE
+    /// SHEET, CLOSE TRACK/SESSION, SYNCHRONIZE CACHE and BLANK. Such a command is not sent
+    /// again after a unit attention as if nothing had happened.
+    #[must_use]
+    pub const fn in_write_context(&self) -> bool {
+        matches!(
+            self,
+            Command::Write10 { .. }
+                | Command::SendCueSheet { .. }
+                | Command::CloseTrackSession { .. }
+                | Command::SynchronizeCache { .. }
+                | Command::Blank { .. }
+        )
+    }
+
     /// The CDB bytes (6, 10 or 12 of them).
     #[must_use]
     pub fn to_bytes(&self) -> Vec<u8> {

@@ -237,14 +237,7 @@ impl Retry {
         let polls = matches!(cmd, Command::TestUnitReady | Command::RequestSense { .. });
         // After a reset the drive may have lost page 05 or the cue sheet: a WRITE or a
         // close must not be sent again as if nothing happened.
-        let stateful = matches!(
-            cmd,
-            Command::Write10 { .. }
-                | Command::SendCueSheet { .. }
-                | Command::CloseTrackSession { .. }
-                | Command::SynchronizeCache { .. }
-                | Command::Blank { .. }
-        );
+        let stateful = cmd.in_write_context();
         match result {
             Err(CommandError::Status { status: status::BUSY, .. }) if tries < 8 => {
                 Retry::After(Duration::from_millis(10 << (tries - 1).min(5)))

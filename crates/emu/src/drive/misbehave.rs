@@ -52,14 +52,7 @@ impl Drive {
         }
         // Commands whose context a reset would lose are not where a drive's spurious
         // attention is reported here (a reset mid-write is a fault: `emu fault`).
-        let stateful = matches!(
-            cmd,
-            Command::Write10 { .. }
-                | Command::SendCueSheet { .. }
-                | Command::CloseTrackSession { .. }
-                | Command::SynchronizeCache { .. }
-                | Command::Blank { .. }
-        );
+        let stateful = cmd.in_write_context();
         match cmd {
             Command::ModeSense6 { .. } | Command::ModeSelect6 { .. } if q.no_six_byte_mode => {
                 return Err(sense::INVALID_OPCODE);
