@@ -500,63 +500,9 @@ impl Transport for Drive {
             return Err(TransportError::NoDevice("the emulated drive lost power; open it again".into()));
         }
         self.calls += 1;
-        // Stalls add up; the first other matching fault decides the command's fate.
         let calls = self.calls;
-        let mut fatal = None;
-        let mut fired = Vec::new();
-        let mut stalled = Duration::ZERO;
-        for (i, f) in self.meta.faults.iter().enumerate().filter(|(_, f)| f.trigger.matches(&cmd, calls)) {
-            match f.action {
-                Action::Stall { ms } => stalled += Duration::from_millis(ms),
-                _ if fatal.is_some() => continue,
-                _ => fatal = Some(f.clone()),
-            }
-            if f.once {
-                fired.push(i);
-            }
-        }
-        for i in fired.into_iter().rev() {
-            self.meta.faults.remove(i);
-        }
-        // A stall longer than the command's timeout is a hang: the host's SG_IO gives up
-        // after the timeout, as the kernel does (row 38).
-        if stalled > timeout {
-            std::thread::sleep(timeout);
-            return Err(TransportError::Timeout(timeout));
-        }
-        std::thread::sleep(stalled);
-        if let Some(fault) = fatal {
-            match fault.action {
-                Action::Stall { .. } => {}
-                Action::Sense { key, asc, ascq } => {
-                    let _ = self.save();
-                    return Ok(self.fail(Sense::new(key, asc, ascq)));
-                }
-                Action::RemoveMedium => {
-                    self.meta.disc = None;
-                    self.meta.tray_open = true;
-                    self.abort_write();
-                    self.simulation = None;
-                    self.media_event = media_event::MEDIA_REMOVAL;
-                    let _ = self.save();
-                    return Ok(self.fail(sense::NO_MEDIUM_TRAY_OPEN));
-                }
-                Action::PowerLoss => {
-                    // What reached the disc before the fatal sector stays; nothing is closed.
-                    if let (Command::Write10 { lba, .. }, mmc::cdb::Direction::Out, Some(at)) =
-                        (cmd, cmd.direction(), fault_lba(&fault))
-                    {
-                        let k = (at - lba.0).max(0) as usize;
-                        let block = self.block_size();
-                        if k > 0 && out.len() >= k * block {
-                            let _ = self.dispatch(Command::Write10 { lba, blocks: k as u16 }, &out[..k * block]);
-                        }
-                    }
-                    let _ = self.save();
-                    self.powered_off = true;
-                    return Err(TransportError::NoDevice("the emulated drive lost power".into()));
-                }
-            }
+        if let Some(outcome) = self.scripted_fault(&cmd, out, calls, timeout) {
+            return outcome;
         }
         if self.busy_status(calls) {
             return Ok(Completion { status: mmc::transport::status::BUSY, sense: None, residual: 0 });
@@ -592,5 +538,75 @@ impl Drive {
     fn fail(&mut self, s: Sense) -> Completion {
         self.last_sense = Some(s);
         Completion::check(s)
+    }
+
+    /// The scripted faults matching the `calls`-th command: stalls add up (past the
+    /// timeout, a hang), and the first other fault decides the command's fate. `None`: the
+    /// command goes on.
+    fn scripted_fault(
+        &mut self,
+        cmd: &Command,
+        out: &[u8],
+        calls: u64,
+        timeout: Duration,
+    ) -> Option<Result<Completion, TransportError>> {
+        // Stalls add up; the first other matching fault decides the command's fate.
+        let mut fatal = None;
+        let mut fired = Vec::new();
+        let mut stalled = Duration::ZERO;
+        for (i, f) in self.meta.faults.iter().enumerate().filter(|(_, f)| f.trigger.matches(&cmd, calls)) {
+            match f.action {
+                Action::Stall { ms } => stalled += Duration::from_millis(ms),
+                _ if fatal.is_some() => continue,
+                _ => fatal = Some(f.clone()),
+            }
+            if f.once {
+                fired.push(i);
+            }
+        }
+        for i in fired.into_iter().rev() {
+            self.meta.faults.remove(i);
+        }
+        // A stall longer than the command's timeout is a hang: the host's SG_IO gives up
+        // after the timeout, as the kernel does (row 38).
+        if stalled > timeout {
+            std::thread::sleep(timeout);
+            return Some(Err(TransportError::Timeout(timeout)));
+        }
+        std::thread::sleep(stalled);
+        if let Some(fault) = fatal {
+            match fault.action {
+                Action::Stall { .. } => {}
+                Action::Sense { key, asc, ascq } => {
+                    let _ = self.save();
+                    return Some(Ok(self.fail(Sense::new(key, asc, ascq))));
+                }
+                Action::RemoveMedium => {
+                    self.meta.disc = None;
+                    self.meta.tray_open = true;
+                    self.abort_write();
+                    self.simulation = None;
+                    self.media_event = media_event::MEDIA_REMOVAL;
+                    let _ = self.save();
+                    return Some(Ok(self.fail(sense::NO_MEDIUM_TRAY_OPEN)));
+                }
+                Action::PowerLoss => {
+                    // What reached the disc before the fatal sector stays; nothing is closed.
+                    if let (Command::Write10 { lba, .. }, mmc::cdb::Direction::Out, Some(at)) =
+                        (*cmd, cmd.direction(), fault_lba(&fault))
+                    {
+                        let k = (at - lba.0).max(0) as usize;
+                        let block = self.block_size();
+                        if k > 0 && out.len() >= k * block {
+                            let _ = self.dispatch(Command::Write10 { lba, blocks: k as u16 }, &out[..k * block]);
+                        }
+                    }
+                    let _ = self.save();
+                    self.powered_off = true;
+                    return Some(Err(TransportError::NoDevice("the emulated drive lost power".into())));
+                }
+            }
+        }
+        None
     }
 }
