@@ -554,7 +554,7 @@ impl Drive {
         let mut fatal = None;
         let mut fired = Vec::new();
         let mut stalled = Duration::ZERO;
-        for (i, f) in self.meta.faults.iter().enumerate().filter(|(_, f)| f.trigger.matches(&cmd, calls)) {
+        for (i, f) in self.meta.faults.iter().enumerate().filter(|(_, f)| f.trigger.matches(cmd, calls)) {
             match f.action {
                 Action::Stall { ms } => stalled += Duration::from_millis(ms),
                 _ if fatal.is_some() => continue,
