@@ -89,7 +89,15 @@ fn open_ours(flags: c_int) -> c_int {
         let mut drive = lock(&DRIVE);
         if drive.is_none() {
             match Drive::open(&c.drive) {
-                Ok(d) => *drive = Some(d),
+                Ok(mut d) => {
+                    // Linux's cdrom driver sends TEST UNIT READY when the node is opened
+                    // (its media-change check), so the power-on unit attention is consumed
+                    // before the program's first command: cdrdao's driver detection fails on
+                    // a unit attention to its first MODE SENSE.
+                    let tur = mmc::Command::TestUnitReady.to_bytes();
+                    let _ = mmc::Transport::execute(&mut d, &tur, Data::None, Duration::from_secs(30));
+                    *drive = Some(d);
+                }
                 Err(emu::EmuError::Busy(_)) => {
                     set_errno(libc::EBUSY);
                     return -1;

@@ -262,3 +262,46 @@ fn personality_takes_the_burners(m: &emu::Model) {
     let caps = burner(&b, "wodim", &[&dev, "-prcap"]);
     assert!(caps.contains(&format!("Vendor_info    : '{:8}'", m.personality.vendor)), "{}: {caps}", m.id);
 }
+
+/// CD-TEXT from the other burners: cdrdao's session-at-once CD-TEXT (`generic-mmc:0x10`,
+/// the driver option of 69 recorder models in its table) and `wodim -sao -text` with an
+/// `.inf` file; redburn reads back the titles each wrote. And cdrdao finds a driver for the
+/// emulated drive by itself.
+#[test]
+fn other_burners_write_cd_text_and_cdrdao_detects_the_drive() {
+    let titles = |b: &Bench| {
+        let d = Drive::open(&b.drive).unwrap();
+        let mut r = device::Recorder::new(d, &b.drive.display().to_string()).unwrap();
+        let c = redburn_contents(&mut r);
+        (c.0, c.1)
+    };
+    let b = bench();
+    let toc = "CD_DA\nCD_TEXT {\n  LANGUAGE_MAP { 0 : EN }\n  LANGUAGE 0 { TITLE \"Album\" PERFORMER \"Band\" }\n}\n\
+               TRACK AUDIO\nCD_TEXT { LANGUAGE 0 { TITLE \"One\" PERFORMER \"Band\" } }\nFILE \"a.wav\" 0\n";
+    std::fs::write(b.dir.join("text.toc"), toc).unwrap();
+    let log = burner(&b, "cdrdao", &["write", "--device", &device(), "--driver", "generic-mmc:0x10", "-n", "text.toc"]);
+    assert!(log.contains("Writing finished successfully"), "{log}");
+    assert_eq!(titles(&b), (Some("Album".into()), vec![Some("One".into())]));
+
+    let b = bench();
+    let inf = "Albumperformer= 'Band'\nPerformer= 'Band'\nAlbumtitle= 'Album'\nTracktitle= 'One'\n\
+               Tracknumber= 1\nTrackstart= 0\nTracklength= 375, 0\nPre-emphasis= no\nChannels= 2\n\
+               Copy_permitted= no\nEndianess= little\nIndex= 0\n";
+    std::fs::write(b.dir.join("a.inf"), inf).unwrap();
+    let dev = format!("dev={}", device());
+    burner(&b, "wodim", &[&dev, "gracetime=2", "-sao", "-text", "-useinfo", "-audio", "a.wav"]);
+    assert_eq!(titles(&b), (Some("Album".into()), vec![Some("One".into())]));
+
+    let b = bench();
+    std::fs::write(b.dir.join("text.toc"), toc).unwrap();
+    let log = burner(&b, "cdrdao", &["write", "--device", &device(), "-n", "text.toc"]);
+    assert!(log.contains("Using driver: Generic SCSI-3/MMC") && log.contains("Writing finished successfully"), "{log}");
+    assert_eq!(disc(&b).1, [(1, 0, 375)]);
+}
+
+/// The album title and the track titles on the disc in `r`, as redburn reads them.
+fn redburn_contents(r: &mut device::Recorder<Drive>) -> (Option<String>, Vec<Option<String>>) {
+    let c = redburn::read_contents(r).unwrap();
+    let album = c.cd_text.as_ref().and_then(|t| t.blocks[0].album.title.clone());
+    (album, c.tracks.iter().map(|t| t.title.clone()).collect())
+}

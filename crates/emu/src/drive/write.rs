@@ -99,18 +99,25 @@ impl Drive {
 
     pub(super) fn write(&mut self, lba: Lba, blocks: u16, out: &[u8]) -> Result<Vec<u8>, Sense> {
         self.writable_disc()?;
-        // Audio only: two-channel audio sectors, alone or with raw P–W.
         let w = &self.write_params;
+        let sao = w.write_type == WriteType::Sao;
+        // Audio only: two-channel audio sectors, alone or with raw P–W. In a session at once
+        // the cue sheet's data forms say what each block holds; page 05h's data block type
+        // does not count there (MMC), and cdrdao sets it to 3 while sending 2352-byte audio.
         check(
-            w.track_mode & 0xC == 0 && matches!(w.data_block_type, block_type::RAW | block_type::RAW_PW),
+            w.track_mode & 0xC == 0 && (sao || matches!(w.data_block_type, block_type::RAW | block_type::RAW_PW)),
             sense::ILLEGAL_MODE_FOR_TRACK,
         )?;
         // In a session at once whose lead-in entry takes P–W from the host (form 41h, for
         // CD-TEXT), the lead-in is sent as bare 96-byte sub-channel blocks.
-        let leadin = self.write_params.write_type == WriteType::Sao
+        let leadin = sao
             && lba.0 < -150
             && matches!(&self.session, WriteSession::Sao { layout, .. } if layout.lead_in_form & 0xC0 == cd_sub::SUB_RAW_PW);
-        let block = if leadin { SUBCODE_BYTES } else { self.block_size() };
+        let block = match &self.session {
+            _ if leadin => SUBCODE_BYTES,
+            WriteSession::Sao { layout, .. } if sao => sao_block_size(layout, lba),
+            _ => self.block_size(),
+        };
         check(out.len() == usize::from(blocks) * block, sense::ILLEGAL_MODE_FOR_TRACK)?;
         if blocks == 0 {
             return Ok(Vec::new());
@@ -240,4 +247,12 @@ impl Drive {
         self.session = WriteSession::Sao { layout, next: first };
         Ok(Vec::new())
     }
+}
+
+/// The bytes per block a session at once takes at `lba`: audio, and the raw or packed P–W
+/// its track's data form adds.
+fn sao_block_size(layout: &mmc::CueLayout, lba: Lba) -> usize {
+    let track = layout.tracks.iter().rev().find(|t| t.indexes.first().is_some_and(|i| i.1 <= lba));
+    let form = track.or(layout.tracks.first()).map_or(0, |t| t.data_form);
+    SECTOR_BYTES + if form & 0xC0 == 0 { 0 } else { SUBCODE_BYTES }
 }
