@@ -112,6 +112,8 @@ pub enum EmuCmd {
     /// Run another burner (wodim, cdrskin, cdrdao …) against the recorder: DEVICE_PATH answers
     /// from it inside the command, through the SG_IO shim.
     Exec(ExecArgs),
+    /// Show every command the drive received (its bus log): time, CDB, data, status, sense.
+    Log(LogArgs),
     /// Delete an emulated recorder and its disc.
     Rm {
         /// The recorder.
@@ -160,7 +162,29 @@ pub struct CreateArgs {
     /// No session-at-once: the drive writes disc-at-once only raw (RAW96R), as some do.
     #[arg(long)]
     no_sao: bool,
+    /// Keep a bus log of every command the drive receives (`redburn emu log NAME`).
+    #[arg(long)]
+    log: bool,
     /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `redburn emu log`.
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    /// The recorder.
+    name: String,
+    /// Keep printing commands as they arrive, until Ctrl-C.
+    #[arg(long)]
+    follow: bool,
+    /// Turn the log on (it is off unless the drive was created with --log).
+    #[arg(long, conflicts_with = "off")]
+    on: bool,
+    /// Turn the log off (what was logged stays).
+    #[arg(long)]
+    off: bool,
+    /// One JSON object per command.
     #[arg(long)]
     json: bool,
 }
@@ -274,6 +298,7 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
         EmuCmd::Export(a) => export(a)?,
         EmuCmd::Fault(a) => fault(a)?,
         EmuCmd::Exec(a) => exec(a)?,
+        EmuCmd::Log(a) => log(&a)?,
         EmuCmd::Rm { name, json } => {
             // Opening takes the lock: a drive in use is not deleted under its user.
             let d = open_emu(&name)?;
@@ -338,6 +363,7 @@ fn create(a: CreateArgs) -> Result<()> {
         let (key, value) = q.split_once('=').map_or((q.as_str(), None), |(k, v)| (k, Some(v)));
         config.quirks.set(key, value).map_err(|e| fail(code::DEVICE, e))?;
     }
+    config.log = a.log;
     let quirks = config.quirks.active();
     let personality = config.model.clone();
     let media = a.media;
@@ -524,4 +550,68 @@ fn say(json: bool, text: String, value: impl FnOnce() -> serde_json::Value) {
     } else {
         out!("{text}");
     }
+}
+
+/// `emu log`: the drive's bus log, or turning it on or off.
+fn log(a: &LogArgs) -> Result<()> {
+    let dir = drives_dir().join(&a.name);
+    if a.on || a.off {
+        let mut d = open_emu(&a.name)?;
+        d.set_logging(a.on).map_err(|e| emu_failure(&a.name, e))?;
+        let state = if a.on { "on" } else { "off" };
+        say(
+            a.json,
+            format!("emu:{}: bus log {state}.", a.name),
+            || json!({"device": format!("emu:{}", a.name), "log": a.on}),
+        );
+        return Ok(());
+    }
+    check_name(&a.name)?;
+    if !dir.join("drive.json").exists() {
+        return Err(emu_failure(&a.name, emu::EmuError::NotFound(dir)));
+    }
+    let show = |e: &emu::BusEntry| {
+        if a.json {
+            out!("{}", json!(e));
+        } else {
+            out!("{}", bus_line(e));
+        }
+    };
+    let mut seen = emu::read_log(&dir);
+    if seen.is_empty() && !a.follow && !a.json {
+        out!("emu:{}: nothing logged (turn the log on with `redburn emu log {} --on`).", a.name, a.name);
+    }
+    seen.iter().for_each(show);
+    if a.follow {
+        crate::interrupt::install();
+        let mut count = seen.len();
+        while !crate::interrupt::pressed() {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            seen = emu::read_log(&dir);
+            // A rotation shortens the log: start again from its beginning.
+            let from = if seen.len() < count { 0 } else { count };
+            seen[from..].iter().for_each(show);
+            count = seen.len();
+        }
+    }
+    Ok(())
+}
+
+/// One bus log entry as a line: time (UTC), command, CDB, data, answer.
+fn bus_line(e: &emu::BusEntry) -> String {
+    let ms = e.time_ms % 86_400_000;
+    let time = format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let data = match e.direction.as_str() {
+        "none" => String::new(),
+        d => format!(" {d} {}", e.length),
+    };
+    let params = if e.parameters.is_empty() { String::new() } else { format!(" [{}]", e.parameters) };
+    let answer = if e.sense.is_empty() {
+        e.status.clone()
+    } else {
+        let s = e.sense.split('/').map(|x| u8::from_str_radix(x, 16).unwrap_or(0)).collect::<Vec<_>>();
+        let text = mmc::Sense::new(s[0], s[1], s[2]).to_string();
+        format!("{} {text}", e.status)
+    };
+    format!("{time} {:<28} {}{data}{params} -> {answer}", e.command, e.cdb)
 }

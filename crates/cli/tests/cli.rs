@@ -981,3 +981,31 @@ fn a_drive_profile_makes_a_drive_that_answers_the_same() {
         fails(redburn(home.path()).args(["emu", "create", "x", "--profile"]).arg(home.path().join("bad.json")), 2);
     assert!(err.contains("not a redburn drive profile"), "{err}");
 }
+
+#[test]
+fn the_bus_log_shows_every_command() {
+    let home = tempfile::tempdir().unwrap();
+    let cue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    stdout(redburn(home.path()).args(["emu", "create", "bus"]));
+    let quiet = stdout(redburn(home.path()).args(["emu", "log", "bus"]));
+    assert!(quiet.contains("nothing logged"), "{quiet}");
+    stdout(redburn(home.path()).args(["emu", "log", "bus", "--on"]));
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:bus"]).arg(&cue));
+    let text = stdout(redburn(home.path()).args(["emu", "log", "bus"]));
+    // Page 05h for session at once (write type 2) and the cue sheet, with their bytes.
+    assert!(text.lines().any(|l| l.contains("MODE SELECT(10)") && l.contains("[") && l.ends_with("-> GOOD")), "{text}");
+    assert!(text.lines().any(|l| l.contains("SEND CUE SHEET") && l.contains("out 136 [")), "{text}");
+    let entries: Vec<serde_json::Value> = stdout(redburn(home.path()).args(["emu", "log", "bus", "--json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let select = entries.iter().find(|e| e["command"] == "MODE SELECT(10)").unwrap();
+    assert_eq!(&select["parameters"].as_str().unwrap()[16..20], "0532", "page 05h, length 32h");
+    assert_eq!(select["parameters"].as_str().unwrap().as_bytes()[21], b'2', "write type 2: session at once");
+    assert!(entries.iter().any(|e| e["command"] == "WRITE(10)" && e["direction"] == "out"));
+    // Off: nothing more is logged.
+    stdout(redburn(home.path()).args(["emu", "log", "bus", "--off"]));
+    stdout(redburn(home.path()).args(["info", "-d", "emu:bus"]));
+    let again = stdout(redburn(home.path()).args(["emu", "log", "bus", "--json"])).lines().count();
+    assert_eq!(again, entries.len());
+}

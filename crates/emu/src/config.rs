@@ -583,6 +583,9 @@ pub struct DriveConfig {
     /// Answers given as a real drive gave them (a drive made from a profile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replay: Option<crate::profile::Replay>,
+    /// Whether every command is written to the bus log (`bus.log` in the drive's directory).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub log: bool,
     /// Timing.
     pub timing: Timing,
 }
@@ -598,7 +601,7 @@ impl DriveConfig {
     /// A drive with this personality and timing, and no quirks.
     #[must_use]
     pub fn new(personality: Personality, timing: Timing) -> DriveConfig {
-        DriveConfig { model: None, personality, quirks: Quirks::default(), replay: None, timing }
+        DriveConfig { model: None, personality, quirks: Quirks::default(), replay: None, log: false, timing }
     }
 }
 
@@ -613,6 +616,8 @@ struct StoredConfig {
     quirks: Quirks,
     #[serde(default)]
     replay: Option<crate::profile::Replay>,
+    #[serde(default)]
+    log: bool,
     timing: Timing,
     /// Drives written before `write_modes` existed said `false` here for a drive without
     /// session at once.
@@ -625,7 +630,7 @@ impl From<StoredConfig> for DriveConfig {
         if c.session_at_once == Some(false) {
             personality.write_modes.remove(&WriteMode::Sao);
         }
-        DriveConfig { model: c.model, personality, quirks: c.quirks, replay: c.replay, timing: c.timing }
+        DriveConfig { model: c.model, personality, quirks: c.quirks, replay: c.replay, log: c.log, timing: c.timing }
     }
 }
 

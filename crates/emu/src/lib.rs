@@ -22,6 +22,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod buslog;
 mod config;
 mod drive;
 mod export;
@@ -34,6 +35,7 @@ mod state;
 mod store;
 mod timing;
 
+pub use buslog::{BusEntry, log_files, read_log};
 pub use config::{
     BufferReport, DriveConfig, NwaMode, Opc, Personality, QUIRK_SWITCHES, QuirkSwitch, Quirks, SenseFormat,
     SpeedPolicy, SubchannelRead, Timing, UnderrunSense, WriteMode, WritePage,

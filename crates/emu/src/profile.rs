@@ -153,6 +153,7 @@ impl DriveProfile {
             personality: self.personality.clone(),
             quirks: self.quirks.clone(),
             replay: (replay != Replay::default()).then_some(replay),
+            log: false,
             timing,
         }
     }

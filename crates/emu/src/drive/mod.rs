@@ -157,6 +157,8 @@ pub struct Drive {
     unsaved: i32,
     /// Counters and countdowns of the quirks that act on the n-th command of a kind.
     quirk_counts: QuirkCounts,
+    /// The bus log, when it is on.
+    bus: Option<crate::buslog::BusLog>,
 }
 
 /// What the counting quirks have counted.
@@ -234,7 +236,36 @@ impl Drive {
             simulation: None,
             unsaved: 0,
             quirk_counts: QuirkCounts::default(),
+            bus: None,
         }
+        .with_bus_log()
+    }
+
+    /// Opens the bus log when the configuration says so (a log that cannot be opened is
+    /// left off: it never stops the drive).
+    fn with_bus_log(mut self) -> Drive {
+        if self.meta.config.log {
+            self.bus = crate::buslog::BusLog::open(self.store.dir()).ok();
+        }
+        self
+    }
+
+    /// Turns the bus log on or off (kept with the drive).
+    ///
+    /// # Errors
+    /// I/O errors saving the state or opening the log.
+    pub fn set_logging(&mut self, on: bool) -> Result<(), EmuError> {
+        self.meta.config.log = on;
+        self.bus = if on {
+            let dir = self.store.dir().to_owned();
+            Some(
+                crate::buslog::BusLog::open(&dir)
+                    .map_err(|source| EmuError::Io { path: dir.join("bus.log"), source })?,
+            )
+        } else {
+            None
+        };
+        self.store.save(&self.meta)
     }
 
     /// The drive's directory.
@@ -487,6 +518,26 @@ impl Transport for Drive {
     }
 
     fn execute(&mut self, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Result<Completion, TransportError> {
+        if self.bus.is_none() {
+            return self.serve(cdb, data, timeout);
+        }
+        let (length, out) = match &data {
+            Data::None => (0, Vec::new()),
+            Data::In(b) => (b.len(), Vec::new()),
+            // Parameter lists are short; WRITE data is not kept.
+            Data::Out(b) => (b.len(), if cdb.first() == Some(&0x2A) { Vec::new() } else { b.to_vec() }),
+        };
+        let result = self.serve(cdb, data, timeout);
+        if let (Some(bus), Ok(cmd)) = (self.bus.as_mut(), Command::parse(cdb)) {
+            bus.record(&cmd, cdb, length, &out, &result);
+        }
+        result
+    }
+}
+
+impl Drive {
+    /// Answers one command (what [`Transport::execute`] does, the bus log apart).
+    fn serve(&mut self, cdb: &[u8], data: Data<'_>, timeout: Duration) -> Result<Completion, TransportError> {
         let cmd = match Command::parse(cdb) {
             Ok(c) => c,
             Err(mmc::CdbError::Short { .. }) => return Ok(self.fail(sense::INVALID_FIELD_CDB)),

@@ -153,6 +153,7 @@ fn underrun_sense_quirk() {
     let config = DriveConfig {
         model: None,
         replay: None,
+        log: false,
         personality: Personality { buffer_kib: 64, write_speeds: vec![706], ..Personality::default() },
         quirks: Quirks { underrun_sense: UnderrunSense::InvalidFieldInCdb, ..Quirks::default() },
         timing: Timing::RealTime,
