@@ -8,8 +8,13 @@ use std::sync::mpsc::SyncSender;
 
 use cd::addr::SECTOR_BYTES;
 
-/// Sectors of the default host buffer: 8 seconds of audio.
+/// Sectors of the default host buffer at the least: 8 seconds of audio at 1x (it is sized
+/// in time at the write speed: see `TrackAtOnce::set_host_buffer_sectors`).
 pub const DEFAULT_HOST_BUFFER_SECTORS: u32 = 8 * 75;
+
+/// The largest host buffer sized in time: 16384 sectors, 38.5 MB, so that peak memory stays
+/// well under 64 MiB whatever the speed.
+pub(crate) const MAX_AUTO_HOST_BUFFER: u32 = 16_384;
 
 /// What the reader thread hands over: whole sectors, or why the stream failed.
 pub(crate) type Chunk = Result<Vec<u8>, String>;

@@ -24,7 +24,7 @@ use mmc::{Command, CommandError, Data, Transport, run};
 use crate::error::TaoError;
 use crate::events::{CancelHandle, TaoAction, TaoUpdate};
 use crate::format2::{DiscFormat2, Format2, State};
-use crate::host::{self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level};
+use crate::host::{MAX_AUTO_HOST_BUFFER, self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level};
 
 /// The track being written: where, how far, and the host buffer.
 struct Job {
@@ -73,6 +73,8 @@ pub struct TrackAtOnce<T: Transport> {
     free_at_prepare: u64,
     total_at_prepare: u64,
     host_buffer_sectors: u32,
+    /// Whether the host buffer was set (else it is sized in time at the write speed).
+    host_buffer_set: bool,
     host_underruns: u32,
 }
 
@@ -104,6 +106,7 @@ impl<T: Transport> TrackAtOnce<T> {
             free_at_prepare: 0,
             total_at_prepare: 0,
             host_buffer_sectors: DEFAULT_HOST_BUFFER_SECTORS,
+            host_buffer_set: false,
             host_underruns: 0,
         }
     }
@@ -127,16 +130,29 @@ impl<T: Transport> TrackAtOnce<T> {
         Ok(())
     }
 
-    /// The host buffer, in sectors (default 600: 8 seconds of audio): how much audio is read
-    /// ahead of the drive on a thread of its own, in chunks of one write (up to the drive's
-    /// maximum transfer, at most 64 sectors). It holds at least three chunks.
+    /// The host buffer, in sectors: how much audio is read ahead of the drive on a thread of
+    /// its own, in chunks of one write (up to the drive's maximum transfer, at most 64
+    /// sectors). It holds at least three chunks. Unless set here, it is sized in time: 600
+    /// sectors (8 seconds at 1x), and at least 2.5 seconds at the write speed in use (at 52x,
+    /// 9750 sectors, 23 MB; never more than 16384 sectors, 38.5 MB) — wodim's and cdrskin's
+    /// 4 MiB FIFO is 0.45 s at 52x, too little for a busy host with BUFE off.
     ///
     /// # Errors
     /// `WRITE_IN_PROGRESS`.
     pub fn set_host_buffer_sectors(&mut self, sectors: u32) -> Result<(), TaoError> {
         self.f.not_writing()?;
         self.host_buffer_sectors = sectors.max(1);
+        self.host_buffer_set = true;
         Ok(())
+    }
+
+    /// The host buffer a track written at `rate` sectors per second gets: as set, or sized in
+    /// time.
+    fn host_buffer_for(&self, rate: u32) -> u32 {
+        if self.host_buffer_set {
+            return self.host_buffer_sectors;
+        }
+        (rate * 5 / 2).clamp(self.host_buffer_sectors, MAX_AUTO_HOST_BUFFER)
     }
 
     /// The host buffer in sectors.
@@ -353,7 +369,10 @@ impl<T: Transport> TrackAtOnce<T> {
             read: 0,
             written: 0,
             held: 0,
-            buffer: host::layout(self.host_buffer_sectors, self.chunk_sectors()?).1 as usize * SECTOR_BYTES,
+            buffer: {
+                let rate = self.current_write_speed().unwrap_or(0).max(75);
+                host::layout(self.host_buffer_for(rate), self.chunk_sectors()?).1 as usize * SECTOR_BYTES
+            },
         };
         self.emit(job.update(TaoAction::Preparing, 0), on_update);
         let result = self.write_track(&mut audio, &mut job, on_update);
@@ -408,10 +427,10 @@ impl<T: Transport> TrackAtOnce<T> {
         on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
     ) -> Result<(), TaoError> {
         let per = self.chunk_sectors()?;
-        let (slots, _) = host::layout(self.host_buffer_sectors, per);
+        let rate = self.current_write_speed().unwrap_or(0).max(75);
+        let (slots, _) = host::layout(self.host_buffer_for(rate), per);
         // What fills the buffer: the queued chunks.
         let prefill = (slots as u32 * per).min(job.sectors);
-        let rate = self.current_write_speed().unwrap_or(0).max(75);
         let level = Level::default();
         let (tx, rx) = std::sync::mpsc::sync_channel(slots);
         let (frames, sectors) = (job.frames, job.sectors);

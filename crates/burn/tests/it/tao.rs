@@ -335,3 +335,30 @@ fn imapi_v1_album_progress_in_order() {
     let d = tao.take_recorder().unwrap().unwrap().into_transport();
     assert_eq!(d.disc().unwrap().tracks().count(), 2);
 }
+
+#[test]
+fn the_host_buffer_is_sized_in_time_at_the_write_speed() {
+    // 52x is 3900 sectors a second: the buffer holds about 2.5 s of it, unless set.
+    let buffer_at = |set: Option<u32>, speed: i32| {
+        let (_dir, d) = drive(Some(MediaKind::Cdr80));
+        let mut tao = TrackAtOnce::new();
+        tao.set_recorder(d).unwrap();
+        if let Some(s) = set {
+            tao.set_host_buffer_sectors(s).unwrap();
+        }
+        tao.set_write_speed(speed, false).unwrap();
+        let seen = std::rc::Rc::new(std::cell::Cell::new(0u32));
+        let s2 = seen.clone();
+        tao.set_update_handler(move |u, _| s2.set(u.total_system_buffer as u32));
+        tao.prepare_media().unwrap();
+        tao.add_audio_track(Cursor::new(pcm(588 * 300, 1)), 588 * 300).unwrap();
+        tao.release_media().unwrap();
+        seen.get() as usize / 2352
+    };
+    let fast = buffer_at(None, -1);
+    assert!((9700..=9750).contains(&fast), "{fast} sectors at 52x");
+    let slow = buffer_at(None, 4 * 75);
+    assert!((720..=750).contains(&slow), "{slow} sectors at 4x (300 sectors a second)");
+    let set = buffer_at(Some(1200), -1);
+    assert!((1150..=1200).contains(&set), "{set} sectors as set");
+}
