@@ -24,7 +24,7 @@ use mmc::{Command, CommandError, Data, Transport, run};
 use crate::error::TaoError;
 use crate::events::{CancelHandle, TaoAction, TaoUpdate};
 use crate::format2::{DiscFormat2, Format2, State};
-use crate::host::{MAX_AUTO_HOST_BUFFER, self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level};
+use crate::host::{self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level, MAX_AUTO_HOST_BUFFER};
 
 /// The track being written: where, how far, and the host buffer.
 struct Job {

@@ -38,6 +38,8 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     let raw96 = drive.write_modes().is_ok_and(|m| m.raw96);
     let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
     let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
+    let lines = crate::lines::Lines::new(args.progress, args.json);
+    lines.phase(if raw { "writing disc-at-once, raw" } else { "writing disc-at-once" });
     bar.set_style(
         ProgressStyle::with_template("writing [{bar:40}] {percent:>3}% ETA {eta}")
             .expect("a valid template")
@@ -69,12 +71,25 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
                 bar.set_length(u64::from(total));
                 bar.set_position(u64::from(done));
                 report.record(u64::from(done), None, None);
+                lines.written(u64::from(done), u64::from(total));
                 if args.json && (done - last >= 750 || done == total) {
                     last = done;
                     out!(
                         "{}",
                         json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
                     );
+                }
+                // The last sector is sent: the drive now writes the lead-in and lead-out and
+                // closes the session, which takes a while on a real drive.
+                if done == total {
+                    bar.set_message("closing the session");
+                    lines.phase("closing the session (lead-in and lead-out)");
+                    if args.json {
+                        out!(
+                            "{}",
+                            json!({"event": "progress", "action": "finishing", "written_sectors": done, "total_sectors": total})
+                        );
+                    }
                 }
                 // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
                 // drive is told to stop rather than run on.
@@ -91,6 +106,9 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
         raw = true;
     }
     bar.finish_and_clear();
+    if result.is_ok() {
+        lines.phase("done");
+    }
     if let Err(e) = result {
         return Err(dao_failure(e, started_writing));
     }

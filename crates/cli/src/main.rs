@@ -18,6 +18,7 @@ mod emu_cmd;
 mod fail;
 mod image;
 mod interrupt;
+mod lines;
 mod plan;
 mod profile;
 mod report;

@@ -123,11 +123,17 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
     progress.attach(&mut tao, args.json);
     let started = Instant::now();
     progress.bar.set_message("preparing");
+    progress.lines.phase("preparing the disc");
     crate::interrupt::install();
     crate::interrupt::watch(tao.cancel_handle());
     tao.prepare_media().map_err(|e| tao_failure(e, false))?;
     let cancelled = write_tracks(args, &mut tao, &tracks, &progress, speed)?;
     progress.bar.set_message("closing the session");
+    progress.lines.phase(if args.no_finalize {
+        "closing the session"
+    } else {
+        "closing the session and finalizing the disc"
+    });
     tao.release_media().map_err(|e| tao_failure(e, true))?;
     if cancelled {
         progress.bar.abandon_with_message("cancelled");
@@ -141,6 +147,7 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
     }
     progress.track_bar.finish_and_clear();
     progress.bar.finish_and_clear();
+    progress.lines.phase("done");
     let host_underruns = tao.host_buffer_underruns();
     let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
     // Real drives do not report BUFE links; the emulator counts them.
@@ -269,6 +276,8 @@ struct Progress {
     /// Which of this burn's tracks is being written (IMAPI v1's NotifyTrackProgress count).
     track_index: Rc<Cell<usize>>,
     report: Rc<RefCell<crate::report::Recorder>>,
+    /// Plain lines when stderr is not a terminal.
+    lines: Rc<crate::lines::Lines>,
     total: u64,
     tracks_total: usize,
 }
@@ -299,6 +308,7 @@ impl Progress {
             done_before: Rc::default(),
             track_index: Rc::default(),
             report: Rc::new(RefCell::new(crate::report::Recorder::new())),
+            lines: Rc::new(crate::lines::Lines::new(args.progress, args.json)),
             total,
             tracks_total,
         }
@@ -306,12 +316,13 @@ impl Progress {
 
     /// Shows `tao`'s Update events.
     fn attach(&self, tao: &mut TrackAtOnce<Backend>, json: bool) {
-        let (bar, track_bar, done_before, track_index, report) = (
+        let (bar, track_bar, done_before, track_index, report, lines) = (
             self.bar.clone(),
             self.track_bar.clone(),
             self.done_before.clone(),
             self.track_index.clone(),
             self.report.clone(),
+            self.lines.clone(),
         );
         let (total, tracks_total) = (self.total, self.tracks_total);
         let mut last_json = 0u64;
@@ -319,6 +330,7 @@ impl Progress {
             let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
             let pos = done_before.get() + in_track;
             bar.set_position(pos);
+            lines.written(pos, total);
             track_bar.set_length(u.sector_count.max(1) as u64);
             track_bar.set_position(in_track);
             let host = 100 * i64::from(u.used_system_buffer) / i64::from(u.total_system_buffer.max(1));
@@ -387,7 +399,9 @@ fn write_tracks(
             return Ok(true);
         }
         progress.track_index.set(i);
-        progress.bar.set_message(format!("writing track {} of {total} at {:.0}x", i + 1, f64::from(speed) / 75.0));
+        let what = format!("writing track {} of {total} at {:.0}x", i + 1, f64::from(speed) / 75.0);
+        progress.lines.phase(&what);
+        progress.bar.set_message(what);
         let current = next.take().expect("opened ahead");
         let following = tracks.get(i + 1).map(ahead).transpose();
         let result = tao.add_audio_track(current, t.frames);

@@ -1009,3 +1009,25 @@ fn the_bus_log_shows_every_command() {
     let again = stdout(redburn(home.path()).args(["emu", "log", "bus", "--json"])).lines().count();
     assert_eq!(again, entries.len());
 }
+
+#[test]
+fn progress_without_a_terminal_is_plain_lines_to_the_end() {
+    let home = tempfile::tempdir().unwrap();
+    let out = redburn(home.path()).args(["burn", "--progress"]).args(samples()).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("redburn: ")).collect();
+    assert_eq!(lines.first(), Some(&"redburn: preparing the disc"), "{err}");
+    assert!(lines.contains(&"redburn: writing track 3 of 3 at 52x"), "{err}");
+    assert!(lines.iter().any(|l| l.starts_with("redburn: 100% written")), "{err}");
+    assert_eq!(&lines[lines.len() - 2..], ["redburn: closing the session and finalizing the disc", "redburn: done"]);
+    // Disc-at-once: the closing phase is announced, in text and in JSON.
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    let cue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    let out = redburn(home.path()).args(["burn", "--progress"]).arg(&cue).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("redburn: closing the session (lead-in and lead-out)\nredburn: done"), "{err}");
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    let events = stdout(redburn(home.path()).args(["burn", "--json"]).arg(&cue));
+    assert!(events.lines().any(|l| l.contains("\"action\":\"finishing\"")), "{events}");
+}
