@@ -18,10 +18,14 @@ impl Drive {
             PageControl::Current => self.write_page(self.write_params.clone(), false),
         };
         let caps = self.capabilities_page(control == PageControl::Changeable);
+        let changeable = control == PageControl::Changeable;
         let pages = match page {
+            0x01 | 0x0D | 0x0E => vec![read_page(page, changeable)],
             0x05 => vec![write],
             0x2A => vec![caps],
-            0x3F => vec![write, caps],
+            0x3F => {
+                vec![read_page(0x01, changeable), write, read_page(0x0D, changeable), read_page(0x0E, changeable), caps]
+            }
             _ => return Err(sense::INVALID_FIELD_CDB),
         };
         let write_protected = self.meta.disc.as_ref().is_some_and(|d| d.write_protected);
@@ -95,7 +99,7 @@ impl Drive {
                 ModePage::Other { code, .. } if code == WriteParameters::CODE => {
                     return Err(sense::PARAMETER_LENGTH);
                 }
-                ModePage::Other { code: Capabilities::CODE, .. } => {}
+                ModePage::Other { code: Capabilities::CODE | 0x01 | 0x0D | 0x0E, .. } => {}
                 ModePage::Other { .. } => return Err(sense::INVALID_FIELD_PARAMETER),
             }
         }
@@ -127,4 +131,18 @@ impl Drive {
         };
         Ok(chosen.unwrap_or(706))
     }
+}
+
+/// The read side's pages, as readers (icedax, cdparanoia, libcdio) ask for them: 01h
+/// read/write error recovery (default retries), 0Dh CD device parameters (60 seconds a
+/// minute, 75 frames a second), 0Eh CD audio control (both channels to their ports at full
+/// volume). Nothing in them changes what the emulator does; MODE SELECT takes them as sent.
+fn read_page(code: u8, changeable: bool) -> ModePage {
+    let data = match code {
+        0x01 => vec![0x00, 0x05, 0, 0, 0, 0, 0x05, 0, 0, 0],
+        0x0D => vec![0x00, 0x00, 0x00, 0x3C, 0x00, 0x4B],
+        _ => vec![0x04, 0, 0, 0, 0, 0, 0x01, 0xFF, 0x02, 0xFF, 0, 0, 0, 0],
+    };
+    let data = if changeable { vec![0; data.len()] } else { data };
+    ModePage::Other { code, ps: false, data }
 }

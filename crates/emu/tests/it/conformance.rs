@@ -613,3 +613,36 @@ fn sao_with_cd_text_lead_in_from_the_host() {
     assert_eq!(got.blocks[0].tracks[1].title.as_deref(), Some("B"));
     assert_eq!(toc(&mut d).entries.len(), 3);
 }
+
+/// The read side's mode pages, as icedax, cdparanoia and libcdio ask for them (MMC-3 §6.3):
+/// 01h read/write error recovery, 0Dh CD device parameters, 0Eh CD audio control — bytes
+/// after the 8-byte header, and MODE SELECT takes them back.
+#[test]
+fn read_side_mode_pages() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    let sense = |page| Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page, alloc: 64 };
+    let page = |d: &mut Drive, p| ask(d, sense(p), 64).unwrap()[8..].to_vec();
+    let _ = ask(&mut d, Command::TestUnitReady, 0);
+    assert_eq!(page(&mut d, 0x01), [0x01, 0x0A, 0x00, 0x05, 0, 0, 0, 0, 0x05, 0, 0, 0]);
+    // 60 S units per M unit, 75 F units per S unit.
+    assert_eq!(page(&mut d, 0x0D), [0x0D, 0x06, 0x00, 0x00, 0x00, 0x3C, 0x00, 0x4B]);
+    // IMMED; port 0 = channel 0 (left) at FFh, port 1 = channel 1 (right) at FFh.
+    assert_eq!(page(&mut d, 0x0E), [0x0E, 0x0E, 0x04, 0, 0, 0, 0, 0, 0x01, 0xFF, 0x02, 0xFF, 0, 0, 0, 0]);
+    let mut list = vec![0u8; 8];
+    list.extend(page(&mut d, 0x0E));
+    give(&mut d, Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, &list).unwrap();
+    // All pages: 01h, 05h, 0Dh, 0Eh, 2Ah in order.
+    let all = ask(
+        &mut d,
+        Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: 0x3F, alloc: 512 },
+        512,
+    )
+    .unwrap();
+    let mut codes = Vec::new();
+    let mut i = 8;
+    while i + 2 <= all.len() {
+        codes.push(all[i] & 0x3F);
+        i += 2 + usize::from(all[i + 1]);
+    }
+    assert_eq!(codes, [0x01, 0x05, 0x0D, 0x0E, 0x2A]);
+}
