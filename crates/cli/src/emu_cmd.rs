@@ -194,15 +194,8 @@ pub struct LogArgs {
 pub struct ExportArgs {
     /// The recorder.
     name: String,
-    /// The CUE sheet to write (the image goes beside it as .bin).
-    #[arg(short, long)]
-    output: PathBuf,
-    /// Also write the raw P-W sub-channel as .sub (96 bytes per sector).
-    #[arg(long)]
-    sub: bool,
-    /// Also write a cdrdao TOC file (.toc).
-    #[arg(long)]
-    toc: bool,
+    #[command(flatten)]
+    files: crate::image::ImageFiles,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -459,22 +452,8 @@ fn show(name: &str, json: bool) -> Result<()> {
 }
 
 fn export(a: ExportArgs) -> Result<()> {
-    let ExportArgs { name, output, sub, toc, json } = a;
-    let d = open_emu(&name)?;
-    let options = emu::ExportOptions { subcode: sub, toc };
-    let e = emu::export_cue_bin(&d, &output, options).map_err(|e| fail(code::MEDIUM, e))?;
-    if json {
-        out!(
-            "{}",
-            json!({"cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc, "tracks": e.tracks, "sectors": e.sectors})
-        );
-        return Ok(());
-    }
-    out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
-    for extra in [e.sub, e.toc].into_iter().flatten() {
-        out!("Wrote {}.", extra.display());
-    }
-    Ok(())
+    let d = open_emu(&a.name)?;
+    crate::image::export(&d, &a.files, a.json, None, code::MEDIUM)
 }
 
 fn fault(a: FaultArgs) -> Result<()> {

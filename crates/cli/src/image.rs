@@ -19,23 +19,51 @@ pub struct ImageArgs {
     /// (disc-at-once layout).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// The CUE sheet to write; the image goes beside it as .bin.
-    #[arg(short, long)]
-    output: PathBuf,
-    /// Also write the raw P-W sub-channel as .sub.
-    #[arg(long)]
-    sub: bool,
-    /// Also write a cdrdao TOC file (.toc).
-    #[arg(long)]
-    toc: bool,
+    #[command(flatten)]
+    files: ImageFiles,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
+/// The files an image is written as (`redburn image`, `redburn emu export`).
+#[derive(Debug, clap::Args)]
+pub struct ImageFiles {
+    /// The CUE sheet to write; the image goes beside it as .bin.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Also write the raw P-W sub-channel as .sub (96 bytes per sector).
+    #[arg(long)]
+    pub sub: bool,
+    /// Also write a cdrdao TOC file (.toc).
+    #[arg(long)]
+    pub toc: bool,
+}
+
+/// Exports the disc in `d` as `files` and says what was written (`event`: the JSON event
+/// name, when there is one). A failure to export has exit code `failure`.
+pub fn export(d: &Drive, files: &ImageFiles, json: bool, event: Option<&str>, failure: u8) -> Result<()> {
+    let e = export_cue_bin(d, &files.output, ExportOptions { subcode: files.sub, toc: files.toc })
+        .map_err(|e| fail(failure, e))?;
+    if json {
+        let mut v = serde_json::json!({"cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc,
+                                        "tracks": e.tracks, "sectors": e.sectors});
+        if let Some(name) = event {
+            v["event"] = name.into();
+        }
+        out!("{v}");
+        return Ok(());
+    }
+    out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
+    for extra in [e.sub, e.toc].into_iter().flatten() {
+        out!("Wrote {}.", extra.display());
+    }
+    Ok(())
+}
+
 /// Runs `redburn image`.
 pub fn run(args: &ImageArgs) -> Result<()> {
-    let scratch = tempfile_dir(&args.output)?;
+    let scratch = tempfile_dir(&args.files.output)?;
     let result = make(args, &scratch);
     // The scratch drive goes whatever happened, so no half-made image is left behind.
     let _ = std::fs::remove_dir_all(&scratch);
@@ -66,21 +94,7 @@ fn make(args: &ImageArgs, scratch: &std::path::Path) -> Result<()> {
     };
     burn::run(&burn_args)?;
     let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;
-    let e = export_cue_bin(&d, &args.output, ExportOptions { subcode: args.sub, toc: args.toc })
-        .map_err(|e| fail(code::OTHER, e))?;
-    if args.json {
-        out!(
-            "{}",
-            serde_json::json!({"event": "image", "cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc,
-                               "tracks": e.tracks, "sectors": e.sectors})
-        );
-        return Ok(());
-    }
-    out!("Wrote {} and {} ({} tracks, {} sectors).", e.cue.display(), e.bin.display(), e.tracks, e.sectors);
-    for extra in [e.sub, e.toc].into_iter().flatten() {
-        out!("Wrote {}.", extra.display());
-    }
-    Ok(())
+    export(&d, &args.files, args.json, Some("image"), code::OTHER)
 }
 
 /// A scratch directory beside the output (same file system, so the image is not copied
