@@ -185,11 +185,13 @@ impl<R: Read> Read for Stalls<R> {
 }
 
 /// In real time at 52×, the source stops for 1 s after 600 sectors: all it has given fits
-/// in the buffers (host 600 sectors, drive 2 MiB ≈ 890), which drain in about 0.15 s.
+/// in the buffers (a host buffer set to 600 sectors, drive 2 MiB ≈ 890), which drain in
+/// about 0.4 s.
 fn burn_with_a_stalling_host(bufe_disabled: bool) -> (tempfile::TempDir, Result<(), TaoError>, TrackAtOnce<Drive>) {
     let (dir, d) = drive_with(DriveConfig { timing: Timing::RealTime, ..DriveConfig::default() });
     let mut t = writer(&dir, d);
     t.set_buffer_underrun_free_disabled(bufe_disabled).unwrap();
+    t.set_host_buffer_sectors(600).unwrap();
     t.prepare_media().unwrap();
     let sectors = 1500u64;
     let src = Stalls {
