@@ -541,7 +541,7 @@ mod tests {
         assert!(r.current_feature_pages().unwrap().contains(&0x0037));
         assert!(r.feature_page(0x002E, true).unwrap().is_some());
         assert!(r.device_can_load_media().unwrap());
-        assert_eq!(r.supported_mode_pages().unwrap(), [0x05, 0x2A]);
+        assert_eq!(r.supported_mode_pages().unwrap(), [0x01, 0x05, 0x0D, 0x0E, 0x2A]);
         assert_eq!(r.mode_page(0x2A).unwrap()[0] & 0x3F, 0x2A);
         let m = r.media_info().unwrap();
         assert_eq!(
