@@ -57,6 +57,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     let mut last = 0u32;
     let mut started_writing = false;
     let mut report = crate::report::Recorder::new();
+    report.phase("writing");
     let mut result = Ok(());
     for attempt in 0..2 {
         let stream = stream.clone();
@@ -70,7 +71,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
                 // Raw writing counts the lead-in and lead-out too.
                 bar.set_length(u64::from(total));
                 bar.set_position(u64::from(done));
-                report.record(u64::from(done), None, None);
+                report.record(u64::from(done), None, None, None);
                 lines.written(u64::from(done), u64::from(total));
                 if args.json && (done - last >= 750 || done == total) {
                     last = done;
@@ -82,6 +83,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
                 // The last sector is sent: the drive now writes the lead-in and lead-out and
                 // closes the session, which takes a while on a real drive.
                 if done == total {
+                    report.phase("closing the session");
                     bar.set_message("closing the session");
                     lines.phase("closing the session (lead-in and lead-out)");
                     if args.json {
@@ -108,6 +110,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     bar.finish_and_clear();
     if result.is_ok() {
         lines.phase("done");
+        report.phase("done");
     }
     if let Err(e) = result {
         return Err(dao_failure(e, started_writing));

@@ -20,6 +20,8 @@ struct Sample {
     drive: Option<f64>,
     /// Host buffer fill in percent, if known.
     host: Option<f64>,
+    /// Sectors the drive holds in its buffer, not yet burned, if it says.
+    held: Option<u64>,
 }
 
 /// What a burn records for its report.
@@ -27,28 +29,39 @@ struct Sample {
 pub struct Recorder {
     began: Instant,
     samples: Vec<Sample>,
+    /// When each phase began (seconds) and its name.
+    phases: Vec<(f64, String)>,
 }
 
 impl Recorder {
     /// Starts the clock.
     pub fn new() -> Recorder {
-        Recorder { began: Instant::now(), samples: Vec::new() }
+        Recorder { began: Instant::now(), samples: Vec::new(), phases: Vec::new() }
     }
 
-    /// Records the disc's progress and the buffers now.
-    pub fn record(&mut self, written: u64, drive: Option<f64>, host: Option<f64>) {
+    /// Records the disc's progress and the buffers now: `written` sectors sent to the drive,
+    /// `held` of them still in its buffer (when it says), the fill of both buffers.
+    pub fn record(&mut self, written: u64, held: Option<u64>, drive: Option<f64>, host: Option<f64>) {
         let t = self.began.elapsed().as_secs_f64();
-        self.samples.push(Sample { t, written, drive, host });
+        self.samples.push(Sample { t, written, drive, host, held });
     }
 
-    /// Write speed (×, 75 sectors a second) between consecutive samples at least 0.25 s apart.
+    /// A phase of the burn begins now (preparing, a track, closing the session, done).
+    pub fn phase(&mut self, name: &str) {
+        self.phases.push((self.began.elapsed().as_secs_f64(), name.to_owned()));
+    }
+
+    /// Write speed (×, 75 sectors a second) between consecutive samples at least 0.25 s
+    /// apart, from what the drive burned: what it was sent less what it still holds (the
+    /// host's sending alone runs ahead by a buffer's worth).
     fn speeds(&self) -> Vec<(f64, f64)> {
+        let burned = |s: &Sample| s.written.saturating_sub(s.held.unwrap_or(0));
         let mut out = Vec::new();
         let mut last: Option<Sample> = None;
         for s in &self.samples {
             match last {
                 Some(l) if s.t - l.t >= 0.25 => {
-                    let x = s.written.saturating_sub(l.written) as f64 / (s.t - l.t) / 75.0;
+                    let x = burned(s).saturating_sub(burned(&l)) as f64 / (s.t - l.t) / 75.0;
                     out.push((s.t, x));
                     last = Some(*s);
                 }
@@ -69,23 +82,43 @@ impl Recorder {
     }
 
     fn draw(&self, path: &Path, title: &str) -> Result<(), Box<dyn std::error::Error>> {
-        let end = self.samples.last().map_or(1.0, |s| s.t).max(0.001);
+        let last_phase = self.phases.last().map_or(0.0, |p| p.0);
+        let end = self.samples.last().map_or(1.0, |s| s.t).max(last_phase).max(0.001);
         let speeds = self.speeds();
         let top = speeds.iter().map(|s| s.1).fold(1.0f64, f64::max) * 1.1;
         let root = SVGBackend::new(path, (960, 640)).into_drawing_area();
         root.fill(&WHITE)?;
         let root = root.titled(title, ("sans-serif", 22))?;
         let (upper, lower) = root.split_vertically(300);
+        // An instant drive burns in no time: there is no speed to show, and the chart says so.
+        let caption = if speeds.is_empty() {
+            "Write speed: none to measure (the burn took under a quarter second: an instant drive?)"
+        } else {
+            "Write speed (what the drive burned)"
+        };
         let mut speed = ChartBuilder::on(&upper)
-            .caption("Write speed", ("sans-serif", 16))
+            .caption(caption, ("sans-serif", 16))
             .margin(12)
             .x_label_area_size(32)
             .y_label_area_size(48)
             .build_cartesian_2d(0.0..end, 0.0..top)?;
         speed.configure_mesh().x_desc("seconds").y_desc("speed (x)").draw()?;
         speed.draw_series(LineSeries::new(speeds, &BLUE))?;
+        // The phases: a grey line where each begins, with its name.
+        for (t, name) in &self.phases {
+            speed.draw_series(LineSeries::new([(*t, 0.0), (*t, top)], &BLACK.mix(0.3)))?;
+            speed.draw_series(std::iter::once(Text::new(name.clone(), (*t, top * 0.95), ("sans-serif", 11))))?;
+        }
+        let any_drive = self.samples.iter().any(|s| s.drive.is_some());
+        let any_host = self.samples.iter().any(|s| s.host.is_some());
+        let caption = match (any_drive, any_host) {
+            (true, true) => "Buffer fill (drive red, host green)",
+            (true, false) => "Buffer fill (drive red)",
+            (false, true) => "Buffer fill (host green; the drive does not report its buffer)",
+            (false, false) => "Buffer fill: not reported on this route",
+        };
         let mut buffers = ChartBuilder::on(&lower)
-            .caption("Buffer fill (drive red, host green)", ("sans-serif", 16))
+            .caption(caption, ("sans-serif", 16))
             .margin(12)
             .x_label_area_size(32)
             .y_label_area_size(48)
@@ -105,21 +138,32 @@ mod tests {
     #[test]
     fn speeds_come_from_progress_over_time() {
         let mut r = Recorder::new();
+        // A 16x drive (1200 sectors a second) with an 890-sector buffer: the host fills the
+        // buffer at once, so its sending alone would read 16x plus a buffer's worth.
         r.samples = vec![
-            Sample { t: 0.0, written: 0, drive: Some(0.0), host: Some(100.0) },
-            Sample { t: 1.0, written: 3900, drive: Some(90.0), host: Some(80.0) },
-            Sample { t: 1.1, written: 4290, drive: Some(95.0), host: Some(70.0) },
-            Sample { t: 2.0, written: 7800, drive: Some(95.0), host: Some(75.0) },
+            Sample { t: 0.0, written: 0, drive: Some(0.0), host: Some(100.0), held: Some(0) },
+            Sample { t: 1.0, written: 2090, drive: Some(100.0), host: Some(80.0), held: Some(890) },
+            Sample { t: 1.1, written: 2210, drive: Some(100.0), host: Some(70.0), held: Some(890) },
+            Sample { t: 2.0, written: 3290, drive: Some(100.0), host: Some(75.0), held: Some(890) },
         ];
-        // 3900 sectors in the first second is 52x; the next 0.1 s is too short to measure.
+        // 1200 sectors burned in each second is 16x; the next 0.1 s is too short to measure.
         let s = r.speeds();
         assert_eq!(s.len(), 2);
-        assert!((s[0].1 - 52.0).abs() < 1e-9 && (s[1].1 - 52.0).abs() < 1e-9, "{s:?}");
+        assert!((s[0].1 - 16.0).abs() < 1e-9 && (s[1].1 - 16.0).abs() < 1e-9, "{s:?}");
+        r.phases = vec![(0.0, "preparing".into()), (2.5, "closing the session".into())];
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.svg");
         r.write_svg(&p, "test burn").unwrap();
         let svg = std::fs::read_to_string(&p).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("Write speed") && svg.contains("test burn"));
-        assert!(svg.matches("<polyline").count() >= 3, "a line per series");
+        assert!(svg.matches("<polyline").count() >= 5, "a line per series and per phase");
+        assert!(svg.contains("closing the session") && svg.contains("what the drive burned"));
+        // An instant burn says why its speed panel is empty.
+        let mut instant = Recorder::new();
+        instant.record(0, None, None, None);
+        instant.record(1590, None, None, None);
+        instant.write_svg(&p, "instant").unwrap();
+        let svg = std::fs::read_to_string(&p).unwrap();
+        assert!(svg.contains("none to measure") && svg.contains("not reported on this route"), "{svg}");
     }
 }

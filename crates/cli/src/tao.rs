@@ -124,11 +124,13 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
     let started = Instant::now();
     progress.bar.set_message("preparing");
     progress.lines.phase("preparing the disc");
+    progress.report.borrow_mut().phase("preparing");
     crate::interrupt::install();
     crate::interrupt::watch(tao.cancel_handle());
     tao.prepare_media().map_err(|e| tao_failure(e, false))?;
     let cancelled = write_tracks(args, &mut tao, &tracks, &progress, speed)?;
     progress.bar.set_message("closing the session");
+    progress.report.borrow_mut().phase("closing the session");
     progress.lines.phase(if args.no_finalize {
         "closing the session"
     } else {
@@ -148,6 +150,11 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
     progress.track_bar.finish_and_clear();
     progress.bar.finish_and_clear();
     progress.lines.phase("done");
+    {
+        let mut report = progress.report.borrow_mut();
+        report.record(needed, Some(0), None, None);
+        report.phase("done");
+    }
     let host_underruns = tao.host_buffer_underruns();
     let mut drive = tao.take_recorder().map_err(|e| tao_failure(e, true))?.expect("the recorder was set");
     // Real drives do not report BUFE links; the emulator counts them.
@@ -338,7 +345,11 @@ impl Progress {
                 (Some(size), Some(free)) if size > 0 => Some(100.0 * f64::from(size - free.min(size)) / f64::from(size)),
                 _ => None,
             };
-            report.borrow_mut().record(pos, drive_fill, Some(host as f64));
+            let held = match (u.drive_buffer_size, u.drive_buffer_free) {
+                (Some(size), Some(free)) => Some(u64::from(size.saturating_sub(free)) / 2352),
+                _ => None,
+            };
+            report.borrow_mut().record(pos, held, drive_fill, Some(host as f64));
             let drive = drive_fill.map_or_else(|| "-".into(), |f| format!("{}%", f.floor()));
             track_bar.set_message(format!("track {:2} drive {drive:>4} host {host:>3}%", u.current_track_number));
             // Every phase change, and while writing about every 10 s of audio.
@@ -401,6 +412,7 @@ fn write_tracks(
         progress.track_index.set(i);
         let what = format!("writing track {} of {total} at {:.0}x", i + 1, f64::from(speed) / 75.0);
         progress.lines.phase(&what);
+        progress.report.borrow_mut().phase(&format!("track {}", i + 1));
         progress.bar.set_message(what);
         let current = next.take().expect("opened ahead");
         let following = tracks.get(i + 1).map(ahead).transpose();
