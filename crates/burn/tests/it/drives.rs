@@ -477,3 +477,20 @@ fn quirks_redburn_copes_with_by_refusing_or_by_its_own_path() {
     let e = dao(&mut d, DaoRoute::SessionAtOnce, false).unwrap_err();
     assert!(matches!(e, DaoError::MediaIsNotBlank("appendable")), "{e}");
 }
+
+#[test]
+fn the_p_channel_covers_the_whole_pause_mcn_frames_included() {
+    // Track 2 with a 2-second pause from LBA 300 to 449: LBA 400's Q carries the MCN.
+    let (_t, mut d) = drive_with(DriveConfig::default());
+    let mut l = layout(false);
+    l.mcn = Some("0724385525728".parse().unwrap());
+    l.tracks[1].pause = 150;
+    let stream = vec![0u8; l.sectors() as usize * 2352];
+    write_disc_at_once(&mut d, &l, Cursor::new(stream), DaoOptions::default(), &mut |_, _| true).unwrap();
+    let raw = d.subcode(cd::Lba(400)).unwrap();
+    let [p, q, ..] = cd::subcode::deinterleave(&raw);
+    assert_eq!(q[0] & 0x0F, 2, "an MCN frame");
+    assert_eq!(p, [0xFF; 12], "P is on in the pause");
+    let [p, ..] = cd::subcode::deinterleave(&d.subcode(cd::Lba(450)).unwrap());
+    assert_eq!(p, [0; 12], "and off from index 1");
+}

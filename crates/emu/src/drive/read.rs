@@ -29,7 +29,9 @@ impl Drive {
         }
         let q = Drive::q_at(d, lba).ok_or(EmuError::NothingToExport)?;
         let qb = q.encode().map_err(|e| EmuError::Address(e.to_string()))?;
-        let pause = matches!(q.data, QData::Position { index: 0, .. });
+        // P marks the whole pause, the sectors whose Q carries the MCN or an ISRC included
+        // (as redburn's raw writer makes it).
+        let pause = d.track_at(lba).is_some_and(|t| t.index_at(lba) == 0);
         Ok(raw_pw(&p_channel(pause), &qb, &[0; 96]))
     }
 
