@@ -129,7 +129,10 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     } else {
         let what = if args.simulate { "Simulated" } else { "Burned" };
         let how = if raw { "disc-at-once, raw" } else { "disc-at-once" };
-        out!("{what} {} tracks ({}) {how} on {dev_name} in {secs:.1} s.", layout.tracks.len(), crate::mmss(needed));
+        let n = layout.tracks.len();
+        let tracks = if n == 1 { "1 track".to_owned() } else { format!("{n} tracks") };
+        let end = if args.simulate { "; the disc is unchanged (a test write records nothing)" } else { "" };
+        out!("{what} {tracks} ({}) {how} on {dev_name} in {secs:.1} s{end}.", crate::mmss(needed));
     }
     Ok(())
 }

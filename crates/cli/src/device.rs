@@ -99,6 +99,15 @@ pub fn open(arg: &DeviceArg) -> Result<(String, Backend)> {
     if let Some(name) = spec.strip_prefix("emu:") {
         return Ok((spec.clone(), Backend::Emu(Box::new(open_emu(name)?))));
     }
+    // `-d sr0` for `-d /dev/sr0`: say so, rather than "no such device".
+    if !spec.contains('/') && !Path::new(&spec).exists() {
+        return Err(fail(
+            code::DEVICE,
+            format!(
+                "no device {spec:?}: give its path (/dev/{spec}), or emu:NAME for an emulated drive; `redburn devices` lists them"
+            ),
+        ));
+    }
     let sg = ::device::platform::linux_sg::SgDevice::open(Path::new(&spec)).map_err(|e| fail(code::DEVICE, e))?;
     Ok((spec, Backend::Sg(sg)))
 }

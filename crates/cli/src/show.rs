@@ -187,6 +187,8 @@ pub fn devices(as_json: bool) -> Result<()> {
         out!(
             "No recorders yet. `redburn burn` creates emu:default on first use; `redburn emu create NAME` makes others."
         );
+    } else if !rows.iter().any(|r| r.kind == "real") {
+        out!("(No real recorder on this machine: none is listed in /sys/class/block as a CD writer.)");
     }
     for r in &rows {
         out!("{}", r.line());

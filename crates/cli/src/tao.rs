@@ -37,6 +37,16 @@ pub struct Track {
 /// file is found before anything is written; with `skip_decode`, headers are trusted where
 /// they give exact lengths.
 pub fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Result<Vec<Track>> {
+    if let Some(dir) = files.iter().find(|f| f.is_dir()) {
+        return Err(fail(
+            code::INPUT,
+            format!(
+                "{}: a directory, not an audio file; give the files in it ({}/*.flac …) or its CUE sheet",
+                dir.display(),
+                dir.display()
+            ),
+        ));
+    }
     if let Some(sheet) = files.iter().find(|f| crate::args::is_sheet(f)) {
         return Err(fail(
             code::INPUT,
@@ -174,9 +184,14 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
         );
     } else {
         let what = if args.simulate { "Simulated" } else { "Burned" };
-        let end = if args.no_finalize { "left appendable" } else { "finalized" };
+        // A test write records nothing: the disc is as it was.
+        let end = match (args.simulate, args.no_finalize) {
+            (true, _) => "the disc is unchanged (a test write records nothing)",
+            (false, true) => "disc left appendable",
+            (false, false) => "disc finalized",
+        };
         out!(
-            "{what} {total} track{} ({}) on {dev_name} in {secs:.1} s; disc {end}.",
+            "{what} {total} track{} ({}) on {dev_name} in {secs:.1} s; {end}.",
             if total == 1 { "" } else { "s" },
             crate::mmss(needed)
         );

@@ -1031,3 +1031,27 @@ fn progress_without_a_terminal_is_plain_lines_to_the_end() {
     let events = stdout(redburn(home.path()).args(["burn", "--json"]).arg(&cue));
     assert!(events.lines().any(|l| l.contains("\"action\":\"finishing\"")), "{events}");
 }
+
+#[test]
+fn newcomers_words_a_directory_a_device_name_a_test_write() {
+    let home = tempfile::tempdir().unwrap();
+    let album = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album");
+    let err = fails(redburn(home.path()).arg("burn").arg(&album), 2);
+    assert!(err.contains("a directory, not an audio file; give the files in it"), "{err}");
+    let err = fails(redburn(home.path()).args(["info", "-d", "sr0"]), 3);
+    assert!(err.contains("no device \"sr0\": give its path (/dev/sr0)") && err.contains("redburn devices"), "{err}");
+    let out = stdout(redburn(home.path()).args(["burn", "--simulate"]).args(samples()));
+    assert!(out.contains("Simulated 3 tracks") && out.contains("the disc is unchanged"), "{out}");
+    assert!(!out.contains("finalized"), "{out}");
+    // One track disc-at-once: "1 track".
+    let one = home.path().join("one.wav");
+    wav(&one, 44_100 * 5);
+    let out = stdout(redburn(home.path()).args(["burn", "--mode", "dao"]).arg(&one));
+    assert!(out.contains("Burned 1 track ("), "{out}");
+    // Without a real recorder (as on CI), `devices` says so.
+    let listed = json(&stdout(redburn(home.path()).args(["devices", "--json"])));
+    let real = listed["devices"].as_array().unwrap().iter().any(|d| d["kind"] == "real");
+    let devices = stdout(redburn(home.path()).arg("devices"));
+    assert!(devices.contains("emu:default"), "{devices}");
+    assert_eq!(devices.contains("No real recorder on this machine"), !real, "{devices}");
+}
