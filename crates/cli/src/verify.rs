@@ -56,9 +56,11 @@ pub fn check<T: Transport>(
         },
     };
     let verdicts = verify_disc(drive, expected, &mut |_| {}).map_err(|e| match e {
-        VerifyError::TrackCount { disc, given } => {
-            fail(code::VERIFY, format!("{name} holds {disc} tracks but {given} files were given"))
-        }
+        // Not a difference on the disc: the command was given the wrong inputs.
+        VerifyError::TrackCount { disc, given } => fail(
+            code::INPUT,
+            format!("{name} holds {disc} tracks but {given} files were given; give one file per track, or the sheet"),
+        ),
         VerifyError::NotReady(_) | VerifyError::NoToc(_) | VerifyError::Read { .. } => {
             fail(code::MEDIUM, format!("{name}: {e}"))
         }
@@ -78,7 +80,8 @@ pub fn check<T: Transport>(
             .collect();
         out!("{}", json!({"event": "verify", "device": name, "ok": failed == 0, "tracks": list}));
     } else {
-        out!("Verify {name}: track  result  CRC32     AccurateRip v1/v2");
+        out!("Verify {name}:");
+        out!("  track  result    CRC32     AccurateRip v1 / v2");
         for v in &verdicts {
             let c = v.checksums;
             let differs = v
@@ -86,7 +89,7 @@ pub fn check<T: Transport>(
                 .map(|f| format!("  DIFFERS at frame {f} ({:.3} s)", f as f64 / 44_100.0))
                 .unwrap_or_default();
             out!(
-                "  {:>2}  {:<8}  {:08X}  {:08X} / {:08X}{differs}",
+                "  {:>5}  {:<8}  {:08X}  {:08X} / {:08X}{differs}",
                 v.number,
                 if v.first_difference.is_none() { "ok" } else { "BAD" },
                 c.crc32,
