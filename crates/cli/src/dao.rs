@@ -153,6 +153,17 @@ fn check_plan(
             out!("{text}");
         }
     };
+    // Refused before the plan is printed: nothing in it matters on a disc that cannot take it.
+    if medium.status != mmc::info::Status::Empty {
+        return Err(fail(
+            code::MEDIUM,
+            format!(
+                "{dev_name}: disc-at-once needs a blank disc; this one is {}; insert a blank disc (emulator: \
+                 `redburn emu insert NAME`)",
+                show::describe(&medium)
+            ),
+        ));
+    }
     let modes = drive.write_modes().unwrap_or_default();
     let raw = match args.mode {
         Some(Mode::Raw) => true,
@@ -184,12 +195,6 @@ fn check_plan(
         crate::mmss(medium.free_sectors),
         medium.free_sectors
     ));
-    if medium.status != mmc::info::Status::Empty {
-        return Err(fail(
-            code::MEDIUM,
-            format!("{dev_name}: disc-at-once needs a blank disc; this one is {}", show::describe(&medium)),
-        ));
-    }
     if needed > medium.free_sectors + u64::from(PREGAP_SECTORS) {
         return Err(fail(
             code::PLAN,

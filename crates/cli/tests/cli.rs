@@ -1049,6 +1049,12 @@ fn newcomers_words_a_directory_a_device_name_a_test_write() {
     wav(&one, 44_100 * 5);
     let out = stdout(redburn(home.path()).args(["burn", "--mode", "dao"]).arg(&one));
     assert!(out.contains("Burned 1 track ("), "{out}");
+    // Disc-at-once onto a written disc: refused before any plan, with the way out.
+    let cue = album.join("album.cue");
+    let out = redburn(home.path()).arg("burn").arg(&cue).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(out.stdout.is_empty(), "no plan for a disc that cannot take it");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("insert a blank disc (emulator: `redburn emu insert NAME`)"));
     // Without a real recorder (as on CI), `devices` says so.
     let listed = json(&stdout(redburn(home.path()).args(["devices", "--json"])));
     let real = listed["devices"].as_array().unwrap().iter().any(|d| d["kind"] == "real");
