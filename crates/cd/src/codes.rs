@@ -125,16 +125,17 @@ impl Mcn {
         self.0.iter().all(|&c| c == b'0')
     }
 
-    /// Builds an MCN from 13 digit values 0–9 (as read from Q mode 2), validating the check digit.
+    /// Builds an MCN from 13 digit values 0–9 (as read from Q mode 2). The check digit is
+    /// not judged: a disc carries what it was burned with (see [`Mcn::parse_lenient`]).
     ///
     /// # Errors
-    /// [`CodeError::Mcn`] for a value above 9 or a wrong check digit.
+    /// [`CodeError::Mcn`] for a value above 9.
     pub fn from_digits(d: [u8; 13]) -> Result<Mcn, CodeError> {
         if d.iter().any(|&x| x > 9) {
             return Err(CodeError::mcn(&format!("{d:?}"), "digits must be 0-9"));
         }
         let s: String = d.iter().map(|&x| char::from(b'0' + x)).collect();
-        s.parse()
+        Mcn::parse_lenient(&s).map(|(m, _)| m)
     }
 }
 
@@ -161,6 +162,29 @@ impl FromStr for Mcn {
             return Err(CodeError::mcn(s, &format!("check digit is {} but should be {check}", d[12] - b'0')));
         }
         Ok(Mcn(d))
+    }
+}
+
+impl Mcn {
+    /// Parses as [`Mcn::from_str`] does, but takes a wrong check digit, as discs in the wild
+    /// carry them (libcdio's test sheets: `0000010271955`) and a copy must burn back as it
+    /// was; the second value then says what is wrong, for a warning.
+    ///
+    /// # Errors
+    /// [`CodeError::Mcn`] for anything but up to 13 digits.
+    pub fn parse_lenient(s: &str) -> Result<(Mcn, Option<String>), CodeError> {
+        match s.parse::<Mcn>() {
+            Ok(m) => Ok((m, None)),
+            Err(e) => {
+                let t = s.trim();
+                if t.is_empty() || t.len() > 13 || !t.bytes().all(|c| c.is_ascii_digit()) {
+                    return Err(e);
+                }
+                let mut d = [b'0'; 13];
+                d[13 - t.len()..].copy_from_slice(t.as_bytes());
+                Ok((Mcn(d), Some(e.to_string())))
+            }
+        }
     }
 }
 

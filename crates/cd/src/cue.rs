@@ -560,7 +560,12 @@ impl CueSheet {
                     return Err(line.err(0, CueErrorKind::Duplicate("CATALOG")));
                 }
                 let t = line.arg(1, "a 13-digit catalog number")?;
-                self.catalog = Some(t.text.parse::<Mcn>().map_err(|e| line.err(1, e))?);
+                let (mcn, wrong) = Mcn::parse_lenient(t.text).map_err(|e| line.err(1, e))?;
+                if let Some(why) = wrong {
+                    // Discs in the wild carry such numbers: burned as they are.
+                    self.warnings.push(CueWarning { line: line.no, message: format!("{why}; burned as it is") });
+                }
+                self.catalog = Some(mcn);
                 line.no_more(2, &mut self.warnings);
             }
             "CDTEXTFILE" => {

@@ -608,10 +608,13 @@ impl TocFile {
                 Some("CATALOG") => {
                     lx.pos += 1;
                     let s = lx.string("a quoted 13-digit catalog number")?;
-                    let m = s.parse::<Mcn>().map_err(|e| {
+                    let (m, wrong) = Mcn::parse_lenient(&s).map_err(|e| {
                         lx.pos -= 1;
                         lx.err(e.into())
                     })?;
+                    if let Some(why) = wrong {
+                        warnings.push(format!("{why}; burned as it is"));
+                    }
                     plan.mcn = (!m.is_null()).then_some(m);
                 }
                 Some("CD_TEXT") => {

@@ -104,7 +104,10 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
         if !(cdtext_refused && attempt == 0 && args.mode.is_none() && !raw && raw96) {
             break;
         }
-        eprintln!("redburn: {dev_name} refused CD-TEXT in session-at-once; writing disc-at-once raw (RAW96R) instead");
+        eprintln!(
+            "redburn: {dev_name} refused the cue sheet with CD-TEXT in its lead-in, before writing anything; \
+             writing disc-at-once raw (RAW96R) instead"
+        );
         raw = true;
     }
     bar.finish_and_clear();

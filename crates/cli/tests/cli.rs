@@ -950,9 +950,9 @@ fn cd_text_goes_raw_on_a_drive_that_takes_it_only_raw() {
     // Left to choose, redburn writes it raw, and the CD-TEXT is on the disc.
     let out = redburn(home.path()).args(["burn", "-d", "emu:rawtext", "--verify"]).arg(&cue).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("refused CD-TEXT in session-at-once; writing disc-at-once raw")
-    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "refused the cue sheet with CD-TEXT in its lead-in, before writing anything; writing disc-at-once raw"
+    ));
     let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:rawtext", "--json"])));
     assert_eq!(toc["album_title"], "Sample Album", "{toc}");
 }
@@ -1061,4 +1061,31 @@ fn newcomers_words_a_directory_a_device_name_a_test_write() {
     let devices = stdout(redburn(home.path()).arg("devices"));
     assert!(devices.contains("emu:default"), "{devices}");
     assert_eq!(devices.contains("No real recorder on this machine"), !real, "{devices}");
+}
+
+#[test]
+fn a_catalog_number_with_a_wrong_check_digit_burns_as_it_is() {
+    // libcdio's test sheets carry CATALOG 0000010271955 (check digit 7 would be right):
+    // discs in the wild do, and a copy must burn back as it was.
+    let home = tempfile::tempdir().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album");
+    let text = std::fs::read_to_string(dir.join("album.cue")).unwrap();
+    let odd: String = text
+        .lines()
+        .map(|l| if l.starts_with("CATALOG") { "CATALOG 0000010271955" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    for f in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+        std::fs::copy(&f, home.path().join(f.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(home.path().join("odd.cue"), odd).unwrap();
+    let out = redburn(home.path()).arg("burn").arg(home.path().join("odd.cue")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("odd.cue:2: warning:") && err.contains("check digit is 5 but should be 7; burned as it is"),
+        "{err}"
+    );
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "--json"])));
+    assert_eq!(toc["mcn"], "0000010271955");
 }

@@ -233,7 +233,7 @@ impl Disc {
     /// The MCN, parsed.
     #[must_use]
     pub fn mcn(&self) -> Option<Mcn> {
-        self.mcn.as_deref().and_then(|s| s.parse().ok())
+        self.mcn.as_deref().and_then(|s| Mcn::parse_lenient(s).ok()).map(|(m, _)| m)
     }
 
     /// Whether the host sent raw sub-channel for `lba`.

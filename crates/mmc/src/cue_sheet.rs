@@ -209,7 +209,7 @@ impl CueSheetData {
                     let mut digits = x.to_bytes()[1..8].to_vec();
                     digits.extend_from_slice(&y.to_bytes()[1..7]);
                     let s = std::str::from_utf8(&digits).map_err(|_| err(i, "MCN is not ASCII digits"))?;
-                    mcn = Some(s.parse::<Mcn>().map_err(|m| err(i, &m.to_string()))?);
+                    mcn = Some(Mcn::parse_lenient(s).map(|(m, _)| m).map_err(|m| err(i, &m.to_string()))?);
                     i += 2;
                     continue;
                 }
@@ -402,11 +402,16 @@ mod tests {
         );
         let data = CueEntry { data_form: 0x10, ..t(1, 1, "00:02:00") };
         assert!(check(vec![lead_in, data, out("01:00:00")]).unwrap_err().contains("audio"));
-        let mut bad_mcn = CueEntry::mcn(&"1234567890128".parse().unwrap());
-        bad_mcn[1].time[1] = b'9';
-        let mut v = bad_mcn.to_vec();
+        // A drive takes the catalog number's digits as sent, a wrong check digit too (discs
+        // in the wild carry them); only what is not a digit is refused.
+        let mut odd_mcn = CueEntry::mcn(&"1234567890128".parse().unwrap());
+        odd_mcn[1].time[1] = b'9';
+        let mut v = odd_mcn.to_vec();
         v.extend([lead_in, t(1, 1, "00:02:00"), out("01:00:00")]);
-        assert!(check(v).unwrap_err().contains("check digit"));
+        let sheet = CueSheetData { entries: v.clone() };
+        assert_eq!(sheet.layout().unwrap().mcn.unwrap().as_str(), "1234567890129");
+        v[1].time[1] = b'x';
+        assert!(check(v).is_err());
         assert!(CueSheetData::decode(&[0; 7]).is_err());
         assert!(CueSheetData::decode(&[]).is_err());
     }

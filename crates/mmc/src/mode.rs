@@ -190,7 +190,7 @@ impl WriteParameters {
         let at = |i: usize| b.get(i).copied().unwrap_or(0);
         let mcn = if bit(at(16), 7) && b.len() >= 30 {
             let digits = std::str::from_utf8(&b[17..30]).map_err(|_| invalid(WHAT, "MCN is not ASCII"))?;
-            Some(digits.parse::<Mcn>().map_err(|e| invalid(WHAT, e.to_string()))?)
+            Some(Mcn::parse_lenient(digits).map(|(m, _)| m).map_err(|e| invalid(WHAT, e.to_string()))?)
         } else {
             None
         };
@@ -651,10 +651,12 @@ mod tests {
         assert_eq!(&b[32..45], b"\x80USK7Y9812345");
         assert_eq!(WriteParameters::decode(&b).unwrap(), w);
 
-        // A bad check digit in the MCN is refused.
-        let mut bad = page.clone();
-        bad[29] = b'9';
-        assert!(WriteParameters::decode(&bad).is_err());
+        // A wrong check digit in the MCN is taken as sent; a byte that is not a digit is not.
+        let mut odd = page.clone();
+        odd[29] = b'9';
+        assert_eq!(WriteParameters::decode(&odd).unwrap().mcn.unwrap().as_str().as_bytes()[12], b'9');
+        odd[29] = b'x';
+        assert!(WriteParameters::decode(&odd).is_err());
         assert_eq!(block_type::block_size(block_type::RAW_PW), Some(2448));
     }
 

@@ -556,7 +556,7 @@ impl SubChannel {
                 need(WHAT, b, 22)?;
                 let m = if bit(b[8], 7) {
                     let s = std::str::from_utf8(&b[9..22]).map_err(|_| invalid(WHAT, "MCN is not ASCII"))?;
-                    Some(s.parse::<Mcn>().map_err(|e| invalid(WHAT, e.to_string()))?)
+                    Some(Mcn::parse_lenient(s).map(|(m, _)| m).map_err(|e| invalid(WHAT, e.to_string()))?)
                 } else {
                     None
                 };

@@ -259,8 +259,14 @@ fn errors_have_line_column_and_say_what_was_expected() {
     assert_eq!((e.line, e.column), (3, 6));
     assert!(matches!(e.kind, CueErrorKind::Code(CodeError::Isrc { .. })));
 
-    let e = err("CATALOG 1234567890123\nFILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+    // Not 13 digits: an error. A wrong check digit (libcdio's cdda.cue carries
+    // 0000010271955): a warning, and the number is burned as it is.
+    let e = err("CATALOG 12345678901A3\nFILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
     assert!(matches!(e.kind, CueErrorKind::Code(CodeError::Mcn { .. })), "{e}");
+    let s = CueSheet::parse("CATALOG 0000010271955\nFILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n").unwrap();
+    assert_eq!(s.catalog.unwrap().as_str(), "0000010271955");
+    assert_eq!(s.warnings[0].line, 1);
+    assert!(s.warnings[0].message.contains("check digit is 5 but should be 7; burned as it is"), "{:?}", s.warnings);
 
     let e = err("INDEX 01 00:00:00\n");
     assert!(matches!(e.kind, CueErrorKind::Misplaced(_)));
