@@ -155,7 +155,7 @@ fn q_of<T: Transport>(t: &mut T, lba: i32) -> Option<[u8; 12]> {
     let formatted = Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 2 };
     match mmc::ask(t, &formatted, 16) {
         Ok(b) => b.get(..12)?.try_into().ok(),
-        Err(e) if e.sense().is_some_and(|s| s.class() == mmc::SenseClass::IllegalRequest) => {
+        Err(e) if e.is_illegal_request() => {
             let raw = Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0, sub: 1 };
             let b: [u8; 96] = mmc::ask(t, &raw, 96).ok()?.get(..96)?.try_into().ok()?;
             Some(cd::subcode::deinterleave(&b)[1])

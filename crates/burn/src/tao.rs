@@ -37,6 +37,8 @@ struct Job {
     written: u32,
     held: usize,
     buffer: usize,
+    /// The write speed in sectors per second, asked of the drive once per track.
+    rate: u32,
 }
 
 impl Job {
@@ -360,6 +362,9 @@ impl<T: Transport> TrackAtOnce<T> {
         tracing::info!("track {}: {sectors} sectors from LBA {}", track.track, at.0);
         self.f.state = State::Writing;
         self.f.cancel.start();
+        // Asked once: the host buffer is sized by it and the writer paces by it.
+        let rate = self.current_write_speed().unwrap_or(0).max(75);
+        let per = self.chunk_sectors()?;
         let mut job = Job {
             number: track.track as u8,
             start: at,
@@ -369,10 +374,8 @@ impl<T: Transport> TrackAtOnce<T> {
             read: 0,
             written: 0,
             held: 0,
-            buffer: {
-                let rate = self.current_write_speed().unwrap_or(0).max(75);
-                host::layout(self.host_buffer_for(rate), self.chunk_sectors()?).1 as usize * SECTOR_BYTES
-            },
+            buffer: host::layout(self.host_buffer_for(rate), per).1 as usize * SECTOR_BYTES,
+            rate,
         };
         self.emit(job.update(TaoAction::Preparing, 0), on_update);
         let result = self.write_track(&mut audio, &mut job, on_update);
@@ -401,7 +404,7 @@ impl<T: Transport> TrackAtOnce<T> {
         let close = Command::CloseTrackSession { immed: false, function: CloseFunction::Track, track: 0 };
         match run(t, &close, Data::None) {
             Ok(_) => Ok(()),
-            Err(e) if is_illegal_request(&e) => {
+            Err(e) if e.is_illegal_request() => {
                 if self.simulate || u32::from(self.invisible_track()?.track) > u32::from(number) {
                     tracing::info!("the drive refused CLOSE TRACK ({e}); track {number} is closed");
                     Ok(())
@@ -427,7 +430,7 @@ impl<T: Transport> TrackAtOnce<T> {
         on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
     ) -> Result<(), TaoError> {
         let per = self.chunk_sectors()?;
-        let rate = self.current_write_speed().unwrap_or(0).max(75);
+        let rate = job.rate;
         let (slots, _) = host::layout(self.host_buffer_for(rate), per);
         // What fills the buffer: the queued chunks.
         let prefill = (slots as u32 * per).min(job.sectors);
@@ -531,7 +534,7 @@ impl<T: Transport> TrackAtOnce<T> {
             match run(self.rec()?, &cmd, Data::None) {
                 // Some drives refuse fixation in a test write (wodim hides the refusal);
                 // nothing was recorded, so there is nothing to close.
-                Err(e) if self.simulate && is_illegal_request(&e) => Ok(()),
+                Err(e) if self.simulate && e.is_illegal_request() => Ok(()),
                 r => r.map(|_| ()).map_err(TaoError::from),
             }
         } else {
@@ -586,11 +589,6 @@ impl<T: Transport> DiscFormat2 for TrackAtOnce<T> {
     fn is_recorder_supported(recorder: &mut Recorder<T>) -> Result<bool, TaoError> {
         Ok(recorder.feature_page(code::CD_TAO, false).map_err(crate::Format2Error::from)?.is_some())
     }
-}
-
-/// Whether the drive refused a command as an illegal request (sense key 5).
-fn is_illegal_request(e: &mmc::CommandError) -> bool {
-    e.sense().is_some_and(|s| s.class() == mmc::SenseClass::IllegalRequest)
 }
 
 /// Where the invisible track is written: its next writable address — or, where drives get

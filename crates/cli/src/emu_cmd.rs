@@ -585,12 +585,40 @@ fn bus_line(e: &emu::BusEntry) -> String {
         d => format!(" {d} {}", e.length),
     };
     let params = if e.parameters.is_empty() { String::new() } else { format!(" [{}]", e.parameters) };
-    let answer = if e.sense.is_empty() {
-        e.status.clone()
-    } else {
-        let s = e.sense.split('/').map(|x| u8::from_str_radix(x, 16).unwrap_or(0)).collect::<Vec<_>>();
-        let text = mmc::Sense::new(s[0], s[1], s[2]).to_string();
-        format!("{} {text}", e.status)
+    // The sense's MMC text, when the log's KK/AA/QQ reads (a hand-edited or cut log may not).
+    let sense = e.sense.split('/').map(|x| u8::from_str_radix(x, 16).ok()).collect::<Option<Vec<u8>>>();
+    let answer = match sense.as_deref() {
+        Some(&[k, a, q]) => format!("{} {}", e.status, mmc::Sense::new(k, a, q)),
+        _ if e.sense.is_empty() => e.status.clone(),
+        _ => format!("{} {}", e.status, e.sense),
     };
     format!("{time} {:<28} {}{data}{params} -> {answer}", e.command, e.cdb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bus_lines_read_the_sense_and_survive_a_mangled_one() {
+        let mut e = emu::BusEntry {
+            time_ms: 3_723_004,
+            command: "READ CD".into(),
+            cdb: "be00".into(),
+            direction: "in".into(),
+            length: 2352,
+            parameters: String::new(),
+            status: "CHECK CONDITION".into(),
+            sense: "05/24/00".into(),
+            residual: 0,
+        };
+        let line = bus_line(&e);
+        assert!(line.starts_with("01:02:03.004 READ CD"), "{line}");
+        assert!(line.ends_with("in 2352 -> CHECK CONDITION ILLEGAL REQUEST 05/24/00: invalid field in CDB"), "{line}");
+        e.sense = "05/zz".into();
+        assert!(bus_line(&e).ends_with("-> CHECK CONDITION 05/zz"));
+        e.sense.clear();
+        e.status = "GOOD".into();
+        assert!(bus_line(&e).ends_with("-> GOOD"));
+    }
 }

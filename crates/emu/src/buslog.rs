@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use mmc::{Command, Completion, TransportError};
 
+use crate::profile::hex;
+
 /// Bytes a log grows to before it moves aside.
 const ROTATE_AT: u64 = 8 << 20;
 
@@ -153,10 +155,6 @@ impl Drop for BusLog {
     fn drop(&mut self) {
         let _ = self.out.flush();
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -268,7 +268,8 @@ fn without_feature(b: &[u8], drop: u16) -> Vec<u8> {
     out
 }
 
-fn hex(b: &[u8]) -> String {
+/// Bytes as lowercase hex, two digits each (profiles and the bus log).
+pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 

@@ -174,6 +174,13 @@ impl CommandError {
             _ => None,
         }
     }
+
+    /// Whether the drive refused the command as an illegal request (sense key 5): a
+    /// command or field it does not take, as opposed to a failure.
+    #[must_use]
+    pub fn is_illegal_request(&self) -> bool {
+        self.sense().is_some_and(|s| s.class() == SenseClass::IllegalRequest)
+    }
 }
 
 /// Executes `cmd` with its own timeout and returns the bytes transferred.

@@ -71,7 +71,7 @@ impl Drive {
                 return Err(sense::LONG_WRITE_IN_PROGRESS);
             }
             Command::Write10 { .. } => {
-                c.writes += 1;
+                c.writes = c.writes.wrapping_add(1);
                 if nth(c.writes, q.busy_write_every) {
                     return Err(sense::LONG_WRITE_IN_PROGRESS);
                 }
@@ -79,7 +79,7 @@ impl Drive {
             _ => {}
         }
         if !admit.before_attention && !stateful {
-            c.questions += 1;
+            c.questions = c.questions.wrapping_add(1);
             if nth(c.questions, q.unit_attention_every) {
                 return Err(sense::POWER_ON);
             }
@@ -99,7 +99,7 @@ impl Drive {
         if !matches!(cmd, Command::ReadCd { .. } | Command::Write10 { .. }) {
             return done;
         }
-        self.quirk_counts.transfers += 1;
+        self.quirk_counts.transfers = self.quirk_counts.transfers.wrapping_add(1);
         if !nth(self.quirk_counts.transfers, self.quirks().recovered_every) {
             return done;
         }
