@@ -601,7 +601,7 @@ mod tests {
         fn burn(&mut self, tracks: &[u32]) {
             let _ = run(self.0, &Command::TestUnitReady, Data::None);
             let list =
-                mmc::ModeParameters::page(mmc::ModePage::WriteParameters(mmc::WriteParameters::default())).encode10();
+                mmc::ModeParameters::page(mmc::ModePage::WriteParameters(mmc::WriteParameters::default())).select10();
             run(self.0, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))
                 .unwrap();
             let mut at = 0;

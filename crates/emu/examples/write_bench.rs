@@ -22,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         DriveConfig::default()
     };
     let mut d = Drive::create(&dir, config, Some(MediaKind::Cdr80))?;
-    let list = ModeParameters::page(ModePage::WriteParameters(WriteParameters::default())).encode10();
+    let list = ModeParameters::page(ModePage::WriteParameters(WriteParameters::default())).select10();
     run(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))?;
     let block: Vec<u8> = (0..27 * 2352).map(|i| (i * 7 + i / 2352) as u8).collect();
     let start = Instant::now();

@@ -182,7 +182,7 @@ impl CueSheetData {
     /// Checks the sheet as a recorder does and returns its layout: a lead-in entry (TNO 0),
     /// tracks numbered consecutively with indexes 0/1 then 2, 3 …, each with index 1,
     /// times strictly increasing (the lead-in and track 1 index 0 may share 00:00:00), track 1
-    /// index 1 at or after 00:02:00, audio data forms only, MCN and ISRC entries complete and
+    /// index 1 at or after 00:02:00 (index 00 and 01 may share a time: no pause), audio data forms only, MCN and ISRC entries complete and
     /// valid, a lead-out (AAh) last.
     ///
     /// # Errors
@@ -230,6 +230,7 @@ impl CueSheetData {
                 _ => return Err(err(i, "ADR must be 1, 2 or 3")),
             }
             let time = Msf::from_bytes(x.time).map_err(|m| err(i, &m.to_string()))?.to_lba();
+            let mut zero_pause = false;
             let form = x.data_form & 0x3F;
             let sub = x.data_form & 0xC0;
             if x.control().is_data() || x.control().four_channel() || !matches!(form, FORM_AUDIO | FORM_AUDIO_GENERATED)
@@ -304,13 +305,20 @@ impl CueSheetData {
                     if t.number == tracks[0].number && x.index == 1 && tracks.len() == 1 && time < Lba(0) {
                         return Err(err(i, "track 1 index 01 must be at or after 00:02:00"));
                     }
-                    tracks.last_mut().expect("pushed").indexes.push((x.index, time));
+                    let t = tracks.last_mut().expect("pushed");
+                    // Index 00 and 01 at one time is a pause of no length (gapless; wodim
+                    // sends it for `pregap=0`): the track has no index 00.
+                    if x.index == 1 && t.indexes.last() == Some(&(0, time)) {
+                        t.indexes.pop();
+                        zero_pause = true;
+                    }
+                    t.indexes.push((x.index, time));
                 }
                 _ => return Err(err(i, "TNO must be 00, 01-99 or AAh")),
             }
             if let Some(prev) = last_time {
                 let shared_start = x.tno == 1 && x.index == 0 && tracks.len() == 1 && time == prev;
-                if time < prev || (time == prev && !shared_start) {
+                if time < prev || (time == prev && !shared_start && !zero_pause) {
                     return Err(err(i, "times must increase"));
                 }
             }
@@ -373,6 +381,23 @@ mod tests {
         assert_eq!(l.tracks[1].start(), Lba(18_000));
         assert!(l.tracks[1].scms && l.tracks[1].control.copy_permitted());
         assert_eq!(l.lead_out, Lba(33_000));
+    }
+
+    /// wodim's sheet for a track with `pregap=0` (taken from the emulator's bus log): index 00
+    /// and 01 of track 3 at the same time. Gapless, not a refusal: the track has no index 00.
+    #[test]
+    fn zero_length_pause_from_wodim() {
+        let hex = "0100000100000000 0101000080000000 0101010080000200 0102000080000700 \
+                   0102010080000700 0103000080000d00 0103010080000d00 01aa010100001100";
+        let hex: String = hex.split_whitespace().collect();
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        let l = CueSheetData::decode(&bytes).unwrap().layout().unwrap();
+        assert_eq!(l.tracks[1].indexes, vec![(1, Lba(375))]);
+        assert_eq!(l.tracks[2].indexes, vec![(1, Lba(825))]);
+        assert_eq!(l.lead_out, Lba(1125));
     }
 
     #[test]

@@ -552,6 +552,16 @@ impl ModeParameters {
         b
     }
 
+    /// The parameter list of MODE SELECT(10): as [`ModeParameters::encode10`] with the mode
+    /// data length zero — SPC makes it reserved in MODE SELECT, and wodim, cdrskin and cdrdao
+    /// all send zero there (a drive may refuse a reserved field that is set).
+    #[must_use]
+    pub fn select10(&self) -> Vec<u8> {
+        let mut b = self.encode10();
+        b[..2].fill(0);
+        b
+    }
+
     /// With the 4-byte header of MODE SENSE(6) / MODE SELECT(6).
     #[must_use]
     pub fn encode6(&self) -> Vec<u8> {
@@ -658,6 +668,20 @@ mod tests {
         odd[29] = b'x';
         assert!(WriteParameters::decode(&odd).is_err());
         assert_eq!(block_type::block_size(block_type::RAW_PW), Some(2448));
+    }
+
+    /// The MODE SELECT(10) list for track-at-once with BUFE: an 8-byte header of zeros (the
+    /// mode data length is reserved; wodim, cdrskin and cdrdao send zeros), then page 05h.
+    #[test]
+    fn select10_header_literal() {
+        let w = WriteParameters { write_type: WriteType::Tao, bufe: true, ..WriteParameters::default() };
+        let list = ModeParameters::page(ModePage::WriteParameters(w)).select10();
+        assert_eq!(&list[..8], &[0; 8]);
+        assert_eq!(&list[8..12], &[0x05, 0x32, 0x41, 0x00]);
+        assert_eq!(&list[22..24], &[0x00, 0x96]);
+        assert_eq!(list.len(), 8 + 2 + 0x32);
+        let sense = ModeParameters::page(ModePage::WriteParameters(WriteParameters::default())).encode10();
+        assert_eq!(&sense[..2], &[0x00, 0x3A], "MODE SENSE keeps its length");
     }
 
     /// Page 2Ah of a CD-RW recorder: reads/writes CD-R/RW, test write, BUF, multi-session,

@@ -375,7 +375,7 @@ pub fn select_write_page<T: Transport + ?Sized>(t: &mut T, w: &crate::WriteParam
         ps: false,
         data: page[2..].to_vec(),
     })
-    .encode10();
+    .select10();
     run(t, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list))?;
     Ok(())
 }

@@ -246,7 +246,7 @@ fn every_quirk_misbehaves_as_its_row_says() {
     // Row 2: no cue sheet without READ TRACK INFORMATION after page 05h.
     let mut d = probe(&[("rti_before_cue", None)]);
     let sao = mmc::WriteParameters { write_type: mmc::WriteType::Sao, ..Default::default() };
-    let list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(sao)).encode10();
+    let list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(sao)).select10();
     raw(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list));
     let sheet = layout(false).cue_sheet().unwrap().encode();
     let cue = Command::SendCueSheet { length: sheet.len() as u32 };
@@ -256,7 +256,7 @@ fn every_quirk_misbehaves_as_its_row_says() {
     // Row 9: a test write's disc goes on showing until TestWrite is set off.
     let mut d = probe(&[("sim_state_sticks", None)]);
     let test = mmc::WriteParameters { test_write: true, ..Default::default() };
-    let list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(test)).encode10();
+    let list = mmc::ModeParameters::page(mmc::ModePage::WriteParameters(test)).select10();
     raw(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list));
     for i in 0..300 {
         raw(&mut d, &Command::Write10 { lba: cd::Lba(i), blocks: 1 }, Data::Out(&[0; 2352]));
@@ -293,7 +293,7 @@ fn every_quirk_misbehaves_as_its_row_says() {
         test_write: true,
         ..Default::default()
     }))
-    .encode10();
+    .select10();
     raw(&mut d, &Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, Data::Out(&list));
     assert_eq!(sense(&raw(&mut d, &close(mmc::cdb::CloseFunction::Track), Data::None)), (5, 0x2C, 0));
     let mut d = probe(&[("close_track_refused", None)]);

@@ -43,7 +43,7 @@ pub fn fixed(key: u8, asc: u8, ascq: u8) -> [u8; 18] {
 }
 
 pub fn set_write_params(d: &mut Drive, w: WriteParameters) -> Result<(), Sense> {
-    let list = ModeParameters::page(ModePage::WriteParameters(w)).encode10();
+    let list = ModeParameters::page(ModePage::WriteParameters(w)).select10();
     give(d, Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, &list)
 }
 
