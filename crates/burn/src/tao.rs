@@ -384,7 +384,7 @@ impl<T: Transport> TrackAtOnce<T> {
         // A cancelled or failed track keeps what was written; the drive closes it (padding
         // it to 4 seconds), and the disc stays usable.
         self.emit(job.update(TaoAction::Finishing, 0), on_update);
-        let closed = if job.written > 0 || result.is_ok() { self.close_track(job.number) } else { Ok(()) };
+        let closed = if job.written > 0 || result.is_ok() { self.close_track() } else { Ok(()) };
         if job.written > 0 || result.is_ok() {
             self.tracks_added += 1;
         }
@@ -393,27 +393,14 @@ impl<T: Transport> TrackAtOnce<T> {
         Ok(())
     }
 
-    /// Ends track `number`: SYNCHRONIZE CACHE (the drive records what it holds, as MMC
-    /// asks before a close), then CLOSE TRACK. Some drives refuse CLOSE TRACK (05/2C/00)
-    /// because the flush closed the track already (libburn ends its tracks with the flush
-    /// alone), some refuse it in a test write (wodim hides that): then the track is done
-    /// when the drive's next track is the one after it, or, in a test write, at once.
-    fn close_track(&mut self, number: u8) -> Result<(), TaoError> {
-        let t = self.rec()?;
-        run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;
-        let close = Command::CloseTrackSession { immed: false, function: CloseFunction::Track, track: 0 };
-        match run(t, &close, Data::None) {
-            Ok(_) => Ok(()),
-            Err(e) if e.is_illegal_request() => {
-                if self.simulate || u32::from(self.invisible_track()?.track) > u32::from(number) {
-                    tracing::info!("the drive refused CLOSE TRACK ({e}); track {number} is closed");
-                    Ok(())
-                } else {
-                    Err(e.into())
-                }
-            }
-            Err(e) => Err(e.into()),
-        }
+    /// Ends a track as wodim and cdrskin do: SYNCHRONIZE CACHE alone — in
+    /// track-at-once the flush closes the track, and the next WRITE or the session's close
+    /// finds it closed. No CLOSE TRACK: cdrecord never sent one, libburn stopped (a drive
+    /// refused it, and in a test write it made the next NWA 0), and its track number is a
+    /// field some drives check (docs/conversations.md).
+    fn close_track(&mut self) -> Result<(), TaoError> {
+        run(self.rec()?, &Command::SynchronizeCache { immed: false }, Data::None)?;
+        Ok(())
     }
 
     /// Sectors per WRITE: up to the drive's maximum transfer, at most 64 (what drives take).

@@ -184,7 +184,11 @@ pub struct LogArgs {
     /// Turn the log off (what was logged stays).
     #[arg(long)]
     off: bool,
-    /// One JSON object per command.
+    /// The conversation condensed: identical commands in a row folded with a count, each run
+    /// of WRITEs at consecutive addresses one line with its range and block sizes.
+    #[arg(long, conflicts_with = "follow")]
+    summary: bool,
+    /// One JSON object per command (per step with --summary).
     #[arg(long)]
     json: bool,
 }
@@ -557,6 +561,18 @@ fn log(a: &LogArgs) -> Result<()> {
         }
     };
     let mut seen = emu::read_log(&dir);
+    if a.summary {
+        for step in emu::conversation::condense(&seen) {
+            if a.json {
+                out!("{}", json!({"step": step.text, "count": step.count}));
+            } else if step.count > 1 {
+                out!("{:>5}× {}", step.count, step.text);
+            } else {
+                out!("       {}", step.text);
+            }
+        }
+        return Ok(());
+    }
     if seen.is_empty() && !a.follow && !a.json {
         out!("emu:{}: nothing logged (turn the log on with `redburn emu log {} --on`).", a.name, a.name);
     }

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 mod buslog;
 mod config;
+pub mod conversation;
 mod drive;
 mod export;
 mod faults;

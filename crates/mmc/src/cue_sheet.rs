@@ -390,10 +390,8 @@ mod tests {
         let hex = "0100000100000000 0101000080000000 0101010080000200 0102000080000700 \
                    0102010080000700 0103000080000d00 0103010080000d00 01aa010100001100";
         let hex: String = hex.split_whitespace().collect();
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect();
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
         let l = CueSheetData::decode(&bytes).unwrap().layout().unwrap();
         assert_eq!(l.tracks[1].indexes, vec![(1, Lba(375))]);
         assert_eq!(l.tracks[2].indexes, vec![(1, Lba(825))]);

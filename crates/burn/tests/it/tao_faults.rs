@@ -62,18 +62,18 @@ fn a_write_error_stops_the_track_names_the_lba_and_keeps_what_was_written() {
     assert!(s.iter().all(|&b| b == 1));
 }
 
+/// A track ends with SYNCHRONIZE CACHE alone, as wodim and cdrskin end theirs: when the
+/// flush fails the track fails with the drive's sense, and the session's close still closes.
 #[test]
-fn a_failing_close_track_is_reported_and_the_session_still_closes() {
+fn a_failing_flush_at_a_track_end_is_reported_and_the_session_still_closes() {
     let (dir, mut d) = drive_with(DriveConfig::default());
-    let close_track = Trigger::Command { opcode: 0x5B };
-    d.add_fault(Fault { trigger: close_track, action: Action::Sense { key: 4, asc: 0x44, ascq: 0 }, once: true })
-        .unwrap();
+    let flush = Trigger::Command { opcode: 0x35 };
+    d.add_fault(Fault { trigger: flush, action: Action::Sense { key: 4, asc: 0x44, ascq: 0 }, once: true }).unwrap();
     let mut t = writer(&dir, d);
     t.prepare_media().unwrap();
     let e = t.add_audio_source(tone(400, 2)).unwrap_err();
     let sense = e.command_error().and_then(mmc::CommandError::sense).unwrap();
     assert_eq!((sense.key.0, sense.asc), (4, 0x44), "{e}");
-    // The close of the session closes the open track too.
     t.release_media().unwrap();
     let d = t.take_recorder().unwrap().unwrap().into_transport();
     let disc = d.disc().unwrap();

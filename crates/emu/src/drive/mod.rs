@@ -346,6 +346,21 @@ impl Drive {
         self.store.read_sectors(lba, buf)
     }
 
+    /// The raw P–W sub-channel the host sent for `lba` (raw and session-at-once with
+    /// sub-channel writes, lead-in and lead-out included), as recorded; `None` where the
+    /// host sent none (the drive makes that sector's sub-channel itself).
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn recorded_subcode(&self, lba: Lba) -> Result<Option<[u8; 96]>, EmuError> {
+        if !self.disc().is_some_and(|d| d.has_raw_subcode(lba)) {
+            return Ok(None);
+        }
+        let mut raw = [0u8; 96];
+        self.store.read_subcode(lba, &mut raw)?;
+        Ok(Some(raw))
+    }
+
     /// Puts a blank medium in the drive (replacing any), closing the tray.
     ///
     /// # Errors
