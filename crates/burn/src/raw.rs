@@ -4,7 +4,7 @@
 //! track's ISRC in mode 3 once in every hundred sectors) and R–W (CD-TEXT in the lead-in).
 
 use cd::cdtext::{Pack, leadin_rw_symbols};
-use cd::subcode::{LEAD_OUT_TRACK, QData, QFrame, p_channel, raw_pw};
+use cd::subcode::{CodeSlot, LEAD_OUT_TRACK, QData, QFrame, code_slot, p_channel, raw_pw};
 use cd::{Control, Lba, Msf};
 
 use crate::layout::{DaoError, DaoLayout};
@@ -132,17 +132,15 @@ impl Subcode {
             let p = since < 150 || (since - 150) / 19 % 2 == 0;
             return Ok((QFrame { control, data }, p));
         }
-        let (k, s) = self.spans.iter().enumerate().find(|(_, s)| at < s.end).expect("inside the program area");
+        let s = self.spans.iter().find(|s| at < s.end).expect("inside the program area");
         let index = if at < s.one { 0 } else { 1 + s.indexes.iter().filter(|&&x| x <= at).count() as u8 };
         // The first sector of a pause, a track or an index always says where it is, so that
-        // a reader finds every boundary exactly.
-        let pause_start = if k == 0 { -150 } else { self.spans[k - 1].end };
-        let boundary = at == pause_start || at == s.one || s.indexes.contains(&at);
-        // MCN and ISRC take one sector in every hundred each, as recorders insert them.
-        let slot = if boundary { -1 } else { at.rem_euclid(100) };
-        let data = match (slot, self.mcn, s.isrc) {
-            (0, Some(mcn), _) => QData::Mcn { mcn, aframe },
-            (50, _, Some(isrc)) if index > 0 => QData::Isrc { isrc, aframe },
+        // a reader finds every boundary exactly; the codes go round them.
+        let boundary =
+            |x: i32| x == -150 || self.spans.iter().any(|s| x == s.end || x == s.one || s.indexes.contains(&x));
+        let data = match (code_slot(at, boundary), self.mcn, s.isrc) {
+            (CodeSlot::Mcn, Some(mcn), _) => QData::Mcn { mcn, aframe },
+            (CodeSlot::Isrc, _, Some(isrc)) => QData::Isrc { isrc, aframe },
             _ => QData::Position { track: s.number, index, relative: at - s.one, absolute: lba },
         };
         // SCMS: the copy bit alternates at 9.375 Hz (four sectors on, four off).
@@ -231,16 +229,17 @@ mod tests {
         assert_eq!(q_bytes(&s, -150), with_crc([0x11, 0x01, 0x00, 0x00, 0x01, 0x74, 0x00, 0x00, 0x00, 0x00]));
         // LBA −1, its last: relative 00:00:00, absolute 00:01:74.
         assert_eq!(q_bytes(&s, -1), with_crc([0x11, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x74]));
-        // LBA 1: index 01, relative 00:00:01, absolute 00:02:01.
-        assert_eq!(q_bytes(&s, 1), with_crc([0x11, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x02, 0x01]));
-        // LBA 101: index 02 inside the track; relative 00:01:26 (101 sectors).
-        assert_eq!(q_bytes(&s, 101), with_crc([0x11, 0x01, 0x02, 0x00, 0x01, 0x26, 0x00, 0x00, 0x03, 0x26]));
-        // LBA 301, in track 2's pause (LBA 300 is an MCN sector): control 0, index 00,
-        // 00:00:73 counting down, absolute 00:06:01.
-        assert_eq!(q_bytes(&s, 301), with_crc([0x01, 0x02, 0x00, 0x00, 0x00, 0x73, 0x00, 0x00, 0x06, 0x01]));
+        // LBA 2: index 01, relative 00:00:02, absolute 00:02:02.
+        assert_eq!(q_bytes(&s, 2), with_crc([0x11, 0x01, 0x01, 0x00, 0x00, 0x02, 0x00, 0x00, 0x02, 0x02]));
+        // LBA 102: index 02 inside the track (the MCN due at its first sector, 100, is at
+        // 101); relative 00:01:27 (102 sectors).
+        assert_eq!(q_bytes(&s, 102), with_crc([0x11, 0x01, 0x02, 0x00, 0x01, 0x27, 0x00, 0x00, 0x03, 0x27]));
+        // LBA 302, in track 2's pause (the MCN due at its first sector, 300, is at 301):
+        // control 0, index 00, 00:00:72 counting down, absolute 00:06:02.
+        assert_eq!(q_bytes(&s, 302), with_crc([0x01, 0x02, 0x00, 0x00, 0x00, 0x72, 0x00, 0x00, 0x06, 0x02]));
         // The P channel: on in pauses, off in tracks.
-        assert_eq!(deinterleave(&s.raw(Lba(301)).unwrap())[0], [0xFF; 12]);
-        assert_eq!(deinterleave(&s.raw(Lba(301 + 75)).unwrap())[0], [0; 12]);
+        assert_eq!(deinterleave(&s.raw(Lba(302)).unwrap())[0], [0xFF; 12]);
+        assert_eq!(deinterleave(&s.raw(Lba(302 + 75)).unwrap())[0], [0; 12]);
     }
 
     #[test]
@@ -253,8 +252,10 @@ mod tests {
         // (U=0x25, S=0x23, K=0x1B, 7=0x07, Y=0x29), then 98 12345 in BCD.
         assert_eq!(q_bytes(&s, 50), with_crc([0x13, 0x96, 0x36, 0xC7, 0xA4, 0x98, 0x12, 0x34, 0x50, 0x50]));
         // LBA 0 would be an MCN sector, but it is where track 1 starts: a position, so a
-        // reader finds the boundary exactly (index 1, 00:00:00, absolute 00:02:00).
+        // reader finds the boundary exactly (index 1, 00:00:00, absolute 00:02:00) …
         assert_eq!(q_bytes(&s, 0), with_crc([0x11, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00]));
+        // … and the MCN moves to LBA 1 (frame 01), so no hundred sectors go without one.
+        assert_eq!(q_bytes(&s, 1), with_crc([0x12, 0x07, 0x24, 0x38, 0x55, 0x25, 0x72, 0x80, 0x00, 0x01]));
         // Track 2 has no ISRC: its LBA 450 is a position.
         assert_eq!(q_bytes(&s, 450)[0], 0x01);
     }

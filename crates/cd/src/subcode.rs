@@ -328,6 +328,35 @@ pub fn deinterleave(raw: &[u8; 96]) -> [[u8; 12]; 8] {
     channels
 }
 
+/// What a program-area sector's Q carries besides its position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeSlot {
+    /// Mode 1: where the sector is.
+    Position,
+    /// Mode 2: the catalog number, when the disc has one.
+    Mcn,
+    /// Mode 3: the track's ISRC, when it has one.
+    Isrc,
+}
+
+/// Where the MCN and ISRC go, as recorders place them: each in one sector of every hundred
+/// (the Red Book asks for at least one in any 100 consecutive sectors), the MCN at
+/// addresses ≡ 0 and the ISRC at ≡ 50 (mod 100), so at least 9 in 10 stay mode 1. A
+/// boundary sector — the first of a pause, a track or an index — always gives its position
+/// (readers find the boundary exactly); a code due there moves to the first sector after it,
+/// so no hundred goes without. `boundary` says whether an address is one.
+pub fn code_slot(lba: i32, boundary: impl Fn(i32) -> bool) -> CodeSlot {
+    if boundary(lba) {
+        return CodeSlot::Position;
+    }
+    let slot = lba - lba.rem_euclid(50);
+    // Due here, or due earlier and pushed along by boundaries up to here.
+    if !(slot..lba).all(&boundary) {
+        return CodeSlot::Position;
+    }
+    if slot.rem_euclid(100) == 0 { CodeSlot::Mcn } else { CodeSlot::Isrc }
+}
+
 /// Builds a raw P–W block from P, Q and 96 six-bit R–W symbols (symbol *i* goes to bits 5…0
 /// of byte *i*, the layout CD-TEXT uses in the lead-in).
 #[must_use]
@@ -380,6 +409,24 @@ pub enum SubcodeError {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The album of docs/conversations.md: pauses from −150 and 375, tracks at 0, 525 and
+    /// 975, index 2 at 150. The MCN due at 0 (track 1's start) moves to 1, the ISRCs due at
+    /// −150 (the first pause's start) and 150 (index 2) to −149 and 151; a boundary pair
+    /// 600, 601 pushes the MCN to 602. No hundred goes without either.
+    #[test]
+    fn codes_move_past_boundaries() {
+        let bounds = [-150, 0, 150, 375, 525, 600, 601, 975];
+        let boundary = |x: i32| bounds.contains(&x);
+        let slots: Vec<(i32, CodeSlot)> =
+            (-150..1275).map(|l| (l, code_slot(l, boundary))).filter(|(_, c)| *c != CodeSlot::Position).collect();
+        let at = |kind| slots.iter().filter(|(_, c)| *c == kind).map(|(l, _)| *l).collect::<Vec<_>>();
+        assert_eq!(at(CodeSlot::Mcn), [-100, 1, 100, 200, 300, 400, 500, 602, 700, 800, 900, 1000, 1100, 1200]);
+        assert_eq!(at(CodeSlot::Isrc), [-149, -50, 50, 151, 250, 350, 450, 550, 650, 750, 850, 950, 1050, 1150, 1250]);
+        for b in bounds {
+            assert_eq!(code_slot(b, boundary), CodeSlot::Position, "{b} gives its position");
+        }
+    }
 
     #[test]
     fn crc_known_vectors() {

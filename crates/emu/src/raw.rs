@@ -62,7 +62,8 @@ pub fn lead_in_packs(store: &Store, from: Lba, to: Lba) -> Result<Vec<Pack>, Emu
 pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError> {
     let mut layout = RawLayout::default();
     let mut packs: BTreeMap<(u8, u8), Pack> = BTreeMap::new();
-    let mut toc: BTreeMap<u8, i32> = BTreeMap::new();
+    // Each track's start and CONTROL as the lead-in's TOC gives them.
+    let mut toc: BTreeMap<u8, (i32, u8)> = BTreeMap::new();
     let mut toc_lead_out = None;
     let mut chunk = vec![0u8; 1024 * SUBCODE_BYTES];
     let mut lba = from.0;
@@ -76,7 +77,8 @@ pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError>
             if at < -150 {
                 collect_packs(raw, &mut packs);
                 // The table of contents a reader gets back is the one in the lead-in's Q.
-                if let Ok(QFrame { data: QData::LeadIn { point, p, .. }, .. }) = QFrame::decode(&deinterleave(raw)[1])
+                if let Ok(QFrame { data: QData::LeadIn { point, p, .. }, control }) =
+                    QFrame::decode(&deinterleave(raw)[1])
                     && let Ok(start) = Msf::from_bcd(p)
                 {
                     // POINT is a BCD track number, or A2 for the lead-out.
@@ -84,7 +86,7 @@ pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError>
                     match point {
                         0xA2 => toc_lead_out = Some(start.to_lba().0),
                         _ if point & 0x0F < 10 && (1..=99).contains(&track) => {
-                            toc.insert(track, start.to_lba().0);
+                            toc.insert(track, (start.to_lba().0, control.bits()));
                         }
                         _ => {}
                     }
@@ -132,13 +134,17 @@ pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError>
         }
         lba += n as i32;
     }
-    // Track starts and the lead-out as the lead-in's TOC gives them: exact even where the
-    // program area's first sector of a track carries an MCN or ISRC instead of a position.
+    // Track starts, CONTROL and the lead-out as the lead-in's TOC gives them, as a reader's
+    // READ TOC has them: exact even where the program area's first sector of a track carries
+    // an MCN or ISRC instead of a position, and where a pause carries another CONTROL than
+    // its track (wodim's pause taken from the track before keeps that track's).
     if let Some(l) = toc_lead_out {
         layout.lead_out = Some(l);
     }
     for t in &mut layout.tracks {
-        if let (Some(&start), Some(one)) = (toc.get(&t.number), t.indexes.iter_mut().find(|i| i.0 == 1)) {
+        let Some(&(start, control)) = toc.get(&t.number) else { continue };
+        t.control = control;
+        if let Some(one) = t.indexes.iter_mut().find(|i| i.0 == 1) {
             one.1 = start;
         }
     }

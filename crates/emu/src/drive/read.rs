@@ -2,7 +2,7 @@
 //! READ CD, READ CAPACITY, READ(10).
 
 use cd::addr::{SECTOR_BYTES, SUBCODE_BYTES};
-use cd::subcode::{LEAD_OUT_TRACK, QData, QFrame, p_channel, raw_pw};
+use cd::subcode::{CodeSlot, LEAD_OUT_TRACK, QData, QFrame, code_slot, p_channel, raw_pw};
 use cd::{Lba, Msf};
 use mmc::Sense;
 use mmc::info::Status;
@@ -259,13 +259,12 @@ impl Drive {
         if let Some(t) = d.track_at(lba) {
             let index = t.index_at(lba);
             let control = t.control();
-            // MCN and ISRC take one sector in every hundred each, as recorders insert them,
-            // but never the first sector of an index, so that readers find its start.
-            let boundary = t.indexes.iter().any(|i| i.1 == lba.0);
-            let slot = if boundary { -1 } else { lba.0.rem_euclid(100) };
-            let data = match (slot, d.mcn(), t.isrc()) {
-                (0, Some(mcn), _) => QData::Mcn { mcn, aframe },
-                (50, _, Some(isrc)) if index > 0 => QData::Isrc { isrc, aframe },
+            // MCN and ISRC as recorders place them, never in the first sector of an index,
+            // so that readers find its start.
+            let boundary = |x: i32| d.tracks().any(|t| t.indexes.iter().any(|i| i.1 == x));
+            let data = match (code_slot(lba.0, boundary), d.mcn(), t.isrc()) {
+                (CodeSlot::Mcn, Some(mcn), _) => QData::Mcn { mcn, aframe },
+                (CodeSlot::Isrc, _, Some(isrc)) => QData::Isrc { isrc, aframe },
                 _ => QData::Position { track: t.number, index, relative: lba.0 - t.start().0, absolute: lba },
             };
             return Some(QFrame { control, data });

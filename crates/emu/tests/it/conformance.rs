@@ -420,6 +420,9 @@ fn raw96r_burn_is_read_back_from_its_subcode() {
     let audio = Control::AUDIO;
     let lead_in = MediaKind::Cdr80.lead_in_start().to_lba();
     // Tracks: 1 at 0 (300 sectors), 2 with a 75-sector pause at 300 and index 1 at 375; lead-out 600.
+    // Track 2 has pre-emphasis in the TOC and from index 1, but its pause carries track 1's
+    // CONTROL, as wodim writes a pause taken from the track before: the TOC's counts.
+    let pre = Control::audio(true, false);
     let toc_items = [
         QData::toc_a0(1, 0, Msf::ZERO),
         QData::toc_a1(2, Msf::ZERO),
@@ -431,31 +434,39 @@ fn raw96r_burn_is_read_back_from_its_subcode() {
     let mut blocks = Vec::new();
     for at in lead_in.0..700 {
         let lba = Lba(at);
-        let (q, pause, rw, main) = if at < -150 {
+        let (q, pause, rw, main, emphasis) = if at < -150 {
             let n = (at - lead_in.0) as usize;
             let time = Msf::from_sectors(n as u32).unwrap();
             let item = match toc_items[n / 3 % toc_items.len()] {
                 QData::LeadIn { adr, point, zero, p, .. } => QData::LeadIn { adr, point, time, zero, p },
                 other => other,
             };
-            (item, false, cd::cdtext::leadin_rw_symbols(&packs, n as u64), zero.to_vec())
+            let point_two = matches!(item, QData::LeadIn { point: 0x02, .. });
+            (item, false, cd::cdtext::leadin_rw_symbols(&packs, n as u64), zero.to_vec(), point_two)
         } else if at < 0 {
-            (QData::Position { track: 1, index: 0, relative: at, absolute: lba }, true, [0; 96], zero.to_vec())
+            (QData::Position { track: 1, index: 0, relative: at, absolute: lba }, true, [0; 96], zero.to_vec(), false)
         } else if at < 300 {
             let q = if at == 50 {
                 QData::Isrc { isrc, aframe: 50 }
             } else {
                 QData::Position { track: 1, index: 1, relative: at, absolute: lba }
             };
-            (q, false, [0; 96], pattern(1, at as u32))
+            (q, false, [0; 96], pattern(1, at as u32), false)
         } else if at < 375 {
-            (QData::Position { track: 2, index: 0, relative: at - 375, absolute: lba }, true, [0; 96], zero.to_vec())
+            (
+                QData::Position { track: 2, index: 0, relative: at - 375, absolute: lba },
+                true,
+                [0; 96],
+                zero.to_vec(),
+                false,
+            )
         } else if at < 600 {
             (
                 QData::Position { track: 2, index: 1, relative: at - 375, absolute: lba },
                 false,
                 [0; 96],
                 pattern(2, at as u32),
+                true,
             )
         } else {
             (
@@ -463,9 +474,11 @@ fn raw96r_burn_is_read_back_from_its_subcode() {
                 false,
                 [0; 96],
                 zero.to_vec(),
+                true,
             )
         };
-        blocks.push(raw_block(&main, pause, cd::QFrame { control: audio, data: q }, &rw));
+        let control = if emphasis { pre } else { audio };
+        blocks.push(raw_block(&main, pause, cd::QFrame { control, data: q }, &rw));
     }
     // Not in the lead-in: refused.
     let first = blocks[0].clone();
@@ -487,6 +500,7 @@ fn raw96r_burn_is_read_back_from_its_subcode() {
 
     let t = toc(&mut d);
     assert_eq!(t.entries.iter().map(|e| (e.track, e.address.0)).collect::<Vec<_>>(), [(1, 0), (2, 375), (0xAA, 600)]);
+    assert_eq!(t.entries.iter().map(|e| e.control.pre_emphasis()).collect::<Vec<_>>(), [false, true, true]);
     assert_eq!(disc_info(&mut d).disc_status, Status::Complete);
     let isrc1 =
         ask(&mut d, Command::ReadSubChannel { msf: false, subq: true, format: 3, track: 1, alloc: 24 }, 24).unwrap();

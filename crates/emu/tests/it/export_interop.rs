@@ -100,13 +100,18 @@ fn tao_disc_exports_to_cue_bin_that_bchunk_sox_and_cd_info_read() {
         cd::QFrame::decode(&cd::subcode::deinterleave(sub[i * 96..i * 96 + 96].try_into().unwrap())[1]).unwrap()
     };
     // Sector 0 starts track 1, so it says where it is although it is one of the hundredth
-    // sectors; sector 100 carries the MCN instead.
+    // sectors; the MCN moves to sector 1, and sector 100 carries the next.
     assert!(matches!(q_at(0).data, cd::QData::Position { track: 1, index: 1, relative: 0, .. }));
+    assert!(matches!(q_at(1).data, cd::QData::Mcn { .. }));
     assert!(matches!(q_at(100).data, cd::QData::Mcn { .. }));
-    assert!(matches!(q_at(1).data, cd::QData::Position { track: 1, index: 1, relative: 1, .. }));
-    // Image sector 401 is in track 2's pause (index 0, counting down), with P set.
-    assert!(matches!(q_at(401).data, cd::QData::Position { track: 2, index: 0, relative: -149, .. }));
-    assert_eq!(cd::subcode::deinterleave(sub[401 * 96..402 * 96].try_into().unwrap())[0], [0xFF; 12]);
+    assert!(matches!(q_at(2).data, cd::QData::Position { track: 1, index: 1, relative: 2, .. }));
+    // Image sector 400 starts track 2's pause; the MCN due there is in sector 401; 402 is in
+    // the pause (index 0, counting down), with P set; 450 carries track 2's ISRC, in its pause.
+    assert!(matches!(q_at(400).data, cd::QData::Position { track: 2, index: 0, relative: -150, .. }));
+    assert!(matches!(q_at(401).data, cd::QData::Mcn { .. }));
+    assert!(matches!(q_at(450).data, cd::QData::Isrc { .. }));
+    assert!(matches!(q_at(402).data, cd::QData::Position { track: 2, index: 0, relative: -148, .. }));
+    assert_eq!(cd::subcode::deinterleave(sub[402 * 96..403 * 96].try_into().unwrap())[0], [0xFF; 12]);
     drop(d);
 }
 
