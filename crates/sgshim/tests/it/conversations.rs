@@ -101,7 +101,15 @@ FILE "one.wav" WAVE
 /// track before (`Index0=` in that track's file), so track 1's file is a.wav with the
 /// 2 seconds of silence after it. No `Copy_permitted=` line: with `no` wodim writes SCMS
 /// (the copy bit alternating), which the album does not ask for.
-fn inf(title: &str, number: u8, start: u32, length: u32, pre: bool, index: &str, index0: i32, isrc: &str) -> String {
+fn inf(
+    title: &str,
+    number: u8,
+    (start, length): (u32, u32),
+    pre: bool,
+    index: &str,
+    index0: i32,
+    isrc: &str,
+) -> String {
     format!(
         "Albumperformer=\t'Band'\nPerformer=\t'Band'\nAlbumtitle=\t'Album'\nTracktitle=\t'{title}'\n\
          Tracknumber=\t{number}\nTrackstart=\t{start}\nTracklength=\t{length}, 0\nPre-emphasis=\t{}\n\
@@ -123,9 +131,9 @@ fn album(b: &Bench) {
         ("album.cue", ALBUM_CUE.to_owned()),
         ("album.toc", ALBUM_TOC.to_owned()),
         ("one.cue", ONE_CUE.to_owned()),
-        ("a2.inf", inf("One", 1, 0, 525, false, "0 150", 375, ISRC[0])),
-        ("b.inf", inf("Two", 2, 525, 450, true, "0", -1, ISRC[1])),
-        ("c.inf", inf("Three", 3, 975, 300, false, "0", -1, ISRC[2])),
+        ("a2.inf", inf("One", 1, (0, 525), false, "0 150", 375, ISRC[0])),
+        ("b.inf", inf("Two", 2, (525, 450), true, "0", -1, ISRC[1])),
+        ("c.inf", inf("Three", 3, (975, 300), false, "0", -1, ISRC[2])),
     ];
     for (name, text) in files {
         std::fs::write(b.dir.join(name), text).unwrap();
@@ -357,9 +365,8 @@ fn disc_line(t: &Take) -> String {
 
 /// The cue sheet the drive accepted, against cdrdao's: the same, or the entries that differ.
 fn cue_against(t: &Take, cdrdao: &Take) -> String {
-    let entries = |t: &Take| -> Vec<String> {
-        t.conv.cue_sheets.last().map_or(Vec::new(), |c| c.chunks(8).map(|e| hex(e)).collect())
-    };
+    let entries =
+        |t: &Take| -> Vec<String> { t.conv.cue_sheets.last().map_or(Vec::new(), |c| c.chunks(8).map(hex).collect()) };
     let (ours, theirs) = (entries(t), entries(cdrdao));
     if ours.is_empty() {
         return "none".into();
