@@ -10,6 +10,7 @@ use std::time::Duration;
 use emu::Drive;
 use mmc::Data;
 
+use crate::cdrom;
 use crate::sg::{SgIoHdr, execute, fill};
 
 /// The intercepted path and the drive directory, from the environment.
@@ -281,11 +282,11 @@ const SG_SET_TIMEOUT: c_ulong = 0x2201;
 const SG_EMULATED_HOST: c_ulong = 0x2203;
 const SG_GET_SCSI_ID: c_ulong = 0x2276;
 const SG_SCSI_RESET: c_ulong = 0x2284;
+const SG_GET_SG_TABLESIZE: c_ulong = 0x227F;
 const SCSI_IOCTL_GET_IDLUN: c_ulong = 0x5382;
 const SCSI_IOCTL_GET_BUS_NUMBER: c_ulong = 0x5386;
 const CDROM_DRIVE_STATUS: c_ulong = 0x5326;
 const CDROM_MEDIA_CHANGED: c_ulong = 0x5325;
-const CDROM_LOCKDOOR: c_ulong = 0x5329;
 const CDROM_GET_CAPABILITY: c_ulong = 0x5331;
 const BLKSECTGET: c_ulong = 0x1267;
 const BLKGETSIZE: c_ulong = 0x1260;
@@ -341,10 +342,12 @@ unsafe fn ioctl_ours(request: c_ulong, arg: *mut c_void) -> c_int {
         }
         SG_GET_VERSION_NUM => put_int(arg, 30536),
         SG_GET_RESERVED_SIZE => put_int(arg, 65536),
+        // One scatter-gather entry of the reserved size: 64 KiB per command, as burners expect.
+        SG_GET_SG_TABLESIZE => put_int(arg, 1),
         SG_EMULATED_HOST => put_int(arg, 0),
         SCSI_IOCTL_GET_BUS_NUMBER => put_int(arg, HOST),
         SG_GET_TIMEOUT => 6000,
-        SG_SET_RESERVED_SIZE | SG_SET_TIMEOUT | SG_SCSI_RESET | CDROM_LOCKDOOR | BLKFLSBUF => 0,
+        SG_SET_RESERVED_SIZE | SG_SET_TIMEOUT | SG_SCSI_RESET | BLKFLSBUF => 0,
         CDROM_MEDIA_CHANGED => 0,
         SCSI_IOCTL_GET_IDLUN => {
             // struct { int dev_id; int host_unique_id; }: target 0, lun 0, channel 0, host 77.
@@ -383,9 +386,10 @@ unsafe fn ioctl_ours(request: c_ulong, arg: *mut c_void) -> c_int {
                 None => 0,                          // CDS_NO_INFO
             }
         }
-        // CDC_CLOSE_TRAY | CDC_OPEN_TRAY | CDC_LOCK | CDC_SELECT_SPEED | CDC_MEDIA_CHANGED |
-        // CDC_PLAY_AUDIO | CDC_GENERIC_PACKET | CDC_CD_R | CDC_CD_RW | CDC_MCN
-        CDROM_GET_CAPABILITY => 0x1 | 0x2 | 0x4 | 0x8 | 0x80 | 0x100 | 0x1000 | 0x2000 | 0x4000 | 0x40,
+        // CDC_CLOSE_TRAY | CDC_OPEN_TRAY | CDC_LOCK | CDC_SELECT_SPEED | CDC_MULTI_SESSION |
+        // CDC_MCN | CDC_MEDIA_CHANGED | CDC_PLAY_AUDIO | CDC_DRIVE_STATUS | CDC_GENERIC_PACKET |
+        // CDC_CD_R | CDC_CD_RW
+        CDROM_GET_CAPABILITY => 0x1 | 0x2 | 0x4 | 0x8 | 0x20 | 0x40 | 0x80 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000,
         BLKSECTGET => {
             if arg.is_null() {
                 set_errno(libc::EFAULT);
@@ -404,11 +408,139 @@ unsafe fn ioctl_ours(request: c_ulong, arg: *mut c_void) -> c_int {
             unsafe { *arg.cast::<c_ulong>() = 0 };
             0
         }
+        // SAFETY: the caller's argument for a cdrom ioctl.
+        r if (0x5300..0x5400).contains(&r) => unsafe { cdrom_ioctl(r, arg) },
         _ => {
             set_errno(libc::ENOTTY);
             -1
         }
     }
+}
+
+/// Runs `f` on the open drive: its result as an ioctl's (-1 with errno on failure).
+fn with_drive(f: impl FnOnce(&mut Drive) -> Result<c_int, cdrom::Errno>) -> c_int {
+    let mut drive = lock(&DRIVE);
+    let Some(d) = drive.as_mut() else {
+        set_errno(libc::ENODEV);
+        return -1;
+    };
+    f(d).unwrap_or_else(|e| {
+        set_errno(e);
+        -1
+    })
+}
+
+/// Copies `bytes` to the caller's structure at `arg`.
+///
+/// # Safety
+/// `arg` points to at least `bytes.len()` writable bytes (the ioctl's structure).
+unsafe fn put(arg: *mut c_void, bytes: &[u8]) -> Result<c_int, cdrom::Errno> {
+    if arg.is_null() {
+        return Err(libc::EFAULT);
+    }
+    // SAFETY: per the function's contract.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), arg.cast::<u8>(), bytes.len()) };
+    Ok(0)
+}
+
+/// The first `N` bytes of the caller's structure at `arg`.
+///
+/// # Safety
+/// `arg` points to at least `N` readable bytes.
+unsafe fn get<const N: usize>(arg: *mut c_void) -> Result<[u8; N], cdrom::Errno> {
+    if arg.is_null() {
+        return Err(libc::EFAULT);
+    }
+    let mut b = [0u8; N];
+    // SAFETY: per the function's contract.
+    unsafe { std::ptr::copy_nonoverlapping(arg.cast::<u8>(), b.as_mut_ptr(), N) };
+    Ok(b)
+}
+
+/// The cdrom ioctls (`<linux/cdrom.h>`): the structures copied in and out here, the answers
+/// made in [`cdrom`].
+///
+/// # Safety
+/// `arg` is what the ioctl's definition says it is.
+unsafe fn cdrom_ioctl(request: c_ulong, arg: *mut c_void) -> c_int {
+    use cdrom::request::*;
+    with_drive(|d| match request {
+        // SAFETY (every arm): `arg` is the structure the request names, as the caller
+        // promised the kernel; the sizes are the x86-64 layouts in `cdrom`.
+        CDROMREADTOCHDR => unsafe { put(arg, &cdrom::toc_header(d)?) },
+        CDROMREADTOCENTRY => {
+            let e: [u8; 12] = unsafe { get(arg)? };
+            unsafe { put(arg, &cdrom::toc_entry(d, e[0], e[2])?) }
+        }
+        CDROMSUBCHNL => {
+            let s: [u8; 16] = unsafe { get(arg)? };
+            unsafe { put(arg, &cdrom::subchannel(d, s[0])?) }
+        }
+        CDROM_GET_MCN => unsafe { put(arg, &cdrom::mcn(d)?) },
+        CDROMMULTISESSION => {
+            let m: [u8; 8] = unsafe { get(arg)? };
+            unsafe { put(arg, &cdrom::multisession(d, m[5])?) }
+        }
+        CDROM_DISC_STATUS => Ok(cdrom::disc_status(d)),
+        CDROMREADAUDIO => {
+            // struct cdrom_read_audio: addr (0–3), addr_format (4), nframes (8–11), buf (16–23).
+            let ra: [u8; 24] = unsafe { get(arg)? };
+            let lba = cdrom::addr_from(ra[..4].try_into().expect("4 bytes"), ra[4])?;
+            let nframes = i32::from_ne_bytes(ra[8..12].try_into().expect("4 bytes"));
+            let buf = usize::from_ne_bytes(ra[16..24].try_into().expect("8 bytes")) as *mut u8;
+            let n = u32::try_from(nframes).map_err(|_| libc::EINVAL)?;
+            if buf.is_null() || n == 0 || n > 75 {
+                return Err(libc::EINVAL);
+            }
+            let out = unsafe { std::slice::from_raw_parts_mut(buf, n as usize * 2352) };
+            cdrom::read_audio(d, lba, n, out).map(|()| 0)
+        }
+        CDROMREADRAW => {
+            if arg.is_null() {
+                return Err(libc::EFAULT);
+            }
+            let out = unsafe { std::slice::from_raw_parts_mut(arg.cast::<u8>(), 2352) };
+            cdrom::read_raw(d, out).map(|()| 0)
+        }
+        CDROMEJECT | CDROMCLOSETRAY | CDROMSTART | CDROMSTOP | CDROM_LOCKDOOR | CDROM_SELECT_SPEED => {
+            cdrom::simple(d, request, arg as u64).map(|()| 0)
+        }
+        CDROM_SEND_PACKET => unsafe { send_packet(d, arg) },
+        _ => Err(libc::ENOTTY),
+    })
+}
+
+/// CDROM_SEND_PACKET: `struct cdrom_generic_command` — cmd[12] (0), buffer (16), buflen
+/// (24), stat (28), sense (32), data_direction (40: 1 write, 2 read, 3 none), quiet (44),
+/// timeout in ms (48).
+///
+/// # Safety
+/// `arg` points to a `struct cdrom_generic_command` whose buffer and sense pointers are
+/// valid for their lengths.
+unsafe fn send_packet(d: &mut Drive, arg: *mut c_void) -> Result<c_int, cdrom::Errno> {
+    // SAFETY: per the function's contract.
+    let g: [u8; 64] = unsafe { get(arg)? };
+    let cdb = &g[..cdrom::cdb_len(g[0])];
+    let buffer = usize::from_ne_bytes(g[16..24].try_into().expect("8 bytes")) as *mut u8;
+    let len = u32::from_ne_bytes(g[24..28].try_into().expect("4 bytes")) as usize;
+    let sense = usize::from_ne_bytes(g[32..40].try_into().expect("8 bytes")) as *mut u8;
+    let timeout = i32::from_ne_bytes(g[48..52].try_into().expect("4 bytes"));
+    let data = match (g[40], buffer.is_null() || len == 0) {
+        (_, true) | (3, _) => Data::None,
+        // SAFETY: the caller's buffer of buflen bytes.
+        (1, false) => Data::Out(unsafe { std::slice::from_raw_parts(buffer, len) }),
+        // SAFETY: as above.
+        (_, false) => Data::In(unsafe { std::slice::from_raw_parts_mut(buffer, len) }),
+    };
+    let timeout = Duration::from_millis(u64::try_from(timeout).unwrap_or(0).max(1000));
+    let p = cdrom::send_packet(d, cdb, data, timeout)?;
+    // SAFETY: `stat` is an int at offset 28 of the caller's structure.
+    unsafe { std::ptr::write_unaligned(arg.cast::<u8>().add(28).cast::<c_int>(), c_int::from(p.status)) };
+    if !sense.is_null() && !p.sense.is_empty() {
+        // SAFETY: `struct request_sense` is 64 bytes; fixed sense is 18.
+        unsafe { std::ptr::copy_nonoverlapping(p.sense.as_ptr(), sense, p.sense.len().min(64)) };
+    }
+    if p.status == 0 { Ok(0) } else { Err(libc::EIO) }
 }
 
 fn put_int(arg: *mut c_void, v: c_int) -> c_int {
@@ -552,4 +684,122 @@ pub unsafe extern "C" fn access(path: *const c_char, mode: c_int) -> c_int {
     let f = real_fn!(c"access", unsafe extern "C" fn(*const c_char, c_int) -> c_int);
     // SAFETY: forwarded unchanged.
     unsafe { f(path, mode) }
+}
+
+/// Writes the emulated device's own path as its resolved path (it is no symlink): into
+/// `resolved` when given (PATH_MAX bytes), else into memory from `malloc`, as glibc does.
+///
+/// # Safety
+/// `resolved` is null or has room for PATH_MAX bytes.
+unsafe fn realpath_ours(resolved: *mut c_char) -> *mut c_char {
+    let Some(c) = config() else { return std::ptr::null_mut() };
+    let bytes = c.path.as_bytes_with_nul();
+    let out = if resolved.is_null() {
+        // SAFETY: malloc of the string's length; the caller frees it, as realpath's contract says.
+        unsafe { libc::malloc(bytes.len()).cast::<c_char>() }
+    } else {
+        resolved
+    };
+    if !out.is_null() {
+        // SAFETY: `out` has room for the path (PATH_MAX, or the length just allocated).
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr().cast::<c_char>(), out, bytes.len()) };
+    }
+    out
+}
+
+/// `realpath`: cdparanoia resolves the device node before it looks at its major number.
+///
+/// # Safety
+/// As libc's `realpath`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn realpath(path: *const c_char, resolved: *mut c_char) -> *mut c_char {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        // SAFETY: the caller's buffer.
+        return unsafe { realpath_ours(resolved) };
+    }
+    let f = real_fn!(c"realpath", unsafe extern "C" fn(*const c_char, *mut c_char) -> *mut c_char);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(path, resolved) }
+}
+
+/// `__realpath_chk`, the fortified `realpath`.
+///
+/// # Safety
+/// As glibc's `__realpath_chk`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn __realpath_chk(path: *const c_char, resolved: *mut c_char, len: libc::size_t) -> *mut c_char {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        // SAFETY: the caller's buffer.
+        return unsafe { realpath_ours(resolved) };
+    }
+    let f = real_fn!(c"__realpath_chk", unsafe extern "C" fn(*const c_char, *mut c_char, libc::size_t) -> *mut c_char);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(path, resolved, len) }
+}
+
+/// Records `new` as another descriptor of the device when `old` is one.
+fn track_dup(old: c_int, new: c_int) -> c_int {
+    if new >= 0 && new != old && is_our_fd(old) {
+        let mut fds = lock(&FDS);
+        if !fds.contains(&new) {
+            fds.push(new);
+        }
+    }
+    new
+}
+
+/// `dup`: cdparanoia keeps a second descriptor of the device for its ioctls.
+///
+/// # Safety
+/// As libc's `dup`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dup(fd: c_int) -> c_int {
+    let f = real_fn!(c"dup", unsafe extern "C" fn(c_int) -> c_int);
+    // SAFETY: forwarded unchanged.
+    track_dup(fd, unsafe { f(fd) })
+}
+
+/// `dup2`.
+///
+/// # Safety
+/// As libc's `dup2`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dup2(fd: c_int, to: c_int) -> c_int {
+    // A descriptor of the device replaced by another file stops being the device's.
+    if fd != to && is_our_fd(to) {
+        lock(&FDS).retain(|&f| f != to);
+    }
+    let f = real_fn!(c"dup2", unsafe extern "C" fn(c_int, c_int) -> c_int);
+    // SAFETY: forwarded unchanged.
+    track_dup(fd, unsafe { f(fd, to) })
+}
+
+/// `dup3`.
+///
+/// # Safety
+/// As libc's `dup3`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dup3(fd: c_int, to: c_int, flags: c_int) -> c_int {
+    if fd != to && is_our_fd(to) {
+        lock(&FDS).retain(|&f| f != to);
+    }
+    let f = real_fn!(c"dup3", unsafe extern "C" fn(c_int, c_int, c_int) -> c_int);
+    // SAFETY: forwarded unchanged.
+    track_dup(fd, unsafe { f(fd, to, flags) })
+}
+
+/// `fcntl`: F_DUPFD and F_DUPFD_CLOEXEC make another descriptor of the device. Its third
+/// argument, when there is one, is an int or a pointer: on x86-64 both travel in the same
+/// register, so it is passed on as a machine word.
+///
+/// # Safety
+/// As libc's `fcntl`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fcntl(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
+    let f = real_fn!(c"fcntl", unsafe extern "C" fn(c_int, c_int, c_ulong) -> c_int);
+    // SAFETY: forwarded unchanged.
+    let r = unsafe { f(fd, cmd, arg) };
+    if cmd == libc::F_DUPFD || cmd == libc::F_DUPFD_CLOEXEC { track_dup(fd, r) } else { r }
 }

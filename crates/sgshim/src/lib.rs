@@ -14,6 +14,7 @@
 //! for a path containing `/sg`, a character device of major 21. Every other path and
 //! descriptor goes straight to libc; no real device ever answers from the emulator.
 
+pub mod cdrom;
 mod hooks;
 pub mod sg;
 
