@@ -142,7 +142,7 @@ fn album(b: &Bench) {
 
 /// The write modes compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub enum Mode {
     Tao,
     Sao,
     Raw,
@@ -204,21 +204,21 @@ fn command(burner: &str, mode: Mode) -> Vec<String> {
 }
 
 /// One burner's burn of the album: its bus log, read as a conversation, and its disc.
-struct Take {
-    burner: &'static str,
+pub struct Take {
+    pub burner: &'static str,
     log: Vec<BusEntry>,
     conv: Conversation,
-    bench: Bench,
+    pub bench: Bench,
 }
 
 impl Take {
     /// The burner's drive, opened (and so locked) until dropped.
-    fn drive(&self) -> Drive {
+    pub fn drive(&self) -> Drive {
         Drive::open(&self.bench.drive).unwrap()
     }
 }
 
-fn take(burner: &'static str, mode: Mode) -> Take {
+pub fn take(burner: &'static str, mode: Mode) -> Take {
     let b = bench_of(DriveConfig { log: true, ..DriveConfig::default() }, MediaKind::Cdr80);
     album(&b);
     let args = command(burner, mode);

@@ -4,3 +4,4 @@
 mod common;
 mod conversations;
 mod interop;
+mod readers;

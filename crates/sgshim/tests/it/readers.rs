@@ -1,0 +1,134 @@
+//! Readers proven on real drives — libcdio's cd-info and cd-paranoia, cdparanoia, icedax,
+//! cdrdao read-cd — read discs burned onto the emulated drive, through the shim's cdrom
+//! ioctls and SG_IO, exactly: the album of the conversations, burned by redburn
+//! (track-at-once, session-at-once, raw) and by wodim and cdrdao.
+
+use std::process::Command;
+
+use cd::Lba;
+
+use crate::common::*;
+use crate::conversations::{Mode, Take, take};
+
+/// Runs a reader on the take's drive; its output (stdout and stderr).
+fn read(t: &Take, tool: &str, args: &[&str]) -> String {
+    let (ok, text) = run(&t.bench, tool, args);
+    assert!(ok, "{} disc: {tool} {args:?} failed:\n{text}", t.burner);
+    text
+}
+
+/// The samples of `wav` (a file in the bench) as raw little-endian PCM.
+fn samples(t: &Take, wav: &str) -> Vec<u8> {
+    let out = Command::new("sox").args([wav, "-t", "raw", "-"]).current_dir(&t.bench.dir).output().unwrap();
+    assert!(out.status.success(), "sox {wav}");
+    out.stdout
+}
+
+/// A rip of track 2 is b.wav, then silence up to track 3 (its pause, on a track-at-once
+/// disc), bit for bit.
+fn is_track_two(t: &Take, ripped: &str, mode: Mode) {
+    let (got, want) = (samples(t, ripped), samples(t, "b.wav"));
+    let tail = if mode == Mode::Tao { 150 * 2352 } else { 0 };
+    assert_eq!(got.len(), want.len() + tail, "{} disc, {ripped}: length", t.burner);
+    assert!(got[..want.len()] == want[..], "{} disc, {ripped}: the samples of b.wav", t.burner);
+    assert!(got[want.len()..].iter().all(|&b| b == 0), "{} disc, {ripped}: silence to track 3", t.burner);
+}
+
+fn readers_read(t: &Take, mode: Mode) {
+    let dev = device();
+    let codes = mode != Mode::Tao || t.burner != "redburn";
+    let text = mode != Mode::Tao;
+
+    let info = read(t, "cd-info", &["--no-header", "-C", &dev]);
+    assert!(info.contains("CD-ROM Track List (1 - 3)"), "{} disc: cd-info\n{info}", t.burner);
+    if codes {
+        assert!(info.contains("Media Catalog Number (MCN): 0724385525728"), "{} disc: cd-info\n{info}", t.burner);
+        assert!(info.contains("TRACK  2 ISRC: GBAYE9700171"), "{} disc: cd-info\n{info}", t.burner);
+    }
+    if text {
+        assert!(info.contains("TITLE: Album") && info.contains("TITLE: Two"), "{} disc: cd-info\n{info}", t.burner);
+    }
+
+    read(t, "cd-paranoia", &["-d", &dev, "-w", "2", "libcdio.wav"]);
+    is_track_two(t, "libcdio.wav", mode);
+    read(t, "cdparanoia", &["-d", &dev, "-w", "2", "cdparanoia.wav"]);
+    is_track_two(t, "cdparanoia.wav", mode);
+
+    let ice = read(t, "icedax", &[&format!("dev={dev}"), "-t", "2", "-O", "wav", "-g", "-v", "all", "icedax"]);
+    is_track_two(t, "icedax.wav", mode);
+    if codes {
+        assert!(ice.contains("Media catalog number: 0724385525728"), "{} disc: icedax\n{ice}", t.burner);
+        // From the sub-channel (GB-AYE-97-…), or from CD-TEXT pack 8Eh where the disc has it.
+        let isrc = |l: &str| l.contains("T:  2 ISRC:") && (l.contains("GB-AYE-97-00171") || l.contains("GBAYE9700171"));
+        assert!(ice.lines().any(isrc), "{} disc: icedax\n{ice}", t.burner);
+    }
+    if text {
+        assert!(ice.contains("Album title: 'Album' from 'Band'"), "{} disc: icedax\n{ice}", t.burner);
+    }
+
+    cdrdao_reads(t, mode, codes, text);
+}
+
+/// cdrdao read-cd: a TOC with every code, flag, index and CD-TEXT field, and the disc's
+/// audio bit for bit. Paranoia off: cdrdao files an ISRC under the track it last saw, and
+/// paranoia's overlapping re-reads go back across track starts. Pre-gaps come from read-toc:
+/// read-cd counts them from the end of the read in which it meets a pause
+/// (cdrdao/cdrdao#74, on real drives too).
+fn cdrdao_reads(t: &Take, mode: Mode, codes: bool, text: bool) {
+    let dev = device();
+    let args = ["read-cd", "--device", &dev, "--driver", "generic-mmc", "--paranoia-mode", "0", "--datafile"];
+    let out = read(t, "cdrdao", &[&args[..], &["cdrdao.bin", "cdrdao.toc"]].concat());
+    let toc = std::fs::read_to_string(t.bench.dir.join("cdrdao.toc")).unwrap();
+    let ctx = |what: &str| format!("{} disc, {mode:?}: cdrdao read-cd {what}\n{toc}\n{out}", t.burner);
+    if codes {
+        assert!(toc.contains("CATALOG \"0724385525728\""), "{}", ctx("MCN"));
+        for isrc in ["GBAYE9700170", "GBAYE9700171", "GBAYE9700172"] {
+            assert!(toc.contains(&format!("ISRC \"{isrc}\"")), "{}", ctx(isrc));
+        }
+        let track2 = toc.split("// Track 2").nth(1).unwrap_or_default();
+        assert!(
+            track2.split("// Track 3").next().unwrap_or_default().contains("\nPRE_EMPHASIS"),
+            "{}",
+            ctx("pre-emphasis")
+        );
+    }
+    if text {
+        assert!(toc.contains("INDEX 00:02:00"), "{}", ctx("index 2"));
+        assert!(toc.contains("TITLE \"Album\"") && toc.contains("TITLE \"Two\""), "{}", ctx("CD-TEXT"));
+    }
+    // The data file holds the disc from LBA 0 to the lead-out.
+    let bin = std::fs::read(t.bench.dir.join("cdrdao.bin")).unwrap();
+    let d = t.drive();
+    let end = d.disc().unwrap().tracks().last().unwrap().end;
+    let mut want = vec![0u8; end as usize * 2352];
+    d.read_sectors(Lba(0), &mut want).unwrap();
+    drop(d);
+    assert_eq!(bin.len(), want.len(), "{}", ctx("data length"));
+    // cdrdao writes the samples big-endian ("MOTOROLA"); the disc holds them little-endian.
+    assert!(
+        bin.chunks_exact(2).zip(want.chunks_exact(2)).all(|(a, b)| a[0] == b[1] && a[1] == b[0]),
+        "{}",
+        ctx("data")
+    );
+
+    let out = read(t, "cdrdao", &["read-toc", "--device", &dev, "--driver", "generic-mmc", "cdrdao-read-toc.toc"]);
+    let toc = std::fs::read_to_string(t.bench.dir.join("cdrdao-read-toc.toc")).unwrap();
+    assert!(toc.contains("START 00:02:00"), "{} disc: cdrdao read-toc pre-gap\n{toc}\n{out}", t.burner);
+}
+
+/// Each disc read by every reader, the discs side by side.
+#[test]
+fn readers_read_discs_of_every_burner_exactly() {
+    let discs = [
+        ("redburn", Mode::Sao),
+        ("redburn", Mode::Tao),
+        ("redburn", Mode::Raw),
+        ("wodim", Mode::Sao),
+        ("cdrdao", Mode::Sao),
+    ];
+    std::thread::scope(|s| {
+        for (burner, mode) in discs {
+            s.spawn(move || readers_read(&take(burner, mode), mode));
+        }
+    });
+}
