@@ -29,6 +29,17 @@ fn shim_library() -> Result<PathBuf> {
     }
 }
 
+/// `FROM..TO`: a range of LBAs, TO not included.
+fn lba_range(s: &str) -> Result<(i32, i32), String> {
+    let (a, b) = s.split_once("..").ok_or_else(|| format!("{s:?}: give FROM..TO, e.g. 600..620"))?;
+    let num = |x: &str| x.trim().parse::<i32>().map_err(|_| format!("{x:?} is not an LBA"));
+    let (from, to) = (num(a)?, num(b)?);
+    if to <= from {
+        return Err(format!("{s}: TO must be past FROM"));
+    }
+    Ok((from, to))
+}
+
 fn hex_byte(s: &str) -> Result<u8, String> {
     u8::from_str_radix(s.trim_start_matches("0x"), 16).map_err(|_| format!("{s:?} is not a hex byte"))
 }
@@ -234,8 +245,16 @@ pub struct FaultArgs {
     /// Fire once only.
     #[arg(long)]
     once: bool,
-    /// Remove every scripted fault instead.
-    #[arg(long, conflicts_with_all = ["trigger", "action"])]
+    /// Scratch the disc instead: sectors FROM..TO (LBAs, TO not included) no longer read —
+    /// a READ covering them fails with MEDIUM ERROR 03/11/00 — until the medium is replaced.
+    #[arg(long, value_name = "FROM..TO", value_parser = lba_range, conflicts_with_all = ["trigger", "action", "once"])]
+    scratch: Option<(i32, i32)>,
+    /// With --scratch: the sectors read, but with wrong samples that change from read to
+    /// read and every C2 error pointer set (a light scratch).
+    #[arg(long, requires = "scratch")]
+    garbled: bool,
+    /// Remove every scripted fault and scratch instead.
+    #[arg(long, conflicts_with_all = ["trigger", "action", "scratch"])]
     clear: bool,
     /// Print JSON.
     #[arg(long)]
@@ -450,6 +469,13 @@ fn show(name: &str, json: bool) -> Result<()> {
                     if t.damaged { " (damaged)" } else { "" }
                 );
             }
+            for sc in &x.scratches {
+                let how = match sc.kind {
+                    emu::ScratchKind::Unreadable => "unreadable",
+                    emu::ScratchKind::Garbled => "garbled",
+                };
+                out!("    scratched: LBA {} to {} ({how})", sc.from, sc.to - 1);
+            }
         }
     }
     Ok(())
@@ -461,14 +487,41 @@ fn export(a: ExportArgs) -> Result<()> {
 }
 
 fn fault(a: FaultArgs) -> Result<()> {
-    let FaultArgs { name, at_lba, opcode, call, sense, power_loss, remove_medium, stall_ms, once, clear, json } = a;
+    let FaultArgs {
+        name,
+        at_lba,
+        opcode,
+        call,
+        sense,
+        power_loss,
+        remove_medium,
+        stall_ms,
+        once,
+        scratch,
+        garbled,
+        clear,
+        json,
+    } = a;
     let mut d = open_emu(&name)?;
     if clear {
         d.clear_faults().map_err(|e| fail(code::DEVICE, e))?;
+        d.clear_scratches().map_err(|e| fail(code::DEVICE, e))?;
         say(
             json,
-            format!("emu:{name}: no scripted faults."),
-            || json!({"device": format!("emu:{name}"), "faults": []}),
+            format!("emu:{name}: no scripted faults, no scratches."),
+            || json!({"device": format!("emu:{name}"), "faults": [], "scratches": []}),
+        );
+        return Ok(());
+    }
+    if let Some((from, to)) = scratch {
+        let kind = if garbled { emu::ScratchKind::Garbled } else { emu::ScratchKind::Unreadable };
+        d.scratch(cd::Lba(from), cd::Lba(to), kind).map_err(|e| fail(code::MEDIUM, format!("emu:{name}: {e}")))?;
+        let scratches = d.disc().map(|x| x.scratches.clone()).unwrap_or_default();
+        let how = if garbled { "read garbled" } else { "cannot be read" };
+        say(
+            json,
+            format!("emu:{name}: sectors {from} to {} {how}.", to - 1),
+            || json!({"device": format!("emu:{name}"), "scratches": scratches}),
         );
         return Ok(());
     }

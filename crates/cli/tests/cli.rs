@@ -302,6 +302,17 @@ fn verify_reads_back_and_finds_differences() {
     // Fewer files than tracks is a usage error (2), not a difference on the disc (5).
     let err = fails(redburn(home.path()).arg("verify").arg(&samples()[0]), 2);
     assert!(err.contains("holds 3 tracks but 1 files"), "{err}");
+    // A scratched disc: the read fails with the medium error (exit 3); cleared, it verifies.
+    let out = stdout(redburn(home.path()).args(["emu", "fault", "default", "--scratch", "600..620"]));
+    assert!(out.contains("sectors 600 to 619 cannot be read"), "{out}");
+    let show = stdout(redburn(home.path()).args(["emu", "show", "default"]));
+    assert!(show.contains("scratched: LBA 600 to 619 (unreadable)"), "{show}");
+    let err = fails(redburn(home.path()).arg("verify").args(samples()), 3);
+    assert!(err.contains("03/11/00") && err.contains("unrecovered read error"), "{err}");
+    let err = fails(redburn(home.path()).args(["emu", "fault", "default", "--scratch", "620..600"]), 2);
+    assert!(err.contains("TO must be past FROM"), "{err}");
+    stdout(redburn(home.path()).args(["emu", "fault", "default", "--clear"]));
+    stdout(redburn(home.path()).arg("verify").args(samples()));
     // --eject opens the tray after the burn.
     stdout(redburn(home.path()).args(["emu", "insert", "default"]));
     stdout(redburn(home.path()).args(["burn", "--eject"]).args(samples()));

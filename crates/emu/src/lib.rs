@@ -47,7 +47,7 @@ pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
 pub use models::{Model, model, models};
 pub use profile::{Answer, DriveProfile, PROFILE_FORMAT, Replay, capture};
-pub use state::{Disc, DiscStatus, Session, Track};
+pub use state::{Disc, DiscStatus, Scratch, ScratchKind, Session, Track};
 pub use timing::{Clock, ModelClock, WallClock};
 
 /// Where emulated drives live: `$REDBURN_HOME/drives`, else `$XDG_DATA_HOME/redburn/drives`,
@@ -125,4 +125,7 @@ pub enum EmuError {
     /// The disc has nothing to export.
     #[error("the disc has no tracks to export")]
     NothingToExport,
+    /// The drive has no disc to act on.
+    #[error("the drive has no disc")]
+    NoMedium,
 }

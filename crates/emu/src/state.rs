@@ -98,6 +98,32 @@ pub struct Disc {
     pub raw_subcode: Vec<(i32, i32)>,
     /// Times the medium was blanked (CD-RW).
     pub blank_count: u32,
+    /// Damage to the recorded surface (`emu fault --scratch`): how sectors read there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scratches: Vec<Scratch>,
+}
+
+/// A damaged range of a disc, sectors \[from, to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scratch {
+    /// The first damaged sector.
+    pub from: i32,
+    /// The sector after the last.
+    pub to: i32,
+    /// How the drive reads it.
+    pub kind: ScratchKind,
+}
+
+/// How a scratched sector reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScratchKind {
+    /// Not at all: a READ covering it fails with MEDIUM ERROR 03/11/00 (unrecovered read
+    /// error), as a deep scratch or an underrun's ruined sectors do.
+    Unreadable,
+    /// With wrong samples that differ from read to read, and every C2 error pointer set
+    /// where the drive reports them: the error correction gave up, as on a light scratch.
+    Garbled,
 }
 
 /// Disc status as READ DISC INFORMATION reports it.
@@ -123,6 +149,7 @@ impl Disc {
             mcn: None,
             cdtext: Vec::new(),
             raw_subcode: Vec::new(),
+            scratches: Vec::new(),
             blank_count: 0,
         }
     }
@@ -234,6 +261,12 @@ impl Disc {
     #[must_use]
     pub fn mcn(&self) -> Option<Mcn> {
         self.mcn.as_deref().and_then(|s| Mcn::parse_lenient(s).ok()).map(|(m, _)| m)
+    }
+
+    /// How sector `lba` is damaged, if it is.
+    #[must_use]
+    pub fn scratch_at(&self, lba: Lba) -> Option<ScratchKind> {
+        self.scratches.iter().rev().find(|s| s.from <= lba.0 && lba.0 < s.to).map(|s| s.kind)
     }
 
     /// Whether the host sent raw sub-channel for `lba`.

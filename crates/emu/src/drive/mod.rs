@@ -37,6 +37,7 @@ mod sense {
     pub const BECOMING_READY: Sense = Sense::new(2, 0x04, 0x01);
     pub const LONG_WRITE_IN_PROGRESS: Sense = Sense::new(2, 0x04, 0x08);
     pub const LOSS_OF_STREAMING: Sense = Sense::new(3, 0x0C, 0x09);
+    pub const UNRECOVERED_READ_ERROR: Sense = Sense::new(3, 0x11, 0x00);
     pub const MEDIUM_CHANGED: Sense = Sense::new(6, 0x28, 0x00);
     pub const POWER_ON: Sense = Sense::new(6, 0x29, 0x00);
     pub const INVALID_OPCODE: Sense = Sense::new(5, 0x20, 0x00);
@@ -308,6 +309,28 @@ impl Drive {
     /// I/O errors saving the state.
     pub fn add_fault(&mut self, fault: Fault) -> Result<(), EmuError> {
         self.meta.faults.push(fault);
+        self.store.save(&self.meta)
+    }
+
+    /// Damages sectors \[from, to) of the disc in the drive: they read as `kind` until the
+    /// medium is replaced (or the damage is cleared with [`Drive::clear_scratches`]).
+    ///
+    /// # Errors
+    /// [`EmuError::NoMedium`] without a disc; I/O errors saving the state.
+    pub fn scratch(&mut self, from: Lba, to: Lba, kind: crate::ScratchKind) -> Result<(), EmuError> {
+        let disc = self.meta.disc.as_mut().ok_or(EmuError::NoMedium)?;
+        disc.scratches.push(crate::Scratch { from: from.0, to: to.0, kind });
+        self.store.save(&self.meta)
+    }
+
+    /// Mends every scratch of the disc in the drive.
+    ///
+    /// # Errors
+    /// I/O errors saving the state.
+    pub fn clear_scratches(&mut self) -> Result<(), EmuError> {
+        if let Some(d) = self.meta.disc.as_mut() {
+            d.scratches.clear();
+        }
         self.store.save(&self.meta)
     }
 

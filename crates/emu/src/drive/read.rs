@@ -11,7 +11,7 @@ use mmc::toc::{CdTextData, FormattedToc, FullToc, SessionInfo, SubChannel, SubCh
 use super::{Drive, check, sense};
 use crate::EmuError;
 use crate::config::{NwaMode, SubchannelRead};
-use crate::state::{Disc, DiscStatus, Track};
+use crate::state::{Disc, DiscStatus, ScratchKind, Track};
 
 impl Drive {
     /// The raw P–W sub-channel of a recorded sector: as the host sent it (raw and
@@ -287,6 +287,10 @@ impl Drive {
         check(sub != 1 || p.reads_subchannel(SubchannelRead::RawPw), sense::INVALID_FIELD_CDB)?;
         check(sub != 2 || p.reads_subchannel(SubchannelRead::Q), sense::INVALID_FIELD_CDB)?;
         let with_main = main & 0xF8 != 0;
+        // C2 error pointers (byte 9 bits 2–1): 01b the 294 bytes of pointers, 10b the block
+        // error byte (the OR of them all) and a pad byte before them.
+        let c2 = (main >> 1) & 3;
+        check(c2 == 0 || (c2 < 3 && p.c2_pointers), sense::INVALID_FIELD_CDB)?;
         let sub_len = match sub {
             1 => SUBCODE_BYTES,
             2 => 16,
@@ -295,12 +299,28 @@ impl Drive {
         let per = if with_main { SECTOR_BYTES } else { 0 } + sub_len;
         let mut out = Vec::with_capacity(per * blocks as usize);
         let mut sector = vec![0u8; SECTOR_BYTES];
+        // A scratch that cannot be read fails the whole command, at its first sector.
+        let unreadable = (0..blocks as i32).any(|i| d.scratch_at(lba.offset(i)) == Some(ScratchKind::Unreadable));
+        check(!unreadable, sense::UNRECOVERED_READ_ERROR)?;
         for i in 0..blocks as i32 {
             let at = lba.offset(i);
             let q = Drive::q_at(d, at).ok_or(sense::LBA_OUT_OF_RANGE)?;
+            let garbled = d.scratch_at(at) == Some(ScratchKind::Garbled);
             if with_main {
                 self.store.read_sectors(at, &mut sector).map_err(|_| Sense::new(3, 0x11, 0))?;
+                if garbled {
+                    garble(&mut sector, at);
+                }
                 out.extend_from_slice(&sector);
+            }
+            let pointer = if garbled { 0xFF } else { 0 };
+            match c2 {
+                1 => out.extend_from_slice(&[pointer; 294]),
+                2 => {
+                    out.extend_from_slice(&[pointer, 0]);
+                    out.extend_from_slice(&[pointer; 294]);
+                }
+                _ => {}
             }
             let qb = q.encode().map_err(|_| Sense::new(3, 0x11, 0))?;
             match sub {
@@ -339,5 +359,19 @@ impl Drive {
         } else {
             sense::LBA_OUT_OF_RANGE
         })
+    }
+}
+
+/// Wrong samples for a garbled sector, different at every read, as a scratch the error
+/// correction could not mend gives: what was recorded, mixed with noise (xorshift, seeded
+/// from the clock and the address).
+fn garble(sector: &mut [u8], at: Lba) {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+    let mut x = nanos ^ (at.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    for b in sector.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b ^= (x >> 24) as u8 | 1;
     }
 }

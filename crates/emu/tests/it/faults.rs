@@ -117,3 +117,52 @@ fn a_stall_past_the_timeout_is_a_hang_that_times_out() {
         .unwrap_err();
     assert!(e.to_string().starts_with("READ DISC INFORMATION: the drive did not answer"), "{e}");
 }
+
+/// A scratched disc: an unreadable range fails every READ CD that covers it with MEDIUM
+/// ERROR 03/11/00 and reads on either side; a garbled range reads, with samples that are
+/// neither what was recorded nor the same twice, and every C2 error pointer set on a drive
+/// that reports them (a drive that does not refuses the C2 field, 05/24/00). The damage
+/// stays with the disc across a reopen and goes with `clear_scratches`.
+#[test]
+fn scratches_read_as_damage() {
+    let (dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    burn_tao(&mut d, &[400], false);
+    let read = |d: &mut Drive, lba: i32, blocks: u32, main: u8| {
+        ask(d, Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks, main, sub: 0 }, 2648 * blocks as usize)
+    };
+    d.scratch(Lba(100), Lba(110), emu::ScratchKind::Unreadable).unwrap();
+    d.scratch(Lba(200), Lba(201), emu::ScratchKind::Garbled).unwrap();
+    drop(d);
+    let mut d = Drive::open(&dir.path().join("drive")).unwrap();
+    let _ = ask(&mut d, Command::TestUnitReady, 0); // the power-on unit attention
+    assert_eq!(read(&mut d, 95, 10, 0x10).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
+    assert_eq!(read(&mut d, 109, 1, 0x10).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
+    assert_eq!(read(&mut d, 90, 10, 0x10).unwrap().len(), 10 * 2352);
+    assert_eq!(read(&mut d, 110, 1, 0x10).unwrap().len(), 2352);
+
+    let clean = read(&mut d, 199, 1, 0x10).unwrap();
+    let (a, b) = (read(&mut d, 200, 1, 0x10).unwrap(), read(&mut d, 200, 1, 0x10).unwrap());
+    assert_ne!(a, b, "a garbled sector reads differently each time");
+    assert_eq!(read(&mut d, 199, 1, 0x10).unwrap(), clean, "its neighbour reads as recorded");
+    assert_eq!(read(&mut d, 200, 1, 0x12).unwrap_err().to_fixed(), fixed(5, 0x24, 0), "no C2 on this drive");
+    drop(d);
+
+    // A drive that reports C2 pointers (as the LiteOn iHAS124 model does): 294 bytes after
+    // each sector (01b), or the block error byte and a pad byte before them (10b).
+    assert!(emu::model("liteon-ihas124").unwrap().personality.c2_pointers);
+    let mut config = emu::DriveConfig::default();
+    config.personality.c2_pointers = true;
+    let c2dir = tempfile::tempdir().unwrap();
+    let mut d = Drive::create(&c2dir.path().join("drive"), config, Some(MediaKind::Cdr80)).unwrap();
+    burn_tao(&mut d, &[400], false);
+    d.scratch(Lba(200), Lba(201), emu::ScratchKind::Garbled).unwrap();
+    let two = read(&mut d, 199, 2, 0x12).unwrap();
+    assert_eq!(two.len(), 2 * (2352 + 294));
+    assert!(two[2352..2646].iter().all(|&b| b == 0), "sector 199: no C2 errors");
+    assert!(two[2646 + 2352..].iter().all(|&b| b == 0xFF), "sector 200: every C2 pointer set");
+    let with_block = read(&mut d, 200, 1, 0x14).unwrap();
+    assert_eq!(with_block.len(), 2352 + 296);
+    assert_eq!(with_block[2352..2354], [0xFF, 0]);
+    d.clear_scratches().unwrap();
+    assert!(read(&mut d, 200, 1, 0x12).unwrap()[2352..].iter().all(|&b| b == 0));
+}

@@ -67,6 +67,18 @@ fn readers_read(t: &Take, mode: Mode) {
     }
 
     cdrdao_reads(t, mode, codes, text);
+
+    if t.burner == "redburn" && mode == Mode::Sao {
+        // Scratched: cdparanoia meets the medium error where the disc is damaged.
+        t.drive().scratch(Lba(600), Lba(620), emu::ScratchKind::Unreadable).unwrap();
+        let out = read(t, "cdparanoia", &["-e", "-d", &dev, "2", "scratched.wav"]);
+        assert!(out.contains("Sense key: 3 ASC: 11 ASCQ: 0"), "cdparanoia on a scratch:\n{out}");
+        let bad: Vec<u32> = out
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("scsi_read error: sector=")?.split(' ').next()?.parse().ok())
+            .collect();
+        assert!(bad.iter().all(|&s| s + 27 > 600 && s < 620), "errors only where reads cover the scratch: {bad:?}");
+    }
 }
 
 /// cdrdao read-cd: a TOC with every code, flag, index and CD-TEXT field, and the disc's
