@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cd::Lba;
+use cd::{Lba, Msf};
 
 use crate::bytes::{be16, be24, be32, bit, flag, put16, put24, put32};
 
@@ -323,6 +323,52 @@ pub enum Command {
         /// Sub-channel selection: 0 none, 1 raw P–W, 2 formatted Q, 4 R–W.
         sub: u8,
     },
+    /// B9h READ CD MSF: as READ CD, the range given as MSF addresses (end not included).
+    ReadCdMsf {
+        /// Expected sector type.
+        sector_type: u8,
+        /// First sector.
+        start: Msf,
+        /// The sector after the last.
+        end: Msf,
+        /// Byte 9, as READ CD's.
+        main: u8,
+        /// Sub-channel selection, as READ CD's.
+        sub: u8,
+    },
+    /// A8h READ(12).
+    Read12 {
+        /// First block.
+        lba: Lba,
+        /// Number of blocks.
+        blocks: u32,
+    },
+    /// 2Bh SEEK(10).
+    Seek10 {
+        /// Where the head goes.
+        lba: Lba,
+    },
+    /// 45h PLAY AUDIO(10).
+    PlayAudio10 {
+        /// First block.
+        lba: Lba,
+        /// Number of blocks.
+        blocks: u16,
+    },
+    /// 47h PLAY AUDIO MSF (end not included).
+    PlayAudioMsf {
+        /// First sector.
+        start: Msf,
+        /// The sector after the last.
+        end: Msf,
+    },
+    /// 4Bh PAUSE/RESUME.
+    PauseResume {
+        /// Resume (else pause).
+        resume: bool,
+    },
+    /// 4Eh STOP PLAY/SCAN.
+    StopPlayScan,
     /// BDh MECHANISM STATUS.
     MechanismStatus {
         /// Allocation length.
@@ -397,6 +443,13 @@ impl Command {
             Command::SetCdSpeed { .. } => 0xBB,
             Command::MechanismStatus { .. } => 0xBD,
             Command::ReadCd { .. } => 0xBE,
+            Command::ReadCdMsf { .. } => 0xB9,
+            Command::Read12 { .. } => 0xA8,
+            Command::Seek10 { .. } => 0x2B,
+            Command::PlayAudio10 { .. } => 0x45,
+            Command::PlayAudioMsf { .. } => 0x47,
+            Command::PauseResume { .. } => 0x4B,
+            Command::StopPlayScan => 0x4E,
         }
     }
 
@@ -416,7 +469,12 @@ impl Command {
             | Command::SynchronizeCache { .. }
             | Command::CloseTrackSession { .. }
             | Command::Blank { .. }
-            | Command::SetCdSpeed { .. } => Direction::None,
+            | Command::SetCdSpeed { .. }
+            | Command::Seek10 { .. }
+            | Command::PlayAudio10 { .. }
+            | Command::PlayAudioMsf { .. }
+            | Command::PauseResume { .. }
+            | Command::StopPlayScan => Direction::None,
             Command::Write10 { .. }
             | Command::ModeSelect6 { .. }
             | Command::ModeSelect10 { .. }
@@ -582,6 +640,28 @@ impl Command {
                 b[10] = sub & 7;
             }
             Command::MechanismStatus { alloc } => put16(&mut b, 8, alloc),
+            Command::ReadCdMsf { sector_type, start, end, main, sub } => {
+                b[1] = (sector_type & 7) << 2;
+                b[3..6].copy_from_slice(&start.to_bytes());
+                b[6..9].copy_from_slice(&end.to_bytes());
+                b[9] = main;
+                b[10] = sub & 7;
+            }
+            Command::Read12 { lba, blocks } => {
+                b[2..6].copy_from_slice(&lba.to_be_bytes());
+                put32(&mut b, 6, blocks);
+            }
+            Command::Seek10 { lba } => b[2..6].copy_from_slice(&lba.to_be_bytes()),
+            Command::PlayAudio10 { lba, blocks } => {
+                b[2..6].copy_from_slice(&lba.to_be_bytes());
+                put16(&mut b, 7, blocks);
+            }
+            Command::PlayAudioMsf { start, end } => {
+                b[3..6].copy_from_slice(&start.to_bytes());
+                b[6..9].copy_from_slice(&end.to_bytes());
+            }
+            Command::PauseResume { resume } => b[8] = flag(resume, 0),
+            Command::StopPlayScan => {}
         }
         b
     }
@@ -664,6 +744,27 @@ impl Command {
                 main: b[9],
                 sub: b[10] & 7,
             },
+            0xB9 => {
+                // An MSF outside the disc's range (a bad frame or second) is kept as 00:00:00;
+                // the drive then answers for that address.
+                let msf = |at: usize| Msf::from_bytes([b[at], b[at + 1], b[at + 2]]).unwrap_or(Msf::ZERO);
+                Command::ReadCdMsf {
+                    sector_type: (b[1] >> 2) & 7,
+                    start: msf(3),
+                    end: msf(6),
+                    main: b[9],
+                    sub: b[10] & 7,
+                }
+            }
+            0xA8 => Command::Read12 { lba: lba(), blocks: be32(b, 6) },
+            0x2B => Command::Seek10 { lba: lba() },
+            0x45 => Command::PlayAudio10 { lba: lba(), blocks: be16(b, 7) },
+            0x47 => {
+                let msf = |at: usize| Msf::from_bytes([b[at], b[at + 1], b[at + 2]]).unwrap_or(Msf::ZERO);
+                Command::PlayAudioMsf { start: msf(3), end: msf(6) }
+            }
+            0x4B => Command::PauseResume { resume: bit(b[8], 0) },
+            0x4E => Command::StopPlayScan,
             _ => return Err(CdbError::Unsupported(op)),
         })
     }
@@ -702,6 +803,13 @@ pub const fn opcode_name(op: u8) -> &'static str {
         0xBB => "SET CD SPEED",
         0xBD => "MECHANISM STATUS",
         0xBE => "READ CD",
+        0xB9 => "READ CD MSF",
+        0xA8 => "READ(12)",
+        0x2B => "SEEK(10)",
+        0x45 => "PLAY AUDIO(10)",
+        0x47 => "PLAY AUDIO MSF",
+        0x4B => "PAUSE/RESUME",
+        0x4E => "STOP PLAY/SCAN",
         _ => "UNKNOWN",
     }
 }
@@ -722,6 +830,27 @@ mod tests {
             // WRITE(10) of 26 blocks at LBA −150: the first pregap's signed address.
             (Command::Write10 { lba: Lba(-150), blocks: 26 }, &[0x2A, 0, 0xFF, 0xFF, 0xFF, 0x6A, 0, 0, 26, 0]),
             (Command::Read10 { lba: Lba(16), blocks: 1 }, &[0x28, 0, 0, 0, 0, 0x10, 0, 0, 1, 0]),
+            // READ CD MSF of audio from 00:02:00 to 00:02:27 (27 sectors from LBA 0), user
+            // data and formatted Q, as icedax and older rippers send it.
+            (
+                Command::ReadCdMsf {
+                    sector_type: 1,
+                    start: Msf::new(0, 2, 0).unwrap(),
+                    end: Msf::new(0, 2, 27).unwrap(),
+                    main: 0x10,
+                    sub: 2,
+                },
+                &[0xB9, 0x04, 0, 0, 2, 0, 0, 2, 27, 0x10, 2, 0],
+            ),
+            (Command::Read12 { lba: Lba(525), blocks: 27 }, &[0xA8, 0, 0, 0, 0x02, 0x0D, 0, 0, 0, 27, 0, 0]),
+            (Command::Seek10 { lba: Lba(975) }, &[0x2B, 0, 0, 0, 0x03, 0xCF, 0, 0, 0, 0]),
+            (Command::PlayAudio10 { lba: Lba(0), blocks: 375 }, &[0x45, 0, 0, 0, 0, 0, 0, 0x01, 0x77, 0]),
+            (
+                Command::PlayAudioMsf { start: Msf::new(0, 2, 0).unwrap(), end: Msf::new(0, 7, 0).unwrap() },
+                &[0x47, 0, 0, 0, 2, 0, 0, 7, 0, 0],
+            ),
+            (Command::PauseResume { resume: true }, &[0x4B, 0, 0, 0, 0, 0, 0, 0, 1, 0]),
+            (Command::StopPlayScan, &[0x4E, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
             (Command::SynchronizeCache { immed: true }, &[0x35, 0x02, 0, 0, 0, 0, 0, 0, 0, 0]),
             (
                 Command::ReadToc { msf: true, format: 2, track_session: 1, alloc: 0xFFFE },

@@ -26,6 +26,7 @@ mod identify;
 mod medium;
 mod misbehave;
 mod mode;
+mod play;
 mod read;
 mod write;
 
@@ -115,7 +116,14 @@ fn admission(cmd: &Command) -> Admission {
         | Command::CloseTrackSession { .. }
         | Command::Blank { .. }
         | Command::Read10 { .. }
-        | Command::ReadCd { .. } => (true, false, false),
+        | Command::Read12 { .. }
+        | Command::ReadCd { .. }
+        | Command::ReadCdMsf { .. }
+        | Command::Seek10 { .. }
+        | Command::PlayAudio10 { .. }
+        | Command::PlayAudioMsf { .. }
+        | Command::PauseResume { .. }
+        | Command::StopPlayScan => (true, false, false),
         Command::StartStopUnit { .. }
         | Command::PreventAllow { .. }
         | Command::ModeSense10 { .. }
@@ -160,6 +168,12 @@ pub struct Drive {
     quirk_counts: QuirkCounts,
     /// The bus log, when it is on.
     bus: Option<crate::buslog::BusLog>,
+    /// Where the last read, seek or play left the head.
+    head: Lba,
+    /// An audio play in progress (or finished, until the head moves).
+    play: Option<play::Play>,
+    /// The logical block length MODE SELECT's block descriptor set: 2048 or 2352.
+    block_len: u32,
 }
 
 /// What the counting quirks have counted.
@@ -238,6 +252,9 @@ impl Drive {
             unsaved: 0,
             quirk_counts: QuirkCounts::default(),
             bus: None,
+            head: Lba(0),
+            play: None,
+            block_len: 2048,
         }
         .with_bus_log()
     }
@@ -523,10 +540,31 @@ impl Drive {
             Command::ReadToc { msf, format, track_session, .. } => self.read_toc(msf, format, track_session),
             Command::ReadSubChannel { subq, format, track, .. } => self.read_sub_channel(subq, format, track),
             Command::ReadCapacity => self.read_capacity(),
-            Command::Read10 { lba, .. } => self.read10(lba),
+            Command::Read10 { lba, blocks } => self.read_blocks(lba, u32::from(blocks)),
+            Command::Read12 { lba, blocks } => self.read_blocks(lba, blocks),
             Command::ReadCd { sector_type, lba, blocks, main, sub } => {
-                self.read_cd(sector_type, lba, blocks, main, sub)
+                let data = self.read_cd(sector_type, lba, blocks, main, sub)?;
+                if blocks > 0 {
+                    self.move_head(lba.offset(blocks as i32 - 1));
+                }
+                Ok(data)
             }
+            Command::ReadCdMsf { sector_type, start, end, main, sub } => {
+                let (from, to) = (start.to_lba(), end.to_lba());
+                // An end before the start is an error; the same address reads nothing.
+                check(to.0 >= from.0, sense::INVALID_FIELD_CDB)?;
+                let blocks = (to.0 - from.0) as u32;
+                let data = self.read_cd(sector_type, from, blocks, main, sub)?;
+                if blocks > 0 {
+                    self.move_head(Lba(to.0 - 1));
+                }
+                Ok(data)
+            }
+            Command::Seek10 { lba } => self.seek(lba),
+            Command::PlayAudio10 { lba, blocks } => self.play_audio(lba, lba.offset(i32::from(blocks))),
+            Command::PlayAudioMsf { start, end } => self.play_audio(start.to_lba(), end.to_lba()),
+            Command::PauseResume { resume } => self.pause_resume(resume),
+            Command::StopPlayScan => self.stop_play(),
             Command::ReadBufferCapacity { block, .. } => self.buffer_capacity(block),
             Command::SendOpc { .. } => self.send_opc(),
             Command::Write10 { lba, blocks } => self.write(lba, blocks, out),

@@ -29,9 +29,10 @@ impl Drive {
             _ => return Err(sense::INVALID_FIELD_CDB),
         };
         let write_protected = self.meta.disc.as_ref().is_some_and(|d| d.write_protected);
-        // Row 13: a block descriptor (density 0, block length 2048) before the pages.
+        // Row 13: a block descriptor (density 0, the block length in use) before the pages.
+        let [_, _, hi, lo] = self.block_len.to_be_bytes();
         let block_descriptors =
-            if self.quirks().block_descriptors { vec![0, 0, 0, 0, 0, 0, 0x08, 0x00] } else { Vec::new() };
+            if self.quirks().block_descriptors { vec![0, 0, 0, 0, 0, 0, hi, lo] } else { Vec::new() };
         Ok(ModeParameters { write_protected, pages, block_descriptors, ..ModeParameters::default() })
     }
 
@@ -72,6 +73,13 @@ impl Drive {
     }
 
     pub(super) fn mode_select(&mut self, params: ModeParameters) -> Result<Vec<u8>, Sense> {
+        // A block descriptor sets the logical block length READ(10)/(12) use: 2048 (data),
+        // or 2352 to read audio sectors with them, as older rippers do.
+        if let Some(bd) = params.block_descriptors.get(..8) {
+            let len = u32::from_be_bytes([0, bd[5], bd[6], bd[7]]);
+            check(matches!(len, 2048 | 2352), sense::PARAMETER_VALUE_INVALID)?;
+            self.block_len = len;
+        }
         for page in params.pages {
             match page {
                 ModePage::WriteParameters(w) => {

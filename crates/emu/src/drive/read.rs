@@ -230,17 +230,29 @@ impl Drive {
 
     pub(super) fn read_sub_channel(&self, subq: bool, format: u8, track: u8) -> Result<Vec<u8>, Sense> {
         let d = self.loaded()?;
+        let (_, audio_status) = self.head();
         let data = if !subq {
             None
         } else {
             Some(match format {
-                1 => SubChannelData::Position {
-                    adr: 1,
-                    control: cd::Control::AUDIO,
-                    track: 1,
-                    index: 1,
-                    absolute: Lba(0),
-                    relative: Lba(0),
+                // Where the head is: the last read, seek or play (a blank disc: nothing).
+                1 => match self.position_q() {
+                    Some((track, index, control, absolute, relative)) => SubChannelData::Position {
+                        adr: 1,
+                        control: cd::Control::from_bits(control),
+                        track,
+                        index,
+                        absolute,
+                        relative,
+                    },
+                    None => SubChannelData::Position {
+                        adr: 0,
+                        control: cd::Control::AUDIO,
+                        track: 0,
+                        index: 0,
+                        absolute: Lba(0),
+                        relative: Lba(0),
+                    },
                 },
                 2 => SubChannelData::Mcn(d.mcn()),
                 3 => {
@@ -250,7 +262,7 @@ impl Drive {
                 _ => return Err(sense::INVALID_FIELD_CDB),
             })
         };
-        Ok(SubChannel { audio_status: 0x15, data }.encode())
+        Ok(SubChannel { audio_status, data }.encode())
     }
 
     /// The Q sub-channel of a recorded sector.
@@ -281,10 +293,11 @@ impl Drive {
     pub(super) fn read_cd(&self, sector_type: u8, lba: Lba, blocks: u32, main: u8, sub: u8) -> Result<Vec<u8>, Sense> {
         let d = self.loaded()?;
         check(matches!(sector_type, 0 | 1), sense::ILLEGAL_MODE_FOR_TRACK)?;
-        check(sub <= 2, sense::INVALID_FIELD_CDB)?;
+        check(matches!(sub, 0 | 1 | 2 | 4), sense::INVALID_FIELD_CDB)?;
         // Row 32: the sub-channel selections this model reads.
         let p = self.personality();
         check(sub != 1 || p.reads_subchannel(SubchannelRead::RawPw), sense::INVALID_FIELD_CDB)?;
+        check(sub != 4 || p.reads_subchannel(SubchannelRead::RawPw), sense::INVALID_FIELD_CDB)?;
         check(sub != 2 || p.reads_subchannel(SubchannelRead::Q), sense::INVALID_FIELD_CDB)?;
         let with_main = main & 0xF8 != 0;
         // C2 error pointers (byte 9 bits 2–1): 01b the 294 bytes of pointers, 10b the block
@@ -292,7 +305,7 @@ impl Drive {
         let c2 = (main >> 1) & 3;
         check(c2 == 0 || (c2 < 3 && p.c2_pointers), sense::INVALID_FIELD_CDB)?;
         let sub_len = match sub {
-            1 => SUBCODE_BYTES,
+            1 | 4 => SUBCODE_BYTES,
             2 => 16,
             _ => 0,
         };
@@ -325,6 +338,12 @@ impl Drive {
             let qb = q.encode().map_err(|_| Sense::new(3, 0x11, 0))?;
             match sub {
                 1 => out.extend_from_slice(&self.subcode(at).map_err(|_| Sense::new(3, 0x11, 0))?),
+                // 100b: R–W alone, one six-bit symbol a byte (CD-TEXT in a raw lead-in, CD+G
+                // graphics; nothing on a disc the drive made the sub-channel of).
+                4 => {
+                    let raw = self.subcode(at).map_err(|_| Sense::new(3, 0x11, 0))?;
+                    out.extend(raw.iter().map(|b| b & 0x3F));
+                }
                 2 => {
                     out.extend_from_slice(&qb);
                     out.extend_from_slice(&[0; 4]);
@@ -350,15 +369,6 @@ impl Drive {
         let d = self.loaded()?;
         let last = d.toc().leadout().map_or(0, |l| (l.0 - 1).max(0) as u32);
         Ok(mmc::info::Capacity { last_lba: last, block_len: 2048 }.encode().to_vec())
-    }
-
-    /// READ(10): an audio CD has no 2048-byte sectors.
-    pub(super) fn read10(&self, lba: Lba) -> Result<Vec<u8>, Sense> {
-        Err(if self.loaded()?.track_at(lba).is_some() {
-            sense::ILLEGAL_MODE_FOR_TRACK
-        } else {
-            sense::LBA_OUT_OF_RANGE
-        })
     }
 }
 

@@ -660,3 +660,79 @@ fn read_side_mode_pages() {
     }
     assert_eq!(codes, [0x01, 0x05, 0x0D, 0x0E, 0x2A]);
 }
+
+/// The read side a ripper or player uses: READ CD MSF reads what READ CD reads; READ
+/// SUB-CHANNEL's position follows the head (the last read, a SEEK); READ(10)/READ(12) read
+/// audio only once MODE SELECT has set 2352-byte blocks; PLAY AUDIO, PAUSE/RESUME and STOP
+/// show in the audio status; R–W (100b) comes in 96 six-bit symbols.
+#[test]
+fn read_side_of_a_player_and_a_ripper() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    burn_tao(&mut d, &[400, 300], false);
+    let read_cd = |d: &mut Drive, lba: i32, blocks: u32, sub: u8| {
+        ask(d, Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks, main: 0x10, sub }, 2448 * blocks as usize)
+    };
+    let msf = |m: u8, s: u8, f: u8| Msf::new(m, s, f).unwrap();
+    let by_msf = ask(
+        &mut d,
+        Command::ReadCdMsf { sector_type: 1, start: msf(0, 2, 0), end: msf(0, 2, 10), main: 0x10, sub: 0 },
+        10 * 2352,
+    )
+    .unwrap();
+    assert_eq!(by_msf, read_cd(&mut d, 0, 10, 0).unwrap());
+
+    // READ SUB-CHANNEL, current position (LBA addressing): header (audio status 15h: none),
+    // then ADR 1 / CONTROL 0, track 1, index 1, absolute and relative LBA 99.
+    let pos = |d: &mut Drive| {
+        ask(d, Command::ReadSubChannel { msf: false, subq: true, format: 1, track: 0, alloc: 16 }, 16).unwrap()
+    };
+    read_cd(&mut d, 90, 10, 0).unwrap();
+    assert_eq!(pos(&mut d), [0, 0x15, 0, 12, 1, 0x10, 1, 1, 0, 0, 0, 99, 0, 0, 0, 99]);
+    // Track 2 starts at 550 (400 + the 150-sector pause): a SEEK to 560 is 10 into it.
+    ask(&mut d, Command::Seek10 { lba: Lba(560) }, 0).unwrap();
+    assert_eq!(pos(&mut d)[5..16], [0x10, 2, 1, 0, 0, 0x02, 0x30, 0, 0, 0, 10]);
+    assert_eq!(ask(&mut d, Command::Seek10 { lba: Lba(5000) }, 0).unwrap_err().to_fixed(), fixed(5, 0x21, 0));
+
+    // READ(10) of audio with 2048-byte blocks: illegal mode; with 2352 set: the samples.
+    let read10 = |d: &mut Drive, lba: i32, blocks: u16| {
+        ask(d, Command::Read10 { lba: Lba(lba), blocks }, 2352 * blocks as usize)
+    };
+    assert_eq!(read10(&mut d, 0, 1).unwrap_err().to_fixed(), fixed(5, 0x64, 0));
+    let block = |len: u32| {
+        let block_descriptors = vec![0, 0, 0, 0, 0, (len >> 16) as u8, (len >> 8) as u8, len as u8];
+        ModeParameters { block_descriptors, ..ModeParameters::default() }.select10()
+    };
+    let select = |d: &mut Drive, list: Vec<u8>| {
+        give(d, Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, &list)
+    };
+    assert_eq!(select(&mut d, block(1234)).unwrap_err().to_fixed(), fixed(5, 0x26, 2));
+    select(&mut d, block(2352)).unwrap();
+    assert_eq!(read10(&mut d, 20, 3).unwrap(), read_cd(&mut d, 20, 3, 0).unwrap());
+    let r12 = ask(&mut d, Command::Read12 { lba: Lba(560), blocks: 2 }, 2 * 2352).unwrap();
+    assert_eq!(r12, read_cd(&mut d, 560, 2, 0).unwrap());
+    select(&mut d, block(2048)).unwrap();
+    assert!(read10(&mut d, 0, 1).is_err());
+
+    // Playing: in progress, then paused (the position holds), resumed, stopped.
+    let status = |d: &mut Drive| pos(d)[1];
+    assert_eq!(ask(&mut d, Command::PauseResume { resume: false }, 0).unwrap_err().to_fixed(), fixed(5, 0x2C, 0));
+    ask(&mut d, Command::PlayAudioMsf { start: msf(0, 2, 0), end: msf(0, 7, 25) }, 0).unwrap();
+    assert_eq!(status(&mut d), 0x11);
+    ask(&mut d, Command::PauseResume { resume: false }, 0).unwrap();
+    let held = pos(&mut d);
+    std::thread::sleep(std::time::Duration::from_millis(40));
+    assert_eq!((held[1], pos(&mut d)), (0x12, held));
+    ask(&mut d, Command::PauseResume { resume: true }, 0).unwrap();
+    assert_eq!(status(&mut d), 0x11);
+    ask(&mut d, Command::StopPlayScan, 0).unwrap();
+    assert_eq!(status(&mut d), 0x15);
+    // One sector takes 1/75 s: after a longer wait the play has completed.
+    ask(&mut d, Command::PlayAudio10 { lba: Lba(100), blocks: 1 }, 0).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(40));
+    assert_eq!(status(&mut d), 0x13);
+
+    // R–W: 96 symbols; a disc whose sub-channel the drive made has none.
+    let rw = read_cd(&mut d, 10, 2, 4).unwrap();
+    assert_eq!(rw.len(), 2 * (2352 + 96));
+    assert!(rw[2352..2448].iter().all(|&b| b == 0));
+}
