@@ -13,6 +13,9 @@ use crate::config::{BufferReport, UnderrunSense};
 use crate::state::{DiscStatus, TAO_PAUSE, Track};
 use crate::timing::Arrival;
 
+/// Sectors before an underrun's stop that do not read back (the broken link).
+const UNDERRUN_LINK: i32 = 2;
+
 impl Drive {
     pub(super) fn block_size(&self) -> usize {
         block_type::block_size(self.write_params.data_block_type).unwrap_or(SECTOR_BYTES)
@@ -27,16 +30,18 @@ impl Drive {
             self.links += 1;
             return Ok(());
         }
-        if let Some(t) = self
-            .meta
-            .disc
-            .as_mut()
-            .and_then(|d| d.sessions.last_mut())
-            .and_then(|s| s.tracks.last_mut())
-            .filter(|t| t.open)
+        if let Some(d) = self.meta.disc.as_mut()
+            && let Some(t) = d.sessions.last_mut().and_then(|s| s.tracks.last_mut()).filter(|t| t.open)
         {
             t.open = false;
             t.damaged = true;
+            // Where the laser stopped the track ends in a broken link: its last sectors do
+            // not read, as a scratch there would not.
+            let end = t.end;
+            let from = (end - UNDERRUN_LINK).max(t.start().0);
+            if from < end {
+                d.scratches.push(crate::Scratch { from, to: end, kind: crate::ScratchKind::Unreadable });
+            }
         }
         self.abort_write();
         self.buffer.finish(false, 0);

@@ -68,6 +68,14 @@ fn underrun_without_bufe_ruins_the_track() {
     let t = d.disc().unwrap().tracks().next().unwrap().clone();
     assert!(t.damaged && !t.open);
     assert_eq!(d.links(), 0);
+    // The broken link at the stop reads as a scratch: the track's last sectors fail with a
+    // medium error, the ones before read.
+    assert_eq!(t.end, 27);
+    let read = |d: &mut Drive, lba: i32| {
+        ask(d, Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0x10, sub: 0 }, 2352)
+    };
+    assert_eq!(read(&mut d, 26).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
+    assert_eq!(read(&mut d, 24).unwrap(), pattern(1, 24));
 }
 
 #[test]
