@@ -14,7 +14,6 @@
 //! for a path containing `/sg`, a character device of major 21. Every other path and
 //! descriptor goes straight to libc; no real device ever answers from the emulator.
 
-pub mod cdrom;
 //!
 //! # What is covered
 //!
@@ -45,6 +44,7 @@ pub mod cdrom;
 //! drives (`cdparanoia` without `-d`, `cd-info` without `-C`) does not find it: give the
 //! path.
 
+pub mod cdrom;
 mod hooks;
 pub mod sg;
 
