@@ -803,3 +803,19 @@ pub unsafe extern "C" fn fcntl(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
     let r = unsafe { f(fd, cmd, arg) };
     if cmd == libc::F_DUPFD || cmd == libc::F_DUPFD_CLOEXEC { track_dup(fd, r) } else { r }
 }
+
+/// `readlink`: the device node is no symlink (EINVAL, as for a real node).
+///
+/// # Safety
+/// As libc's `readlink`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn readlink(path: *const c_char, buf: *mut c_char, len: libc::size_t) -> libc::ssize_t {
+    // SAFETY: the caller's path.
+    if unsafe { is_ours(path) } {
+        set_errno(libc::EINVAL);
+        return -1;
+    }
+    let f = real_fn!(c"readlink", unsafe extern "C" fn(*const c_char, *mut c_char, libc::size_t) -> libc::ssize_t);
+    // SAFETY: forwarded unchanged.
+    unsafe { f(path, buf, len) }
+}

@@ -24,7 +24,8 @@
 //! - libc entry points: `open`, `open64`, `__open_2`, `openat`, `openat64`, `__openat_2`,
 //!   `close`, `ioctl`, the `stat` family (`stat`, `lstat`, `fstat`, their 64-bit and glibc
 //!   `__xstat` forms), `access`, `realpath`/`__realpath_chk` (cdparanoia resolves the node),
-//!   `dup`, `dup2`, `dup3` and `fcntl(F_DUPFD…)` (cdparanoia keeps a second descriptor).
+//!   `readlink` (EINVAL: the node is no symlink), `dup`, `dup2`, `dup3` and
+//!   `fcntl(F_DUPFD…)` (cdparanoia keeps a second descriptor).
 //! - sg: SG_IO (v3 headers), SG_GET_VERSION_NUM, SG_GET/SET_RESERVED_SIZE,
 //!   SG_GET_SG_TABLESIZE, SG_GET/SET_TIMEOUT, SG_EMULATED_HOST, SG_GET_SCSI_ID,
 //!   SG_SCSI_RESET, SCSI_IOCTL_GET_IDLUN, SCSI_IOCTL_GET_BUS_NUMBER; block: BLKSECTGET,
@@ -38,7 +39,7 @@
 //! them): the old sg `read`/`write` interface, CDROMREADMODE1/2, CDROMREADCOOKED,
 //! CDROMPLAYMSF/PLAYTRKIND/PAUSE/RESUME (players can send PLAY AUDIO through
 //! CDROM_SEND_PACKET), the volume ioctls, changers, DVD_* and CDROM_NEXT_WRITABLE. The node
-//! is no symlink (`readlink` fails as on a real node) and has no `sg` twin: readers that
+//! has no `sg` twin: readers that
 //! look for one (cdparanoia) take SG_IO on the `sr` node itself, as on current kernels.
 //! `/proc/sys/dev/cdrom/info` and `/sys/block` do not list it, so a reader asked to scan for
 //! drives (`cdparanoia` without `-d`, `cd-info` without `-C`) does not find it: give the
