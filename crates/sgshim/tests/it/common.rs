@@ -77,9 +77,14 @@ pub fn bench_of(config: DriveConfig, media: MediaKind) -> Bench {
 
 /// Runs `tool` with the shim; its output and whether it succeeded.
 pub fn run(b: &Bench, tool: &str, args: &[&str]) -> (bool, String) {
+    run_in(b, &b.dir, tool, args)
+}
+
+/// As [`run`], in the directory `cwd`.
+pub fn run_in(b: &Bench, cwd: &Path, tool: &str, args: &[&str]) -> (bool, String) {
     let out = Command::new(tool)
         .args(args)
-        .current_dir(&b.dir)
+        .current_dir(cwd)
         .env("LD_PRELOAD", shim())
         .env("REDBURN_SHIM_PATH", device())
         .env("REDBURN_SHIM_DRIVE", &b.drive)

@@ -10,28 +10,42 @@ use cd::Lba;
 use crate::common::*;
 use crate::conversations::{Mode, Take, take};
 
-/// Runs a reader on the take's drive; its output (stdout and stderr).
+/// Runs a reader on the take's drive, in the bench; its output (stdout and stderr).
 fn read(t: &Take, tool: &str, args: &[&str]) -> String {
-    let (ok, text) = run(&t.bench, tool, args);
+    read_in(t, "", tool, args)
+}
+
+/// As [`read`], in the bench's subdirectory `dir` (made if need be).
+fn read_in(t: &Take, dir: &str, tool: &str, args: &[&str]) -> String {
+    let cwd = t.bench.dir.join(dir);
+    std::fs::create_dir_all(&cwd).unwrap();
+    let (ok, text) = run_in(&t.bench, &cwd, tool, args);
     assert!(ok, "{} disc: {tool} {args:?} failed:\n{text}", t.burner);
     text
 }
 
-/// The samples of `wav` (a file in the bench) as raw little-endian PCM.
+/// The samples of `wav` (a path in the bench) as raw little-endian PCM.
 fn samples(t: &Take, wav: &str) -> Vec<u8> {
     let out = Command::new("sox").args([wav, "-t", "raw", "-"]).current_dir(&t.bench.dir).output().unwrap();
     assert!(out.status.success(), "sox {wav}");
     out.stdout
 }
 
-/// A rip of track 2 is b.wav, then silence up to track 3 (its pause, on a track-at-once
-/// disc), bit for bit.
-fn is_track_two(t: &Take, ripped: &str, mode: Mode) {
-    let (got, want) = (samples(t, ripped), samples(t, "b.wav"));
-    let tail = if mode == Mode::Tao { 150 * 2352 } else { 0 };
-    assert_eq!(got.len(), want.len() + tail, "{} disc, {ripped}: length", t.burner);
-    assert!(got[..want.len()] == want[..], "{} disc, {ripped}: the samples of b.wav", t.burner);
-    assert!(got[want.len()..].iter().all(|&b| b == 0), "{} disc, {ripped}: silence to track 3", t.burner);
+/// Each track's source and its length on the disc, in sectors: track 1 runs on through
+/// the 2-second pause before track 2; on a track-at-once disc track 2 also runs through
+/// track 3's.
+fn tracks(mode: Mode) -> [(&'static str, usize); 3] {
+    let pause = if mode == Mode::Tao { 150 } else { 0 };
+    [("a.wav", 525), ("b.wav", 450 + pause), ("c.wav", 300)]
+}
+
+/// A rip of track `n` (1-based) is its source, then silence to the track's end, bit for bit.
+fn is_track(t: &Take, ripped: &str, n: usize, mode: Mode) {
+    let (source, sectors) = tracks(mode)[n - 1];
+    let (got, want) = (samples(t, ripped), samples(t, source));
+    assert_eq!(got.len(), sectors * 2352, "{} disc, {ripped}: length", t.burner);
+    assert!(got[..want.len()] == want[..], "{} disc, {ripped}: the samples of {source}", t.burner);
+    assert!(got[want.len()..].iter().all(|&b| b == 0), "{} disc, {ripped}: silence to the next track", t.burner);
 }
 
 fn readers_read(t: &Take, mode: Mode) {
@@ -49,13 +63,20 @@ fn readers_read(t: &Take, mode: Mode) {
         assert!(info.contains("TITLE: Album") && info.contains("TITLE: Two"), "{} disc: cd-info\n{info}", t.burner);
     }
 
-    read(t, "cd-paranoia", &["-d", &dev, "-w", "2", "libcdio.wav"]);
-    is_track_two(t, "libcdio.wav", mode);
-    read(t, "cdparanoia", &["-d", &dev, "-w", "2", "cdparanoia.wav"]);
-    is_track_two(t, "cdparanoia.wav", mode);
-
-    let ice = read(t, "icedax", &[&format!("dev={dev}"), "-t", "2", "-O", "wav", "-g", "-v", "all", "icedax"]);
-    is_track_two(t, "icedax.wav", mode);
+    // Every track, one file each.
+    read_in(t, "libcdio", "cd-paranoia", &["-B", "-w", "-d", &dev, "1-"]);
+    read_in(t, "cdparanoia", "cdparanoia", &["-B", "-w", "-d", &dev, "1-"]);
+    let ice = read_in(
+        t,
+        "icedax",
+        "icedax",
+        &[&format!("dev={dev}"), "-B", "-t", "1+3", "-O", "wav", "-g", "-v", "all", "ice"],
+    );
+    for n in 1..=3 {
+        is_track(t, &format!("libcdio/track{n:02}.cdda.wav"), n, mode);
+        is_track(t, &format!("cdparanoia/track{n:02}.cdda.wav"), n, mode);
+        is_track(t, &format!("icedax/ice_{n:02}.wav"), n, mode);
+    }
     if codes {
         assert!(ice.contains("Media catalog number: 0724385525728"), "{} disc: icedax\n{ice}", t.burner);
         // From the sub-channel (GB-AYE-97-…), or from CD-TEXT pack 8Eh where the disc has it.
