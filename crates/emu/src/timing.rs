@@ -161,6 +161,22 @@ impl Buffer {
         arrival
     }
 
+    /// The buffer's clock, now.
+    #[must_use]
+    pub fn now(&self) -> Duration {
+        self.clock.now()
+    }
+
+    /// Time since `at` was spent by the emulator itself (storing what a WRITE brought):
+    /// in real time the drain does not count it, so the host is not charged for the
+    /// emulator's disk — a real drive takes the data and returns.
+    pub fn exclude_since(&mut self, at: Duration) {
+        if self.real() {
+            let spent = self.clock.now().saturating_sub(at);
+            self.last = (self.last + spent).min(self.clock.now());
+        }
+    }
+
     /// Bytes held now.
     pub fn held(&mut self) -> u64 {
         self.drain();
@@ -208,5 +224,27 @@ impl Buffer {
         }
         let left = (until - now).as_secs_f64();
         Some((65535.0 / (1.0 + left)) as u16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// At 706 kB/s a 64 KiB buffer lasts 93 ms. Time the emulator spends storing a WRITE's
+    /// data (here 300 ms of it) is not the host's: the next WRITE finds no underrun. The
+    /// same gap spent by the host is one.
+    #[test]
+    fn the_emulators_own_time_is_not_the_hosts() {
+        let clock = ModelClock::new();
+        let mut b = Buffer::new(Timing::RealTime, 65_536);
+        b.set_clock(clock.clone());
+        assert_eq!(b.arrive(60_000), Arrival::Accepted);
+        let at = b.now();
+        clock.advance(Duration::from_millis(300));
+        b.exclude_since(at);
+        assert_eq!(b.arrive(2352), Arrival::Accepted);
+        clock.advance(Duration::from_millis(300));
+        assert_eq!(b.arrive(2352), Arrival::Underrun);
     }
 }

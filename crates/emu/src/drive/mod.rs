@@ -174,6 +174,9 @@ pub struct Drive {
     play: Option<play::Play>,
     /// The logical block length MODE SELECT's block descriptor set: 2048 or 2352.
     block_len: u32,
+    /// When the buffer took the data of the WRITE being handled (real time: what follows
+    /// is the emulator's own work, not counted against the host).
+    accepted_at: Option<Duration>,
 }
 
 /// What the counting quirks have counted.
@@ -255,6 +258,7 @@ impl Drive {
             head: Lba(0),
             play: None,
             block_len: 2048,
+            accepted_at: None,
         }
         .with_bus_log()
     }
@@ -567,7 +571,13 @@ impl Drive {
             Command::StopPlayScan => self.stop_play(),
             Command::ReadBufferCapacity { block, .. } => self.buffer_capacity(block),
             Command::SendOpc { .. } => self.send_opc(),
-            Command::Write10 { lba, blocks } => self.write(lba, blocks, out),
+            Command::Write10 { lba, blocks } => {
+                let r = self.write(lba, blocks, out);
+                if let Some(at) = self.accepted_at.take() {
+                    self.buffer.exclude_since(at);
+                }
+                r
+            }
             Command::SendCueSheet { length } => {
                 let sheet = out.get(..length as usize).ok_or(sense::PARAMETER_LENGTH)?;
                 self.send_cue_sheet(sheet)

@@ -23,7 +23,11 @@ impl Drive {
 
     /// Data arrives for the laser; an underrun is bridged with BUFE or ruins the track.
     fn arrive(&mut self, bytes: usize) -> Result<(), Sense> {
-        if self.buffer.arrive(bytes) == Arrival::Accepted {
+        let arrival = self.buffer.arrive(bytes);
+        // What the emulator does after this (its own file I/O and bookkeeping) a real drive
+        // does in its firmware while the host goes on: it is not the host's time.
+        self.accepted_at = Some(self.buffer.now());
+        if arrival == Arrival::Accepted {
             return Ok(());
         }
         if self.write_params.bufe {
