@@ -57,6 +57,69 @@ impl Default for DaoOptions {
     }
 }
 
+/// Where a disc-at-once burn is, as its progress callback hears it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaoProgress {
+    /// Sectors sent to the drive.
+    pub written: u32,
+    /// Sectors to send in all.
+    pub total: u32,
+    /// The drive's buffer, from READ BUFFER CAPACITY every few WRITEs (as cdrdao and
+    /// cdrskin ask it); `None` from a drive that does not say.
+    pub drive_buffer: Option<DriveBuffer>,
+}
+
+/// A drive's buffer: its length and the bytes free in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DriveBuffer {
+    /// Bytes in all.
+    pub length: u32,
+    /// Bytes free.
+    pub free: u32,
+}
+
+impl DriveBuffer {
+    /// Bytes held, not yet burned.
+    #[must_use]
+    pub fn held(&self) -> u32 {
+        self.length.saturating_sub(self.free)
+    }
+}
+
+/// WRITEs between two READ BUFFER CAPACITY questions.
+const BUFFER_POLL_EVERY: u32 = 8;
+
+/// Tells the caller's callback where the burn is, asking the drive's buffer now and then.
+pub(crate) struct Reporter<'a> {
+    callback: &'a mut dyn FnMut(&DaoProgress) -> bool,
+    writes: u32,
+    /// False once the drive refused the question or answered nonsense: not asked again.
+    ask: bool,
+    last: Option<DriveBuffer>,
+}
+
+impl<'a> Reporter<'a> {
+    pub(crate) fn new(callback: &'a mut dyn FnMut(&DaoProgress) -> bool) -> Reporter<'a> {
+        Reporter { callback, writes: 0, ask: true, last: None }
+    }
+
+    /// After a WRITE: `written` of `total` sectors sent. False: the caller cancelled.
+    pub(crate) fn tick<T: Transport + ?Sized>(&mut self, t: &mut T, written: u32, total: u32) -> bool {
+        if self.ask && self.writes.is_multiple_of(BUFFER_POLL_EVERY) {
+            let cmd = Command::ReadBufferCapacity { block: false, alloc: 12 };
+            self.last = mmc::ask(t, &cmd, 12)
+                .ok()
+                .and_then(|b| mmc::status::BufferCapacity::decode(&b).ok())
+                .filter(|c| c.length > 0)
+                // A drive that reports more free than it has (row 25) is taken as empty.
+                .map(|c| DriveBuffer { length: c.length, free: c.blank.min(c.length) });
+            self.ask = self.last.is_some();
+        }
+        self.writes += 1;
+        (self.callback)(&DaoProgress { written, total, drive_buffer: self.last })
+    }
+}
+
 /// Writes `layout` in one pass: checks the disc is blank, sets the drive up for session at
 /// once, sends the cue sheet, the CD-TEXT lead-in (96-byte P–W blocks) when there is text,
 /// then `audio` — CD audio from LBA −150 to the lead-out, `layout.sectors()` sectors — and
@@ -68,10 +131,25 @@ impl Default for DaoOptions {
 pub fn write_disc_at_once<T: Transport>(
     t: &mut T,
     layout: &DaoLayout,
-    mut audio: impl Read,
+    audio: impl Read,
     options: DaoOptions,
     progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<(), DaoError> {
+    write_disc_at_once_with(t, layout, audio, options, &mut |p| progress(p.written, p.total))
+}
+
+/// As [`write_disc_at_once`], telling `progress` also the drive's buffer ([`DaoProgress`]).
+///
+/// # Errors
+/// As [`write_disc_at_once`].
+pub fn write_disc_at_once_with<T: Transport>(
+    t: &mut T,
+    layout: &DaoLayout,
+    mut audio: impl Read,
+    options: DaoOptions,
+    progress: &mut dyn FnMut(&DaoProgress) -> bool,
+) -> Result<(), DaoError> {
+    let progress = &mut Reporter::new(progress);
     layout.validate()?;
     let sheet = layout.cue_sheet()?.encode();
     let raw = options.route == DaoRoute::Raw96;
@@ -120,7 +198,8 @@ pub fn write_raw_image<T: Transport>(
     }
     let info = prepare(t, image.subcode().lead_out(), true, options)?;
     let lead_in = info.last_session_lead_in.map_or(Lba(-11_634), Msf::to_lba);
-    let result = send_image(t, &mut image, lead_in, progress);
+    let progress = &mut |p: &DaoProgress| progress(p.written, p.total);
+    let result = send_image(t, &mut image, lead_in, &mut Reporter::new(progress));
     if options.simulate {
         forget_test_write(t);
     }
@@ -134,7 +213,7 @@ fn send_image<T: Transport>(
     t: &mut T,
     image: &mut RawImageStream,
     lead_in: Lba,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    progress: &mut Reporter<'_>,
 ) -> Result<(), DaoError> {
     let (from, end) = (image.start(), image.end());
     send_blocks(t, image, from, lead_in, Some(end), progress)
@@ -149,7 +228,7 @@ pub(crate) fn send_blocks<T: Transport>(
     from: Lba,
     drive_start: Lba,
     end: Option<Lba>,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    progress: &mut Reporter<'_>,
 ) -> Result<(), DaoError> {
     let block = SECTOR_BYTES + SUBCODE_BYTES;
     let stream = |e: std::io::Error| DaoError::Stream(e.to_string());
@@ -196,7 +275,7 @@ pub(crate) fn send_blocks<T: Transport>(
         }
         run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(&buf[..got]))?;
         at += n as i32;
-        if !progress((at - drive_start.0) as u32, total) {
+        if !progress.tick(t, (at - drive_start.0) as u32, total) {
             return Err(DaoError::Cancelled);
         }
     }
@@ -254,7 +333,7 @@ fn write_all<T: Transport>(
     audio: &mut impl Read,
     sheet: &[u8],
     lead_in: Option<Msf>,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    progress: &mut Reporter<'_>,
 ) -> Result<(), DaoError> {
     run(t, &Command::SendCueSheet { length: sheet.len() as u32 }, Data::Out(sheet))
         .map_err(|source| DaoError::CueSheetRefused { cdtext: layout.cdtext.is_some(), source })?;
@@ -287,7 +366,7 @@ fn write_all<T: Transport>(
             Data::Out(chunk),
         )?;
         done += n;
-        if !progress(done, total) {
+        if !progress.tick(t, done, total) {
             return Err(DaoError::Cancelled);
         }
     }
@@ -317,7 +396,7 @@ fn write_raw<T: Transport>(
     layout: &DaoLayout,
     audio: &mut impl Read,
     lead_in: Lba,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    progress: &mut Reporter<'_>,
 ) -> Result<(), DaoError> {
     let sub = Subcode::new(layout, lead_in)?;
     let block = SECTOR_BYTES + SUBCODE_BYTES;
@@ -343,7 +422,7 @@ fn write_raw<T: Transport>(
         let data = &buf[..n as usize * block];
         run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(data))?;
         at += n;
-        if !progress((at - start) as u32, total) {
+        if !progress.tick(t, (at - start) as u32, total) {
             return Err(DaoError::Cancelled);
         }
     }

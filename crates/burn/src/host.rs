@@ -116,6 +116,131 @@ fn read_full(r: &mut (impl Read + ?Sized), buf: &mut [u8]) -> io::Result<usize> 
     Ok(n)
 }
 
+/// A stream read ahead on its own thread into a bounded buffer — the host FIFO of a
+/// disc-at-once burn, whose stream (decoding, CRC checks) would otherwise run in the
+/// writer's time: a slow moment of decoding is absorbed here instead of starving the
+/// drive. The first read waits until the buffer is full (or the stream ends), as burners
+/// wait for their FIFO before writing.
+#[derive(Debug)]
+pub struct ReadAhead {
+    rx: std::sync::mpsc::Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    at: usize,
+    level: std::sync::Arc<Level>,
+    capacity: usize,
+    started: bool,
+    underruns: u32,
+}
+
+/// Bytes the reader thread reads at a time.
+const READ_AHEAD_CHUNK: usize = 32 * SECTOR_BYTES;
+
+impl ReadAhead {
+    /// Reads `inner` ahead, holding up to about `capacity` bytes.
+    pub fn new(mut inner: impl Read + Send + 'static, capacity: usize) -> ReadAhead {
+        let slots = (capacity / READ_AHEAD_CHUNK).max(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel(slots);
+        let level = std::sync::Arc::new(Level::default());
+        let theirs = level.clone();
+        std::thread::spawn(move || {
+            loop {
+                let mut buf = vec![0u8; READ_AHEAD_CHUNK];
+                match read_full(&mut inner, &mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        buf.truncate(n);
+                        theirs.held.fetch_add(n, Ordering::Relaxed);
+                        theirs.read.fetch_add(n.div_ceil(SECTOR_BYTES) as u32, Ordering::Release);
+                        if tx.send(Ok(buf)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
+                }
+            }
+            theirs.done.store(true, Ordering::Release);
+        });
+        ReadAhead {
+            rx,
+            chunk: Vec::new(),
+            at: 0,
+            level,
+            capacity: slots * READ_AHEAD_CHUNK,
+            started: false,
+            underruns: 0,
+        }
+    }
+
+    /// How full the buffer is, 0 to 1.
+    #[must_use]
+    pub fn fill(&self) -> f64 {
+        let held = self.level.held.load(Ordering::Relaxed) + (self.chunk.len() - self.at);
+        (held as f64 / self.capacity as f64).min(1.0)
+    }
+
+    /// Times a read found the buffer empty while the stream went on: the host was too slow.
+    #[must_use]
+    pub fn underruns(&self) -> u32 {
+        self.underruns
+    }
+
+    /// A handle on the buffer's fill that stays with the caller when the reader is handed
+    /// to a writer.
+    #[must_use]
+    pub fn level(&self) -> FifoLevel {
+        FifoLevel { level: self.level.clone(), capacity: self.capacity }
+    }
+}
+
+/// How full a [`ReadAhead`]'s buffer is, seen from another place.
+#[derive(Debug, Clone)]
+pub struct FifoLevel {
+    level: std::sync::Arc<Level>,
+    capacity: usize,
+}
+
+impl FifoLevel {
+    /// How full the buffer is, 0 to 1.
+    #[must_use]
+    pub fn fill(&self) -> f64 {
+        (self.level.held.load(Ordering::Relaxed) as f64 / self.capacity as f64).min(1.0)
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if !self.started {
+            self.started = true;
+            self.level.wait_for((self.capacity / SECTOR_BYTES) as u32);
+        }
+        while self.at == self.chunk.len() {
+            let next = match self.rx.try_recv() {
+                Ok(c) => c,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    if !self.level.done.load(Ordering::Acquire) {
+                        self.underruns += 1;
+                    }
+                    match self.rx.recv() {
+                        Ok(c) => c,
+                        Err(_) => return Ok(0),
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => return Ok(0),
+            };
+            self.chunk = next?;
+            self.at = 0;
+            self.level.held.fetch_sub(self.chunk.len(), Ordering::Relaxed);
+        }
+        let n = out.len().min(self.chunk.len() - self.at);
+        out[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +285,33 @@ mod tests {
         // The least: one queued.
         assert_eq!(layout(1, 64), (1, 3 * 64));
         assert_eq!(layout(1, 0), (1, 3));
+    }
+
+    /// The stream read ahead comes through whole and in order, in reads of any size; a
+    /// stream that fails hands its error on; the buffer is full before the first byte goes.
+    #[test]
+    fn read_ahead_passes_the_stream_through() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut r = ReadAhead::new(std::io::Cursor::new(data.clone()), 4 * READ_AHEAD_CHUNK);
+        let mut first = [0u8; 1];
+        assert_eq!(r.read(&mut first).unwrap(), 1);
+        assert!(r.fill() > 0.5, "full before the first byte: {}", r.fill());
+        let seen = r.level();
+        assert!(seen.fill() > 0.5);
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert_eq!([&first[..], &rest[..]].concat(), data);
+        assert_eq!(r.fill(), 0.0);
+
+        struct Failing(u32);
+        impl Read for Failing {
+            fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+                self.0 += 1;
+                if self.0 > 3 { Err(io::Error::other("bad frame")) } else { Ok(b.len().min(1000)) }
+            }
+        }
+        let mut r = ReadAhead::new(Failing(0), READ_AHEAD_CHUNK);
+        let e = std::io::copy(&mut r, &mut std::io::sink()).unwrap_err();
+        assert_eq!(e.to_string(), "bad frame");
     }
 }

@@ -51,12 +51,14 @@ mod verify;
 pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_disc, stage_album};
 pub use audio::{Pcm, PcmSource};
 pub use contents::{ContentsError, DiscContents, TrackContents, read_contents};
-pub use dao::{DaoOptions, DaoRoute, write_disc_at_once, write_raw_image};
+pub use dao::{
+    DaoOptions, DaoProgress, DaoRoute, DriveBuffer, write_disc_at_once, write_disc_at_once_with, write_raw_image,
+};
 pub use device::{MediaInfo, MediaType, Recorder, RecorderError, WriteModes};
 pub use error::TaoError;
 pub use events::{CancelHandle, NotWriting, TaoAction, TaoUpdate};
 pub use format2::{DiscFormat2, Format2, Format2Error, MAX_CLIENT_NAME, SpeedOutcome, WriteSpeedDescriptor};
-pub use host::DEFAULT_HOST_BUFFER_SECTORS;
+pub use host::{DEFAULT_HOST_BUFFER_SECTORS, FifoLevel, ReadAhead};
 pub use layout::{DaoError, DaoLayout, DaoTrack};
 pub use rawimage::{
     CopySetting, IMAGE_START, IndexOutcome, MAX_LAST_SECTOR, MAX_LAST_SECTOR_WITH_PREGAP, RawCdImage, RawImageError,

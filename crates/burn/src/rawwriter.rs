@@ -367,15 +367,16 @@ impl<T: Transport> RawCdWriter<T> {
         // The space was checked against the image; page 05 is set for raw here.
         let result = crate::dao::prepare(t, Lba(0), true, options).map_err(RawWriteError::from).and_then(|_| {
             let mut last: Option<Instant> = None;
-            crate::dao::send_blocks(t, &mut stream, from, start, end, &mut |done, _| {
+            let mut tell = |p: &crate::dao::DaoProgress| {
                 // The first write, about once a second, and the last.
-                if last.is_none_or(|l| l.elapsed().as_secs() >= 1) || done == total as u32 {
+                if last.is_none_or(|l| l.elapsed().as_secs() >= 1) || p.written == total as u32 {
                     last = Some(Instant::now());
-                    emit(update(RawAction::Writing, done));
+                    emit(update(RawAction::Writing, p.written));
                 }
                 !cancel.requested()
-            })
-            .map_err(RawWriteError::from)
+            };
+            crate::dao::send_blocks(t, &mut stream, from, start, end, &mut crate::dao::Reporter::new(&mut tell))
+                .map_err(RawWriteError::from)
         });
         emit(update(RawAction::Finishing, total.max(0) as u32));
         self.f.update = handler;

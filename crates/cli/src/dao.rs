@@ -59,45 +59,51 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     let mut report = crate::report::Recorder::new();
     report.phase("writing");
     let mut result = Ok(());
+    // The host FIFO: the stream (decoding, CRC checks) is read ahead on its own thread, 2.5
+    // seconds of it at the fastest speed the drive writes (wodim and cdrskin keep 4 MiB and
+    // more), so that a slow moment of decoding never reaches the drive.
+    let fifo_bytes = host_fifo_bytes(&mut drive, args.speed);
     for attempt in 0..2 {
-        let stream = stream.clone();
-        result = redburn::write_disc_at_once(
-            drive.transport(),
-            &layout,
-            checked_reader(stream),
-            options(raw),
-            &mut |done, total| {
-                started_writing = true;
-                // Raw writing counts the lead-in and lead-out too.
-                bar.set_length(u64::from(total));
-                bar.set_position(u64::from(done));
-                report.record(u64::from(done), None, None, None);
-                lines.written(u64::from(done), u64::from(total));
-                if args.json && (done - last >= 750 || done == total) {
-                    last = done;
+        let fifo = redburn::ReadAhead::new(checked_reader(stream.clone()), fifo_bytes);
+        let host = fifo.level();
+        result = redburn::write_disc_at_once_with(drive.transport(), &layout, fifo, options(raw), &mut |p| {
+            let (done, total) = (p.written, p.total);
+            started_writing = true;
+            // What the drive has burned: what it was sent less what its buffer holds, so
+            // that the bar, its ETA and the chart's speed follow the drive, not the
+            // instant the first writes fill its buffer.
+            let held = p.drive_buffer.map(|b| u64::from(b.held()) / 2352);
+            let burned = u64::from(done).saturating_sub(held.unwrap_or(0));
+            // Raw writing counts the lead-in and lead-out too.
+            bar.set_length(u64::from(total));
+            bar.set_position(burned);
+            let drive_fill = p.drive_buffer.map(|b| f64::from(b.held()) * 100.0 / f64::from(b.length));
+            report.record(u64::from(done), held, drive_fill, Some(host.fill() * 100.0));
+            lines.written(u64::from(done), u64::from(total));
+            if args.json && (done - last >= 750 || done == total) {
+                last = done;
+                out!(
+                    "{}",
+                    json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
+                );
+            }
+            // The last sector is sent: the drive now writes the lead-in and lead-out and
+            // closes the session, which takes a while on a real drive.
+            if done == total {
+                report.phase("closing the session");
+                bar.set_message("closing the session");
+                lines.phase("closing the session (lead-in and lead-out)");
+                if args.json {
                     out!(
                         "{}",
-                        json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
+                        json!({"event": "progress", "action": "finishing", "written_sectors": done, "total_sectors": total})
                     );
                 }
-                // The last sector is sent: the drive now writes the lead-in and lead-out and
-                // closes the session, which takes a while on a real drive.
-                if done == total {
-                    report.phase("closing the session");
-                    bar.set_message("closing the session");
-                    lines.phase("closing the session (lead-in and lead-out)");
-                    if args.json {
-                        out!(
-                            "{}",
-                            json!({"event": "progress", "action": "finishing", "written_sectors": done, "total_sectors": total})
-                        );
-                    }
-                }
-                // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
-                // drive is told to stop rather than run on.
-                !crate::interrupt::pressed()
-            },
-        );
+            }
+            // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
+            // drive is told to stop rather than run on.
+            !crate::interrupt::pressed()
+        });
         // A drive that takes CD-TEXT only raw refuses the cue sheet before anything is
         // written: when the route was redburn's choice and the drive writes raw, go raw.
         let cdtext_refused = matches!(&result, Err(DaoError::CueSheetRefused { cdtext: true, .. }));
@@ -239,4 +245,13 @@ fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
         _ => code::WRITE,
     };
     fail(c, e)
+}
+
+/// The host FIFO for disc-at-once: 2.5 seconds at the speed asked for (`speed` in sectors a
+/// second, negative for the drive's fastest), at least 8 seconds at 1x and at most 16384
+/// sectors (38.5 MB), as track-at-once sizes its buffer.
+fn host_fifo_bytes(drive: &mut Recorder<Backend>, speed: i32) -> usize {
+    let fastest = drive.write_speeds().ok().and_then(|s| s.iter().map(|x| x.0).max()).unwrap_or(7_056);
+    let per_second = if speed > 0 { speed as u64 } else { u64::from(fastest) * 75 / 176 };
+    (per_second * 5 / 2).clamp(600, 16_384) as usize * 2352
 }

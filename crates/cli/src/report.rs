@@ -77,8 +77,30 @@ impl Recorder {
     /// # Errors
     /// The file cannot be written.
     pub fn write_svg(&self, path: &Path, title: &str) -> Result<()> {
-        self.draw(path, title)
-            .map_err(|e| fail(code::OTHER, format!("{}: cannot write the report: {e}", path.display())))
+        let failed =
+            |e: &dyn std::fmt::Display| fail(code::OTHER, format!("{}: cannot write the report: {e}", path.display()));
+        self.draw(path, title).map_err(|e| failed(&e))?;
+        // The chart's numbers ride along in the SVG's <desc>, as JSON: what a person sees
+        // in the lines, a program reads there.
+        let svg = std::fs::read_to_string(path).map_err(|e| failed(&e))?;
+        let desc = format!("<desc id=\"redburn-data\">{}</desc>", xml_escape(&self.data().to_string()));
+        let with = match svg.find('>') {
+            Some(i) => format!("{}{desc}{}", &svg[..=i], &svg[i + 1..]),
+            None => svg,
+        };
+        std::fs::write(path, with).map_err(|e| failed(&e))
+    }
+
+    /// The chart's data: every sample (seconds, sectors sent, sectors the drive held, drive
+    /// and host buffer in percent), the speeds measured from them, the phases.
+    pub fn data(&self) -> serde_json::Value {
+        serde_json::json!({
+            "samples": self.samples.iter().map(|s| serde_json::json!({
+                "t": s.t, "written": s.written, "held": s.held, "drive_fill": s.drive, "host_fill": s.host,
+            })).collect::<Vec<_>>(),
+            "speeds": self.speeds().iter().map(|(t, x)| serde_json::json!({"t": t, "speed": x})).collect::<Vec<_>>(),
+            "phases": self.phases.iter().map(|(t, n)| serde_json::json!({"t": t, "phase": n})).collect::<Vec<_>>(),
+        })
     }
 
     fn draw(&self, path: &Path, title: &str) -> Result<(), Box<dyn std::error::Error>> {
@@ -131,6 +153,11 @@ impl Recorder {
     }
 }
 
+/// Text for an XML element.
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +185,12 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.contains("Write speed") && svg.contains("test burn"));
         assert!(svg.matches("<polyline").count() >= 5, "a line per series and per phase");
         assert!(svg.contains("closing the session") && svg.contains("what the drive burned"));
+        // The numbers in the <desc>: the samples, the speeds measured, the phases.
+        let d = data_of(&svg);
+        assert_eq!(d["samples"].as_array().unwrap().len(), 4);
+        assert_eq!(d["samples"][1]["held"], 890);
+        assert_eq!(d["speeds"][0]["speed"], 16.0);
+        assert_eq!(d["phases"][1]["phase"], "closing the session");
         // An instant burn says why its speed panel is empty.
         let mut instant = Recorder::new();
         instant.record(0, None, None, None);
@@ -166,4 +199,13 @@ mod tests {
         let svg = std::fs::read_to_string(&p).unwrap();
         assert!(svg.contains("none to measure") && svg.contains("not reported on this route"), "{svg}");
     }
+}
+
+/// The JSON in a report's `<desc>` (tests).
+#[cfg(test)]
+pub fn data_of(svg: &str) -> serde_json::Value {
+    let from = svg.find("<desc id=\"redburn-data\">").expect("a <desc>") + "<desc id=\"redburn-data\">".len();
+    let to = from + svg[from..].find("</desc>").expect("</desc>");
+    let text = svg[from..to].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    serde_json::from_str(&text).expect("JSON")
 }

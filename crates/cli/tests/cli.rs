@@ -789,7 +789,19 @@ fn report_charts_the_burn_as_svg() {
     stdout(redburn(home.path()).args(["emu", "insert", "default"]));
     let cue = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
     stdout(redburn(home.path()).arg("burn").arg("--report").arg(&svg).arg(&cue));
-    assert!(std::fs::read_to_string(&svg).unwrap().contains("disc-at-once"));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("disc-at-once"));
+    // The chart's data rides in its <desc>: disc-at-once now has the drive's buffer (asked
+    // during the burn) and the host FIFO's, and the phases to the end.
+    let from = text.find("<desc id=\"redburn-data\">").unwrap() + "<desc id=\"redburn-data\">".len();
+    let to = from + text[from..].find("</desc>").unwrap();
+    let data = json(&text[from..to].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"));
+    let samples = data["samples"].as_array().unwrap();
+    assert!(samples.iter().any(|s| s["drive_fill"].is_number()), "drive buffer: {data}");
+    assert!(samples.iter().all(|s| s["host_fill"].is_number()), "host buffer: {data}");
+    assert_eq!(samples.last().unwrap()["written"], 1740);
+    let phases: Vec<&str> = data["phases"].as_array().unwrap().iter().map(|p| p["phase"].as_str().unwrap()).collect();
+    assert_eq!(phases, ["writing", "closing the session", "done"]);
 }
 
 #[test]
