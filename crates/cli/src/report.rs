@@ -162,6 +162,14 @@ fn xml_escape(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The JSON in a report's `<desc>` (tests).
+    fn data_of(svg: &str) -> serde_json::Value {
+        let from = svg.find("<desc id=\"redburn-data\">").expect("a <desc>") + "<desc id=\"redburn-data\">".len();
+        let to = from + svg[from..].find("</desc>").expect("</desc>");
+        let text = svg[from..to].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        serde_json::from_str(&text).expect("JSON")
+    }
+
     #[test]
     fn speeds_come_from_progress_over_time() {
         let mut r = Recorder::new();
@@ -199,13 +207,4 @@ mod tests {
         let svg = std::fs::read_to_string(&p).unwrap();
         assert!(svg.contains("none to measure") && svg.contains("not reported on this route"), "{svg}");
     }
-}
-
-/// The JSON in a report's `<desc>` (tests).
-#[cfg(test)]
-pub fn data_of(svg: &str) -> serde_json::Value {
-    let from = svg.find("<desc id=\"redburn-data\">").expect("a <desc>") + "<desc id=\"redburn-data\">".len();
-    let to = from + svg[from..].find("</desc>").expect("</desc>");
-    let text = svg[from..to].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-    serde_json::from_str(&text).expect("JSON")
 }
