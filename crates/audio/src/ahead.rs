@@ -3,6 +3,8 @@
 //! however long the album is.
 
 use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
@@ -17,6 +19,31 @@ pub struct ReadAhead {
     at: usize,
     done: bool,
     thread: Option<JoinHandle<()>>,
+    level: FifoLevel,
+    /// Wait before the first byte until the queue is full (or the stream ends).
+    fill_first: bool,
+    underruns: u32,
+}
+
+/// How full a [`ReadAhead`]'s queue is, seen from anywhere (the reader itself may have
+/// been handed to a writer).
+#[derive(Debug, Clone)]
+pub struct FifoLevel {
+    held: Arc<AtomicUsize>,
+    ended: Arc<AtomicBool>,
+    capacity: usize,
+}
+
+impl FifoLevel {
+    /// How full the queue is, 0 to 1.
+    #[must_use]
+    pub fn fill(&self) -> f64 {
+        (self.held.load(Ordering::Relaxed) as f64 / self.capacity.max(1) as f64).min(1.0)
+    }
+
+    fn full_or_ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire) || self.held.load(Ordering::Acquire) >= self.capacity
+    }
 }
 
 /// Bytes per chunk: 64 sectors.
@@ -24,43 +51,88 @@ pub const CHUNK: usize = 64 * 2352;
 
 impl ReadAhead {
     /// Starts reading `source` on a new thread, keeping up to `depth` chunks ready.
-    pub fn spawn(mut source: impl Read + Send + 'static, depth: usize) -> ReadAhead {
-        let (tx, rx): (SyncSender<Chunk>, Receiver<Chunk>) = sync_channel(depth.max(1));
+    pub fn spawn(source: impl Read + Send + 'static, depth: usize) -> ReadAhead {
+        Self::start(source, depth.max(1), false)
+    }
+
+    /// The host FIFO of a burn: `source` read ahead into about `bytes`, and the first read
+    /// waits until that is full (or the stream ends), as burners wait for their FIFO before
+    /// the first WRITE.
+    pub fn buffered(source: impl Read + Send + 'static, bytes: usize) -> ReadAhead {
+        Self::start(source, (bytes / CHUNK).max(1), true)
+    }
+
+    fn start(mut source: impl Read + Send + 'static, depth: usize, fill_first: bool) -> ReadAhead {
+        let (tx, rx): (SyncSender<Chunk>, Receiver<Chunk>) = sync_channel(depth);
+        let level = FifoLevel {
+            held: Arc::new(AtomicUsize::new(0)),
+            ended: Arc::new(AtomicBool::new(false)),
+            capacity: depth * CHUNK,
+        };
+        let theirs = level.clone();
         let thread = std::thread::spawn(move || {
-            loop {
-                let mut buf = vec![0u8; CHUNK];
-                let mut n = 0;
-                while n < CHUNK {
-                    match source.read(&mut buf[n..]) {
-                        Ok(0) => break,
-                        Ok(k) => n += k,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            return;
-                        }
-                    }
-                }
-                buf.truncate(n);
-                let end = n < CHUNK;
-                // A closed receiver means the writer stopped: stop decoding too.
-                if (n > 0 && tx.send(Ok(buf)).is_err()) || end {
+            read_ahead(&mut source, &tx, &theirs);
+            theirs.ended.store(true, Ordering::Release);
+        });
+        ReadAhead { rx, current: Vec::new(), at: 0, done: false, thread: Some(thread), level, fill_first, underruns: 0 }
+    }
+
+    /// A handle on the queue's fill.
+    #[must_use]
+    pub fn level(&self) -> FifoLevel {
+        self.level.clone()
+    }
+
+    /// Times a read found the queue empty while the stream went on: the host was late.
+    #[must_use]
+    pub fn underruns(&self) -> u32 {
+        self.underruns
+    }
+}
+
+fn read_ahead(source: &mut impl Read, tx: &SyncSender<Chunk>, level: &FifoLevel) {
+    loop {
+        let mut buf = vec![0u8; CHUNK];
+        let mut n = 0;
+        while n < CHUNK {
+            match source.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
                     return;
                 }
             }
-        });
-        ReadAhead { rx, current: Vec::new(), at: 0, done: false, thread: Some(thread) }
+        }
+        buf.truncate(n);
+        let end = n < CHUNK;
+        level.held.fetch_add(n, Ordering::Release);
+        // A closed receiver means the writer stopped: stop decoding too.
+        if (n > 0 && tx.send(Ok(buf)).is_err()) || end {
+            return;
+        }
     }
 }
 
 impl Read for ReadAhead {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.fill_first {
+            self.fill_first = false;
+            while !self.level.full_or_ended() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
         while self.at == self.current.len() {
             if self.done {
                 return Ok(0);
             }
+            if self.level.held.load(Ordering::Acquire) == 0 && !self.level.ended.load(Ordering::Acquire) {
+                self.underruns += 1;
+            }
             match self.rx.recv() {
                 Ok(Ok(chunk)) => {
+                    self.level.held.fetch_sub(chunk.len(), Ordering::Release);
                     self.current = chunk;
                     self.at = 0;
                 }
@@ -123,5 +195,21 @@ mod tests {
         // Dropping a reader mid-stream stops its thread.
         let r = ReadAhead::spawn(io::repeat(7), 1);
         drop(r);
+    }
+
+    /// A burn's FIFO: full before the first byte goes, its fill seen through a handle, empty
+    /// at the end.
+    #[test]
+    fn a_buffered_reader_fills_first() {
+        let data: Vec<u8> = (0..CHUNK * 5 + 99).map(|i| (i * 7) as u8).collect();
+        let mut r = ReadAhead::buffered(io::Cursor::new(data.clone()), 4 * CHUNK);
+        let level = r.level();
+        let mut first = [0u8; 1];
+        r.read_exact(&mut first).unwrap();
+        assert!(level.fill() >= 0.5, "full before the first byte: {}", level.fill());
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert!([&first[..], &rest[..]].concat() == data);
+        assert_eq!(level.fill(), 0.0);
     }
 }

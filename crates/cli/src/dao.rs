@@ -64,7 +64,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     // more), so that a slow moment of decoding never reaches the drive.
     let fifo_bytes = host_fifo_bytes(&mut drive, args.speed);
     for attempt in 0..2 {
-        let fifo = redburn::ReadAhead::new(checked_reader(stream.clone()), fifo_bytes);
+        let fifo = audio::ahead::ReadAhead::buffered(checked_reader(stream.clone()), fifo_bytes);
         let host = fifo.level();
         result = redburn::write_disc_at_once_with(drive.transport(), &layout, fifo, options(raw), &mut |p| {
             let (done, total) = (p.written, p.total);
