@@ -133,7 +133,8 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
         out!(
             "{}",
             json!({"event": "result", "ok": true, "device": dev_name, "mode": if raw { "raw" } else { "dao" },
-                   "tracks": layout.tracks.len(), "sectors": needed, "simulated": args.simulate, "seconds": secs})
+                   "tracks": layout.tracks.len(), "sectors": needed, "simulated": args.simulate, "seconds": secs,
+                   "phases": lines.durations()})
         );
     } else {
         let what = if args.simulate { "Simulated" } else { "Burned" };

@@ -180,7 +180,8 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
             "{}",
             json!({"event": "result", "ok": true, "device": dev_name, "tracks": total, "sectors": needed,
                    "simulated": args.simulate, "finalized": !args.no_finalize && !args.simulate, "seconds": secs,
-                   "host_buffer_underruns": host_underruns, "buffer_underrun_links": links})
+                   "host_buffer_underruns": host_underruns, "buffer_underrun_links": links,
+                   "phases": progress.lines.durations()})
         );
     } else {
         let what = if args.simulate { "Simulated" } else { "Burned" };

@@ -654,6 +654,18 @@ fn json_progress_carries_both_imapi_layers_and_short_tracks_are_padded_or_refuse
     );
     // Completed tracks only grow, and every IMAPI Update field is there.
     assert!(progress.windows(2).all(|w| w[0]["tracks_completed"].as_u64() <= w[1]["tracks_completed"].as_u64()));
+    // Each phase is an event as it begins, and the result lists them with their durations,
+    // to the end: closing the session and finalizing included.
+    let phases: Vec<&str> =
+        events.iter().filter(|e| e["event"] == "phase").map(|e| e["phase"].as_str().unwrap()).collect();
+    assert_eq!(phases.first(), Some(&"preparing the disc"));
+    assert!(phases.contains(&"writing track 3 of 3 at 52x"), "{phases:?}");
+    assert_eq!(phases[phases.len() - 2..], ["closing the session and finalizing the disc", "done"]);
+    let result = events.last().unwrap();
+    let timed = result["phases"].as_array().unwrap();
+    assert_eq!(timed.len(), phases.len());
+    assert!(timed.iter().all(|p| p["seconds"].as_f64().unwrap() >= 0.0));
+    assert_eq!(timed[timed.len() - 2]["phase"], "closing the session and finalizing the disc");
     for field in [
         "elapsed_time",
         "remaining_time",
