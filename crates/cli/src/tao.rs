@@ -352,7 +352,6 @@ impl Progress {
         tao.set_update_handler(move |u, _cancel| {
             let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
             let pos = done_before.get() + in_track;
-            bar.set_position(pos);
             lines.written(pos, total);
             track_bar.set_length(u.sector_count.max(1) as u64);
             track_bar.set_position(in_track);
@@ -365,6 +364,9 @@ impl Progress {
                 (Some(size), Some(free)) => Some(u64::from(size.saturating_sub(free)) / 2352),
                 _ => None,
             };
+            // The bar and its ETA follow what the drive has burned (sent less what its buffer
+            // holds), not the instant the first writes fill the buffer.
+            bar.set_position(pos.saturating_sub(held.unwrap_or(0)));
             report.borrow_mut().record(pos, held, drive_fill, Some(host as f64));
             let drive = drive_fill.map_or_else(|| "-".into(), |f| format!("{}%", f.floor()));
             track_bar.set_message(format!("track {:2} drive {drive:>4} host {host:>3}%", u.current_track_number));
