@@ -188,3 +188,38 @@ fn layouts_that_break_red_book_rules_are_refused_and_cancel_works() {
     assert!(matches!(e, DaoError::Cancelled));
     assert_eq!(e.hresult(), 0xC0AA_0002);
 }
+
+/// `write_disc_at_once_with` tells the drive's buffer as well: asked with READ BUFFER
+/// CAPACITY every few WRITEs, held never above the length; a drive that refuses the
+/// question (row 25, `buffer_capacity=unsupported`) is not asked again and the burn goes on
+/// with `None`.
+#[test]
+fn progress_carries_the_drive_buffer_where_the_drive_tells_it() {
+    for (refuses, want_buffer) in [(false, true), (true, false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut quirks = emu::Quirks::default();
+        if refuses {
+            quirks.set("buffer_capacity", Some("unsupported")).unwrap();
+        }
+        let config = DriveConfig { quirks, ..DriveConfig::default() };
+        let mut d = Drive::create(&dir.path().join("d"), config, Some(MediaKind::Cdr80)).unwrap();
+        let l = layout();
+        let mut seen = Vec::new();
+        redburn::write_disc_at_once_with(
+            &mut d,
+            &l,
+            Cursor::new(audio(l.sectors())),
+            DaoOptions::default(),
+            &mut |p| {
+                seen.push(*p);
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(seen.last().unwrap().written, l.sectors());
+        let buffers: Vec<redburn::DriveBuffer> = seen.iter().filter_map(|p| p.drive_buffer).collect();
+        assert_eq!(!buffers.is_empty(), want_buffer, "refuses: {refuses}");
+        assert!(buffers.iter().all(|b| b.held() <= b.length && b.length > 0));
+        assert_eq!(d.disc().unwrap().status(), emu::DiscStatus::Complete);
+    }
+}
