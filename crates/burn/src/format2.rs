@@ -367,8 +367,13 @@ pub trait DiscFormat2: Sized {
     fn set_write_speed(&mut self, sectors_per_second: i32, pure_cav: bool) -> Result<SpeedOutcome, Self::Error> {
         let f = self.format2_mut();
         f.not_writing()?;
-        let drive = f.recorder.as_mut().ok_or(Format2Error::RecorderRequired)?.transport();
-        let outcome = set_speed(drive, sectors_per_second, pure_cav)?;
+        let recorder = f.recorder.as_mut().ok_or(Format2Error::RecorderRequired)?;
+        // The supported speed nearest the one asked for, as IMAPI promises: drives round a
+        // SET CD SPEED down (1000 sectors/s would be 750 where 1200 is nearer).
+        let speeds: Vec<u32> =
+            speed_descriptors(recorder).map(|d| d.iter().map(|x| x.write_speed).collect()).unwrap_or_default();
+        let send = nearest_speed(&speeds, sectors_per_second);
+        let outcome = set_speed(recorder.transport(), sectors_per_second, send, pure_cav)?;
         f.requested_speed = sectors_per_second;
         f.requested_cav = pure_cav;
         Ok(outcome)
@@ -531,9 +536,25 @@ pub(crate) fn speed_kbs(sectors_per_second: i32) -> u16 {
     }
 }
 
-/// `SetWriteSpeed`: SET CD SPEED, then what the drive chose (IMAPI's `S_IMAPI_*ADJUSTED`).
-fn set_speed<T: Transport>(t: &mut T, wanted: i32, pure_cav: bool) -> Result<SpeedOutcome, Format2Error> {
-    let cmd = Command::SetCdSpeed { rotation: u8::from(pure_cav), read_kbs: 0xFFFF, write_kbs: speed_kbs(wanted) };
+/// Of `speeds` (sectors a second), the one nearest `wanted` — of two as near the slower,
+/// which does not go past what was asked; `wanted` itself when it is −1 (the fastest) or
+/// the drive lists none.
+fn nearest_speed(speeds: &[u32], wanted: i32) -> i32 {
+    if wanted < 0 {
+        return wanted;
+    }
+    let mut sorted = speeds.to_vec();
+    sorted.sort_unstable();
+    sorted
+        .iter()
+        .min_by_key(|&&s| (i64::from(s) - i64::from(wanted)).abs())
+        .map_or(wanted, |&s| i32::try_from(s).unwrap_or(wanted))
+}
+
+/// `SetWriteSpeed`: SET CD SPEED with `send` (the supported speed nearest `wanted`), then
+/// what the drive chose against what was asked (IMAPI's `S_IMAPI_*ADJUSTED`).
+fn set_speed<T: Transport>(t: &mut T, wanted: i32, send: i32, pure_cav: bool) -> Result<SpeedOutcome, Format2Error> {
+    let cmd = Command::SetCdSpeed { rotation: u8::from(pure_cav), read_kbs: 0xFFFF, write_kbs: speed_kbs(send) };
     run(t, &cmd, Data::None)?;
     let current = current_write_speed(t)?;
     let speed_adjusted = wanted >= 0 && current != wanted as u32;
@@ -549,6 +570,18 @@ fn set_speed<T: Transport>(t: &mut T, wanted: i32, pure_cav: bool) -> Result<Spe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nearest_supported_speed_is_asked_for() {
+        let speeds = [3900, 3600, 3000, 2400, 1800, 1200, 750, 600, 300];
+        assert_eq!(nearest_speed(&speeds, 1000), 1200);
+        assert_eq!(nearest_speed(&speeds, 900), 750);
+        assert_eq!(nearest_speed(&speeds, 975), 750, "as near both ways: the slower");
+        assert_eq!(nearest_speed(&speeds, 1500), 1200);
+        assert_eq!(nearest_speed(&speeds, 100_000), 3900);
+        assert_eq!(nearest_speed(&speeds, -1), -1);
+        assert_eq!(nearest_speed(&[], 1000), 1000);
+    }
 
     #[test]
     fn client_names_follow_imapi() {

@@ -49,8 +49,10 @@ impl DaoError {
     pub fn hresult(&self) -> u32 {
         match self {
             DaoError::Layout(_) => 0x8007_0057, // E_INVALIDARG
-            DaoError::MediaIsNotBlank(_) => 0xC0AA_0603,
-            DaoError::Stream(_) => 0xC0AA_0606,
+            // E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK and _STREAM_NOT_SUPPORTED (reference §6.4;
+            // 0603 is MEDIA_IS_PREPARED, 0606 NOT_BLANK).
+            DaoError::MediaIsNotBlank(_) => 0xC0AA_0606,
+            DaoError::Stream(_) => 0xC0AA_060D,
             DaoError::Cancelled => 0xC0AA_0002,
             DaoError::DataBlockTypeNotSupported => 0xC0AA_060E,
             DaoError::Device(e) | DaoError::CueSheetRefused { source: e, .. } => {

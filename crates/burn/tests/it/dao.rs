@@ -155,6 +155,8 @@ fn burns_codes_indexes_and_cd_text(route: DaoRoute) {
     // The disc is no longer blank.
     let e = write_disc_at_once(&mut d, &l, Cursor::new(pcm), DaoOptions::default(), &mut |_, _| true).unwrap_err();
     assert!(matches!(e, DaoError::MediaIsNotBlank("finalized")));
+    // E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK (reference §6.4).
+    assert_eq!(e.hresult(), 0xC0AA_0606);
 }
 
 #[test]
@@ -180,6 +182,8 @@ fn layouts_that_break_red_book_rules_are_refused_and_cancel_works() {
     )
     .unwrap_err();
     assert!(matches!(e, DaoError::Stream(_)), "{e}");
+    // E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED (reference §6.4).
+    assert_eq!(e.hresult(), 0xC0AA_060D);
     let (_dir2, mut d2) = drive();
     let e = write_disc_at_once(&mut d2, &l, Cursor::new(audio(l.sectors())), DaoOptions::default(), &mut |done, _| {
         done < 100

@@ -36,10 +36,10 @@ fn the_imapi_sequence_with_its_codes_and_events() {
     w.set_client_name("raw tests").unwrap();
     assert_eq!(w.start_of_next_session().unwrap_err().hresult(), 0xC0AA_0602, "not prepared");
     assert_eq!(w.supported_sector_types().unwrap(), [RawSubcodeType::Raw]);
-    // Speeds as TrackAtOnce gives them: 1000 sectors/s snaps to 10x (750).
+    // Speeds as TrackAtOnce gives them: 1000 sectors/s goes to the nearest, 16x (1200).
     assert_eq!(w.supported_write_speeds().unwrap()[0], 3900);
     assert_eq!(w.set_write_speed(1000, false).unwrap(), redburn::SpeedOutcome::SpeedAdjusted);
-    assert_eq!((w.current_write_speed().unwrap(), w.requested_write_speed()), (750, 1000));
+    assert_eq!((w.current_write_speed().unwrap(), w.requested_write_speed()), (1200, 1000));
     assert!(!w.current_rotation_type_is_pure_cav().unwrap() && !w.requested_rotation_type_is_pure_cav());
     assert_eq!(w.current_physical_media_type().unwrap(), redburn::MediaType::CdR);
     assert_eq!(w.supported_write_speed_descriptors().unwrap().len(), 9);

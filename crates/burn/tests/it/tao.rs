@@ -178,10 +178,11 @@ fn write_speeds_snap_and_report_imapi_outcomes() {
     assert_eq!(tao.supported_write_speeds().unwrap(), [3900, 3600, 3000, 2400, 1800, 1200, 750, 600, 300]);
     assert_eq!(tao.set_write_speed(-1, false).unwrap(), SpeedOutcome::Exact);
     assert_eq!(tao.current_write_speed().unwrap(), 3900);
-    // 24x is supported exactly; 1000 sectors/s (13.3x) snaps down to 10x.
+    // 24x is supported exactly; 1000 sectors/s (13.3x) goes to the nearest, 16x (1200), not
+    // down to 10x as a bare SET CD SPEED would.
     assert_eq!(tao.set_write_speed(1800, false).unwrap(), SpeedOutcome::Exact);
     assert_eq!(tao.set_write_speed(1000, false).unwrap(), SpeedOutcome::SpeedAdjusted);
-    assert_eq!((tao.current_write_speed().unwrap(), tao.requested_write_speed()), (750, 1000));
+    assert_eq!((tao.current_write_speed().unwrap(), tao.requested_write_speed()), (1200, 1000));
     // The drive spins CLV only.
     let both = tao.set_write_speed(1000, true).unwrap();
     assert_eq!((both, both.hresult()), (SpeedOutcome::BothAdjusted, 0x00AA_0006));
