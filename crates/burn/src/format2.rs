@@ -343,6 +343,8 @@ pub trait DiscFormat2: Sized {
     }
 
     /// `put_BufferUnderrunFreeDisabled`: turns buffer-underrun-free recording (BUFE) off.
+    /// Set after PrepareMedia, it reaches the drive before the next track's first WRITE
+    /// (track-at-once sends page 05h again).
     ///
     /// # Errors
     /// `WRITE_IN_PROGRESS`.

@@ -78,6 +78,9 @@ pub struct TrackAtOnce<T: Transport> {
     /// Whether the host buffer was set (else it is sized in time at the write speed).
     host_buffer_set: bool,
     host_underruns: u32,
+    /// BUFE as the page 05h last sent has it (IMAPI callers set it after PrepareMedia: a
+    /// change reaches the drive before the next track).
+    bufe_sent: bool,
 }
 
 impl<T: Transport> std::fmt::Debug for TrackAtOnce<T> {
@@ -110,6 +113,7 @@ impl<T: Transport> TrackAtOnce<T> {
             host_buffer_sectors: DEFAULT_HOST_BUFFER_SECTORS,
             host_buffer_set: false,
             host_underruns: 0,
+            bufe_sent: true,
         }
     }
 
@@ -268,7 +272,9 @@ impl<T: Transport> TrackAtOnce<T> {
             multi_session: if self.do_not_finalize { 3 } else { 0 },
             ..WriteParameters::default()
         };
+        let bufe = w.bufe;
         mmc::select_write_page(self.rec()?, &w)?;
+        self.bufe_sent = bufe;
         Ok(())
     }
 
@@ -348,6 +354,11 @@ impl<T: Transport> TrackAtOnce<T> {
         on_update: &mut dyn FnMut(&TaoUpdate, &CancelHandle),
     ) -> Result<(), TaoError> {
         self.f.prepared()?;
+        // BUFE changed since PrepareMedia (IMAPI allows it between tracks): page 05h again,
+        // before the track's READ TRACK INFORMATION, as the order of every burner has it.
+        if self.bufe_sent == self.f.bufe_disabled {
+            self.write_parameters()?;
+        }
         let track = self.invisible_track()?;
         if u32::from(track.track) > u32::from(MAX_TRACKS) {
             return Err(TaoError::TrackLimitReached);

@@ -363,3 +363,25 @@ fn the_host_buffer_is_sized_in_time_at_the_write_speed() {
     let set = buffer_at(Some(1200), -1);
     assert!((1150..=1200).contains(&set), "{set} sectors as set");
 }
+
+/// BUFE turned off after PrepareMedia (as IMAPI callers do) reaches the drive before the
+/// next track: page 05h is sent again; turned back on, again (read from the drive's bus log).
+#[test]
+fn bufe_set_after_prepare_reaches_the_drive_before_the_next_track() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = DriveConfig { log: true, ..DriveConfig::default() };
+    let d = Drive::create(&dir.path().join("d"), config, Some(MediaKind::Cdr80)).unwrap();
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(Recorder::new(d, "emu:d").unwrap()).unwrap();
+    tao.prepare_media().unwrap();
+    tao.set_buffer_underrun_free_disabled(true).unwrap();
+    tao.add_audio_track(Cursor::new(pcm(588 * 300, 1)), 588 * 300).unwrap();
+    tao.set_buffer_underrun_free_disabled(false).unwrap();
+    tao.add_audio_track(Cursor::new(pcm(588 * 300, 2)), 588 * 300).unwrap();
+    tao.release_media().unwrap();
+    drop(tao);
+    let c = emu::conversation::Conversation::of(&emu::read_log(&dir.path().join("d")));
+    // (the run of WRITEs each page came before, BUFE): prepare, track 1, track 2.
+    let pages: Vec<(usize, bool)> = c.write_pages.iter().map(|(run, w)| (*run, w.bufe)).collect();
+    assert_eq!(pages, [(0, true), (0, false), (1, true)]);
+}
