@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
@@ -22,7 +22,6 @@ pub struct ReadAhead {
     level: FifoLevel,
     /// Wait before the first byte until the queue is full (or the stream ends).
     fill_first: bool,
-    underruns: u32,
 }
 
 /// How full a [`ReadAhead`]'s queue is, seen from anywhere (the reader itself may have
@@ -31,6 +30,7 @@ pub struct ReadAhead {
 pub struct FifoLevel {
     held: Arc<AtomicUsize>,
     ended: Arc<AtomicBool>,
+    underruns: Arc<AtomicU32>,
     capacity: usize,
 }
 
@@ -39,6 +39,13 @@ impl FifoLevel {
     #[must_use]
     pub fn fill(&self) -> f64 {
         (self.held.load(Ordering::Relaxed) as f64 / self.capacity.max(1) as f64).min(1.0)
+    }
+
+    /// Times a read found the queue empty while the stream went on: the reader (the
+    /// writer of a burn) had to wait for the source.
+    #[must_use]
+    pub fn underruns(&self) -> u32 {
+        self.underruns.load(Ordering::Relaxed)
     }
 
     fn full_or_ended(&self) -> bool {
@@ -67,6 +74,7 @@ impl ReadAhead {
         let level = FifoLevel {
             held: Arc::new(AtomicUsize::new(0)),
             ended: Arc::new(AtomicBool::new(false)),
+            underruns: Arc::new(AtomicU32::new(0)),
             capacity: depth * CHUNK,
         };
         let theirs = level.clone();
@@ -74,19 +82,13 @@ impl ReadAhead {
             read_ahead(&mut source, &tx, &theirs);
             theirs.ended.store(true, Ordering::Release);
         });
-        ReadAhead { rx, current: Vec::new(), at: 0, done: false, thread: Some(thread), level, fill_first, underruns: 0 }
+        ReadAhead { rx, current: Vec::new(), at: 0, done: false, thread: Some(thread), level, fill_first }
     }
 
     /// A handle on the queue's fill.
     #[must_use]
     pub fn level(&self) -> FifoLevel {
         self.level.clone()
-    }
-
-    /// Times a read found the queue empty while the stream went on: the host was late.
-    #[must_use]
-    pub fn underruns(&self) -> u32 {
-        self.underruns
     }
 }
 
@@ -108,6 +110,11 @@ fn read_ahead(source: &mut impl Read, tx: &SyncSender<Chunk>, level: &FifoLevel)
         buf.truncate(n);
         let end = n < CHUNK;
         level.held.fetch_add(n, Ordering::Release);
+        // Known to be the last chunk: said before it is handed over, so that a reader
+        // finding the queue empty after it does not count a wait that is the stream's end.
+        if end {
+            level.ended.store(true, Ordering::Release);
+        }
         // A closed receiver means the writer stopped: stop decoding too.
         if (n > 0 && tx.send(Ok(buf)).is_err()) || end {
             return;
@@ -128,7 +135,7 @@ impl Read for ReadAhead {
                 return Ok(0);
             }
             if self.level.held.load(Ordering::Acquire) == 0 && !self.level.ended.load(Ordering::Acquire) {
-                self.underruns += 1;
+                self.level.underruns.fetch_add(1, Ordering::Relaxed);
             }
             match self.rx.recv() {
                 Ok(Ok(chunk)) => {
@@ -211,5 +218,42 @@ mod tests {
         r.read_to_end(&mut rest).unwrap();
         assert!([&first[..], &rest[..]].concat() == data);
         assert_eq!(level.fill(), 0.0);
+        assert_eq!(level.underruns(), 0, "the source was always ahead");
+
+        // A source that stalls after its first chunk until told to go on: the reader finds
+        // the queue empty while the stream goes on — one underrun.
+        struct Gated(std::sync::mpsc::Receiver<()>, usize);
+        impl Read for Gated {
+            fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+                if self.1 == CHUNK {
+                    let _ = self.0.recv();
+                }
+                // The second part is half a chunk: the stream's end is known with it.
+                let n = b.len().min(CHUNK + CHUNK / 2 - self.1);
+                self.1 += n;
+                Ok(n)
+            }
+        }
+        let (go, gate) = std::sync::mpsc::channel();
+        let mut r = ReadAhead::spawn(Gated(gate, 0), 4);
+        let level = r.level();
+        // The first chunk is there before it is read (no wait counted for it).
+        while level.fill() == 0.0 {
+            std::thread::yield_now();
+        }
+        let mut first = vec![0u8; CHUNK];
+        r.read_exact(&mut first).unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut rest = Vec::new();
+            r.read_to_end(&mut rest).unwrap();
+            rest.len()
+        });
+        // The reader is now waiting on an empty queue; let the source go on.
+        while level.underruns() == 0 {
+            std::thread::yield_now();
+        }
+        go.send(()).unwrap();
+        assert_eq!(reader.join().unwrap(), CHUNK / 2);
+        assert_eq!(level.underruns(), 1);
     }
 }

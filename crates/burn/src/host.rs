@@ -16,6 +16,14 @@ pub const DEFAULT_HOST_BUFFER_SECTORS: u32 = 8 * 75;
 /// well under 64 MiB whatever the speed.
 pub(crate) const MAX_AUTO_HOST_BUFFER: u32 = 16_384;
 
+/// The host buffer sized in time for a drive writing `sectors_per_second`: 2.5 seconds of
+/// it, at least [`DEFAULT_HOST_BUFFER_SECTORS`] (8 s at 1x) and at most 16384 sectors —
+/// what track-at-once's buffer and disc-at-once's FIFO both get.
+#[must_use]
+pub fn host_buffer_sectors_for(sectors_per_second: u32) -> u32 {
+    (sectors_per_second.saturating_mul(5) / 2).clamp(DEFAULT_HOST_BUFFER_SECTORS, MAX_AUTO_HOST_BUFFER)
+}
+
 /// What the reader thread hands over: whole sectors, or why the stream failed.
 pub(crate) type Chunk = Result<Vec<u8>, String>;
 

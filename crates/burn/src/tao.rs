@@ -24,7 +24,7 @@ use mmc::{Command, CommandError, Data, Transport, run};
 use crate::error::TaoError;
 use crate::events::{CancelHandle, TaoAction, TaoUpdate};
 use crate::format2::{DiscFormat2, Format2, State};
-use crate::host::{self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level, MAX_AUTO_HOST_BUFFER};
+use crate::host::{self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level};
 
 /// The track being written: where, how far, and the host buffer.
 struct Job {
@@ -158,7 +158,7 @@ impl<T: Transport> TrackAtOnce<T> {
         if self.host_buffer_set {
             return self.host_buffer_sectors;
         }
-        (rate * 5 / 2).clamp(self.host_buffer_sectors, MAX_AUTO_HOST_BUFFER)
+        host::host_buffer_sectors_for(rate).max(self.host_buffer_sectors)
     }
 
     /// The host buffer in sectors.

@@ -59,6 +59,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     let mut report = crate::report::Recorder::new();
     report.phase("writing");
     let mut result = Ok(());
+    let mut host_underruns = 0;
     // The host FIFO: the stream (decoding, CRC checks) is read ahead on its own thread, 2.5
     // seconds of it at the fastest speed the drive writes (wodim and cdrskin keep 4 MiB and
     // more), so that a slow moment of decoding never reaches the drive.
@@ -106,6 +107,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
         });
         // A drive that takes CD-TEXT only raw refuses the cue sheet before anything is
         // written: when the route was redburn's choice and the drive writes raw, go raw.
+        host_underruns = host.underruns();
         let cdtext_refused = matches!(&result, Err(DaoError::CueSheetRefused { cdtext: true, .. }));
         if !(cdtext_refused && attempt == 0 && args.mode.is_none() && !raw && raw96) {
             break;
@@ -134,7 +136,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
             "{}",
             json!({"event": "result", "ok": true, "device": dev_name, "mode": if raw { "raw" } else { "dao" },
                    "tracks": layout.tracks.len(), "sectors": needed, "simulated": args.simulate, "seconds": secs,
-                   "phases": lines.durations()})
+                   "host_buffer_underruns": host_underruns, "phases": lines.durations()})
         );
     } else {
         let what = if args.simulate { "Simulated" } else { "Burned" };
@@ -248,11 +250,10 @@ fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
     fail(c, e)
 }
 
-/// The host FIFO for disc-at-once: 2.5 seconds at the speed asked for (`speed` in sectors a
-/// second, negative for the drive's fastest), at least 8 seconds at 1x and at most 16384
-/// sectors (38.5 MB), as track-at-once sizes its buffer.
+/// The host FIFO for disc-at-once, sized in time as track-at-once sizes its buffer, at the
+/// speed asked for (`speed` in sectors a second, negative for the drive's fastest).
 fn host_fifo_bytes(drive: &mut Recorder<Backend>, speed: i32) -> usize {
     let fastest = drive.write_speeds().ok().and_then(|s| s.iter().map(|x| x.0).max()).unwrap_or(7_056);
-    let per_second = if speed > 0 { speed as u64 } else { u64::from(fastest) * 75 / 176 };
-    (per_second * 5 / 2).clamp(600, 16_384) as usize * 2352
+    let per_second = if speed > 0 { speed.unsigned_abs() } else { fastest * 75 / 176 };
+    redburn::host_buffer_sectors_for(per_second) as usize * 2352
 }

@@ -39,9 +39,10 @@ pub fn describe(e: &BusEntry) -> String {
             a => format!("track {a}"),
         },
         Some(Command::ModeSense10 { page, .. } | Command::ModeSense6 { page, .. }) => format!("page {page:02X}h"),
-        Some(Command::ModeSelect10 { .. } | Command::ModeSelect6 { .. }) => {
+        Some(c @ (Command::ModeSelect10 { .. } | Command::ModeSelect6 { .. })) => {
             let list = unhex(&e.parameters).unwrap_or_default();
-            page_of(&list).map_or(String::new(), |p| format!("page {:02X}h", p[0] & 0x3F))
+            let ten = matches!(c, Command::ModeSelect10 { .. });
+            page_of(&list, ten).map_or(String::new(), |p| format!("page {:02X}h", p[0] & 0x3F))
         }
         Some(Command::SetCdSpeed { write_kbs, .. }) => match write_kbs {
             0xFFFF => "write max".into(),
@@ -56,13 +57,14 @@ pub fn describe(e: &BusEntry) -> String {
     format!("{}{detail}{refused}", e.command)
 }
 
-/// The mode page of a MODE SELECT(10) or (6) parameter list: the bytes after the header and
-/// any block descriptors.
-fn page_of(list: &[u8]) -> Option<&[u8]> {
-    // Both headers say how many block-descriptor bytes follow: (10) in bytes 6–7 after an
-    // 8-byte header, (6) in byte 3 after a 4-byte header. A 10-byte header is told by the
-    // page code 05h/2Ah … at byte 8 being plausible; MODE SELECT(6) is rare with burners.
-    let at = 8 + usize::from(u16::from_be_bytes([*list.get(6)?, *list.get(7)?]));
+/// The mode page of a MODE SELECT parameter list: the bytes after its header (8 bytes for
+/// MODE SELECT(10), 4 for (6)) and the block descriptors the header counts.
+fn page_of(list: &[u8], ten: bool) -> Option<&[u8]> {
+    let at = if ten {
+        8 + usize::from(u16::from_be_bytes([*list.get(6)?, *list.get(7)?]))
+    } else {
+        4 + usize::from(*list.get(3)?)
+    };
     list.get(at..).filter(|p| p.len() >= 2)
 }
 
@@ -168,7 +170,8 @@ impl Conversation {
             }
             if good && matches!(cmd, Command::ModeSelect10 { .. } | Command::ModeSelect6 { .. }) {
                 let list = unhex(&e.parameters).unwrap_or_default();
-                let page = page_of(&list).and_then(|p| WriteParameters::decode(p).ok());
+                let ten = matches!(cmd, Command::ModeSelect10 { .. });
+                let page = page_of(&list, ten).and_then(|p| WriteParameters::decode(p).ok());
                 if let Some(w) = page {
                     c.write_pages.push((c.runs.len(), w));
                 }
@@ -315,6 +318,12 @@ mod tests {
         assert_eq!(c.write_pages.len(), 1);
         assert!(c.write_pages[0].1.bufe);
         assert_eq!(c.write_pages[0].1.write_type, mmc::WriteType::Tao);
+
+        // MODE SELECT(6): a 4-byte header, then the page.
+        let six = "00000000053241000000000000000000000000960000000000000000000000000000\
+                   00000000000000000000000000000000000000000000000000000000";
+        let c6 = Conversation::of(&[entry("150100003600", 54, six, "GOOD", "")]);
+        assert_eq!((c6.before[0].as_str(), c6.write_pages.len()), ("MODE SELECT(6) page 05h", 1));
 
         let steps = condense(&log);
         let texts: Vec<&str> = steps.iter().map(|s| s.text.as_str()).collect();

@@ -285,18 +285,6 @@ pub fn send_packet<T: Transport + ?Sized>(
     })
 }
 
-/// The length of a CDB by its group code, as the kernel's `COMMAND_SIZE`.
-#[must_use]
-pub fn cdb_len(opcode: u8) -> usize {
-    match opcode >> 5 {
-        0 => 6,
-        1 | 2 => 10,
-        5 => 12,
-        4 => 16,
-        _ => 12,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,6 +402,5 @@ mod tests {
         assert_eq!(disc_status(&mut Empty), CDS_NO_DISC);
         let p = send_packet(&mut Empty, &[0; 6], Data::None, Duration::from_secs(1)).unwrap();
         assert_eq!((p.status, &p.sense[..3], p.sense[12]), (2, &[0x70, 0, 2][..], 0x3A));
-        assert_eq!((cdb_len(0x00), cdb_len(0x43), cdb_len(0xBE), cdb_len(0x88)), (6, 10, 12, 16));
     }
 }

@@ -520,7 +520,7 @@ unsafe fn cdrom_ioctl(request: c_ulong, arg: *mut c_void) -> c_int {
 unsafe fn send_packet(d: &mut Drive, arg: *mut c_void) -> Result<c_int, cdrom::Errno> {
     // SAFETY: per the function's contract.
     let g: [u8; 64] = unsafe { get(arg)? };
-    let cdb = &g[..cdrom::cdb_len(g[0])];
+    let cdb = &g[..mmc::cdb::cdb_len(g[0])];
     let buffer = usize::from_ne_bytes(g[16..24].try_into().expect("8 bytes")) as *mut u8;
     let len = u32::from_ne_bytes(g[24..28].try_into().expect("4 bytes")) as usize;
     let sense = usize::from_ne_bytes(g[32..40].try_into().expect("8 bytes")) as *mut u8;
