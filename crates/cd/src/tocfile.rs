@@ -539,7 +539,15 @@ fn split(segs: Vec<Segment>, at: u64) -> Option<(Vec<Segment>, Vec<Segment>)> {
             after.push(s);
             continue;
         }
-        let len = s.length?;
+        // A file of unknown length that START falls in is split there; measuring it later
+        // finds a START beyond its end.
+        let Some(len) = s.length else {
+            let head = at - pos;
+            before.push(Segment { length: Some(head), ..s.clone() });
+            after.push(Segment { start: s.start + head, ..s });
+            pos = at;
+            continue;
+        };
         if pos + len <= at {
             pos += len;
             before.push(s);

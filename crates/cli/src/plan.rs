@@ -160,9 +160,13 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
         if !pause.is_multiple_of(SPF) {
             return Err(fail(code::PLAN, format!("track {}: its pause is not a whole number of sectors", t.number)));
         }
-        // Track 1's pause is at least the 2 seconds before LBA 0.
-        if i == 0 && pause < u64::from(PREGAP_SECTORS) * SPF {
-            let extra = u64::from(PREGAP_SECTORS) * SPF - pause;
+        // Track 1's pause holds the 2 seconds before LBA 0, which no sheet's file holds: a
+        // sheet's position 0 is LBA 0, so audio before track 1's index 1 (hidden track-one
+        // audio) comes after them, as cdrdao and CDRWIN place it. Silence (`PREGAP`) at its
+        // start counts towards them.
+        let silent: u64 = pregap.iter().take_while(|(s, ..)| matches!(s.source, Source::Silence)).map(|p| p.1).sum();
+        if i == 0 && silent < u64::from(PREGAP_SECTORS) * SPF {
+            let extra = u64::from(PREGAP_SECTORS) * SPF - silent;
             pregap.insert(0, (Segment::silence(extra), extra, None));
             pause += extra;
         }

@@ -1126,3 +1126,47 @@ fn a_catalog_number_with_a_wrong_check_digit_burns_as_it_is() {
     let toc = json(&stdout(redburn(home.path()).args(["toc", "--json"])));
     assert_eq!(toc["mcn"], "0000010271955");
 }
+
+/// Hidden track-one audio: a sheet's position 0 is LBA 0, so audio before track 1's index 1
+/// comes after the 2 seconds before LBA 0, where cdrdao puts it (`START 00:03:00` on track 1
+/// gives index 1 at LBA 225 on the emulator); and the export starts at LBA 0 again.
+#[test]
+fn hidden_track_one_audio_lies_after_lba_0_as_cdrdao_puts_it() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path();
+    wav(&dir.join("a.wav"), 44_100 * 8);
+    wav(&dir.join("b.wav"), 44_100 * 5);
+    let sheets = [
+        (
+            "htoa.cue",
+            "FILE \"a.wav\" WAVE\nTRACK 01 AUDIO\nINDEX 00 00:00:00\nINDEX 01 00:03:00\nFILE \"b.wav\" WAVE\nTRACK 02 AUDIO\nPREGAP 00:02:00\nINDEX 01 00:00:00\n",
+        ),
+        // START after a file of unknown length (cdrdao's own form).
+        (
+            "htoa.toc",
+            "CD_DA\nTRACK AUDIO\nFILE \"a.wav\" 0\nSTART 00:03:00\nTRACK AUDIO\nPREGAP 00:02:00\nFILE \"b.wav\" 0\n",
+        ),
+    ];
+    stdout(redburn(dir).args(["emu", "create", "h"]));
+    for (name, text) in sheets {
+        std::fs::write(dir.join(name), text).unwrap();
+        stdout(redburn(dir).args(["emu", "insert", "h"]));
+        stdout(redburn(dir).args(["burn", "-d", "emu:h"]).arg(dir.join(name)));
+        let toc = json(&stdout(redburn(dir).args(["toc", "-d", "emu:h", "--json"])));
+        let t = toc["tracks"].as_array().unwrap();
+        let starts: Vec<_> = t.iter().map(|t| t["start_lba"].as_i64().unwrap()).collect();
+        assert_eq!(starts, [225, 750], "{name}");
+        stdout(redburn(dir).args(["emu", "export", "h", "-o"]).arg(dir.join("x.cue")));
+        let cue = std::fs::read_to_string(dir.join("x.cue")).unwrap();
+        assert!(cue.contains("TRACK 01 AUDIO\n    INDEX 00 00:00:00\n    INDEX 01 00:03:00\n"), "{cue}");
+        assert!(cue.contains("INDEX 00 00:08:00\n    INDEX 01 00:10:00\n"), "{cue}");
+        let bin = std::fs::read(dir.join("x.bin")).unwrap();
+        let a = std::fs::read(dir.join("a.wav")).unwrap();
+        assert_eq!(bin.len(), 1125 * 2352);
+        assert!(bin[..a.len() - 44] == a[44..], "{name}: the image starts with a.wav at LBA 0");
+    }
+    // A START beyond the file's end is found when the file is measured.
+    std::fs::write(dir.join("late.toc"), "CD_DA\nTRACK AUDIO\nFILE \"a.wav\" 0\nSTART 00:09:00\n").unwrap();
+    let err = fails(redburn(dir).args(["burn", "--dry-run", "-d", "emu:h"]).arg(dir.join("late.toc")), 2);
+    assert!(err.contains("a.wav"), "{err}");
+}

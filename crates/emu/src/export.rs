@@ -43,8 +43,8 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> EmuError + '_ {
 }
 
 /// Writes the disc in `drive` as `cue` plus a `.bin` beside it with the same stem. Each track's
-/// pause is in the image (as INDEX 00), except track 1's standard 2-second pause; a longer
-/// track 1 pause (hidden track-one audio) is kept. Sessions are laid end to end. Both files
+/// pause is in the image (as INDEX 00), except track 1's 2 seconds before LBA 0; track 1's
+/// audio after LBA 0 before its index 1 (hidden track-one audio) is kept. Sessions are laid end to end. Both files
 /// are written under temporary names and renamed when complete, so an interrupted export
 /// leaves nothing that looks finished.
 ///
@@ -91,7 +91,9 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Resu
     let mut pos: u64 = 0;
     let mut buf = vec![0u8; 64 * SECTOR_BYTES];
     for (i, t) in disc.tracks().filter(|t| !t.open).enumerate() {
-        let from = if i == 0 && t.start().0 <= 0 { t.start() } else { t.pause_start() };
+        // The image starts at LBA 0, as readers and cdrdao's `read-cd` start it: track 1's
+        // audio before index 1 (hidden track-one audio) is its INDEX 00 at 00:00:00.
+        let from = if i == 0 { Lba(t.pause_start().0.max(0)) } else { t.pause_start() };
         let mut track = CueTrack::audio(t.number);
         let c = t.control();
         track.flags = Flags { dcp: c.copy_permitted(), pre: c.pre_emphasis(), ..Flags::default() };
@@ -99,8 +101,8 @@ pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Resu
         if let Some(b) = &text {
             track.text = b.tracks.get(usize::from(t.number - b.first_track)).cloned().unwrap_or_default();
         }
-        for &(n, at) in t.indexes.iter().filter(|x| x.1 >= from.0) {
-            let rel = pos + (at - from.0) as u64;
+        for &(n, at) in t.indexes.iter().filter(|x| x.1 >= from.0 || (x.0 == 0 && t.start().0 > from.0)) {
+            let rel = pos + (at.max(from.0) - from.0) as u64;
             let position = Msf::from_sectors(rel as u32).map_err(|e| EmuError::Address(e.to_string()))?;
             track.indexes.push(CueIndex { number: n, file: 0, position, line: 0 });
         }
