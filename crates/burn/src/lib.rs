@@ -45,6 +45,7 @@ mod layout;
 mod raw;
 mod rawimage;
 mod rawwriter;
+mod read;
 mod tao;
 mod verify;
 
@@ -65,5 +66,6 @@ pub use rawimage::{
     RawImageStream, RawSubcodeType, SectorType, TrackInfo,
 };
 pub use rawwriter::{RawAction, RawCdWriter, RawUpdate, RawWriteError};
+pub use read::{ImageSink, ReadCheck, ReadError, ReadOptions, ReadProgress, ReadReport, TrackRead, read_disc_image};
 pub use tao::TrackAtOnce;
 pub use verify::{Checksums, Compare, Expected, TrackDigest, TrackVerdict, VerifyError, read_audio, verify_disc};

@@ -5,6 +5,7 @@ mod dao;
 mod drives;
 mod rawimage;
 mod rawwriter;
+mod read;
 mod tao;
 mod tao_faults;
 mod tao_rules;
