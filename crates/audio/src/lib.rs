@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ahead;
+pub mod flac;
 mod mp4;
 mod resample;
 pub mod segments;

@@ -129,6 +129,10 @@ pub struct DiscPlan {
     pub language: u8,
     /// CD-TEXT character code.
     pub charset: CharCode,
+    /// Every CD-TEXT block, as a sheet's `CDTEXTFILE` gives it (all languages and
+    /// character codes): when set, it is the disc's CD-TEXT and the text fields above are
+    /// only shown.
+    pub text_file: Option<CdText>,
 }
 
 impl Default for DiscPlan {
@@ -142,6 +146,7 @@ impl Default for DiscPlan {
             genre: None,
             language: 0x09,
             charset: CharCode::Iso8859_1,
+            text_file: None,
         }
     }
 }
@@ -161,6 +166,9 @@ impl DiscPlan {
     /// The disc's CD-TEXT, if the plan has any text.
     #[must_use]
     pub fn cdtext(&self) -> Option<CdText> {
+        if let Some(text) = &self.text_file {
+            return Some(text.clone());
+        }
         let any = !self.album_text.is_empty()
             || self.disc_id.is_some()
             || self.genre.is_some()

@@ -19,6 +19,8 @@ pub mod code {
     pub const WRITE: u8 = 4;
     /// The disc read back differs from its sources.
     pub const VERIFY: u8 = 5;
+    /// A disc was read, but some sectors could not be read right: the image is not exact.
+    pub const READ: u8 = 6;
     /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
     pub const CANCELLED: u8 = 130;
 }
@@ -27,7 +29,8 @@ pub mod code {
 pub const EXIT_CODES_HELP: &str = "Exit codes: 0 success; 1 other error; 2 usage or bad input (missing, \
 undecodable or truncated file, CUE error, does not fit a CD), found before writing; 3 drive or medium \
 problem (missing, busy, no permission, not blank), found before writing; 4 writing failed midway; \
-5 the disc differs from its sources; 130 cancelled with Ctrl-C";
+5 the disc differs from its sources; 6 a disc read into an image has sectors that could not be read \
+right (the image is kept, not exact); 130 cancelled with Ctrl-C";
 
 /// An error that ends the program with `code`.
 #[derive(Debug)]

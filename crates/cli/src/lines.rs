@@ -57,10 +57,15 @@ impl Lines {
 
     /// `done` of `total` sectors are written: a line at each further tenth.
     pub fn written(&self, done: u64, total: u64) {
+        self.progress("written", done, total);
+    }
+
+    /// `done` of `total` sectors are `verb` (written, read): a line at each further tenth.
+    pub fn progress(&self, verb: &str, done: u64, total: u64) {
         let tenth = done * 10 / total.max(1);
         if self.on && tenth > self.tenth.get() {
             self.tenth.set(tenth);
-            eprintln!("redburn: {}% written ({done} of {total} sectors)", tenth * 10);
+            eprintln!("redburn: {}% {verb} ({done} of {total} sectors)", tenth * 10);
         }
     }
 }

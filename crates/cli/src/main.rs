@@ -21,6 +21,7 @@ mod interrupt;
 mod lines;
 mod plan;
 mod profile;
+mod read;
 mod report;
 mod show;
 mod tao;
@@ -51,6 +52,9 @@ enum Cmd {
     /// Write the disc image burning would produce (.cue + .bin, optionally .sub and .toc),
     /// without a recorder.
     Image(image::ImageArgs),
+    /// Read an audio CD into an image that burns back to the same disc: CUE sheet with every
+    /// index, ISRC, catalog number, flag and CD-TEXT, audio as .bin, WAV per track or FLAC.
+    Read(read::ReadArgs),
     /// Show the disc's table of contents, with ISRCs and the catalog number.
     Toc {
         #[command(flatten)]
@@ -150,6 +154,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Burn(args) => burn::run(&args),
         Cmd::Image(args) => image::run(&args),
+        Cmd::Read(args) => read::run(&args),
         Cmd::Toc { device, json } => show::toc(&device, json),
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),

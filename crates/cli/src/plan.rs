@@ -95,7 +95,11 @@ fn plan(path: &Path) -> Result<(DiscPlan, Origin)> {
             .iter()
             .filter_map(|t| t.indexes.iter().find(|i| i.number == 1).map(|i| (t.number, i.line)))
             .collect();
-        sheet.to_plan(dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?
+        let mut plan = sheet.to_plan(dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
+        if let Some(name) = &sheet.cdtextfile {
+            plan.text_file = Some(cdtext_file(path, &dir.join(name.replace('\\', "/")))?);
+        }
+        plan
     } else {
         let toc = cd::TocFile::parse_bytes(&bytes, dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
         for w in &toc.warnings {
@@ -105,6 +109,17 @@ fn plan(path: &Path) -> Result<(DiscPlan, Origin)> {
     };
     plan.validate().map_err(|e| fail(code::PLAN, format!("{}: {e}", path.display())))?;
     Ok((plan, origin))
+}
+
+/// The CD-TEXT of a sheet's `CDTEXTFILE`: its packs, 18 bytes each, as READ TOC format 5
+/// gives them (with or without the 4-byte header; CDRWIN's files end with one zero byte).
+fn cdtext_file(sheet: &Path, path: &Path) -> Result<cd::CdText> {
+    let bad = |why: String| fail(code::INPUT, format!("{}: CDTEXTFILE {}: {why}", sheet.display(), path.display()));
+    let mut bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    if bytes.len() % 18 == 1 || bytes.len() % 18 == 5 {
+        bytes.pop();
+    }
+    cd::CdText::from_toc_data(&bytes).map_err(|e| bad(e.to_string()))
 }
 
 /// Measures every segment (each file decoded once, to its end), pads to whole sectors and

@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "cli/read.rs"]
+mod read;
+
 /// The bundled sample album's audio files (FLAC, WAV, Ogg Vorbis), in order.
 fn samples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album");
@@ -178,7 +181,7 @@ fn drive_options_blank_tray_and_faults() {
     let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:rw", "--json"])));
     assert_eq!(info["medium"]["status"], "blank");
 
-    // A write error at LBA 100 during the burn: exit code 7, the sense in the message.
+    // A write error at LBA 100 during the burn: exit code 4, the sense in the message.
     stdout(redburn(home.path()).args(["emu", "fault", "rw", "--at-lba", "100", "--sense", "3/0C/00", "--once"]));
     let err = fails(redburn(home.path()).args(["burn", "-d", "emu:rw"]).arg(&a), 4);
     assert!(err.contains("03/0C/00") && err.contains("write error"), "{err}");

@@ -1,0 +1,163 @@
+//! `redburn read`: a disc into an image that burns back to the same disc.
+
+use std::path::Path;
+
+use super::{fails, json, redburn, stdout, wav};
+
+/// An album with everything a copy must keep: hidden track-one audio, an index 2, a 2 s
+/// and a 0 s pause, ISRCs, a catalog number, pre-emphasis, the copy bit and CD-TEXT.
+pub(crate) fn burn_album(home: &Path, device: &str) {
+    for (name, seconds) in [("a.wav", 8), ("b.wav", 6), ("c.wav", 5)] {
+        wav(&home.join(name), 44_100 * seconds);
+    }
+    let cue = "CATALOG 0724385525728\nPERFORMER \"The Testers\"\nTITLE \"Read Back\"\n\
+        FILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    TITLE \"One\"\n    ISRC GBAYE9700170\n    INDEX 00 00:00:00\n    \
+        INDEX 01 00:03:00\n    INDEX 02 00:05:00\nFILE \"b.wav\" WAVE\n  TRACK 02 AUDIO\n    TITLE \"Two\"\n    FLAGS PRE\n    \
+        PREGAP 00:02:00\n    INDEX 01 00:00:00\nFILE \"c.wav\" WAVE\n  TRACK 03 AUDIO\n    TITLE \"Three\"\n    \
+        PERFORMER \"Guest\"\n    FLAGS DCP\n    ISRC USK7Y9812345\n    INDEX 01 00:00:00\n";
+    std::fs::write(home.join("album.cue"), cue).unwrap();
+    stdout(redburn(home).args(["emu", "create", device.trim_start_matches("emu:")]));
+    stdout(redburn(home).args(["burn", "-d", device]).arg(home.join("album.cue")));
+}
+
+/// `toc --json` without the device's name.
+pub(crate) fn toc(home: &Path, device: &str) -> serde_json::Value {
+    let mut v = json(&stdout(redburn(home).args(["toc", "--json", "-d", device])));
+    v["device"] = serde_json::Value::Null;
+    v
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_disc_read_and_burned_back_is_the_same_disc_in_every_form() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    burn_album(h, "emu:src");
+    let source = toc(h, "emu:src");
+    assert_eq!(source["tracks"][0]["start_lba"], 225, "hidden track-one audio");
+    stdout(redburn(h).args(["emu", "create", "dst"]));
+    let mut first_bin: Option<Vec<u8>> = None;
+    for (dir, extra) in [("bin", &["--sub", "--toc"][..]), ("wav", &["--split"]), ("flac", &["--flac", "--split"])] {
+        let out = h.join(dir);
+        std::fs::create_dir(&out).unwrap();
+        let text = stdout(redburn(h).args(["read", "-d", "emu:src", "-o"]).arg(out.join("a.cue")).args(extra));
+        assert!(text.contains("checked by reading twice") && text.contains("track  3"), "{text}");
+        assert!(!listing(&out).iter().any(|n| n.ends_with(".partial")));
+        let cue = std::fs::read_to_string(out.join("a.cue")).unwrap();
+        assert!(cue.contains("CATALOG 0724385525728\nCDTEXTFILE \"a.cdt\""), "{cue}");
+        assert!(
+            cue.contains("ISRC GBAYE9700170\n    INDEX 00 00:00:00\n    INDEX 01 00:03:00\n    INDEX 02 00:05:00\n")
+        );
+        assert!(cue.contains("FLAGS PRE\n    INDEX 00 00:08:00\n"), "{cue}");
+        stdout(redburn(h).args(["emu", "insert", "dst"]));
+        stdout(redburn(h).args(["burn", "-d", "emu:dst"]).arg(out.join("a.cue")));
+        assert_eq!(toc(h, "emu:dst"), source, "{dir}: the copy's table of contents");
+        // The copy's audio, read again, is the source's to the byte.
+        let again = h.join(format!("{dir}-again"));
+        std::fs::create_dir(&again).unwrap();
+        stdout(redburn(h).args(["read", "-d", "emu:dst", "-o"]).arg(again.join("b.cue")));
+        let bin = std::fs::read(again.join("b.bin")).unwrap();
+        assert_eq!(bin.len(), 1575 * 2352);
+        match &first_bin {
+            None => {
+                assert!(bin == std::fs::read(out.join("a.bin")).unwrap());
+                first_bin = Some(bin);
+            }
+            Some(b) => assert!(*b == bin, "{dir}"),
+        }
+    }
+    assert_eq!(
+        listing(&h.join("bin")),
+        ["a.bin", "a.cdt", "a.cue", "a.sub", "a.toc"],
+        "a .sub of 96 bytes a sector and a cdrdao TOC"
+    );
+    assert_eq!(std::fs::metadata(h.join("bin/a.sub")).unwrap().len(), 1575 * 96);
+    assert_eq!(listing(&h.join("flac")), ["a-01.flac", "a-02.flac", "a-03.flac", "a.cdt", "a.cue"]);
+    // flac, a tool redburn did not write, checks every file's MD5 and reads the tags.
+    let ok = std::process::Command::new("flac")
+        .args(["-s", "-t", "a-01.flac", "a-02.flac", "a-03.flac"])
+        .current_dir(h.join("flac"))
+        .status()
+        .expect("flac is installed by .ci/run");
+    assert!(ok.success());
+    let tags = std::process::Command::new("metaflac")
+        .args(["--export-tags-to=-", "a-03.flac"])
+        .current_dir(h.join("flac"))
+        .output()
+        .unwrap();
+    let tags = String::from_utf8(tags.stdout).unwrap();
+    for t in [
+        "TITLE=Three",
+        "ARTIST=Guest",
+        "ALBUM=Read Back",
+        "ALBUMARTIST=The Testers",
+        "ISRC=USK7Y9812345",
+        "TRACKNUMBER=3",
+        "BARCODE=0724385525728",
+    ] {
+        assert!(tags.lines().any(|l| l == t), "{t} in {tags}");
+    }
+    // Split files: each track's pause ends the file before it; track 1's holds its hidden audio.
+    let wav_len = |n: &str| std::fs::metadata(h.join("wav").join(n)).unwrap().len() - 44;
+    assert_eq!([wav_len("a-01.wav"), wav_len("a-02.wav"), wav_len("a-03.wav")], [750 * 2352, 450 * 2352, 375 * 2352]);
+}
+
+#[test]
+fn a_damaged_disc_is_reported_per_track_with_its_own_exit_code() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    burn_album(h, "emu:src");
+    stdout(redburn(h).args(["emu", "fault", "src", "--scratch", "900..903"]));
+    let out = redburn(h)
+        .args(["read", "-d", "emu:src", "--retries", "2", "--json", "-o"])
+        .arg(h.join("x.cue"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout_text = String::from_utf8(out.stdout).unwrap();
+    let result = json(&stdout_text);
+    assert_eq!(result["ok"], false);
+    assert_eq!(result["tracks"][1]["damaged_sectors"], serde_json::json!([900, 901, 902]));
+    assert_eq!(result["tracks"][0]["damaged_sectors"], serde_json::json!([]));
+    assert!(stdout_text.lines().any(|l| l.contains("\"event\":\"progress\"")));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("not exact: 3 sectors"), "{err}");
+    assert!(h.join("x.bin").exists(), "a complete but inexact image is kept, and said to be so");
+
+    // A read that stops midway (the disc pulled out) leaves no file behind.
+    stdout(redburn(h).args(["emu", "fault", "src", "--clear"]));
+    stdout(redburn(h).args(["emu", "fault", "src", "--at-lba", "1000", "--remove-medium"]));
+    let out_dir = h.join("gone");
+    std::fs::create_dir(&out_dir).unwrap();
+    let err = fails(redburn(h).args(["read", "-d", "emu:src", "--sub", "-o"]).arg(out_dir.join("y.cue")), 3);
+    assert!(err.contains("LBA"), "{err}");
+    assert!(listing(&out_dir).is_empty(), "{:?}", listing(&out_dir));
+
+    // A blank disc, an output that is not a sheet.
+    stdout(redburn(h).args(["emu", "create", "blank"]));
+    let err = fails(redburn(h).args(["read", "-d", "emu:blank", "-o"]).arg(h.join("z.cue")), 3);
+    assert!(err.contains("blank"), "{err}");
+    let err = fails(redburn(h).args(["read", "-d", "emu:blank", "-o"]).arg(h.join("z.bin")), 2);
+    assert!(err.contains("NAME.cue"), "{err}");
+}
+
+#[test]
+fn a_read_offset_shifts_the_image_by_samples() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    burn_album(h, "emu:src");
+    stdout(redburn(h).args(["read", "-d", "emu:src", "--check", "once", "-o"]).arg(h.join("z.cue")));
+    stdout(
+        redburn(h)
+            .args(["read", "-d", "emu:src", "--check", "once", "--read-offset", "-30", "-o"])
+            .arg(h.join("m.cue")),
+    );
+    let (zero, minus) = (std::fs::read(h.join("z.bin")).unwrap(), std::fs::read(h.join("m.bin")).unwrap());
+    assert!(minus[..120].iter().all(|&b| b == 0) && minus[120..] == zero[..zero.len() - 120]);
+}
