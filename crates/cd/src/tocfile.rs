@@ -337,6 +337,16 @@ fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFile
                         Ok(s) => s.clone(),
                         Err(b) => latin1(b),
                     };
+                    // An empty text is no text: cdrdao's files give one where a field is
+                    // missing, since cdrdao wants each field on every track or none.
+                    if text.is_empty()
+                        && matches!(
+                            item.as_str(),
+                            "TITLE" | "PERFORMER" | "SONGWRITER" | "COMPOSER" | "ARRANGER" | "MESSAGE"
+                        )
+                    {
+                        continue;
+                    }
                     match item.as_str() {
                         "TITLE" => f.title = Some(text),
                         "PERFORMER" => f.performer = Some(text),
@@ -674,7 +684,25 @@ pub fn write_image_toc(sheet: &CueSheet, image_sectors: u64) -> String {
     if let Some(m) = &sheet.catalog {
         s.push_str(&format!("CATALOG \"{}\"\n", m.as_str()));
     }
-    if !sheet.text.is_empty() {
+    // cdrdao refuses a text field that the disc and every track do not all have: each one
+    // anywhere is written everywhere, empty where it is missing.
+    let keys: Vec<&str> = std::iter::once(&sheet.text)
+        .chain(sheet.tracks.iter().map(|t| &t.text))
+        .flat_map(|f| f.named().map(|(k, _)| k))
+        .fold(Vec::new(), |mut v, k| {
+            if !v.contains(&k) {
+                v.push(k);
+            }
+            v
+        });
+    let text_fields = |f: &TextFields, indent: &str| -> String {
+        let mut out: String = f.named().map(|(k, v)| format!("{indent}{k} {}\n", quote(v))).collect();
+        for k in keys.iter().filter(|k| !f.named().any(|(n, _)| n == **k)) {
+            out.push_str(&format!("{indent}{k} \"\"\n"));
+        }
+        out
+    };
+    if !keys.is_empty() {
         s.push_str("CD_TEXT {\n  LANGUAGE_MAP {\n    0 : EN\n  }\n  LANGUAGE 0 {\n");
         s.push_str(&text_fields(&sheet.text, "    "));
         s.push_str("  }\n}\n");
@@ -691,7 +719,7 @@ pub fn write_image_toc(sheet: &CueSheet, image_sectors: u64) -> String {
         if let Some(i) = &t.isrc {
             s.push_str(&format!("ISRC \"{}\"\n", i.as_str()));
         }
-        if !t.text.is_empty() {
+        if !keys.is_empty() {
             s.push_str(&format!("CD_TEXT {{\n  LANGUAGE 0 {{\n{}  }}\n}}\n", text_fields(&t.text, "    ")));
         }
         // cdrdao reads raw files big-endian unless told SWAP.
@@ -726,10 +754,6 @@ fn quote(s: &str) -> String {
     out
 }
 
-fn text_fields(f: &TextFields, indent: &str) -> String {
-    f.named().map(|(k, v)| format!("{indent}{k} {}\n", quote(v))).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -756,6 +780,8 @@ FILE \"disc.bin\" BINARY
 ";
 
     #[test]
+    /// Every text field the disc or a track has is written for all of them, empty where it is
+    /// missing: cdrdao refuses the file otherwise ("PERFORMER field not defined for all tracks").
     fn an_image_toc_is_written_as_cdrdao_reads_it() {
         let sheet = CueSheet::parse(IMAGE_CUE).unwrap();
         // The image is 20 seconds long.
@@ -781,6 +807,7 @@ ISRC "USK7Y9812345"
 CD_TEXT {
   LANGUAGE 0 {
     TITLE "One"
+    PERFORMER ""
   }
 }
 FILE "disc.bin" SWAP 00:00:00 00:10:00
@@ -791,6 +818,12 @@ TRACK AUDIO
 COPY
 PRE_EMPHASIS
 TWO_CHANNEL_AUDIO
+CD_TEXT {
+  LANGUAGE 0 {
+    TITLE ""
+    PERFORMER ""
+  }
+}
 FILE "disc.bin" SWAP 00:10:00 00:10:00
 START 00:02:00
 INDEX 00:03:10

@@ -3,5 +3,6 @@
 
 mod common;
 mod conversations;
+mod copy;
 mod interop;
 mod readers;
