@@ -23,6 +23,7 @@ mod mp4;
 mod resample;
 pub mod segments;
 pub mod tags;
+pub mod tee;
 
 /// A stream of CD audio (44.1 kHz, 16-bit, stereo, little-endian) whose exact length is known
 /// before it is read: what a writer needs to check space and pad a track before the first

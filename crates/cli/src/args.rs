@@ -21,14 +21,20 @@ pub fn is_sheet(path: &Path) -> bool {
 }
 
 /// Arguments of `redburn burn`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct BurnArgs {
     /// Audio files, one track each, in order (WAV, FLAC, AIFF, MP3, Ogg Vorbis, ALAC/AAC, CAF),
     /// burned track-at-once; or one CUE sheet or cdrdao TOC file, burned disc-at-once.
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
-    #[command(flatten)]
-    pub(crate) device: DeviceArg,
+    /// The recorder: `emu:NAME` for an emulated one (default `emu:default`, created with a blank
+    /// 80-minute CD-R on first use); `$REDBURN_DEVICE` when not given. Give it more than once
+    /// to burn the same disc on several recorders at once.
+    #[arg(short = 'd', long = "device", env = "REDBURN_DEVICE", value_name = "DEVICE")]
+    pub(crate) devices: Vec<String>,
+    /// An emulated drive's directory, used instead (for `redburn image`'s scratch drive).
+    #[arg(skip)]
+    pub(crate) scratch: Option<PathBuf>,
     /// Do everything but record: the drive's test-write mode.
     #[arg(long)]
     pub(crate) simulate: bool,
@@ -99,4 +105,16 @@ fn speed_arg(s: &str) -> Result<i32, String> {
         return Err(format!("{s:?} is not a speed"));
     }
     Ok(if times || v <= 100.0 { (v * 75.0).round() as i32 } else { v.round() as i32 })
+}
+
+impl BurnArgs {
+    /// The recorder of a burn onto one recorder: the first `-d`.
+    pub(crate) fn device(&self) -> DeviceArg {
+        DeviceArg { device: self.devices.first().cloned(), scratch: self.scratch.clone() }
+    }
+
+    /// The same arguments for the recorder `device` alone.
+    pub(crate) fn for_device(&self, device: &str) -> BurnArgs {
+        BurnArgs { devices: vec![device.to_owned()], ..self.clone() }
+    }
 }

@@ -14,6 +14,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         if args.mode == Some(Mode::Tao) {
             return Err(fail(code::PLAN, "a CUE sheet or TOC file is burned disc-at-once: use --mode dao or raw"));
         }
+        if args.devices.len() > 1 {
+            return crate::many::run(args, None);
+        }
         return crate::dao::run_sheet(args, sheet);
     }
     let dao = matches!(args.mode, Some(Mode::Dao | Mode::Raw)) || args.cdtext_from_tags || args.gapless;
@@ -23,6 +26,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     // Every file is checked (a sheet among them, more than 99, one that does not decode)
     // before a recorder is touched, whichever way it is written.
     let tracks = crate::tao::preflight(&args.files, args.big_endian, args.skip_decode_check)?;
+    if args.devices.len() > 1 {
+        return crate::many::run(args, Some(tracks));
+    }
     if dao {
         return crate::dao::run_files(args);
     }

@@ -33,7 +33,7 @@ pub fn run_files(args: &BurnArgs) -> Result<()> {
 
 fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> {
     let needed = u64::from(layout.sectors());
-    let (dev_name, mut drive) = device::open_recorder(&args.device)?;
+    let (dev_name, mut drive) = device::open_recorder(&args.device())?;
     let Some(mut raw) = check_plan(args, &layout, &dev_name, &mut drive)? else { return Ok(()) };
     let raw96 = drive.write_modes().is_ok_and(|m| m.raw96);
     let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
@@ -152,7 +152,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
 /// Chooses the route (as asked, or session-at-once when the drive has it, else raw), prints
 /// the plan against the medium and refuses a disc that is not blank or too small. `Some(raw)`
 /// to go on, `None` after a dry run.
-fn check_plan(
+pub(crate) fn check_plan(
     args: &BurnArgs,
     layout: &DaoLayout,
     dev_name: &str,
@@ -227,7 +227,7 @@ fn check_plan(
 
 /// A disc-at-once failure with its exit code: cancelled, bad plan, wrong medium, refused
 /// while setting up (nothing written) or failed while writing.
-fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
+pub(crate) fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
     if crate::interrupt::pressed() {
         return fail(code::CANCELLED, format!("cancelled: {e}"));
     }
@@ -252,7 +252,7 @@ fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
 
 /// The host FIFO for disc-at-once, sized in time as track-at-once sizes its buffer, at the
 /// speed asked for (`speed` in sectors a second, negative for the drive's fastest).
-fn host_fifo_bytes(drive: &mut Recorder<Backend>, speed: i32) -> usize {
+pub(crate) fn host_fifo_bytes(drive: &mut Recorder<Backend>, speed: i32) -> usize {
     let fastest = drive.write_speeds().ok().and_then(|s| s.iter().map(|x| x.0).max()).unwrap_or(7_056);
     let per_second = if speed > 0 { speed.unsigned_abs() } else { fastest * 75 / 176 };
     redburn::host_buffer_sectors_for(per_second) as usize * 2352

@@ -21,6 +21,8 @@ pub mod code {
     pub const VERIFY: u8 = 5;
     /// A disc was read, but some sectors could not be read right: the image is not exact.
     pub const READ: u8 = 6;
+    /// Burning onto several recorders at once: some wrote the disc, some failed.
+    pub const SOME_FAILED: u8 = 7;
     /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
     pub const CANCELLED: u8 = 130;
 }
@@ -30,7 +32,8 @@ pub const EXIT_CODES_HELP: &str = "Exit codes: 0 success; 1 other error; 2 usage
 undecodable or truncated file, CUE error, does not fit a CD), found before writing; 3 drive or medium \
 problem (missing, busy, no permission, not blank), found before writing; 4 writing failed midway; \
 5 the disc differs from its sources; 6 a disc read into an image has sectors that could not be read \
-right (the image is kept, not exact); 130 cancelled with Ctrl-C";
+right (the image is kept, not exact); 7 burning onto several recorders, some failed and the others \
+wrote the disc; 130 cancelled with Ctrl-C";
 
 /// An error that ends the program with `code`.
 #[derive(Debug)]

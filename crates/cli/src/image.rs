@@ -9,7 +9,6 @@ use emu::{ExportOptions, export_cue_bin};
 
 use crate::args::BurnArgs;
 use crate::burn;
-use crate::device::DeviceArg;
 use crate::fail::{code, fail};
 
 /// Arguments of `redburn image`.
@@ -75,7 +74,8 @@ fn make(args: &ImageArgs, scratch: &std::path::Path) -> Result<()> {
     Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80)).map_err(|e| fail(code::OTHER, e))?;
     let burn_args = BurnArgs {
         files: args.inputs.clone(),
-        device: DeviceArg { device: None, scratch: Some(dir.clone()) },
+        devices: Vec::new(),
+        scratch: Some(dir.clone()),
         simulate: false,
         no_finalize: false,
         no_bufe: false,

@@ -19,6 +19,7 @@ mod fail;
 mod image;
 mod interrupt;
 mod lines;
+mod many;
 mod plan;
 mod profile;
 mod read;

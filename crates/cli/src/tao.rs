@@ -22,15 +22,15 @@ use crate::fail::{code, fail};
 use crate::show;
 
 /// Pause the drive records before every track after the first in Track-At-Once.
-const TAO_PAUSE: u64 = 150;
+pub(crate) const TAO_PAUSE: u64 = 150;
 
 /// One input, checked.
 pub struct Track {
-    path: PathBuf,
-    frames: u64,
-    sectors: u64,
+    pub(crate) path: PathBuf,
+    pub(crate) frames: u64,
+    pub(crate) sectors: u64,
     /// CRC-32 of the decoded audio, from the preflight (none with --skip-decode-check).
-    crc: Option<u32>,
+    pub(crate) crc: Option<u32>,
 }
 
 /// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported
@@ -95,7 +95,7 @@ fn name(p: &Path) -> String {
     p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
+pub(crate) fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
     let c = match &e {
         TaoError::MediaIsNotBlank
         | TaoError::MediaIsNotSupported(_)
@@ -126,7 +126,7 @@ fn tao_failure(e: TaoError, started: bool) -> anyhow::Error {
 /// Burns `tracks` (`args.files`, preflighted) track-at-once.
 pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
     let needed: u64 = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
-    let (dev_name, recorder) = device::open_recorder(&args.device)?;
+    let (dev_name, recorder) = device::open_recorder(&args.device())?;
     let Some(recorder) = check_plan(args, &tracks, needed, &dev_name, recorder)? else { return Ok(()) };
     let (mut tao, speed) = configure(args, recorder)?;
     let progress = Progress::new(args, needed, tracks.len());
@@ -205,7 +205,7 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
 
 /// Prints the plan against the medium in `recorder` and refuses a finalized disc or an album
 /// that does not fit; `None` after a dry run.
-fn check_plan(
+pub(crate) fn check_plan(
     args: &BurnArgs,
     tracks: &[Track],
     needed: u64,
@@ -272,7 +272,7 @@ fn check_plan(
 
 /// A `TrackAtOnce` on `recorder` with the command line's settings; the speed the drive took
 /// (sectors per second).
-fn configure(args: &BurnArgs, recorder: Recorder<Backend>) -> Result<(TrackAtOnce<Backend>, u32)> {
+pub(crate) fn configure(args: &BurnArgs, recorder: Recorder<Backend>) -> Result<(TrackAtOnce<Backend>, u32)> {
     let early = |e| tao_failure(e, false);
     let mut tao = TrackAtOnce::new();
     tao.set_recorder(recorder).map_err(early)?;
