@@ -91,7 +91,7 @@ pub struct BurnArgs {
 }
 
 /// Sectors per second from `max`, `24`, `24x` or `1800`.
-fn speed_arg(s: &str) -> Result<i32, String> {
+pub(crate) fn speed_arg(s: &str) -> Result<i32, String> {
     let t = s.trim().to_ascii_lowercase();
     if t == "max" {
         return Ok(-1);

@@ -10,6 +10,13 @@ use redburn::CancelHandle;
 static PRESSES: AtomicU32 = AtomicU32::new(0);
 static CURRENT: Mutex<Option<CancelHandle>> = Mutex::new(None);
 static INSTALLED: OnceLock<()> = OnceLock::new();
+/// Temporary directories removed when a second Ctrl-C stops redburn at once.
+static TEMPORARY: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes `dir` if a second Ctrl-C stops redburn before its owner does.
+pub fn remove_on_stop(dir: &std::path::Path) {
+    TEMPORARY.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(dir.to_owned());
+}
 
 /// Installs the handler (once per process).
 pub fn install() {
@@ -25,6 +32,9 @@ pub fn install() {
                 );
             } else {
                 eprintln!("\nredburn: stopped at once; the disc may be left unfinished");
+                for dir in TEMPORARY.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
                 std::process::exit(i32::from(crate::fail::code::CANCELLED));
             }
         };

@@ -12,6 +12,7 @@ macro_rules! out {
 mod after;
 mod args;
 mod burn;
+mod copy;
 mod dao;
 mod device;
 mod emu_cmd;
@@ -56,6 +57,9 @@ enum Cmd {
     /// Read an audio CD into an image that burns back to the same disc: CUE sheet with every
     /// index, ISRC, catalog number, flag and CD-TEXT, audio as .bin, WAV per track or FLAC.
     Read(read::ReadArgs),
+    /// Copy an audio CD disc to disc: read once, then burn onto one or several recorders
+    /// (`--to` more than once), or onto the same drive after inserting a blank.
+    Copy(copy::CopyArgs),
     /// Show the disc's table of contents, with ISRCs and the catalog number.
     Toc {
         #[command(flatten)]
@@ -156,6 +160,7 @@ fn main() -> ExitCode {
         Cmd::Burn(args) => burn::run(&args),
         Cmd::Image(args) => image::run(&args),
         Cmd::Read(args) => read::run(&args),
+        Cmd::Copy(args) => copy::run(&args),
         Cmd::Toc { device, json } => show::toc(&device, json),
         Cmd::Info { device, json } => show::info(&device, json),
         Cmd::Devices { json } => show::devices(json),

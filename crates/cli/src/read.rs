@@ -25,47 +25,50 @@ use crate::fail::{code, fail};
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
     #[command(flatten)]
-    device: DeviceArg,
+    pub(crate) device: DeviceArg,
     /// The CUE sheet to write; the audio goes beside it (NAME.bin, or NAME-01.wav … with
     /// --split, .flac with --flac).
     #[arg(short, long, value_name = "NAME.cue")]
-    output: PathBuf,
+    pub(crate) output: PathBuf,
     /// One file per track. Each track's pause ends the file of the track before it (as a CD
     /// player plays it, and EAC's default); hidden track-one audio starts track 1's file.
     #[arg(long)]
-    split: bool,
+    pub(crate) split: bool,
     /// FLAC instead of raw audio, tagged from the disc's CD-TEXT, ISRCs and catalog number.
     #[arg(long)]
-    flac: bool,
+    pub(crate) flac: bool,
     /// Also write the raw P-W sub-channel of every sector as NAME.sub (96 bytes a sector,
     /// as READ CD gives it).
     #[arg(long)]
-    sub: bool,
+    pub(crate) sub: bool,
     /// Also write a cdrdao TOC file (NAME.toc) for the .bin image.
     #[arg(long, conflicts_with_all = ["split", "flac"])]
-    toc: bool,
+    pub(crate) toc: bool,
     /// The drive's read offset correction in samples, with AccurateRip's sign (a drive
     /// listed as +6 needs --read-offset 6).
     #[arg(long, default_value_t = 0, allow_hyphen_values = true, value_name = "SAMPLES")]
-    read_offset: i32,
+    pub(crate) read_offset: i32,
     /// Times a sector that fails its check is read again before it counts as damaged.
     #[arg(long, default_value_t = 8)]
-    retries: u32,
+    pub(crate) retries: u32,
     /// How reads are checked: auto (C2 pointers when the drive has them, else twice), c2,
     /// twice (read everything twice and compare), once.
     #[arg(long, value_enum, default_value = "auto")]
-    check: Check,
+    pub(crate) check: Check,
     /// Print JSON.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Plain progress lines when stderr is not a terminal (a terminal gets a bar).
     #[arg(long)]
-    progress: bool,
+    pub(crate) progress: bool,
+    /// The image is a temporary one (`redburn copy`): its files are not listed.
+    #[arg(skip)]
+    pub(crate) temporary: bool,
 }
 
 /// `--check`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Check {
+pub(crate) enum Check {
     Auto,
     C2,
     Twice,
@@ -503,7 +506,7 @@ fn finish(
                 t.checksums.accuraterip_v2
             );
         }
-        for n in names {
+        for n in names.iter().filter(|_| !args.temporary) {
             out!("Wrote {}.", n.display());
         }
     }

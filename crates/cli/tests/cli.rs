@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "cli/copy.rs"]
+mod copy;
 #[path = "cli/many.rs"]
 mod many;
 #[path = "cli/read.rs"]

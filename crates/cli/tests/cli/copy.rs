@@ -1,0 +1,64 @@
+//! `redburn copy`: a disc copied onto several recorders at once, or onto the same drive.
+
+use std::io::{BufRead, BufReader};
+
+use super::read::{burn_album, toc};
+use super::{redburn, stdout};
+
+#[test]
+fn a_disc_copied_onto_three_recorders_one_failing_and_onto_its_own_drive() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    burn_album(h, "emu:src");
+    let source = toc(h, "emu:src");
+    for n in ["a", "b", "c"] {
+        stdout(redburn(h).args(["emu", "create", n]));
+    }
+    stdout(redburn(h).args(["emu", "fault", "b", "--at-lba", "700", "--sense", "3/0C/00", "--once"]));
+    let temp = h.join("temp");
+    std::fs::create_dir(&temp).unwrap();
+    let out = redburn(h)
+        .args(["copy", "--from", "emu:src", "--to", "emu:a", "--to", "emu:b", "--to", "emu:c", "--verify", "--temp"])
+        .arg(&temp)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(7), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("Failed on emu:b") && text.contains("03/0C/00"), "{text}");
+    assert!(text.contains("disc-at-once on emu:a") && text.contains("disc-at-once on emu:c"), "{text}");
+    for d in ["emu:a", "emu:c"] {
+        assert_eq!(toc(h, d), source, "{d}");
+    }
+    assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0, "the temporary image is gone");
+
+    // One drive: read, eject, wait for a blank, burn it.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
+        .args(["copy", "--from", "emu:src", "--wait", "60", "--temp"])
+        .arg(&temp)
+        .env("REDBURN_HOME", h)
+        .env_remove("REDBURN_DEVICE")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let waiting = lines.by_ref().map(Result::unwrap).find(|l| l.starts_with("Insert a blank disc"));
+    assert_eq!(
+        waiting.as_deref(),
+        Some("Insert a blank disc into emu:src (emulator: `redburn emu insert src`); waiting…")
+    );
+    // The copier lets go of the drive between looks, so the disc can be changed meanwhile.
+    let mut inserted = false;
+    for _ in 0..50 {
+        if redburn(h).args(["emu", "insert", "src"]).output().unwrap().status.success() {
+            inserted = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(inserted);
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(child.wait().unwrap().success(), "{rest:?}");
+    assert!(rest.iter().any(|l| l.contains("disc-at-once on emu:src")), "{rest:?}");
+    assert_eq!(toc(h, "emu:src"), source, "the copy on the source's own drive");
+    assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0);
+}
