@@ -145,7 +145,38 @@ pub fn write_disc_at_once<T: Transport>(
 pub fn write_disc_at_once_with<T: Transport>(
     t: &mut T,
     layout: &DaoLayout,
+    audio: impl Read,
+    options: DaoOptions,
+    progress: &mut dyn FnMut(&DaoProgress) -> bool,
+) -> Result<(), DaoError> {
+    write_dao(t, layout, audio, None, options, progress)
+}
+
+/// As [`write_disc_at_once_with`], raw (RAW96R) whatever `options.route` says, with the R–W
+/// sub-channel of the program area taken from `rw`: 96 bytes for every sector from LBA 0 to
+/// the lead-out, raw P–W as READ CD gives it (`redburn read --sub`'s `.sub`; the low six
+/// bits of each byte are R–W, the top two — P and Q — are made from the layout). What a copy
+/// of a disc with CD+G graphics or other R–W data needs: session-at-once cannot carry them.
+///
+/// # Errors
+/// As [`write_disc_at_once`]; [`DaoError::Stream`] when `rw` ends early.
+pub fn write_disc_at_once_rw<T: Transport>(
+    t: &mut T,
+    layout: &DaoLayout,
+    audio: impl Read,
+    mut rw: impl Read,
+    options: DaoOptions,
+    progress: &mut dyn FnMut(&DaoProgress) -> bool,
+) -> Result<(), DaoError> {
+    let options = DaoOptions { route: DaoRoute::Raw96, ..options };
+    write_dao(t, layout, audio, Some(&mut rw), options, progress)
+}
+
+fn write_dao<T: Transport>(
+    t: &mut T,
+    layout: &DaoLayout,
     mut audio: impl Read,
+    rw: Option<&mut dyn Read>,
     options: DaoOptions,
     progress: &mut dyn FnMut(&DaoProgress) -> bool,
 ) -> Result<(), DaoError> {
@@ -156,7 +187,7 @@ pub fn write_disc_at_once_with<T: Transport>(
     let info = prepare(t, layout.lead_out(), raw, options)?;
     let result = if raw {
         let lead_in = info.last_session_lead_in.map_or(Lba(-11_634), Msf::to_lba);
-        write_raw(t, layout, &mut audio, lead_in, progress)
+        write_raw(t, layout, &mut audio, rw, lead_in, progress)
     } else {
         write_all(t, layout, &mut audio, &sheet, info.last_session_lead_in, progress)
     };
@@ -376,7 +407,7 @@ fn write_all<T: Transport>(
 }
 
 /// Fills `buf` from `audio`; `missing` says how many sectors were still due, for the error.
-fn read_exact(audio: &mut impl Read, buf: &mut [u8], missing: u32) -> Result<(), DaoError> {
+fn read_exact(audio: &mut (impl Read + ?Sized), buf: &mut [u8], missing: u32) -> Result<(), DaoError> {
     let mut got = 0;
     while got < buf.len() {
         match audio.read(&mut buf[got..]) {
@@ -395,6 +426,7 @@ fn write_raw<T: Transport>(
     t: &mut T,
     layout: &DaoLayout,
     audio: &mut impl Read,
+    mut rw: Option<&mut dyn Read>,
     lead_in: Lba,
     progress: &mut Reporter<'_>,
 ) -> Result<(), DaoError> {
@@ -418,6 +450,16 @@ fn write_raw<T: Transport>(
             let b = &mut buf[i as usize * block..(i as usize + 1) * block];
             b[..SECTOR_BYTES].copy_from_slice(&main);
             b[SECTOR_BYTES..].copy_from_slice(&sub.raw(Lba(lba))?);
+            if let Some(rw) = rw.as_mut().filter(|_| (0..program.1).contains(&lba)) {
+                let mut given = [0u8; SUBCODE_BYTES];
+                read_exact(rw, &mut given, (program.1 - lba) as u32).map_err(|e| match e {
+                    DaoError::Stream(m) => DaoError::Stream(format!("the R-W sub-channel: {m}")),
+                    e => e,
+                })?;
+                for (out, g) in b[SECTOR_BYTES..].iter_mut().zip(given) {
+                    *out = (*out & 0xC0) | (g & 0x3F);
+                }
+            }
         }
         let data = &buf[..n as usize * block];
         run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(data))?;

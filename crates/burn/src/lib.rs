@@ -53,7 +53,8 @@ pub use album::{AlbumTrack, DiscMasterProgress, StageError, burn_album, erase_di
 pub use audio::{Pcm, PcmSource};
 pub use contents::{ContentsError, DiscContents, TrackContents, read_contents};
 pub use dao::{
-    DaoOptions, DaoProgress, DaoRoute, DriveBuffer, write_disc_at_once, write_disc_at_once_with, write_raw_image,
+    DaoOptions, DaoProgress, DaoRoute, DriveBuffer, write_disc_at_once, write_disc_at_once_rw, write_disc_at_once_with,
+    write_raw_image,
 };
 pub use device::{MediaInfo, MediaType, Recorder, RecorderError, WriteModes};
 pub use error::TaoError;

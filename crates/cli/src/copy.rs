@@ -93,6 +93,9 @@ pub fn run(args: &CopyArgs) -> Result<()> {
         json: args.json,
         progress: args.progress,
         temporary: true,
+        // R–W data (CD+G …) is kept only through the sub-channel; a drive that cannot read
+        // it still copies the rest.
+        sub_if_readable: true,
     };
     crate::read::run(&read).map_err(|e| match e.downcast_ref::<crate::fail::Failure>() {
         Some(f) if f.code == code::READ => {

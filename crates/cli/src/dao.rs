@@ -21,21 +21,25 @@ use crate::show;
 /// Burns a sheet disc-at-once.
 pub fn run_sheet(args: &BurnArgs, sheet: &Path) -> Result<()> {
     let (layout, stream) = crate::plan::measured(sheet)?;
-    run_layout(args, layout, stream)
+    let rw = crate::plan::rw_file(sheet)?;
+    run_layout(args, layout, stream, rw.as_deref())
 }
 
 /// Burns audio files disc-at-once: two-second pauses between tracks (none with `--gapless`),
 /// and with `--cdtext-from-tags` CD-TEXT and ISRCs from the files' tags.
 pub fn run_files(args: &BurnArgs) -> Result<()> {
     let (layout, stream) = crate::plan::from_files(&args.files, args.big_endian, args.gapless, args.cdtext_from_tags)?;
-    run_layout(args, layout, stream)
+    run_layout(args, layout, stream, None)
 }
 
-fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> {
+fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Path>) -> Result<()> {
     let needed = u64::from(layout.sectors());
     let (dev_name, mut drive) = device::open_recorder(&args.device())?;
     let Some(mut raw) = check_plan(args, &layout, &dev_name, &mut drive)? else { return Ok(()) };
     let raw96 = drive.write_modes().is_ok_and(|m| m.raw96);
+    if let Some(sub) = rw {
+        raw = raw_for_rw(args, &dev_name, sub, raw96)?;
+    }
     let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
     let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
     let lines = crate::lines::Lines::new(args.progress, args.json);
@@ -67,7 +71,13 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
     for attempt in 0..2 {
         let fifo = audio::ahead::ReadAhead::buffered(checked_reader(stream.clone()), fifo_bytes);
         let host = fifo.level();
-        result = redburn::write_disc_at_once_with(drive.transport(), &layout, fifo, options(raw), &mut |p| {
+        let rw_reader = match rw {
+            Some(sub) => Some(std::io::BufReader::new(
+                std::fs::File::open(sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?,
+            )),
+            None => None,
+        };
+        let mut on_progress = |p: &redburn::DaoProgress| {
             let (done, total) = (p.written, p.total);
             started_writing = true;
             // What the drive has burned: what it was sent less what its buffer holds, so
@@ -104,7 +114,13 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
             // Ctrl-C: a disc-at-once session cannot be left half-written readably, but the
             // drive is told to stop rather than run on.
             !crate::interrupt::pressed()
-        });
+        };
+        result = match rw_reader {
+            Some(r) => {
+                redburn::write_disc_at_once_rw(drive.transport(), &layout, fifo, r, options(raw), &mut on_progress)
+            }
+            None => redburn::write_disc_at_once_with(drive.transport(), &layout, fifo, options(raw), &mut on_progress),
+        };
         // A drive that takes CD-TEXT only raw refuses the cue sheet before anything is
         // written: when the route was redburn's choice and the drive writes raw, go raw.
         host_underruns = host.underruns();
@@ -147,6 +163,34 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream) -> Result<()> 
         out!("{what} {tracks} ({}) {how} on {dev_name} in {secs:.1} s{end}.", crate::mmss(needed));
     }
     Ok(())
+}
+
+/// Raw, for a sheet whose `.sub` carries R–W data: session-at-once cannot write it.
+pub(crate) fn raw_for_rw(args: &BurnArgs, dev_name: &str, sub: &Path, raw96: bool) -> Result<bool> {
+    if args.mode == Some(Mode::Dao) {
+        return Err(fail(
+            code::PLAN,
+            format!(
+                "{} carries R-W sub-channel data (CD+G graphics or the like) that session-at-once cannot write: \
+                 use --mode raw, or move it away to burn without it",
+                sub.display()
+            ),
+        ));
+    }
+    if !raw96 {
+        return Err(fail(
+            code::DEVICE,
+            format!(
+                "{dev_name} cannot write raw (RAW96R), which the R-W sub-channel of {} needs; move it away to burn \
+                 without it",
+                sub.display()
+            ),
+        ));
+    }
+    if !args.json {
+        eprintln!("redburn: {} carries R-W sub-channel data; writing raw (RAW96R) to keep it", sub.display());
+    }
+    Ok(true)
 }
 
 /// Chooses the route (as asked, or session-at-once when the drive has it, else raw), prints

@@ -27,7 +27,7 @@ const CHUNK: usize = 27 * 2352;
 
 /// What is burned.
 enum Work {
-    Dao { layout: DaoLayout, stream: crate::plan::Stream },
+    Dao { layout: DaoLayout, stream: crate::plan::Stream, rw: Option<std::path::PathBuf> },
     Tao { tracks: Vec<Track>, needed: u64 },
 }
 
@@ -45,6 +45,9 @@ enum Prepared {
 
 /// Runs `redburn burn` with more than one `-d`.
 pub fn run(args: &BurnArgs, tracks: Option<Vec<Track>>) -> Result<()> {
+    if args.report.is_some() {
+        return Err(fail(code::INPUT, "--report charts the burn on one recorder: give one -d with it"));
+    }
     let mut names: Vec<String> = Vec::new();
     for d in &args.devices {
         let id = device::unique_id(d);
@@ -56,12 +59,12 @@ pub fn run(args: &BurnArgs, tracks: Option<Vec<Track>>) -> Result<()> {
     let work = match (tracks, args.files.as_slice()) {
         (None, [sheet]) if is_sheet(sheet) => {
             let (layout, stream) = crate::plan::measured(sheet)?;
-            Work::Dao { layout, stream }
+            Work::Dao { layout, stream, rw: crate::plan::rw_file(sheet)? }
         }
         (Some(_), _) if matches!(args.mode, Some(Mode::Dao | Mode::Raw)) || args.cdtext_from_tags || args.gapless => {
             let (layout, stream) =
                 crate::plan::from_files(&args.files, args.big_endian, args.gapless, args.cdtext_from_tags)?;
-            Work::Dao { layout, stream }
+            Work::Dao { layout, stream, rw: None }
         }
         (Some(tracks), _) => {
             let needed = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
@@ -183,8 +186,8 @@ fn burn_one(r: Ready, work: &Work, reader: TeeReader, bar: &ProgressBar) -> Resu
     let lines = crate::lines::Lines::new(args.progress, false);
     lines.phase(&format!("{name}: writing"));
     let what = match (kind, work) {
-        (Prepared::Dao { mut drive, raw }, Work::Dao { layout, .. }) => {
-            let raw = dao_one(&args, &name, &mut drive, raw, layout, reader, bar, &lines)?;
+        (Prepared::Dao { mut drive, raw }, Work::Dao { layout, rw, .. }) => {
+            let raw = dao_one(&args, &name, &mut drive, raw, layout, rw.as_deref(), reader, bar, &lines)?;
             crate::after::finish(&mut drive, &name, &args)?;
             let n = layout.tracks.len();
             format!(
@@ -216,11 +219,15 @@ fn dao_one(
     drive: &mut Recorder<Backend>,
     mut raw: bool,
     layout: &DaoLayout,
+    rw: Option<&std::path::Path>,
     mut reader: TeeReader,
     bar: &ProgressBar,
     lines: &crate::lines::Lines,
 ) -> Result<bool> {
     let raw96 = drive.write_modes().is_ok_and(|m| m.raw96);
+    if let Some(sub) = rw {
+        raw = crate::dao::raw_for_rw(args, name, sub, raw96)?;
+    }
     let mut started_writing = false;
     let mut last = 0u32;
     let mut result;
@@ -233,7 +240,13 @@ fn dao_one(
             do_not_finalize: args.no_finalize,
             route: if raw { DaoRoute::Raw96 } else { DaoRoute::SessionAtOnce },
         };
-        result = redburn::write_disc_at_once_with(drive.transport(), layout, &mut reader, options, &mut |p| {
+        let rw_reader = match rw {
+            Some(sub) => Some(std::io::BufReader::new(
+                std::fs::File::open(sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?,
+            )),
+            None => None,
+        };
+        let mut on_progress = |p: &redburn::DaoProgress| {
             started_writing = true;
             let held = p.drive_buffer.map_or(0, |b| u64::from(b.held()) / 2352);
             bar.set_length(u64::from(p.total));
@@ -249,7 +262,13 @@ fn dao_one(
                 bar.set_message("closing the session");
             }
             !crate::interrupt::pressed()
-        });
+        };
+        result = match rw_reader {
+            Some(r) => {
+                redburn::write_disc_at_once_rw(drive.transport(), layout, &mut reader, r, options, &mut on_progress)
+            }
+            None => redburn::write_disc_at_once_with(drive.transport(), layout, &mut reader, options, &mut on_progress),
+        };
         let cdtext_refused = matches!(&result, Err(DaoError::CueSheetRefused { cdtext: true, .. }));
         if !(cdtext_refused && attempt == 0 && args.mode.is_none() && !raw && raw96) {
             break;
@@ -282,7 +301,7 @@ fn tao_one(
     lines: &crate::lines::Lines,
 ) -> Result<Recorder<Backend>> {
     use crate::tao::tao_failure;
-    let (mut tao, _speed): (TrackAtOnce<Backend>, u32) = crate::tao::configure(args, drive)?;
+    let (mut tao, _speed): (TrackAtOnce<Backend>, u32) = crate::tao::configure(args, drive, Some(name))?;
     bar.set_length(needed);
     let done_before = Arc::new(AtomicU64::new(0));
     let (seen, bar2, dev, json) = (done_before.clone(), bar.clone(), name.to_owned(), args.json);

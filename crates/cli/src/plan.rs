@@ -221,6 +221,51 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
     Ok((layout, stream))
 }
 
+/// The R–W sub-channel to burn with a sheet: a CUE sheet of one BINARY image `X.bin` with
+/// `X.sub` beside it (`redburn read --sub`, CloneCD: 96 bytes of raw P–W a sector) whose R–W
+/// carries anything (CD+G graphics …). A `.sub` of P and Q alone adds nothing the layout does
+/// not make, and is not used.
+pub fn rw_file(sheet: &Path) -> Result<Option<PathBuf>> {
+    if !sheet.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue")) {
+        return Ok(None);
+    }
+    let Ok(bytes) = std::fs::read(sheet) else { return Ok(None) };
+    let Ok(cue) = cd::CueSheet::parse_bytes(&bytes) else { return Ok(None) };
+    let [file] = cue.files.as_slice() else { return Ok(None) };
+    if file.kind != cd::cue::FileKind::Binary {
+        return Ok(None);
+    }
+    let bin = sheet.parent().unwrap_or(Path::new(".")).join(file.name.replace('\\', "/"));
+    let sub = bin.with_extension("sub");
+    let Ok(meta) = std::fs::metadata(&sub) else { return Ok(None) };
+    let sectors = std::fs::metadata(&bin).map_or(0, |m| m.len() / 2352);
+    if meta.len() != sectors * 96 {
+        return Err(fail(
+            code::INPUT,
+            format!(
+                "{}: {} bytes, not 96 for each of the {sectors} sectors of {}; remove it to burn without it",
+                sub.display(),
+                meta.len(),
+                bin.display()
+            ),
+        ));
+    }
+    let mut f = std::io::BufReader::new(
+        std::fs::File::open(&sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?,
+    );
+    let mut buf = vec![0u8; 96 * 1024];
+    loop {
+        let n =
+            std::io::Read::read(&mut f, &mut buf).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if buf[..n].iter().any(|b| b & 0x3F != 0) {
+            return Ok(Some(sub));
+        }
+    }
+}
+
 /// The sheet's layout and the segments to stream from LBA −150.
 pub fn measured(sheet: &Path) -> Result<(DaoLayout, Stream)> {
     let (plan, origin) = plan(sheet)?;

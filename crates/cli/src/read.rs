@@ -64,6 +64,9 @@ pub struct ReadArgs {
     /// The image is a temporary one (`redburn copy`): its files are not listed.
     #[arg(skip)]
     pub(crate) temporary: bool,
+    /// Read the sub-channel too when the drive can (`redburn copy`, for R–W data).
+    #[arg(skip)]
+    pub(crate) sub_if_readable: bool,
 }
 
 /// `--check`.
@@ -366,14 +369,15 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     let total = image_pos(contents.lead_out);
     let (parts, sheet) = layout(&contents, args, total);
     let mut written = Vec::new();
-    let sub = match args.sub {
+    let want_sub = args.sub || (args.sub_if_readable && reads_raw_pw(&mut drive));
+    let sub = match want_sub {
         true => Some(Files::create(&args.output.with_extension("sub"), &mut written).map_err(io_fail)?),
         false => None,
     };
     let mut files = Files { parts, flac: args.flac, wav: args.split, current: 0, done: 0, open: None, sub, written };
     let options = ReadOptions {
         read_offset: args.read_offset,
-        subchannel: args.sub,
+        subchannel: want_sub,
         retries: args.retries,
         check: args.check.into(),
     };
@@ -434,6 +438,12 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     write_new(&args.output, cue_text.as_bytes(), &mut files.written)?;
     let names = files.commit().map_err(io_fail)?;
     finish(args, &name, &contents, &report, &names, started.elapsed().as_secs_f64())
+}
+
+/// Whether the drive reads the raw P–W sub-channel (READ CD sub-channel 001b).
+fn reads_raw_pw(drive: &mut redburn::Recorder<::device::Backend>) -> bool {
+    let probe = Command::ReadCd { sector_type: 1, lba: Lba(0), blocks: 1, main: 0x10, sub: 1 };
+    mmc::ask(drive.transport(), &probe, SECTOR_BYTES + 96).is_ok()
 }
 
 fn io_fail(e: std::io::Error) -> anyhow::Error {

@@ -128,7 +128,7 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
     let needed: u64 = tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64 - 1);
     let (dev_name, recorder) = device::open_recorder(&args.device())?;
     let Some(recorder) = check_plan(args, &tracks, needed, &dev_name, recorder)? else { return Ok(()) };
-    let (mut tao, speed) = configure(args, recorder)?;
+    let (mut tao, speed) = configure(args, recorder, None)?;
     let progress = Progress::new(args, needed, tracks.len());
     progress.attach(&mut tao, args.json);
     let started = Instant::now();
@@ -272,7 +272,12 @@ pub(crate) fn check_plan(
 
 /// A `TrackAtOnce` on `recorder` with the command line's settings; the speed the drive took
 /// (sectors per second).
-pub(crate) fn configure(args: &BurnArgs, recorder: Recorder<Backend>) -> Result<(TrackAtOnce<Backend>, u32)> {
+/// `name`: the recorder's, when several burn at once.
+pub(crate) fn configure(
+    args: &BurnArgs,
+    recorder: Recorder<Backend>,
+    name: Option<&str>,
+) -> Result<(TrackAtOnce<Backend>, u32)> {
     let early = |e| tao_failure(e, false);
     let mut tao = TrackAtOnce::new();
     tao.set_recorder(recorder).map_err(early)?;
@@ -284,7 +289,8 @@ pub(crate) fn configure(args: &BurnArgs, recorder: Recorder<Backend>) -> Result<
     let speed = tao.current_write_speed().map_err(early)?;
     let adjusted = if outcome == redburn::SpeedOutcome::Exact { "" } else { " (the nearest the drive supports)" };
     if !args.json {
-        out!("Speed: {:.0}x ({speed} sectors/s){adjusted}", f64::from(speed) / 75.0);
+        let on = name.map(|n| format!(" on {n}")).unwrap_or_default();
+        out!("Speed{on}: {:.0}x ({speed} sectors/s){adjusted}", f64::from(speed) / 75.0);
     }
     Ok((tao, speed))
 }

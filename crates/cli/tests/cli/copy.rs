@@ -62,3 +62,47 @@ fn a_disc_copied_onto_three_recorders_one_failing_and_onto_its_own_drive() {
     assert_eq!(toc(h, "emu:src"), source, "the copy on the source's own drive");
     assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0);
 }
+
+/// R–W data (CD+G graphics on karaoke discs) lives only in the sub-channel: an image with a
+/// `.sub` carrying it burns raw, and a copy keeps it.
+#[test]
+fn r_w_sub_channel_data_is_burned_raw_and_copied() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    burn_album(h, "emu:src");
+    stdout(redburn(h).args(["read", "-d", "emu:src", "--sub", "-o"]).arg(h.join("g.cue")));
+    // Graphics: a pattern in the low six bits of every sub-channel byte of track 2 and 3.
+    let mut sub = std::fs::read(h.join("g.sub")).unwrap();
+    let pattern = |i: usize| ((i * 37 + i / 96) % 63 + 1) as u8;
+    for (i, b) in sub.iter_mut().enumerate().skip(750 * 96) {
+        *b = (*b & 0xC0) | pattern(i);
+    }
+    std::fs::write(h.join("g.sub"), &sub).unwrap();
+    stdout(redburn(h).args(["emu", "create", "kar"]));
+    let out = redburn(h).args(["burn", "-d", "emu:kar"]).arg(h.join("g.cue")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("writing raw (RAW96R) to keep it"));
+    let source = toc(h, "emu:kar");
+    assert_eq!(source, toc(h, "emu:src"), "the same disc, raw");
+    let read_sub = |d: &str, name: &str| {
+        stdout(redburn(h).args(["read", "-d", d, "--sub", "-o"]).arg(h.join(format!("{name}.cue"))));
+        std::fs::read(h.join(format!("{name}.sub"))).unwrap()
+    };
+    let kar = read_sub("emu:kar", "kar");
+    let rw = |s: &[u8]| s.iter().map(|b| b & 0x3F).collect::<Vec<u8>>();
+    assert!(rw(&kar) == rw(&sub), "the disc carries the image's R-W");
+
+    // A copy keeps it; session-at-once cannot, and says so.
+    stdout(redburn(h).args(["emu", "create", "copy"]));
+    let out = redburn(h).args(["copy", "--from", "emu:kar", "--to", "emu:copy"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(toc(h, "emu:copy"), source);
+    assert!(rw(&read_sub("emu:copy", "c")) == rw(&sub), "the copy carries the R-W");
+    stdout(redburn(h).args(["emu", "insert", "copy"]));
+    let err = super::fails(redburn(h).args(["burn", "--mode", "dao", "-d", "emu:copy"]).arg(h.join("g.cue")), 2);
+    assert!(err.contains("session-at-once cannot write"), "{err}");
+    // A .sub of the wrong size is named.
+    std::fs::write(h.join("g.sub"), &sub[..96 * 10]).unwrap();
+    let err = super::fails(redburn(h).args(["burn", "-d", "emu:copy"]).arg(h.join("g.cue")), 2);
+    assert!(err.contains("g.sub") && err.contains("not 96 for each"), "{err}");
+}

@@ -161,3 +161,51 @@ fn a_read_offset_shifts_the_image_by_samples() {
     let (zero, minus) = (std::fs::read(h.join("z.bin")).unwrap(), std::fs::read(h.join("m.bin")).unwrap());
     assert!(minus[..120].iter().all(|&b| b == 0) && minus[120..] == zero[..zero.len() - 120]);
 }
+
+/// CD-TEXT in two languages (English and German blocks) survives a read and a burn: the
+/// sheet's CDTEXTFILE carries every block, and the copy's packs are the source's.
+#[test]
+fn every_cd_text_block_is_copied() {
+    use cd::cdtext::{Block, CdText, TextFields};
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    wav(&h.join("a.wav"), 44_100 * 5);
+    wav(&h.join("b.wav"), 44_100 * 4);
+    let fields = |title: &str, performer: &str| TextFields {
+        title: Some(title.into()),
+        performer: Some(performer.into()),
+        ..TextFields::default()
+    };
+    let block = |language: u8, album: &str, one: &str, two: &str| Block {
+        language,
+        album: fields(album, "Band"),
+        tracks: vec![fields(one, "Band"), fields(two, "Band")],
+        ..Block::default()
+    };
+    let text =
+        CdText { blocks: vec![block(0x09, "Songs", "Morning", "Night"), block(0x08, "Lieder", "Morgen", "Nacht")] };
+    let mut cdt: Vec<u8> = text.encode().unwrap().iter().flat_map(|p| p.bytes().to_vec()).collect();
+    cdt.push(0);
+    std::fs::write(h.join("album.cdt"), &cdt).unwrap();
+    std::fs::write(
+        h.join("album.cue"),
+        "CDTEXTFILE \"album.cdt\"\nTITLE \"shown only\"\nFILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n\
+         FILE \"b.wav\" WAVE\n  TRACK 02 AUDIO\n    PREGAP 00:02:00\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    stdout(redburn(h).args(["emu", "create", "src"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:src"]).arg(h.join("album.cue")));
+    let t = toc(h, "emu:src");
+    assert_eq!((t["album_title"].as_str(), t["tracks"][1]["title"].as_str()), (Some("Songs"), Some("Night")));
+    stdout(redburn(h).args(["read", "-d", "emu:src", "-o"]).arg(h.join("r.cue")));
+    assert!(std::fs::read(h.join("r.cdt")).unwrap() == cdt, "the disc's packs, every block");
+    stdout(redburn(h).args(["emu", "create", "dst"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:dst"]).arg(h.join("r.cue")));
+    stdout(redburn(h).args(["read", "-d", "emu:dst", "-o"]).arg(h.join("c.cue")));
+    assert!(std::fs::read(h.join("c.cdt")).unwrap() == cdt, "the copy's packs");
+    // A CDTEXTFILE that is not CD-TEXT is an input error naming it.
+    std::fs::write(h.join("album.cdt"), b"not packs").unwrap();
+    stdout(redburn(h).args(["emu", "insert", "src"]));
+    let err = fails(redburn(h).args(["burn", "-d", "emu:src"]).arg(h.join("album.cue")), 2);
+    assert!(err.contains("CDTEXTFILE") && err.contains("album.cdt"), "{err}");
+}
