@@ -216,12 +216,21 @@ pub fn read_disc_image<T: Transport>(
         }
         let take = skip.min(audio.len());
         skip -= take;
-        pending.extend_from_slice(&audio[take..]);
-        let whole = (pending.len() / SECTOR_BYTES * SECTOR_BYTES).min(out.left() as usize * SECTOR_BYTES);
-        if whole > 0 {
-            sink.audio(&pending[..whole])?;
-            out.add(&pending[..whole]);
-            pending.drain(..whole);
+        let fresh = &audio[take..];
+        if pending.is_empty() {
+            // Sector-aligned (no offset, or whole sectors of it): straight to the sink.
+            let whole = (fresh.len() / SECTOR_BYTES * SECTOR_BYTES).min(out.left() as usize * SECTOR_BYTES);
+            sink.audio(&fresh[..whole])?;
+            out.add(&fresh[..whole]);
+            pending.extend_from_slice(&fresh[whole..]);
+        } else {
+            pending.extend_from_slice(fresh);
+            let whole = (pending.len() / SECTOR_BYTES * SECTOR_BYTES).min(out.left() as usize * SECTOR_BYTES);
+            if whole > 0 {
+                sink.audio(&pending[..whole])?;
+                out.add(&pending[..whole]);
+                pending.drain(..whole);
+            }
         }
         at += n as i32;
         let p = ReadProgress {
@@ -318,6 +327,9 @@ struct SectorReader<'a, T: Transport> {
     damaged: Vec<i32>,
     audio: Vec<u8>,
     subs: Vec<u8>,
+    /// The last READ CD's records, and a second read's (with [`ReadCheck::Twice`]).
+    raw: Vec<u8>,
+    second: Vec<u8>,
 }
 
 /// One sector as the drive gave it.
@@ -343,6 +355,8 @@ impl<'a, T: Transport> SectorReader<'a, T> {
             damaged: Vec::new(),
             audio: Vec::new(),
             subs: Vec::new(),
+            raw: Vec::new(),
+            second: Vec::new(),
         }
     }
 
@@ -360,22 +374,17 @@ impl<'a, T: Transport> SectorReader<'a, T> {
         self.audio.resize((ra - a) as usize * SECTOR_BYTES, 0);
         self.subs.resize((ra - a) as usize * SUBCODE_BYTES, 0);
         if rb > ra {
-            let sectors = self.checked(ra, (rb - ra) as u32)?;
-            for s in sectors {
-                self.audio.extend_from_slice(&s.audio);
-                self.subs.extend_from_slice(&s.sub);
-            }
+            self.checked(ra, (rb - ra) as u32)?;
         }
         self.audio.resize(n as usize * SECTOR_BYTES, 0);
         self.subs.resize(n as usize * SUBCODE_BYTES, 0);
         Ok((&self.audio, &self.subs))
     }
 
-    /// One READ CD, split into sectors.
-    fn once(&mut self, lba: i32, n: u32) -> Result<Vec<Sector>, CommandError> {
+    /// One READ CD of `n` sectors into `buf`: records of audio, C2 pointers, sub-channel.
+    fn once_into(&mut self, lba: i32, n: u32, second: bool) -> Result<(), CommandError> {
         let c2 = self.check == ReadCheck::C2;
         let record = Self::record_len(self.check, self.sub);
-        let mut buf = vec![0u8; record * n as usize];
         let cmd = Command::ReadCd {
             sector_type: 1,
             lba: Lba(lba),
@@ -383,47 +392,75 @@ impl<'a, T: Transport> SectorReader<'a, T> {
             main: if c2 { 0x12 } else { 0x10 },
             sub: u8::from(self.sub),
         };
-        run(self.t, &cmd, Data::In(&mut buf))?;
-        Ok(buf
-            .chunks_exact(record)
-            .map(|r| {
-                let (audio, rest) = r.split_at(SECTOR_BYTES);
-                let (pointers, sub) = rest.split_at(if c2 { C2_BYTES } else { 0 });
-                Sector { audio: audio.to_vec(), sub: sub.to_vec(), flagged: pointers.iter().any(|&b| b != 0) }
-            })
-            .collect())
+        let buf = if second { &mut self.second } else { &mut self.raw };
+        buf.resize(record * n as usize, 0);
+        run(self.t, &cmd, Data::In(buf)).map(drop)
     }
 
-    /// `n` sectors from `lba`, each passing its check or re-read.
-    fn checked(&mut self, lba: i32, n: u32) -> Result<Vec<Sector>, ReadError> {
-        let mut sectors = match self.once(lba, n) {
-            Ok(s) => s,
+    /// One READ CD of one sector.
+    fn once(&mut self, lba: i32) -> Result<Sector, CommandError> {
+        self.once_into(lba, 1, false)?;
+        let (audio, rest) = self.raw.split_at(SECTOR_BYTES);
+        let c2 = if self.check == ReadCheck::C2 { C2_BYTES } else { 0 };
+        let (pointers, sub) = rest.split_at(c2);
+        Ok(Sector { audio: audio.to_vec(), sub: sub.to_vec(), flagged: pointers.iter().any(|&b| b != 0) })
+    }
+
+    /// `n` sectors from `lba` appended to the audio and sub-channel, each passing its check
+    /// or re-read.
+    fn checked(&mut self, lba: i32, n: u32) -> Result<(), ReadError> {
+        let (base, sub_base) = (self.audio.len(), self.subs.len());
+        match self.once_into(lba, n, false) {
+            Ok(()) => {}
             // A medium error fails the whole run: each sector is then read on its own.
             Err(e) if mendable(&e) => {
-                let mut v = Vec::with_capacity(n as usize);
                 for k in 0..n as i32 {
-                    v.push(self.mend(lba + k, None)?);
+                    let s = self.mend(lba + k, None)?;
+                    self.audio.extend_from_slice(&s.audio);
+                    self.subs.extend_from_slice(&s.sub);
                 }
-                return Ok(v);
+                return Ok(());
             }
             Err(source) => return Err(ReadError::Device { lba: Lba(lba), source }),
-        };
-        let again = match self.check {
-            ReadCheck::Twice => Some(self.once(lba, n)),
-            _ => None,
-        };
-        for (k, s) in sectors.iter_mut().enumerate() {
-            let differs = match &again {
-                Some(Ok(second)) => second[k].audio != s.audio,
-                Some(Err(_)) => true,
-                None => false,
-            };
-            if s.flagged || differs {
-                let first = std::mem::replace(s, Sector { audio: Vec::new(), sub: Vec::new(), flagged: false });
-                *s = self.mend(lba + k as i32, Some(first))?;
+        }
+        let record = Self::record_len(self.check, self.sub);
+        let c2 = if self.check == ReadCheck::C2 { C2_BYTES } else { 0 };
+        let mut suspect = Vec::new();
+        for (k, r) in self.raw.chunks_exact(record).enumerate() {
+            self.audio.extend_from_slice(&r[..SECTOR_BYTES]);
+            self.subs.extend_from_slice(&r[SECTOR_BYTES + c2..]);
+            if r[SECTOR_BYTES..SECTOR_BYTES + c2].iter().any(|&b| b != 0) {
+                suspect.push(k);
             }
         }
-        Ok(sectors)
+        if self.check == ReadCheck::Twice {
+            match self.once_into(lba, n, true) {
+                Ok(()) => {
+                    for (k, r) in self.second.chunks_exact(record).enumerate() {
+                        let at = base + k * SECTOR_BYTES;
+                        if r[..SECTOR_BYTES] != self.audio[at..at + SECTOR_BYTES] {
+                            suspect.push(k);
+                        }
+                    }
+                }
+                Err(_) => suspect = (0..n as usize).collect(),
+            }
+        }
+        suspect.sort_unstable();
+        suspect.dedup();
+        let sub_len = if self.sub { SUBCODE_BYTES } else { 0 };
+        for k in suspect {
+            let (at, sat) = (base + k * SECTOR_BYTES, sub_base + k * sub_len);
+            let first = Sector {
+                audio: self.audio[at..at + SECTOR_BYTES].to_vec(),
+                sub: self.subs[sat..sat + sub_len].to_vec(),
+                flagged: true,
+            };
+            let s = self.mend(lba + k as i32, Some(first))?;
+            self.audio[at..at + SECTOR_BYTES].copy_from_slice(&s.audio);
+            self.subs[sat..sat + sub_len].copy_from_slice(&s.sub);
+        }
+        Ok(())
     }
 
     /// Reads the sector at `lba` again until it passes its check (with [`ReadCheck::Twice`]:
@@ -431,9 +468,8 @@ impl<'a, T: Transport> SectorReader<'a, T> {
     /// is damaged: the last read is kept, or silence when none succeeded.
     fn mend(&mut self, lba: i32, mut last: Option<Sector>) -> Result<Sector, ReadError> {
         for _ in 0..self.retries {
-            match self.once(lba, 1) {
-                Ok(mut v) => {
-                    let s = v.remove(0);
+            match self.once(lba) {
+                Ok(s) => {
                     let agrees = match (self.check, &last) {
                         (ReadCheck::Twice, Some(prev)) => prev.audio == s.audio,
                         (ReadCheck::Twice, None) => false,

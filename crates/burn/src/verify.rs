@@ -45,17 +45,25 @@ impl TrackDigest {
         let skip = 5 * FRAMES_PER_SECTOR as u64;
         let start = if self.first { skip } else { 1 };
         let end = if self.last { self.frames.saturating_sub(skip) } else { self.frames };
-        for f in bytes.chunks_exact(4) {
-            self.frame += 1;
-            let m = self.frame;
-            if m < start || m > end {
-                continue;
-            }
-            let value = u32::from_le_bytes([f[0], f[1], f[2], f[3]]);
-            self.ar_v1 = self.ar_v1.wrapping_add(value.wrapping_mul(m as u32));
-            let product = u64::from(value) * (m & 0xFFFF_FFFF);
-            self.ar_v2 = self.ar_v2.wrapping_add((product >> 32) as u32).wrapping_add(product as u32);
+        // Frame numbers (from 1) of these bytes, and the part of them AccurateRip counts.
+        let first = self.frame + 1;
+        self.frame += (bytes.len() / 4) as u64;
+        let (from, to) = (first.max(start), self.frame.min(end));
+        if from > to {
+            return;
         }
+        // v1 sums the low 32 bits of sample × position, v2 the low and the high halves: one
+        // 64-bit product a frame gives both.
+        let (mut lo, mut hi) = (0u32, 0u32);
+        let counted = &bytes[((from - first) * 4) as usize..((to - first + 1) * 4) as usize];
+        for (f, m) in counted.chunks_exact(4).zip(from..) {
+            let value = u32::from_le_bytes([f[0], f[1], f[2], f[3]]);
+            let product = u64::from(value) * (m & 0xFFFF_FFFF);
+            lo = lo.wrapping_add(product as u32);
+            hi = hi.wrapping_add((product >> 32) as u32);
+        }
+        self.ar_v1 = self.ar_v1.wrapping_add(lo);
+        self.ar_v2 = self.ar_v2.wrapping_add(lo).wrapping_add(hi);
     }
 
     /// The checksums.
@@ -290,6 +298,33 @@ mod tests {
         both.update(&[1, 0, 0, 0]);
         both.update(&vec![0u8; 4 * 2939]);
         assert_eq!(both.finish().accuraterip_v1, 0, "frame 10001 is inside the last 2940 frames");
+    }
+
+    /// The sums by their definition, frame by frame, against the digest fed in odd pieces.
+    #[test]
+    fn accuraterip_in_pieces_equals_the_definition() {
+        let frames = 20_000u64;
+        let bytes: Vec<u8> = (0..frames * 4).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+        for (first, last) in [(true, true), (false, false), (true, false), (false, true)] {
+            let skip = 5 * FRAMES_PER_SECTOR as u64;
+            let (start, end) = (if first { skip } else { 1 }, if last { frames - skip } else { frames });
+            let (mut v1, mut v2) = (0u32, 0u32);
+            for (k, f) in bytes.chunks_exact(4).enumerate() {
+                let m = k as u64 + 1;
+                if m >= start && m <= end {
+                    let value = u32::from_le_bytes([f[0], f[1], f[2], f[3]]);
+                    v1 = v1.wrapping_add(value.wrapping_mul(m as u32));
+                    let p = u64::from(value) * m;
+                    v2 = v2.wrapping_add((p >> 32) as u32).wrapping_add(p as u32);
+                }
+            }
+            let mut d = TrackDigest::new(frames, first, last);
+            for piece in bytes.chunks(4 * 777) {
+                d.update(piece);
+            }
+            let c = d.finish();
+            assert_eq!((c.accuraterip_v1, c.accuraterip_v2), (v1, v2), "first {first} last {last}");
+        }
     }
 
     #[test]

@@ -310,21 +310,34 @@ impl Drive {
             _ => 0,
         };
         let per = if with_main { SECTOR_BYTES } else { 0 } + sub_len;
-        let mut out = Vec::with_capacity(per * blocks as usize);
-        let mut sector = vec![0u8; SECTOR_BYTES];
         // A scratch that cannot be read fails the whole command, at its first sector.
         let unreadable = (0..blocks as i32).any(|i| d.scratch_at(lba.offset(i)) == Some(ScratchKind::Unreadable));
         check(!unreadable, sense::UNRECOVERED_READ_ERROR)?;
+        // The main channel in one read of the store (not a read a sector).
+        let mut main_data = Vec::new();
+        if with_main {
+            for i in 0..blocks as i32 {
+                Drive::q_at(d, lba.offset(i)).ok_or(sense::LBA_OUT_OF_RANGE)?;
+            }
+            main_data.resize(blocks as usize * SECTOR_BYTES, 0);
+            self.store.read_sectors(lba, &mut main_data).map_err(|_| Sense::new(3, 0x11, 0))?;
+            for (i, sector) in main_data.chunks_exact_mut(SECTOR_BYTES).enumerate() {
+                let at = lba.offset(i as i32);
+                if d.scratch_at(at) == Some(ScratchKind::Garbled) {
+                    garble(sector, at);
+                }
+            }
+            if per == SECTOR_BYTES && c2 == 0 {
+                return Ok(main_data);
+            }
+        }
+        let mut out = Vec::with_capacity(per * blocks as usize);
         for i in 0..blocks as i32 {
             let at = lba.offset(i);
             let q = Drive::q_at(d, at).ok_or(sense::LBA_OUT_OF_RANGE)?;
             let garbled = d.scratch_at(at) == Some(ScratchKind::Garbled);
             if with_main {
-                self.store.read_sectors(at, &mut sector).map_err(|_| Sense::new(3, 0x11, 0))?;
-                if garbled {
-                    garble(&mut sector, at);
-                }
-                out.extend_from_slice(&sector);
+                out.extend_from_slice(&main_data[i as usize * SECTOR_BYTES..(i as usize + 1) * SECTOR_BYTES]);
             }
             let pointer = if garbled { 0xFF } else { 0 };
             match c2 {
