@@ -71,12 +71,6 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Pa
     for attempt in 0..2 {
         let fifo = audio::ahead::ReadAhead::buffered(checked_reader(stream.clone()), fifo_bytes);
         let host = fifo.level();
-        let rw_reader = match rw {
-            Some(sub) => Some(std::io::BufReader::new(
-                std::fs::File::open(sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?,
-            )),
-            None => None,
-        };
         let mut on_progress = |p: &redburn::DaoProgress| {
             let (done, total) = (p.written, p.total);
             started_writing = true;
@@ -115,12 +109,7 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Pa
             // drive is told to stop rather than run on.
             !crate::interrupt::pressed()
         };
-        result = match rw_reader {
-            Some(r) => {
-                redburn::write_disc_at_once_rw(drive.transport(), &layout, fifo, r, options(raw), &mut on_progress)
-            }
-            None => redburn::write_disc_at_once_with(drive.transport(), &layout, fifo, options(raw), &mut on_progress),
-        };
+        result = write(&mut drive, &layout, fifo, rw, options(raw), &mut on_progress)?;
         // A drive that takes CD-TEXT only raw refuses the cue sheet before anything is
         // written: when the route was redburn's choice and the drive writes raw, go raw.
         host_underruns = host.underruns();
@@ -163,6 +152,26 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Pa
         out!("{what} {tracks} ({}) {how} on {dev_name} in {secs:.1} s{end}.", crate::mmss(needed));
     }
     Ok(())
+}
+
+/// Writes `layout` from `audio`, with the R–W of the `.sub` at `rw` when there is one. The
+/// outer error: the `.sub` cannot be opened (nothing was written).
+pub(crate) fn write(
+    drive: &mut Recorder<Backend>,
+    layout: &DaoLayout,
+    audio: impl std::io::Read,
+    rw: Option<&Path>,
+    options: DaoOptions,
+    progress: &mut dyn FnMut(&redburn::DaoProgress) -> bool,
+) -> Result<Result<(), DaoError>> {
+    Ok(match rw {
+        Some(sub) => {
+            let f = std::fs::File::open(sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?;
+            let rw = std::io::BufReader::new(f);
+            redburn::write_disc_at_once_rw(drive.transport(), layout, audio, rw, options, progress)
+        }
+        None => redburn::write_disc_at_once_with(drive.transport(), layout, audio, options, progress),
+    })
 }
 
 /// Raw, for a sheet whose `.sub` carries R–W data: session-at-once cannot write it.

@@ -240,12 +240,6 @@ fn dao_one(
             do_not_finalize: args.no_finalize,
             route: if raw { DaoRoute::Raw96 } else { DaoRoute::SessionAtOnce },
         };
-        let rw_reader = match rw {
-            Some(sub) => Some(std::io::BufReader::new(
-                std::fs::File::open(sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?,
-            )),
-            None => None,
-        };
         let mut on_progress = |p: &redburn::DaoProgress| {
             started_writing = true;
             let held = p.drive_buffer.map_or(0, |b| u64::from(b.held()) / 2352);
@@ -263,12 +257,7 @@ fn dao_one(
             }
             !crate::interrupt::pressed()
         };
-        result = match rw_reader {
-            Some(r) => {
-                redburn::write_disc_at_once_rw(drive.transport(), layout, &mut reader, r, options, &mut on_progress)
-            }
-            None => redburn::write_disc_at_once_with(drive.transport(), layout, &mut reader, options, &mut on_progress),
-        };
+        result = crate::dao::write(drive, layout, &mut reader, rw, options, &mut on_progress)?;
         let cdtext_refused = matches!(&result, Err(DaoError::CueSheetRefused { cdtext: true, .. }));
         if !(cdtext_refused && attempt == 0 && args.mode.is_none() && !raw && raw96) {
             break;
