@@ -33,7 +33,8 @@ pub trait DiscMasterProgress {
     fn notify_block_progress(&mut self, _completed: i32, _total: i32) {}
     /// `NotifyClosingDisc` with the estimated seconds to close.
     fn notify_closing_disc(&mut self, _estimated_seconds: i32) {}
-    /// `NotifyBurnComplete` with the HRESULT of the burn (0 for success).
+    /// `NotifyBurnComplete` with the IMAPI v1 result of the burn (0 for success;
+    /// [`TaoError::imapi_v1`]: `IMAPI_E_USERABORT` 0x8004020D when cancelled …).
     fn notify_burn_complete(&mut self, _status: u32) {}
     /// `NotifyPnPActivity`: the set of recorders changed — here, the recorder being written
     /// stopped answering (unplugged, powered off). Enumerate recorders again.
@@ -42,7 +43,8 @@ pub trait DiscMasterProgress {
     /// `completed` of `total` steps (one step per track); sent for the first and last step
     /// and each one between.
     fn notify_add_progress(&mut self, _completed: i32, _total: i32) {}
-    /// `NotifyEraseComplete` with the HRESULT of [`erase_disc`] (0 for success).
+    /// `NotifyEraseComplete` with the IMAPI v1 result of [`erase_disc`] (0 for success;
+    /// [`TaoError::imapi_v1`]).
     fn notify_erase_complete(&mut self, _status: u32) {}
 }
 
@@ -95,7 +97,7 @@ pub fn erase_disc<T: Transport>(
     let kind = if full { mmc::cdb::BlankType::Full } else { mmc::cdb::BlankType::Minimal };
     let cmd = mmc::Command::Blank { immed: false, kind, address: 0 };
     let result = mmc::run(recorder.transport(), &cmd, mmc::Data::None).map(|_| ()).map_err(TaoError::from);
-    progress.notify_erase_complete(result.as_ref().map_or_else(TaoError::hresult, |()| 0));
+    progress.notify_erase_complete(result.as_ref().map_or_else(|e| e.imapi_v1().1, |()| 0));
     result
 }
 
@@ -131,7 +133,7 @@ pub fn burn_album<T: Transport, R: Read + Send>(
     {
         progress.notify_pnp_activity();
     }
-    progress.notify_burn_complete(result.as_ref().map_or_else(TaoError::hresult, |()| 0));
+    progress.notify_burn_complete(result.as_ref().map_or_else(|e| e.imapi_v1().1, |()| 0));
     result
 }
 

@@ -115,10 +115,8 @@ impl TaoError {
             TaoError::RecorderLocked(_) => "E_IMAPI_RECORDER_LOCKED",
             TaoError::MediaWriteProtected => "E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED",
             TaoError::ExclusiveAccess(_) => "E_FAIL",
-            TaoError::UnexpectedResponse(_) => "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE",
-            TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
-                e.sense().and_then(|s| s.imapi()).map_or("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", |x| x.0)
-            }
+            TaoError::UnexpectedResponse(_) => "E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE",
+            TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => e.imapi().0,
         }
     }
 
@@ -145,10 +143,8 @@ impl TaoError {
             TaoError::RecorderLocked(_) => 0xC0AA_0210,
             TaoError::MediaWriteProtected => 0xC0AA_0209,
             TaoError::ExclusiveAccess(_) => 0x8000_4005,
-            TaoError::UnexpectedResponse(_) => 0xC0AA_0301,
-            TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => {
-                e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1)
-            }
+            TaoError::UnexpectedResponse(_) => 0xC0AA_02FF,
+            TaoError::Device(e) | TaoError::WriteFailed { source: e, .. } => e.imapi().1,
         }
     }
 
@@ -156,6 +152,40 @@ impl TaoError {
     #[must_use]
     pub fn is_no_medium(&self) -> bool {
         self.command_error().and_then(CommandError::sense).is_some_and(|s| s.class() == SenseClass::NoMedium)
+    }
+
+    /// The IMAPI v1 result code (`IMAPI_E_*`, imapierror.h) IMAPI v1's `RecordDisc` and
+    /// `Erase` would give for this error — what `NotifyBurnComplete` and
+    /// `NotifyEraseComplete` carry (reference §6.7): v1 has codes of its own, not IMAPI2's.
+    #[must_use]
+    pub fn imapi_v1(&self) -> (&'static str, u32) {
+        use SenseClass as C;
+        let sense = self.command_error().and_then(CommandError::sense).map(mmc::Sense::class);
+        let gone = self
+            .command_error()
+            .is_some_and(|c| matches!(c, CommandError::Transport { source: mmc::TransportError::NoDevice(_), .. }));
+        match self {
+            TaoError::RequestCancelled => ("IMAPI_E_USERABORT", 0x8004_020D),
+            TaoError::NotEnoughSpace { .. } | TaoError::TrackLimitReached => ("IMAPI_E_DISCFULL", 0x8004_021C),
+            TaoError::MediaIsNotBlank | TaoError::MediaIsNotSupported(_) | TaoError::PropertyForBlankMediaOnly => {
+                ("IMAPI_E_MEDIUM_INVALIDTYPE", 0x8004_0210)
+            }
+            TaoError::MediaWriteProtected => ("IMAPI_E_CANNOT_WRITE_TO_MEDIA", 0x8004_022C),
+            TaoError::NoRecorderSpecified | TaoError::RecorderRequired => ("IMAPI_E_NOACTIVERECORDER", 0x8004_0220),
+            TaoError::RecorderNotSupported => ("IMAPI_E_DEVICE_INVALIDTYPE", 0x8004_0214),
+            TaoError::RecorderLocked(_) | TaoError::ExclusiveAccess(_) => ("IMAPI_E_DEVICE_NOTACCESSIBLE", 0x8004_0212),
+            TaoError::MediaIsNotPrepared => ("IMAPI_E_NOTOPENED", 0x8004_020B),
+            TaoError::MediaIsPrepared | TaoError::WriteInProgress => ("IMAPI_E_ALREADYOPEN", 0x8004_0222),
+            TaoError::StreamNotSupported(_) => ("IMAPI_E_INVALIDIMAGE", 0x8004_021E),
+            _ if gone => ("IMAPI_E_DEVICE_NOTPRESENT", 0x8004_0213),
+            _ => match sense {
+                Some(C::NoMedium) => ("IMAPI_E_MEDIUM_NOTPRESENT", 0x8004_020F),
+                Some(C::Underrun) => ("IMAPI_E_LOSS_OF_STREAMING", 0x8004_0227),
+                Some(C::IncompatibleMedium) => ("IMAPI_E_MEDIUM_INVALIDTYPE", 0x8004_0210),
+                Some(C::WriteProtected) => ("IMAPI_E_CANNOT_WRITE_TO_MEDIA", 0x8004_022C),
+                _ => ("IMAPI_E_GENERIC", 0x8004_020E),
+            },
+        }
     }
 
     /// The drive's error behind this one, if the drive failed.

@@ -44,21 +44,23 @@ pub enum DaoError {
 }
 
 impl DaoError {
+    /// The IMAPI name and HRESULT IMAPI's raw writer would give (reference §6.4).
+    #[must_use]
+    pub fn imapi(&self) -> (&'static str, u32) {
+        match self {
+            DaoError::Layout(_) => ("E_INVALIDARG", 0x8007_0057),
+            DaoError::MediaIsNotBlank(_) => ("E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK", 0xC0AA_0606),
+            DaoError::Stream(_) => ("E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED", 0xC0AA_060D),
+            DaoError::Cancelled => ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA_0002),
+            DaoError::DataBlockTypeNotSupported => ("E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED", 0xC0AA_060E),
+            DaoError::Device(e) | DaoError::CueSheetRefused { source: e, .. } => e.imapi(),
+        }
+    }
+
     /// The HRESULT IMAPI's raw writer would give.
     #[must_use]
     pub fn hresult(&self) -> u32 {
-        match self {
-            DaoError::Layout(_) => 0x8007_0057, // E_INVALIDARG
-            // E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK and _STREAM_NOT_SUPPORTED (reference §6.4;
-            // 0603 is MEDIA_IS_PREPARED, 0606 NOT_BLANK).
-            DaoError::MediaIsNotBlank(_) => 0xC0AA_0606,
-            DaoError::Stream(_) => 0xC0AA_060D,
-            DaoError::Cancelled => 0xC0AA_0002,
-            DaoError::DataBlockTypeNotSupported => 0xC0AA_060E,
-            DaoError::Device(e) | DaoError::CueSheetRefused { source: e, .. } => {
-                e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1)
-            }
-        }
+        self.imapi().1
     }
 }
 

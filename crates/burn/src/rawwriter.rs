@@ -45,8 +45,18 @@ pub struct RawUpdate {
     pub start_lba: i32,
     /// `SectorCount`.
     pub sector_count: i32,
+    /// `LastReadLba`: the last sector taken from the image stream (each run of sectors is
+    /// read just before it is written).
+    pub last_read_lba: i32,
     /// `LastWrittenLba`.
     pub last_written_lba: i32,
+    /// `TotalSystemBuffer`, sectors: the host's buffer between the stream and the drive
+    /// (one command's worth; the stream is read as it is written).
+    pub total_system_buffer: i32,
+    /// `UsedSystemBuffer`, sectors.
+    pub used_system_buffer: i32,
+    /// `FreeSystemBuffer`, sectors.
+    pub free_system_buffer: i32,
 }
 
 /// A raw write that cannot be done: IMAPI's `E_IMAPI_DF2RAW_*` codes.
@@ -126,31 +136,40 @@ pub enum RawWriteError {
 }
 
 impl RawWriteError {
+    /// The IMAPI name and HRESULT (reference §6.4; device failures as
+    /// [`mmc::CommandError::imapi`]).
+    #[must_use]
+    pub fn imapi(&self) -> (&'static str, u32) {
+        match self {
+            RawWriteError::WriteInProgress => ("E_IMAPI_DF2RAW_WRITE_IN_PROGRESS", 0xC0AA_0600),
+            RawWriteError::WriteNotInProgress => ("E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS", 0xC0AA_0601),
+            RawWriteError::MediaIsNotPrepared => ("E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED", 0xC0AA_0602),
+            RawWriteError::MediaIsPrepared => ("E_IMAPI_DF2RAW_MEDIA_IS_PREPARED", 0xC0AA_0603),
+            RawWriteError::ClientNameIsNotValid => ("E_IMAPI_DF2RAW_CLIENT_NAME_IS_NOT_VALID", 0xC0AA_0604),
+            RawWriteError::MediaIsNotBlank => ("E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK", 0xC0AA_0606),
+            RawWriteError::MediaIsNotSupported(_) => ("E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED", 0xC0AA_0607),
+            RawWriteError::NotEnoughSpace { .. } => ("E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE", 0xC0AA_0609),
+            RawWriteError::NoRecorderSpecified => ("E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED", 0xC0AA_060A),
+            RawWriteError::StreamNotSupported(_) => ("E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED", 0xC0AA_060D),
+            RawWriteError::DataBlockTypeNotSupported(_) => {
+                ("E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED", 0xC0AA_060E)
+            }
+            RawWriteError::StreamLeadinTooShort { .. } => ("E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT", 0xC0AA_060F),
+            RawWriteError::RecorderNotSupported => ("E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED", 0xC0AA_0610),
+            RawWriteError::RecorderRequired => ("E_IMAPI_RECORDER_REQUIRED", 0xC0AA_0003),
+            RawWriteError::MediaWriteProtected => ("E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED", 0xC0AA_0209),
+            RawWriteError::RecorderLocked(_) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
+            RawWriteError::RequestCancelled => ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA_0002),
+            RawWriteError::Device(e) => e.imapi(),
+            RawWriteError::ExclusiveAccess(_) => ("E_FAIL", 0x8000_4005),
+            RawWriteError::UnexpectedResponse(_) => ("E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE", 0xC0AA_02FF),
+        }
+    }
+
     /// The HRESULT.
     #[must_use]
     pub fn hresult(&self) -> u32 {
-        match self {
-            RawWriteError::WriteInProgress => 0xC0AA_0600,
-            RawWriteError::WriteNotInProgress => 0xC0AA_0601,
-            RawWriteError::MediaIsNotPrepared => 0xC0AA_0602,
-            RawWriteError::MediaIsPrepared => 0xC0AA_0603,
-            RawWriteError::ClientNameIsNotValid => 0xC0AA_0604,
-            RawWriteError::MediaIsNotBlank => 0xC0AA_0606,
-            RawWriteError::MediaIsNotSupported(_) => 0xC0AA_0607,
-            RawWriteError::NotEnoughSpace { .. } => 0xC0AA_0609,
-            RawWriteError::NoRecorderSpecified => 0xC0AA_060A,
-            RawWriteError::StreamNotSupported(_) => 0xC0AA_060D,
-            RawWriteError::DataBlockTypeNotSupported(_) => 0xC0AA_060E,
-            RawWriteError::StreamLeadinTooShort { .. } => 0xC0AA_060F,
-            RawWriteError::RecorderNotSupported => 0xC0AA_0610,
-            RawWriteError::RecorderRequired => 0xC0AA_0003,
-            RawWriteError::MediaWriteProtected => 0xC0AA_0209,
-            RawWriteError::RecorderLocked(_) => 0xC0AA_0210,
-            RawWriteError::RequestCancelled => 0xC0AA_0002,
-            RawWriteError::Device(e) => e.sense().and_then(|s| s.imapi()).map_or(0xC0AA_0301, |x| x.1),
-            RawWriteError::ExclusiveAccess(_) => 0x8000_4005,
-            RawWriteError::UnexpectedResponse(_) => 0xC0AA_0301,
-        }
+        self.imapi().1
     }
 }
 
@@ -347,13 +366,29 @@ impl<T: Transport> RawCdWriter<T> {
         self.f.cancel.start();
         let began = Instant::now();
         let total = end.map_or(0, |e| e.0 - start.0);
-        let update = |action, done: u32| RawUpdate {
-            current_action: action,
-            elapsed_time: began.elapsed().as_secs() as i32,
-            remaining_time: 0,
-            start_lba: start.0,
-            sector_count: total,
-            last_written_lba: start.0 + done as i32 - 1,
+        // The remaining time from the pace so far, or before any from the speed asked for
+        // (the drive's fastest, 52x, when none was).
+        let per_second = match self.f.requested_speed {
+            s if s > 0 => f64::from(s.unsigned_abs()),
+            _ => 52.0 * 75.0,
+        };
+        let buffer = (self.f.drive()?.max_transfer() / (cd::addr::SECTOR_BYTES + cd::addr::SUBCODE_BYTES)).clamp(1, 26);
+        let update = |action, done: u32| {
+            let elapsed = began.elapsed().as_secs_f64();
+            let left = f64::from((total - done as i32).max(0));
+            let pace = if done > 0 && elapsed > 0.5 { f64::from(done) / elapsed } else { per_second };
+            RawUpdate {
+                current_action: action,
+                elapsed_time: elapsed as i32,
+                remaining_time: if action == RawAction::Finishing { 0 } else { (left / pace).ceil() as i32 },
+                start_lba: start.0,
+                sector_count: total,
+                last_read_lba: start.0 + done as i32 - 1,
+                last_written_lba: start.0 + done as i32 - 1,
+                total_system_buffer: buffer as i32,
+                used_system_buffer: 0,
+                free_system_buffer: buffer as i32,
+            }
         };
         let cancel = self.f.cancel.clone();
         let mut handler = self.f.update.take();

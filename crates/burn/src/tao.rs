@@ -69,6 +69,8 @@ impl Job {
 pub struct TrackAtOnce<T: Transport> {
     f: Format2<T, TaoUpdate>,
     do_not_finalize: bool,
+    /// redburn's extension: an appendable disc is prepared too (a new session).
+    append: bool,
     simulate: bool,
     tracks_at_prepare: u32,
     tracks_added: u32,
@@ -105,6 +107,7 @@ impl<T: Transport> TrackAtOnce<T> {
         TrackAtOnce {
             f: Format2::default(),
             do_not_finalize: false,
+            append: false,
             simulate: false,
             tracks_at_prepare: 0,
             tracks_added: 0,
@@ -115,6 +118,26 @@ impl<T: Transport> TrackAtOnce<T> {
             host_underruns: 0,
             bufe_sent: true,
         }
+    }
+
+    /// **redburn's extension, not IMAPI's:** let [`TrackAtOnce::prepare_media`] take an
+    /// appendable disc (one left open with [`TrackAtOnce::set_do_not_finalize_media`]) and add
+    /// a new audio session after its last. Off by default, as IMAPI, whose `PrepareMedia`
+    /// takes blank media only (`E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK`). redburn's command line
+    /// turns it on, so `redburn burn` onto an appendable disc appends.
+    ///
+    /// # Errors
+    /// `MEDIA_IS_PREPARED`, `WRITE_IN_PROGRESS`.
+    pub fn set_append_to_appendable_media(&mut self, on: bool) -> Result<(), TaoError> {
+        self.f.idle()?;
+        self.append = on;
+        Ok(())
+    }
+
+    /// Whether an appendable disc is taken too ([`TrackAtOnce::set_append_to_appendable_media`]).
+    #[must_use]
+    pub fn append_to_appendable_media(&self) -> bool {
+        self.append
     }
 
     /// Leave the disc appendable after [`TrackAtOnce::release_media`].
@@ -233,8 +256,9 @@ impl<T: Transport> TrackAtOnce<T> {
     }
 
     /// Prepares the medium: takes exclusive access in the client name, checks it is a blank
-    /// or appendable CD-R/RW that is not write-protected, prevents its removal and sets the
-    /// drive up for Track-At-Once audio.
+    /// CD-R/RW (or an appendable one, with [`TrackAtOnce::set_append_to_appendable_media`])
+    /// that is not write-protected, prevents its removal and sets the drive up for
+    /// Track-At-Once audio.
     ///
     /// # Errors
     /// `NO_RECORDER_SPECIFIED`, `MEDIA_IS_PREPARED`, `MEDIA_IS_NOT_SUPPORTED`,
@@ -243,7 +267,7 @@ impl<T: Transport> TrackAtOnce<T> {
     pub fn prepare_media(&mut self) -> Result<(), TaoError> {
         self.f.recorder_mut()?;
         tracing::info!("preparing the medium for track-at-once audio (client {:?})", self.f.client_name);
-        let (_, info) = self.f.prepare(false)?;
+        let (_, info) = self.f.prepare(!self.append)?;
         let result = self.set_up(&info);
         if result.is_err() {
             let _ = self.f.unlock();

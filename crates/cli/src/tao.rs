@@ -284,6 +284,8 @@ pub(crate) fn configure(
     tao.set_client_name("redburn").map_err(early)?;
     tao.set_simulate(args.simulate).map_err(early)?;
     tao.set_do_not_finalize_media(args.no_finalize).map_err(early)?;
+    // A disc left appendable takes a new session (IMAPI would refuse it).
+    tao.set_append_to_appendable_media(true).map_err(early)?;
     tao.set_buffer_underrun_free_disabled(args.no_bufe).map_err(early)?;
     let outcome = tao.set_write_speed(args.speed, false).map_err(early)?;
     let speed = tao.current_write_speed().map_err(early)?;

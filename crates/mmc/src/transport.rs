@@ -166,6 +166,33 @@ pub enum CommandError {
 }
 
 impl CommandError {
+    /// The IMAPI2 error this failure is, with its HRESULT (reference §6): a timeout is
+    /// `E_IMAPI_RECORDER_COMMAND_TIMEOUT`, a device that is gone
+    /// `HRESULT_FROM_WIN32(ERROR_DEV_NOT_EXIST)`, a MODE SENSE refused for its page
+    /// `E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE`, a sense IMAPI names its code, anything else
+    /// `E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE`.
+    #[must_use]
+    pub fn imapi(&self) -> (&'static str, u32) {
+        const UNEXPECTED: (&str, u32) = ("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", 0xC0AA_0301);
+        match self {
+            CommandError::Transport { source, .. } => match source {
+                TransportError::Timeout(_) => ("E_IMAPI_RECORDER_COMMAND_TIMEOUT", 0xC0AA_020D),
+                TransportError::NoDevice(_) => ("HRESULT_FROM_WIN32(ERROR_DEV_NOT_EXIST)", 0x8007_0037),
+                TransportError::PermissionDenied(_) => ("E_ACCESSDENIED", 0x8007_0005),
+                TransportError::Busy(_) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
+                TransportError::TooLarge { .. } | TransportError::Io(_) => UNEXPECTED,
+            },
+            // Invalid field in the CDB: the page code, the only field a MODE SENSE varies.
+            CommandError::Drive { command, sense }
+                if command.starts_with("MODE SENSE") && sense.asc == 0x24 && sense.ascq == 0 =>
+            {
+                ("E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE", 0xC0AA_0201)
+            }
+            CommandError::Drive { sense, .. } => sense.imapi().unwrap_or(UNEXPECTED),
+            CommandError::Status { .. } => UNEXPECTED,
+        }
+    }
+
     /// The sense, for drive errors.
     #[must_use]
     pub fn sense(&self) -> Option<&Sense> {
@@ -382,6 +409,30 @@ pub fn select_write_page<T: Transport + ?Sized>(t: &mut T, w: &crate::WriteParam
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn failures_are_imapi_errors_by_number() {
+        let t = |source| CommandError::Transport { command: "WRITE(10)", source };
+        let d = |command, key, asc, ascq| CommandError::Drive { command, sense: Sense::new(key, asc, ascq) };
+        let cases = [
+            (t(TransportError::Timeout(Duration::from_secs(5))), ("E_IMAPI_RECORDER_COMMAND_TIMEOUT", 0xC0AA_020D)),
+            (t(TransportError::NoDevice("gone".into())), ("HRESULT_FROM_WIN32(ERROR_DEV_NOT_EXIST)", 0x8007_0037)),
+            (t(TransportError::PermissionDenied("x".into())), ("E_ACCESSDENIED", 0x8007_0005)),
+            (d("MODE SENSE(10)", 5, 0x24, 0), ("E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE", 0xC0AA_0201)),
+            // The same sense on another command is not about a page.
+            (d("WRITE(10)", 5, 0x24, 0), ("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", 0xC0AA_0301)),
+            (d("WRITE(10)", 2, 0x3A, 0), ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202)),
+            (d("WRITE(10)", 3, 0x0C, 9), ("E_IMAPI_LOSS_OF_STREAMING", 0xC0AA_0300)),
+            (
+                CommandError::Status { command: "INQUIRY", status: 0x08 },
+                ("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE", 0xC0AA_0301),
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.imapi(), want, "{e}");
+        }
+    }
+
     use super::*;
 
     /// A transport that answers INQUIRY with 36 bytes and anything else with 05/20/00.

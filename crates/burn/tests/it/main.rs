@@ -3,6 +3,7 @@
 
 mod dao;
 mod drives;
+mod hresults;
 mod rawimage;
 mod rawwriter;
 mod read;

@@ -59,12 +59,25 @@ fn the_imapi_sequence_with_its_codes_and_events() {
     assert_eq!(e.hresult(), 0xC0AA_060F);
 
     let log: Rc<RefCell<Vec<RawAction>>> = Rc::default();
-    let l = log.clone();
+    let updates: Rc<RefCell<Vec<redburn::RawUpdate>>> = Rc::default();
+    let (l, all) = (log.clone(), updates.clone());
     w.set_update_handler(move |u, _| {
         assert!(u.last_written_lba < u.start_lba + u.sector_count);
         l.borrow_mut().push(u.current_action);
+        all.borrow_mut().push(*u);
     });
     w.write_media(image(&[300, 400]).create_result_image().unwrap()).unwrap();
+    // IWriteEngine2EventArgs' fields: the stream is read as it is written, through a buffer
+    // of one command (26 sectors of 2448 bytes in 64 KiB); the remaining time falls to 0.
+    let u = updates.borrow().clone();
+    let writing: Vec<&redburn::RawUpdate> = u.iter().filter(|u| u.current_action == RawAction::Writing).collect();
+    assert!(writing.iter().all(|u| u.last_read_lba == u.last_written_lba));
+    assert!(writing.iter().all(|u| (u.total_system_buffer, u.used_system_buffer, u.free_system_buffer) == (26, 0, 26)));
+    let first = writing.first().unwrap();
+    // 11 484 lead-in + 150 + 850 + 6 750 lead-out sectors at 52x (3 900 a second): 5 s.
+    assert_eq!(first.sector_count, 19_234);
+    assert!((4..=5).contains(&first.remaining_time), "{first:?}");
+    assert_eq!(u.last().unwrap().remaining_time, 0);
     let actions = log.borrow().clone();
     assert_eq!(actions.first(), Some(&RawAction::Preparing));
     assert_eq!(actions.last(), Some(&RawAction::Finishing));

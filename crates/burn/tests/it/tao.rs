@@ -80,9 +80,15 @@ fn refuses_missing_and_finalized_media_and_too_long_tracks() {
     assert!(matches!(e, TaoError::NotEnoughSpace { needed: 333_001, free: 333_000 }), "{e}");
     tao.add_audio_track(Cursor::new(pcm(588 * 300, 1)), 588 * 300).unwrap();
     tao.release_media().unwrap();
-    // Appendable: a second session can be prepared.
+    // Appendable: IMAPI's PrepareMedia takes blank media only …
     tao.set_do_not_finalize_media(false).unwrap();
+    let e = tao.prepare_media().unwrap_err();
+    assert_eq!((e.imapi_name(), e.hresult()), ("E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK", 0xC0AA_0506));
+    // … redburn's extension prepares a second session.
+    assert!(!tao.append_to_appendable_media());
+    tao.set_append_to_appendable_media(true).unwrap();
     tao.prepare_media().unwrap();
+    assert!(matches!(tao.set_append_to_appendable_media(false), Err(TaoError::MediaIsPrepared)));
     assert_eq!(tao.number_of_existing_tracks().unwrap(), 1);
     tao.add_audio_track(Cursor::new(pcm(588 * 300, 2)), 588 * 300).unwrap();
     tao.release_media().unwrap();
@@ -289,11 +295,12 @@ fn imapi_v1_staging_erase_and_a_vanished_recorder() {
     redburn::erase_disc(&mut r, false, &mut p).unwrap();
     assert_eq!(p.log, ["erased 0x0"]);
     assert_eq!(r.into_transport().disc().unwrap().status(), emu::DiscStatus::Blank);
-    // A CD-R cannot be erased: the failure's HRESULT is reported.
+    // A CD-R cannot be erased: the failure is reported with IMAPI v1's code (reference §6.7),
+    // not IMAPI2's.
     let (_dir2, mut r) = drive(Some(MediaKind::Cdr80));
     let mut p = V1::default();
     assert!(redburn::erase_disc(&mut r, false, &mut p).is_err());
-    assert!(p.log[0].starts_with("erased 0xc0aa"), "{:?}", p.log);
+    assert_eq!(p.log, ["erased 0x80040210"], "IMAPI_E_MEDIUM_INVALIDTYPE");
 
     // The recorder loses power mid-burn: it has left the list of recorders (NotifyPnPActivity)
     // before the burn completes with an error.
@@ -307,7 +314,7 @@ fn imapi_v1_staging_erase_and_a_vanished_recorder() {
     assert!(redburn::burn_album(&mut tao, tracks, &mut p).is_err());
     let n = p.log.len();
     assert_eq!(p.log[n - 2], "pnp", "{:?}", p.log);
-    assert!(p.log[n - 1].starts_with("complete 0xc0aa"), "{:?}", p.log);
+    assert_eq!(p.log[n - 1], "complete 0x80040213", "IMAPI_E_DEVICE_NOTPRESENT");
 }
 
 #[test]
@@ -331,7 +338,8 @@ fn imapi_v1_album_progress_in_order() {
     let mut p = V1 { cancel_at_block: Some(500), ..V1::default() };
     let e = redburn::burn_album(&mut tao, tracks, &mut p).unwrap_err();
     assert!(matches!(e, TaoError::RequestCancelled));
-    assert_eq!(p.log.last().unwrap(), "complete 0xc0aa0002");
+    assert_eq!(p.log.last().unwrap(), "complete 0x8004020d", "IMAPI_E_USERABORT");
+    assert_eq!(e.imapi_v1(), ("IMAPI_E_USERABORT", 0x8004_020D));
     assert!(p.log.contains(&"track 1/3".to_string()) && !p.log.contains(&"track 2/3".to_string()));
     let d = tao.take_recorder().unwrap().unwrap().into_transport();
     assert_eq!(d.disc().unwrap().tracks().count(), 2);
