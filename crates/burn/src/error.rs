@@ -60,6 +60,9 @@ pub enum TaoError {
     /// `E_IMAPI_RECORDER_REQUIRED`.
     #[error("a recorder must be chosen first")]
     RecorderRequired,
+    /// `E_INVALIDARG`: a value the member does not take.
+    #[error("invalid argument: {0}")]
+    InvalidArg(String),
     /// `E_IMAPI_REQUEST_CANCELLED`.
     #[error("the request was cancelled")]
     RequestCancelled,
@@ -112,6 +115,7 @@ impl TaoError {
             TaoError::TableOfContentsEmptyDisc => "E_IMAPI_DF2TAO_TABLE_OF_CONTENTS_EMPTY_DISC",
             TaoError::RequestCancelled => "E_IMAPI_REQUEST_CANCELLED",
             TaoError::RecorderRequired => "E_IMAPI_RECORDER_REQUIRED",
+            TaoError::InvalidArg(_) => "E_INVALIDARG",
             TaoError::RecorderLocked(_) => "E_IMAPI_RECORDER_LOCKED",
             TaoError::MediaWriteProtected => "E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED",
             TaoError::ExclusiveAccess(_) => "E_FAIL",
@@ -140,6 +144,7 @@ impl TaoError {
             TaoError::ClientNameIsNotValid => 0xC0AA_050F,
             TaoError::RequestCancelled => 0xC0AA_0002,
             TaoError::RecorderRequired => 0xC0AA_0003,
+            TaoError::InvalidArg(_) => 0x8007_0057,
             TaoError::RecorderLocked(_) => 0xC0AA_0210,
             TaoError::MediaWriteProtected => 0xC0AA_0209,
             TaoError::ExclusiveAccess(_) => 0x8000_4005,
@@ -203,6 +208,7 @@ impl From<Format2Error> for TaoError {
         match e {
             Format2Error::NoRecorderSpecified => TaoError::NoRecorderSpecified,
             Format2Error::RecorderRequired => TaoError::RecorderRequired,
+            Format2Error::InvalidArg(m) => TaoError::InvalidArg(m),
             Format2Error::MediaIsPrepared => TaoError::MediaIsPrepared,
             Format2Error::MediaIsNotPrepared => TaoError::MediaIsNotPrepared,
             Format2Error::WriteInProgress => TaoError::WriteInProgress,

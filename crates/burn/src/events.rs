@@ -49,6 +49,33 @@ pub struct TaoUpdate {
     pub drive_buffer_size: Option<u32>,
     /// Bytes free in the drive's buffer.
     pub drive_buffer_free: Option<u32>,
+    /// The writer's properties IMAPI lets the handler read through the `object` it passes
+    /// (the `IDiscFormat2TrackAtOnce` being written), with the values cached when this track
+    /// began.
+    pub writer: TaoWriterView,
+}
+
+/// What the Update handler can read of the writer: IMAPI documents `FreeSectorsOnMedia`,
+/// `UsedSectorsOnMedia`, `TotalSectorsOnMedia`, `NumberOfExistingTracks` and the write
+/// speed as callable from the handler, answering cached values while a track is written.
+/// Rust's borrow rules keep the writer itself out of its own handler, so the cached values
+/// come with each event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaoWriterView {
+    /// `FreeSectorsOnMedia` when the track began (before it).
+    pub free_sectors_on_media: u64,
+    /// `UsedSectorsOnMedia` when the track began.
+    pub used_sectors_on_media: u64,
+    /// `TotalSectorsOnMedia`.
+    pub total_sectors_on_media: u64,
+    /// `NumberOfExistingTracks`: completed tracks, not counting the one being written.
+    pub number_of_existing_tracks: u32,
+    /// `CurrentWriteSpeed`, sectors per second.
+    pub current_write_speed: u32,
+    /// `BufferUnderrunFreeDisabled`.
+    pub buffer_underrun_free_disabled: bool,
+    /// `DoNotFinalizeMedia`.
+    pub do_not_finalize_media: bool,
 }
 
 impl TaoUpdate {

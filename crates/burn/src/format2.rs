@@ -73,6 +73,9 @@ pub enum Format2Error {
     /// `E_IMAPI_RECORDER_REQUIRED` (what `SetWriteSpeed` says without a recorder).
     #[error("a recorder must be chosen first")]
     RecorderRequired,
+    /// `E_INVALIDARG`: a value the member does not take (a write speed below −1).
+    #[error("invalid argument: {0}")]
+    InvalidArg(String),
     /// `*_MEDIA_IS_PREPARED`.
     #[error("the media is prepared; release it first")]
     MediaIsPrepared,
@@ -365,10 +368,17 @@ pub trait DiscFormat2: Sized {
     /// it had to adjust (IMAPI's `S_IMAPI_*ADJUSTED` success codes).
     ///
     /// # Errors
-    /// `E_IMAPI_RECORDER_REQUIRED` without a recorder; `WRITE_IN_PROGRESS`; device errors.
+    /// `E_IMAPI_RECORDER_REQUIRED` without a recorder; `E_INVALIDARG` for a negative speed
+    /// other than −1; `WRITE_IN_PROGRESS`; device errors.
     fn set_write_speed(&mut self, sectors_per_second: i32, pure_cav: bool) -> Result<SpeedOutcome, Self::Error> {
         let f = self.format2_mut();
         f.not_writing()?;
+        if sectors_per_second < -1 {
+            return Err(Format2Error::InvalidArg(format!(
+                "write speed {sectors_per_second}: sectors per second, or -1 for the fastest"
+            ))
+            .into());
+        }
         let recorder = f.recorder.as_mut().ok_or(Format2Error::RecorderRequired)?;
         // The supported speed nearest the one asked for, as IMAPI promises: drives round a
         // SET CD SPEED down (1000 sectors/s would be 750 where 1200 is nearer).

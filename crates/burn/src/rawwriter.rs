@@ -115,6 +115,9 @@ pub enum RawWriteError {
     /// `E_IMAPI_RECORDER_REQUIRED` (what `SetWriteSpeed` says without a recorder).
     #[error("a recorder must be chosen first")]
     RecorderRequired,
+    /// `E_INVALIDARG`: a value the member does not take.
+    #[error("invalid argument: {0}")]
+    InvalidArg(String),
     /// `E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED`: the drive's mode header says so.
     #[error("the medium is write-protected")]
     MediaWriteProtected,
@@ -157,6 +160,7 @@ impl RawWriteError {
             RawWriteError::StreamLeadinTooShort { .. } => ("E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT", 0xC0AA_060F),
             RawWriteError::RecorderNotSupported => ("E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED", 0xC0AA_0610),
             RawWriteError::RecorderRequired => ("E_IMAPI_RECORDER_REQUIRED", 0xC0AA_0003),
+            RawWriteError::InvalidArg(_) => ("E_INVALIDARG", 0x8007_0057),
             RawWriteError::MediaWriteProtected => ("E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED", 0xC0AA_0209),
             RawWriteError::RecorderLocked(_) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
             RawWriteError::RequestCancelled => ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA_0002),
@@ -190,6 +194,7 @@ impl From<Format2Error> for RawWriteError {
         match e {
             Format2Error::NoRecorderSpecified => RawWriteError::NoRecorderSpecified,
             Format2Error::RecorderRequired => RawWriteError::RecorderRequired,
+            Format2Error::InvalidArg(m) => RawWriteError::InvalidArg(m),
             Format2Error::MediaIsPrepared => RawWriteError::MediaIsPrepared,
             Format2Error::MediaIsNotPrepared => RawWriteError::MediaIsNotPrepared,
             Format2Error::WriteInProgress => RawWriteError::WriteInProgress,

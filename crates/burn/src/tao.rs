@@ -22,7 +22,7 @@ use mmc::mode::{WriteParameters, WriteType};
 use mmc::{Command, CommandError, Data, Transport, run};
 
 use crate::error::TaoError;
-use crate::events::{CancelHandle, TaoAction, TaoUpdate};
+use crate::events::{CancelHandle, TaoAction, TaoUpdate, TaoWriterView};
 use crate::format2::{DiscFormat2, Format2, State};
 use crate::host::{self, Chunk, DEFAULT_HOST_BUFFER_SECTORS, Level};
 
@@ -39,6 +39,8 @@ struct Job {
     buffer: usize,
     /// The write speed in sectors per second, asked of the drive once per track.
     rate: u32,
+    /// The writer's cached properties, for the handler.
+    view: TaoWriterView,
 }
 
 impl Job {
@@ -58,6 +60,7 @@ impl Job {
             free_system_buffer: (self.buffer - self.held) as i32,
             drive_buffer_size: None,
             drive_buffer_free: None,
+            writer: self.view,
         }
     }
 }
@@ -400,6 +403,15 @@ impl<T: Transport> TrackAtOnce<T> {
         // Asked once: the host buffer is sized by it and the writer paces by it.
         let rate = self.current_write_speed().unwrap_or(0).max(75);
         let per = self.chunk_sectors()?;
+        let view = TaoWriterView {
+            free_sectors_on_media: free,
+            used_sectors_on_media: self.total_at_prepare.saturating_sub(free),
+            total_sectors_on_media: self.total_at_prepare,
+            number_of_existing_tracks: self.tracks_at_prepare + self.tracks_added,
+            current_write_speed: rate,
+            buffer_underrun_free_disabled: self.f.bufe_disabled,
+            do_not_finalize_media: self.do_not_finalize,
+        };
         let mut job = Job {
             number: track.track as u8,
             start: at,
@@ -411,6 +423,7 @@ impl<T: Transport> TrackAtOnce<T> {
             held: 0,
             buffer: host::layout(self.host_buffer_for(rate), per).1 as usize * SECTOR_BYTES,
             rate,
+            view,
         };
         self.emit(job.update(TaoAction::Preparing, 0), on_update);
         let result = self.write_track(&mut audio, &mut job, on_update);

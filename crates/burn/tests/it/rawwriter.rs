@@ -144,6 +144,9 @@ fn both_writers_share_one_idiscformat2() {
     assert!(matches!(raw.set_write_speed(-1, false), Err(RawWriteError::RecorderRequired)));
     assert_eq!(raw.set_write_speed(-1, false).unwrap_err().hresult(), 0xC0AA_0003);
     assert_eq!(tao.set_write_speed(-1, false).unwrap_err().hresult(), 0xC0AA_0003);
+    // −1 is "the fastest"; other negative speeds are not speeds (IMAPI: E_INVALIDARG).
+    assert_eq!(tao.set_write_speed(-2, false).unwrap_err().imapi_name(), "E_INVALIDARG");
+    assert_eq!(raw.set_write_speed(-75, false).unwrap_err().hresult(), 0x8007_0057);
     // Getters without a recorder: each writer's NO_RECORDER_SPECIFIED.
     assert_eq!(raw.current_write_speed().unwrap_err().hresult(), 0xC0AA_060A);
     assert_eq!(tao.current_write_speed().unwrap_err().hresult(), 0xC0AA_050A);

@@ -393,3 +393,41 @@ fn bufe_set_after_prepare_reaches_the_drive_before_the_next_track() {
     let pages: Vec<(usize, bool)> = c.write_pages.iter().map(|(run, w)| (*run, w.bufe)).collect();
     assert_eq!(pages, [(0, true), (0, false), (1, true)]);
 }
+
+/// The handler reads the writer's properties as IMAPI lets it through `object`: cached when
+/// each track began, the same values the getters answer between tracks.
+#[test]
+fn the_update_handler_sees_the_writers_cached_properties() {
+    let (_dir, d) = drive(Some(MediaKind::Cdr80));
+    let mut tao = TrackAtOnce::new();
+    tao.set_recorder(d).unwrap();
+    tao.set_buffer_underrun_free_disabled(true).unwrap();
+    tao.prepare_media().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = seen.clone();
+    tao.set_update_handler(move |u, _| s.lock().unwrap().push((u.current_track_number, u.writer)));
+    let mut before = Vec::new();
+    for seed in [1, 2] {
+        before.push((
+            tao.free_sectors_on_media().unwrap(),
+            tao.used_sectors_on_media().unwrap(),
+            tao.number_of_existing_tracks().unwrap(),
+        ));
+        tao.add_audio_track(Cursor::new(pcm(588 * 300, seed)), 588 * 300).unwrap();
+    }
+    let speed = tao.current_write_speed().unwrap();
+    let seen = seen.lock().unwrap().clone();
+    for (track, &(free, used, existing)) in [1u8, 2].into_iter().zip(&before) {
+        let views: Vec<_> = seen.iter().filter(|(t, _)| *t == track).map(|(_, v)| *v).collect();
+        assert!(!views.is_empty() && views.iter().all(|v| *v == views[0]), "cached for the whole track");
+        let v = views[0];
+        assert_eq!(
+            (v.free_sectors_on_media, v.used_sectors_on_media, v.number_of_existing_tracks),
+            (free, used, existing)
+        );
+        assert_eq!((v.total_sectors_on_media, v.current_write_speed), (360_000, speed));
+        assert!(v.buffer_underrun_free_disabled && !v.do_not_finalize_media);
+    }
+    assert_eq!(before[1].2, 1);
+    tao.release_media().unwrap();
+}
