@@ -167,7 +167,10 @@ impl<T: Transport, U> std::fmt::Debug for Format2<T, U> {
 }
 
 impl<T: Transport, U> Default for Format2<T, U> {
-    /// IMAPI's defaults: no recorder, client name `redburn`, BUFE on, the fastest speed.
+    /// IMAPI's defaults: no recorder, BUFE on, the fastest speed — and, a deliberate
+    /// difference, the client name `redburn`. IMAPI requires `put_ClientName` before
+    /// `PrepareMedia`; the name only labels the exclusive access, so redburn gives one rather
+    /// than fail a program that did not set it (one that does behaves as under IMAPI).
     fn default() -> Self {
         Format2 {
             recorder: None,

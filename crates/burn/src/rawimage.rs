@@ -83,8 +83,10 @@ impl RawSubcodeType {
 pub enum CopySetting {
     /// `IMAPI_CD_TRACK_DIGITAL_COPY_PERMITTED` (0): the copy bit is set.
     Permitted = 0,
-    /// `IMAPI_CD_TRACK_DIGITAL_COPY_PROHIBITED` (1): the copy bit is clear (the default of a
-    /// track, as discs are pressed).
+    /// `IMAPI_CD_TRACK_DIGITAL_COPY_PROHIBITED` (1): the copy bit is clear. The default: IMAPI
+    /// documents none, and a clear bit is what a CONTROL of 0 means — what a CUE sheet without
+    /// `FLAGS DCP`, a cdrdao `NO COPY` track and most pressed discs carry, and what IMAPI's
+    /// own track-at-once writes (it has no copy setting).
     #[default]
     Prohibited = 1,
     /// `IMAPI_CD_TRACK_DIGITAL_COPY_SCMS` (2): a copy of a protected track — the copy bit

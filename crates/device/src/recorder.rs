@@ -363,6 +363,12 @@ impl<T: Transport> Recorder<T> {
 
     /// `SendCommandNoData` (IDiscRecorder2Ex).
     ///
+    /// A deliberate difference: where IMAPI returns the *success* code
+    /// `S_IMAPI_COMMAND_HAS_SENSE_DATA` (0x00AA0200) with the sense in an out-parameter,
+    /// redburn returns `Err` with the sense in the error ([`RecorderError`] over
+    /// `CommandError::Drive`): in Rust a failed command is an error to match, and the sense
+    /// bytes travel with it. Recovered errors (sense key 1) are success, as in IMAPI.
+    ///
     /// # Errors
     /// The device's error.
     pub fn send_command_no_data(&mut self, cdb: &[u8], timeout: Duration) -> Result<(), RecorderError> {
@@ -378,7 +384,9 @@ impl<T: Transport> Recorder<T> {
         }
     }
 
-    /// `SendCommandGetDataFromDevice` (IDiscRecorder2Ex): up to `len` bytes.
+    /// `SendCommandGetDataFromDevice` (IDiscRecorder2Ex): up to `len` bytes. A command the
+    /// drive fails with sense data is `Err` carrying the sense, not IMAPI's success code
+    /// `S_IMAPI_COMMAND_HAS_SENSE_DATA` (see [`Recorder::send_command_no_data`]).
     ///
     /// # Errors
     /// The device's error.
