@@ -3,10 +3,15 @@
 //! [`RawCdImage::create_result_image`] turns them into the stream of every sector of the disc
 //! — main channel and sub-channel — from the lead-in to the end of the lead-out.
 //!
-//! Gapless audio: IMAPI's `DisableGaplessAudio` is documented both ways round. Here the
-//! property is [`RawCdImage::set_gapless_audio`]: off (the default, as IMAPI's default
-//! behaviour) puts IMAPI's standard 2-second silent pause before every track after the first;
-//! on puts none, so the tracks' audio is continuous.
+//! Gapless audio: IMAPI's `DisableGaplessAudio` is documented both ways round: its default,
+//! FALSE, "disables" gapless recording, and TRUE "enables" it — the inverse of its name.
+//! [`RawCdImage::set_disable_gapless_audio`] keeps IMAPI's name with that documented meaning
+//! (FALSE, the default: IMAPI's standard 2-second silent pause before every track after the
+//! first; TRUE: gapless), and [`RawCdImage::set_gapless_audio`] is the same property under a
+//! name that says what it does. Gapless is IMAPI's layout: the tracks' audio is continuous
+//! and the last 2 seconds of each track's audio are the next track's pause (index 0), so
+//! every track after the first still starts with a 2-second index 0 — but of music. A track
+//! shorter than 6 seconds gives only what leaves it 4 seconds (the Red Book's minimum).
 
 use std::io::{self, Read};
 
@@ -403,9 +408,29 @@ impl RawCdImage {
         self.pregap.as_ref().map_or(150, |p| p.0)
     }
 
-    /// The pause before every track after the first.
+    /// The silence before every track after the first (none when gapless: the pause is the
+    /// previous track's last 2 seconds).
     fn pause(&self) -> u32 {
         if self.gapless { 0 } else { 150 }
+    }
+
+    /// When gapless, the sectors at the end of a track of `sectors` that are the next
+    /// track's pause: 2 seconds, or what leaves the track 4 seconds.
+    fn carved(&self, sectors: u32) -> u32 {
+        if self.gapless { 150.min(sectors.saturating_sub(MIN_TRACK_SECTORS)) } else { 0 }
+    }
+
+    /// Every track's starting LBA again, after the pause between tracks changed.
+    fn relayout(&mut self) {
+        let pause = self.pause() as i32;
+        let mut next = self.first_pause() as i32 - 150;
+        for (i, (t, _)) in self.tracks.iter_mut().enumerate() {
+            if i > 0 {
+                next += pause;
+            }
+            t.starting_lba = next;
+            next += t.sector_count as i32;
+        }
     }
 
     /// The last sector of the image's audio, were a track of `sectors` more added.
@@ -542,22 +567,50 @@ impl RawCdImage {
         Ok(())
     }
 
-    /// Whether tracks follow each other without a pause (see the module's note on IMAPI's
-    /// `DisableGaplessAudio`).
+    /// `get_DisableGaplessAudio`, with IMAPI's documented meaning: true when gapless
+    /// recording is *enabled* (see the module's note).
+    #[must_use]
+    pub fn disable_gapless_audio(&self) -> bool {
+        self.gapless
+    }
+
+    /// `put_DisableGaplessAudio`, with IMAPI's documented meaning: `true` *enables* gapless
+    /// recording, `false` (the default) puts the standard 2-second silence between tracks
+    /// (see the module's note). IMAPI recommends setting it before adding tracks; set later,
+    /// the tracks' starting LBAs move.
+    ///
+    /// # Errors
+    /// `IS_READ_ONLY`; `INSUFFICIENT_SPACE` when the pauses no longer fit.
+    pub fn set_disable_gapless_audio(&mut self, value: bool) -> Result<(), RawImageError> {
+        self.writable()?;
+        let was = self.gapless;
+        self.gapless = value;
+        self.relayout();
+        let last = self.tracks.last().map_or(0, |(t, _)| t.starting_lba + t.sector_count as i32 - 1);
+        let limit = if self.pregap.is_some() { MAX_LAST_SECTOR_WITH_PREGAP } else { self.lead_out_limit };
+        let limit = limit.min(self.lead_out_limit);
+        if last > limit {
+            self.gapless = was;
+            self.relayout();
+            return Err(RawImageError::InsufficientSpace { last, limit });
+        }
+        Ok(())
+    }
+
+    /// Whether tracks are gapless: [`RawCdImage::disable_gapless_audio`] under a name that
+    /// says what it means.
     #[must_use]
     pub fn gapless_audio(&self) -> bool {
         self.gapless
     }
 
-    /// No pause between tracks (on) or IMAPI's 2-second silence (off, the default). Set it
-    /// before adding tracks.
+    /// Gapless tracks (on) or IMAPI's 2-second silence between them (off, the default):
+    /// [`RawCdImage::set_disable_gapless_audio`] under a name that says what it does.
     ///
     /// # Errors
-    /// `IS_READ_ONLY`, `TRACKS_ALREADY_ADDED`.
+    /// As [`RawCdImage::set_disable_gapless_audio`].
     pub fn set_gapless_audio(&mut self, on: bool) -> Result<(), RawImageError> {
-        self.before_tracks()?;
-        self.gapless = on;
-        Ok(())
+        self.set_disable_gapless_audio(on)
     }
 
     /// `MediaCatalogNumber`.
@@ -656,18 +709,27 @@ impl RawCdImage {
         if self.tracks.is_empty() {
             return Err(RawImageError::NoTracks);
         }
+        let n = self.tracks.len();
         let tracks = self
             .tracks
             .iter()
             .enumerate()
-            .map(|(i, (t, _))| DaoTrack {
-                number: t.track_number,
-                control: t.control(),
-                isrc: t.isrc,
-                pause: if i == 0 { self.first_pause() } else { self.pause() },
-                length: t.sector_count,
-                indexes: t.indexes[1..].to_vec(),
-                scms: t.copy == CopySetting::Scms,
+            .map(|(i, (t, _))| {
+                // Gapless: the end of a track is the next one's pause.
+                let carved = if i + 1 < n { self.carved(t.sector_count) } else { 0 };
+                let pause = match i {
+                    0 => self.first_pause(),
+                    _ => self.pause() + self.carved(self.tracks[i - 1].0.sector_count),
+                };
+                DaoTrack {
+                    number: t.track_number,
+                    control: t.control(),
+                    isrc: t.isrc,
+                    pause,
+                    length: t.sector_count - carved,
+                    indexes: t.indexes[1..].to_vec(),
+                    scms: t.copy == CopySetting::Scms,
+                }
             })
             .collect();
         Ok(DaoLayout { tracks, mcn: self.mcn, cdtext: self.cdtext.clone() })

@@ -41,7 +41,9 @@ fn every_raw_image_code() {
     assert_eq!(img.add_track(SectorType::Audio, claimed(300)).unwrap(), 1);
     assert_eq!(code(img.add_special_pregap(claimed(150))), ("E_IMAPI_RAW_IMAGE_TRACKS_ALREADY_ADDED", 0x80AA_0A04));
     assert_eq!(code(img.set_starting_track_number(5)).0, "E_IMAPI_RAW_IMAGE_TRACKS_ALREADY_ADDED");
-    assert_eq!(code(img.set_gapless_audio(true)).0, "E_IMAPI_RAW_IMAGE_TRACKS_ALREADY_ADDED");
+    // Gapless may change after tracks (IMAPI only recommends setting it first).
+    img.set_gapless_audio(true).unwrap();
+    img.set_gapless_audio(false).unwrap();
     // The last sector may be 398 099 at most: track 1 ends at 299, track 2 starts at 450.
     let room = 398_099 - 450 + 1;
     assert_eq!(
@@ -145,12 +147,46 @@ fn expected_toc_and_the_layout() {
     assert_eq!(toc, expected);
     let layout = img.layout().unwrap();
     assert_eq!((layout.tracks[0].pause, layout.tracks[1].pause), (225, 150));
-    // Gapless: no pause between tracks.
+    // Gapless, IMAPI's way: the audio is continuous and the last 2 seconds of track 1 are
+    // track 2's pause; IMAPI's name keeps its documented meaning (TRUE enables gapless).
     let mut g = RawCdImage::new();
-    g.set_gapless_audio(true).unwrap();
+    assert!(!g.disable_gapless_audio());
+    g.set_disable_gapless_audio(true).unwrap();
+    assert!(g.gapless_audio());
+    g.add_track(SectorType::Audio, claimed(450)).unwrap();
     g.add_track(SectorType::Audio, claimed(300)).unwrap();
-    g.add_track(SectorType::Audio, claimed(300)).unwrap();
-    assert_eq!(g.track_info(2).unwrap().starting_lba(), Lba(300));
+    g.add_track(SectorType::Audio, claimed(400)).unwrap();
+    assert_eq!(g.track_info(2).unwrap().starting_lba(), Lba(450));
+    assert_eq!(g.track_info(3).unwrap().starting_lba(), Lba(750));
+    let l = g.layout().unwrap();
+    let shape: Vec<(u32, u32)> = l.tracks.iter().map(|t| (t.pause, t.length)).collect();
+    // Track 2 is 4 seconds: none of it can be track 3's pause.
+    assert_eq!(shape, [(150, 300), (150, 300), (0, 400)]);
+    assert_eq!(l.lead_out(), Lba(1150));
+    // Turned off afterwards: the tracks move apart by the standard pauses.
+    g.set_gapless_audio(false).unwrap();
+    assert_eq!(g.track_info(3).unwrap().starting_lba(), Lba(1050));
+    let shape: Vec<(u32, u32)> = g.layout().unwrap().tracks.iter().map(|t| (t.pause, t.length)).collect();
+    assert_eq!(shape, [(150, 450), (150, 300), (150, 400)]);
+}
+
+#[test]
+fn a_gapless_image_carries_the_next_tracks_pause_in_the_music() {
+    let mut img = RawCdImage::new();
+    img.set_gapless_audio(true).unwrap();
+    img.add_track(SectorType::Audio, track(450, 1)).unwrap();
+    img.add_track(SectorType::Audio, track(310, 2)).unwrap();
+    let all = sectors(&mut img);
+    let start = -22_650;
+    let at = |lba: i32| &all[(lba - start) as usize * 2448..(lba - start + 1) as usize * 2448];
+    let q = |lba: i32| QFrame::decode(&deinterleave(at(lba)[2352..].try_into().unwrap())[1]).unwrap();
+    assert_eq!(all.len(), (450 + 310 + 6750 - start) as usize * 2448, "no silence added");
+    // LBA 300–449: track 1's audio, track 2's index 0; 450: track 2's index 1 and audio.
+    assert!(at(320)[..2352].iter().all(|&b| b == 1));
+    assert!(matches!(q(320).data, QData::Position { track: 2, index: 0, .. }));
+    assert!(matches!(q(299).data, QData::Position { track: 1, index: 1, .. }));
+    assert!(at(450)[..2352].iter().all(|&b| b == 2));
+    assert!(matches!(q(451).data, QData::Position { track: 2, index: 1, .. }));
 }
 
 /// The sector of `stream` at `lba`, read in order.
