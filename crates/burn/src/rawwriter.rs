@@ -244,11 +244,17 @@ impl<T: Transport> Default for RawCdWriter<T> {
 }
 
 impl<T: Transport> RawCdWriter<T> {
-    /// A writer with no recorder, BUF on, the fastest speed, and raw P–W sub-channel
-    /// requested (IMAPI's default is the cooked form, which this writer does not send).
+    /// A writer with no recorder, BUF on, the fastest speed, and the cooked sub-channel form
+    /// requested (IMAPI's default). Every form is sent to the drive as raw P–W (RAW96R, what
+    /// drives and the emulator take): P–Q-only and cooked sectors are expanded on the host.
     #[must_use]
     pub fn new() -> RawCdWriter<T> {
-        RawCdWriter { f: Format2::default(), requested: RawSubcodeType::Raw, next_session: Lba(0), last_lead_out: None }
+        RawCdWriter {
+            f: Format2::default(),
+            requested: RawSubcodeType::Cooked,
+            next_session: Lba(0),
+            last_lead_out: None,
+        }
     }
 
     /// `CancelWrite`: with `&mut self` this can only be called between writes, where IMAPI
@@ -340,7 +346,9 @@ impl<T: Transport> RawCdWriter<T> {
         }
         let lead_in = (-150 - IMAGE_START.0) as u32;
         let end = image.end();
-        self.write(image, lead_in, Some(end))
+        let subcode = image.subcode().clone();
+        let kind = image.kind();
+        self.write(Expand::new(image, kind, Some(subcode)), lead_in, Some(end))
     }
 
     /// `WriteMedia2`: a stream of 2448-byte raw sectors that starts `lead_in_sectors` before
@@ -350,7 +358,12 @@ impl<T: Transport> RawCdWriter<T> {
     /// `MEDIA_IS_NOT_PREPARED`, `STREAM_LEADIN_TOO_SHORT`, `STREAM_NOT_SUPPORTED`,
     /// `E_IMAPI_REQUEST_CANCELLED`; device errors.
     pub fn write_media2(&mut self, stream: impl Read, lead_in_sectors: u32) -> Result<(), RawWriteError> {
-        self.write(stream, lead_in_sectors, None)
+        // A cooked sector carries R–W alone: with no layout beside the stream, its P and Q
+        // cannot be made, and drives take raw P–W only.
+        if self.requested == RawSubcodeType::Cooked {
+            return Err(RawWriteError::DataBlockTypeNotSupported(RawSubcodeType::Cooked));
+        }
+        self.write(Expand::new(stream, self.requested, None), lead_in_sectors, None)
     }
 
     fn write(&mut self, mut stream: impl Read, lead_in_sectors: u32, end: Option<Lba>) -> Result<(), RawWriteError> {
@@ -441,9 +454,84 @@ impl<T: Transport> RawCdWriter<T> {
 fn supported<T: Transport>(recorder: &mut Recorder<T>) -> Result<Vec<RawSubcodeType>, RawWriteError> {
     let mastering = recorder.feature_page(code::CD_MASTERING, false).map_err(Format2Error::from)?;
     Ok(match mastering.map(|f| f.data) {
-        Some(FeatureData::CdMastering { raw: true, .. }) => vec![RawSubcodeType::Raw],
+        // P–Q-only and cooked sectors are expanded to raw P–W on the host.
+        Some(FeatureData::CdMastering { raw: true, .. }) => {
+            vec![RawSubcodeType::PqOnly, RawSubcodeType::Cooked, RawSubcodeType::Raw]
+        }
         _ => Vec::new(),
     })
+}
+
+/// A stream of sectors in one sub-channel form, read as raw P–W (2352 + 96 bytes a sector):
+/// P–Q-only sectors give their Q and P; cooked ones their R–W, with P and Q made from the
+/// image's layout (`subcode`), counted from the image's first sector.
+struct Expand<R> {
+    inner: R,
+    kind: RawSubcodeType,
+    subcode: Option<crate::raw::Subcode>,
+    lba: i32,
+    sector: Vec<u8>,
+    out: Vec<u8>,
+    used: usize,
+}
+
+impl<R: Read> Expand<R> {
+    fn new(inner: R, kind: RawSubcodeType, subcode: Option<crate::raw::Subcode>) -> Expand<R> {
+        Expand {
+            inner,
+            kind,
+            subcode,
+            lba: IMAGE_START.0,
+            sector: vec![0; kind.sector_bytes()],
+            out: Vec::new(),
+            used: 0,
+        }
+    }
+
+    /// The next sector as raw P–W; false at the end of the stream.
+    fn next(&mut self) -> std::io::Result<bool> {
+        let mut got = 0;
+        while got < self.sector.len() {
+            match self.inner.read(&mut self.sector[got..])? {
+                0 if got == 0 => return Ok(false),
+                0 => return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "a partial last sector")),
+                n => got += n,
+            }
+        }
+        let bad = |e: crate::layout::DaoError| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string());
+        let (main, sub) = self.sector.split_at(cd::addr::SECTOR_BYTES);
+        self.out.clear();
+        self.out.extend_from_slice(main);
+        let raw = match self.kind {
+            RawSubcodeType::Raw => sub.try_into().expect("96 bytes"),
+            RawSubcodeType::PqOnly => {
+                let q: [u8; 12] = sub[..12].try_into().expect("16 bytes");
+                cd::subcode::raw_pw(&cd::subcode::p_channel(sub[15] & 0x80 != 0), &q, &[0; 96])
+            }
+            RawSubcodeType::Cooked => {
+                let layout = self.subcode.as_ref().expect("cooked images come with their layout");
+                let (q, p) = layout.q(Lba(self.lba)).map_err(bad)?;
+                let q = q.encode().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+                cd::subcode::raw_pw(&cd::subcode::p_channel(p), &q, sub.try_into().expect("96 bytes"))
+            }
+        };
+        self.out.extend_from_slice(&raw);
+        self.used = 0;
+        self.lba += 1;
+        Ok(true)
+    }
+}
+
+impl<R: Read> Read for Expand<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.used == self.out.len() && !self.next()? {
+            return Ok(0);
+        }
+        let n = (self.out.len() - self.used).min(buf.len());
+        buf[..n].copy_from_slice(&self.out[self.used..self.used + n]);
+        self.used += n;
+        Ok(n)
+    }
 }
 
 impl<T: Transport> DiscFormat2 for RawCdWriter<T> {

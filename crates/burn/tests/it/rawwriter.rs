@@ -19,8 +19,10 @@ fn recorder(kind: MediaKind) -> (tempfile::TempDir, Recorder<Drive>) {
     (dir, r)
 }
 
+/// An image in IMAPI's default form for the writer, cooked.
 fn image(sectors: &[u64]) -> RawCdImage {
     let mut img = RawCdImage::new();
+    img.set_resulting_image_type(RawSubcodeType::Cooked).unwrap();
     for (i, &n) in sectors.iter().enumerate() {
         img.add_track(SectorType::Audio, Pcm::new(io::repeat(i as u8 + 1).take(n * 2352), n * 588)).unwrap();
     }
@@ -35,7 +37,10 @@ fn the_imapi_sequence_with_its_codes_and_events() {
     w.set_recorder(r).unwrap();
     w.set_client_name("raw tests").unwrap();
     assert_eq!(w.start_of_next_session().unwrap_err().hresult(), 0xC0AA_0602, "not prepared");
-    assert_eq!(w.supported_sector_types().unwrap(), [RawSubcodeType::Raw]);
+    assert_eq!(
+        w.supported_sector_types().unwrap(),
+        [RawSubcodeType::PqOnly, RawSubcodeType::Cooked, RawSubcodeType::Raw]
+    );
     // Speeds as TrackAtOnce gives them: 1000 sectors/s goes to the nearest, 16x (1200).
     assert_eq!(w.supported_write_speeds().unwrap()[0], 3900);
     assert_eq!(w.set_write_speed(1000, false).unwrap(), redburn::SpeedOutcome::SpeedAdjusted);
@@ -50,11 +55,20 @@ fn the_imapi_sequence_with_its_codes_and_events() {
     // The CMC disc's lead-in starts at 97:26:66.
     assert_eq!(w.start_of_next_session().unwrap(), Lba(-11_634));
     assert!(w.last_possible_start_of_leadout().unwrap().is_some());
-    let e = w.set_requested_sector_type(RawSubcodeType::PqOnly).unwrap_err();
-    assert!(matches!(e, RawWriteError::DataBlockTypeNotSupported(RawSubcodeType::PqOnly)));
-    assert_eq!(e.hresult(), 0xC0AA_060E);
+    // IMAPI's default form is cooked; all three are sent raw, expanded on the host.
+    assert_eq!(w.requested_sector_type(), RawSubcodeType::Cooked);
+    // A bare stream of cooked sectors has no P and Q to send.
+    let e = w.write_media2(io::empty(), 20_000).unwrap_err();
+    assert_eq!(e.hresult(), 0xC0AA_060E, "{e}");
+    // An image of another form than the one requested.
+    let mut pq = image(&[300]);
+    pq.set_resulting_image_type(RawSubcodeType::PqOnly).unwrap();
+    let e = w.write_media(pq.create_result_image().unwrap()).unwrap_err();
+    assert!(matches!(e, RawWriteError::DataBlockTypeNotSupported(RawSubcodeType::PqOnly)), "{e}");
     // A stream whose lead-in is shorter than the disc's.
+    w.set_requested_sector_type(RawSubcodeType::Raw).unwrap();
     let e = w.write_media2(io::empty(), 100).unwrap_err();
+    w.set_requested_sector_type(RawSubcodeType::Cooked).unwrap();
     assert!(matches!(e, RawWriteError::StreamLeadinTooShort { have: 100, need: 11_484 }), "{e}");
     assert_eq!(e.hresult(), 0xC0AA_060F);
 
@@ -127,6 +141,7 @@ fn cancel_from_the_handler_and_not_enough_space() {
     w.set_recorder(r).unwrap();
     w.prepare_media().unwrap();
     let mut big = RawCdImage::new();
+    big.set_resulting_image_type(RawSubcodeType::Cooked).unwrap();
     big.add_track(SectorType::Audio, Pcm::new(io::empty(), 340_000 * 588)).unwrap();
     let e = w.write_media(big.create_result_image().unwrap()).unwrap_err();
     assert!(matches!(e, RawWriteError::NotEnoughSpace { lead_out: 340_000, .. }), "{e}");
@@ -195,4 +210,40 @@ fn both_writers_share_one_idiscformat2() {
     raw.set_recorder(t.take_recorder().unwrap().unwrap()).unwrap();
     assert!(t.recorder().is_none());
     assert!(!raw.is_current_media_supported().unwrap());
+}
+
+/// The same image in each sub-channel form gives the same disc, sub-channel and all: P–Q-only
+/// and cooked sectors are expanded on the host to the raw P–W the drive takes.
+#[test]
+fn every_sub_channel_form_writes_the_same_disc() {
+    let mut discs = Vec::new();
+    for form in [RawSubcodeType::Raw, RawSubcodeType::PqOnly, RawSubcodeType::Cooked] {
+        let (_dir, r) = recorder(MediaKind::Cdr80);
+        let mut w = RawCdWriter::new();
+        w.set_recorder(r).unwrap();
+        w.prepare_media().unwrap();
+        w.set_requested_sector_type(form).unwrap();
+        let mut img = image(&[300, 310]);
+        img.set_resulting_image_type(form).unwrap();
+        img.track_info_mut(2).unwrap().set_isrc("USK7Y9812345").unwrap();
+        img.set_media_catalog_number("0724385525728").unwrap();
+        w.write_media(img.create_result_image().unwrap()).unwrap();
+        w.release_media().unwrap();
+        let d = w.take_recorder().unwrap().unwrap().into_transport();
+        let disc = d.disc().unwrap();
+        let starts: Vec<i32> = disc.tracks().map(|t| t.start().0).collect();
+        let mut audio = vec![0u8; 760 * 2352];
+        d.read_sectors(Lba(0), &mut audio).unwrap();
+        let sub: Vec<[u8; 96]> = (-150..760).map(|l| d.subcode(Lba(l)).unwrap()).collect();
+        discs.push((form, starts, audio, sub, disc.mcn(), disc.tracks().nth(1).unwrap().isrc()));
+    }
+    let (_, starts, audio, sub, mcn, isrc) = &discs[0];
+    assert_eq!(starts, &[0, 450]);
+    assert_eq!(mcn.as_ref().map(|m| m.as_str().to_owned()).as_deref(), Some("0724385525728"));
+    assert_eq!(isrc.as_ref().map(|i| i.as_str().to_owned()).as_deref(), Some("USK7Y9812345"));
+    for (form, s, a, p, m, i) in &discs[1..] {
+        assert_eq!((s, m, i), (starts, mcn, isrc), "{form:?}");
+        assert!(a == audio, "{form:?}: the audio");
+        assert!(p == sub, "{form:?}: every sector's P-W");
+    }
 }
