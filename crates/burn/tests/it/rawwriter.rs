@@ -55,6 +55,13 @@ fn the_imapi_sequence_with_its_codes_and_events() {
     // The CMC disc's lead-in starts at 97:26:66.
     assert_eq!(w.start_of_next_session().unwrap(), Lba(-11_634));
     assert!(w.last_possible_start_of_leadout().unwrap().is_some());
+    // No disc: the recorder's code, as TrackAtOnce gives it (was E_FAIL).
+    let dir = tempfile::tempdir().unwrap();
+    let empty = Drive::create(&dir.path().join("d"), DriveConfig::default(), None).unwrap();
+    let mut none = RawCdWriter::new();
+    none.set_recorder(Recorder::new(empty, &dir.path().display().to_string()).unwrap()).unwrap();
+    let e = none.prepare_media().unwrap_err();
+    assert_eq!(e.imapi(), ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202), "{e}");
     // IMAPI's default form is cooked; all three are sent raw, expanded on the host.
     assert_eq!(w.requested_sector_type(), RawSubcodeType::Cooked);
     // A bare stream of cooked sectors has no P and Q to send.
