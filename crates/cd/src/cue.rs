@@ -243,6 +243,15 @@ impl Default for CueSheet {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CueErrorKind {
+    /// A word that is no CUE command (CDRWIN's, or an extension rippers write): a typo on
+    /// write-once media is an error, not a warning (`--lenient` burns anyway).
+    #[error("unknown command {word:?}{}", suggestion.map(|s| format!("; did you mean {s}?")).unwrap_or_default())]
+    UnknownCommand {
+        /// The word.
+        word: String,
+        /// The known command nearest it, when one is close.
+        suggestion: Option<&'static str>,
+    },
     /// The file is larger than [`MAX_SHEET_BYTES`].
     #[error("the sheet is {0} bytes; a CUE sheet is at most {MAX_SHEET_BYTES} bytes")]
     TooLarge(usize),
@@ -483,6 +492,51 @@ fn set_text(fields: &mut TextFields, key: &str, value: String) -> bool {
     true
 }
 
+/// The commands redburn reads: CDRWIN's and the CD-TEXT extensions rippers and cdrdao write.
+const COMMANDS: &[&str] = &[
+    "REM",
+    "CATALOG",
+    "CDTEXTFILE",
+    "TITLE",
+    "PERFORMER",
+    "SONGWRITER",
+    "COMPOSER",
+    "ARRANGER",
+    "MESSAGE",
+    "UPC_EAN",
+    "FILE",
+    "TRACK",
+    "FLAGS",
+    "ISRC",
+    "PREGAP",
+    "POSTGAP",
+    "INDEX",
+];
+
+/// Commands other tools write that redburn knows but does not use (cdrdao's CD-TEXT items in
+/// sheets, size and TOC information some tools copy from a disc).
+const KNOWN_UNUSED: &[&str] = &["DISC_ID", "GENRE", "TOC_INFO1", "TOC_INFO2", "SIZE_INFO", "LANGUAGE"];
+
+/// The known command nearest `word` (upper case) by edit distance, when it is at most 2 edits
+/// away (PERFORMR, TRAKC, INDX …).
+fn nearest_command(word: &str) -> Option<&'static str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, &cb) in b.iter().enumerate() {
+                let here = row[j + 1];
+                row[j + 1] = (here + 1).min(row[j] + 1).min(prev + usize::from(ca != cb));
+                prev = here;
+            }
+        }
+        row[b.len()]
+    }
+    COMMANDS.iter().chain(KNOWN_UNUSED).map(|&c| (distance(word, c), c)).filter(|&(d, _)| d <= 2).min().map(|x| x.1)
+}
+
 impl CueSheet {
     /// Parses a sheet from the bytes of its file.
     ///
@@ -490,8 +544,17 @@ impl CueSheet {
     /// [`CueError`] with the line and column of the first problem (call
     /// [`CueError::in_file`] to name the file).
     pub fn parse_bytes(bytes: &[u8]) -> Result<CueSheet, CueError> {
+        CueSheet::parse_bytes_with(bytes, false)
+    }
+
+    /// As [`CueSheet::parse_bytes`]; `lenient`: a word that is no CUE command is a warning
+    /// instead of an error.
+    ///
+    /// # Errors
+    /// As [`CueSheet::parse_bytes`].
+    pub fn parse_bytes_with(bytes: &[u8], lenient: bool) -> Result<CueSheet, CueError> {
         let (text, encoding) = decode_text(bytes)?;
-        let mut sheet = CueSheet::parse(&text)?;
+        let mut sheet = CueSheet::parse_with(&text, lenient)?;
         sheet.encoding = encoding;
         if encoding == SheetEncoding::Latin1 {
             sheet.warnings.insert(
@@ -502,11 +565,21 @@ impl CueSheet {
         Ok(sheet)
     }
 
-    /// Parses a sheet from text.
+    /// Parses a sheet from text. A word that is no command of the CUE vocabulary (CDRWIN's
+    /// and the extensions rippers write) is an error at its line, with the nearest command
+    /// when one is close; commands redburn knows but does not use are a warning.
     ///
     /// # Errors
     /// [`CueError`] with the line and column of the first problem.
     pub fn parse(text: &str) -> Result<CueSheet, CueError> {
+        CueSheet::parse_with(text, false)
+    }
+
+    /// As [`CueSheet::parse`]; `lenient`: an unknown word is a warning instead of an error.
+    ///
+    /// # Errors
+    /// As [`CueSheet::parse`].
+    pub fn parse_with(text: &str, lenient: bool) -> Result<CueSheet, CueError> {
         if text.len() > MAX_SHEET_BYTES {
             return Err(CueError::at(0, 0, CueErrorKind::TooLarge(text.len())));
         }
@@ -521,7 +594,7 @@ impl CueSheet {
             }
             let end_col = u32::try_from(raw.chars().count() + 1).unwrap_or(u32::MAX);
             let line = Line { no, tokens, raw, end_col };
-            sheet.command(&line)?;
+            sheet.command(&line, lenient)?;
         }
         if let Some(t) = sheet.tracks.last() {
             sheet.finish_track(t.number, t.line)?;
@@ -539,7 +612,7 @@ impl CueSheet {
         Ok(())
     }
 
-    fn command(&mut self, line: &Line<'_>) -> Result<(), CueError> {
+    fn command(&mut self, line: &Line<'_>, lenient: bool) -> Result<(), CueError> {
         let keyword = line.tokens[0].text.to_ascii_uppercase();
         let in_track = !self.tracks.is_empty();
         let warn = |s: &mut CueSheet, message: String| s.warnings.push(CueWarning { line: line.no, message });
@@ -597,7 +670,15 @@ impl CueSheet {
             }
             "PREGAP" | "POSTGAP" => self.gap(line, keyword == "PREGAP")?,
             "INDEX" => self.index(line)?,
-            _ => warn(self, format!("ignored unknown command {:?}", line.tokens[0].text)),
+            k if KNOWN_UNUSED.contains(&k) => {
+                warn(self, format!("note: {k} is a CUE command redburn does not use; ignored"));
+            }
+            _ if lenient => warn(self, format!("ignored unknown command {:?}", line.tokens[0].text)),
+            _ => {
+                let word = line.tokens[0].text.to_owned();
+                let suggestion = nearest_command(&keyword);
+                return Err(line.err(0, CueErrorKind::UnknownCommand { word, suggestion }));
+            }
         }
         Ok(())
     }

@@ -13,7 +13,7 @@ pub(crate) fn finish<T: mmc::Transport>(
     args: &BurnArgs,
 ) -> Result<()> {
     if args.verify && !args.simulate {
-        crate::verify::check(drive, dev_name, &args.files, args.big_endian, args.json)?;
+        crate::verify::check(drive, dev_name, &args.files, args.big_endian, args.lenient, args.json)?;
     }
     if args.eject {
         drive.eject_media().map_err(|e| fail(code::DEVICE, format!("{dev_name}: eject: {e}")))?;

@@ -68,6 +68,10 @@ pub struct BurnArgs {
     /// byte order.
     #[arg(long)]
     pub(crate) big_endian: bool,
+    /// A word in the CUE sheet that is no CUE command is a warning instead of an error (a
+    /// typo such as PERFORMR otherwise stops the burn before anything is written).
+    #[arg(long)]
+    pub(crate) lenient: bool,
     /// Read the disc back after burning and compare it with the sources.
     #[arg(long)]
     pub(crate) verify: bool,

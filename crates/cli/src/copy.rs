@@ -130,6 +130,7 @@ pub fn run(args: &CopyArgs) -> Result<()> {
             gapless: false,
             cdtext_from_tags: false,
             big_endian: false,
+            lenient: false,
             skip_decode_check: false,
             report: None,
         };

@@ -20,7 +20,7 @@ use crate::show;
 
 /// Burns a sheet disc-at-once.
 pub fn run_sheet(args: &BurnArgs, sheet: &Path) -> Result<()> {
-    let (layout, stream) = crate::plan::measured(sheet)?;
+    let (layout, stream) = crate::plan::measured(sheet, args.lenient)?;
     let rw = crate::plan::rw_file(sheet)?;
     run_layout(args, layout, stream, rw.as_deref())
 }

@@ -89,6 +89,7 @@ fn make(args: &ImageArgs, scratch: &std::path::Path) -> Result<()> {
         gapless: false,
         cdtext_from_tags: false,
         big_endian: false,
+        lenient: false,
         skip_decode_check: false,
         report: None,
     };

@@ -58,7 +58,7 @@ pub fn run(args: &BurnArgs, tracks: Option<Vec<Track>>) -> Result<()> {
     }
     let work = match (tracks, args.files.as_slice()) {
         (None, [sheet]) if is_sheet(sheet) => {
-            let (layout, stream) = crate::plan::measured(sheet)?;
+            let (layout, stream) = crate::plan::measured(sheet, args.lenient)?;
             Work::Dao { layout, stream, rw: crate::plan::rw_file(sheet)? }
         }
         (Some(_), _) if matches!(args.mode, Some(Mode::Dao | Mode::Raw)) || args.cdtext_from_tags || args.gapless => {

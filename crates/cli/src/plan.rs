@@ -79,15 +79,18 @@ impl Origin {
 }
 
 /// Reads a sheet into a plan; syntax errors name the file, line and column.
-fn plan(path: &Path) -> Result<(DiscPlan, Origin)> {
+fn plan(path: &Path, lenient: bool) -> Result<(DiscPlan, Origin)> {
     let bytes = std::fs::read(path).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let is_cue = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue"));
     let mut origin = Origin { sheet: Some(path.to_owned()), ..Origin::default() };
     let plan = if is_cue {
-        let sheet = cd::CueSheet::parse_bytes(&bytes).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
+        let sheet = cd::CueSheet::parse_bytes_with(&bytes, lenient)
+            .map_err(|e| fail(code::INPUT, lenient_hint(e.in_file(path))))?;
         for w in &sheet.warnings {
-            eprintln!("redburn: {}:{}: warning: {}", path.display(), w.line, w.message);
+            // Notes (commands redburn knows but does not use) are not warnings.
+            let kind = if w.message.starts_with("note: ") { "" } else { "warning: " };
+            eprintln!("redburn: {}:{}: {kind}{}", path.display(), w.line, w.message);
         }
         origin.files = sheet.files.iter().map(|f| (dir.join(&f.name), f.line)).collect();
         origin.tracks = sheet
@@ -230,7 +233,7 @@ pub fn rw_file(sheet: &Path) -> Result<Option<PathBuf>> {
         return Ok(None);
     }
     let Ok(bytes) = std::fs::read(sheet) else { return Ok(None) };
-    let Ok(cue) = cd::CueSheet::parse_bytes(&bytes) else { return Ok(None) };
+    let Ok(cue) = cd::CueSheet::parse_bytes_with(&bytes, true) else { return Ok(None) };
     let [file] = cue.files.as_slice() else { return Ok(None) };
     if file.kind != cd::cue::FileKind::Binary {
         return Ok(None);
@@ -266,9 +269,20 @@ pub fn rw_file(sheet: &Path) -> Result<Option<PathBuf>> {
     }
 }
 
-/// The sheet's layout and the segments to stream from LBA −150.
-pub fn measured(sheet: &Path) -> Result<(DaoLayout, Stream)> {
-    let (plan, origin) = plan(sheet)?;
+/// A sheet's error, with how to burn anyway when it is an unknown word.
+fn lenient_hint(e: cd::CueError) -> String {
+    match e.kind {
+        cd::cue::CueErrorKind::UnknownCommand { .. } => {
+            format!("{e} (nothing was written; fix the sheet, or burn with --lenient to ignore the line)")
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// The sheet's layout and the segments to stream from LBA −150; `lenient`: an unknown word
+/// in a CUE sheet is a warning, not an error.
+pub fn measured(sheet: &Path, lenient: bool) -> Result<(DaoLayout, Stream)> {
+    let (plan, origin) = plan(sheet, lenient)?;
     layout(&plan, &origin)
 }
 

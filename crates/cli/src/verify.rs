@@ -23,6 +23,9 @@ pub struct VerifyArgs {
     /// Raw PCM inputs are big-endian ("Motorola").
     #[arg(long)]
     big_endian: bool,
+    /// An unknown word in the CUE sheet is a warning (as `burn --lenient`).
+    #[arg(long)]
+    lenient: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -31,7 +34,7 @@ pub struct VerifyArgs {
 /// Runs `redburn verify`.
 pub fn run_cmd(args: &VerifyArgs) -> Result<()> {
     let (name, mut drive) = device::open_recorder(&args.device)?;
-    check(&mut drive, &name, &args.inputs, args.big_endian, args.json)
+    check(&mut drive, &name, &args.inputs, args.big_endian, args.lenient, args.json)
 }
 
 /// Reads the disc in `drive` back and compares it with `inputs`; prints a line per track.
@@ -40,11 +43,12 @@ pub fn check<T: Transport>(
     name: &str,
     inputs: &[PathBuf],
     big_endian: bool,
+    lenient: bool,
     as_json: bool,
 ) -> Result<()> {
     let expected = match inputs {
         [sheet] if crate::args::is_sheet(sheet) => {
-            let (_, stream) = crate::plan::measured(sheet)?;
+            let (_, stream) = crate::plan::measured(sheet, lenient)?;
             Expected::Stream(Box::new(SegmentReader::new(stream.into_iter().map(|(seg, n, _)| (seg, n)))))
         }
         files => Expected::Tracks {

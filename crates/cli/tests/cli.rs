@@ -1177,3 +1177,45 @@ fn hidden_track_one_audio_lies_after_lba_0_as_cdrdao_puts_it() {
     let err = fails(redburn(dir).args(["burn", "--dry-run", "-d", "emu:h"]).arg(dir.join("late.toc")), 2);
     assert!(err.contains("a.wav"), "{err}");
 }
+
+/// A typo in a CUE sheet stops the burn at its own line before anything is written, with the
+/// command it is near; `--lenient` burns anyway; commands redburn does not use are a note.
+#[test]
+fn a_cue_typo_is_an_error_at_its_line_and_lenient_burns_anyway() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    wav(&h.join("a.wav"), 44_100 * 5);
+    wav(&h.join("b.wav"), 44_100 * 5);
+    let sheet = h.join("bad.cue");
+    std::fs::write(
+        &sheet,
+        "PERFORMR \"The Testers\"\nFILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nFILE \"b.wav\" WAVE\n  TRACK 02 AUDIO\n    INDEX 01 00:00:00\n",
+    )
+    .unwrap();
+    stdout(redburn(h).args(["emu", "create", "t"]));
+    let err = fails(redburn(h).args(["burn", "-d", "emu:t"]).arg(&sheet), 2);
+    assert!(err.contains("bad.cue:1:1: unknown command \"PERFORMR\"; did you mean PERFORMER?"), "{err}");
+    assert!(err.contains("--lenient"), "{err}");
+    let info = json(&stdout(redburn(h).args(["info", "-d", "emu:t", "--json"])));
+    assert_eq!(info["medium"]["status"], "blank", "nothing was written");
+    // TRAKC on line 6 is named there, not at a later INDEX.
+    let text =
+        std::fs::read_to_string(&sheet).unwrap().replace("PERFORMR", "PERFORMER").replace("TRACK 02", "TRAKC 02");
+    std::fs::write(&sheet, text).unwrap();
+    let err = fails(redburn(h).args(["burn", "--dry-run", "-d", "emu:t"]).arg(&sheet), 2);
+    assert!(err.contains("bad.cue:6:3: unknown command \"TRAKC\"; did you mean TRACK?"), "{err}");
+    // --lenient: the line is ignored with a warning and the disc is burned.
+    let text = std::fs::read_to_string(&sheet)
+        .unwrap()
+        .replace("TRAKC 02", "TRACK 02")
+        .replace("PERFORMER \"The Testers\"\n", "PERFORMER \"The Testers\"\nSONGWRITR \"x\"\nDISC_ID \"ID1\"\n");
+    std::fs::write(&sheet, text).unwrap();
+    fails(redburn(h).args(["burn", "--dry-run", "-d", "emu:t"]).arg(&sheet), 2);
+    let out = redburn(h).args(["burn", "--lenient", "-d", "emu:t"]).arg(&sheet).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("bad.cue:2: warning: ignored unknown command \"SONGWRITR\""), "{err}");
+    assert!(err.contains("bad.cue:3: note: DISC_ID is a CUE command redburn does not use"), "{err}");
+    let toc = json(&stdout(redburn(h).args(["toc", "-d", "emu:t", "--json"])));
+    assert_eq!(toc["tracks"].as_array().unwrap().len(), 2);
+}

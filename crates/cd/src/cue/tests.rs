@@ -294,10 +294,25 @@ fn plan_refuses_data_and_four_channel() {
 }
 
 #[test]
-fn unknown_commands_and_flags_warn() {
-    let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 01 AUDIO\nFLAGS XYZ\nFOO bar\nINDEX 01 00:00:00 extra\n").unwrap();
+fn unknown_commands_are_errors_at_their_line_and_lenient_warnings() {
+    let text = "FILE a.wav WAVE\nTRACK 01 AUDIO\nFLAGS XYZ\nFOO bar\nINDEX 01 00:00:00 extra\n";
+    let e = CueSheet::parse(text).unwrap_err();
+    assert_eq!((e.line, e.kind.clone()), (4, CueErrorKind::UnknownCommand { word: "FOO".into(), suggestion: None }));
+    let s = CueSheet::parse_with(text, true).unwrap();
     let lines: Vec<u32> = s.warnings.iter().map(|w| w.line).collect();
     assert_eq!(lines, [3, 4, 5]);
+    // A typo names its own line and the command it is near.
+    let e =
+        CueSheet::parse("PERFORMR \"The Testers\"\nFILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n").unwrap_err();
+    assert_eq!(e.line, 1);
+    assert_eq!(e.to_string(), "CUE sheet line 1, column 1: unknown command \"PERFORMR\"; did you mean PERFORMER?");
+    let text = "FILE a.wav WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n    INDEX 02 00:01:00\n\n\n\n  TRAKC 02 AUDIO\n    INDEX 00 00:05:00\n    INDEX 01 00:06:00\n";
+    let e = CueSheet::parse(text).unwrap_err();
+    assert_eq!(e.line, 8, "not a later INDEX's line");
+    assert!(e.to_string().contains("did you mean TRACK?"), "{e}");
+    // Known commands redburn does not use are a note.
+    let s = CueSheet::parse("DISC_ID \"X\"\nFILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n").unwrap();
+    assert!(s.warnings[0].message.contains("does not use"), "{:?}", s.warnings);
 }
 
 #[test]

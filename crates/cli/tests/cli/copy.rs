@@ -30,6 +30,14 @@ fn a_disc_copied_onto_three_recorders_one_failing_and_onto_its_own_drive() {
         assert_eq!(toc(h, d), source, "{d}");
     }
     assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 0, "the temporary image is gone");
+    // Without the fault: three such discs in one run.
+    for n in ["a", "b", "c"] {
+        stdout(redburn(h).args(["emu", "insert", n]));
+    }
+    stdout(redburn(h).args(["copy", "--from", "emu:src", "--to", "emu:a", "--to", "emu:b", "--to", "emu:c"]));
+    for d in ["emu:a", "emu:b", "emu:c"] {
+        assert_eq!(toc(h, d), source, "{d}");
+    }
 
     // One drive: read, eject, wait for a blank, burn it.
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
