@@ -143,7 +143,8 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Pa
                    "tracks": layout.tracks.len(), "sectors": needed, "simulated": args.simulate, "seconds": secs,
                    "host_buffer_underruns": host_underruns, "phases": lines.durations()})
         );
-    } else {
+    } else if args.scratch.is_none() {
+        // (`redburn image` says what it wrote; nothing was burned.)
         let what = if args.simulate { "Simulated" } else { "Burned" };
         let how = if raw { "disc-at-once, raw" } else { "disc-at-once" };
         let n = layout.tracks.len();
@@ -240,7 +241,11 @@ pub(crate) fn check_plan(
         (true, false) => "disc-at-once, raw",
         _ => "disc-at-once",
     };
-    say(format!("Drive: {dev_name} ({}), {how}", show::describe(&medium)));
+    if args.scratch.is_none() {
+        say(format!("Drive: {dev_name} ({}), {how}", show::describe(&medium)));
+    } else {
+        say("Disc-at-once layout:".into());
+    }
     for t in &layout.tracks {
         let flags = [(t.control.pre_emphasis(), " PRE"), (t.control.copy_permitted(), " DCP")]
             .iter()

@@ -145,6 +145,14 @@ fn init_logging(verbose: u8) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
+/// `1 track`, `2 tracks`: a count with its noun.
+pub(crate) fn plural(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// `m:ss` of a sector count, rounded to the nearest second: every command shows lengths
 /// this one way, so `info` and `burn` agree.
 pub(crate) fn mmss(sectors: u64) -> String {

@@ -183,7 +183,8 @@ pub fn run(args: &BurnArgs, tracks: Vec<Track>) -> Result<()> {
                    "host_buffer_underruns": host_underruns, "buffer_underrun_links": links,
                    "phases": progress.lines.durations()})
         );
-    } else {
+    } else if args.scratch.is_none() {
+        // (`redburn image` says what it wrote; nothing was burned.)
         let what = if args.simulate { "Simulated" } else { "Burned" };
         // A test write records nothing: the disc is as it was.
         let end = match (args.simulate, args.no_finalize) {
@@ -227,7 +228,11 @@ pub(crate) fn check_plan(
             out!("{text}");
         }
     };
-    say(format!("Drive: {dev_name} ({})", show::describe(&medium)));
+    if args.scratch.is_none() {
+        say(format!("Drive: {dev_name} ({})", show::describe(&medium)));
+    } else {
+        say("Track-at-once layout:".into());
+    }
     for (i, t) in tracks.iter().enumerate() {
         say(format!("  {:2}. {:>9}  {}", i + 1, crate::mmss(t.sectors), name(&t.path)));
         // Track-at-once pads, as IMAPI does; disc-at-once refuses such tracks (Red Book).
@@ -290,7 +295,7 @@ pub(crate) fn configure(
     let outcome = tao.set_write_speed(args.speed, false).map_err(early)?;
     let speed = tao.current_write_speed().map_err(early)?;
     let adjusted = if outcome == redburn::SpeedOutcome::Exact { "" } else { " (the nearest the drive supports)" };
-    if !args.json {
+    if !args.json && args.scratch.is_none() {
         let on = name.map(|n| format!(" on {n}")).unwrap_or_default();
         out!("Speed{on}: {:.0}x ({speed} sectors/s){adjusted}", f64::from(speed) / 75.0);
     }

@@ -63,7 +63,11 @@ pub fn check<T: Transport>(
         // Not a difference on the disc: the command was given the wrong inputs.
         VerifyError::TrackCount { disc, given } => fail(
             code::INPUT,
-            format!("{name} holds {disc} tracks but {given} files were given; give one file per track, or the sheet"),
+            format!(
+                "{name} holds {} but {} given; give one file per track, or the sheet",
+                crate::plural(disc as u64, "track"),
+                crate::plural(given as u64, "file").replace("files", "files were").replace("1 file", "1 file was")
+            ),
         ),
         VerifyError::NotReady(_) | VerifyError::NoToc(_) | VerifyError::Read { .. } => {
             fail(code::MEDIUM, format!("{name}: {e}"))
@@ -106,7 +110,10 @@ pub fn check<T: Transport>(
         return Err(fail(code::VERIFY, format!("{failed} of {tracks} tracks differ from their sources")));
     }
     if !as_json {
-        out!("All {tracks} tracks match their sources.");
+        match tracks {
+            1 => out!("The track matches its source."),
+            n => out!("All {n} tracks match their sources."),
+        }
     }
     Ok(())
 }

@@ -308,7 +308,7 @@ fn verify_reads_back_and_finds_differences() {
     assert!(text.contains("BAD") && text.contains("DIFFERS at frame"), "{text}");
     // Fewer files than tracks is a usage error (2), not a difference on the disc (5).
     let err = fails(redburn(home.path()).arg("verify").arg(&samples()[0]), 2);
-    assert!(err.contains("holds 3 tracks but 1 files"), "{err}");
+    assert!(err.contains("holds 3 tracks but 1 file was given"), "{err}");
     // A scratched disc: the read fails with the medium error (exit 3); cleared, it verifies.
     let out = stdout(redburn(home.path()).args(["emu", "fault", "default", "--scratch", "600..620"]));
     assert!(out.contains("sectors 600 to 619 cannot be read"), "{out}");
@@ -332,7 +332,10 @@ fn image_without_a_recorder_round_trips() {
     let home = tempfile::tempdir().unwrap();
     let first = home.path().join("a/album.cue");
     std::fs::create_dir_all(first.parent().unwrap()).unwrap();
-    stdout(redburn(home.path()).arg("image").args(samples()).arg("-o").arg(&first).arg("--toc"));
+    let out = stdout(redburn(home.path()).arg("image").args(samples()).arg("-o").arg(&first).arg("--toc"));
+    // Nothing is burned: no speed, no drive, no "Burned … disc finalized".
+    assert!(out.starts_with("Track-at-once layout:") && out.contains("Wrote "), "{out}");
+    assert!(!out.contains("Burned") && !out.contains("Speed") && !out.contains("finalized"), "{out}");
     let sheet = cd::CueSheet::parse(&std::fs::read_to_string(&first).unwrap()).unwrap();
     assert_eq!(sheet.tracks.len(), 3);
     assert!(first.with_extension("toc").exists());
