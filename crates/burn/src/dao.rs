@@ -391,11 +391,9 @@ fn write_all<T: Transport>(
         let n = (total - done).min(per);
         let chunk = &mut buf[..n as usize * SECTOR_BYTES];
         read_exact(audio, chunk, total - done)?;
-        run(
-            t,
-            &Command::Write10 { lba: Lba(done as i32 - PREGAP_SECTORS as i32), blocks: n as u16 },
-            Data::Out(chunk),
-        )?;
+        let lba = Lba(done as i32 - PREGAP_SECTORS as i32);
+        run(t, &Command::Write10 { lba, blocks: n as u16 }, Data::Out(chunk))
+            .map_err(|source| DaoError::WriteFailed { track: layout.track_at(lba), lba: lba.0, source })?;
         done += n;
         if !progress.tick(t, done, total) {
             return Err(DaoError::Cancelled);
@@ -462,7 +460,8 @@ fn write_raw<T: Transport>(
             }
         }
         let data = &buf[..n as usize * block];
-        run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(data))?;
+        run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(data))
+            .map_err(|source| DaoError::WriteFailed { track: layout.track_at(Lba(at)), lba: at, source })?;
         at += n;
         if !progress.tick(t, (at - start) as u32, total) {
             return Err(DaoError::Cancelled);

@@ -41,6 +41,17 @@ pub enum DaoError {
     /// The recorder refused a command.
     #[error(transparent)]
     Device(#[from] CommandError),
+    /// A WRITE failed midway: where, and what the drive said. What was sent before it may be
+    /// on the disc.
+    #[error("{}writing at LBA {lba} failed: {source}", match track { Some(t) => format!("track {t}: "), None => "outside the tracks: ".into() })]
+    WriteFailed {
+        /// The track whose pause or audio the WRITE began in (`None`: lead-in or lead-out).
+        track: Option<u8>,
+        /// The first sector of the failed WRITE.
+        lba: i32,
+        /// The drive's error.
+        source: CommandError,
+    },
 }
 
 impl DaoError {
@@ -53,7 +64,9 @@ impl DaoError {
             DaoError::Stream(_) => ("E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED", 0xC0AA_060D),
             DaoError::Cancelled => ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA_0002),
             DaoError::DataBlockTypeNotSupported => ("E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED", 0xC0AA_060E),
-            DaoError::Device(e) | DaoError::CueSheetRefused { source: e, .. } => e.imapi(),
+            DaoError::Device(e)
+            | DaoError::CueSheetRefused { source: e, .. }
+            | DaoError::WriteFailed { source: e, .. } => e.imapi(),
         }
     }
 
@@ -149,6 +162,16 @@ impl DaoLayout {
             at = one + t.length as i32;
         }
         out
+    }
+
+    /// The track whose pause or audio holds `lba` (`None` before the first pause or from
+    /// the lead-out on).
+    #[must_use]
+    pub fn track_at(&self, lba: Lba) -> Option<u8> {
+        if lba.0 < -(PREGAP_SECTORS as i32) || lba >= self.lead_out() {
+            return None;
+        }
+        self.starts().iter().zip(&self.tracks).rev().find(|((pause, _), _)| *pause <= lba.0).map(|(_, t)| t.number)
     }
 
     /// Where the lead-out starts.

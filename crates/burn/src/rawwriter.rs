@@ -180,7 +180,9 @@ impl RawWriteError {
 impl From<DaoError> for RawWriteError {
     fn from(e: DaoError) -> RawWriteError {
         match e {
-            DaoError::Device(c) | DaoError::CueSheetRefused { source: c, .. } => RawWriteError::Device(c),
+            DaoError::Device(c)
+            | DaoError::CueSheetRefused { source: c, .. }
+            | DaoError::WriteFailed { source: c, .. } => RawWriteError::Device(c),
             DaoError::Cancelled => RawWriteError::RequestCancelled,
             DaoError::MediaIsNotBlank(_) => RawWriteError::MediaIsNotBlank,
             DaoError::DataBlockTypeNotSupported => RawWriteError::DataBlockTypeNotSupported(RawSubcodeType::Raw),

@@ -182,6 +182,7 @@ fn every_hresult_is_the_catalogues() {
         DaoError::DataBlockTypeNotSupported,
     ];
     dao.extend(device_errors().into_iter().map(DaoError::Device));
+    dao.extend(device_errors().into_iter().map(|source| DaoError::WriteFailed { track: Some(1), lba: 0, source }));
     for e in &dao {
         let (name, value) = e.imapi();
         assert_eq!(value, e.hresult());

@@ -30,7 +30,9 @@ fn one_album_on_three_recorders_and_a_failing_one_does_not_stop_the_others() {
     let result = |d: &str| events.iter().find(|e| e["event"] == "result" && e["device"] == d).unwrap().clone();
     assert_eq!((result("emu:a")["ok"].as_bool(), result("emu:c")["ok"].as_bool()), (Some(true), Some(true)));
     assert_eq!((result("emu:b")["ok"].as_bool(), result("emu:b")["exit_code"].as_u64()), (Some(false), Some(4)));
-    assert!(result("emu:b")["error"].as_str().unwrap().contains("03/0C/00"));
+    // Where it failed: the WRITE covering LBA 500 began at 498, in track 2's pause.
+    let error = result("emu:b")["error"].as_str().unwrap().to_owned();
+    assert!(error.contains("track 2: writing at LBA 498 failed") && error.contains("03/0C/00"), "{error}");
     let summary = json(&text);
     assert_eq!(
         (summary["written"].clone(), summary["failed"].clone()),
