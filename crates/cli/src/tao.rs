@@ -454,9 +454,30 @@ fn write_tracks(
         let result = result.map_err(|e| tao_failure(e, true)).and_then(|()| following.map(|f| next = f));
         if let Err(e) = result {
             progress.bar.abandon_with_message("failed");
-            // Close what was written so the disc stays readable, then report the first error.
-            let _ = tao.release_media();
-            return Err(e);
+            // Close what was written so the disc stays readable, then report the first error
+            // and what the disc holds now.
+            let closed = tao.release_media();
+            let medium = match tao.take_recorder() {
+                Ok(Some(mut r)) => {
+                    let m = r.media_info().ok();
+                    let _ = tao.set_recorder(r);
+                    m
+                }
+                _ => None,
+            };
+            let now = match (closed, medium) {
+                (Ok(()), Some(m)) => format!(
+                    "; the disc now holds {} (track {} only in part) and is {}",
+                    crate::plural(m.tracks, "track"),
+                    i + 1,
+                    if m.status == mmc::info::Status::Complete { "finalized" } else { "left appendable" }
+                ),
+                _ => "; what was written could not be closed".to_owned(),
+            };
+            return Err(match e.downcast::<crate::fail::Failure>() {
+                Ok(f) => fail(f.code, format!("{}{now}", f.message)),
+                Err(e) => e.context(now),
+            });
         }
         progress.done_before.set(progress.done_before.get() + t.sectors + TAO_PAUSE);
     }

@@ -117,6 +117,8 @@ fn bad_inputs_are_found_before_writing() {
     std::fs::OpenOptions::new().write(true).open(&bad).unwrap().set_len(len - 10_000).unwrap();
     let err = fails(redburn(home.path()).args(["burn", "-d", "emu:t"]).arg(&good).arg(&bad), 2);
     assert!(err.contains("bad.wav") && err.contains("ends early"), "{err}");
+    // It says what is on the disc now.
+    assert!(err.contains("the disc now holds 2 tracks (track 2 only in part) and is finalized"), "{err}");
     let show = json(&stdout(redburn(home.path()).args(["emu", "show", "t", "--json"])));
     assert_eq!(show["disc"]["sessions"].as_array().unwrap().len(), 0, "nothing was written");
     // A 100th track.
