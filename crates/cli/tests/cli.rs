@@ -1224,3 +1224,18 @@ fn a_cue_typo_is_an_error_at_its_line_and_lenient_burns_anyway() {
     let toc = json(&stdout(redburn(h).args(["toc", "-d", "emu:t", "--json"])));
     assert_eq!(toc["tracks"].as_array().unwrap().len(), 2);
 }
+
+/// README's sample output is what its first command prints at the end: the table of
+/// contents of the sample album burned from its sheet.
+#[test]
+fn readmes_sample_toc_is_the_real_one() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    let start = readme.find("```\nDrive: emu:default").expect("README shows the toc") + 4;
+    let sample = &readme[start..start + readme[start..].find("```").unwrap()];
+    let home = tempfile::tempdir().unwrap();
+    let sheet = samples()[0].parent().unwrap().join("album.cue");
+    stdout(redburn(home.path()).args(["emu", "insert", "default"]));
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:default"]).arg(&sheet));
+    let toc = stdout(redburn(home.path()).args(["toc", "-d", "emu:default"]));
+    assert_eq!(sample, toc, "README's sample toc output");
+}
