@@ -112,6 +112,32 @@ pub(crate) fn speed_arg(s: &str) -> Result<i32, String> {
 }
 
 impl BurnArgs {
+    /// A burn of `files` onto `devices` with every option at its default (for commands that
+    /// burn on the way: `image`, `copy`).
+    pub(crate) fn of(files: Vec<PathBuf>, devices: Vec<String>) -> BurnArgs {
+        BurnArgs {
+            files,
+            devices,
+            scratch: None,
+            simulate: false,
+            no_finalize: false,
+            no_bufe: false,
+            dry_run: false,
+            json: false,
+            progress: false,
+            speed: -1,
+            verify: false,
+            eject: false,
+            mode: None,
+            gapless: false,
+            cdtext_from_tags: false,
+            big_endian: false,
+            lenient: false,
+            skip_decode_check: false,
+            report: None,
+        }
+    }
+
     /// The recorder of a burn onto one recorder: the first `-d`.
     pub(crate) fn device(&self) -> DeviceArg {
         DeviceArg { device: self.devices.first().cloned(), scratch: self.scratch.clone() }

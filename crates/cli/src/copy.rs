@@ -114,25 +114,13 @@ pub fn run(args: &CopyArgs) -> Result<()> {
             out!("Copy {} of {}:", n + 1, args.copies);
         }
         let burn = BurnArgs {
-            files: vec![cue.clone()],
-            devices: targets.clone(),
-            scratch: None,
             simulate: args.simulate,
-            no_finalize: false,
-            no_bufe: false,
-            dry_run: false,
             json: args.json,
             progress: args.progress,
             speed: args.speed,
             verify: args.verify,
-            eject: false,
             mode: args.raw.then_some(Mode::Raw),
-            gapless: false,
-            cdtext_from_tags: false,
-            big_endian: false,
-            lenient: false,
-            skip_decode_check: false,
-            report: None,
+            ..BurnArgs::of(vec![cue.clone()], targets.clone())
         };
         crate::burn::run(&burn)?;
     }

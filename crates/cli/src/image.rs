@@ -72,27 +72,8 @@ pub fn run(args: &ImageArgs) -> Result<()> {
 fn make(args: &ImageArgs, scratch: &std::path::Path) -> Result<()> {
     let dir = scratch.join("drive");
     Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80)).map_err(|e| fail(code::OTHER, e))?;
-    let burn_args = BurnArgs {
-        files: args.inputs.clone(),
-        devices: Vec::new(),
-        scratch: Some(dir.clone()),
-        simulate: false,
-        no_finalize: false,
-        no_bufe: false,
-        dry_run: false,
-        json: args.json,
-        progress: false,
-        speed: -1,
-        verify: false,
-        eject: false,
-        mode: None,
-        gapless: false,
-        cdtext_from_tags: false,
-        big_endian: false,
-        lenient: false,
-        skip_decode_check: false,
-        report: None,
-    };
+    let burn_args =
+        BurnArgs { scratch: Some(dir.clone()), json: args.json, ..BurnArgs::of(args.inputs.clone(), Vec::new()) };
     burn::run(&burn_args)?;
     let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;
     export(&d, &args.files, args.json, Some("image"), code::OTHER)

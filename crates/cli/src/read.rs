@@ -223,8 +223,8 @@ impl ImageSink for Files {
     }
 }
 
-/// Where each track's audio starts in the image (index 1, or 0 for track 1) and where its
-/// pause starts: the image begins at LBA 0.
+/// A sector's position in the image, which begins at LBA 0 (the 2 seconds before it are not
+/// read; hidden track-one audio after it is).
 fn image_pos(lba: Lba) -> u64 {
     lba.0.max(0) as u64
 }
