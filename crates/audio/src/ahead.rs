@@ -218,7 +218,8 @@ mod tests {
         r.read_to_end(&mut rest).unwrap();
         assert!([&first[..], &rest[..]].concat() == data);
         assert_eq!(level.fill(), 0.0);
-        assert_eq!(level.underruns(), 0, "the source was always ahead");
+        // (Whether this fast reader ever found the queue empty depends on the scheduler — it
+        // did once under load in CI — so underruns are counted below with a gated source.)
 
         // A source that stalls after its first chunk until told to go on: the reader finds
         // the queue empty while the stream goes on — one underrun.
