@@ -67,6 +67,9 @@ pub use rawimage::{
     RawImageStream, RawSubcodeType, SectorType, TrackInfo,
 };
 pub use rawwriter::{RawAction, RawCdWriter, RawUpdate, RawWriteError};
-pub use read::{ImageSink, ReadCheck, ReadError, ReadOptions, ReadProgress, ReadReport, TrackRead, read_disc_image};
+pub use read::{
+    ImageSink, ReadCheck, ReadError, ReadOptions, ReadProgress, ReadReport, Reads, TrackRead, drive_reads,
+    read_disc_image,
+};
 pub use tao::TrackAtOnce;
 pub use verify::{Checksums, Compare, Expected, TrackDigest, TrackVerdict, VerifyError, read_audio, verify_disc};

@@ -145,6 +145,9 @@ pub enum ReadError {
     /// The drive cannot read the raw P–W sub-channel that was asked for.
     #[error("the drive cannot read the raw P-W sub-channel ({0}); read without it")]
     NoSubchannel(CommandError),
+    /// C2 error pointers were asked for ([`ReadCheck::C2`]) and the drive gives none.
+    #[error("the drive gives no C2 error pointers ({0}); check by reading twice instead")]
+    NoC2Pointers(CommandError),
     /// The drive failed in a way retrying does not mend (no medium, not ready, refused).
     #[error("reading at LBA {lba} failed: {source}")]
     Device {
@@ -181,18 +184,19 @@ pub fn read_disc_image<T: Transport>(
     }
     let lead_out = contents.lead_out.0.max(0);
     let t = recorder.transport();
-    if options.subchannel {
-        let probe = Command::ReadCd { sector_type: 1, lba: Lba(0), blocks: 1, main: 0x10, sub: 1 };
-        let mut b = vec![0u8; SECTOR_BYTES + SUBCODE_BYTES];
-        if let Err(e) = run(t, &probe, Data::In(&mut b))
-            && e.is_illegal_request()
-        {
-            return Err(ReadError::NoSubchannel(e));
-        }
+    if options.subchannel
+        && let Err(e) = probe(t, Reads::RawSubchannel)
+        && e.is_illegal_request()
+    {
+        return Err(ReadError::NoSubchannel(e));
     }
     let check = match options.check {
-        ReadCheck::Auto if gives_c2(t) => ReadCheck::C2,
-        ReadCheck::Auto => ReadCheck::Twice,
+        ReadCheck::Auto | ReadCheck::C2 => match (options.check, probe(t, Reads::C2Pointers)) {
+            (_, Ok(())) => ReadCheck::C2,
+            (ReadCheck::Auto, Err(_)) => ReadCheck::Twice,
+            (_, Err(e)) if e.is_illegal_request() => return Err(ReadError::NoC2Pointers(e)),
+            _ => ReadCheck::C2,
+        },
         c => c,
     };
     let mut drive = SectorReader::new(t, lead_out, check, options);
@@ -247,10 +251,30 @@ pub fn read_disc_image<T: Transport>(
 }
 
 /// Whether the drive answers READ CD with C2 error pointers.
-fn gives_c2<T: Transport>(t: &mut T) -> bool {
-    let probe = Command::ReadCd { sector_type: 1, lba: Lba(0), blocks: 1, main: 0x12, sub: 0 };
-    let mut b = vec![0u8; SECTOR_BYTES + C2_BYTES];
-    run(t, &probe, Data::In(&mut b)).is_ok()
+/// What a drive may or may not give with READ CD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reads {
+    /// The raw P–W sub-channel (sub-channel selection 001b).
+    RawSubchannel,
+    /// C2 error pointers (byte 9, bits 2–1 = 01b).
+    C2Pointers,
+}
+
+/// Asks the drive for one sector at LBA 0 with `what`: its refusal (ILLEGAL REQUEST) says it
+/// cannot.
+fn probe<T: Transport + ?Sized>(t: &mut T, what: Reads) -> Result<(), CommandError> {
+    let (main, sub, extra) = match what {
+        Reads::RawSubchannel => (0x10, 1, SUBCODE_BYTES),
+        Reads::C2Pointers => (0x12, 0, C2_BYTES),
+    };
+    let mut b = vec![0u8; SECTOR_BYTES + extra];
+    run(t, &Command::ReadCd { sector_type: 1, lba: Lba(0), blocks: 1, main, sub }, Data::In(&mut b)).map(drop)
+}
+
+/// Whether the drive in `recorder` reads `what` from the disc in it.
+pub fn drive_reads<T: Transport>(recorder: &mut Recorder<T>, what: Reads) -> bool {
+    probe(recorder.transport(), what).is_ok()
 }
 
 /// The image's audio as it is produced: sectors done and each track's checksums.

@@ -369,7 +369,8 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     let total = image_pos(contents.lead_out);
     let (parts, sheet) = layout(&contents, args, total);
     let mut written = Vec::new();
-    let want_sub = args.sub || (args.sub_if_readable && reads_raw_pw(&mut drive));
+    let want_sub =
+        args.sub || (args.sub_if_readable && redburn::drive_reads(&mut drive, redburn::Reads::RawSubchannel));
     let sub = match want_sub {
         true => Some(Files::create(&args.output.with_extension("sub"), &mut written).map_err(io_fail)?),
         false => None,
@@ -438,12 +439,6 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     write_new(&args.output, cue_text.as_bytes(), &mut files.written)?;
     let names = files.commit().map_err(io_fail)?;
     finish(args, &name, &contents, &report, &names, started.elapsed().as_secs_f64())
-}
-
-/// Whether the drive reads the raw P–W sub-channel (READ CD sub-channel 001b).
-fn reads_raw_pw(drive: &mut redburn::Recorder<::device::Backend>) -> bool {
-    let probe = Command::ReadCd { sector_type: 1, lba: Lba(0), blocks: 1, main: 0x10, sub: 1 };
-    mmc::ask(drive.transport(), &probe, SECTOR_BYTES + 96).is_ok()
 }
 
 fn io_fail(e: std::io::Error) -> anyhow::Error {

@@ -115,6 +115,23 @@ fn scratches_are_re_read_and_reported_on_their_track() {
     }
 }
 
+/// C2 pointers asked of a drive without them: a clear error before anything is read; the
+/// probe says which drive reads what.
+#[test]
+fn c2_from_a_drive_without_them_is_refused_clearly() {
+    let (_dir, mut r, _) = burned(false);
+    assert!(!redburn::drive_reads(&mut r, redburn::Reads::C2Pointers));
+    assert!(redburn::drive_reads(&mut r, redburn::Reads::RawSubchannel));
+    let contents = read_contents(&mut r).unwrap();
+    let options = ReadOptions { check: ReadCheck::C2, ..ReadOptions::default() };
+    let mut image = Image::default();
+    let e = read_disc_image(&mut r, &contents, &options, &mut image, &mut |_| ControlFlow::Continue(())).unwrap_err();
+    assert!(matches!(e, ReadError::NoC2Pointers(_)), "{e}");
+    assert!(e.to_string().contains("no C2 error pointers") && image.audio.is_empty(), "{e}");
+    let (_dir, mut c2, _) = burned(true);
+    assert!(redburn::drive_reads(&mut c2, redburn::Reads::C2Pointers));
+}
+
 #[test]
 fn cancelling_stops_and_a_blank_disc_has_nothing_to_read() {
     let (_dir, mut r, _) = burned(false);

@@ -130,6 +130,11 @@ fn a_damaged_disc_is_reported_per_track_with_its_own_exit_code() {
     assert!(err.contains("not exact: 3 sectors"), "{err}");
     assert!(h.join("x.bin").exists(), "a complete but inexact image is kept, and said to be so");
 
+    // C2 pointers from a drive that has none: said so, and no file left.
+    let err = fails(redburn(h).args(["read", "-d", "emu:src", "--check", "c2", "-o"]).arg(h.join("c2.cue")), 3);
+    assert!(err.contains("no C2 error pointers") && err.contains("reading twice"), "{err}");
+    assert!(!h.join("c2.bin").exists() && !h.join("c2.bin.partial").exists());
+
     // A read that stops midway (the disc pulled out) leaves no file behind.
     stdout(redburn(h).args(["emu", "fault", "src", "--clear"]));
     stdout(redburn(h).args(["emu", "fault", "src", "--at-lba", "1000", "--remove-medium"]));
