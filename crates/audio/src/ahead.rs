@@ -31,6 +31,8 @@ pub struct FifoLevel {
     held: Arc<AtomicUsize>,
     ended: Arc<AtomicBool>,
     underruns: Arc<AtomicU32>,
+    /// The reader was dropped: whatever it held is gone.
+    released: Arc<AtomicBool>,
     capacity: usize,
 }
 
@@ -48,6 +50,14 @@ impl FifoLevel {
         self.underruns.load(Ordering::Relaxed)
     }
 
+    /// Whether every byte of the stream has been handed over (to within the chunk being
+    /// read), or the reader is gone.
+    #[must_use]
+    pub fn drained(&self) -> bool {
+        self.released.load(Ordering::Acquire)
+            || (self.ended.load(Ordering::Acquire) && self.held.load(Ordering::Acquire) == 0)
+    }
+
     fn full_or_ended(&self) -> bool {
         self.ended.load(Ordering::Acquire) || self.held.load(Ordering::Acquire) >= self.capacity
     }
@@ -59,26 +69,47 @@ pub const CHUNK: usize = 64 * 2352;
 impl ReadAhead {
     /// Starts reading `source` on a new thread, keeping up to `depth` chunks ready.
     pub fn spawn(source: impl Read + Send + 'static, depth: usize) -> ReadAhead {
-        Self::start(source, depth.max(1), false)
+        Self::start(source, depth.max(1), false, None)
     }
 
     /// The host FIFO of a burn: `source` read ahead into about `bytes`, and the first read
     /// waits until that is full (or the stream ends), as burners wait for their FIFO before
     /// the first WRITE.
     pub fn buffered(source: impl Read + Send + 'static, bytes: usize) -> ReadAhead {
-        Self::start(source, (bytes / CHUNK).max(1), true)
+        Self::start(source, (bytes / CHUNK).max(1), true, None)
     }
 
-    fn start(mut source: impl Read + Send + 'static, depth: usize, fill_first: bool) -> ReadAhead {
+    /// The next track of a track-at-once burn: `source` read ahead into about `bytes`, but
+    /// only once `previous` is [drained](FifoLevel::drained) — so that a burn holds at most
+    /// two buffers' worth (the writer's and this one), while the next track is ready in
+    /// memory when the writer reaches it, as in a burner's FIFO that runs on across tracks.
+    pub fn after(source: impl Read + Send + 'static, bytes: usize, previous: FifoLevel) -> ReadAhead {
+        Self::start(source, (bytes / CHUNK).max(1), false, Some(previous))
+    }
+
+    fn start(
+        mut source: impl Read + Send + 'static,
+        depth: usize,
+        fill_first: bool,
+        previous: Option<FifoLevel>,
+    ) -> ReadAhead {
         let (tx, rx): (SyncSender<Chunk>, Receiver<Chunk>) = sync_channel(depth);
         let level = FifoLevel {
             held: Arc::new(AtomicUsize::new(0)),
             ended: Arc::new(AtomicBool::new(false)),
             underruns: Arc::new(AtomicU32::new(0)),
+            released: Arc::new(AtomicBool::new(false)),
             capacity: depth * CHUNK,
         };
         let theirs = level.clone();
         let thread = std::thread::spawn(move || {
+            if let Some(p) = previous {
+                // Polled: a wait of a millisecond or two at a track's end costs nothing, and
+                // the reader's own drop (released) ends it too.
+                while !p.drained() && !theirs.released.load(Ordering::Acquire) {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+            }
             read_ahead(&mut source, &tx, &theirs);
             theirs.ended.store(true, Ordering::Release);
         });
@@ -163,6 +194,7 @@ impl Read for ReadAhead {
 impl Drop for ReadAhead {
     fn drop(&mut self) {
         // Unblock the producer (it sees the closed channel) and wait for it.
+        self.level.released.store(true, Ordering::Release);
         let (_, rx) = sync_channel(1);
         drop(std::mem::replace(&mut self.rx, rx));
         if let Some(t) = self.thread.take() {
@@ -256,5 +288,36 @@ mod tests {
         go.send(()).unwrap();
         assert_eq!(reader.join().unwrap(), CHUNK / 2);
         assert_eq!(level.underruns(), 1);
+    }
+
+    /// The next track waits for the one before: nothing of it is read until the first
+    /// has handed over its last byte; then it fills up to its size without a reader. A
+    /// next track whose previous reader is dropped unread starts too.
+    #[test]
+    fn the_next_track_reads_once_the_one_before_is_drained() {
+        let first: Vec<u8> = (0..CHUNK * 3).map(|i| i as u8).collect();
+        let second: Vec<u8> = (0..CHUNK * 6).map(|i| (i * 3) as u8).collect();
+        let mut a = ReadAhead::spawn(io::Cursor::new(first.clone()), 1);
+        let b = ReadAhead::after(io::Cursor::new(second.clone()), 4 * CHUNK, a.level());
+        let next = b.level();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(next.fill(), 0.0, "nothing read before the first track is drained");
+        let mut out = Vec::new();
+        a.read_to_end(&mut out).unwrap();
+        assert!(out == first);
+        while next.fill() < 1.0 {
+            std::thread::yield_now();
+        }
+        let mut b = b;
+        let mut out = Vec::new();
+        b.read_to_end(&mut out).unwrap();
+        assert!(out == second);
+
+        let a = ReadAhead::spawn(io::repeat(1), 1);
+        let mut c = ReadAhead::after(io::Cursor::new(vec![5u8; 10]), CHUNK, a.level());
+        drop(a);
+        let mut out = Vec::new();
+        c.read_to_end(&mut out).unwrap();
+        assert_eq!(out, vec![5u8; 10]);
     }
 }

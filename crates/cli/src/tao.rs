@@ -423,18 +423,24 @@ fn write_tracks(
     speed: u32,
 ) -> Result<bool> {
     let total = tracks.len();
-    // The next track starts decoding while this one is written, so the drive is not kept
-    // waiting at track boundaries. The same checksum as the preflight's is computed again as
-    // each file is read: a file changed since then stops the burn instead of being written
-    // unchecked.
-    let ahead = |t: &Track| -> Result<ReadAhead> {
+    // The next track is decoded into memory, up to a host buffer's worth, as soon as the
+    // writer's buffer holds the rest of this one: when the drive reaches it, the writer's
+    // buffer fills at once instead of waiting for the decoder (0.1–0.5 s a track at 52x).
+    // The same checksum as the preflight's is computed again as each file is read: a file
+    // changed since then stops the burn instead of being written unchecked.
+    let bytes = redburn::host_buffer_sectors_for(speed) as usize * cd::addr::SECTOR_BYTES;
+    let ahead = |t: &Track, previous: Option<audio::ahead::FifoLevel>| -> Result<ReadAhead> {
         let reader = file_reader(&t.path, args.big_endian, t.frames);
-        Ok(match t.crc {
-            Some(crc) => ReadAhead::spawn(Checked::new(reader, &t.path, t.frames, crc), 16),
+        let reader: Box<dyn std::io::Read + Send> = match t.crc {
+            Some(crc) => Box::new(Checked::new(reader, &t.path, t.frames, crc)),
+            None => Box::new(reader),
+        };
+        Ok(match previous {
+            Some(p) => ReadAhead::after(reader, bytes, p),
             None => ReadAhead::spawn(reader, 16),
         })
     };
-    let mut next = tracks.first().map(ahead).transpose()?;
+    let mut next = tracks.first().map(|t| ahead(t, None)).transpose()?;
     for (i, t) in tracks.iter().enumerate() {
         // Ctrl-C between tracks: the next one is not started.
         if crate::interrupt::pressed() {
@@ -446,7 +452,7 @@ fn write_tracks(
         progress.report.borrow_mut().phase(&format!("track {}", i + 1));
         progress.bar.set_message(what);
         let current = next.take().expect("opened ahead");
-        let following = tracks.get(i + 1).map(ahead).transpose();
+        let following = tracks.get(i + 1).map(|t| ahead(t, Some(current.level()))).transpose();
         let result = tao.add_audio_track(current, t.frames);
         if matches!(result, Err(TaoError::RequestCancelled)) {
             return Ok(true);

@@ -7,11 +7,20 @@
 //! `drive.json`, so a kill at any instant leaves either the old or the new metadata, never a
 //! torn one. Sectors beyond what the metadata records are what a real disc holds after an
 //! interrupted write: data in an open, damaged track.
+//!
+//! Writes are stored by a thread of the store's own ([`Store::write_sectors`] queues them,
+//! in order with [`Store::save_queued`]'s metadata): a real drive takes a WRITE's data into
+//! its buffer and returns, and the laser's pace does not depend on the host's disk. Reads,
+//! [`Store::flush`], a synchronous [`Store::save`] and dropping the store wait for the
+//! queue; a write that failed on the thread is reported by the next call (a deferred error).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::thread::JoinHandle;
 
 use cd::Lba;
 use cd::addr::{SECTOR_BYTES, SUBCODE_BYTES};
@@ -55,13 +64,141 @@ pub(crate) fn is_drive(dir: &Path) -> bool {
     dir.join("drive.json").is_file()
 }
 
+/// Bytes of queued writes at most: about a second at 52x. A WRITE finding the queue full
+/// waits (and the drive's clock does not count that wait: see `Buffer::exclude_since`).
+const QUEUE_BYTES: usize = 8 << 20;
+
 /// An opened, locked drive directory.
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
-    _lock: File,
     data: File,
     sub: File,
+    writer: OnceLock<Writer>,
+    // Last: the lock is let go after the writer has stored everything (fields drop in order).
+    _lock: File,
+}
+
+/// What the storing thread does, in order.
+enum Job {
+    Sectors { at: u64, data: Vec<u8> },
+    Subcode { at: u64, data: Vec<u8> },
+    Meta(String),
+}
+
+/// The queue's state both sides see.
+#[derive(Debug, Default)]
+struct Queue {
+    /// Jobs queued and not yet done.
+    jobs: usize,
+    /// Their bytes.
+    bytes: usize,
+    /// The first failure, reported by the next call.
+    failed: Option<(PathBuf, io::ErrorKind, String)>,
+}
+
+/// The storing thread.
+#[derive(Debug)]
+struct Writer {
+    tx: Option<Sender<Job>>,
+    state: Arc<(Mutex<Queue>, Condvar)>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    fn start(dir: &Path, data: &File, sub: &File) -> io::Result<Writer> {
+        let (tx, rx) = channel::<Job>();
+        let state: Arc<(Mutex<Queue>, Condvar)> = Arc::default();
+        let (data, sub, dir, theirs) = (data.try_clone()?, sub.try_clone()?, dir.to_owned(), state.clone());
+        let thread = std::thread::Builder::new().name("emu-store".into()).spawn(move || {
+            for job in rx {
+                let bytes = match &job {
+                    Job::Sectors { data, .. } | Job::Subcode { data, .. } => data.len(),
+                    Job::Meta(text) => text.len(),
+                };
+                let done = match job {
+                    Job::Sectors { at, data: buf } => {
+                        store_sectors(&data, at, &buf).map_err(|e| (dir.join("data.bin"), e))
+                    }
+                    Job::Subcode { at, data: buf } => sub.write_all_at(&buf, at).map_err(|e| (dir.join("sub.bin"), e)),
+                    Job::Meta(text) => replace_meta(&dir, &text),
+                };
+                let (lock, cv) = &*theirs;
+                let mut q = lock.lock().expect("the store queue's lock");
+                q.jobs -= 1;
+                q.bytes -= bytes;
+                if let Err((path, e)) = done {
+                    q.failed.get_or_insert((path, e.kind(), e.to_string()));
+                }
+                cv.notify_all();
+            }
+        })?;
+        Ok(Writer { tx: Some(tx), state, thread: Some(thread) })
+    }
+
+    /// Queues `job` of `bytes`, waiting while the queue is full.
+    fn push(&self, job: Job, bytes: usize) -> io::Result<()> {
+        let (lock, cv) = &*self.state;
+        let mut q = lock.lock().expect("the store queue's lock");
+        while q.jobs > 0 && q.bytes + bytes > QUEUE_BYTES && q.failed.is_none() {
+            q = cv.wait(q).expect("the store queue's lock");
+        }
+        Writer::failed(&q)?;
+        q.jobs += 1;
+        q.bytes += bytes;
+        drop(q);
+        self.tx
+            .as_ref()
+            .expect("open until dropped")
+            .send(job)
+            .map_err(|_| io::Error::other("the store's thread stopped"))
+    }
+
+    /// Waits until everything queued is stored.
+    fn flush(&self) -> io::Result<()> {
+        let (lock, cv) = &*self.state;
+        let mut q = lock.lock().expect("the store queue's lock");
+        while q.jobs > 0 {
+            q = cv.wait(q).expect("the store queue's lock");
+        }
+        Writer::failed(&q)
+    }
+
+    fn failed(q: &Queue) -> io::Result<()> {
+        match &q.failed {
+            Some((path, kind, why)) => Err(io::Error::new(*kind, format!("{}: {why}", path.display()))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread once it has stored what is queued.
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Writes sectors at byte offset `at` of data.bin.
+fn store_sectors(file: &File, at: u64, data: &[u8]) -> io::Result<()> {
+    // Silence past the end of the file reads back as zeros already: leaving it a hole
+    // keeps an album of silence (tests, pauses) from costing disk space.
+    if at >= file.metadata()?.len() && data.iter().all(|&b| b == 0) {
+        return Ok(());
+    }
+    file.write_all_at(data, at)
+}
+
+/// Replaces drive.json by `text` atomically: a temporary file renamed over it.
+fn replace_meta(dir: &Path, text: &str) -> Result<(), (PathBuf, io::Error)> {
+    let tmp = dir.join("drive.json.tmp");
+    let mut f = File::create(&tmp).map_err(|e| (tmp.clone(), e))?;
+    f.write_all(text.as_bytes()).map_err(|e| (tmp.clone(), e))?;
+    drop(f);
+    fs::rename(&tmp, dir.join("drive.json")).map_err(|e| (tmp, e))
 }
 
 fn io_err(path: &Path, e: io::Error) -> EmuError {
@@ -123,7 +260,13 @@ impl Store {
                 Err(fs::TryLockError::Error(e)) => return Err(io_err(&dir.join("lock"), e)),
             }
         }
-        Ok(Store { dir: dir.to_owned(), _lock: lock, data: open("data.bin")?, sub: open("sub.bin")? })
+        Ok(Store {
+            dir: dir.to_owned(),
+            data: open("data.bin")?,
+            sub: open("sub.bin")?,
+            writer: OnceLock::new(),
+            _lock: lock,
+        })
     }
 
     /// The directory.
@@ -132,41 +275,63 @@ impl Store {
         &self.dir
     }
 
-    /// Replaces the metadata atomically.
-    ///
-    /// # Errors
-    /// I/O errors.
-    pub fn save(&self, meta: &Meta) -> Result<(), EmuError> {
-        let tmp = self.dir.join("drive.json.tmp");
-        let text = serde_json::to_string_pretty(meta).expect("metadata serializes");
-        let mut f = File::create(&tmp).map_err(|e| io_err(&tmp, e))?;
-        f.write_all(text.as_bytes()).map_err(|e| io_err(&tmp, e))?;
-        drop(f);
-        fs::rename(&tmp, self.dir.join("drive.json")).map_err(|e| io_err(&tmp, e))
+    /// The storing thread, started at the first write.
+    fn writer(&self) -> Result<&Writer, EmuError> {
+        if let Some(w) = self.writer.get() {
+            return Ok(w);
+        }
+        let w = Writer::start(&self.dir, &self.data, &self.sub).map_err(|e| io_err(&self.dir, e))?;
+        Ok(self.writer.get_or_init(|| w))
     }
 
-    /// Writes whole sectors of main-channel data from `lba`.
+    /// Waits until every queued write is stored.
     ///
     /// # Errors
-    /// I/O errors.
+    /// The first write that failed since the store was opened.
+    pub fn flush(&self) -> Result<(), EmuError> {
+        match self.writer.get() {
+            Some(w) => w.flush().map_err(|e| io_err(&self.dir, e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces the metadata atomically, after every queued write is stored.
+    ///
+    /// # Errors
+    /// I/O errors, this one's or a queued write's.
+    pub fn save(&self, meta: &Meta) -> Result<(), EmuError> {
+        self.flush()?;
+        replace_meta(&self.dir, &serde_json::to_string_pretty(meta).expect("metadata serializes"))
+            .map_err(|(path, e)| io_err(&path, e))
+    }
+
+    /// Queues the metadata behind the writes queued so far (in the middle of a write, where
+    /// the drive does not wait for its own bookkeeping).
+    ///
+    /// # Errors
+    /// A queued write that failed before.
+    pub fn save_queued(&self, meta: &Meta) -> Result<(), EmuError> {
+        let text = serde_json::to_string_pretty(meta).expect("metadata serializes");
+        let n = text.len();
+        self.writer()?.push(Job::Meta(text), n).map_err(|e| io_err(&self.dir, e))
+    }
+
+    /// Queues whole sectors of main-channel data from `lba`.
+    ///
+    /// # Errors
+    /// An LBA before the lead-in; a queued write that failed before.
     pub fn write_sectors(&self, lba: Lba, data: &[u8]) -> Result<(), EmuError> {
         let at = offset(lba, SECTOR_BYTES).map_err(|e| io_err(&self.dir, e))?;
-        // Silence past the end of the file reads back as zeros already: leaving it a hole
-        // keeps an album of silence (tests, pauses) from costing disk space.
-        let end = self.data.metadata().map_err(|e| io_err(&self.dir.join("data.bin"), e))?.len();
-        if at >= end && data.iter().all(|&b| b == 0) {
-            return Ok(());
-        }
-        self.data.write_all_at(data, at).map_err(|e| io_err(&self.dir.join("data.bin"), e))
+        self.writer()?.push(Job::Sectors { at, data: data.to_vec() }, data.len()).map_err(|e| io_err(&self.dir, e))
     }
 
-    /// Writes 96-byte raw P–W blocks from `lba`.
+    /// Queues 96-byte raw P–W blocks from `lba`.
     ///
     /// # Errors
-    /// I/O errors.
+    /// An LBA before the lead-in; a queued write that failed before.
     pub fn write_subcode(&self, lba: Lba, data: &[u8]) -> Result<(), EmuError> {
         let at = offset(lba, SUBCODE_BYTES).map_err(|e| io_err(&self.dir, e))?;
-        self.sub.write_all_at(data, at).map_err(|e| io_err(&self.dir.join("sub.bin"), e))
+        self.writer()?.push(Job::Subcode { at, data: data.to_vec() }, data.len()).map_err(|e| io_err(&self.dir, e))
     }
 
     fn read(file: &File, at: u64, buf: &mut [u8]) -> io::Result<()> {
@@ -189,6 +354,7 @@ impl Store {
     /// # Errors
     /// I/O errors.
     pub fn read_sectors(&self, lba: Lba, buf: &mut [u8]) -> Result<(), EmuError> {
+        self.flush()?;
         let at = offset(lba, SECTOR_BYTES).map_err(|e| io_err(&self.dir, e))?;
         Store::read(&self.data, at, buf).map_err(|e| io_err(&self.dir.join("data.bin"), e))
     }
@@ -198,6 +364,7 @@ impl Store {
     /// # Errors
     /// I/O errors.
     pub fn read_subcode(&self, lba: Lba, buf: &mut [u8]) -> Result<(), EmuError> {
+        self.flush()?;
         let at = offset(lba, SUBCODE_BYTES).map_err(|e| io_err(&self.dir, e))?;
         Store::read(&self.sub, at, buf).map_err(|e| io_err(&self.dir.join("sub.bin"), e))
     }
@@ -207,7 +374,62 @@ impl Store {
     /// # Errors
     /// I/O errors.
     pub fn clear(&self) -> Result<(), EmuError> {
+        self.flush()?;
         self.data.set_len(0).map_err(|e| io_err(&self.dir.join("data.bin"), e))?;
         self.sub.set_len(0).map_err(|e| io_err(&self.dir.join("sub.bin"), e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(tray_open: bool) -> Meta {
+        Meta { version: META_VERSION, config: DriveConfig::default(), tray_open, disc: None, faults: Vec::new() }
+    }
+
+    /// Writes go through the storing thread: a read right after sees them, metadata queued
+    /// behind them lands after them, and dropping the store stores everything before the
+    /// lock is let go (the next open finds all of it).
+    #[test]
+    fn queued_writes_are_seen_in_order_and_survive_the_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), &meta(false)).unwrap();
+        let sector: Vec<u8> = (0..SECTOR_BYTES * 3).map(|i| (i % 251) as u8).collect();
+        store.write_sectors(Lba(100), &sector).unwrap();
+        store.write_subcode(Lba(100), &[9u8; SUBCODE_BYTES]).unwrap();
+        let mut back = vec![0u8; sector.len()];
+        store.read_sectors(Lba(100), &mut back).unwrap();
+        assert!(back == sector);
+        // Silence past the end stays a hole and reads as zeros.
+        store.write_sectors(Lba(5000), &[0u8; SECTOR_BYTES]).unwrap();
+        store.save_queued(&meta(true)).unwrap();
+        store.write_sectors(Lba(103), &sector[..SECTOR_BYTES]).unwrap();
+        drop(store);
+        let (store, m) = Store::open(dir.path()).unwrap();
+        assert!(m.tray_open, "the queued metadata was stored");
+        let mut back = vec![0u8; SECTOR_BYTES];
+        store.read_sectors(Lba(103), &mut back).unwrap();
+        assert!(back == sector[..SECTOR_BYTES]);
+        let mut sub = [0u8; SUBCODE_BYTES];
+        store.read_subcode(Lba(100), &mut sub).unwrap();
+        assert_eq!(sub, [9u8; SUBCODE_BYTES]);
+        let len = fs::metadata(dir.path().join("data.bin")).unwrap().len();
+        assert_eq!(len, offset(Lba(104), SECTOR_BYTES).unwrap(), "no silence stored past the end");
+    }
+
+    /// More than the queue holds: the writer waits for room, nothing is lost.
+    #[test]
+    fn a_full_queue_makes_the_writer_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path(), &meta(false)).unwrap();
+        let chunk = vec![0x5Au8; SECTOR_BYTES * 64];
+        let n = QUEUE_BYTES / chunk.len() * 3;
+        for i in 0..n {
+            store.write_sectors(Lba(64 * i as i32), &chunk).unwrap();
+        }
+        store.flush().unwrap();
+        let len = fs::metadata(dir.path().join("data.bin")).unwrap().len();
+        assert_eq!(len, offset(Lba(64 * n as i32), SECTOR_BYTES).unwrap());
     }
 }

@@ -467,6 +467,16 @@ impl Drive {
         self.store.save(&self.meta).map_err(|_| Sense::new(4, 0x44, 0))
     }
 
+    /// [`Drive::save`] behind the queued writes, in the middle of a write: the drive does not
+    /// wait for its own bookkeeping.
+    fn save_soon(&mut self) -> Result<(), Sense> {
+        self.unsaved = 0;
+        if self.simulation.is_some() {
+            return Ok(());
+        }
+        self.store.save_queued(&self.meta).map_err(|_| Sense::new(4, 0x44, 0))
+    }
+
     fn loaded(&self) -> Result<&Disc, Sense> {
         match (&self.meta.disc, self.meta.tray_open) {
             (_, true) => Err(sense::NO_MEDIUM_TRAY_OPEN),

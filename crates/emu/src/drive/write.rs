@@ -209,12 +209,14 @@ impl Drive {
                 isrc,
                 damaged: false,
             });
+            // A track is on the disc once it is opened, whatever happens to the process
+            // afterwards (the crash test kills it right after): stored before the WRITE ends.
             self.save()?;
         } else {
             session.tracks.last_mut().expect("open track").end = end;
             self.unsaved += end - lba.0;
             if self.unsaved >= SAVE_EVERY {
-                self.save()?;
+                self.save_soon()?;
             }
         }
         Ok(Vec::new())
