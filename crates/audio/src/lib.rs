@@ -212,6 +212,13 @@ impl Decoder {
     /// [`AudioError`] naming the file and the reason.
     pub fn open(path: &Path) -> Result<Decoder, AudioError> {
         let file = File::open(path).map_err(|source| AudioError::Open { path: path.to_owned(), source })?;
+        // A directory opens like a file on Linux and only fails to read: say what it is.
+        if file.metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(AudioError::Open {
+                path: path.to_owned(),
+                source: io::Error::new(io::ErrorKind::IsADirectory, "a directory, not an audio file"),
+            });
+        }
         let unsupported = |e: SymError| AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() };
         let mss = MediaSourceStream::new(Box::new(file), Default::default());
         let mut hint = Hint::new();

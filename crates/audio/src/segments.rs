@@ -7,7 +7,10 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use cd::plan::{Segment, Source, SourceFormat};
+use cd::plan::{BLOCK_WITH_SUBCHANNEL, Segment, Source, SourceFormat};
+
+/// Stereo frames in a sector.
+const FRAMES_PER_SECTOR: u64 = 588;
 
 use crate::{AudioError, Decoder};
 
@@ -23,6 +26,11 @@ fn open_err(path: &Path, source: io::Error) -> AudioError {
 pub fn source_frames(path: &Path, format: &SourceFormat) -> Result<u64, AudioError> {
     match format {
         SourceFormat::Decoded(_) => Decoder::count_frames(path),
+        SourceFormat::RawBigEndianWithSubchannel { .. } => {
+            // cdrdao pads a last partial block with zeros; the audio of whole blocks counts.
+            let len = std::fs::metadata(path).map_err(|e| open_err(path, e))?.len();
+            Ok(len.div_ceil(BLOCK_WITH_SUBCHANNEL) * FRAMES_PER_SECTOR)
+        }
         SourceFormat::RawLittleEndian | SourceFormat::RawBigEndian => {
             let len = std::fs::metadata(path).map_err(|e| open_err(path, e))?.len();
             if len % 4 != 0 {
@@ -60,7 +68,9 @@ pub fn measure_ranges(
 ) -> Result<(u64, Vec<Option<u32>>), AudioError> {
     match format {
         SourceFormat::Decoded(_) => Decoder::measure_ranges(path, ranges),
-        SourceFormat::RawLittleEndian | SourceFormat::RawBigEndian => {
+        SourceFormat::RawLittleEndian
+        | SourceFormat::RawBigEndian
+        | SourceFormat::RawBigEndianWithSubchannel { .. } => {
             let frames = source_frames(path, format)?;
             let seg = Segment {
                 source: Source::File { path: path.to_owned(), format: format.clone() },
@@ -212,7 +222,16 @@ pub fn segment_frames(seg: &Segment) -> Result<u64, AudioError> {
 enum Piece {
     Silence,
     Decoded(Box<Decoder>),
-    Raw { file: BufReader<File>, swap: bool },
+    Raw {
+        file: BufReader<File>,
+        swap: bool,
+    },
+    /// Big-endian audio in blocks with sub-channel: `into` bytes of the current block's
+    /// audio are read.
+    Blocks {
+        file: BufReader<File>,
+        into: usize,
+    },
 }
 
 /// Segments read one after another as CD audio bytes.
@@ -249,12 +268,117 @@ impl SegmentReader {
                 })?;
                 Piece::Decoded(Box::new(d))
             }
+            Source::File { path, format: SourceFormat::RawBigEndianWithSubchannel { .. } } => {
+                let mut f = File::open(path).map_err(|e| open_err(path, e))?;
+                let (block, into) = (seg.start / FRAMES_PER_SECTOR, seg.start % FRAMES_PER_SECTOR * 4);
+                f.seek(SeekFrom::Start(block * BLOCK_WITH_SUBCHANNEL + into)).map_err(|e| open_err(path, e))?;
+                Piece::Blocks { file: BufReader::with_capacity(1 << 16, f), into: into as usize }
+            }
             Source::File { path, format } => {
                 let mut f = File::open(path).map_err(|e| open_err(path, e))?;
                 f.seek(SeekFrom::Start(seg.start * 4)).map_err(|e| open_err(path, e))?;
                 Piece::Raw { file: BufReader::with_capacity(1 << 16, f), swap: *format == SourceFormat::RawBigEndian }
             }
         })
+    }
+}
+
+/// Swaps the bytes of each 16-bit sample.
+fn swap_bytes(b: &mut [u8]) {
+    for s in b.chunks_exact_mut(2) {
+        s.swap(0, 1);
+    }
+}
+
+/// Reads `buf` full; past the file's end it is zeros (cdrdao pads a short last block).
+fn read_padded(file: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => {
+                buf[n..].fill(0);
+                break;
+            }
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(buf.len())
+}
+
+/// The raw R–W sub-channel, 96 bytes a sector, of segments laid end to end (as a disc's
+/// stream is): a [`SourceFormat::RawBigEndianWithSubchannel`] block's own bytes, zeros for
+/// everything else (silence, files without sub-channel).
+#[derive(Debug)]
+pub struct SubchannelReader {
+    /// (segment, frames) still to go, whole sectors each.
+    queue: VecDeque<(Segment, u64)>,
+    file: Option<BufReader<File>>,
+    left: u64,
+    block: Vec<u8>,
+    at: usize,
+}
+
+impl SubchannelReader {
+    /// The sub-channel of `segments` (with their lengths in frames), from the first sector.
+    ///
+    /// # Errors
+    /// A segment with sub-channel that does not start on a sector of its file.
+    pub fn new(segments: impl IntoIterator<Item = (Segment, u64)>) -> Result<SubchannelReader, AudioError> {
+        let queue: VecDeque<(Segment, u64)> = segments.into_iter().collect();
+        for (seg, _) in &queue {
+            if let Source::File { path, format: SourceFormat::RawBigEndianWithSubchannel { .. } } = &seg.source
+                && seg.start % FRAMES_PER_SECTOR != 0
+            {
+                return Err(AudioError::Damaged {
+                    path: path.clone(),
+                    frames: seg.start,
+                    detail: "its sub-channel is taken from a point inside a sector".into(),
+                });
+            }
+        }
+        Ok(SubchannelReader { queue, file: None, left: 0, block: vec![0; 96], at: 96 })
+    }
+
+    /// The next sector's 96 bytes into `self.block`; false at the end.
+    fn next_block(&mut self) -> io::Result<bool> {
+        while self.left == 0 {
+            let Some((seg, frames)) = self.queue.pop_front() else { return Ok(false) };
+            self.left = frames.div_ceil(FRAMES_PER_SECTOR);
+            self.file = match &seg.source {
+                // Packed R–W (cdrdao's `RW`) is not burned: zeros, as for silence.
+                Source::File { path, format: SourceFormat::RawBigEndianWithSubchannel { packed: false } } => {
+                    let mut f = File::open(path)?;
+                    f.seek(SeekFrom::Start(seg.start / FRAMES_PER_SECTOR * BLOCK_WITH_SUBCHANNEL))?;
+                    Some(BufReader::with_capacity(1 << 16, f))
+                }
+                _ => None,
+            };
+        }
+        self.left -= 1;
+        match &mut self.file {
+            Some(f) => {
+                let mut audio = [0u8; 2352];
+                read_padded(f, &mut audio)?;
+                read_padded(f, &mut self.block)?;
+            }
+            None => self.block.fill(0),
+        }
+        self.at = 0;
+        Ok(true)
+    }
+}
+
+impl Read for SubchannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.at == self.block.len() && !self.next_block()? {
+            return Ok(0);
+        }
+        let n = out.len().min(self.block.len() - self.at);
+        out[..n].copy_from_slice(&self.block[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
     }
 }
 
@@ -289,9 +413,20 @@ impl Read for SegmentReader {
                 Piece::Raw { file, swap } => {
                     let n = file.read(buf)? & !1;
                     if *swap {
-                        for s in buf[..n].chunks_exact_mut(2) {
-                            s.swap(0, 1);
-                        }
+                        swap_bytes(&mut buf[..n]);
+                    }
+                    n
+                }
+                Piece::Blocks { file, into } => {
+                    // Up to the end of this block's audio, then past its sub-channel.
+                    let k = buf.len().min(2352 - *into);
+                    let n = read_padded(file, &mut buf[..k])?;
+                    swap_bytes(&mut buf[..n]);
+                    *into += n;
+                    if *into == 2352 {
+                        let mut sub = [0u8; 96];
+                        read_padded(file, &mut sub)?;
+                        *into = 0;
                     }
                     n
                 }

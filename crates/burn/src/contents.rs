@@ -48,6 +48,19 @@ pub struct DiscContents {
     pub cd_text: Option<CdText>,
 }
 
+impl DiscContents {
+    /// The audio of track `i` (0-based), in sectors: from its index 1 to where the next
+    /// track's pause begins (or the lead-out) — the length its sheet or file had, the
+    /// length redburn's plans and `toc` show. [`TrackContents::sectors`] is the TOC's, which
+    /// counts the next track's pause too.
+    #[must_use]
+    pub fn audio_sectors(&self, i: usize) -> u32 {
+        let Some(t) = self.tracks.get(i) else { return 0 };
+        let end = self.tracks.get(i + 1).map_or(self.lead_out, |n| n.indexes.first().map_or(n.start, |x| x.1));
+        (end.0 - t.start.0).max(0) as u32
+    }
+}
+
 /// Why a disc's contents cannot be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

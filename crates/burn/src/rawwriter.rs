@@ -418,6 +418,7 @@ impl<T: Transport> RawCdWriter<T> {
             }
         };
         emit(update(RawAction::Preparing, 0));
+        let mut finishing = false;
         let t = self.f.drive()?;
         // The space was checked against the image; page 05 is set for raw here.
         let result = crate::dao::prepare(t, Lba(0), true, options).map_err(RawWriteError::from).and_then(|_| {
@@ -428,12 +429,20 @@ impl<T: Transport> RawCdWriter<T> {
                     last = Some(Instant::now());
                     emit(update(RawAction::Writing, p.written));
                 }
+                // The last sector is sent: the drive now writes out its buffer and closes the
+                // session (seconds on a real drive), which IMAPI reports as FINISHING.
+                if p.written == total as u32 && !finishing {
+                    finishing = true;
+                    emit(update(RawAction::Finishing, p.written));
+                }
                 !cancel.requested()
             };
             crate::dao::send_blocks(t, &mut stream, from, start, end, &mut crate::dao::Reporter::new(&mut tell))
                 .map_err(RawWriteError::from)
         });
-        emit(update(RawAction::Finishing, total.max(0) as u32));
+        if !finishing {
+            emit(update(RawAction::Finishing, total.max(0) as u32));
+        }
         self.f.update = handler;
         self.f.cancel.stop();
         self.f.state = State::Prepared;

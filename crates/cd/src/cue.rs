@@ -272,14 +272,6 @@ pub enum CueErrorKind {
     /// A track number outside 1–99.
     #[error("track number {0} is out of range: a CD has tracks 1 to 99")]
     TrackNumber(u32),
-    /// A track number that does not follow the previous one.
-    #[error("track {found} follows track {previous}; track numbers must increase by one")]
-    TrackOrder {
-        /// The previous track's number.
-        previous: u8,
-        /// The number found.
-        found: u8,
-    },
     /// An index number outside 0–99.
     #[error("index number {0} is out of range 0 to 99")]
     IndexNumber(u32),
@@ -720,13 +712,26 @@ impl CueSheet {
         if n == 0 || n > u32::from(MAX_TRACKS) {
             return Err(line.err(1, CueErrorKind::TrackNumber(n)));
         }
-        let n = n as u8;
+        // A CD's tracks run 1 to N in order. Sheets that number each FILE's tracks from 01
+        // (vinyl sides, the discs of a set) or skip numbers are burned in their order as
+        // 1 to N, with a note of each number changed (as K3b and foobar2000 burn them).
+        let wanted = self.tracks.last().map_or(1, |p| u32::from(p.number) + 1);
         if let Some(prev) = self.tracks.last() {
             self.finish_track(prev.number, prev.line)?;
-            if n != prev.number + 1 {
-                return Err(line.err(1, CueErrorKind::TrackOrder { previous: prev.number, found: n }));
-            }
         }
+        if wanted > u32::from(MAX_TRACKS) {
+            return Err(line.err(1, CueErrorKind::TrackNumber(wanted)));
+        }
+        if n != wanted {
+            self.warnings.push(CueWarning {
+                line: line.no,
+                message: format!(
+                    "TRACK {n:02} is burned as track {wanted}: a CD numbers its tracks 1 to N in order, and \
+                     this sheet numbers them its own way"
+                ),
+            });
+        }
+        let n = wanted as u8;
         if self.files.is_empty() {
             return Err(line.err(0, CueErrorKind::Misplaced("TRACK needs a FILE before it")));
         }

@@ -21,7 +21,19 @@ pub enum SourceFormat {
     RawLittleEndian,
     /// Headerless 16-bit stereo PCM, big-endian (CUE `MOTOROLA`, cdrdao's default for raw files).
     RawBigEndian,
+    /// Big-endian PCM in 2448-byte blocks: a sector's 2352 bytes of audio, then its 96 bytes
+    /// of R–W sub-channel — cdrdao's `DATAFILE` in a `TRACK AUDIO RW_RAW` (raw R–W, as
+    /// `cdrdao read-cd --read-subchan rw_raw` writes it) or `TRACK AUDIO RW` (`packed`: R–W
+    /// packs before interleaving, which redburn reads past but does not burn). A segment's
+    /// `start` counts audio frames, as for the other formats.
+    RawBigEndianWithSubchannel {
+        /// cdrdao's `RW` (packed) rather than `RW_RAW`.
+        packed: bool,
+    },
 }
+
+/// Bytes of one block of [`SourceFormat::RawBigEndianWithSubchannel`].
+pub const BLOCK_WITH_SUBCHANNEL: u64 = 2352 + 96;
 
 /// Where a piece of a track's audio comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

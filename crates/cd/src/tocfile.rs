@@ -4,7 +4,12 @@
 //! LANGUAGE n { … } }`, and per `TRACK AUDIO`: `COPY` / `NO COPY`, `PRE_EMPHASIS` /
 //! `NO PRE_EMPHASIS`, `TWO_CHANNEL_AUDIO`, `ISRC`, `CD_TEXT`, `PREGAP`, `SILENCE`,
 //! `FILE` / `AUDIOFILE "name" [SWAP] [#byte-offset] start [length]`, `START [time]` and
-//! `INDEX time`. Comments run from `//` to the end of the line.
+//! `INDEX time`; cdrdao's data statements as its own copies have them in audio tracks —
+//! `DATAFILE "name" [#byte-offset] [length]` (raw big-endian audio; the length in
+//! `mm:ss:ff` or bytes) and `ZERO [AUDIO] length` (silence) — and a track's sub-channel
+//! mode (`TRACK AUDIO RW_RAW` or `RW`: each sector of its data files is followed by 96 bytes
+//! of R–W; `RW_RAW`'s are burned raw, packed `RW`'s are read past with a warning). Comments
+//! run from `//` to the end of the line.
 //!
 //! Times are `mm:ss:ff` or a number of samples (stereo frames). Track contents are laid end to
 //! end; `START` marks index 1 (everything before it is the track's pause), `INDEX` times count
@@ -394,10 +399,22 @@ fn track(
         lx.pos -= 1;
         return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: format!("a {mode} track") }));
     }
-    if matches!(lx.peek_word().as_deref(), Some("RW" | "RW_RAW")) {
-        warnings.push(format!("track {number}: the sub-channel mode is ignored"));
+    // A sub-channel mode: the track's data files hold 96 bytes of R–W after each sector.
+    let packed = match lx.peek_word().as_deref() {
+        Some("RW_RAW") => Some(false),
+        Some("RW") => Some(true),
+        _ => None,
+    };
+    if let Some(packed) = packed {
         lx.pos += 1;
+        if packed {
+            warnings.push(format!(
+                "track {number}: its packed R-W sub-channel (RW) is not burned; read the disc with \
+                 `cdrdao read-cd --read-subchan rw_raw` to keep it"
+            ));
+        }
     }
+    let block = 2352 + if packed.is_some() { 96 } else { 0 };
     let mut t = PlanTrack {
         number: number as u8,
         pregap: Vec::new(),
@@ -473,6 +490,11 @@ fn track(
                 content.push(Segment::silence(f));
             }
             "FILE" | "AUDIOFILE" => {
+                if packed.is_some() {
+                    return Err(lx.err(TocFileErrorKind::Position(format!(
+                        "track {number}: a track with a sub-channel mode takes DATAFILE and ZERO, not FILE"
+                    ))));
+                }
                 lx.pos += 1;
                 content.push(file_segment(lx, dir)?);
             }
@@ -496,8 +518,22 @@ fn track(
                 lx.pos += 1;
                 index_times.push(lx.time("a time")?);
             }
-            "DATAFILE" | "ZERO" => {
-                return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "data".into() }));
+            // In an audio track, cdrdao's data statements hold audio: raw big-endian samples
+            // (as `cdrdao read-cd` writes them), with the sub-channel after each sector when
+            // the track has a sub-channel mode; ZERO is silence.
+            "DATAFILE" => {
+                lx.pos += 1;
+                content.push(data_file_segment(lx, dir, packed)?);
+            }
+            "ZERO" => {
+                lx.pos += 1;
+                if lx.eat("AUDIO") {
+                    let _ = lx.eat("RW_RAW") || lx.eat("RW");
+                } else if matches!(lx.peek_word().as_deref(), Some(m) if m.starts_with("MODE")) {
+                    return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "data".into() }));
+                }
+                let f = data_length(lx, block)?;
+                content.push(Segment::silence(f));
             }
             _ => return Err(lx.expected("a track statement")),
         }
@@ -513,6 +549,46 @@ fn track(
     t.body = body;
     t.indexes = index_times;
     Ok(t)
+}
+
+/// A data length in an audio track, as frames: `mm:ss:ff` (blocks) or a byte count of
+/// `block`-byte blocks (a partial last block is padded, as cdrdao pads it).
+fn data_length(lx: &mut Lexer, block: u64) -> Result<u64, TocFileError> {
+    let Some(Tok::Word(w)) = lx.peek() else { return Err(lx.expected("a length")) };
+    if w.contains(':') {
+        return lx.time("a length");
+    }
+    let bytes: u64 = w.parse().map_err(|_| lx.expected("a length (mm:ss:ff or bytes)"))?;
+    lx.pos += 1;
+    Ok(bytes.div_ceil(block) * FRAMES_PER_SECTOR as u64)
+}
+
+/// `DATAFILE "name" [#byte-offset] [length]` in an audio track, after the keyword: raw
+/// big-endian audio, with 96 bytes of sub-channel after each sector when `packed` is set
+/// (the track's sub-channel mode; `Some(true)` for packed R–W).
+fn data_file_segment(lx: &mut Lexer, dir: &Path, packed: Option<bool>) -> Result<Segment, TocFileError> {
+    let name = lx.string("a quoted file name")?;
+    let block = 2352 + if packed.is_some() { 96 } else { 0 };
+    let mut byte_offset = 0u64;
+    let at = lx.pos;
+    if let Some(Tok::Word(w)) = lx.peek()
+        && let Some(off) = w.strip_prefix('#')
+    {
+        byte_offset = off.parse().map_err(|_| lx.expected("#byte-offset"))?;
+        lx.pos += 1;
+    }
+    let length = if lx.is_time() { Some(data_length(lx, block)?) } else { None };
+    let (format, start) = match packed {
+        None if byte_offset.is_multiple_of(4) => (SourceFormat::RawBigEndian, byte_offset / 4),
+        Some(packed) if byte_offset.is_multiple_of(block) => {
+            (SourceFormat::RawBigEndianWithSubchannel { packed }, byte_offset / block * FRAMES_PER_SECTOR as u64)
+        }
+        _ => {
+            lx.pos = at;
+            return Err(lx.expected("a byte offset that is a whole number of frames (of blocks with sub-channel)"));
+        }
+    };
+    Ok(Segment { source: Source::File { path: dir.join(&name), format }, start, length })
 }
 
 /// `FILE "name" [SWAP] [#byte-offset] start [length]`, after the keyword.
@@ -928,6 +1004,52 @@ AUDIOFILE "raw.cdr" SWAP #400 0
             ]
         );
         p.validate().unwrap();
+    }
+
+    /// cdrdao's own copies: libcdio's test data has `DATAFILE "cdda.bin" #200 00:00:25` in
+    /// an audio track (cdda.toc); `cdrdao read-cd --read-subchan rw_raw` writes `TRACK AUDIO
+    /// RW_RAW` with a DATAFILE in bytes or blocks; ZERO is silence.
+    #[test]
+    fn cdrdao_data_statements_in_audio_tracks() {
+        let toc = "CD_DA\n\
+            TRACK AUDIO\nCOPY\nDATAFILE \"cdda.bin\" #200 00:00:25\n\
+            TRACK AUDIO RW_RAW\nZERO AUDIO RW_RAW 00:02:00\nSTART\nDATAFILE \"x.bin\" #24480 00:07:30\n\
+            TRACK AUDIO RW\nDATAFILE \"y.bin\" 4896 // length in bytes: 4896\n\
+            TRACK AUDIO\nZERO 2353\nDATAFILE \"z.bin\"\n";
+        let t = TocFile::parse(toc, Path::new("/d")).unwrap();
+        let file =
+            |name: &str, format: SourceFormat| Source::File { path: PathBuf::from(format!("/d/{name}")), format };
+        let p = &t.plan;
+        assert_eq!(p.tracks[0].control, Control::audio(false, true));
+        assert_eq!(
+            p.tracks[0].body,
+            [Segment { source: file("cdda.bin", SourceFormat::RawBigEndian), start: 50, length: Some(25 * SPF) }]
+        );
+        let raw = SourceFormat::RawBigEndianWithSubchannel { packed: false };
+        assert_eq!(p.tracks[1].pregap, [Segment::silence(150 * SPF)]);
+        assert_eq!(
+            p.tracks[1].body,
+            [Segment { source: file("x.bin", raw), start: 10 * SPF, length: Some((7 * 75 + 30) * SPF) }]
+        );
+        let packed = SourceFormat::RawBigEndianWithSubchannel { packed: true };
+        assert_eq!(p.tracks[2].body, [Segment { source: file("y.bin", packed), start: 0, length: Some(2 * SPF) }]);
+        // 2353 bytes of zeros: two sectors (the partial one padded).
+        assert_eq!(
+            p.tracks[3].body,
+            [
+                Segment::silence(2 * SPF),
+                Segment { source: file("z.bin", SourceFormat::RawBigEndian), start: 0, length: None }
+            ]
+        );
+        assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+        assert!(t.warnings[0].contains("track 3") && t.warnings[0].contains("rw_raw"), "{:?}", t.warnings);
+        // Data, a FILE in a sub-channel track and an offset inside a block are refused.
+        let e = TocFile::parse("TRACK AUDIO\nZERO MODE1 00:02:00\n", Path::new("")).unwrap_err();
+        assert!(e.to_string().contains("cannot be burned on an audio CD"), "{e}");
+        let e = TocFile::parse("TRACK AUDIO RW_RAW\nFILE \"a.wav\" 0\n", Path::new("")).unwrap_err();
+        assert!(e.to_string().contains("DATAFILE and ZERO, not FILE"), "{e}");
+        let e = TocFile::parse("TRACK AUDIO RW_RAW\nDATAFILE \"a.bin\" #2352\n", Path::new("")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 18), "{e}");
     }
 
     #[test]

@@ -15,14 +15,14 @@ use serde_json::json;
 use crate::args::{BurnArgs, Mode};
 use crate::device;
 use crate::fail::{code, fail};
-use crate::plan::{Stream, checked_reader};
+use crate::plan::{RwSource, Stream, checked_reader};
 use crate::show;
 
 /// Burns a sheet disc-at-once.
 pub fn run_sheet(args: &BurnArgs, sheet: &Path) -> Result<()> {
     let (layout, stream) = crate::plan::measured(sheet, args.lenient)?;
-    let rw = crate::plan::rw_file(sheet)?;
-    run_layout(args, layout, stream, rw.as_deref())
+    let rw = crate::plan::rw_source(sheet, &stream)?;
+    run_layout(args, layout, stream, rw.as_ref())
 }
 
 /// Burns audio files disc-at-once: two-second pauses between tracks (none with `--gapless`),
@@ -32,13 +32,13 @@ pub fn run_files(args: &BurnArgs) -> Result<()> {
     run_layout(args, layout, stream, None)
 }
 
-fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Path>) -> Result<()> {
+fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&RwSource>) -> Result<()> {
     let needed = u64::from(layout.sectors());
     let (dev_name, mut drive) = device::open_recorder(&args.device())?;
     let Some(mut raw) = check_plan(args, &layout, &dev_name, &mut drive)? else { return Ok(()) };
     let raw96 = drive.write_modes().is_ok_and(|m| m.raw96);
-    if let Some(sub) = rw {
-        raw = raw_for_rw(args, &dev_name, sub, raw96)?;
+    if let Some(rw) = rw {
+        raw = raw_for_rw(args, &dev_name, rw.path(), raw96)?;
     }
     let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
     let bar = if show_bar { ProgressBar::new(needed) } else { ProgressBar::hidden() };
@@ -129,7 +129,11 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Pa
         report.phase("done");
     }
     if let Err(e) = result {
-        return Err(dao_failure(e, started_writing));
+        let now = if started_writing { disc_after_failure(&mut drive, &e) } else { String::new() };
+        return Err(match dao_failure(e, started_writing).downcast::<crate::fail::Failure>() {
+            Ok(f) => fail(f.code, format!("{}{now}", f.message)),
+            Err(e) => e.context(now),
+        });
     }
     let secs = started.elapsed().as_secs_f64();
     if let Some(path) = &args.report {
@@ -150,7 +154,10 @@ fn run_layout(args: &BurnArgs, layout: DaoLayout, stream: Stream, rw: Option<&Pa
         let n = layout.tracks.len();
         let tracks = if n == 1 { "1 track".to_owned() } else { format!("{n} tracks") };
         let end = if args.simulate { "; the disc is unchanged (a test write records nothing)" } else { "" };
-        out!("{what} {tracks} ({}) {how} on {dev_name} in {secs:.1} s{end}.", crate::mmss(needed));
+        // The playing time, LBA 0 to the lead-out, as `toc` and `read` count it (the
+        // 2-second pregap before LBA 0 is not played).
+        let playing = crate::mmss(layout.lead_out().0.max(0) as u64);
+        out!("{what} {tracks} ({playing}) {how} on {dev_name} in {secs:.1} s{end}.");
     }
     Ok(())
 }
@@ -161,21 +168,18 @@ pub(crate) fn write(
     drive: &mut Recorder<Backend>,
     layout: &DaoLayout,
     audio: impl std::io::Read,
-    rw: Option<&Path>,
+    rw: Option<&RwSource>,
     options: DaoOptions,
     progress: &mut dyn FnMut(&redburn::DaoProgress) -> bool,
 ) -> Result<Result<(), DaoError>> {
     Ok(match rw {
-        Some(sub) => {
-            let f = std::fs::File::open(sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?;
-            let rw = std::io::BufReader::new(f);
-            redburn::write_disc_at_once_rw(drive.transport(), layout, audio, rw, options, progress)
-        }
+        Some(rw) => redburn::write_disc_at_once_rw(drive.transport(), layout, audio, rw.open()?, options, progress),
         None => redburn::write_disc_at_once_with(drive.transport(), layout, audio, options, progress),
     })
 }
 
-/// Raw, for a sheet whose `.sub` carries R–W data: session-at-once cannot write it.
+/// Raw, for a sheet whose `.sub` (or cdrdao data files) carry R–W data: session-at-once
+/// cannot write it.
 pub(crate) fn raw_for_rw(args: &BurnArgs, dev_name: &str, sub: &Path, raw96: bool) -> Result<bool> {
     if args.mode == Some(Mode::Dao) {
         return Err(fail(
@@ -306,6 +310,28 @@ pub(crate) fn dao_failure(e: DaoError, started_writing: bool) -> anyhow::Error {
         _ => code::WRITE,
     };
     fail(c, e)
+}
+
+/// What a disc-at-once write that failed midway left on the disc, said after the error.
+/// The drive wrote the lead-in, with every track in its table of contents, before the first
+/// sector: the disc lists the whole album but holds nothing after where the write stopped.
+fn disc_after_failure(drive: &mut Recorder<Backend>, e: &DaoError) -> String {
+    let Ok(m) = drive.media_info() else { return String::new() };
+    let stopped = match e {
+        DaoError::WriteFailed { lba, .. } => format!(" from LBA {lba} on"),
+        _ => " after where the write stopped".to_owned(),
+    };
+    let erasable = m.media_type == ::device::MediaType::CdRw;
+    match m.status {
+        mmc::info::Status::Empty => "; the disc is still blank".to_owned(),
+        _ if m.tracks == 0 => format!("; the disc is now {}", show::describe(&m)),
+        _ => format!(
+            "; the disc now lists {} but nothing{stopped} was written: an interrupted disc-at-once write \
+             cannot be finished{}",
+            crate::plural(m.tracks, "track"),
+            if erasable { " (blank the CD-RW with `redburn blank` to use it again)" } else { "" }
+        ),
+    }
 }
 
 /// The host FIFO for disc-at-once, sized in time as track-at-once sizes its buffer, at the

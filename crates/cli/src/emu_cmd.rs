@@ -9,24 +9,40 @@ use serde_json::json;
 use crate::device::{check_name, drives_dir, emu_failure, open_emu};
 use crate::fail::{code, fail};
 
-/// The SG_IO shim: `$REDBURN_SHIM_LIB`, or `libredburn_sgshim.so` beside this program.
+/// The SG_IO shim this program carries (built by build.rs).
+static SHIM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libredburn_sgshim.so"));
+
+/// The SG_IO shim: `$REDBURN_SHIM_LIB`, else the one this program carries (never a stale
+/// build lying about), unpacked to the cache directory (`$XDG_CACHE_HOME/redburn`, or
+/// `~/.cache/redburn`) under a name from its contents, so that two versions of redburn
+/// never use each other's.
 fn shim_library() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("REDBURN_SHIM_LIB") {
         return Ok(PathBuf::from(p));
     }
-    let exe = std::env::current_exe().map_err(|e| fail(code::OTHER, e))?;
-    let lib = exe.with_file_name("libredburn_sgshim.so");
-    if lib.exists() {
-        Ok(lib)
-    } else {
-        Err(fail(
-            code::DEVICE,
-            format!(
-                "the SG_IO shim {} is missing; build it with `cargo build -p redburn-sgshim` (same profile)",
-                lib.display()
-            ),
-        ))
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .ok_or_else(|| fail(code::OTHER, "neither XDG_CACHE_HOME nor HOME is set: nowhere to unpack the SG_IO shim"))?
+        .join("redburn");
+    unpack_shim(&cache)
+        .map_err(|e| fail(code::OTHER, format!("unpacking the SG_IO shim into {}: {e}", cache.display())))
+}
+
+/// Writes [`SHIM`] into `dir` once (a temporary file renamed into place, so that two
+/// programs unpacking at once never load a half-written library).
+fn unpack_shim(dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    // FNV-1a of the contents: a name per build.
+    let hash = SHIM.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let path = dir.join(format!("libredburn_sgshim-{hash:016x}.so"));
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() == SHIM.len() as u64) {
+        return Ok(path);
     }
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, SHIM)?;
+    tmp.persist(&path).map_err(|e| e.error)?;
+    Ok(path)
 }
 
 /// `FROM..TO`: a range of LBAs, TO not included.
@@ -461,11 +477,15 @@ fn show(name: &str, json: bool) -> Result<()> {
         Some(x) => {
             out!("  medium: {} ({:?}), {} sessions", x.kind.name(), x.status(), x.sessions.len());
             for t in x.tracks() {
+                // Both ends included, as for scratches; the length is the track's audio.
+                let pause = (t.pause_start() < t.start()).then(|| format!(", pause from LBA {}", t.pause_start().0));
                 out!(
-                    "    track {:2}: LBA {:>7} to {:>7}{}",
+                    "    track {:2}: LBA {:>7} to {:>7} ({} audio{}){}",
                     t.number,
                     t.start().0,
-                    t.end,
+                    t.end - 1,
+                    crate::mmss((t.end - t.start().0).max(0) as u64),
+                    pause.unwrap_or_default(),
                     if t.damaged { " (damaged)" } else { "" }
                 );
             }

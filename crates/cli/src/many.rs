@@ -27,7 +27,7 @@ const CHUNK: usize = 27 * 2352;
 
 /// What is burned.
 enum Work {
-    Dao { layout: DaoLayout, stream: crate::plan::Stream, rw: Option<std::path::PathBuf> },
+    Dao { layout: DaoLayout, stream: crate::plan::Stream, rw: Option<crate::plan::RwSource> },
     Tao { tracks: Vec<Track>, needed: u64 },
 }
 
@@ -59,7 +59,8 @@ pub fn run(args: &BurnArgs, tracks: Option<Vec<Track>>) -> Result<()> {
     let work = match (tracks, args.files.as_slice()) {
         (None, [sheet]) if is_sheet(sheet) => {
             let (layout, stream) = crate::plan::measured(sheet, args.lenient)?;
-            Work::Dao { layout, stream, rw: crate::plan::rw_file(sheet)? }
+            let rw = crate::plan::rw_source(sheet, &stream)?;
+            Work::Dao { layout, stream, rw }
         }
         (Some(_), _) if matches!(args.mode, Some(Mode::Dao | Mode::Raw)) || args.cdtext_from_tags || args.gapless => {
             let (layout, stream) =
@@ -187,7 +188,7 @@ fn burn_one(r: Ready, work: &Work, reader: TeeReader, bar: &ProgressBar) -> Resu
     lines.phase(&format!("{name}: writing"));
     let what = match (kind, work) {
         (Prepared::Dao { mut drive, raw }, Work::Dao { layout, rw, .. }) => {
-            let raw = dao_one(&args, &name, &mut drive, raw, layout, rw.as_deref(), reader, bar, &lines)?;
+            let raw = dao_one(&args, &name, &mut drive, raw, layout, rw.as_ref(), reader, bar, &lines)?;
             crate::after::finish(&mut drive, &name, &args)?;
             let n = layout.tracks.len();
             format!(
@@ -219,14 +220,14 @@ fn dao_one(
     drive: &mut Recorder<Backend>,
     mut raw: bool,
     layout: &DaoLayout,
-    rw: Option<&std::path::Path>,
+    rw: Option<&crate::plan::RwSource>,
     mut reader: TeeReader,
     bar: &ProgressBar,
     lines: &crate::lines::Lines,
 ) -> Result<bool> {
     let raw96 = drive.write_modes().is_ok_and(|m| m.raw96);
-    if let Some(sub) = rw {
-        raw = crate::dao::raw_for_rw(args, name, sub, raw96)?;
+    if let Some(rw) = rw {
+        raw = crate::dao::raw_for_rw(args, name, rw.path(), raw96)?;
     }
     let mut started_writing = false;
     let mut last = 0u32;

@@ -2,6 +2,7 @@
 //! and the audio to stream from LBA −150.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -224,11 +225,54 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
     Ok((layout, stream))
 }
 
-/// The R–W sub-channel to burn with a sheet: a CUE sheet of one BINARY image `X.bin` with
-/// `X.sub` beside it (`redburn read --sub`, CloneCD: 96 bytes of raw P–W a sector) whose R–W
-/// carries anything (CD+G graphics …). A `.sub` of P and Q alone adds nothing the layout does
-/// not make, and is not used.
-pub fn rw_file(sheet: &Path) -> Result<Option<PathBuf>> {
+/// Where the R–W sub-channel of a sheet's disc comes from.
+#[derive(Debug, Clone)]
+pub enum RwSource {
+    /// A `.sub` beside a CUE sheet's image: 96 bytes of raw P–W a sector from LBA 0.
+    Sub(PathBuf),
+    /// cdrdao's data files with raw R–W after each sector (`TRACK AUDIO RW_RAW`): the
+    /// stream's segments, from LBA −150, and the first such file (for messages).
+    Blocks { file: PathBuf, segments: Vec<(Segment, u64)> },
+}
+
+impl RwSource {
+    /// The file named in messages.
+    pub fn path(&self) -> &Path {
+        match self {
+            RwSource::Sub(p) | RwSource::Blocks { file: p, .. } => p,
+        }
+    }
+
+    /// The R–W, 96 bytes a sector from LBA 0 to the lead-out.
+    pub fn open(&self) -> Result<Box<dyn Read + Send>> {
+        let path = self.path();
+        let failed = |e: &dyn std::fmt::Display| fail(code::INPUT, format!("{}: {e}", path.display()));
+        Ok(match self {
+            RwSource::Sub(sub) => Box::new(std::io::BufReader::new(std::fs::File::open(sub).map_err(|e| failed(&e))?)),
+            RwSource::Blocks { segments, .. } => {
+                let mut r = audio::segments::SubchannelReader::new(segments.iter().cloned()).map_err(|e| failed(&e))?;
+                // The stream starts at LBA −150; the R–W is wanted from LBA 0.
+                std::io::copy(&mut (&mut r).take(u64::from(PREGAP_SECTORS) * 96), &mut std::io::sink())
+                    .map_err(|e| failed(&e))?;
+                Box::new(r)
+            }
+        })
+    }
+}
+
+/// The R–W sub-channel to burn with a sheet, when it carries anything (CD+G graphics …): a
+/// CUE sheet of one BINARY image `X.bin` with `X.sub` beside it (`redburn read --sub`,
+/// CloneCD: 96 bytes of raw P–W a sector), or a TOC file whose tracks say `RW_RAW` (cdrdao's
+/// copies). P and Q alone add nothing the layout does not make, and are not used.
+pub fn rw_source(sheet: &Path, stream: &Stream) -> Result<Option<RwSource>> {
+    if let Some(Source::File { path, .. }) = stream
+        .iter()
+        .map(|s| &s.0.source)
+        .find(|s| matches!(s, Source::File { format: SourceFormat::RawBigEndianWithSubchannel { packed: false }, .. }))
+    {
+        let rw = RwSource::Blocks { file: path.clone(), segments: stream.iter().map(|s| (s.0.clone(), s.1)).collect() };
+        return Ok(carries_rw(rw.open()?, path)?.then_some(rw));
+    }
     if !sheet.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue")) {
         return Ok(None);
     }
@@ -253,18 +297,20 @@ pub fn rw_file(sheet: &Path) -> Result<Option<PathBuf>> {
             ),
         ));
     }
-    let mut f = std::io::BufReader::new(
-        std::fs::File::open(&sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?,
-    );
+    let f = std::fs::File::open(&sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?;
+    Ok(carries_rw(Box::new(std::io::BufReader::new(f)), &sub)?.then_some(RwSource::Sub(sub)))
+}
+
+/// Whether any R–W bit (the low six of each raw P–W byte) is set.
+fn carries_rw(mut r: Box<dyn Read + Send>, path: &Path) -> Result<bool> {
     let mut buf = vec![0u8; 96 * 1024];
     loop {
-        let n =
-            std::io::Read::read(&mut f, &mut buf).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?;
+        let n = r.read(&mut buf).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
         if n == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         if buf[..n].iter().any(|b| b & 0x3F != 0) {
-            return Ok(Some(sub));
+            return Ok(true);
         }
     }
 }

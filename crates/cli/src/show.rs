@@ -59,9 +59,11 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
         let tracks: Vec<_> = disc
             .tracks
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 let indexes: Vec<_> = t.indexes.iter().map(|(i, lba)| json!({"index": i, "lba": lba.0})).collect();
-                json!({"track": t.number, "start_lba": t.start.0, "sectors": t.sectors, "pre_emphasis": t.control.pre_emphasis(),
+                json!({"track": t.number, "start_lba": t.start.0, "sectors": t.sectors, "audio_sectors": disc.audio_sectors(i),
+                       "pre_emphasis": t.control.pre_emphasis(),
                        "copy_permitted": t.control.copy_permitted(), "isrc": t.isrc.map(|i| i.as_str().to_owned()),
                        "title": t.title, "indexes": indexes})
             })
@@ -86,8 +88,9 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             performer.as_deref().map(|p| format!(" — {p}")).unwrap_or_default()
         );
     }
+    // Length: the track's audio, index 1 to the next pause (as the plan had it).
     out!("Track  Start     Length    LBA      Flags     ISRC          Title");
-    for t in &disc.tracks {
+    for (i, t) in disc.tracks.iter().enumerate() {
         let mut flags = Vec::new();
         if t.control.pre_emphasis() {
             flags.push("PRE");
@@ -99,7 +102,7 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             "{:>5}  {}  {}  {:>7}  {:8}  {:12}  {}",
             t.number,
             msf(t.start),
-            msf(Lba(t.sectors as i32)),
+            msf(Lba(disc.audio_sectors(i) as i32)),
             t.start.0,
             flags.join(" "),
             t.isrc.map_or_else(|| "-".to_owned(), |i| i.as_str().to_owned()),

@@ -25,7 +25,9 @@ fn samples() -> Vec<PathBuf> {
 
 fn redburn(home: &Path) -> Command {
     let mut c = Command::cargo_bin("redburn").unwrap();
-    c.env("REDBURN_HOME", home).env_remove("REDBURN_DEVICE");
+    // The cache is where `emu exec` unpacks the SG_IO shim it carries.
+    c.env("REDBURN_HOME", home).env("XDG_CACHE_HOME", home.join("cache")).env_remove("REDBURN_DEVICE");
+    c.env_remove("REDBURN_SHIM_LIB");
     c
 }
 
@@ -200,42 +202,56 @@ fn drive_options_blank_tray_and_faults() {
     assert!(err.contains("only CD-RW"), "{err}");
 }
 
-/// The SG_IO shim library beside the `redburn` binary. `cargo test` builds the shim's cdylib
-/// but does not put it there (only `cargo build` does), so it is built here: at once when it
-/// is up to date, and never a stale copy.
-fn shim_lib() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let lib = exe.parent().and_then(Path::parent).unwrap().join("libredburn_sgshim.so");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    assert!(
-        std::process::Command::new(cargo).args(["build", "-q", "-p", "redburn-sgshim"]).status().unwrap().success()
-    );
-    lib
+/// An installed redburn (the program alone, as `cargo install` leaves it) carries its SG_IO
+/// shim: `emu exec` unpacks it once into the cache directory and the program run inside
+/// talks to the emulated drive through it.
+#[test]
+fn an_installed_redburn_carries_its_shim() {
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin/redburn");
+    std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+    std::fs::copy(assert_cmd::cargo::cargo_bin("redburn"), &bin).unwrap();
+    let installed = || {
+        let mut c = Command::new(&bin);
+        c.env("REDBURN_HOME", home.path()).env("XDG_CACHE_HOME", home.path().join("cache"));
+        c.env_remove("REDBURN_SHIM_LIB").env_remove("REDBURN_DEVICE");
+        c
+    };
+    stdout(installed().args(["emu", "create", "x"]));
+    for _ in 0..2 {
+        let info = json(&stdout(installed().args(["emu", "exec", "x", "--path", "/dev/sr78", "--"]).arg(&bin).args([
+            "info",
+            "-d",
+            "/dev/sr78",
+            "--json",
+        ])));
+        assert_eq!(info["vendor"], "REDBURN");
+    }
+    let unpacked: Vec<_> = std::fs::read_dir(home.path().join("cache/redburn")).unwrap().collect();
+    assert_eq!(unpacked.len(), 1, "unpacked once: {unpacked:?}");
 }
 
 #[test]
 fn emu_exec_runs_wodim_against_the_drive() {
-    let lib = shim_lib();
     let home = tempfile::tempdir().unwrap();
     stdout(redburn(home.path()).args(["emu", "create", "x"]));
     let a = home.path().join("a.wav");
     wav(&a, 44_100 * 4);
     let mut c = redburn(home.path());
-    c.env("REDBURN_SHIM_LIB", &lib)
-        .args([
-            "emu",
-            "exec",
-            "x",
-            "--path",
-            "/dev/sr77",
-            "--",
-            "wodim",
-            "dev=/dev/sr77",
-            "gracetime=2",
-            "-tao",
-            "-audio",
-        ])
-        .arg(&a);
+    c.args([
+        "emu",
+        "exec",
+        "x",
+        "--path",
+        "/dev/sr77",
+        "--",
+        "wodim",
+        "dev=/dev/sr77",
+        "gracetime=2",
+        "-tao",
+        "-audio",
+    ])
+    .arg(&a);
     stdout(&mut c);
     let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:x", "--json"])));
     assert_eq!(toc["lead_out_lba"], 300);
@@ -451,6 +467,53 @@ fn skipping_the_decode_check_trusts_headers_and_stops_at_a_short_file() {
     assert!(!toc["tracks"].as_array().unwrap().is_empty(), "{toc}");
 }
 
+/// A disc-at-once write that fails midway: the message names the track and the LBA and
+/// says what the disc is now — the lead-in (written first) lists every track, nothing after
+/// the failure was written — and `info`, `toc` and `emu show` agree; the CD-R takes nothing
+/// more. One meaning of a track's length (its audio) in `toc`, `emu show` and the plan.
+#[test]
+fn a_disc_at_once_write_error_leaves_a_disc_that_lists_every_track() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    stdout(redburn(h).args(["emu", "create", "d"]));
+    stdout(redburn(h).args(["emu", "fault", "d", "--at-lba", "600", "--sense", "3/0C/00", "--once"]));
+    let err = fails(redburn(h).args(["burn", "--mode", "dao", "-d", "emu:d"]).args(samples()), 4);
+    assert!(err.contains("writing at LBA") && err.contains("MEDIUM ERROR 03/0C/00"), "{err}");
+    assert!(
+        err.contains("the disc now lists 3 tracks but nothing from LBA")
+            && err.contains("an interrupted disc-at-once write cannot be finished"),
+        "{err}"
+    );
+    let info = json(&stdout(redburn(h).args(["info", "-d", "emu:d", "--json"])));
+    assert_eq!(info["medium"]["status"], "finalized", "{info}");
+    let toc = json(&stdout(redburn(h).args(["toc", "-d", "emu:d", "--json"])));
+    assert_eq!(toc["tracks"].as_array().unwrap().len(), 3, "{toc}");
+    let show = stdout(redburn(h).args(["emu", "show", "d"]));
+    assert!(show.contains("(damaged)") && show.contains("unreadable"), "{show}");
+    let again = fails(redburn(h).args(["burn", "--mode", "dao", "-d", "emu:d"]).args(samples()), 3);
+    assert!(again.contains("insert a blank disc"), "{again}");
+
+    // Length: the audio, index 1 to the next pause, in `toc` as in the plan.
+    stdout(redburn(h).args(["emu", "insert", "d"]));
+    let plan = stdout(redburn(h).args(["burn", "--mode", "dao", "-d", "emu:d"]).args(samples()));
+    let toc = json(&stdout(redburn(h).args(["toc", "-d", "emu:d", "--json"])));
+    let t0 = &toc["tracks"][0];
+    let pause_of_2 = toc["tracks"][1]["indexes"][0]["lba"].as_i64().unwrap();
+    assert_eq!(t0["audio_sectors"].as_i64().unwrap(), pause_of_2 - t0["start_lba"].as_i64().unwrap());
+    assert_eq!(t0["sectors"].as_i64().unwrap(), toc["tracks"][1]["start_lba"].as_i64().unwrap());
+    let mmss = |sectors: i64| format!("{:02}:{:02}:{:02}", sectors / 4500, sectors / 75 % 60, sectors % 75);
+    let text = stdout(redburn(h).args(["toc", "-d", "emu:d"]));
+    let line = text.lines().find(|l| l.trim_start().starts_with("1  ")).unwrap();
+    assert!(line.contains(&mmss(t0["audio_sectors"].as_i64().unwrap())), "{line}\n{toc}");
+    assert!(plan.contains(&format!("length {}", mmss(t0["audio_sectors"].as_i64().unwrap()))), "{plan}");
+    // The summary counts the playing time, LBA 0 to the lead-out.
+    let lead_out = toc["lead_out_lba"].as_i64().unwrap();
+    let playing = (lead_out + 37) / 75;
+    assert!(plan.contains(&format!("({}:{:02})", playing / 60, playing % 60)), "{plan}");
+    let show = stdout(redburn(h).args(["emu", "show", "d"]));
+    assert!(show.contains(&format!("LBA       0 to {:>7}", pause_of_2 - 1)), "{show}");
+}
+
 /// The output of `redburn ARGS --json` without the device name.
 fn json_without_device(c: &mut Command) -> serde_json::Value {
     let mut v = json(&stdout(c));
@@ -460,7 +523,6 @@ fn json_without_device(c: &mut Command) -> serde_json::Value {
 
 #[test]
 fn our_own_sg_path_through_the_shim_matches_the_in_process_emulator() {
-    let lib = shim_lib();
     let home = tempfile::tempdir().unwrap();
     stdout(redburn(home.path()).args(["emu", "create", "direct"]));
     stdout(redburn(home.path()).args(["emu", "create", "shimmed"]));
@@ -468,10 +530,7 @@ fn our_own_sg_path_through_the_shim_matches_the_in_process_emulator() {
     // `redburn ARGS` run inside `redburn emu exec shimmed`, on the device path the shim answers.
     let via_shim = |args: &[&str]| {
         let mut c = redburn(home.path());
-        c.env("REDBURN_SHIM_LIB", &lib)
-            .args(["emu", "exec", "shimmed", "--path", "/dev/sr77", "--"])
-            .arg(&bin)
-            .args(args);
+        c.args(["emu", "exec", "shimmed", "--path", "/dev/sr77", "--"]).arg(&bin).args(args);
         c
     };
     let direct = json_without_device(redburn(home.path()).args(["info", "-d", "emu:direct", "--json"]));

@@ -47,7 +47,7 @@ pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
 pub use models::{Model, model, models};
 pub use profile::{Answer, DriveProfile, PROFILE_FORMAT, Replay, capture};
-pub use state::{Disc, DiscStatus, Scratch, ScratchKind, Session, Track};
+pub use state::{Disc, DiscStatus, SaoWrite, Scratch, ScratchKind, Session, Track};
 pub use timing::{Clock, ModelClock, WallClock};
 
 /// Where emulated drives live: `$REDBURN_HOME/drives`, else `$XDG_DATA_HOME/redburn/drives`,

@@ -101,6 +101,27 @@ pub struct Disc {
     /// Damage to the recorded surface (`emu fault --scratch`): how sectors read there.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scratches: Vec<Scratch>,
+    /// A session-at-once write under way (kept so that one cut short — power lost, the
+    /// process killed — leaves what a real disc would: see [`Disc::end_sao`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sao_write: Option<SaoWrite>,
+}
+
+/// A session-at-once write under way: the session as its cue sheet laid it out, which the
+/// drive wrote into the lead-in before the first program sector, and how far the host's
+/// data has come.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaoWrite {
+    /// The tracks as they will be.
+    pub tracks: Vec<Track>,
+    /// The lead-out's start.
+    pub leadout: i32,
+    /// The MCN of the write.
+    pub mcn: Option<String>,
+    /// Page 05h asked for a next session.
+    pub multi: bool,
+    /// The first address not yet written.
+    pub written_to: i32,
 }
 
 /// A damaged range of a disc, sectors \[from, to).
@@ -151,7 +172,38 @@ impl Disc {
             raw_subcode: Vec::new(),
             scratches: Vec::new(),
             blank_count: 0,
+            sao_write: None,
         }
+    }
+
+    /// Records a session-at-once write that ended, with the lead-in's CD-TEXT packs.
+    ///
+    /// Complete: the session as written. Cut short at `written_to` (a write error, an
+    /// underrun without BUFE, the tray opened, power lost): the lead-in, written first, holds
+    /// the whole table of contents, so READ TOC and READ DISC INFORMATION report the session
+    /// as complete (status complete; MMC's "incomplete session" is a track-at-once state,
+    /// kept in the PMA) — but nothing from `written_to` to the lead-out was written, so
+    /// those sectors do not read (03/11/00) and the tracks there are damaged. Without a
+    /// lead-out the disc takes nothing more. This is the coaster every burner's manual warns
+    /// of: a disc that lists every track and plays up to where the write stopped.
+    pub fn end_sao(&mut self, w: SaoWrite, cdtext: Vec<Vec<u8>>, complete: bool) {
+        let Some(session) = self.open_session_mut() else { return };
+        session.start = w.tracks.first().map_or(session.start, |t| t.start().0);
+        session.tracks = w.tracks;
+        session.leadout = Some(w.leadout);
+        if !complete {
+            for t in session.tracks.iter_mut().filter(|t| t.end > w.written_to) {
+                t.damaged = true;
+            }
+            let from = w.written_to.max(session.tracks.first().map_or(w.leadout, |t| t.pause_start().0));
+            if from < w.leadout {
+                self.scratches.push(Scratch { from, to: w.leadout, kind: ScratchKind::Unreadable });
+            }
+        }
+        self.mcn = w.mcn;
+        // Packs cut off inside the lead-in are no CD-TEXT a reader would take.
+        self.cdtext = if complete || w.written_to >= -150 { cdtext } else { Vec::new() };
+        self.finalized = !(complete && w.multi);
     }
 
     /// Its status.

@@ -232,8 +232,30 @@ fn errors_have_line_column_and_say_what_was_expected() {
     assert_eq!((e.line, e.column), (2, 7));
     assert!(e.to_string().ends_with("expected a track number 01-99, found \"x1\""));
 
-    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 03 AUDIO\n");
-    assert_eq!(e.kind, CueErrorKind::TrackOrder { previous: 1, found: 3 });
+    // Numbers that restart in each FILE or skip are burned 1 to N, each change noted.
+    let s = CueSheet::parse(
+        "FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 02 AUDIO\nINDEX 01 00:10:00\n\
+         FILE b.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 09 AUDIO\nINDEX 01 00:20:00\n",
+    )
+    .unwrap();
+    assert_eq!(s.tracks.iter().map(|t| t.number).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    let notes: Vec<_> = s.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                7,
+                "TRACK 01 is burned as track 3: a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way"
+            ),
+            (
+                9,
+                "TRACK 09 is burned as track 4: a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way"
+            ),
+        ]
+    );
+    // A track without INDEX 01 is still an error, with its line.
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+    assert_eq!(e.line, 2, "{e}");
 
     // Found by fuzzing: an empty quoted mode or type would be written back unreadable.
     let e = err("FILE a.wav WAVE\nTRACK 01 \"\"\n");

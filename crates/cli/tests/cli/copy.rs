@@ -114,3 +114,53 @@ fn r_w_sub_channel_data_is_burned_raw_and_copied() {
     let err = super::fails(redburn(h).args(["burn", "-d", "emu:copy"]).arg(h.join("g.cue")), 2);
     assert!(err.contains("g.sub") && err.contains("not 96 for each"), "{err}");
 }
+
+/// cdrdao's own copies (`cdrdao read-cd --read-subchan rw_raw`): `TRACK AUDIO RW_RAW` and
+/// `DATAFILE`s of 2448-byte blocks — big-endian audio, then 96 bytes of raw R–W — and `ZERO`
+/// for a pause. The audio burns as the samples say, the R–W raw beside it.
+#[test]
+fn cdrdao_data_files_with_raw_r_w_burn_raw() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let sample = |i: usize| ((i * 7919 + i / 2352) % 251) as u8;
+    let rw = |i: usize| ((i * 37 + i / 96) % 63 + 1) as u8;
+    let mut dat = Vec::new();
+    for block in 0..750 {
+        dat.extend((0..2352).map(|i| sample(block * 2352 + i)));
+        dat.extend((0..96).map(|i| rw(block * 96 + i)));
+    }
+    std::fs::write(h.join("x.bin"), &dat).unwrap();
+    let sheet = "CD_DA\n\nTRACK AUDIO RW_RAW\nDATAFILE \"x.bin\" 00:05:00 // length in bytes: 918000\n\n\
+               TRACK AUDIO RW_RAW\nZERO AUDIO RW_RAW 00:02:00\nSTART\nDATAFILE \"x.bin\" #918000 00:05:00\n";
+    std::fs::write(h.join("x.toc"), sheet).unwrap();
+    stdout(redburn(h).args(["emu", "create", "dat"]));
+    let out = redburn(h).args(["burn", "-d", "emu:dat"]).arg(h.join("x.toc")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("writing raw (RAW96R) to keep it"));
+    let t = toc(h, "emu:dat");
+    let starts: Vec<i64> = (0..2).map(|i| t["tracks"][i]["start_lba"].as_i64().unwrap()).collect();
+    assert_eq!((starts, t["lead_out_lba"].as_i64()), (vec![0, 525], Some(900)), "{t}");
+
+    stdout(redburn(h).args(["read", "-d", "emu:dat", "--sub", "-o"]).arg(h.join("r.cue")));
+    let (bin, sub) = (std::fs::read(h.join("r.bin")).unwrap(), std::fs::read(h.join("r.sub")).unwrap());
+    assert_eq!((bin.len(), sub.len()), (900 * 2352, 900 * 96));
+    // LBA 0–374: blocks 0–374; 375–524: the pause; 525–899: blocks 375–749.
+    let block_of = |lba: usize| match lba {
+        0..375 => Some(lba),
+        375..525 => None,
+        _ => Some(lba - 150),
+    };
+    for lba in 0..900 {
+        let audio = &bin[lba * 2352..(lba + 1) * 2352];
+        let r_w: Vec<u8> = sub[lba * 96..(lba + 1) * 96].iter().map(|b| b & 0x3F).collect();
+        match block_of(lba) {
+            Some(b) => {
+                // Big-endian in the file, little-endian on the disc.
+                let want: Vec<u8> = (0..2352).map(|i| sample(b * 2352 + (i ^ 1))).collect();
+                assert!(audio == want.as_slice(), "audio of LBA {lba}");
+                assert!(r_w == (0..96).map(|i| rw(b * 96 + i)).collect::<Vec<u8>>(), "R-W of LBA {lba}");
+            }
+            None => assert!(audio.iter().all(|&x| x == 0) && r_w.iter().all(|&x| x == 0), "pause at LBA {lba}"),
+        }
+    }
+}

@@ -9,7 +9,7 @@ use mmc::cue_sheet as cd_sub;
 use mmc::mode::WriteType;
 
 use super::{Drive, LEAD_IN_AND_OUT, WriteSession, check, sense};
-use crate::state::Track;
+use crate::state::{SaoWrite, Track};
 
 impl Drive {
     /// Ends a raw session: the tracks are what the recorded Q says.
@@ -57,7 +57,9 @@ impl Drive {
         if let Some(t) = d.sessions.last_mut().and_then(|s| s.tracks.last_mut()) {
             t.open = false;
         }
-        self.save()
+        // Behind the track's data, without waiting for it: between tracks a real drive does
+        // not wait for the host's disk either.
+        self.save_soon()
     }
 
     fn close_session(&mut self) -> Result<(), Sense> {
@@ -141,7 +143,7 @@ impl Drive {
                     self.close_track()?;
                 }
                 self.buffer.finish(immed, 0);
-                self.save()?;
+                self.save_soon()?;
                 return Ok(Vec::new());
             }
         };
@@ -152,34 +154,43 @@ impl Drive {
         } else {
             Vec::new()
         };
-        // Everything the cue sheet announced has arrived: the drive writes lead-in and
-        // lead-out and closes the session.
-        self.abort_write();
+        // Everything the cue sheet announced has arrived: the drive writes the lead-out and
+        // closes the session.
         let multi = self.write_params.multi_session == 3;
         let d = self.disc_mut()?;
-        let session = d.open_session_mut().expect("checked: the disc is not finalized");
-        let n = layout.tracks.len();
-        for (i, t) in layout.tracks.iter().enumerate() {
-            let end = layout.tracks.get(i + 1).map_or(layout.lead_out.0, |next| next.indexes[0].1.0);
-            session.tracks.push(Track {
-                number: t.number,
-                control: t.control.bits(),
-                indexes: t.indexes.iter().map(|&(x, l)| (x, l.0)).collect(),
-                end,
-                open: false,
-                isrc: t.isrc.map(|i| i.as_str().to_owned()),
-                damaged: false,
-            });
-        }
-        debug_assert_eq!(session.tracks.len(), n);
-        session.start = layout.tracks[0].start().0;
-        session.leadout = Some(layout.lead_out.0);
-        d.mcn = layout.mcn.map(|m| m.as_str().to_owned());
-        d.cdtext = cdtext.iter().map(|p| p.bytes().to_vec()).collect();
-        d.finalized = !multi;
+        let write = d.sao_write.take().unwrap_or_else(|| sao_write(&layout, multi));
+        d.end_sao(write, cdtext.iter().map(|p| p.bytes().to_vec()).collect(), true);
+        self.abort_write();
         self.end_simulation();
         self.after_close();
         self.save()?;
         Ok(Vec::new())
+    }
+}
+
+/// The session a cue sheet lays out, as the drive writes it into the lead-in at the start of
+/// a session at once.
+pub(super) fn sao_write(layout: &mmc::CueLayout, multi: bool) -> SaoWrite {
+    let tracks = layout
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Track {
+            number: t.number,
+            control: t.control.bits(),
+            indexes: t.indexes.iter().map(|&(x, l)| (x, l.0)).collect(),
+            end: layout.tracks.get(i + 1).map_or(layout.lead_out.0, |next| next.indexes[0].1.0),
+            open: false,
+            isrc: t.isrc.map(|i| i.as_str().to_owned()),
+            damaged: false,
+        })
+        .collect();
+    let first = layout.tracks.first().map_or(layout.lead_out.0, |t| t.indexes[0].1.0);
+    SaoWrite {
+        tracks,
+        leadout: layout.lead_out.0,
+        mcn: layout.mcn.map(|m| m.as_str().to_owned()),
+        multi,
+        written_to: first,
     }
 }

@@ -225,6 +225,10 @@ impl Drive {
             }
         }
         let mut d = Drive::with(store, meta);
+        // So is a session at once cut short.
+        if d.cut_sao_short() {
+            d.store.save(&d.meta)?;
+        }
         // To the initiator, opening the drive is a power-on (the medium in it was loaded
         // long before: a slow load happens when one is inserted).
         d.unit_attention = Some(sense::POWER_ON);
@@ -390,6 +394,16 @@ impl Drive {
         self.store.read_sectors(lba, buf)
     }
 
+    /// Waits until everything the drive took (sectors and its own state) is stored: the
+    /// emulator stores on a thread of its own, as a real drive writes from its buffer.
+    /// Dropping the drive does the same.
+    ///
+    /// # Errors
+    /// The first write that failed.
+    pub fn flush(&self) -> Result<(), EmuError> {
+        self.store.flush()
+    }
+
     /// The raw P–W sub-channel the host sent for `lba` (raw and session-at-once with
     /// sub-channel writes, lead-in and lead-out included), as recorded; `None` where the
     /// host sent none (the drive makes that sector's sub-channel itself).
@@ -453,9 +467,28 @@ impl Drive {
         self.quirk_counts.sticky_simulation = false;
     }
 
-    /// Forgets a disc-at-once write in progress (medium changed, underrun, blanked …).
+    /// Ends a disc-at-once write in progress (medium changed, underrun, write error,
+    /// blanked …): one that had begun leaves the disc as a real one is left
+    /// ([`Disc::end_sao`]).
     fn abort_write(&mut self) {
         self.session = WriteSession::Idle;
+        let _ = self.cut_sao_short();
+    }
+
+    /// A session-at-once write that stopped before its lead-out: recorded as cut short.
+    /// False when none was under way.
+    fn cut_sao_short(&mut self) -> bool {
+        let Some(w) = self.meta.disc.as_mut().and_then(|d| d.sao_write.take()) else { return false };
+        let cdtext = match self.meta.disc.as_ref() {
+            Some(d) if w.written_to >= -150 => {
+                let lead_in = d.kind.lead_in_start().to_lba();
+                crate::raw::lead_in_packs(&self.store, lead_in, Lba(-150)).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        let d = self.meta.disc.as_mut().expect("taken from it");
+        d.end_sao(w, cdtext.iter().map(|p| p.bytes().to_vec()).collect(), false);
+        true
     }
 
     fn save(&mut self) -> Result<(), Sense> {
@@ -725,6 +758,11 @@ impl Drive {
             match fault.action {
                 Action::Stall { .. } => {}
                 Action::Sense { key, asc, ascq } => {
+                    // A medium or hardware error on a WRITE stops the laser: a session at
+                    // once cannot go on from there.
+                    if matches!(cmd, Command::Write10 { .. }) && matches!(key, 3 | 4) {
+                        self.abort_write();
+                    }
                     let _ = self.save();
                     return Some(Ok(self.fail(Sense::new(key, asc, ascq))));
                 }

@@ -150,8 +150,27 @@ impl Drive {
                 } else {
                     self.store_blocks(lba, out, block)?;
                 }
-                if let WriteSession::Sao { next, .. } = &mut self.session {
-                    *next = Lba(end);
+                let WriteSession::Sao { layout, next } = &mut self.session else { unreachable!("matched above") };
+                *next = Lba(end);
+                // The first sector written: the drive has written the lead-in with the cue
+                // sheet's table of contents. Kept on the disc, so that a write cut short
+                // leaves what a real one would (`Disc::end_sao`).
+                let multi = self.write_params.multi_session == 3;
+                let d = self.meta.disc.as_mut().expect("checked");
+                match &mut d.sao_write {
+                    Some(w) => {
+                        w.written_to = end;
+                        self.unsaved += i32::from(blocks);
+                        if self.unsaved >= SAVE_EVERY {
+                            self.save_soon()?;
+                        }
+                    }
+                    None => {
+                        let mut w = super::close::sao_write(layout, multi);
+                        w.written_to = end;
+                        d.sao_write = Some(w);
+                        self.save()?;
+                    }
                 }
                 Ok(Vec::new())
             }
@@ -209,9 +228,9 @@ impl Drive {
                 isrc,
                 damaged: false,
             });
-            // A track is on the disc once it is opened, whatever happens to the process
-            // afterwards (the crash test kills it right after): stored before the WRITE ends.
-            self.save()?;
+            // Queued behind the track's first sectors: the WRITE does not wait for the
+            // emulator's disk (under a parallel writer's fsyncs, a rename can take a second).
+            self.save_soon()?;
         } else {
             session.tracks.last_mut().expect("open track").end = end;
             self.unsaved += end - lba.0;
@@ -234,8 +253,8 @@ impl Drive {
     pub(super) fn send_cue_sheet(&mut self, sheet: &[u8]) -> Result<Vec<u8>, Sense> {
         let d = self.writable_disc()?;
         // A session at once opens a new session: on a blank disc or after closed ones, not
-        // on top of track-at-once tracks of an open session.
-        check(d.open_session().is_none_or(|s| s.tracks.is_empty()), sense::SEQUENCE_ERROR)?;
+        // on top of track-at-once tracks of an open session, nor over one being written.
+        check(d.open_session().is_none_or(|s| s.tracks.is_empty()) && d.sao_write.is_none(), sense::SEQUENCE_ERROR)?;
         let capacity = d.kind.capacity() as i32;
         let (nwa, next_track) = (d.next_writable().ok_or(sense::END_OF_USER_AREA)?, d.next_track_number());
         let (lead_in, blank) = (d.kind.lead_in_start().to_lba(), d.status() == DiscStatus::Blank);

@@ -35,8 +35,10 @@ fn burn_loop(dir: &Path, rounds: Option<u32>) {
         for track in 1..=1 + next(4) as u8 {
             let at = nwa(&mut d).nwa;
             let sectors = 300 + next(2000);
-            // The track is open once its first sectors are written: say so, then go on.
+            // The track is open once its first sectors are written and the drive has stored
+            // them (it stores on a thread of its own): say so, then go on.
             write_audio(&mut d, track, at, 27).unwrap();
+            d.flush().unwrap();
             if rounds.is_none() {
                 println!("open");
                 std::io::stdout().flush().unwrap();

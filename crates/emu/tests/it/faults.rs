@@ -166,3 +166,100 @@ fn scratches_read_as_damage() {
     d.clear_scratches().unwrap();
     assert!(read(&mut d, 200, 1, 0x12).unwrap()[2352..].iter().all(|&b| b == 0));
 }
+
+/// Two tracks session-at-once: 2 s pregap from −150, track 1 at 0, track 2 at 300, lead-out
+/// at 600.
+fn two_track_sheet() -> Vec<u8> {
+    use cd::{Control, Msf};
+    use mmc::cue_sheet::{CueEntry, CueSheetData, FORM_AUDIO, FORM_AUDIO_GENERATED};
+    let m = |lba: i32| Lba(lba).to_msf().unwrap();
+    let mut s = CueSheetData::default();
+    s.entries.push(CueEntry::position(Control::AUDIO, 0, 0, FORM_AUDIO_GENERATED, false, Msf::ZERO));
+    s.entries.push(CueEntry::position(Control::AUDIO, 1, 0, FORM_AUDIO, false, Msf::ZERO));
+    s.entries.push(CueEntry::position(Control::AUDIO, 1, 1, FORM_AUDIO, false, m(0)));
+    s.entries.push(CueEntry::position(Control::AUDIO, 2, 1, FORM_AUDIO, false, m(300)));
+    s.entries.push(CueEntry::position(Control::AUDIO, 0xAA, 1, FORM_AUDIO_GENERATED, false, m(600)));
+    s.encode()
+}
+
+fn start_sao(d: &mut Drive) {
+    let sao = mmc::WriteParameters { write_type: mmc::mode::WriteType::Sao, ..mmc::WriteParameters::default() };
+    set_write_params(d, sao).unwrap();
+    let sheet = two_track_sheet();
+    give(d, Command::SendCueSheet { length: sheet.len() as u32 }, &sheet).unwrap();
+}
+
+/// What a session at once cut short leaves: the lead-in (written first) lists both tracks
+/// and the lead-out, the disc is complete, what was written reads, nothing after the stop
+/// does (03/11/00), the tracks from there on are damaged, and nothing more can be written.
+/// `last` is the sector before `stop` as written.
+fn assert_cut_short_at(d: &mut Drive, stop: i32, last: &[u8]) {
+    let _ = ask(d, Command::TestUnitReady, 0);
+    let _ = ask(d, Command::TestUnitReady, 0);
+    assert_eq!(disc_info(d).disc_status, mmc::info::Status::Complete);
+    let t = toc(d);
+    assert_eq!(t.entries.iter().map(|e| (e.track, e.address.0)).collect::<Vec<_>>(), [(1, 0), (2, 300), (0xAA, 600)]);
+    let read = |d: &mut Drive, lba: i32| {
+        ask(d, Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0x10, sub: 0 }, 2352)
+    };
+    assert_eq!(read(d, stop - 1).unwrap(), last);
+    assert_eq!(read(d, stop).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
+    assert_eq!(read(d, 599).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
+    let damaged: Vec<bool> = d.disc().unwrap().tracks().map(|t| t.damaged).collect();
+    assert_eq!(damaged, [stop < 300, true]);
+    let again = two_track_sheet();
+    let e = give(d, Command::SendCueSheet { length: again.len() as u32 }, &again).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(5, 0x30, 0x05), "a complete disc takes nothing more");
+}
+
+#[test]
+fn a_session_at_once_cut_short_by_a_write_error_lists_every_track() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    let write_error = Action::Sense { key: 3, asc: 0x0C, ascq: 0x00 };
+    d.add_fault(Fault { trigger: Trigger::AtLba { lba: 350 }, action: write_error, once: true }).unwrap();
+    start_sao(&mut d);
+    write_audio(&mut d, 1, Lba(-150), 150).unwrap();
+    write_audio(&mut d, 1, Lba(0), 300).unwrap();
+    write_audio(&mut d, 2, Lba(300), 27).unwrap();
+    let e = give(&mut d, Command::Write10 { lba: Lba(327), blocks: 27 }, &vec![0; 27 * 2352]).unwrap_err();
+    assert_eq!(e.to_fixed(), fixed(3, 0x0C, 0));
+    assert_cut_short_at(&mut d, 327, &pattern(2, 26));
+    // So it stays when the drive is opened again.
+    let dir = d.dir().to_owned();
+    drop(d);
+    let mut d = Drive::open(&dir).unwrap();
+    assert_cut_short_at(&mut d, 327, &pattern(2, 26));
+}
+
+#[test]
+fn a_session_at_once_cut_short_by_power_loss_or_the_tray() {
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    d.add_fault(Fault { trigger: Trigger::AtLba { lba: 200 }, action: Action::PowerLoss, once: true }).unwrap();
+    start_sao(&mut d);
+    write_audio(&mut d, 1, Lba(-150), 150).unwrap();
+    write_audio(&mut d, 1, Lba(0), 189).unwrap();
+    let data: Vec<u8> = (189..216).flat_map(|n| pattern(1, n)).collect();
+    let r = d.execute(&Command::Write10 { lba: Lba(189), blocks: 27 }.to_bytes(), Data::Out(&data), T);
+    assert!(matches!(r, Err(mmc::TransportError::NoDevice(_))), "{r:?}");
+    let dir = d.dir().to_owned();
+    drop(d);
+    let mut d = Drive::open(&dir).unwrap();
+    assert_cut_short_at(&mut d, 200, &pattern(1, 199));
+
+    // The tray opened mid-write (no removal lock): the same.
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    start_sao(&mut d);
+    write_audio(&mut d, 1, Lba(-150), 150 + 100).unwrap();
+    ask(&mut d, Command::StartStopUnit { immed: false, load_eject: true, start: false }, 0).unwrap();
+    ask(&mut d, Command::StartStopUnit { immed: false, load_eject: true, start: true }, 0).unwrap();
+    assert_cut_short_at(&mut d, 100, &pattern(1, 249));
+
+    // A cue sheet alone writes nothing: the disc stays blank.
+    let (_dir, mut d) = new_drive(Some(MediaKind::Cdr80));
+    start_sao(&mut d);
+    let dir = d.dir().to_owned();
+    drop(d);
+    let mut d = Drive::open(&dir).unwrap();
+    let _ = ask(&mut d, Command::TestUnitReady, 0);
+    assert_eq!(disc_info(&mut d).disc_status, mmc::info::Status::Empty);
+}

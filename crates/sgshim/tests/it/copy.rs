@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{bench, burner, device, redburn_exe};
+use crate::common::{bench, burner, device, redburn_exe, shim};
 
 /// Runs redburn with the bench's drives (`emu:d` is the one cdrdao wrote).
 fn redburn(home: &Path, args: &[&str]) -> String {
@@ -61,6 +61,7 @@ fn a_disc_cdrdao_wrote_is_read_and_burned_back_the_same_and_cdrdao_burns_the_ima
         .args(["--driver", "generic-mmc:0x10", "-n", "copy.toc"])
         .current_dir(&img)
         .env("REDBURN_HOME", &b.dir)
+        .env("REDBURN_SHIM_LIB", shim())
         .output()
         .unwrap();
     let log = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
