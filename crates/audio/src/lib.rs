@@ -12,12 +12,17 @@
 //! - Other sample rates (8–384 kHz) are converted to 44 100 Hz with rubato's FFT resampler,
 //!   streamed, with the exact length `round(frames × 44 100 / rate)`, then dithered.
 //!
+//! - What symphonia does not decode (Monkey's Audio, WavPack, TAK, Opus, WMA, True Audio,
+//!   Musepack, DSD …) is decoded by FFmpeg when it is installed ([`ffmpeg`]); when it is not,
+//!   the error names the file and says how to install it.
+//!
 //! [`Decoder`] implements [`std::io::Read`]; it holds one decoded packet at a time, so memory
 //! does not grow with the length of the file.
 
 #![forbid(unsafe_code)]
 
 pub mod ahead;
+pub mod ffmpeg;
 pub mod flac;
 mod mp4;
 mod resample;
@@ -91,6 +96,17 @@ pub enum AudioError {
         path: PathBuf,
         /// The decoder's words.
         detail: String,
+    },
+    /// A format only FFmpeg decodes, and FFmpeg is not installed.
+    #[error(
+        "{path}: {format} is decoded with FFmpeg, which is not installed here; install it (Debian and Ubuntu: \
+         `sudo apt install ffmpeg`) and burn again"
+    )]
+    NeedsFfmpeg {
+        /// The file.
+        path: PathBuf,
+        /// Its format's name.
+        format: &'static str,
     },
     /// Damaged audio.
     #[error("{path}: the audio is damaged after {frames} frames ({detail})")]
@@ -175,12 +191,18 @@ fn wav_streaming_header(path: &Path) -> bool {
     false
 }
 
+/// What decodes.
+enum Engine {
+    /// symphonia's format reader and decoder, and the track it reads.
+    Symphonia { format: Box<dyn FormatReader>, decoder: Box<dyn AudioDecoder>, track_id: u32 },
+    /// FFmpeg, for the formats symphonia lacks: CD audio already.
+    Ffmpeg(ffmpeg::Stream),
+}
+
 /// A decoding stream of CD audio bytes.
 pub struct Decoder {
     path: PathBuf,
-    format: Box<dyn FormatReader>,
-    decoder: Box<dyn AudioDecoder>,
-    track_id: u32,
+    engine: Engine,
     info: AudioInfo,
     passthrough: bool,
     resample: Option<resample::Resample>,
@@ -211,6 +233,59 @@ impl Decoder {
     /// # Errors
     /// [`AudioError`] naming the file and the reason.
     pub fn open(path: &Path) -> Result<Decoder, AudioError> {
+        match Decoder::open_symphonia(path) {
+            Err(e @ AudioError::Unsupported { .. }) => Decoder::open_ffmpeg(path, e),
+            r => r,
+        }
+    }
+
+    /// A file symphonia does not decode, through FFmpeg: `refused` is symphonia's error, kept
+    /// for a file that is no audio at all.
+    fn open_ffmpeg(path: &Path, refused: AudioError) -> Result<Decoder, AudioError> {
+        if !ffmpeg::available() {
+            return Err(match ffmpeg::format_name(path) {
+                Some(format) => AudioError::NeedsFfmpeg { path: path.to_owned(), format },
+                None => refused,
+            });
+        }
+        let Ok(probe) = ffmpeg::probe(path) else { return Err(refused) };
+        if !(1..=2).contains(&probe.channels) {
+            return Err(AudioError::Channels { path: path.to_owned(), channels: probe.channels });
+        }
+        let rate = probe.sample_rate;
+        let resample = match rate {
+            SAMPLE_RATE => None,
+            8_000..=384_000 => Some(
+                resample::Resample::new(rate)
+                    .map_err(|detail| AudioError::Unsupported { path: path.to_owned(), detail })?,
+            ),
+            _ => return Err(AudioError::SampleRate { path: path.to_owned(), rate }),
+        };
+        let stream = ffmpeg::Stream::spawn(path, probe.channels)
+            .map_err(|e| AudioError::Unsupported { path: path.to_owned(), detail: format!("ffmpeg: {e}") })?;
+        Ok(Decoder {
+            path: path.to_owned(),
+            engine: Engine::Ffmpeg(stream),
+            // Its length is known once decoded: FFmpeg's durations are not exact to the frame.
+            info: AudioInfo { sample_rate: rate, channels: probe.channels, bits_per_sample: probe.bits, frames: None },
+            passthrough: false,
+            resample,
+            frames_in: 0,
+            stereo: Vec::new(),
+            bytes: Vec::new(),
+            at: 0,
+            ints: Vec::new(),
+            floats: Vec::new(),
+            dither: Dither(0x9E37_79B9),
+            frames_out: 0,
+            clipped: 0,
+            done: false,
+            streaming: false,
+            trim: None,
+        })
+    }
+
+    fn open_symphonia(path: &Path) -> Result<Decoder, AudioError> {
         let file = File::open(path).map_err(|source| AudioError::Open { path: path.to_owned(), source })?;
         // A directory opens like a file on Linux and only fails to read: say what it is.
         if file.metadata().is_ok_and(|m| m.is_dir()) {
@@ -273,9 +348,7 @@ impl Decoder {
         let passthrough = !float && bits.is_some_and(|b| b <= 16) && resample.is_none();
         Ok(Decoder {
             path: path.to_owned(),
-            format,
-            decoder,
-            track_id,
+            engine: Engine::Symphonia { format, decoder, track_id },
             info,
             passthrough,
             resample,
@@ -340,6 +413,33 @@ impl Decoder {
 
     /// Decodes the next packet into `bytes`; false at the end.
     fn refill(&mut self) -> Result<bool, AudioError> {
+        if matches!(self.engine, Engine::Ffmpeg(_)) {
+            let mut floats = std::mem::take(&mut self.floats);
+            let result = loop {
+                let Engine::Ffmpeg(stream) = &mut self.engine else { unreachable!("the engine does not change") };
+                let n = match stream.read_frames(&mut floats) {
+                    Ok(n) => n,
+                    Err(detail) => {
+                        break Err(AudioError::Damaged { path: self.path.clone(), frames: self.frames_out, detail });
+                    }
+                };
+                if n == 0 {
+                    break Ok(false);
+                }
+                self.bytes.clear();
+                self.at = 0;
+                self.push_floats(&floats, self.info.channels, 0..n);
+                self.frames_in += n as u64;
+                if !self.bytes.is_empty() {
+                    break Ok(true);
+                }
+            };
+            self.floats = floats;
+            return match result {
+                Ok(false) => self.end(),
+                r => r,
+            };
+        }
         let (path, frames_out) = (self.path.clone(), self.frames_out);
         let damaged = |e: SymError| {
             let detail = match e {
@@ -349,7 +449,10 @@ impl Decoder {
             AudioError::Damaged { path: path.clone(), frames: frames_out, detail }
         };
         loop {
-            let packet = match self.format.next_packet() {
+            let Engine::Symphonia { format, decoder, track_id } = &mut self.engine else {
+                unreachable!("FFmpeg's stream returned above")
+            };
+            let packet = match format.next_packet() {
                 Ok(Some(p)) => p,
                 Ok(None) => return self.end(),
                 // A streaming WAV header gives no length: its end is where the file ends.
@@ -358,13 +461,13 @@ impl Decoder {
                 }
                 Err(e) => return Err(damaged(e)),
             };
-            if packet.track_id != self.track_id {
+            if packet.track_id != *track_id {
                 continue;
             }
             if self.trim.is_some_and(|(skip, keep)| self.frames_in >= skip + keep) {
                 return self.end();
             }
-            let buf = self.decoder.decode(&packet).map_err(damaged)?;
+            let buf = decoder.decode(&packet).map_err(damaged)?;
             let frames = buf.frames();
             let ch = buf.spec().channels().count();
             // The frames of this packet that are audio (not priming or padding).
@@ -388,41 +491,11 @@ impl Decoder {
                     self.bytes.extend_from_slice(&r.to_le_bytes());
                 }
             } else {
-                self.floats.resize(buf.samples_interleaved(), 0.0);
-                buf.copy_to_slice_interleaved(&mut self.floats[..]);
-                let mut stereo = std::mem::take(&mut self.stereo);
-                stereo.clear();
-                for f in lo..hi {
-                    let l = self.floats[f * ch];
-                    stereo.push(l);
-                    stereo.push(if ch == 2 { self.floats[f * ch + 1] } else { l });
-                }
-                match self.resample.as_mut() {
-                    Some(r) => {
-                        let mut out = Vec::with_capacity(stereo.len() + 4096);
-                        r.push(&stereo, &mut |o| out.extend_from_slice(o));
-                        self.quantize(&out);
-                        self.frames_out += (out.len() / 2) as u64;
-                    }
-                    None => {
-                        // Word length is reduced (with dither) only where there is something
-                        // below 16 bits: 16-bit audio in a wider container (ALAC decodes to
-                        // 32 bits) and digital silence stay exact.
-                        if stereo.iter().all(|&x| (x * 32768.0).fract() == 0.0) {
-                            for &x in &stereo {
-                                let v = x * 32768.0;
-                                if !(-32768.0..=32767.0).contains(&v) {
-                                    self.clipped += 1;
-                                }
-                                self.bytes.extend_from_slice(&(v.clamp(-32768.0, 32767.0) as i16).to_le_bytes());
-                            }
-                        } else {
-                            self.quantize(&stereo);
-                        }
-                        self.frames_out += (hi - lo) as u64;
-                    }
-                }
-                self.stereo = stereo;
+                let mut floats = std::mem::take(&mut self.floats);
+                floats.resize(buf.samples_interleaved(), 0.0);
+                buf.copy_to_slice_interleaved(&mut floats[..]);
+                self.push_floats(&floats, ch, lo..hi);
+                self.floats = floats;
             }
             if self.passthrough {
                 self.frames_out += (hi - lo) as u64;
@@ -432,6 +505,45 @@ impl Decoder {
                 return Ok(true);
             }
         }
+    }
+
+    /// Frames `frames` of interleaved float samples of `ch` channels into `bytes` as CD audio:
+    /// mono to both channels, resampled to 44.1 kHz where needed, and reduced to 16 bits —
+    /// exactly where the samples are 16-bit values, with TPDF dither where there is more.
+    fn push_floats(&mut self, interleaved: &[f32], ch: usize, frames: std::ops::Range<usize>) {
+        let mut stereo = std::mem::take(&mut self.stereo);
+        stereo.clear();
+        for f in frames.clone() {
+            let l = interleaved[f * ch];
+            stereo.push(l);
+            stereo.push(if ch == 2 { interleaved[f * ch + 1] } else { l });
+        }
+        match self.resample.as_mut() {
+            Some(r) => {
+                let mut out = Vec::with_capacity(stereo.len() + 4096);
+                r.push(&stereo, &mut |o| out.extend_from_slice(o));
+                self.quantize(&out);
+                self.frames_out += (out.len() / 2) as u64;
+            }
+            None => {
+                // Word length is reduced (with dither) only where there is something below 16
+                // bits: 16-bit audio in a wider container (ALAC decodes to 32 bits, FFmpeg
+                // hands over floats) and digital silence stay exact.
+                if stereo.iter().all(|&x| (x * 32768.0).fract() == 0.0) {
+                    for &x in &stereo {
+                        let v = x * 32768.0;
+                        if !(-32768.0..=32767.0).contains(&v) {
+                            self.clipped += 1;
+                        }
+                        self.bytes.extend_from_slice(&(v.clamp(-32768.0, 32767.0) as i16).to_le_bytes());
+                    }
+                } else {
+                    self.quantize(&stereo);
+                }
+                self.frames_out += frames.len() as u64;
+            }
+        }
+        self.stereo = stereo;
     }
 
     /// Reduces interleaved stereo floats to 16-bit with TPDF dither, counting clipped samples.

@@ -40,9 +40,22 @@ pub fn read_tags(path: &Path) -> Result<Tags, AudioError> {
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
     }
-    let mut format = symphonia::default::get_probe()
-        .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
-        .map_err(|e| AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() })?;
+    let mut format =
+        match symphonia::default::get_probe().probe(&hint, mss, FormatOptions::default(), MetadataOptions::default()) {
+            Ok(f) => f,
+            // What symphonia does not read, FFmpeg may (APEv2 in Monkey's Audio and WavPack,
+            // ASF in WMA …).
+            Err(e) => {
+                let refused = AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() };
+                if !crate::ffmpeg::available() {
+                    return Err(match crate::ffmpeg::format_name(path) {
+                        Some(format) => AudioError::NeedsFfmpeg { path: path.to_owned(), format },
+                        None => refused,
+                    });
+                }
+                return crate::ffmpeg::probe(path).map(|p| p.tags).map_err(|_| refused);
+            }
+        };
     let mut tags = Tags::default();
     let mut meta = format.metadata();
     // Every revision, newest first: an MP3's ID3v2 tag is read before the stream and is an

@@ -83,8 +83,17 @@ pub enum CharCode {
     Iso8859_1,
     /// 7-bit ASCII, code 01h.
     Ascii,
-    /// MS-JIS (Shift-JIS, two bytes per character), code 80h. Read only.
+    /// MS-JIS (Shift-JIS, two bytes per character), code 80h: Japanese.
     MsJis,
+    /// Korean (KS C 5601 as EUC-KR, two bytes per character), code 81h.
+    Korean,
+    /// Mandarin Chinese (GB 2312 as EUC-CN, two bytes per character), code 82h.
+    Mandarin,
+    /// A single-byte code page outside the CD-TEXT standard (`--cdtext-charset`),
+    /// announced as ISO-8859-1 (code 00h): players that show CD-TEXT in that code page (car
+    /// stereos sold with Cyrillic menus show Windows-1251) show it right, others show
+    /// Latin-1 letters in its place.
+    CodePage(&'static encoding_rs::Encoding),
 }
 
 impl CharCode {
@@ -92,9 +101,11 @@ impl CharCode {
     #[must_use]
     pub const fn code(self) -> u8 {
         match self {
-            CharCode::Iso8859_1 => 0x00,
+            CharCode::Iso8859_1 | CharCode::CodePage(_) => 0x00,
             CharCode::Ascii => 0x01,
             CharCode::MsJis => 0x80,
+            CharCode::Korean => 0x81,
+            CharCode::Mandarin => 0x82,
         }
     }
     fn from_code(b: u8) -> Option<CharCode> {
@@ -102,21 +113,38 @@ impl CharCode {
             0x00 => Some(CharCode::Iso8859_1),
             0x01 => Some(CharCode::Ascii),
             0x80 => Some(CharCode::MsJis),
+            0x81 => Some(CharCode::Korean),
+            0x82 => Some(CharCode::Mandarin),
             _ => None,
         }
     }
-    fn double_byte(self) -> bool {
-        matches!(self, CharCode::MsJis)
+    /// Two bytes per character (the pack's DBCC flag, two-byte terminators).
+    #[must_use]
+    pub const fn double_byte(self) -> bool {
+        matches!(self, CharCode::MsJis | CharCode::Korean | CharCode::Mandarin)
+    }
+    /// The encoding of a double-byte code or a code page.
+    fn encoding(self) -> Option<&'static encoding_rs::Encoding> {
+        match self {
+            CharCode::MsJis => Some(encoding_rs::SHIFT_JIS),
+            CharCode::Korean => Some(encoding_rs::EUC_KR),
+            CharCode::Mandarin => Some(encoding_rs::GBK),
+            CharCode::CodePage(e) => Some(e),
+            CharCode::Iso8859_1 | CharCode::Ascii => None,
+        }
     }
 }
 
 impl fmt::Display for CharCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CharCode::Iso8859_1 => "ISO-8859-1",
-            CharCode::Ascii => "ASCII",
-            CharCode::MsJis => "MS-JIS",
-        })
+        match self {
+            CharCode::Iso8859_1 => f.write_str("ISO-8859-1"),
+            CharCode::Ascii => f.write_str("ASCII"),
+            CharCode::MsJis => f.write_str("MS-JIS"),
+            CharCode::Korean => f.write_str("Korean (KS C 5601)"),
+            CharCode::Mandarin => f.write_str("Mandarin Chinese (GB 2312)"),
+            CharCode::CodePage(e) => write!(f, "{} (announced as ISO-8859-1)", e.name()),
+        }
     }
 }
 
@@ -447,15 +475,12 @@ impl CdText {
 fn encode_text(text: &str, charset: CharCode, what: &str) -> Result<Vec<u8>, CdTextError> {
     let mut out = Vec::with_capacity(text.len());
     for ch in text.chars() {
-        let ok = match charset {
-            CharCode::Ascii => ch.is_ascii() && ch != '\0',
-            CharCode::Iso8859_1 => (ch as u32) <= 0xFF && ch != '\0',
-            CharCode::MsJis => false,
-        };
-        if !ok {
-            return Err(CdTextError::Unencodable { what: what.to_owned(), text: text.to_owned(), ch, charset });
+        match encode_char(ch, charset) {
+            Some(b) => out.extend_from_slice(&b),
+            None => {
+                return Err(CdTextError::Unencodable { what: what.to_owned(), text: text.to_owned(), ch, charset });
+            }
         }
-        out.push(ch as u32 as u8);
     }
     if out.len() > MAX_TEXT_BYTES {
         return Err(CdTextError::TooLong { what: what.to_owned(), len: out.len() });
@@ -463,15 +488,212 @@ fn encode_text(text: &str, charset: CharCode, what: &str) -> Result<Vec<u8>, CdT
     Ok(out)
 }
 
-/// Cuts a sequence of (track, bytes) texts into packs of one type.
-fn push_texts(packs: &mut Vec<Pack>, kind: u8, block: u8, texts: &[(u8, Vec<u8>)]) -> Result<(), CdTextError> {
+/// One character in `charset`: one byte, or two for a double-byte code (where ASCII letters
+/// are written in their full-width forms, so that every character is two bytes, as the
+/// two-byte terminators and character positions need). `None` when it has no place there.
+fn encode_char(ch: char, charset: CharCode) -> Option<Vec<u8>> {
+    if ch == '\0' {
+        return None;
+    }
+    match charset {
+        CharCode::Ascii => ch.is_ascii().then(|| vec![ch as u8]),
+        CharCode::Iso8859_1 => ((ch as u32) <= 0xFF).then(|| vec![ch as u32 as u8]),
+        CharCode::CodePage(e) => {
+            let mut utf8 = [0; 4];
+            let (b, _, bad) = e.encode(ch.encode_utf8(&mut utf8));
+            (!bad && b.len() == 1).then(|| b.into_owned())
+        }
+        CharCode::MsJis | CharCode::Korean | CharCode::Mandarin => {
+            let wide = match ch {
+                ' ' => '\u{3000}',
+                '!'..='~' => char::from_u32(ch as u32 - 0x21 + 0xFF01).unwrap_or(ch),
+                _ => ch,
+            };
+            let e = charset.encoding().expect("a double-byte code has an encoding");
+            let mut utf8 = [0; 4];
+            let (b, _, bad) = e.encode(wide.encode_utf8(&mut utf8));
+            (!bad && b.len() == 2).then(|| b.into_owned())
+        }
+    }
+}
+
+/// How [`CdText::fit`] writes text that its block's character code cannot hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextFit {
+    /// Japanese in MS-JIS, Korean in its code, Chinese in Mandarin's, when every text of the
+    /// block fits that code; else each text that ISO-8859-1 cannot hold in Latin letters
+    /// (transliterated: "Альбом" is written "Al'bom"). The default.
+    #[default]
+    Transliterate,
+    /// Every text of the block in this single-byte code page, outside the standard
+    /// ([`CharCode::CodePage`]); a text it cannot hold is transliterated.
+    CodePage(&'static encoding_rs::Encoding),
+}
+
+impl CdText {
+    /// Makes every text writable, changing what it must, and says what it changed (one
+    /// note a block whose character code changed, one a text written otherwise). A burn is
+    /// never refused for a script CD-TEXT cannot carry.
+    pub fn fit(&mut self, how: TextFit) -> Vec<String> {
+        let mut notes = Vec::new();
+        let many = self.blocks.len() > 1;
+        for (bn, block) in self.blocks.iter_mut().enumerate() {
+            let which = if many { format!("CD-TEXT block {bn}") } else { "CD-TEXT".to_owned() };
+            let texts = block_texts(block);
+            if texts.iter().all(|t| fits(t, block.charset)) {
+                continue;
+            }
+            let whole = |code: CharCode| texts.iter().all(|t| fits(t, code));
+            // A block in one script goes in that script's code, whole.
+            let script = match how {
+                TextFit::CodePage(e) => Some((CharCode::CodePage(e), None)),
+                TextFit::Transliterate if texts.iter().any(|t| t.chars().any(is_kana)) => {
+                    Some((CharCode::MsJis, Some(0x69)))
+                }
+                TextFit::Transliterate if texts.iter().any(|t| t.chars().any(is_hangul)) => {
+                    Some((CharCode::Korean, Some(0x65)))
+                }
+                // Ideographs alone could be Chinese or Japanese: Chinese where GB 2312 holds
+                // them all (kana above said Japanese), else Japanese.
+                TextFit::Transliterate if texts.iter().any(|t| t.chars().any(is_han)) => {
+                    if whole(CharCode::Mandarin) {
+                        Some((CharCode::Mandarin, Some(0x75)))
+                    } else {
+                        Some((CharCode::MsJis, Some(0x69)))
+                    }
+                }
+                TextFit::Transliterate => None,
+            };
+            if let Some((code, language)) = script.filter(|(code, _)| whole(*code)) {
+                block.charset = code;
+                if let Some(l) = language.filter(|_| matches!(block.language, 0x00 | 0x09)) {
+                    block.language = l;
+                }
+                notes.push(match code {
+                    CharCode::CodePage(_) => format!("{which} is written in {code}: outside the CD-TEXT standard"),
+                    _ => format!("{which} is written in {code}"),
+                });
+                continue;
+            }
+            // Otherwise, each text that does not fit in Latin letters.
+            let charset = match block.charset {
+                CharCode::CodePage(_) | CharCode::Iso8859_1 | CharCode::Ascii => block.charset,
+                _ => CharCode::Iso8859_1,
+            };
+            let charset = match how {
+                TextFit::CodePage(e) if whole(CharCode::CodePage(e)) => CharCode::CodePage(e),
+                TextFit::CodePage(e) => {
+                    // The code page where it holds, Latin letters where not.
+                    block.charset = CharCode::CodePage(e);
+                    CharCode::CodePage(e)
+                }
+                TextFit::Transliterate => charset,
+            };
+            block.charset = charset;
+            for_each_text(block, |what, text| {
+                if fits(text, charset) {
+                    return;
+                }
+                let latin = transliterate(text, charset);
+                notes.push(format!(
+                    "{which} {what} {text:?} is written as {latin:?}: {charset} has no place for {}{}",
+                    text.chars()
+                        .find(|&c| encode_char(c, charset).is_none())
+                        .map_or(String::new(), |c| format!("{c:?}")),
+                    if matches!(how, TextFit::Transliterate) { " (--cdtext-charset chooses a code page)" } else { "" }
+                ));
+                *text = latin;
+            });
+        }
+        notes
+    }
+}
+
+/// Every text of a block (its genre text, disc id, album and track fields).
+fn block_texts(block: &Block) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut b = block.clone();
+    for_each_text(&mut b, |_, t| out.push(t.clone()));
+    out
+}
+
+/// Calls `f` with a name and each text of the block that is written in its character code
+/// (the ISRC and UPC/EAN are ASCII whatever the block's code).
+fn for_each_text(block: &mut Block, mut f: impl FnMut(&str, &mut String)) {
+    let mut fields = |name: &str, t: &mut TextFields| {
+        for (kind, slot) in [
+            ("TITLE", &mut t.title),
+            ("PERFORMER", &mut t.performer),
+            ("SONGWRITER", &mut t.songwriter),
+            ("COMPOSER", &mut t.composer),
+            ("ARRANGER", &mut t.arranger),
+            ("MESSAGE", &mut t.message),
+        ] {
+            if let Some(text) = slot.as_mut() {
+                f(&format!("{name} {kind}"), text);
+            }
+        }
+    };
+    fields("album", &mut block.album);
+    let first = block.first_track;
+    for (i, t) in block.tracks.iter_mut().enumerate() {
+        fields(&format!("track {}", usize::from(first) + i), t);
+    }
+    if let Some(id) = block.disc_id.as_mut() {
+        f("DISC_ID", id);
+    }
+    if let Some(g) = block.genre.as_mut() {
+        f("GENRE", &mut g.text);
+    }
+}
+
+fn fits(text: &str, charset: CharCode) -> bool {
+    text.chars().all(|c| encode_char(c, charset).is_some())
+}
+
+/// `text` with each character `charset` cannot hold in Latin letters.
+fn transliterate(text: &str, charset: CharCode) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if encode_char(c, charset).is_some() {
+            out.push(c);
+        } else {
+            out.push_str(deunicode::deunicode_char(c).unwrap_or("?"));
+        }
+    }
+    // Transliterated ideographs end in a space ("Bei "): not at the end of a text.
+    out.trim_end().to_owned()
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}')
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+/// Cuts a sequence of (track, bytes) texts into packs of one type; `dbcs`: two bytes a
+/// character (two-byte terminators, character positions in characters, the DBCC flag).
+fn push_texts(
+    packs: &mut Vec<Pack>,
+    kind: u8,
+    block: u8,
+    texts: &[(u8, Vec<u8>)],
+    dbcs: bool,
+) -> Result<(), CdTextError> {
+    let unit = if dbcs { 2 } else { 1 };
     // Each text with its terminator, and where it starts in the stream.
     let mut stream = Vec::new();
     let mut starts = Vec::new();
     for (track, t) in texts {
         starts.push((stream.len(), *track));
         stream.extend_from_slice(t);
-        stream.push(0);
+        stream.extend_from_slice(&[0, 0][..unit]);
     }
     for (i, chunk) in stream.chunks(12).enumerate() {
         let pos = i * 12;
@@ -483,15 +705,13 @@ fn push_texts(packs: &mut Vec<Pack>, kind: u8, block: u8, texts: &[(u8, Vec<u8>)
             return Err(CdTextError::TooManyPacks { block });
         }
         let seq = packs.len() as u8;
-        packs.push(Pack::new(kind, track, seq, block, (pos - start).min(15) as u8, false, payload));
+        packs.push(Pack::new(kind, track, seq, block, ((pos - start) / unit).min(15) as u8, dbcs, payload));
     }
     Ok(())
 }
 
 fn encode_block(block: &Block, bn: u8) -> Result<Vec<Pack>, CdTextError> {
-    if block.charset == CharCode::MsJis {
-        return Err(CdTextError::Unsupported(block.charset));
-    }
+    let dbcs = block.charset.double_byte();
     let mut packs = Vec::new();
     let tracks: Vec<(u8, &TextFields)> = std::iter::once((0u8, &block.album))
         .chain(block.tracks.iter().enumerate().map(|(i, t)| (block.first_track + i as u8, t)))
@@ -516,16 +736,16 @@ fn encode_block(block: &Block, bn: u8) -> Result<Vec<Pack>, CdTextError> {
         for (n, f) in &tracks {
             texts.push((*n, encode_text(f.get(kind).map_or("", |s| s), block.charset, &name(kind, *n))?));
         }
-        push_texts(&mut packs, kind as u8, bn, &texts)?;
+        push_texts(&mut packs, kind as u8, bn, &texts, dbcs)?;
     }
     if let Some(id) = &block.disc_id {
         let t = encode_text(id, block.charset, "DISC_ID")?;
-        push_texts(&mut packs, PackType::DiscId as u8, bn, &[(0, t)])?;
+        push_texts(&mut packs, PackType::DiscId as u8, bn, &[(0, t)], dbcs)?;
     }
     if let Some(g) = &block.genre {
         let mut t = g.code.to_be_bytes().to_vec();
         t.extend(encode_text(&g.text, block.charset, "GENRE")?);
-        push_texts(&mut packs, PackType::Genre as u8, bn, &[(0, t)])?;
+        push_texts(&mut packs, PackType::Genre as u8, bn, &[(0, t)], dbcs)?;
     }
     if tracks.iter().any(|(_, f)| f.code.is_some()) {
         // UPC/EAN and ISRC are always ASCII, whatever the block's character code.
@@ -536,15 +756,26 @@ fn encode_block(block: &Block, bn: u8) -> Result<Vec<Pack>, CdTextError> {
                 encode_text(f.code.as_deref().unwrap_or(""), CharCode::Ascii, &name(PackType::UpcIsrc, *n))?,
             ));
         }
-        push_texts(&mut packs, PackType::UpcIsrc as u8, bn, &texts)?;
+        push_texts(&mut packs, PackType::UpcIsrc as u8, bn, &texts, false)?;
     }
     Ok(packs)
 }
 
 fn decode_text(bytes: &[u8], charset: CharCode) -> String {
-    match charset {
-        CharCode::Iso8859_1 | CharCode::Ascii => bytes.iter().map(|&b| char::from(b)).collect(),
-        CharCode::MsJis => encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes).0.into_owned(),
+    match charset.encoding() {
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+        // The full-width forms a double-byte code writes ASCII in are read as ASCII again.
+        Some(e) if charset.double_byte() => e
+            .decode_without_bom_handling(bytes)
+            .0
+            .chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+                _ => c,
+            })
+            .collect(),
+        Some(e) => e.decode_without_bom_handling(bytes).0.into_owned(),
     }
 }
 
@@ -729,9 +960,6 @@ pub enum CdTextError {
         /// The number of tracks.
         count: usize,
     },
-    /// A character code redburn can read but not write.
-    #[error("CD-TEXT in {0} can be read but not written")]
-    Unsupported(CharCode),
     /// A pack whose CRC does not match.
     #[error("CD-TEXT pack with sequence number {sequence} has a bad CRC")]
     Crc {
@@ -755,6 +983,84 @@ pub enum CdTextError {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn titled(album: &str, track: &str) -> CdText {
+        CdText {
+            blocks: vec![Block {
+                album: TextFields { title: Some(album.into()), ..Default::default() },
+                tracks: vec![TextFields { title: Some(track.into()), ..Default::default() }],
+                ..Block::default()
+            }],
+        }
+    }
+
+    /// MS-JIS: two bytes a character (ASCII in full width), two-byte terminators, the DBCC
+    /// flag; "日の" is 93 FA 82 CC in Shift-JIS, full-width "A" 82 60. Read back as written.
+    #[test]
+    fn japanese_is_written_in_ms_jis_double_byte_packs() {
+        let mut t = titled("日の", "A");
+        let notes = t.fit(TextFit::Transliterate);
+        assert_eq!(notes, ["CD-TEXT is written in MS-JIS"]);
+        assert_eq!((t.blocks[0].charset, t.blocks[0].language), (CharCode::MsJis, 0x69));
+        let packs = t.encode().unwrap();
+        assert_eq!(
+            packs[0].bytes()[..16],
+            [0x80, 0x00, 0x00, 0x80, 0x93, 0xFA, 0x82, 0xCC, 0x00, 0x00, 0x82, 0x60, 0x00, 0x00, 0x00, 0x00]
+        );
+        assert!(packs[0].crc_ok() && packs[0].double_byte());
+        // Size information: character code 80h, language 69h.
+        let size: Vec<&Pack> = packs.iter().filter(|p| p.kind() == 0x8F).collect();
+        assert_eq!((size[0].payload()[0], size[2].payload()[4]), (0x80, 0x69));
+        let back = CdText::from_packs(&packs).unwrap();
+        assert_eq!(back.blocks[0].album.title.as_deref(), Some("日の"));
+        assert_eq!(back.blocks[0].tracks[0].title.as_deref(), Some("A"));
+        assert_eq!(back.blocks[0].charset, CharCode::MsJis);
+    }
+
+    /// A script CD-TEXT has no code for is written in Latin letters, with a note; Korean and
+    /// Chinese go in their codes; a chosen code page takes the block whole.
+    #[test]
+    fn other_scripts_are_fitted_never_refused() {
+        let mut t = titled("Альбом", "Café");
+        let notes = t.fit(TextFit::Transliterate);
+        assert_eq!(t.blocks[0].album.title.as_deref(), Some("Al'bom"));
+        assert_eq!(t.blocks[0].tracks[0].title.as_deref(), Some("Café"), "Latin-1 stays");
+        assert_eq!(
+            notes,
+            ["CD-TEXT album TITLE \"Альбом\" is written as \"Al'bom\": ISO-8859-1 has no place for 'А' \
+              (--cdtext-charset chooses a code page)"]
+        );
+        assert!(t.encode().is_ok());
+
+        let mut t = titled("안녕", "Hi");
+        t.fit(TextFit::Transliterate);
+        assert_eq!((t.blocks[0].charset, t.blocks[0].language), (CharCode::Korean, 0x65));
+        let back = CdText::from_packs(&t.encode().unwrap()).unwrap();
+        assert_eq!(back.blocks[0].album.title.as_deref(), Some("안녕"));
+
+        let mut t = titled("中国", "Hi");
+        t.fit(TextFit::Transliterate);
+        assert_eq!((t.blocks[0].charset, t.blocks[0].language), (CharCode::Mandarin, 0x75));
+        let back = CdText::from_packs(&t.encode().unwrap()).unwrap();
+        assert_eq!(back.blocks[0].album.title.as_deref(), Some("中国"));
+
+        // Japanese with a character MS-JIS lacks: Latin letters for that text.
+        let mut t = titled("さくら", "ḁ");
+        t.fit(TextFit::Transliterate);
+        assert_eq!(t.blocks[0].charset, CharCode::Iso8859_1);
+        assert_eq!(t.blocks[0].album.title.as_deref(), Some("sakura"));
+
+        // Windows-1251, outside the standard: announced as ISO-8859-1, bytes of the code page.
+        let mut t = titled("Альбом", "Ok");
+        let notes = t.fit(TextFit::CodePage(encoding_rs::WINDOWS_1251));
+        assert_eq!(
+            notes,
+            ["CD-TEXT is written in windows-1251 (announced as ISO-8859-1): outside the CD-TEXT standard"]
+        );
+        let packs = t.encode().unwrap();
+        assert_eq!(packs[0].payload()[..7], [0xC0, 0xEB, 0xFC, 0xE1, 0xEE, 0xEC, 0x00]);
+        assert_eq!(packs.iter().find(|p| p.kind() == 0x8F).unwrap().payload()[0], 0x00);
+    }
 
     fn two_track_album() -> CdText {
         CdText {
@@ -845,7 +1151,8 @@ mod tests {
     #[test]
     fn tab_means_same_as_previous() {
         let mut packs = Vec::new();
-        push_texts(&mut packs, 0x81, 0, &[(0, b"Band".to_vec()), (1, b"\t".to_vec()), (2, b"Solo".to_vec())]).unwrap();
+        push_texts(&mut packs, 0x81, 0, &[(0, b"Band".to_vec()), (1, b"\t".to_vec()), (2, b"Solo".to_vec())], false)
+            .unwrap();
         let t = CdText::from_packs(&packs).unwrap();
         assert_eq!(t.blocks[0].tracks[0].performer.as_deref(), Some("Band"));
         assert_eq!(t.blocks[0].tracks[1].performer.as_deref(), Some("Solo"));

@@ -652,7 +652,8 @@ fn source_format(name: &str, swap: bool) -> SourceFormat {
     let ext = Path::new(name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "wav" => SourceFormat::Decoded(Some("WAVE".into())),
-        "flac" | "mp3" | "ogg" | "aiff" | "aif" | "m4a" => SourceFormat::Decoded(Some(ext.to_ascii_uppercase())),
+        "flac" | "mp3" | "ogg" | "aiff" | "aif" | "m4a" | "opus" | "ape" | "wv" | "tak" | "tta" | "wma" | "mpc"
+        | "dsf" | "dff" => SourceFormat::Decoded(Some(ext.to_ascii_uppercase())),
         _ if swap => SourceFormat::RawLittleEndian,
         _ => SourceFormat::RawBigEndian,
     }

@@ -64,6 +64,15 @@ pub struct BurnArgs {
     /// disc-at-once.
     #[arg(long)]
     pub(crate) cdtext_from_tags: bool,
+    /// Write CD-TEXT that ISO-8859-1 cannot hold in this single-byte code page (windows-1251,
+    /// koi8-r, iso-8859-7 …), which many car stereos sold in Cyrillic- or Greek-script
+    /// countries display — outside the CD-TEXT standard. Without it such text is written in
+    /// Latin letters, with a note (Japanese, Korean and Chinese in their own CD-TEXT codes).
+    #[arg(long, value_name = "CODEPAGE", value_parser = charset_arg)]
+    pub(crate) cdtext_charset: Option<&'static encoding_rs::Encoding>,
+    /// Burn without CD-TEXT, whatever the sheet or the files' tags have.
+    #[arg(long)]
+    pub(crate) no_cdtext: bool,
     /// Raw PCM files (.bin, .raw, .pcm, .cdr) are big-endian ("Motorola") rather than in CD
     /// byte order.
     #[arg(long)]
@@ -111,6 +120,16 @@ pub(crate) fn speed_arg(s: &str) -> Result<i32, String> {
     Ok(if times || v <= 100.0 { (v * 75.0).round() as i32 } else { v.round() as i32 })
 }
 
+/// `--cdtext-charset`: a single-byte code page by its WHATWG label.
+fn charset_arg(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    match encoding_rs::Encoding::for_label(s.trim().as_bytes()) {
+        Some(e) if e.is_single_byte() => Ok(e),
+        _ => Err(format!(
+            "{s:?} is not a single-byte code page: give e.g. windows-1251, koi8-r, iso-8859-5 or windows-1253"
+        )),
+    }
+}
+
 impl BurnArgs {
     /// A burn of `files` onto `devices` with every option at its default (for commands that
     /// burn on the way: `image`, `copy`).
@@ -131,6 +150,8 @@ impl BurnArgs {
             mode: None,
             gapless: false,
             cdtext_from_tags: false,
+            cdtext_charset: None,
+            no_cdtext: false,
             big_endian: false,
             lenient: false,
             skip_decode_check: false,

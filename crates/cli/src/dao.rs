@@ -20,7 +20,8 @@ use crate::show;
 
 /// Burns a sheet disc-at-once.
 pub fn run_sheet(args: &BurnArgs, sheet: &Path) -> Result<()> {
-    let (layout, stream) = crate::plan::measured(sheet, args.lenient)?;
+    let (mut layout, stream) = crate::plan::measured(sheet, args.lenient)?;
+    crate::plan::fit_cdtext(&mut layout, args)?;
     let rw = crate::plan::rw_source(sheet, &stream)?;
     run_layout(args, layout, stream, rw.as_ref())
 }
@@ -28,7 +29,9 @@ pub fn run_sheet(args: &BurnArgs, sheet: &Path) -> Result<()> {
 /// Burns audio files disc-at-once: two-second pauses between tracks (none with `--gapless`),
 /// and with `--cdtext-from-tags` CD-TEXT and ISRCs from the files' tags.
 pub fn run_files(args: &BurnArgs) -> Result<()> {
-    let (layout, stream) = crate::plan::from_files(&args.files, args.big_endian, args.gapless, args.cdtext_from_tags)?;
+    let (mut layout, stream) =
+        crate::plan::from_files(&args.files, args.big_endian, args.gapless, args.cdtext_from_tags)?;
+    crate::plan::fit_cdtext(&mut layout, args)?;
     run_layout(args, layout, stream, None)
 }
 

@@ -58,13 +58,15 @@ pub fn run(args: &BurnArgs, tracks: Option<Vec<Track>>) -> Result<()> {
     }
     let work = match (tracks, args.files.as_slice()) {
         (None, [sheet]) if is_sheet(sheet) => {
-            let (layout, stream) = crate::plan::measured(sheet, args.lenient)?;
+            let (mut layout, stream) = crate::plan::measured(sheet, args.lenient)?;
+            crate::plan::fit_cdtext(&mut layout, args)?;
             let rw = crate::plan::rw_source(sheet, &stream)?;
             Work::Dao { layout, stream, rw }
         }
         (Some(_), _) if matches!(args.mode, Some(Mode::Dao | Mode::Raw)) || args.cdtext_from_tags || args.gapless => {
-            let (layout, stream) =
+            let (mut layout, stream) =
                 crate::plan::from_files(&args.files, args.big_endian, args.gapless, args.cdtext_from_tags)?;
+            crate::plan::fit_cdtext(&mut layout, args)?;
             Work::Dao { layout, stream, rw: None }
         }
         (Some(tracks), _) => {

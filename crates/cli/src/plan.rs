@@ -219,10 +219,24 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
     }
     let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext() };
     layout.validate().map_err(|e| fail(code::PLAN, e))?;
-    if let Some(text) = &layout.cdtext {
-        text.encode().map_err(|e| fail(code::PLAN, e))?;
-    }
     Ok((layout, stream))
+}
+
+/// The layout's CD-TEXT as `--no-cdtext` and `--cdtext-charset` ask: text a character code
+/// cannot hold is fitted, never refused (`CdText::fit`), each change a note on stderr; only
+/// what no fitting helps (more text than the lead-in holds) is an error.
+pub fn fit_cdtext(layout: &mut DaoLayout, args: &crate::args::BurnArgs) -> Result<()> {
+    if args.no_cdtext {
+        layout.cdtext = None;
+        return Ok(());
+    }
+    let Some(text) = layout.cdtext.as_mut() else { return Ok(()) };
+    let how = args.cdtext_charset.map_or(cd::cdtext::TextFit::Transliterate, cd::cdtext::TextFit::CodePage);
+    for note in text.fit(how) {
+        eprintln!("redburn: note: {note}");
+    }
+    text.encode().map_err(|e| fail(code::PLAN, e))?;
+    Ok(())
 }
 
 /// Where the R–W sub-channel of a sheet's disc comes from.

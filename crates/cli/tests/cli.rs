@@ -1198,6 +1198,109 @@ fn a_catalog_number_with_a_wrong_check_digit_burns_as_it_is() {
     assert_eq!(toc["mcn"], "0000010271955");
 }
 
+/// Formats symphonia does not decode burn through FFmpeg, like FLAC: WavPack and True Audio
+/// bit for bit, Opus exactly as long as its source (its pre-skip trimmed), WMA; their tags
+/// give CD-TEXT. Without FFmpeg, one message names the file and how to install it.
+#[test]
+fn formats_only_ffmpeg_decodes_burn_like_flac() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let src = h.join("src.wav");
+    wav(&src, 44_100 * 5);
+    let encode = |name: &str, args: &[&str]| {
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-i"])
+            .arg(&src)
+            .args(args)
+            .args(["-metadata", &format!("title=Made as {name}"), "-metadata", "artist=The Encoders"])
+            .arg(h.join(name))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg made {name}");
+        h.join(name)
+    };
+    let wv = encode("a.wv", &["-c:a", "wavpack"]);
+    let tta = encode("b.tta", &["-c:a", "tta"]);
+    let opus = encode("c.opus", &["-c:a", "libopus", "-b:a", "160k"]);
+    let wma = encode("d.wma", &["-c:a", "wmav2", "-b:a", "192k"]);
+    // Lossless: the disc holds the source bit for bit.
+    stdout(redburn(h).args(["emu", "create", "f"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:f"]).arg(&wv).arg(&tta));
+    stdout(redburn(h).args(["verify", "-d", "emu:f"]).arg(&src).arg(&src));
+    // Opus: exactly the source's length; WMA decodes.
+    stdout(redburn(h).args(["emu", "insert", "f"]));
+    let plan = json(&stdout(redburn(h).args(["burn", "-d", "emu:f", "--dry-run", "--json"]).arg(&opus).arg(&wma)));
+    assert_eq!(plan["tracks"][0]["frames"], 44_100 * 5, "{plan}");
+    // (WMA records no encoder delay or padding: it decodes a little shorter.)
+    assert!(plan["tracks"][1]["frames"].as_u64().unwrap().abs_diff(44_100 * 5) < 4096, "{plan}");
+    // Their tags (APEv2, Vorbis comments, ASF) as CD-TEXT.
+    stdout(redburn(h).args(["emu", "insert", "f"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:f", "--cdtext-from-tags"]).args([&wv, &opus, &wma]));
+    let toc = json(&stdout(redburn(h).args(["toc", "-d", "emu:f", "--json"])));
+    let titles: Vec<&str> = (0..3).map(|i| toc["tracks"][i]["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Made as a.wv", "Made as c.opus", "Made as d.wma"]);
+    assert_eq!(toc["album_performer"], "The Encoders");
+    // No FFmpeg: one message, before anything is written.
+    let err = fails(redburn(h).env("PATH", h.join("nowhere")).args(["burn", "-d", "emu:f"]).arg(&wv), 2);
+    assert!(err.contains("a.wv: WavPack is decoded with FFmpeg, which is not installed here"), "{err}");
+    assert!(err.contains("apt install ffmpeg"), "{err}");
+}
+
+/// CD-TEXT in any script: a Cyrillic title (as in flacon's ru_utf8.cue) is written in
+/// Latin letters with a note, or in a chosen code page; Japanese goes in MS-JIS and reads
+/// back as written; `--no-cdtext` leaves it out. The burn is never refused for it.
+#[test]
+fn cd_text_in_any_script_is_burned() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album");
+    for f in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+        std::fs::copy(&f, h.join(f.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(dir.join("album.cue")).unwrap();
+    let titled = |title: &str| {
+        let mut done = false;
+        let out: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if !done && l.starts_with("TITLE") {
+                    done = true;
+                    format!("TITLE \"{title}\"")
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect();
+        assert!(done, "the sample sheet has an album TITLE");
+        out.join("\n") + "\n"
+    };
+    std::fs::write(h.join("ru.cue"), titled("Альбом")).unwrap();
+    std::fs::write(h.join("ja.cue"), titled("日本の歌")).unwrap();
+    stdout(redburn(h).args(["emu", "create", "t"]));
+    let burn = |args: &[&str], sheet: &str| {
+        stdout(redburn(h).args(["emu", "insert", "t"]));
+        let out = redburn(h).args(["burn", "-d", "emu:t"]).args(args).arg(h.join(sheet)).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let toc = json(&stdout(redburn(h).args(["toc", "-d", "emu:t", "--json"])));
+        (String::from_utf8_lossy(&out.stderr).into_owned(), toc["album_title"].clone())
+    };
+    let (err, title) = burn(&[], "ru.cue");
+    assert!(err.contains("note: CD-TEXT album TITLE \"Альбом\" is written as \"Al'bom\""), "{err}");
+    assert_eq!(title, "Al'bom");
+    // Windows-1251 bytes, announced as ISO-8859-1: read back as Latin-1 letters.
+    let (err, title) = burn(&["--cdtext-charset", "windows-1251"], "ru.cue");
+    assert!(err.contains("outside the CD-TEXT standard"), "{err}");
+    assert_eq!(title, "\u{C0}\u{EB}\u{FC}\u{E1}\u{EE}\u{EC}");
+    let (err, title) = burn(&[], "ja.cue");
+    assert!(err.contains("CD-TEXT is written in MS-JIS"), "{err}");
+    assert_eq!(title, "日本の歌");
+    let (_, title) = burn(&["--no-cdtext"], "ja.cue");
+    assert!(title.is_null(), "{title}");
+    let err = fails(redburn(h).args(["burn", "--cdtext-charset", "utf-8"]).arg(h.join("ru.cue")), 2);
+    assert!(err.contains("not a single-byte code page"), "{err}");
+}
+
 /// Hidden track-one audio: a sheet's position 0 is LBA 0, so audio before track 1's index 1
 /// comes after the 2 seconds before LBA 0, where cdrdao puts it (`START 00:03:00` on track 1
 /// gives index 1 at LBA 225 on the emulator); and the export starts at LBA 0 again.
