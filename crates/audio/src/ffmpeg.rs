@@ -1,7 +1,8 @@
-//! Formats symphonia does not decode — Monkey's Audio, WavPack (with its `.wvc` correction
-//! file), TAK, Opus, WMA and WMA Lossless, True Audio, Musepack, DSD — through FFmpeg's
-//! decoders, run as the `ffmpeg` and `ffprobe` commands: an optional run-time dependency,
-//! needed only for these files.
+//! Formats symphonia does not decode — Monkey's Audio, WavPack, TAK, Opus, WMA and WMA
+//! Lossless, True Audio, Musepack, DSD — through FFmpeg's decoders, run as the `ffmpeg` and
+//! `ffprobe` commands: an optional run-time dependency, needed only for these files. (A
+//! hybrid WavPack file with its `.wvc` correction file, which FFmpeg does not read, goes
+//! through WavPack's own `wvunpack`: [`crate::Decoder::open`].)
 //!
 //! FFmpeg decodes only: it hands over 32-bit float samples at the file's own rate and
 //! channels, and the rest is what every format gets ([`crate::Decoder`]): 16-bit audio

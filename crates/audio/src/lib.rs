@@ -97,16 +97,21 @@ pub enum AudioError {
         /// The decoder's words.
         detail: String,
     },
-    /// A format only FFmpeg decodes, and FFmpeg is not installed.
+    /// A format redburn decodes with another program (FFmpeg; WavPack's own decoder for a
+    /// file with a correction file), and that program is not installed.
     #[error(
-        "{path}: {format} is decoded with FFmpeg, which is not installed here; install it (Debian and Ubuntu: \
-         `sudo apt install ffmpeg`) and burn again"
+        "{path}: {format} is decoded with {program}, which is not installed here; install it (Debian and Ubuntu: \
+         `sudo apt install {package}`) and burn again"
     )]
-    NeedsFfmpeg {
+    NeedsDecoder {
         /// The file.
         path: PathBuf,
         /// Its format's name.
         format: &'static str,
+        /// The program.
+        program: &'static str,
+        /// The Debian package that has it.
+        package: &'static str,
     },
     /// Damaged audio.
     #[error("{path}: the audio is damaged after {frames} frames ({detail})")]
@@ -199,10 +204,22 @@ enum Engine {
     Ffmpeg(ffmpeg::Stream),
 }
 
+/// A decoding program's process, stopped when the decoder is dropped.
+struct ChildGuard(std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A decoding stream of CD audio bytes.
 pub struct Decoder {
     path: PathBuf,
     engine: Engine,
+    /// The program whose output symphonia reads, if any (`wvunpack`).
+    child: Option<ChildGuard>,
     info: AudioInfo,
     passthrough: bool,
     resample: Option<resample::Resample>,
@@ -233,10 +250,52 @@ impl Decoder {
     /// # Errors
     /// [`AudioError`] naming the file and the reason.
     pub fn open(path: &Path) -> Result<Decoder, AudioError> {
+        // Hybrid WavPack: the lossy .wv and its .wvc correction make the lossless whole, which
+        // only WavPack's own decoder puts together (FFmpeg would give the lossy part alone).
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wv")) && path.with_extension("wvc").is_file() {
+            return Decoder::open_wvunpack(path);
+        }
+        // The formats only FFmpeg decodes go straight to it: symphonia's probe can mistake
+        // one for another (a WavPack file keeps its source's RIFF header inside, and was
+        // once read as a WAV of noise).
+        if ffmpeg::format_name(path).is_some() {
+            let refused = AudioError::Unsupported { path: path.to_owned(), detail: "FFmpeg cannot read it".into() };
+            return Decoder::open_ffmpeg(path, refused);
+        }
         match Decoder::open_symphonia(path) {
             Err(e @ AudioError::Unsupported { .. }) => Decoder::open_ffmpeg(path, e),
             r => r,
         }
+    }
+
+    /// A WavPack file with its correction file, through `wvunpack` (WAV on its output).
+    fn open_wvunpack(path: &Path) -> Result<Decoder, AudioError> {
+        let needs = || AudioError::NeedsDecoder {
+            path: path.to_owned(),
+            format: "WavPack with a correction file (.wvc)",
+            program: "wvunpack",
+            package: "wavpack",
+        };
+        let mut child = std::process::Command::new("wvunpack")
+            .args(["-q", "-y"])
+            .arg(path)
+            .args(["-o", "-"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                if e.kind() == io::ErrorKind::NotFound {
+                    needs()
+                } else {
+                    AudioError::Open { path: path.to_owned(), source: e }
+                }
+            })?;
+        let out = child.stdout.take().expect("piped");
+        let source = symphonia::core::io::ReadOnlySource::new(out);
+        let mut d = Decoder::open_source(path, Box::new(source), Some("wav"))?;
+        d.child = Some(ChildGuard(child));
+        Ok(d)
     }
 
     /// A file symphonia does not decode, through FFmpeg: `refused` is symphonia's error, kept
@@ -244,7 +303,9 @@ impl Decoder {
     fn open_ffmpeg(path: &Path, refused: AudioError) -> Result<Decoder, AudioError> {
         if !ffmpeg::available() {
             return Err(match ffmpeg::format_name(path) {
-                Some(format) => AudioError::NeedsFfmpeg { path: path.to_owned(), format },
+                Some(format) => {
+                    AudioError::NeedsDecoder { path: path.to_owned(), format, program: "FFmpeg", package: "ffmpeg" }
+                }
                 None => refused,
             });
         }
@@ -266,6 +327,7 @@ impl Decoder {
         Ok(Decoder {
             path: path.to_owned(),
             engine: Engine::Ffmpeg(stream),
+            child: None,
             // Its length is known once decoded: FFmpeg's durations are not exact to the frame.
             info: AudioInfo { sample_rate: rate, channels: probe.channels, bits_per_sample: probe.bits, frames: None },
             passthrough: false,
@@ -294,10 +356,20 @@ impl Decoder {
                 source: io::Error::new(io::ErrorKind::IsADirectory, "a directory, not an audio file"),
             });
         }
+        Decoder::open_source(path, Box::new(file), None)
+    }
+
+    /// `source` (the file at `path`, or a decoder's output in the format `ext` names) read
+    /// by symphonia.
+    fn open_source(
+        path: &Path,
+        source: Box<dyn symphonia::core::io::MediaSource>,
+        ext: Option<&str>,
+    ) -> Result<Decoder, AudioError> {
         let unsupported = |e: SymError| AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() };
-        let mss = MediaSourceStream::new(Box::new(file), Default::default());
+        let mss = MediaSourceStream::new(source, Default::default());
         let mut hint = Hint::new();
-        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        if let Some(ext) = ext.or_else(|| path.extension().and_then(|e| e.to_str())) {
             hint.with_extension(ext);
         }
         let format = symphonia::default::get_probe()
@@ -349,6 +421,7 @@ impl Decoder {
         Ok(Decoder {
             path: path.to_owned(),
             engine: Engine::Symphonia { format, decoder, track_id },
+            child: None,
             info,
             passthrough,
             resample,

@@ -35,6 +35,20 @@ pub struct Tags {
 /// [`AudioError`] when the file cannot be opened or probed.
 pub fn read_tags(path: &Path) -> Result<Tags, AudioError> {
     let file = File::open(path).map_err(|source| AudioError::Open { path: path.to_owned(), source })?;
+    // The formats only FFmpeg decodes: their tags as FFmpeg reads them.
+    if let Some(format) = crate::ffmpeg::format_name(path) {
+        if !crate::ffmpeg::available() {
+            return Err(AudioError::NeedsDecoder {
+                path: path.to_owned(),
+                format,
+                program: "FFmpeg",
+                package: "ffmpeg",
+            });
+        }
+        return crate::ffmpeg::probe(path)
+            .map(|p| p.tags)
+            .map_err(|detail| AudioError::Unsupported { path: path.to_owned(), detail });
+    }
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -49,7 +63,12 @@ pub fn read_tags(path: &Path) -> Result<Tags, AudioError> {
                 let refused = AudioError::Unsupported { path: path.to_owned(), detail: e.to_string() };
                 if !crate::ffmpeg::available() {
                     return Err(match crate::ffmpeg::format_name(path) {
-                        Some(format) => AudioError::NeedsFfmpeg { path: path.to_owned(), format },
+                        Some(format) => AudioError::NeedsDecoder {
+                            path: path.to_owned(),
+                            format,
+                            program: "FFmpeg",
+                            package: "ffmpeg",
+                        },
                         None => refused,
                     });
                 }

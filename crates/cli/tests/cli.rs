@@ -6,6 +6,8 @@ use assert_cmd::Command;
 
 #[path = "cli/copy.rs"]
 mod copy;
+#[path = "cli/corpus.rs"]
+mod corpus;
 #[path = "cli/many.rs"]
 mod many;
 #[path = "cli/read.rs"]
@@ -1224,10 +1226,26 @@ fn formats_only_ffmpeg_decodes_burn_like_flac() {
     let tta = encode("b.tta", &["-c:a", "tta"]);
     let opus = encode("c.opus", &["-c:a", "libopus", "-b:a", "160k"]);
     let wma = encode("d.wma", &["-c:a", "wmav2", "-b:a", "192k"]);
+    // WavPack's own encoder, plain and hybrid: a lossy .wv with its .wvc correction file is
+    // lossless only with both, which WavPack's own decoder reads.
+    let run = |cmd: &str, args: &[&str]| {
+        let ok = std::process::Command::new(cmd).args(args).current_dir(h).status().unwrap().success();
+        assert!(ok, "{cmd} {args:?}");
+    };
+    run("wavpack", &["-q", "src.wav", "-o", "plain.wv"]);
+    run("wavpack", &["-q", "-b256", "-c", "src.wav", "-o", "hybrid.wv"]);
+    assert!(h.join("hybrid.wvc").is_file());
+    run("mpcenc", &["--silent", "--quality", "5", "src.wav", "m.mpc"]);
     // Lossless: the disc holds the source bit for bit.
     stdout(redburn(h).args(["emu", "create", "f"]));
-    stdout(redburn(h).args(["burn", "-d", "emu:f"]).arg(&wv).arg(&tta));
-    stdout(redburn(h).args(["verify", "-d", "emu:f"]).arg(&src).arg(&src));
+    stdout(
+        redburn(h).args(["burn", "-d", "emu:f"]).arg(&wv).arg(&tta).arg(h.join("plain.wv")).arg(h.join("hybrid.wv")),
+    );
+    stdout(redburn(h).args(["verify", "-d", "emu:f"]).args([&src, &src, &src, &src]));
+    // Musepack decodes (lossy: its length is the encoder's, frames to spare at the end).
+    stdout(redburn(h).args(["emu", "insert", "f"]));
+    let plan = json(&stdout(redburn(h).args(["burn", "-d", "emu:f", "--dry-run", "--json"]).arg(h.join("m.mpc"))));
+    assert!(plan["tracks"][0]["frames"].as_u64().unwrap().abs_diff(44_100 * 5) < 4096, "{plan}");
     // Opus: exactly the source's length; WMA decodes.
     stdout(redburn(h).args(["emu", "insert", "f"]));
     let plan = json(&stdout(redburn(h).args(["burn", "-d", "emu:f", "--dry-run", "--json"]).arg(&opus).arg(&wma)));
@@ -1241,10 +1259,14 @@ fn formats_only_ffmpeg_decodes_burn_like_flac() {
     let titles: Vec<&str> = (0..3).map(|i| toc["tracks"][i]["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Made as a.wv", "Made as c.opus", "Made as d.wma"]);
     assert_eq!(toc["album_performer"], "The Encoders");
-    // No FFmpeg: one message, before anything is written.
+    // No FFmpeg (or wvunpack): one message, before anything is written.
     let err = fails(redburn(h).env("PATH", h.join("nowhere")).args(["burn", "-d", "emu:f"]).arg(&wv), 2);
     assert!(err.contains("a.wv: WavPack is decoded with FFmpeg, which is not installed here"), "{err}");
     assert!(err.contains("apt install ffmpeg"), "{err}");
+    let err =
+        fails(redburn(h).env("PATH", h.join("nowhere")).args(["burn", "-d", "emu:f"]).arg(h.join("hybrid.wv")), 2);
+    assert!(err.contains("hybrid.wv: WavPack with a correction file (.wvc) is decoded with wvunpack"), "{err}");
+    assert!(err.contains("apt install wavpack"), "{err}");
 }
 
 /// CD-TEXT in any script: a Cyrillic title (as in flacon's ru_utf8.cue) is written in

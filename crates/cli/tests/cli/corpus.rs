@@ -1,0 +1,109 @@
+//! Real-world CUE sheets (tests/corpus, their origin in its README): each is planned as a
+//! disc-at-once burn over silent audio of the lengths it names, and what happens — the plan,
+//! or the error and its exit code — must stay what `expected.txt` records.
+
+use std::path::{Path, PathBuf};
+
+use super::{redburn, stdout};
+
+/// A WAV of `frames` frames of silence, sparse on disk.
+fn silent_wav(path: &Path, frames: u64) {
+    let bytes = frames * 4;
+    let mut b = b"RIFF".to_vec();
+    b.extend(u32::try_from(36 + bytes).unwrap().to_le_bytes());
+    b.extend(b"WAVEfmt ");
+    b.extend(16u32.to_le_bytes());
+    b.extend([1, 0, 2, 0]);
+    b.extend(44_100u32.to_le_bytes());
+    b.extend((44_100u32 * 4).to_le_bytes());
+    b.extend([4, 0, 16, 0]);
+    b.extend(b"data");
+    b.extend(u32::try_from(bytes).unwrap().to_le_bytes());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, &b).unwrap();
+    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(b.len() as u64 + bytes).unwrap();
+}
+
+fn sheets(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            sheets(&p, out);
+        } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("cue")) {
+            out.push(p);
+        }
+    }
+}
+
+/// What planning `sheet` (copied to `work` with its audio) gives, in one line.
+fn outcome(home: &Path, work: &Path, sheet: &Path) -> String {
+    let bytes = std::fs::read(sheet).unwrap();
+    let copy = work.join(sheet.file_name().unwrap());
+    std::fs::create_dir_all(work).unwrap();
+    std::fs::write(&copy, &bytes).unwrap();
+    // The audio each FILE must hold: up to its last index, and ten seconds more for the
+    // last track in it.
+    if let Ok(cue) = cd::CueSheet::parse_bytes_with(&bytes, true) {
+        for (i, f) in cue.files.iter().enumerate() {
+            let last = cue
+                .tracks
+                .iter()
+                .flat_map(|t| &t.indexes)
+                .filter(|x| x.file == i)
+                .map(|x| u64::from(x.position.sectors()))
+                .max()
+                .unwrap_or(0);
+            let name = f.name.replace('\\', "/");
+            if !name.split('/').any(|c| c == "..") && !Path::new(&name).is_absolute() {
+                silent_wav(&work.join(name), (last + 750) * 588);
+            }
+        }
+    }
+    let out = redburn(home).args(["burn", "-d", "emu:c", "--dry-run", "--json"]).arg(&copy).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).replace(&format!("{}/", work.display()), "");
+    let warnings = err.lines().filter(|l| l.contains("warning:") || l.contains("note:")).count();
+    if out.status.success() {
+        let plan: serde_json::Value =
+            serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("{}")).unwrap();
+        format!("ok: {} tracks, {} sectors, {warnings} notes", plan["tracks"], plan["needed_sectors"])
+    } else {
+        let why = err.lines().find(|l| !l.contains("warning:") && !l.contains("note:")).unwrap_or("").trim();
+        format!("exit {}: {why}", out.status.code().unwrap_or(-1))
+    }
+}
+
+#[test]
+fn real_world_sheets_keep_their_outcomes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut all = Vec::new();
+    sheets(&root, &mut all);
+    all.sort();
+    assert!(all.len() >= 50, "{} sheets", all.len());
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "c"]));
+    let mut got = String::new();
+    for (i, sheet) in all.iter().enumerate() {
+        let work = home.path().join(format!("s{i}"));
+        let name = sheet.strip_prefix(&root).unwrap().display().to_string();
+        got.push_str(&format!("{name}\t{}\n", outcome(home.path(), &work, sheet)));
+        // Sparse, but not kept: the next sheet gets its own.
+        std::fs::remove_dir_all(&work).unwrap();
+    }
+    let expected_path = root.join("expected.txt");
+    if std::env::var_os("REDBURN_BLESS").is_some() {
+        std::fs::write(&expected_path, &got).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    let changed: Vec<String> = expected
+        .lines()
+        .zip(got.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("was: {a}\n now: {b}"))
+        .collect();
+    assert!(
+        changed.is_empty() && expected.lines().count() == got.lines().count(),
+        "{} outcomes changed (REDBURN_BLESS=1 records them after a deliberate change):\n{}",
+        changed.len(),
+        changed.join("\n")
+    );
+}
