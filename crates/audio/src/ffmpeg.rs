@@ -1,8 +1,9 @@
 //! Formats symphonia does not decode — Monkey's Audio, WavPack, TAK, Opus, WMA and WMA
 //! Lossless, True Audio, Musepack, DSD — through FFmpeg's decoders, run as the `ffmpeg` and
-//! `ffprobe` commands: an optional run-time dependency, needed only for these files. (A
-//! hybrid WavPack file with its `.wvc` correction file, which FFmpeg does not read, goes
-//! through WavPack's own `wvunpack`: [`crate::Decoder::open`].)
+//! `ffprobe` commands: an optional run-time dependency, needed only for these files. Two
+//! go through their format's own decoder instead ([`crate::Decoder::open`]): a hybrid
+//! WavPack file with its `.wvc` correction file, which FFmpeg does not read (`wvunpack`),
+//! and Musepack, whose exact length only `mpcdec` gives (FFmpeg when it is not installed).
 //!
 //! FFmpeg decodes only: it hands over 32-bit float samples at the file's own rate and
 //! channels, and the rest is what every format gets ([`crate::Decoder`]): 16-bit audio
@@ -55,6 +56,12 @@ pub fn available() -> bool {
             .is_ok_and(|s| s.success())
     };
     runs("ffprobe") && runs("ffmpeg")
+}
+
+/// Whether `program` can be started here (whatever it answers when run alone).
+#[must_use]
+pub fn runs(program: &str) -> bool {
+    Command::new(program).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
 }
 
 /// What ffprobe says of a file's first audio stream.

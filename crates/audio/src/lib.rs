@@ -204,6 +204,9 @@ enum Engine {
     Ffmpeg(ffmpeg::Stream),
 }
 
+/// Where the file goes in a decoding program's arguments.
+const FILE: &str = "\u{0}file";
+
 /// A decoding program's process, stopped when the decoder is dropped.
 struct ChildGuard(std::process::Child);
 
@@ -252,8 +255,26 @@ impl Decoder {
     pub fn open(path: &Path) -> Result<Decoder, AudioError> {
         // Hybrid WavPack: the lossy .wv and its .wvc correction make the lossless whole, which
         // only WavPack's own decoder puts together (FFmpeg would give the lossy part alone).
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wv")) && path.with_extension("wvc").is_file() {
-            return Decoder::open_wvunpack(path);
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if ext == "wv" && path.with_extension("wvc").is_file() {
+            let needs = AudioError::NeedsDecoder {
+                path: path.to_owned(),
+                format: "WavPack with a correction file (.wvc)",
+                program: "wvunpack",
+                package: "wavpack",
+            };
+            return Decoder::open_piped_wav(path, "wvunpack", &["-q", "-y", FILE, "-o", "-"], needs);
+        }
+        // Musepack's own decoder gives the exact length its header records (FFmpeg's output
+        // runs some hundred frames long); FFmpeg when it is not installed.
+        if ext == "mpc" && ffmpeg::runs("mpcdec") {
+            let needs = AudioError::NeedsDecoder {
+                path: path.to_owned(),
+                format: "Musepack",
+                program: "mpcdec",
+                package: "musepack-tools",
+            };
+            return Decoder::open_piped_wav(path, "mpcdec", &[FILE, "-"], needs);
         }
         // The formats only FFmpeg decodes go straight to it: symphonia's probe can mistake
         // one for another (a WavPack file keeps its source's RIFF header inside, and was
@@ -268,25 +289,25 @@ impl Decoder {
         }
     }
 
-    /// A WavPack file with its correction file, through `wvunpack` (WAV on its output).
-    fn open_wvunpack(path: &Path) -> Result<Decoder, AudioError> {
-        let needs = || AudioError::NeedsDecoder {
-            path: path.to_owned(),
-            format: "WavPack with a correction file (.wvc)",
-            program: "wvunpack",
-            package: "wavpack",
-        };
-        let mut child = std::process::Command::new("wvunpack")
-            .args(["-q", "-y"])
-            .arg(path)
-            .args(["-o", "-"])
+    /// A file decoded by its format's own decoder, `program`, which writes a WAV to its
+    /// output (`args`, with [`FILE`] for the file); `needs` when it is not installed.
+    fn open_piped_wav(path: &Path, program: &str, args: &[&str], needs: AudioError) -> Result<Decoder, AudioError> {
+        let mut cmd = std::process::Command::new(program);
+        for a in args {
+            if *a == FILE {
+                cmd.arg(path);
+            } else {
+                cmd.arg(a);
+            }
+        }
+        let mut child = cmd
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .map_err(|e| {
                 if e.kind() == io::ErrorKind::NotFound {
-                    needs()
+                    needs
                 } else {
                     AudioError::Open { path: path.to_owned(), source: e }
                 }
