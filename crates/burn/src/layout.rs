@@ -143,7 +143,16 @@ impl DaoLayout {
             }
             let mut prev = 0;
             for &x in &t.indexes {
-                if x <= prev || x >= t.length {
+                let msf = |n: u32| cd::Msf::from_sectors(n).map_or_else(|_| format!("{n} sectors"), |m| m.to_string());
+                if x >= t.length {
+                    return bad(format!(
+                        "track {}: an index at {} lies beyond the track's end ({} long)",
+                        t.number,
+                        msf(x),
+                        msf(t.length)
+                    ));
+                }
+                if x <= prev {
                     return bad(format!("track {}: index points must increase inside the track", t.number));
                 }
                 prev = x;

@@ -228,9 +228,17 @@ impl Lexer {
             return Err(self.expected(expected));
         };
         let v = if w.contains(':') {
-            w.parse::<Msf>()
-                .map(|m| u64::from(m.sectors()) * FRAMES_PER_SECTOR as u64)
-                .map_err(|e| self.err(e.into()))?
+            // A position in a file may pass 99 minutes (cdrdao takes "180:0:0"): minutes are
+            // not limited as a disc address's are; seconds and frames are.
+            match w.split(':').map(str::parse::<u64>).collect::<Result<Vec<u64>, _>>().as_deref() {
+                Ok(&[m, sec, f]) if m > 99 && m < 10_000 && sec < 60 && f < 75 => {
+                    ((m * 60 + sec) * 75 + f) * FRAMES_PER_SECTOR as u64
+                }
+                _ => w
+                    .parse::<Msf>()
+                    .map(|m| u64::from(m.sectors()) * FRAMES_PER_SECTOR as u64)
+                    .map_err(|e| self.err(e.into()))?,
+            }
         } else if !w.is_empty() && w.len() <= 12 && w.bytes().all(|b| b.is_ascii_digit()) {
             w.parse().unwrap_or(0)
         } else {
@@ -1044,6 +1052,11 @@ AUDIOFILE "raw.cdr" SWAP #400 0
         );
         assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
         assert!(t.warnings[0].contains("track 3") && t.warnings[0].contains("rw_raw"), "{:?}", t.warnings);
+        // A file position past 99 minutes (libcdio's t3.toc: "180 for number of minutes is
+        // okay"); seconds and frames keep their limits.
+        let t = TocFile::parse("TRACK AUDIO\nFILE \"a.bin\" 180:0:0 0:10:0\n", Path::new("/d")).unwrap();
+        assert_eq!(t.plan.tracks[0].body[0].start, 180 * 60 * 75 * SPF);
+        assert!(TocFile::parse("TRACK AUDIO\nFILE \"a.bin\" 180:60:0\n", Path::new("")).is_err());
         // Data, a FILE in a sub-channel track and an offset inside a block are refused.
         let e = TocFile::parse("TRACK AUDIO\nZERO MODE1 00:02:00\n", Path::new("")).unwrap_err();
         assert!(e.to_string().contains("cannot be burned on an audio CD"), "{e}");

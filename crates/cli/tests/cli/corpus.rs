@@ -1,6 +1,6 @@
-//! Real-world CUE sheets (tests/corpus, their origin in its README): each is planned as a
-//! disc-at-once burn over silent audio of the lengths it names, and what happens — the plan,
-//! or the error and its exit code — must stay what `expected.txt` records.
+//! Real-world CUE sheets and cdrdao TOC files (tests/corpus, their origin in its README):
+//! each is planned as a disc-at-once burn over silent audio of the lengths it names, and what
+//! happens — the plan, or the error and its exit code — must stay what `expected.txt` records.
 
 use std::path::{Path, PathBuf};
 
@@ -24,13 +24,67 @@ fn silent_wav(path: &Path, frames: u64) {
     std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(b.len() as u64 + bytes).unwrap();
 }
 
+/// Headerless silence (a BINARY image, cdrdao's raw files), sparse on disk.
+fn silent_raw(path: &Path, frames: u64) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::File::create(path).unwrap().set_len(frames * 4).unwrap();
+}
+
 fn sheets(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.is_dir() {
             sheets(&p, out);
-        } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("cue")) {
+        } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("cue") || x.eq_ignore_ascii_case("toc")) {
             out.push(p);
+        }
+    }
+}
+
+/// A file the sheet names, relative to its directory, if it stays inside it.
+fn inside(work: &Path, name: &str) -> Option<PathBuf> {
+    let name = name.replace('\\', "/");
+    (!name.split('/').any(|c| c == "..") && !Path::new(&name).is_absolute()).then(|| work.join(name))
+}
+
+/// Makes the audio a sheet names, silent: up to each file's last index (CUE) or the end of
+/// the last piece taken from it (TOC), and ten seconds more for a file read to its end.
+fn make_audio(bytes: &[u8], sheet: &Path, work: &Path) {
+    let toc = sheet.extension().is_some_and(|x| x.eq_ignore_ascii_case("toc"));
+    if toc {
+        let Ok(t) = cd::TocFile::parse_bytes(bytes, work) else { return };
+        let mut need: std::collections::BTreeMap<PathBuf, (u64, bool)> = Default::default();
+        for seg in t.plan.tracks.iter().flat_map(|t| t.pregap.iter().chain(&t.body)) {
+            if let cd::plan::Source::File { path, format } = &seg.source {
+                let end = seg.start + seg.length.unwrap_or(750 * 588);
+                let raw = !matches!(format, cd::plan::SourceFormat::Decoded(_));
+                let e = need.entry(path.clone()).or_insert((0, raw));
+                e.0 = e.0.max(end);
+            }
+        }
+        for (path, (frames, raw)) in need {
+            if path.starts_with(work) {
+                if raw { silent_raw(&path, frames) } else { silent_wav(&path, frames) }
+            }
+        }
+        return;
+    }
+    let Ok(cue) = cd::CueSheet::parse_bytes_with(bytes, true) else { return };
+    for (i, f) in cue.files.iter().enumerate() {
+        let last = cue
+            .tracks
+            .iter()
+            .flat_map(|t| &t.indexes)
+            .filter(|x| x.file == i)
+            .map(|x| u64::from(x.position.sectors()))
+            .max()
+            .unwrap_or(0);
+        let Some(path) = inside(work, &f.name) else { continue };
+        let frames = (last + 750) * 588;
+        if f.kind == cd::cue::FileKind::Binary {
+            silent_raw(&path, frames);
+        } else {
+            silent_wav(&path, frames);
         }
     }
 }
@@ -41,24 +95,7 @@ fn outcome(home: &Path, work: &Path, sheet: &Path) -> String {
     let copy = work.join(sheet.file_name().unwrap());
     std::fs::create_dir_all(work).unwrap();
     std::fs::write(&copy, &bytes).unwrap();
-    // The audio each FILE must hold: up to its last index, and ten seconds more for the
-    // last track in it.
-    if let Ok(cue) = cd::CueSheet::parse_bytes_with(&bytes, true) {
-        for (i, f) in cue.files.iter().enumerate() {
-            let last = cue
-                .tracks
-                .iter()
-                .flat_map(|t| &t.indexes)
-                .filter(|x| x.file == i)
-                .map(|x| u64::from(x.position.sectors()))
-                .max()
-                .unwrap_or(0);
-            let name = f.name.replace('\\', "/");
-            if !name.split('/').any(|c| c == "..") && !Path::new(&name).is_absolute() {
-                silent_wav(&work.join(name), (last + 750) * 588);
-            }
-        }
-    }
+    make_audio(&bytes, sheet, work);
     let out = redburn(home).args(["burn", "-d", "emu:c", "--dry-run", "--json"]).arg(&copy).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).replace(&format!("{}/", work.display()), "");
     let warnings = err.lines().filter(|l| l.contains("warning:") || l.contains("note:")).count();
