@@ -345,13 +345,27 @@ impl Decoder {
         };
         let stream = ffmpeg::Stream::spawn(path, probe.channels)
             .map_err(|e| AudioError::Unsupported { path: path.to_owned(), detail: format!("ffmpeg: {e}") })?;
-        Ok(Decoder {
+        // Its length is known once decoded: FFmpeg's durations are not exact to the frame.
+        let info = AudioInfo { sample_rate: rate, channels: probe.channels, bits_per_sample: probe.bits, frames: None };
+        Ok(Decoder::with(path, Engine::Ffmpeg(stream), info, false, resample, false, None))
+    }
+
+    /// A decoder at the start of its stream.
+    fn with(
+        path: &Path,
+        engine: Engine,
+        info: AudioInfo,
+        passthrough: bool,
+        resample: Option<resample::Resample>,
+        streaming: bool,
+        trim: Option<(u64, u64)>,
+    ) -> Decoder {
+        Decoder {
             path: path.to_owned(),
-            engine: Engine::Ffmpeg(stream),
+            engine,
             child: None,
-            // Its length is known once decoded: FFmpeg's durations are not exact to the frame.
-            info: AudioInfo { sample_rate: rate, channels: probe.channels, bits_per_sample: probe.bits, frames: None },
-            passthrough: false,
+            info,
+            passthrough,
             resample,
             frames_in: 0,
             stereo: Vec::new(),
@@ -363,9 +377,9 @@ impl Decoder {
             frames_out: 0,
             clipped: 0,
             done: false,
-            streaming: false,
-            trim: None,
-        })
+            streaming,
+            trim,
+        }
     }
 
     fn open_symphonia(path: &Path) -> Result<Decoder, AudioError> {
@@ -439,26 +453,8 @@ impl Decoder {
             Some(symphonia::core::audio::sample::SampleFormat::F32 | symphonia::core::audio::sample::SampleFormat::F64)
         );
         let passthrough = !float && bits.is_some_and(|b| b <= 16) && resample.is_none();
-        Ok(Decoder {
-            path: path.to_owned(),
-            engine: Engine::Symphonia { format, decoder, track_id },
-            child: None,
-            info,
-            passthrough,
-            resample,
-            frames_in: 0,
-            stereo: Vec::new(),
-            bytes: Vec::new(),
-            at: 0,
-            ints: Vec::new(),
-            floats: Vec::new(),
-            dither: Dither(0x9E37_79B9),
-            frames_out: 0,
-            clipped: 0,
-            done: false,
-            streaming,
-            trim,
-        })
+        let engine = Engine::Symphonia { format, decoder, track_id };
+        Ok(Decoder::with(path, engine, info, passthrough, resample, streaming, trim))
     }
 
     /// What the file holds.

@@ -56,9 +56,16 @@ fn json(s: &str) -> serde_json::Value {
 }
 
 fn wav(path: &Path, frames: usize) {
-    let data: Vec<u8> = (0..frames * 4).map(|i| (i * 7) as u8).collect();
+    let mut b = wav_header(frames as u64);
+    b.extend((0..frames * 4).map(|i| (i * 7) as u8));
+    std::fs::write(path, b).unwrap();
+}
+
+/// The 44-byte header of a 16-bit stereo 44.1 kHz WAV of `frames` frames.
+fn wav_header(frames: u64) -> Vec<u8> {
+    let bytes = u32::try_from(frames * 4).unwrap();
     let mut b = b"RIFF".to_vec();
-    b.extend((36 + data.len() as u32).to_le_bytes());
+    b.extend((36 + bytes).to_le_bytes());
     b.extend(b"WAVEfmt ");
     b.extend(16u32.to_le_bytes());
     b.extend([1, 0, 2, 0]);
@@ -66,9 +73,8 @@ fn wav(path: &Path, frames: usize) {
     b.extend((44_100u32 * 4).to_le_bytes());
     b.extend([4, 0, 16, 0]);
     b.extend(b"data");
-    b.extend((data.len() as u32).to_le_bytes());
-    b.extend(data);
-    std::fs::write(path, b).unwrap();
+    b.extend(bytes.to_le_bytes());
+    b
 }
 
 #[test]

@@ -8,20 +8,10 @@ use super::{redburn, stdout};
 
 /// A WAV of `frames` frames of silence, sparse on disk.
 fn silent_wav(path: &Path, frames: u64) {
-    let bytes = frames * 4;
-    let mut b = b"RIFF".to_vec();
-    b.extend(u32::try_from(36 + bytes).unwrap().to_le_bytes());
-    b.extend(b"WAVEfmt ");
-    b.extend(16u32.to_le_bytes());
-    b.extend([1, 0, 2, 0]);
-    b.extend(44_100u32.to_le_bytes());
-    b.extend((44_100u32 * 4).to_le_bytes());
-    b.extend([4, 0, 16, 0]);
-    b.extend(b"data");
-    b.extend(u32::try_from(bytes).unwrap().to_le_bytes());
+    let b = super::wav_header(frames);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, &b).unwrap();
-    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(b.len() as u64 + bytes).unwrap();
+    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(b.len() as u64 + frames * 4).unwrap();
 }
 
 /// Headerless silence (a BINARY image, cdrdao's raw files), sparse on disk.
