@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
+use cd::pool::SECTOR_BUFFERS;
+
 /// A chunk, or the error that ended the stream.
 type Chunk = Result<Vec<u8>, io::Error>;
 
@@ -125,7 +127,7 @@ impl ReadAhead {
 
 fn read_ahead(source: &mut impl Read, tx: &SyncSender<Chunk>, level: &FifoLevel) {
     loop {
-        let mut buf = vec![0u8; CHUNK];
+        let mut buf = SECTOR_BUFFERS.take(CHUNK);
         let mut n = 0;
         while n < CHUNK {
             match source.read(&mut buf[n..]) {
@@ -147,7 +149,15 @@ fn read_ahead(source: &mut impl Read, tx: &SyncSender<Chunk>, level: &FifoLevel)
             level.ended.store(true, Ordering::Release);
         }
         // A closed receiver means the writer stopped: stop decoding too.
-        if (n > 0 && tx.send(Ok(buf)).is_err()) || end {
+        if n == 0 {
+            SECTOR_BUFFERS.give(buf);
+        } else if let Err(back) = tx.send(Ok(buf)) {
+            if let Ok(buf) = back.0 {
+                SECTOR_BUFFERS.give(buf);
+            }
+            return;
+        }
+        if end {
             return;
         }
     }
@@ -171,7 +181,7 @@ impl Read for ReadAhead {
             match self.rx.recv() {
                 Ok(Ok(chunk)) => {
                     self.level.held.fetch_sub(chunk.len(), Ordering::Release);
-                    self.current = chunk;
+                    SECTOR_BUFFERS.give(std::mem::replace(&mut self.current, chunk));
                     self.at = 0;
                 }
                 Ok(Err(e)) => {
@@ -196,7 +206,11 @@ impl Drop for ReadAhead {
         // Unblock the producer (it sees the closed channel) and wait for it.
         self.level.released.store(true, Ordering::Release);
         let (_, rx) = sync_channel(1);
-        drop(std::mem::replace(&mut self.rx, rx));
+        let queued = std::mem::replace(&mut self.rx, rx);
+        for buf in queued.try_iter().flatten().chain([std::mem::take(&mut self.current)]) {
+            SECTOR_BUFFERS.give(buf);
+        }
+        drop(queued);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

@@ -185,9 +185,13 @@ impl Stream {
     /// What ffmpeg said when it failed (a damaged file), or a read error.
     pub(crate) fn read_frames(&mut self, samples: &mut Vec<f32>) -> Result<usize, String> {
         samples.clear();
-        let mut chunk = vec![0u8; 1 << 16];
         loop {
-            let n = match self.out.read(&mut chunk) {
+            // Read straight behind what is carried: no buffer allocated per read.
+            let had = self.carry.len();
+            self.carry.resize(had + (1 << 16), 0);
+            let read = self.out.read(&mut self.carry[had..]);
+            self.carry.truncate(had + *read.as_ref().unwrap_or(&0));
+            let n = match read {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e.to_string()),
@@ -195,7 +199,6 @@ impl Stream {
             if n == 0 {
                 return self.finish().map(|()| 0);
             }
-            self.carry.extend_from_slice(&chunk[..n]);
             let whole = self.carry.len() / self.frame * self.frame;
             if whole > 0 {
                 samples

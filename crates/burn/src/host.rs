@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::mpsc::SyncSender;
 
 use cd::addr::SECTOR_BYTES;
+use cd::pool::SECTOR_BUFFERS;
 
 /// Sectors of the default host buffer at the least: 8 seconds of audio at 1x (it is sized
 /// in time at the write speed: see `TrackAtOnce::set_host_buffer_sectors`).
@@ -86,7 +87,7 @@ fn read_into(
     let mut sent = 0u32;
     while sent < sectors {
         let n = (sectors - sent).min(chunk_sectors);
-        let mut buf = vec![0u8; n as usize * SECTOR_BYTES];
+        let mut buf = SECTOR_BUFFERS.take(n as usize * SECTOR_BYTES);
         let want = (buf.len() as u64).min(remaining) as usize;
         let got = match read_full(source, &mut buf[..want]) {
             Ok(got) => got,

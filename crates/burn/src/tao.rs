@@ -534,6 +534,7 @@ impl<T: Transport> TrackAtOnce<T> {
                 source: e,
             })?;
             level.held.fetch_sub(chunk.len(), Ordering::Relaxed);
+            cd::pool::SECTOR_BUFFERS.give(chunk);
             job.written += n;
         }
         job.held = level.held.load(Ordering::Relaxed);

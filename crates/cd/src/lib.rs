@@ -9,6 +9,7 @@
 //! - [`plan`]: [`DiscPlan`], what is to be written.
 //! - [`cue`]: CUE sheets, parsed with file/line/column errors and written back.
 //! - [`tocfile`]: cdrdao TOC files.
+//! - [`pool`]: sector buffers used again across a burn's threads.
 //!
 //! ```
 //! use cd::{Lba, Msf, Isrc};
@@ -24,6 +25,7 @@ pub mod codes;
 pub mod cue;
 pub mod located;
 pub mod plan;
+pub mod pool;
 pub mod subcode;
 pub mod toc;
 pub mod tocfile;

@@ -24,6 +24,7 @@ use std::thread::JoinHandle;
 
 use cd::Lba;
 use cd::addr::{SECTOR_BYTES, SUBCODE_BYTES};
+use cd::pool::SECTOR_BUFFERS;
 use serde::{Deserialize, Serialize};
 
 use crate::EmuError;
@@ -118,9 +119,15 @@ impl Writer {
                 };
                 let done = match job {
                     Job::Sectors { at, data: buf } => {
-                        store_sectors(&data, at, &buf).map_err(|e| (dir.join("data.bin"), e))
+                        let done = store_sectors(&data, at, &buf).map_err(|e| (dir.join("data.bin"), e));
+                        SECTOR_BUFFERS.give(buf);
+                        done
                     }
-                    Job::Subcode { at, data: buf } => sub.write_all_at(&buf, at).map_err(|e| (dir.join("sub.bin"), e)),
+                    Job::Subcode { at, data: buf } => {
+                        let done = sub.write_all_at(&buf, at).map_err(|e| (dir.join("sub.bin"), e));
+                        SECTOR_BUFFERS.give(buf);
+                        done
+                    }
                     Job::Meta(text) => replace_meta(&dir, &text),
                 };
                 let (lock, cv) = &*theirs;
@@ -322,7 +329,9 @@ impl Store {
     /// An LBA before the lead-in; a queued write that failed before.
     pub fn write_sectors(&self, lba: Lba, data: &[u8]) -> Result<(), EmuError> {
         let at = offset(lba, SECTOR_BYTES).map_err(|e| io_err(&self.dir, e))?;
-        self.writer()?.push(Job::Sectors { at, data: data.to_vec() }, data.len()).map_err(|e| io_err(&self.dir, e))
+        self.writer()?
+            .push(Job::Sectors { at, data: SECTOR_BUFFERS.copy_of(data) }, data.len())
+            .map_err(|e| io_err(&self.dir, e))
     }
 
     /// Queues 96-byte raw P–W blocks from `lba`.
@@ -331,7 +340,9 @@ impl Store {
     /// An LBA before the lead-in; a queued write that failed before.
     pub fn write_subcode(&self, lba: Lba, data: &[u8]) -> Result<(), EmuError> {
         let at = offset(lba, SUBCODE_BYTES).map_err(|e| io_err(&self.dir, e))?;
-        self.writer()?.push(Job::Subcode { at, data: data.to_vec() }, data.len()).map_err(|e| io_err(&self.dir, e))
+        self.writer()?
+            .push(Job::Subcode { at, data: SECTOR_BUFFERS.copy_of(data) }, data.len())
+            .map_err(|e| io_err(&self.dir, e))
     }
 
     fn read(file: &File, at: u64, buf: &mut [u8]) -> io::Result<()> {
