@@ -46,6 +46,7 @@ mod raw;
 mod rawimage;
 mod rawwriter;
 mod read;
+pub mod sheet;
 mod tao;
 mod verify;
 

@@ -176,7 +176,14 @@ pub(crate) fn write(
     progress: &mut dyn FnMut(&redburn::DaoProgress) -> bool,
 ) -> Result<Result<(), DaoError>> {
     Ok(match rw {
-        Some(rw) => redburn::write_disc_at_once_rw(drive.transport(), layout, audio, rw.open()?, options, progress),
+        Some(rw) => redburn::write_disc_at_once_rw(
+            drive.transport(),
+            layout,
+            audio,
+            rw.open().map_err(crate::plan::failure)?,
+            options,
+            progress,
+        ),
         None => redburn::write_disc_at_once_with(drive.transport(), layout, audio, options, progress),
     })
 }

@@ -1,397 +1,51 @@
-//! A disc-at-once burn's plan: a sheet or files read, every file measured, the disc laid out
-//! and the audio to stream from LBA −150.
+//! A disc-at-once burn's plan ([`redburn::sheet`]) with its notes on stderr and its errors
+//! as exit codes.
 
-use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use audio::segments::{Checked, SegmentReader, measure_ranges};
-use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS};
-use cd::plan::{DiscPlan, Segment, Source, SourceFormat};
-use redburn::{DaoLayout, DaoTrack};
+use redburn::DaoLayout;
+pub use redburn::sheet::{RwSource, Stream, checked_reader};
+use redburn::sheet::{SheetError, SheetErrorKind};
 
 use crate::fail::{code, fail};
 
-const SPF: u64 = FRAMES_PER_SECTOR as u64;
-
-/// The audio of a disc-at-once burn from LBA −150: segments, their lengths in frames, and the
-/// checksum each file range had at the preflight.
-pub type Stream = Vec<(Segment, u64, Option<u32>)>;
-
-/// Part of a file: first frame, and frames or "to the end".
-type Range = (u64, Option<u64>);
-
-/// The stream as one reader; file ranges are checked against their preflight checksums.
-pub fn checked_reader(stream: Stream) -> Chain {
-    let parts = stream
-        .into_iter()
-        .map(|(seg, n, crc)| -> Box<dyn std::io::Read + Send> {
-            let path = match &seg.source {
-                Source::File { path, .. } => Some(path.clone()),
-                Source::Silence => None,
-            };
-            let reader = SegmentReader::new([(seg, n)]);
-            match (path, crc) {
-                (Some(path), Some(crc)) => Box::new(Checked::new(reader, &path, n, crc)),
-                _ => Box::new(reader),
-            }
-        })
-        .collect();
-    Chain { parts }
+fn print(note: String) {
+    eprintln!("redburn: {note}");
 }
 
-/// Readers one after another.
-pub struct Chain {
-    parts: std::collections::VecDeque<Box<dyn std::io::Read + Send>>,
-}
-
-impl std::io::Read for Chain {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        while let Some(part) = self.parts.front_mut() {
-            let n = part.read(out)?;
-            if n > 0 || out.is_empty() {
-                return Ok(n);
-            }
-            self.parts.pop_front();
-        }
-        Ok(0)
-    }
-}
-
-/// Where a plan came from, so that a file that cannot be used is reported at its sheet's
-/// line: the `FILE` line of each file, the `INDEX 01` line of each track (CUE sheets only).
-#[derive(Debug, Default)]
-struct Origin {
-    sheet: Option<PathBuf>,
-    files: HashMap<PathBuf, u32>,
-    tracks: HashMap<u8, u32>,
-}
-
-impl Origin {
-    /// `what` prefixed with the sheet and the line that names `path` (or `track`'s line).
-    fn locate(&self, path: &Path, track: u8, what: impl std::fmt::Display) -> String {
-        let Some(sheet) = &self.sheet else { return what.to_string() };
-        match self.tracks.get(&track).or_else(|| self.files.get(path)) {
-            Some(line) => format!("{}:{line}: {what}", sheet.display()),
-            None => format!("{}: {what}", sheet.display()),
-        }
-    }
-}
-
-/// Reads a sheet into a plan; syntax errors name the file, line and column.
-fn plan(path: &Path, lenient: bool) -> Result<(DiscPlan, Origin)> {
-    let bytes = std::fs::read(path).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let is_cue = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue"));
-    let mut origin = Origin { sheet: Some(path.to_owned()), ..Origin::default() };
-    let plan = if is_cue {
-        let sheet = cd::CueSheet::parse_bytes_with(&bytes, lenient)
-            .map_err(|e| fail(code::INPUT, lenient_hint(e.in_file(path))))?;
-        for w in &sheet.warnings {
-            // Notes (commands redburn knows but does not use) are not warnings.
-            let kind = if w.message.starts_with("note: ") { "" } else { "warning: " };
-            eprintln!("redburn: {}:{}: {kind}{}", path.display(), w.line, w.message);
-        }
-        origin.files = sheet.files.iter().map(|f| (dir.join(&f.name), f.line)).collect();
-        origin.tracks = sheet
-            .tracks
-            .iter()
-            .filter_map(|t| t.indexes.iter().find(|i| i.number == 1).map(|i| (t.number, i.line)))
-            .collect();
-        let mut plan = sheet.to_plan(dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
-        if let Some(name) = &sheet.cdtextfile {
-            plan.text_file = Some(cdtext_file(path, &dir.join(name.replace('\\', "/")))?);
-        }
-        plan
-    } else {
-        let toc = cd::TocFile::parse_bytes(&bytes, dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
-        for w in &toc.warnings {
-            eprintln!("redburn: {}: warning: {w}", path.display());
-        }
-        toc.plan
-    };
-    plan.validate().map_err(|e| fail(code::PLAN, format!("{}: {e}", path.display())))?;
-    Ok((plan, origin))
-}
-
-/// The CD-TEXT of a sheet's `CDTEXTFILE`: its packs, 18 bytes each, as READ TOC format 5
-/// gives them (with or without the 4-byte header; CDRWIN's files end with one zero byte).
-fn cdtext_file(sheet: &Path, path: &Path) -> Result<cd::CdText> {
-    let bad = |why: String| fail(code::INPUT, format!("{}: CDTEXTFILE {}: {why}", sheet.display(), path.display()));
-    let mut bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-    if bytes.len() % 18 == 1 || bytes.len() % 18 == 5 {
-        bytes.pop();
-    }
-    cd::CdText::from_toc_data(&bytes).map_err(|e| bad(e.to_string()))
-}
-
-/// Measures every segment (each file decoded once, to its end), pads to whole sectors and
-/// lays the disc out. Returns the layout and the segments to stream from LBA −150.
-fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
-    // Each file is decoded once, for its length and the checksum of every range the sheet
-    // takes from it; the burn checks the same checksums as it reads.
-    let mut wanted: HashMap<PathBuf, (SourceFormat, Vec<Range>)> = HashMap::new();
-    for s in plan.tracks.iter().flat_map(|t| t.pregap.iter().chain(&t.body)) {
-        if let Source::File { path, format } = &s.source {
-            wanted.entry(path.clone()).or_insert_with(|| (format.clone(), Vec::new())).1.push((s.start, s.length));
-        }
-    }
-    // Each file's length and the checksum of each of its ranges.
-    let mut files: HashMap<PathBuf, (u64, HashMap<Range, Option<u32>>)> = HashMap::new();
-    for (path, (format, ranges)) in &wanted {
-        let (total, crcs) =
-            measure_ranges(path, format, ranges).map_err(|e| fail(code::INPUT, origin.locate(path, 0, e)))?;
-        files.insert(path.clone(), (total, ranges.iter().copied().zip(crcs).collect()));
-    }
-    let measure = |seg: &Segment, track: u8| -> Result<(u64, Option<u32>)> {
-        if let Source::File { path, .. } = &seg.source {
-            let (total, crcs) = &files[path];
-            let total = *total;
-            let end = seg.length.map_or(total, |l| seg.start + l);
-            if end > total {
-                // The index that asks for audio the file does not have: this track's own when
-                // the segment starts beyond the end, else the next track's, where it ends.
-                let (at, culprit) = if seg.start > total { (seg.start, track) } else { (end, track + 1) };
-                let culprit = if origin.tracks.contains_key(&culprit) { culprit } else { track };
-                let why = format!(
-                    "{}: the sheet places an index at {}, beyond the end of the file ({} long)",
-                    path.display(),
-                    cue_time(at),
-                    cue_time(total)
-                );
-                return Err(fail(code::INPUT, origin.locate(path, culprit, why)));
-            }
-            return Ok((end - seg.start, crcs.get(&(seg.start, seg.length)).copied().flatten()));
-        }
-        Ok((seg.length.unwrap_or(0), None))
-    };
-    let mut stream = Vec::new();
-    let mut tracks = Vec::new();
-    for (i, t) in plan.tracks.iter().enumerate() {
-        let mut pause: u64 = 0;
-        let mut pregap = Vec::new();
-        for s in &t.pregap {
-            let (n, crc) = measure(s, t.number)?;
-            pause += n;
-            pregap.push((s.clone(), n, crc));
-        }
-        if !pause.is_multiple_of(SPF) {
-            return Err(fail(code::PLAN, format!("track {}: its pause is not a whole number of sectors", t.number)));
-        }
-        // Track 1's pause holds the 2 seconds before LBA 0, which no sheet's file holds: a
-        // sheet's position 0 is LBA 0, so audio before track 1's index 1 (hidden track-one
-        // audio) comes after them, as cdrdao and CDRWIN place it. Silence (`PREGAP`) at its
-        // start counts towards them.
-        let silent: u64 = pregap.iter().take_while(|(s, ..)| matches!(s.source, Source::Silence)).map(|p| p.1).sum();
-        if i == 0 && silent < u64::from(PREGAP_SECTORS) * SPF {
-            let extra = u64::from(PREGAP_SECTORS) * SPF - silent;
-            pregap.insert(0, (Segment::silence(extra), extra, None));
-            pause += extra;
-        }
-        let mut body: u64 = 0;
-        let mut segs = Vec::new();
-        for s in &t.body {
-            let (n, crc) = measure(s, t.number)?;
-            body += n;
-            segs.push((s.clone(), n, crc));
-        }
-        body += t.postgap_frames;
-        if t.postgap_frames > 0 {
-            segs.push((Segment::silence(t.postgap_frames), t.postgap_frames, None));
-        }
-        // A partial last sector (files that end mid-sector) is filled with silence.
-        let pad = body.next_multiple_of(SPF) - body;
-        if pad > 0 {
-            segs.push((Segment::silence(pad), pad, None));
-        }
-        stream.extend(pregap);
-        stream.extend(segs);
-        tracks.push(DaoTrack {
-            number: t.number,
-            control: t.control,
-            isrc: t.isrc,
-            pause: (pause / SPF) as u32,
-            length: ((body + pad) / SPF) as u32,
-            indexes: t.indexes.iter().map(|x| (x / SPF) as u32).collect(),
-            scms: false,
-        });
-    }
-    let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext() };
-    layout.validate().map_err(|e| fail(code::PLAN, e))?;
-    Ok((layout, stream))
-}
-
-/// The layout's CD-TEXT as `--no-cdtext` and `--cdtext-charset` ask: text a character code
-/// cannot hold is fitted, never refused (`CdText::fit`), each change a note on stderr; only
-/// what no fitting helps (more text than the lead-in holds) is an error.
-pub fn fit_cdtext(layout: &mut DaoLayout, args: &crate::args::BurnArgs) -> Result<()> {
-    if args.no_cdtext {
-        layout.cdtext = None;
-        return Ok(());
-    }
-    let Some(text) = layout.cdtext.as_mut() else { return Ok(()) };
-    let how = args.cdtext_charset.map_or(cd::cdtext::TextFit::Transliterate, cd::cdtext::TextFit::CodePage);
-    for note in text.fit(how) {
-        eprintln!("redburn: note: {note}");
-    }
-    text.encode().map_err(|e| fail(code::PLAN, e))?;
-    Ok(())
-}
-
-/// Where the R–W sub-channel of a sheet's disc comes from.
-#[derive(Debug, Clone)]
-pub enum RwSource {
-    /// A `.sub` beside a CUE sheet's image: 96 bytes of raw P–W a sector from LBA 0.
-    Sub(PathBuf),
-    /// cdrdao's data files with raw R–W after each sector (`TRACK AUDIO RW_RAW`): the
-    /// stream's segments, from LBA −150, and the first such file (for messages).
-    Blocks { file: PathBuf, segments: Vec<(Segment, u64)> },
-}
-
-impl RwSource {
-    /// The file named in messages.
-    pub fn path(&self) -> &Path {
-        match self {
-            RwSource::Sub(p) | RwSource::Blocks { file: p, .. } => p,
-        }
-    }
-
-    /// The R–W, 96 bytes a sector from LBA 0 to the lead-out.
-    pub fn open(&self) -> Result<Box<dyn Read + Send>> {
-        let path = self.path();
-        let failed = |e: &dyn std::fmt::Display| fail(code::INPUT, format!("{}: {e}", path.display()));
-        Ok(match self {
-            RwSource::Sub(sub) => Box::new(std::io::BufReader::new(std::fs::File::open(sub).map_err(|e| failed(&e))?)),
-            RwSource::Blocks { segments, .. } => {
-                let mut r = audio::segments::SubchannelReader::new(segments.iter().cloned()).map_err(|e| failed(&e))?;
-                // The stream starts at LBA −150; the R–W is wanted from LBA 0.
-                std::io::copy(&mut (&mut r).take(u64::from(PREGAP_SECTORS) * 96), &mut std::io::sink())
-                    .map_err(|e| failed(&e))?;
-                Box::new(r)
-            }
-        })
-    }
-}
-
-/// The R–W sub-channel to burn with a sheet, when it carries anything (CD+G graphics …): a
-/// CUE sheet of one BINARY image `X.bin` with `X.sub` beside it (`redburn read --sub`,
-/// CloneCD: 96 bytes of raw P–W a sector), or a TOC file whose tracks say `RW_RAW` (cdrdao's
-/// copies). P and Q alone add nothing the layout does not make, and are not used.
-pub fn rw_source(sheet: &Path, stream: &Stream) -> Result<Option<RwSource>> {
-    if let Some(Source::File { path, .. }) = stream
-        .iter()
-        .map(|s| &s.0.source)
-        .find(|s| matches!(s, Source::File { format: SourceFormat::RawBigEndianWithSubchannel { packed: false }, .. }))
-    {
-        let rw = RwSource::Blocks { file: path.clone(), segments: stream.iter().map(|s| (s.0.clone(), s.1)).collect() };
-        return Ok(carries_rw(rw.open()?, path)?.then_some(rw));
-    }
-    if !sheet.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue")) {
-        return Ok(None);
-    }
-    let Ok(bytes) = std::fs::read(sheet) else { return Ok(None) };
-    let Ok(cue) = cd::CueSheet::parse_bytes_with(&bytes, true) else { return Ok(None) };
-    let [file] = cue.files.as_slice() else { return Ok(None) };
-    if file.kind != cd::cue::FileKind::Binary {
-        return Ok(None);
-    }
-    let bin = sheet.parent().unwrap_or(Path::new(".")).join(file.name.replace('\\', "/"));
-    let sub = bin.with_extension("sub");
-    let Ok(meta) = std::fs::metadata(&sub) else { return Ok(None) };
-    let sectors = std::fs::metadata(&bin).map_or(0, |m| m.len() / 2352);
-    if meta.len() != sectors * 96 {
-        return Err(fail(
-            code::INPUT,
-            format!(
-                "{}: {} bytes, not 96 for each of the {sectors} sectors of {}; remove it to burn without it",
-                sub.display(),
-                meta.len(),
-                bin.display()
-            ),
-        ));
-    }
-    let f = std::fs::File::open(&sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?;
-    Ok(carries_rw(Box::new(std::io::BufReader::new(f)), &sub)?.then_some(RwSource::Sub(sub)))
-}
-
-/// Whether any R–W bit (the low six of each raw P–W byte) is set.
-fn carries_rw(mut r: Box<dyn Read + Send>, path: &Path) -> Result<bool> {
-    let mut buf = vec![0u8; 96 * 1024];
-    loop {
-        let n = r.read(&mut buf).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
-        if n == 0 {
-            return Ok(false);
-        }
-        if buf[..n].iter().any(|b| b & 0x3F != 0) {
-            return Ok(true);
-        }
-    }
-}
-
-/// A sheet's error, with how to burn anyway when it is an unknown word.
-fn lenient_hint(e: cd::CueError) -> String {
+/// A sheet's problem ends the program with the input or the plan code.
+pub fn failure(e: SheetError) -> anyhow::Error {
     match e.kind {
-        cd::cue::CueErrorKind::UnknownCommand { .. } => {
-            format!("{e} (nothing was written; fix the sheet, or burn with --lenient to ignore the line)")
-        }
-        _ => e.to_string(),
+        SheetErrorKind::Plan => fail(code::PLAN, e.message),
+        _ => fail(code::INPUT, e.message),
     }
 }
 
-/// The sheet's layout and the segments to stream from LBA −150; `lenient`: an unknown word
-/// in a CUE sheet is a warning, not an error.
+/// See [`redburn::sheet::plan_sheet`].
 pub fn measured(sheet: &Path, lenient: bool) -> Result<(DaoLayout, Stream)> {
-    let (plan, origin) = plan(sheet, lenient)?;
-    layout(&plan, &origin)
+    redburn::sheet::plan_sheet(sheet, lenient, &mut print).map_err(failure)
 }
 
-/// `mm:ss:ff` (75 frames a second, as sheets write times) of a length in samples.
-fn cue_time(samples: u64) -> String {
-    let f = samples / SPF;
-    format!("{:02}:{:02}:{:02}", f / 4500, f / 75 % 60, f % 75)
-}
-
-/// The plan of audio files burned disc-at-once: two-second pauses between tracks (none when
-/// `gapless`), and with `cdtext_from_tags` CD-TEXT and ISRCs from the files' tags.
+/// See [`redburn::sheet::plan_files`].
 pub fn from_files(
     files: &[PathBuf],
     big_endian: bool,
     gapless: bool,
     cdtext_from_tags: bool,
 ) -> Result<(DaoLayout, Stream)> {
-    let mut plan = DiscPlan::from_files(files.iter().cloned());
-    for (t, path) in plan.tracks.iter_mut().zip(files) {
-        t.body[0].source = Source::File { path: path.clone(), format: audio::segments::file_format(path, big_endian) };
-    }
-    for (i, t) in plan.tracks.iter_mut().enumerate() {
-        if i > 0 && !gapless {
-            t.pregap.push(Segment::silence(u64::from(PREGAP_SECTORS) * SPF));
-        }
-    }
-    if cdtext_from_tags {
-        let mut albums = Vec::new();
-        for (t, path) in plan.tracks.iter_mut().zip(files) {
-            let tags = audio::tags::read_tags(path).map_err(|e| fail(code::INPUT, e))?;
-            t.text.title = tags.title;
-            t.text.performer = tags.artist.clone();
-            t.text.composer = tags.composer;
-            t.text.arranger = tags.arranger;
-            if let Some(isrc) = tags.isrc {
-                match isrc.parse::<cd::Isrc>() {
-                    Ok(i) => t.isrc = Some(i),
-                    Err(e) => eprintln!("redburn: {}: ignoring the ISRC tag: {e}", path.display()),
-                }
-            }
-            albums.push((tags.album, tags.album_artist.or(tags.artist)));
-        }
-        // The album's title and performer: the first file's, as rippers tag every file alike.
-        if let Some((album, artist)) = albums.first() {
-            plan.album_text.title.clone_from(album);
-            let same = albums.iter().all(|(_, a)| a == artist);
-            plan.album_text.performer = if same { artist.clone() } else { Some("Various Artists".into()) };
-        }
-    }
-    plan.validate().map_err(|e| fail(code::PLAN, e))?;
-    layout(&plan, &Origin::default())
+    redburn::sheet::plan_files(files, big_endian, gapless, cdtext_from_tags, &mut print).map_err(failure)
+}
+
+/// The layout's CD-TEXT as `--no-cdtext` and `--cdtext-charset` ask (see
+/// [`redburn::sheet::fit_cdtext`]).
+pub fn fit_cdtext(layout: &mut DaoLayout, args: &crate::args::BurnArgs) -> Result<()> {
+    let how = (!args.no_cdtext)
+        .then(|| args.cdtext_charset.map_or(cd::cdtext::TextFit::Transliterate, cd::cdtext::TextFit::CodePage));
+    redburn::sheet::fit_cdtext(layout, how, &mut print).map_err(failure)
+}
+
+/// See [`redburn::sheet::rw_source`].
+pub fn rw_source(sheet: &Path, stream: &Stream) -> Result<Option<RwSource>> {
+    redburn::sheet::rw_source(sheet, stream).map_err(failure)
 }

@@ -4,6 +4,7 @@
 
 pub mod discover;
 mod media;
+pub mod named;
 pub mod platform;
 pub mod recorder;
 

@@ -39,6 +39,22 @@ pub enum RecorderError {
     Io(String),
 }
 
+impl RecorderError {
+    /// The IMAPI name and HRESULT that say the same.
+    #[must_use]
+    pub fn imapi(&self) -> (&'static str, u32) {
+        match self {
+            RecorderError::Command(e) => e.imapi(),
+            RecorderError::NotMmc(_) | RecorderError::Response(_) => {
+                ("E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE", 0xC0AA_02FF)
+            }
+            RecorderError::Locked(_) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
+            RecorderError::ClientName => ("E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID", 0xC0AA_0211),
+            RecorderError::Io(_) => ("E_FAIL", 0x8000_4005),
+        }
+    }
+}
+
 /// What a recorder writes for audio, from its GET CONFIGURATION features.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct WriteModes {
