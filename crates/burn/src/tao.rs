@@ -359,6 +359,21 @@ impl<T: Transport> TrackAtOnce<T> {
         self.add_audio_track_with(audio, frames, &mut |_, _| {})
     }
 
+    /// [`TrackAtOnce::add_audio_track`] from an audio file in any format redburn decodes
+    /// (WAV, FLAC, AIFF, MP3, Ogg, ALAC/AAC, and through FFmpeg APE, WavPack, Opus …): decoded
+    /// once first for its exact length (IMAPI's stream has a known size), then as it is
+    /// written — converted to 44.1 kHz 16-bit stereo.
+    ///
+    /// # Errors
+    /// `STREAM_NOT_SUPPORTED` for a file that is missing or cannot be decoded (before anything
+    /// is written); as [`TrackAtOnce::add_audio_track`].
+    pub fn add_audio_file(&mut self, path: &std::path::Path) -> Result<(), TaoError> {
+        self.f.prepared()?;
+        let (reader, frames) = audio::segments::open_file(path, false)
+            .map_err(|e| TaoError::StreamNotSupported(format!("{}: {e}", path.display())))?;
+        self.add_audio_track(reader, frames)
+    }
+
     /// [`TrackAtOnce::add_audio_track`] from a [`PcmSource`], which knows its length (a
     /// decoded file, a CUE sheet's segments, raw PCM).
     ///

@@ -347,7 +347,5 @@ fn disc_after_failure(drive: &mut Recorder<Backend>, e: &DaoError) -> String {
 /// The host FIFO for disc-at-once, sized in time as track-at-once sizes its buffer, at the
 /// speed asked for (`speed` in sectors a second, negative for the drive's fastest).
 pub(crate) fn host_fifo_bytes(drive: &mut Recorder<Backend>, speed: i32) -> usize {
-    let fastest = drive.write_speeds().ok().and_then(|s| s.iter().map(|x| x.0).max()).unwrap_or(7_056);
-    let per_second = if speed > 0 { speed.unsigned_abs() } else { fastest * 75 / 176 };
-    redburn::host_buffer_sectors_for(per_second) as usize * 2352
+    redburn::sheet::host_fifo_bytes(drive, speed)
 }

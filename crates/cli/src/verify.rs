@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use audio::segments::SegmentReader;
 use mmc::Transport;
-use redburn::{Expected, Recorder, VerifyError, verify_disc};
+use redburn::{Recorder, VerifyError, verify_disc};
 use serde_json::json;
 
 use crate::device::{self, DeviceArg};
@@ -48,16 +47,10 @@ pub fn check<T: Transport>(
 ) -> Result<()> {
     let expected = match inputs {
         [sheet] if crate::args::is_sheet(sheet) => {
-            let (_, stream) = crate::plan::measured(sheet, lenient)?;
-            Expected::Stream(Box::new(SegmentReader::new(stream.into_iter().map(|(seg, n, _)| (seg, n)))))
+            redburn::sheet::expected_from_sheet(sheet, lenient, &mut |n| eprintln!("redburn: {n}"))
+                .map_err(crate::plan::failure)?
         }
-        files => Expected::Tracks {
-            count: files.len(),
-            open: Box::new(move |i| {
-                let (d, _) = audio::segments::open_file(&files[i], big_endian).map_err(std::io::Error::other)?;
-                Ok(Box::new(d) as Box<dyn std::io::Read>)
-            }),
-        },
+        files => redburn::sheet::expected_from_files(files.to_vec(), big_endian),
     };
     let verdicts = verify_disc(drive, expected, &mut |_| {}).map_err(|e| match e {
         // Not a difference on the disc: the command was given the wrong inputs.

@@ -1,0 +1,456 @@
+/*
+ * redburn.h: burn audio CDs on Linux through redburn (https://example.invalid/redburn), with
+ * the shape of Microsoft's IMAPI2: recorders (IDiscRecorder2), track-at-once
+ * (IDiscFormat2TrackAtOnce) with its Update event and cancel, disc-at-once from a CUE sheet or
+ * a cdrdao TOC file, and verification.
+ *
+ * Generated from crates/ffi/src/lib.rs by cbindgen; do not edit.
+ *
+ * Conventions:
+ *  - Functions return an HRESULT (int32_t): RB_S_OK (0) on success, a negative IMAPI or
+ *    COM code on failure; rb_last_error_message() and rb_last_error_name() then say what
+ *    failed, on the thread that called.
+ *  - Objects (rb_recorder, rb_tao, rb_cancel, rb_device_list) are made by their *_open /
+ *    *_new functions and freed by their *_free functions; strings returned as
+ *    `const char *` belong to the object (or the thread, for errors) and stay valid as said.
+ *  - An object may be used from any thread, but from one thread at a time, except where a
+ *    function says otherwise (rb_cancel_request may be called from any thread, any time).
+ *  - No Rust panic crosses into C: one becomes RB_E_UNEXPECTED (E_UNEXPECTED).
+ */
+
+#ifndef REDBURN_H
+#define REDBURN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// `S_OK`.
+#define RB_S_OK 0
+
+// `E_POINTER`: a pointer that must not be NULL was.
+#define RB_E_POINTER (int32_t)2147500035u
+
+// `E_INVALIDARG`: an argument out of range or a string that is not UTF-8.
+#define RB_E_INVALIDARG (int32_t)2147942487u
+
+// `E_UNEXPECTED`: redburn failed inside (a bug); the message says where.
+#define RB_E_UNEXPECTED (int32_t)2147549183u
+
+// `E_IMAPI_REQUEST_CANCELLED`.
+#define RB_E_IMAPI_REQUEST_CANCELLED (int32_t)3232366594u
+
+// `E_IMAPI_RECORDER_REQUIRED`: the recorder handle is empty (its drive was given to a
+// writer with `rb_tao_set_recorder`).
+#define RB_E_IMAPI_RECORDER_REQUIRED (int32_t)3232366595u
+
+// `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS`: `rb_cancel_request` with nothing being written.
+#define RB_E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS (int32_t)3232367873u
+
+// Which identity string `rb_recorder_identity` returns.
+typedef enum rb_identity {
+  // The name it was opened by (`emu:default`, `/dev/sr0`).
+  RB_IDENTITY_NAME = 0,
+  // `VendorId`.
+  RB_IDENTITY_VENDOR_ID = 1,
+  // `ProductId`.
+  RB_IDENTITY_PRODUCT_ID = 2,
+  // `ProductRevision`.
+  RB_IDENTITY_PRODUCT_REVISION = 3,
+  // `ActiveDiscRecorder`: the unique id.
+  RB_IDENTITY_UNIQUE_ID = 4,
+} rb_identity;
+
+// A handle that stops a write from any thread (`CancelAddTrack`).
+typedef struct rb_cancel rb_cancel;
+
+// The recorders' names: the machine's (`/dev/sr0` …) and the emulated ones (`emu:NAME`).
+typedef struct rb_device_list rb_device_list;
+
+// An open recorder (IMAPI's `IDiscRecorder2`).
+typedef struct rb_recorder rb_recorder;
+
+// An `IDiscFormat2TrackAtOnce` writer.
+typedef struct rb_tao rb_tao;
+
+// The medium in a recorder.
+typedef struct rb_media_info {
+  // `IMAPI_MEDIA_PHYSICAL_TYPE`: 0 none or unknown, 1 CD-ROM, 2 CD-R, 3 CD-RW …
+  int32_t media_type;
+  // Disc status (READ DISC INFORMATION): 0 blank, 1 appendable, 2 finalized, 3 other.
+  int32_t status;
+  // Sessions, an open or empty last one included.
+  uint32_t sessions;
+  // Tracks recorded.
+  uint32_t tracks;
+  // Sectors used.
+  uint64_t used_sectors;
+  // Sectors free.
+  uint64_t free_sectors;
+  // Used plus free.
+  uint64_t total_sectors;
+} rb_media_info;
+
+// IMAPI's `IDiscFormat2TrackAtOnceEventArgs` with its `IWriteEngine2EventArgs`, and the
+// writer's properties as the event's sender shows them.
+typedef struct rb_tao_update {
+  // `CurrentTrackNumber`.
+  int32_t current_track_number;
+  // `CurrentAction`: 0 unknown, 1 preparing, 2 writing, 3 finishing, 4 verifying.
+  int32_t current_action;
+  // `ElapsedTime`, seconds.
+  int32_t elapsed_time;
+  // `RemainingTime`, seconds.
+  int32_t remaining_time;
+  // `StartLba`.
+  int32_t start_lba;
+  // `SectorCount`.
+  int32_t sector_count;
+  // `LastReadLba`.
+  int32_t last_read_lba;
+  // `LastWrittenLba`.
+  int32_t last_written_lba;
+  // `TotalSystemBuffer`, bytes.
+  int32_t total_system_buffer;
+  // `UsedSystemBuffer`.
+  int32_t used_system_buffer;
+  // `FreeSystemBuffer`.
+  int32_t free_system_buffer;
+  // The drive's buffer in bytes, −1 when the drive does not say.
+  int64_t drive_buffer_size;
+  // Bytes free in it, −1 when the drive does not say.
+  int64_t drive_buffer_free;
+  // `FreeSectorsOnMedia` when the track began.
+  uint64_t free_sectors_on_media;
+  // `UsedSectorsOnMedia` when the track began.
+  uint64_t used_sectors_on_media;
+  // `TotalSectorsOnMedia`.
+  uint64_t total_sectors_on_media;
+  // `NumberOfExistingTracks`.
+  uint32_t number_of_existing_tracks;
+  // `CurrentWriteSpeed`, sectors per second.
+  uint32_t current_write_speed;
+  // `BufferUnderrunFreeDisabled`.
+  bool buffer_underrun_free_disabled;
+  // `DoNotFinalizeMedia`.
+  bool do_not_finalize_media;
+} rb_tao_update;
+
+// The Update event: called on the thread that called `rb_tao_add_*` or
+// `rb_tao_release_media`, about once a second and at each change of action. Return false to
+// cancel the write (`CancelAddTrack`); the call then fails with
+// `RB_E_IMAPI_REQUEST_CANCELLED`. `update` is valid during the call only.
+typedef bool (*rb_tao_update_fn)(const struct rb_tao_update *update, void *user);
+
+// A source of PCM for `rb_tao_add_audio_callback`: fills `buffer` with up to `length` bytes
+// of 44.1 kHz 16-bit stereo little-endian PCM and returns how many (0 at the end, negative
+// on an error, which fails the track). Called on a thread of redburn's own (the host
+// buffer's reader), one call at a time, while `rb_tao_add_audio_callback` runs.
+typedef ptrdiff_t (*rb_read_fn)(void *user, uint8_t *buffer, size_t length);
+
+// How `rb_burn_sheet` writes (zeroed is not the default: use `rb_dao_options_default`).
+typedef struct rb_dao_options {
+  // Sectors per second (75 = 1×), −1 for the fastest.
+  int32_t write_speed;
+  // Test write: the drive records nothing.
+  bool simulate;
+  // Buffer-underrun protection off.
+  bool bufe_disabled;
+  // Leave the disc open for another session.
+  bool do_not_finalize;
+  // An unknown word in a CUE sheet is a note, not an error.
+  bool lenient;
+} rb_dao_options;
+
+// A disc-at-once write's progress: `written` of `total` sectors sent, and the drive's
+// buffer (`drive_buffer_size`, `drive_buffer_free`; −1 when the drive does not say); after
+// the last sector the drive writes the lead-in and lead-out and closes the session. Return
+// false to stop. Called on the thread that called `rb_burn_sheet`.
+typedef bool (*rb_dao_progress_fn)(uint32_t written,
+                                   uint32_t total,
+                                   int64_t drive_buffer_size,
+                                   int64_t drive_buffer_free,
+                                   void *user);
+
+// A note about the inputs (a warning in the sheet, CD-TEXT transliterated …): one line of
+// UTF-8, valid during the call. Called on the thread that called.
+typedef void (*rb_note_fn)(const char *note, void *user);
+
+// One track's verdict from `rb_verify_*`.
+typedef struct rb_track_verdict {
+  // Track number.
+  uint32_t number;
+  // Its first sector (index 1).
+  int32_t start_lba;
+  // Sectors to the next track or the lead-out.
+  uint32_t sectors;
+  // CRC-32 of the disc's audio of the track.
+  uint32_t crc32;
+  // AccurateRip v1 checksum.
+  uint32_t accuraterip_v1;
+  // AccurateRip v2 checksum.
+  uint32_t accuraterip_v2;
+  // Whether the disc holds exactly the source's audio.
+  bool matches;
+  // The first stereo frame that differs, from the track's start (−1 when it matches).
+  int64_t first_difference;
+} rb_track_verdict;
+
+// Called with each track's verdict as it is made, on the calling thread.
+typedef void (*rb_verdict_fn)(const struct rb_track_verdict *verdict, void *user);
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+// The message of the last error on the calling thread (UTF-8; "" when none). Valid until
+// the next failing call on this thread. Any thread.
+const char *rb_last_error_message(void);
+
+// The IMAPI name of the last error on the calling thread (e.g.
+// "E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK"; "" when none). Valid until the next failing call on
+// this thread. Any thread.
+const char *rb_last_error_name(void);
+
+// libredburn's version, e.g. "0.1.0". Static. Any thread.
+const char *rb_version(void);
+
+// Lists the recorders (IMAPI's `IDiscMaster2`) into `*out`, to free with
+// `rb_device_list_free`. `emu:default` is listed once it exists (it is made on first open).
+//
+// # Safety
+// `out` is valid for a write.
+int32_t rb_devices(struct rb_device_list **out);
+
+// How many names `list` holds (0 for NULL).
+//
+// # Safety
+// `list` is NULL or from `rb_devices`.
+size_t rb_device_list_count(const struct rb_device_list *list);
+
+// The `index`th name, valid until the list is freed; NULL past the end.
+//
+// # Safety
+// `list` is NULL or from `rb_devices`.
+const char *rb_device_list_name(const struct rb_device_list *list, size_t index);
+
+// Frees a list (NULL is ignored).
+//
+// # Safety
+// `list` is NULL or from `rb_devices`, not freed before.
+void rb_device_list_free(struct rb_device_list *list);
+
+// Opens the recorder `name` — `emu:NAME` for an emulated one (`emu:default` is made with a
+// blank 80-minute CD-R on first use), or a device node such as `/dev/sr0` — into `*out`, to
+// free with `rb_recorder_free`. An emulated drive is held by one process at a time.
+//
+// # Safety
+// `name` is a NUL-terminated string; `out` is valid for a write.
+int32_t rb_recorder_open(const char *name, struct rb_recorder **out);
+
+// Closes a recorder and frees it (NULL is ignored).
+//
+// # Safety
+// `r` is NULL or from `rb_recorder_open`, not freed before.
+void rb_recorder_free(struct rb_recorder *r);
+
+// One of the recorder's identity strings, valid until it is freed (NULL for a NULL recorder).
+//
+// # Safety
+// `r` is NULL or from `rb_recorder_open`.
+const char *rb_recorder_identity(const struct rb_recorder *r, enum rb_identity which);
+
+// What medium is in the recorder, into `*out`. Fails with the drive's code when there is
+// none (`E_IMAPI_RECORDER_MEDIA_NO_MEDIA`) or the tray is open.
+//
+// # Safety
+// `r` is from `rb_recorder_open`; `out` is valid for a write.
+int32_t rb_recorder_media_info(struct rb_recorder *r, struct rb_media_info *out);
+
+// `EjectMedia`.
+//
+// # Safety
+// `r` is from `rb_recorder_open`.
+int32_t rb_recorder_eject(struct rb_recorder *r);
+
+// `CloseTray`.
+//
+// # Safety
+// `r` is from `rb_recorder_open`.
+int32_t rb_recorder_close_tray(struct rb_recorder *r);
+
+// A new writer with IMAPI's defaults (no recorder, BUFE on, finalize, client name
+// "redburn"), into `*out`, to free with `rb_tao_free`.
+//
+// # Safety
+// `out` is valid for a write.
+int32_t rb_tao_new(struct rb_tao **out);
+
+// Frees a writer and the recorder it holds (NULL is ignored). A prepared medium is released
+// first (the session closed), as IMAPI does when the object goes.
+//
+// # Safety
+// `t` is NULL or from `rb_tao_new`, not freed before.
+void rb_tao_free(struct rb_tao *t);
+
+// `put_Recorder`: the recorder's drive moves into the writer; `r` stays the caller's to
+// free, empty (its functions fail with `RB_E_IMAPI_RECORDER_REQUIRED`) until
+// `rb_tao_release_recorder` gives the drive back. A recorder that is not a CD writer
+// (`E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED`) stays with `r`; one refused because the writer
+// is busy (`..._MEDIA_IS_PREPARED`, `..._WRITE_IN_PROGRESS`) is closed.
+//
+// # Safety
+// `t` from `rb_tao_new`, `r` from `rb_recorder_open`.
+int32_t rb_tao_set_recorder(struct rb_tao *t, struct rb_recorder *r);
+
+// Gives the writer's recorder back to `r` (an empty handle), when no write is in progress.
+//
+// # Safety
+// `t` from `rb_tao_new`, `r` from `rb_recorder_open`.
+int32_t rb_tao_release_recorder(struct rb_tao *t, struct rb_recorder *r);
+
+// `put_ClientName`: 1–64 printable ASCII characters.
+//
+// # Safety
+// `t` from `rb_tao_new`; `name` a NUL-terminated string.
+int32_t rb_tao_set_client_name(struct rb_tao *t, const char *name);
+
+// `put_DoNotFinalizeMedia`.
+//
+// # Safety
+// `t` from `rb_tao_new`.
+int32_t rb_tao_set_do_not_finalize_media(struct rb_tao *t, bool on);
+
+// `put_BufferUnderrunFreeDisabled`.
+//
+// # Safety
+// `t` from `rb_tao_new`.
+int32_t rb_tao_set_buffer_underrun_free_disabled(struct rb_tao *t, bool on);
+
+// redburn's extension: a test write (the drive records nothing).
+//
+// # Safety
+// `t` from `rb_tao_new`.
+int32_t rb_tao_set_simulate(struct rb_tao *t, bool on);
+
+// `SetWriteSpeed`: sectors per second (75 = 1×), −1 for the fastest. Returns `S_OK` or the
+// success code saying the drive adjusted it (`S_IMAPI_SPEEDADJUSTED` 0x00AA0004 …).
+//
+// # Safety
+// `t` from `rb_tao_new`.
+int32_t rb_tao_set_write_speed(struct rb_tao *t, int32_t sectors_per_second, bool pure_cav);
+
+// Sets the Update event's handler (NULL removes it). `user` is passed back untouched.
+//
+// # Safety
+// `t` from `rb_tao_new`; `callback` and `user` stay valid while the writer may call them.
+int32_t rb_tao_set_update_callback(struct rb_tao *t, rb_tao_update_fn callback, void *user);
+
+// A handle to cancel this writer's write from any thread, to free with `rb_cancel_free`.
+//
+// # Safety
+// `t` from `rb_tao_new`; `out` valid for a write.
+int32_t rb_tao_cancel_handle(struct rb_tao *t, struct rb_cancel **out);
+
+// `CancelAddTrack`, from any thread at any time: the write in progress stops at its next
+// chunk and its call fails with `RB_E_IMAPI_REQUEST_CANCELLED`.
+// `RB_E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS` when nothing is being written.
+//
+// # Safety
+// `c` from `rb_tao_cancel_handle`.
+int32_t rb_cancel_request(const struct rb_cancel *c);
+
+// Frees a cancel handle (NULL is ignored); the writer may outlive it or not.
+//
+// # Safety
+// `c` NULL or from `rb_tao_cancel_handle`, not freed before.
+void rb_cancel_free(struct rb_cancel *c);
+
+// `PrepareMedia`: locks the tray, checks the medium is blank CD-R/RW, sets up writing.
+//
+// # Safety
+// `t` from `rb_tao_new`.
+int32_t rb_tao_prepare_media(struct rb_tao *t);
+
+// `AddAudioTrack` from an audio file in any format redburn decodes (WAV, FLAC, AIFF, MP3,
+// Ogg, ALAC/AAC; APE, WavPack, Opus … with FFmpeg installed): decoded once for its length,
+// then written. A file that cannot be decoded fails with
+// `E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED` before anything is written.
+//
+// # Safety
+// `t` from `rb_tao_new`; `path` a NUL-terminated string.
+int32_t rb_tao_add_audio_file(struct rb_tao *t, const char *path);
+
+// `AddAudioTrack` from a PCM callback (see `rb_read_fn`) giving `frames` stereo frames
+// (4 bytes each); short tracks are padded to 4 seconds, the last sector with silence.
+//
+// # Safety
+// `t` from `rb_tao_new`; `read` and `user` valid until this returns.
+int32_t rb_tao_add_audio_callback(struct rb_tao *t, uint64_t frames, rb_read_fn read, void *user);
+
+// `ReleaseMedia`: closes the session, finalizing the disc unless `DoNotFinalizeMedia`.
+//
+// # Safety
+// `t` from `rb_tao_new`.
+int32_t rb_tao_release_media(struct rb_tao *t);
+
+// `NumberOfExistingTracks` into `*out`.
+//
+// # Safety
+// `t` from `rb_tao_new`; `out` valid for a write.
+int32_t rb_tao_number_of_existing_tracks(struct rb_tao *t, uint32_t *out);
+
+// `FreeSectorsOnMedia` into `*out`.
+//
+// # Safety
+// `t` from `rb_tao_new`; `out` valid for a write.
+int32_t rb_tao_free_sectors_on_media(struct rb_tao *t, uint64_t *out);
+
+// The defaults: fastest, real write, BUFE on, finalize, strict sheets.
+struct rb_dao_options rb_dao_options_default(void);
+
+// Burns a CUE sheet or cdrdao TOC file disc-at-once onto the blank disc in `r`, as
+// `redburn burn album.cue` does: every file measured first (a sheet or file problem fails
+// with `E_INVALIDARG` and the sheet's file and line, before anything is written), CD-TEXT,
+// ISRCs, MCN, indexes, pre-emphasis and copy bits as the sheet says. `options` may be NULL
+// (the defaults); `progress` and `note` may be NULL.
+//
+// # Safety
+// `r` from `rb_recorder_open`; `sheet` NUL-terminated; callbacks and `user` valid until
+// this returns.
+int32_t rb_burn_sheet(struct rb_recorder *r,
+                      const char *sheet,
+                      const struct rb_dao_options *options,
+                      rb_dao_progress_fn progress,
+                      rb_note_fn note,
+                      void *user);
+
+// Reads the disc in `r` back and compares it with the sheet it was burned from:
+// `*differing` (may be NULL) gets the number of tracks that differ — a difference is not an
+// error; the call fails only when the disc or the sheet cannot be read.
+//
+// # Safety
+// `r` from `rb_recorder_open`; `sheet` NUL-terminated; `on_track`/`user` valid until this
+// returns; `differing` NULL or valid for a write.
+int32_t rb_verify_sheet(struct rb_recorder *r,
+                        const char *sheet,
+                        rb_verdict_fn on_track,
+                        void *user,
+                        uint32_t *differing);
+
+// As `rb_verify_sheet` for a track-at-once disc of `count` audio files, one a track.
+//
+// # Safety
+// `paths` holds `count` NUL-terminated strings; as `rb_verify_sheet` otherwise.
+int32_t rb_verify_files(struct rb_recorder *r,
+                        const char *const *paths,
+                        size_t count,
+                        rb_verdict_fn on_track,
+                        void *user,
+                        uint32_t *differing);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* REDBURN_H */

@@ -1,0 +1,1005 @@
+//! libredburn: redburn's API for C, with IMAPI2's shape (see `include/redburn.h`, generated
+//! from this file by cbindgen, and `examples/c/burn.c`).
+//!
+//! Every function returns an HRESULT and catches panics; the last error's message and IMAPI
+//! name are kept per thread. Objects are boxed Rust values behind opaque pointers.
+#![allow(non_camel_case_types)]
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString, c_char, c_void};
+use std::os::unix::ffi::OsStrExt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use device::{Backend, named};
+use rb::{CancelHandle, DaoOptions, DaoProgress, DiscFormat2, TaoUpdate, TrackAtOnce};
+
+/// `S_OK`.
+pub const RB_S_OK: i32 = 0;
+/// `E_POINTER`: a pointer that must not be NULL was.
+pub const RB_E_POINTER: i32 = 0x8000_4003_u32 as i32;
+/// `E_INVALIDARG`: an argument out of range or a string that is not UTF-8.
+pub const RB_E_INVALIDARG: i32 = 0x8007_0057_u32 as i32;
+/// `E_UNEXPECTED`: redburn failed inside (a bug); the message says where.
+pub const RB_E_UNEXPECTED: i32 = 0x8000_FFFF_u32 as i32;
+/// `E_IMAPI_REQUEST_CANCELLED`.
+pub const RB_E_IMAPI_REQUEST_CANCELLED: i32 = 0xC0AA_0002_u32 as i32;
+/// `E_IMAPI_RECORDER_REQUIRED`: the recorder handle is empty (its drive was given to a
+/// writer with `rb_tao_set_recorder`).
+pub const RB_E_IMAPI_RECORDER_REQUIRED: i32 = 0xC0AA_0003_u32 as i32;
+/// `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS`: `rb_cancel_request` with nothing being written.
+pub const RB_E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS: i32 = 0xC0AA_0501_u32 as i32;
+
+/// A failure: IMAPI name, HRESULT, message.
+struct Fail(&'static str, u32, String);
+
+thread_local! {
+    /// The last failure's message and IMAPI name on this thread.
+    static LAST: RefCell<(CString, CString)> = RefCell::new((CString::default(), CString::default()));
+}
+
+fn remember(name: &str, message: &str) {
+    LAST.with(|l| *l.borrow_mut() = (c_string(message), c_string(name)));
+}
+
+/// Runs `f`, turning its error or panic into an HRESULT and the thread's last error.
+fn guard(f: impl FnOnce() -> Result<(), Fail>) -> i32 {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => RB_S_OK,
+        Ok(Err(Fail(name, hr, message))) => {
+            remember(name, &message);
+            hr as i32
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            remember("E_UNEXPECTED", &format!("redburn failed inside: {what}"));
+            RB_E_UNEXPECTED
+        }
+    }
+}
+
+fn invalid(why: impl Into<String>) -> Fail {
+    Fail("E_INVALIDARG", RB_E_INVALIDARG as u32, why.into())
+}
+
+fn null(what: &str) -> Fail {
+    Fail("E_POINTER", RB_E_POINTER as u32, format!("{what} is NULL"))
+}
+
+impl From<rb::TaoError> for Fail {
+    fn from(e: rb::TaoError) -> Fail {
+        Fail(e.imapi_name(), e.hresult(), e.to_string())
+    }
+}
+
+impl From<named::OpenError> for Fail {
+    fn from(e: named::OpenError) -> Fail {
+        let (n, h) = e.imapi();
+        Fail(n, h, e.to_string())
+    }
+}
+
+impl From<device::RecorderError> for Fail {
+    fn from(e: device::RecorderError) -> Fail {
+        let (n, h) = e.imapi();
+        Fail(n, h, e.to_string())
+    }
+}
+
+impl From<rb::sheet::BurnSheetError> for Fail {
+    fn from(e: rb::sheet::BurnSheetError) -> Fail {
+        let (n, h) = e.imapi();
+        Fail(n, h, e.to_string())
+    }
+}
+
+impl From<rb::sheet::SheetError> for Fail {
+    fn from(e: rb::sheet::SheetError) -> Fail {
+        invalid(e.message)
+    }
+}
+
+impl From<rb::VerifyError> for Fail {
+    fn from(e: rb::VerifyError) -> Fail {
+        let (n, h) = match &e {
+            rb::VerifyError::TrackCount { .. } => ("E_INVALIDARG", RB_E_INVALIDARG as u32),
+            // No disc, or nothing on it.
+            rb::VerifyError::NotReady(_) | rb::VerifyError::NoToc(_) => {
+                ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202)
+            }
+            _ => ("E_FAIL", 0x8000_4005),
+        };
+        Fail(n, h, e.to_string())
+    }
+}
+
+/// A C string argument as UTF-8.
+///
+/// # Safety
+/// `s` is NULL or a NUL-terminated string.
+unsafe fn text<'a>(s: *const c_char, what: &str) -> Result<&'a str, Fail> {
+    if s.is_null() {
+        return Err(null(what));
+    }
+    // SAFETY: the caller's promise.
+    unsafe { CStr::from_ptr(s) }.to_str().map_err(|_| invalid(format!("{what} is not UTF-8")))
+}
+
+/// A C string argument as a path (any bytes but NUL).
+///
+/// # Safety
+/// `s` is NULL or a NUL-terminated string.
+unsafe fn path(s: *const c_char, what: &str) -> Result<PathBuf, Fail> {
+    if s.is_null() {
+        return Err(null(what));
+    }
+    // SAFETY: the caller's promise.
+    let bytes = unsafe { CStr::from_ptr(s) }.to_bytes();
+    Ok(Path::new(std::ffi::OsStr::from_bytes(bytes)).to_owned())
+}
+
+/// `*out = v`, or E_POINTER.
+///
+/// # Safety
+/// `out` is NULL or valid for a write of `T`.
+unsafe fn put<T>(out: *mut T, v: T, what: &str) -> Result<(), Fail> {
+    if out.is_null() {
+        return Err(null(what));
+    }
+    // SAFETY: the caller's promise.
+    unsafe { out.write(v) };
+    Ok(())
+}
+
+/// `&mut *p`, or E_POINTER.
+///
+/// # Safety
+/// `p` is NULL or a live object made by this library and not used by another thread now.
+unsafe fn object<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T, Fail> {
+    // SAFETY: the caller's promise.
+    unsafe { p.as_mut() }.ok_or_else(|| null(what))
+}
+
+fn c_string(s: &str) -> CString {
+    CString::new(s.replace('\0', " ")).expect("NULs replaced")
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+
+/// The message of the last error on the calling thread (UTF-8; "" when none). Valid until
+/// the next failing call on this thread. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn rb_last_error_message() -> *const c_char {
+    LAST.with(|l| l.borrow().0.as_ptr())
+}
+
+/// The IMAPI name of the last error on the calling thread (e.g.
+/// "E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK"; "" when none). Valid until the next failing call on
+/// this thread. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn rb_last_error_name() -> *const c_char {
+    LAST.with(|l| l.borrow().1.as_ptr())
+}
+
+/// libredburn's version, e.g. "0.1.0". Static. Any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn rb_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+// ---------------------------------------------------------------------------------------
+// Recorders (IDiscMaster2, IDiscRecorder2)
+
+/// The recorders' names: the machine's (`/dev/sr0` …) and the emulated ones (`emu:NAME`).
+pub struct rb_device_list {
+    names: Vec<CString>,
+}
+
+/// Lists the recorders (IMAPI's `IDiscMaster2`) into `*out`, to free with
+/// `rb_device_list_free`. `emu:default` is listed once it exists (it is made on first open).
+///
+/// # Safety
+/// `out` is valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_devices(out: *mut *mut rb_device_list) -> i32 {
+    guard(|| {
+        let names = named::names().iter().map(|n| c_string(n)).collect();
+        // SAFETY: the caller's promise.
+        unsafe { put(out, Box::into_raw(Box::new(rb_device_list { names })), "out") }
+    })
+}
+
+/// How many names `list` holds (0 for NULL).
+///
+/// # Safety
+/// `list` is NULL or from `rb_devices`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_device_list_count(list: *const rb_device_list) -> usize {
+    // SAFETY: the caller's promise.
+    unsafe { list.as_ref() }.map_or(0, |l| l.names.len())
+}
+
+/// The `index`th name, valid until the list is freed; NULL past the end.
+///
+/// # Safety
+/// `list` is NULL or from `rb_devices`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_device_list_name(list: *const rb_device_list, index: usize) -> *const c_char {
+    // SAFETY: the caller's promise.
+    unsafe { list.as_ref() }.and_then(|l| l.names.get(index)).map_or(std::ptr::null(), |n| n.as_ptr())
+}
+
+/// Frees a list (NULL is ignored).
+///
+/// # Safety
+/// `list` is NULL or from `rb_devices`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_device_list_free(list: *mut rb_device_list) {
+    if !list.is_null() {
+        // SAFETY: made by Box::into_raw in rb_devices.
+        drop(unsafe { Box::from_raw(list) });
+    }
+}
+
+/// An open recorder (IMAPI's `IDiscRecorder2`).
+pub struct rb_recorder {
+    drive: Option<rb::Recorder<Backend>>,
+    name: CString,
+    vendor: CString,
+    product: CString,
+    revision: CString,
+    unique_id: CString,
+}
+
+impl rb_recorder {
+    fn drive(&mut self) -> Result<&mut rb::Recorder<Backend>, Fail> {
+        self.drive.as_mut().ok_or_else(|| {
+            Fail(
+                "E_IMAPI_RECORDER_REQUIRED",
+                RB_E_IMAPI_RECORDER_REQUIRED as u32,
+                format!(
+                    "{}: its drive is with a writer (rb_tao_release_recorder gives it back)",
+                    self.name.to_string_lossy()
+                ),
+            )
+        })
+    }
+}
+
+/// Opens the recorder `name` — `emu:NAME` for an emulated one (`emu:default` is made with a
+/// blank 80-minute CD-R on first use), or a device node such as `/dev/sr0` — into `*out`, to
+/// free with `rb_recorder_free`. An emulated drive is held by one process at a time.
+///
+/// # Safety
+/// `name` is a NUL-terminated string; `out` is valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_recorder_open(name: *const c_char, out: *mut *mut rb_recorder) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let name = unsafe { text(name, "name") }?;
+        let drive = named::open_recorder(name)?;
+        let r = rb_recorder {
+            name: c_string(name),
+            vendor: c_string(drive.vendor_id()),
+            product: c_string(drive.product_id()),
+            revision: c_string(drive.product_revision()),
+            unique_id: c_string(drive.unique_id()),
+            drive: Some(drive),
+        };
+        // SAFETY: the caller's promise.
+        unsafe { put(out, Box::into_raw(Box::new(r)), "out") }
+    })
+}
+
+/// Closes a recorder and frees it (NULL is ignored).
+///
+/// # Safety
+/// `r` is NULL or from `rb_recorder_open`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_recorder_free(r: *mut rb_recorder) {
+    if !r.is_null() {
+        // SAFETY: made by Box::into_raw in rb_recorder_open.
+        drop(unsafe { Box::from_raw(r) });
+    }
+}
+
+/// Which identity string `rb_recorder_identity` returns.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum rb_identity {
+    /// The name it was opened by (`emu:default`, `/dev/sr0`).
+    Name = 0,
+    /// `VendorId`.
+    VendorId = 1,
+    /// `ProductId`.
+    ProductId = 2,
+    /// `ProductRevision`.
+    ProductRevision = 3,
+    /// `ActiveDiscRecorder`: the unique id.
+    UniqueId = 4,
+}
+
+/// One of the recorder's identity strings, valid until it is freed (NULL for a NULL recorder).
+///
+/// # Safety
+/// `r` is NULL or from `rb_recorder_open`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_recorder_identity(r: *const rb_recorder, which: rb_identity) -> *const c_char {
+    // SAFETY: the caller's promise.
+    let Some(r) = (unsafe { r.as_ref() }) else { return std::ptr::null() };
+    match which {
+        rb_identity::Name => r.name.as_ptr(),
+        rb_identity::VendorId => r.vendor.as_ptr(),
+        rb_identity::ProductId => r.product.as_ptr(),
+        rb_identity::ProductRevision => r.revision.as_ptr(),
+        rb_identity::UniqueId => r.unique_id.as_ptr(),
+    }
+}
+
+/// The medium in a recorder.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct rb_media_info {
+    /// `IMAPI_MEDIA_PHYSICAL_TYPE`: 0 none or unknown, 1 CD-ROM, 2 CD-R, 3 CD-RW …
+    pub media_type: i32,
+    /// Disc status (READ DISC INFORMATION): 0 blank, 1 appendable, 2 finalized, 3 other.
+    pub status: i32,
+    /// Sessions, an open or empty last one included.
+    pub sessions: u32,
+    /// Tracks recorded.
+    pub tracks: u32,
+    /// Sectors used.
+    pub used_sectors: u64,
+    /// Sectors free.
+    pub free_sectors: u64,
+    /// Used plus free.
+    pub total_sectors: u64,
+}
+
+/// What medium is in the recorder, into `*out`. Fails with the drive's code when there is
+/// none (`E_IMAPI_RECORDER_MEDIA_NO_MEDIA`) or the tray is open.
+///
+/// # Safety
+/// `r` is from `rb_recorder_open`; `out` is valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_recorder_media_info(r: *mut rb_recorder, out: *mut rb_media_info) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let r = unsafe { object(r, "recorder") }?;
+        let m = r.drive()?.media_info()?;
+        let info = rb_media_info {
+            media_type: m.media_type as i32,
+            status: m.status as i32,
+            sessions: u32::from(m.sessions),
+            tracks: u32::from(m.tracks),
+            used_sectors: m.used_sectors,
+            free_sectors: m.free_sectors,
+            total_sectors: m.total_sectors,
+        };
+        // SAFETY: the caller's promise.
+        unsafe { put(out, info, "out") }
+    })
+}
+
+/// `EjectMedia`.
+///
+/// # Safety
+/// `r` is from `rb_recorder_open`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_recorder_eject(r: *mut rb_recorder) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(r, "recorder") }?.drive()?.eject_media()?))
+}
+
+/// `CloseTray`.
+///
+/// # Safety
+/// `r` is from `rb_recorder_open`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_recorder_close_tray(r: *mut rb_recorder) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(r, "recorder") }?.drive()?.close_tray()?))
+}
+
+// ---------------------------------------------------------------------------------------
+// Track-at-once (IDiscFormat2TrackAtOnce)
+
+/// An `IDiscFormat2TrackAtOnce` writer.
+pub struct rb_tao {
+    tao: TrackAtOnce<Backend>,
+}
+
+/// A handle that stops a write from any thread (`CancelAddTrack`).
+pub struct rb_cancel {
+    handle: CancelHandle,
+}
+
+/// IMAPI's `IDiscFormat2TrackAtOnceEventArgs` with its `IWriteEngine2EventArgs`, and the
+/// writer's properties as the event's sender shows them.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct rb_tao_update {
+    /// `CurrentTrackNumber`.
+    pub current_track_number: i32,
+    /// `CurrentAction`: 0 unknown, 1 preparing, 2 writing, 3 finishing, 4 verifying.
+    pub current_action: i32,
+    /// `ElapsedTime`, seconds.
+    pub elapsed_time: i32,
+    /// `RemainingTime`, seconds.
+    pub remaining_time: i32,
+    /// `StartLba`.
+    pub start_lba: i32,
+    /// `SectorCount`.
+    pub sector_count: i32,
+    /// `LastReadLba`.
+    pub last_read_lba: i32,
+    /// `LastWrittenLba`.
+    pub last_written_lba: i32,
+    /// `TotalSystemBuffer`, bytes.
+    pub total_system_buffer: i32,
+    /// `UsedSystemBuffer`.
+    pub used_system_buffer: i32,
+    /// `FreeSystemBuffer`.
+    pub free_system_buffer: i32,
+    /// The drive's buffer in bytes, −1 when the drive does not say.
+    pub drive_buffer_size: i64,
+    /// Bytes free in it, −1 when the drive does not say.
+    pub drive_buffer_free: i64,
+    /// `FreeSectorsOnMedia` when the track began.
+    pub free_sectors_on_media: u64,
+    /// `UsedSectorsOnMedia` when the track began.
+    pub used_sectors_on_media: u64,
+    /// `TotalSectorsOnMedia`.
+    pub total_sectors_on_media: u64,
+    /// `NumberOfExistingTracks`.
+    pub number_of_existing_tracks: u32,
+    /// `CurrentWriteSpeed`, sectors per second.
+    pub current_write_speed: u32,
+    /// `BufferUnderrunFreeDisabled`.
+    pub buffer_underrun_free_disabled: bool,
+    /// `DoNotFinalizeMedia`.
+    pub do_not_finalize_media: bool,
+}
+
+impl From<&TaoUpdate> for rb_tao_update {
+    fn from(u: &TaoUpdate) -> rb_tao_update {
+        rb_tao_update {
+            current_track_number: i32::from(u.current_track_number),
+            current_action: u.current_action as i32,
+            elapsed_time: u.elapsed_time,
+            remaining_time: u.remaining_time,
+            start_lba: u.start_lba,
+            sector_count: u.sector_count,
+            last_read_lba: u.last_read_lba,
+            last_written_lba: u.last_written_lba,
+            total_system_buffer: u.total_system_buffer,
+            used_system_buffer: u.used_system_buffer,
+            free_system_buffer: u.free_system_buffer,
+            drive_buffer_size: u.drive_buffer_size.map_or(-1, i64::from),
+            drive_buffer_free: u.drive_buffer_free.map_or(-1, i64::from),
+            free_sectors_on_media: u.writer.free_sectors_on_media,
+            used_sectors_on_media: u.writer.used_sectors_on_media,
+            total_sectors_on_media: u.writer.total_sectors_on_media,
+            number_of_existing_tracks: u.writer.number_of_existing_tracks,
+            current_write_speed: u.writer.current_write_speed,
+            buffer_underrun_free_disabled: u.writer.buffer_underrun_free_disabled,
+            do_not_finalize_media: u.writer.do_not_finalize_media,
+        }
+    }
+}
+
+/// The Update event: called on the thread that called `rb_tao_add_*` or
+/// `rb_tao_release_media`, about once a second and at each change of action. Return false to
+/// cancel the write (`CancelAddTrack`); the call then fails with
+/// `RB_E_IMAPI_REQUEST_CANCELLED`. `update` is valid during the call only.
+pub type rb_tao_update_fn = Option<unsafe extern "C" fn(update: *const rb_tao_update, user: *mut c_void) -> bool>;
+
+/// A source of PCM for `rb_tao_add_audio_callback`: fills `buffer` with up to `length` bytes
+/// of 44.1 kHz 16-bit stereo little-endian PCM and returns how many (0 at the end, negative
+/// on an error, which fails the track). Called on a thread of redburn's own (the host
+/// buffer's reader), one call at a time, while `rb_tao_add_audio_callback` runs.
+pub type rb_read_fn = Option<unsafe extern "C" fn(user: *mut c_void, buffer: *mut u8, length: usize) -> isize>;
+
+/// A new writer with IMAPI's defaults (no recorder, BUFE on, finalize, client name
+/// "redburn"), into `*out`, to free with `rb_tao_free`.
+///
+/// # Safety
+/// `out` is valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_new(out: *mut *mut rb_tao) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| unsafe { put(out, Box::into_raw(Box::new(rb_tao { tao: TrackAtOnce::new() })), "out") })
+}
+
+/// Frees a writer and the recorder it holds (NULL is ignored). A prepared medium is released
+/// first (the session closed), as IMAPI does when the object goes.
+///
+/// # Safety
+/// `t` is NULL or from `rb_tao_new`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_free(t: *mut rb_tao) {
+    if !t.is_null() {
+        // SAFETY: made by Box::into_raw in rb_tao_new.
+        let mut t = unsafe { Box::from_raw(t) };
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            if t.tao.recorder().is_some() {
+                let _ = t.tao.release_media();
+            }
+        }));
+    }
+}
+
+/// `put_Recorder`: the recorder's drive moves into the writer; `r` stays the caller's to
+/// free, empty (its functions fail with `RB_E_IMAPI_RECORDER_REQUIRED`) until
+/// `rb_tao_release_recorder` gives the drive back. A recorder that is not a CD writer
+/// (`E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED`) stays with `r`; one refused because the writer
+/// is busy (`..._MEDIA_IS_PREPARED`, `..._WRITE_IN_PROGRESS`) is closed.
+///
+/// # Safety
+/// `t` from `rb_tao_new`, `r` from `rb_recorder_open`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_set_recorder(t: *mut rb_tao, r: *mut rb_recorder) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (t, r) = unsafe { (object(t, "writer")?, object(r, "recorder")?) };
+        let drive = r.drive()?;
+        // A recorder the writer cannot use stays with its handle.
+        if !TrackAtOnce::<Backend>::is_recorder_supported(drive)? {
+            return Err(rb::TaoError::RecorderNotSupported.into());
+        }
+        let drive = r.drive.take().expect("checked above");
+        Ok(t.tao.set_recorder(drive)?)
+    })
+}
+
+/// Gives the writer's recorder back to `r` (an empty handle), when no write is in progress.
+///
+/// # Safety
+/// `t` from `rb_tao_new`, `r` from `rb_recorder_open`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_release_recorder(t: *mut rb_tao, r: *mut rb_recorder) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (t, r) = unsafe { (object(t, "writer")?, object(r, "recorder")?) };
+        if r.drive.is_some() {
+            return Err(invalid("the recorder handle already has a drive"));
+        }
+        r.drive = t.tao.take_recorder()?;
+        Ok(())
+    })
+}
+
+/// `put_ClientName`: 1–64 printable ASCII characters.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `name` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_set_client_name(t: *mut rb_tao, name: *const c_char) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(t, "writer")? }.tao.set_client_name(unsafe { text(name, "name") }?)?))
+}
+
+/// `put_DoNotFinalizeMedia`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_set_do_not_finalize_media(t: *mut rb_tao, on: bool) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(t, "writer")? }.tao.set_do_not_finalize_media(on)?))
+}
+
+/// `put_BufferUnderrunFreeDisabled`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_set_buffer_underrun_free_disabled(t: *mut rb_tao, on: bool) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(t, "writer")? }.tao.set_buffer_underrun_free_disabled(on)?))
+}
+
+/// redburn's extension: a test write (the drive records nothing).
+///
+/// # Safety
+/// `t` from `rb_tao_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_set_simulate(t: *mut rb_tao, on: bool) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(t, "writer")? }.tao.set_simulate(on)?))
+}
+
+/// `SetWriteSpeed`: sectors per second (75 = 1×), −1 for the fastest. Returns `S_OK` or the
+/// success code saying the drive adjusted it (`S_IMAPI_SPEEDADJUSTED` 0x00AA0004 …).
+///
+/// # Safety
+/// `t` from `rb_tao_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_set_write_speed(t: *mut rb_tao, sectors_per_second: i32, pure_cav: bool) -> i32 {
+    let mut outcome = 0;
+    let hr = guard(|| {
+        // SAFETY: the caller's promise.
+        outcome = unsafe { object(t, "writer")? }.tao.set_write_speed(sectors_per_second, pure_cav)?.hresult();
+        Ok(())
+    });
+    if hr == RB_S_OK { outcome as i32 } else { hr }
+}
+
+/// Sets the Update event's handler (NULL removes it). `user` is passed back untouched.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `callback` and `user` stay valid while the writer may call them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_set_update_callback(
+    t: *mut rb_tao,
+    callback: rb_tao_update_fn,
+    user: *mut c_void,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let t = unsafe { object(t, "writer") }?;
+        match callback {
+            None => t.tao.set_update_handler(|_, _| {}),
+            Some(f) => t.tao.set_update_handler(move |u, cancel| {
+                let c = rb_tao_update::from(u);
+                // SAFETY: the caller promised `f` and `user` stay valid.
+                if !unsafe { f(&c, user) } {
+                    let _ = cancel.cancel();
+                }
+            }),
+        }
+        Ok(())
+    })
+}
+
+/// A handle to cancel this writer's write from any thread, to free with `rb_cancel_free`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `out` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_cancel_handle(t: *mut rb_tao, out: *mut *mut rb_cancel) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let handle = unsafe { object(t, "writer") }?.tao.cancel_handle();
+        // SAFETY: the caller's promise.
+        unsafe { put(out, Box::into_raw(Box::new(rb_cancel { handle })), "out") }
+    })
+}
+
+/// `CancelAddTrack`, from any thread at any time: the write in progress stops at its next
+/// chunk and its call fails with `RB_E_IMAPI_REQUEST_CANCELLED`.
+/// `RB_E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS` when nothing is being written.
+///
+/// # Safety
+/// `c` from `rb_tao_cancel_handle`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_cancel_request(c: *const rb_cancel) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let c = unsafe { c.as_ref() }.ok_or_else(|| null("cancel handle"))?;
+        c.handle.cancel().map_err(|e| {
+            Fail("E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS", RB_E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS as u32, e.to_string())
+        })
+    })
+}
+
+/// Frees a cancel handle (NULL is ignored); the writer may outlive it or not.
+///
+/// # Safety
+/// `c` NULL or from `rb_tao_cancel_handle`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_cancel_free(c: *mut rb_cancel) {
+    if !c.is_null() {
+        // SAFETY: made by Box::into_raw in rb_tao_cancel_handle.
+        drop(unsafe { Box::from_raw(c) });
+    }
+}
+
+/// `PrepareMedia`: locks the tray, checks the medium is blank CD-R/RW, sets up writing.
+///
+/// # Safety
+/// `t` from `rb_tao_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_prepare_media(t: *mut rb_tao) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(t, "writer")? }.tao.prepare_media()?))
+}
+
+/// `AddAudioTrack` from an audio file in any format redburn decodes (WAV, FLAC, AIFF, MP3,
+/// Ogg, ALAC/AAC; APE, WavPack, Opus … with FFmpeg installed): decoded once for its length,
+/// then written. A file that cannot be decoded fails with
+/// `E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED` before anything is written.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `path` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_add_audio_file(t: *mut rb_tao, path: *const c_char) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (t, path) = unsafe { (object(t, "writer")?, self::path(path, "path")?) };
+        Ok(t.tao.add_audio_file(&path)?)
+    })
+}
+
+/// The C read callback as a Read.
+struct CallbackReader {
+    read: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> isize,
+    user: *mut c_void,
+}
+
+// SAFETY: the header documents that the callback is called from redburn's reader thread,
+// one call at a time; the caller keeps `user` valid for that.
+unsafe impl Send for CallbackReader {}
+
+impl std::io::Read for CallbackReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // SAFETY: `buf` is valid for `buf.len()` bytes; the callback's contract.
+        let n = unsafe { (self.read)(self.user, buf.as_mut_ptr(), buf.len()) };
+        match usize::try_from(n) {
+            Ok(n) if n <= buf.len() => Ok(n),
+            Ok(n) => Err(std::io::Error::other(format!("the read callback returned {n} for {} bytes", buf.len()))),
+            Err(_) => Err(std::io::Error::other("the read callback failed")),
+        }
+    }
+}
+
+/// `AddAudioTrack` from a PCM callback (see `rb_read_fn`) giving `frames` stereo frames
+/// (4 bytes each); short tracks are padded to 4 seconds, the last sector with silence.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `read` and `user` valid until this returns.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_add_audio_callback(
+    t: *mut rb_tao,
+    frames: u64,
+    read: rb_read_fn,
+    user: *mut c_void,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let t = unsafe { object(t, "writer") }?;
+        let read = read.ok_or_else(|| null("read"))?;
+        Ok(t.tao.add_audio_track(CallbackReader { read, user }, frames)?)
+    })
+}
+
+/// `ReleaseMedia`: closes the session, finalizing the disc unless `DoNotFinalizeMedia`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_release_media(t: *mut rb_tao) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(t, "writer")? }.tao.release_media()?))
+}
+
+/// `NumberOfExistingTracks` into `*out`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `out` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_number_of_existing_tracks(t: *mut rb_tao, out: *mut u32) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let n = unsafe { object(t, "writer") }?.tao.number_of_existing_tracks()?;
+        // SAFETY: the caller's promise.
+        unsafe { put(out, n, "out") }
+    })
+}
+
+/// `FreeSectorsOnMedia` into `*out`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `out` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_free_sectors_on_media(t: *mut rb_tao, out: *mut u64) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let n = unsafe { object(t, "writer") }?.tao.free_sectors_on_media()?;
+        // SAFETY: the caller's promise.
+        unsafe { put(out, n, "out") }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Disc-at-once from a sheet, and verify
+
+/// How `rb_burn_sheet` writes (zeroed is not the default: use `rb_dao_options_default`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_dao_options {
+    /// Sectors per second (75 = 1×), −1 for the fastest.
+    pub write_speed: i32,
+    /// Test write: the drive records nothing.
+    pub simulate: bool,
+    /// Buffer-underrun protection off.
+    pub bufe_disabled: bool,
+    /// Leave the disc open for another session.
+    pub do_not_finalize: bool,
+    /// An unknown word in a CUE sheet is a note, not an error.
+    pub lenient: bool,
+}
+
+/// The defaults: fastest, real write, BUFE on, finalize, strict sheets.
+#[unsafe(no_mangle)]
+pub extern "C" fn rb_dao_options_default() -> rb_dao_options {
+    rb_dao_options { write_speed: -1, simulate: false, bufe_disabled: false, do_not_finalize: false, lenient: false }
+}
+
+/// A disc-at-once write's progress: `written` of `total` sectors sent, and the drive's
+/// buffer (`drive_buffer_size`, `drive_buffer_free`; −1 when the drive does not say); after
+/// the last sector the drive writes the lead-in and lead-out and closes the session. Return
+/// false to stop. Called on the thread that called `rb_burn_sheet`.
+pub type rb_dao_progress_fn = Option<
+    unsafe extern "C" fn(
+        written: u32,
+        total: u32,
+        drive_buffer_size: i64,
+        drive_buffer_free: i64,
+        user: *mut c_void,
+    ) -> bool,
+>;
+
+/// A note about the inputs (a warning in the sheet, CD-TEXT transliterated …): one line of
+/// UTF-8, valid during the call. Called on the thread that called.
+pub type rb_note_fn = Option<unsafe extern "C" fn(note: *const c_char, user: *mut c_void)>;
+
+/// Burns a CUE sheet or cdrdao TOC file disc-at-once onto the blank disc in `r`, as
+/// `redburn burn album.cue` does: every file measured first (a sheet or file problem fails
+/// with `E_INVALIDARG` and the sheet's file and line, before anything is written), CD-TEXT,
+/// ISRCs, MCN, indexes, pre-emphasis and copy bits as the sheet says. `options` may be NULL
+/// (the defaults); `progress` and `note` may be NULL.
+///
+/// # Safety
+/// `r` from `rb_recorder_open`; `sheet` NUL-terminated; callbacks and `user` valid until
+/// this returns.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_burn_sheet(
+    r: *mut rb_recorder,
+    sheet: *const c_char,
+    options: *const rb_dao_options,
+    progress: rb_dao_progress_fn,
+    note: rb_note_fn,
+    user: *mut c_void,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (r, sheet) = unsafe { (object(r, "recorder")?, path(sheet, "sheet")?) };
+        // SAFETY: the caller's promise.
+        let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| rb_dao_options_default());
+        let dao = DaoOptions {
+            write_speed: o.write_speed,
+            simulate: o.simulate,
+            bufe_disabled: o.bufe_disabled,
+            do_not_finalize: o.do_not_finalize,
+            ..DaoOptions::default()
+        };
+        let mut on_note = |n: String| {
+            if let Some(f) = note {
+                let n = c_string(&n);
+                // SAFETY: the caller's promise.
+                unsafe { f(n.as_ptr(), user) };
+            }
+        };
+        let mut on_progress = |p: &DaoProgress| match progress {
+            // SAFETY: the caller's promise.
+            Some(f) => unsafe {
+                let (size, free) = p.drive_buffer.map_or((-1, -1), |b| (i64::from(b.length), i64::from(b.free)));
+                f(p.written, p.total, size, free, user)
+            },
+            None => true,
+        };
+        Ok(rb::sheet::burn_sheet(r.drive()?, &sheet, o.lenient, dao, &mut on_note, &mut on_progress)?)
+    })
+}
+
+/// One track's verdict from `rb_verify_*`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct rb_track_verdict {
+    /// Track number.
+    pub number: u32,
+    /// Its first sector (index 1).
+    pub start_lba: i32,
+    /// Sectors to the next track or the lead-out.
+    pub sectors: u32,
+    /// CRC-32 of the disc's audio of the track.
+    pub crc32: u32,
+    /// AccurateRip v1 checksum.
+    pub accuraterip_v1: u32,
+    /// AccurateRip v2 checksum.
+    pub accuraterip_v2: u32,
+    /// Whether the disc holds exactly the source's audio.
+    pub matches: bool,
+    /// The first stereo frame that differs, from the track's start (−1 when it matches).
+    pub first_difference: i64,
+}
+
+/// Called with each track's verdict as it is made, on the calling thread.
+pub type rb_verdict_fn = Option<unsafe extern "C" fn(verdict: *const rb_track_verdict, user: *mut c_void)>;
+
+fn verify(
+    r: &mut rb_recorder,
+    expected: rb::Expected<'static>,
+    on_track: rb_verdict_fn,
+    user: *mut c_void,
+    differing: *mut u32,
+) -> Result<(), Fail> {
+    let verdicts = rb::verify_disc(r.drive()?, expected, &mut |v| {
+        if let Some(f) = on_track {
+            let c = rb_track_verdict {
+                number: u32::from(v.number),
+                start_lba: v.start.0,
+                sectors: v.sectors,
+                crc32: v.checksums.crc32,
+                accuraterip_v1: v.checksums.accuraterip_v1,
+                accuraterip_v2: v.checksums.accuraterip_v2,
+                matches: v.first_difference.is_none(),
+                first_difference: v.first_difference.map_or(-1, |f| f as i64),
+            };
+            // SAFETY: the caller's promise.
+            unsafe { f(&c, user) };
+        }
+    })?;
+    let bad = verdicts.iter().filter(|v| v.first_difference.is_some()).count() as u32;
+    if !differing.is_null() {
+        // SAFETY: the caller's promise.
+        unsafe { differing.write(bad) };
+    }
+    Ok(())
+}
+
+/// Reads the disc in `r` back and compares it with the sheet it was burned from:
+/// `*differing` (may be NULL) gets the number of tracks that differ — a difference is not an
+/// error; the call fails only when the disc or the sheet cannot be read.
+///
+/// # Safety
+/// `r` from `rb_recorder_open`; `sheet` NUL-terminated; `on_track`/`user` valid until this
+/// returns; `differing` NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_verify_sheet(
+    r: *mut rb_recorder,
+    sheet: *const c_char,
+    on_track: rb_verdict_fn,
+    user: *mut c_void,
+    differing: *mut u32,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (r, sheet) = unsafe { (object(r, "recorder")?, path(sheet, "sheet")?) };
+        let expected = rb::sheet::expected_from_sheet(&sheet, true, &mut |_| {})?;
+        verify(r, expected, on_track, user, differing)
+    })
+}
+
+/// As `rb_verify_sheet` for a track-at-once disc of `count` audio files, one a track.
+///
+/// # Safety
+/// `paths` holds `count` NUL-terminated strings; as `rb_verify_sheet` otherwise.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_verify_files(
+    r: *mut rb_recorder,
+    paths: *const *const c_char,
+    count: usize,
+    on_track: rb_verdict_fn,
+    user: *mut c_void,
+    differing: *mut u32,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let r = unsafe { object(r, "recorder") }?;
+        if paths.is_null() && count > 0 {
+            return Err(null("paths"));
+        }
+        let files = (0..count)
+            // SAFETY: the caller's promise: `count` pointers.
+            .map(|i| unsafe { path(*paths.add(i), "a path") })
+            .collect::<Result<Vec<_>, _>>()?;
+        verify(r, rb::sheet::expected_from_files(files, false), on_track, user, differing)
+    })
+}

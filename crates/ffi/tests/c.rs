@@ -1,0 +1,239 @@
+//! libredburn from C: the header is what cbindgen makes of the source, and
+//! examples/c/burn.c — built through pkg-config against an installed copy, and statically —
+//! burns, cancels, fails and verifies on the emulated recorder, under valgrind with no leak
+//! or invalid access.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// Where cargo put libredburn.so and .a: beside this test's deps directory.
+fn libs() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap().to_owned();
+    assert!(dir.join("libredburn.so").exists(), "libredburn.so not built in {}", dir.display());
+    dir
+}
+
+#[test]
+fn the_header_is_what_cbindgen_makes_of_the_source() {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).unwrap();
+    let mut made = Vec::new();
+    cbindgen::Builder::new().with_crate(crate_dir).with_config(config).generate().unwrap().write(&mut made);
+    let path = crate_dir.join("include/redburn.h");
+    if std::env::var_os("REDBURN_BLESS").is_some() {
+        std::fs::write(&path, &made).unwrap();
+    }
+    let kept = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        kept == made,
+        "crates/ffi/include/redburn.h is out of date: REDBURN_BLESS=1 cargo test -p redburn-ffi --test c rewrites it"
+    );
+    // A few of the declarations C programs rely on, as the header spells them.
+    let h = String::from_utf8(made).unwrap();
+    for decl in [
+        "int32_t rb_recorder_open(const char *name, struct rb_recorder **out);",
+        "typedef bool (*rb_tao_update_fn)(const struct rb_tao_update *update, void *user);",
+        "#define RB_E_IMAPI_REQUEST_CANCELLED (int32_t)3232366594",
+        "int32_t rb_cancel_request(const struct rb_cancel *c);",
+    ] {
+        assert!(h.contains(decl), "the header lacks {decl:?}");
+    }
+}
+
+struct Built {
+    _dir: tempfile::TempDir,
+    dynamic: PathBuf,
+    fully_static: PathBuf,
+}
+
+fn cc(args: &[&str]) {
+    let out = Command::new("cc").args(args).output().expect("cc runs");
+    assert!(out.status.success(), "cc {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Installs libredburn into a prefix (scripts/install-lib), builds the example with the flags
+/// pkg-config gives, and once more against libredburn.a alone.
+fn build() -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("prefix");
+    let status =
+        Command::new(root().join("scripts/install-lib")).arg("--from").arg(libs()).arg(&prefix).status().unwrap();
+    assert!(status.success());
+    let pc = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "redburn"])
+        .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
+        .output()
+        .expect("pkg-config runs");
+    assert!(pc.status.success(), "{}", String::from_utf8_lossy(&pc.stderr));
+    let flags = String::from_utf8(pc.stdout).unwrap();
+    assert!(flags.contains(&format!("-I{}/include", prefix.display())) && flags.contains("-lredburn"), "{flags}");
+    let source = root().join("examples/c/burn.c");
+    let (src, dynamic, fully_static) =
+        (source.to_str().unwrap(), dir.path().join("burn"), dir.path().join("burn-static"));
+    let rpath = format!("-Wl,-rpath,{}/lib", prefix.display());
+    let mut args = vec!["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", src, "-o", dynamic.to_str().unwrap(), &rpath];
+    args.extend(flags.split_whitespace());
+    cc(&args);
+    let include = format!("-I{}/include", prefix.display());
+    let archive = prefix.join("lib/libredburn.a");
+    cc(&[
+        "-std=c11",
+        "-Wall",
+        "-Werror",
+        &include,
+        src,
+        archive.to_str().unwrap(),
+        "-lpthread",
+        "-ldl",
+        "-lm",
+        "-o",
+        fully_static.to_str().unwrap(),
+    ]);
+    Built { _dir: dir, dynamic, fully_static }
+}
+
+fn album(name: &str) -> String {
+    root().join("examples/album").join(name).display().to_string()
+}
+
+fn run(program: &Path, home: &Path, args: &[&str], valgrind: bool) -> Output {
+    let mut c = if valgrind {
+        let mut c = Command::new("valgrind");
+        c.args([
+            "-q",
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--show-leak-kinds=definite,indirect",
+        ])
+        .arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    c.args(args).env("REDBURN_HOME", home).env_remove("REDBURN_DEVICE").output().expect("the example runs")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// A 44.1 kHz 16-bit stereo WAV of `seconds` of a ramp.
+fn wav(path: &Path, seconds: u32) {
+    let data = seconds * 44_100 * 4;
+    let mut b = Vec::with_capacity(44 + data as usize);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&[16, 0, 0, 0, 1, 0, 2, 0]);
+    b.extend_from_slice(&44_100u32.to_le_bytes());
+    b.extend_from_slice(&(44_100u32 * 4).to_le_bytes());
+    b.extend_from_slice(&[4, 0, 16, 0]);
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data.to_le_bytes());
+    b.extend((0..data).map(|i| (i * 7 % 251) as u8));
+    std::fs::write(path, b).unwrap();
+}
+
+#[test]
+fn the_c_example_burns_verifies_cancels_and_fails_as_the_header_says() {
+    let built = build();
+    let files = [album("01-pluck-c.flac"), album("02-pluck-e.wav"), album("03-pluck-g.ogg")];
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+
+    // Under valgrind (short audio: it runs some 50 times slower): track-at-once and verify,
+    // no invalid access, no leak.
+    let scratch = tempfile::tempdir().unwrap();
+    let short = scratch.path().join("short.wav");
+    wav(&short, 4);
+    let home = tempfile::tempdir().unwrap();
+    let o = run(&built.dynamic, home.path(), &["emu:default", short.to_str().unwrap()], true);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("wrote 1 tracks") && out.contains("verify track 1: ok"), "{out}");
+
+    // The album of three formats, track-at-once and verified.
+    let home = tempfile::tempdir().unwrap();
+    let mut args = vec!["emu:default"];
+    args.extend(&files);
+    let o = run(&built.dynamic, home.path(), &args, false);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    for line in [
+        "emu:default: REDBURN EMULATED CD-RW 1.00",
+        "medium: type 2, status 0,",
+        "track 1: preparing",
+        "track 1: writing",
+        "track 3: writing",
+        "wrote 3 tracks",
+        "verify track 1: ok, CRC32",
+        "verify track 3: ok, CRC32",
+        "verified: the disc holds exactly the sources",
+    ] {
+        assert!(out.contains(line), "{line:?} missing from:\n{out}");
+    }
+
+    // The same disc again: finalized, refused by PrepareMedia with IMAPI's code.
+    let o = run(&built.dynamic, home.path(), &args, false);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.contains("rb_tao_prepare_media(tao) failed")
+            && err.contains("(E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK, 0xC0AA0506)"),
+        "{err}"
+    );
+
+    // Cancelled from the Update callback halfway through track 1.
+    let home = tempfile::tempdir().unwrap();
+    let o = run(&built.dynamic, home.path(), &["--stop-at", "50", "emu:default", short.to_str().unwrap()], true);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}\n{err}");
+    assert!(out.contains("track 1: stopping at"), "{out}");
+    assert!(err.contains("(E_IMAPI_REQUEST_CANCELLED, 0xC0AA0002)"), "{err}");
+
+    // A file that is not audio: named, before anything of it is written.
+    let home = tempfile::tempdir().unwrap();
+    let not_audio = root().join("examples/album/album.cue");
+    let o = run(&built.dynamic, home.path(), &["emu:default", not_audio.to_str().unwrap()], false);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.contains("album.cue failed:") && err.contains("(E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED, 0xC0AA050D)"),
+        "{err}"
+    );
+
+    // A drive name that is not one.
+    let o = run(&built.dynamic, home.path(), &["emu:../x", files[0]], false);
+    let (_, err) = text(&o);
+    assert!(err.contains("\"../x\" is not a valid drive name") && err.contains("(E_INVALIDARG, 0x80070057)"), "{err}");
+}
+
+#[test]
+fn the_statically_linked_example_burns_a_sheet_disc_at_once() {
+    let built = build();
+    let home = tempfile::tempdir().unwrap();
+    let sheet = album("album.cue");
+    let o = run(&built.fully_static, home.path(), &["--sheet", "emu:default", &sheet], false);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("disc-at-once: ") && out.contains("sectors sent, closing the session"), "{out}");
+    assert!(
+        out.contains("verify track 3: ok") && out.contains("verified: the disc holds exactly the sources"),
+        "{out}"
+    );
+    // A sheet with a problem: its file and line, E_INVALIDARG, nothing written.
+    let bad = home.path().join("bad.cue");
+    std::fs::write(&bad, "FILE \"missing.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n").unwrap();
+    let o = run(&built.fully_static, home.path(), &["--sheet", "emu:default", bad.to_str().unwrap()], false);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err.contains("bad.cue:1:") && err.contains("missing.wav") && err.contains("(E_INVALIDARG, 0x80070057)"),
+        "{err}"
+    );
+}
