@@ -1,0 +1,56 @@
+"""redburn: burn audio CDs on Linux, with the shape of Microsoft's IMAPI2.
+
+    import redburn
+    rec = redburn.Recorder("emu:default")          # or "/dev/sr0"
+    tao = redburn.TrackAtOnce(rec, client_name="my player")
+    for update in tao.write(["01.flac", "02.flac"]):
+        print(update.current_track_number, update.current_action, f"{update.fraction:.0%}")
+    tao.release_recorder()
+    assert all(v.matches for v in redburn.verify(rec, files=["01.flac", "02.flac"]))
+
+Errors are ``ImapiError`` with IMAPI's ``name`` and ``hresult``.
+"""
+
+
+
+class ImapiError(Exception):
+    """An IMAPI error: ``name`` (e.g. ``E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK``) and ``hresult``
+    (its unsigned 32-bit value, e.g. ``0xC0AA0506``), with redburn's message."""
+
+    def __init__(self, message: str, name: str, hresult: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.name = name
+        self.hresult = hresult
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.name}, 0x{self.hresult:08X})"
+
+
+from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module raises it)
+    MediaInfo,
+    Recorder,
+    TrackAtOnce,
+    TrackVerdict,
+    Update,
+    Writing,
+    __version__,
+    burn_sheet,
+    devices,
+    verify,
+)
+
+__all__ = [
+    "ImapiError",
+    "MediaInfo",
+    "Recorder",
+    "TrackAtOnce",
+    "TrackVerdict",
+    "Update",
+    "Writing",
+    "__version__",
+    "burn_sheet",
+    "devices",
+    "verify",
+]
+

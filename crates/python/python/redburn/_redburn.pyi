@@ -1,0 +1,119 @@
+"""Type stubs of redburn's extension module (crates/python/src/lib.rs)."""
+
+import os
+from typing import BinaryIO, Callable, Iterator, List, Optional, Union
+
+_Path = Union[str, "os.PathLike[str]"]
+
+__version__: str
+
+def devices() -> List[str]:
+    """The recorders' names: the machine's (``/dev/sr0`` …), then the emulated ones (``emu:NAME``)."""
+
+class MediaInfo:
+    media_type: str
+    """``IMAPI_MEDIA_PHYSICAL_TYPE`` name, e.g. ``IMAPI_MEDIA_TYPE_CDR``."""
+    status: str
+    """``blank``, ``appendable``, ``finalized`` or ``other``."""
+    sessions: int
+    tracks: int
+    used_sectors: int
+    free_sectors: int
+    total_sectors: int
+
+class Recorder:
+    """A recorder (``IDiscRecorder2``) opened by name: ``emu:NAME`` or a device node."""
+
+    name: str
+    vendor_id: str
+    product_id: str
+    product_revision: str
+    unique_id: str
+    def __init__(self, name: str) -> None: ...
+    def media_info(self) -> MediaInfo: ...
+    def eject(self) -> None: ...
+    def close_tray(self) -> None: ...
+
+class Update:
+    """``IDiscFormat2TrackAtOnceEventArgs`` with ``IWriteEngine2EventArgs``."""
+
+    current_track_number: int
+    current_action: str
+    """``unknown``, ``preparing``, ``writing``, ``finishing`` or ``verifying``."""
+    elapsed_time: int
+    remaining_time: int
+    start_lba: int
+    sector_count: int
+    last_read_lba: int
+    last_written_lba: int
+    total_system_buffer: int
+    used_system_buffer: int
+    free_system_buffer: int
+    drive_buffer_size: Optional[int]
+    drive_buffer_free: Optional[int]
+    free_sectors_on_media: int
+    number_of_existing_tracks: int
+    current_write_speed: int
+    fraction: float
+    """Written share of the track, 0.0 to 1.0."""
+
+class Writing(Iterator[Update]):
+    """The Update events of ``TrackAtOnce.write``; raises what failed."""
+
+    def __iter__(self) -> "Writing": ...
+    def __next__(self) -> Update: ...
+
+class TrackAtOnce:
+    """``IDiscFormat2TrackAtOnce``: takes the recorder's drive until ``release_recorder()``."""
+
+    on_update: Optional[Callable[[Update], Optional[bool]]]
+    """Called about once a second and at each change of action, on the writer's thread;
+    returning False (or raising) cancels the write."""
+    client_name: str
+    do_not_finalize_media: bool
+    buffer_underrun_free_disabled: bool
+    @property
+    def number_of_existing_tracks(self) -> int: ...
+    @property
+    def free_sectors_on_media(self) -> int: ...
+    def __init__(self, recorder: Recorder, client_name: Optional[str] = None) -> None: ...
+    def set_simulate(self, on: bool) -> None: ...
+    def set_write_speed(self, sectors_per_second: int, pure_cav: bool = False) -> int: ...
+    def prepare_media(self) -> None: ...
+    def add_audio_track(self, path: _Path) -> None: ...
+    def add_audio_stream(self, stream: BinaryIO, frames: int) -> None: ...
+    def release_media(self) -> None: ...
+    def release_recorder(self) -> None: ...
+    def cancel(self) -> None:
+        """``CancelAddTrack``, from any thread."""
+    def write(self, paths: List[_Path]) -> Writing:
+        """Prepare, one track per path, release: as an iterator of Update events."""
+
+class TrackVerdict:
+    number: int
+    start_lba: int
+    sectors: int
+    crc32: int
+    accuraterip_v1: int
+    accuraterip_v2: int
+    matches: bool
+    first_difference: Optional[int]
+
+def burn_sheet(
+    recorder: Recorder,
+    path: _Path,
+    *,
+    progress: Optional[Callable[[int, int], Optional[bool]]] = None,
+    on_note: Optional[Callable[[str], None]] = None,
+    write_speed: int = -1,
+    simulate: bool = False,
+    bufe_disabled: bool = False,
+    do_not_finalize: bool = False,
+    lenient: bool = False,
+) -> None:
+    """Burns a CUE sheet or cdrdao TOC file disc-at-once."""
+
+def verify(
+    recorder: Recorder, *, files: Optional[List[_Path]] = None, sheet: Optional[_Path] = None
+) -> List[TrackVerdict]:
+    """Reads the disc back and compares it with its sources, a verdict per track."""

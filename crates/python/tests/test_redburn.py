@@ -1,0 +1,205 @@
+"""redburn from Python, on the emulated recorder (each test in its own REDBURN_HOME).
+
+Run by `cargo test -p redburn-python` against the extension just built, and by .ci/run
+against the package `pip install ./crates/python` installs.
+"""
+
+import io
+import struct
+import threading
+import wave
+
+import pytest
+
+import redburn
+
+
+def make_wav(path, seconds, step=7):
+    """A 44.1 kHz 16-bit stereo WAV of a ramp."""
+    frames = int(seconds * 44100)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(bytes((i * step) % 251 for i in range(frames * 4)))
+    return str(path)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDBURN_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("REDBURN_DEVICE", raising=False)
+    return tmp_path
+
+
+def test_a_recorder_says_who_it_is_and_what_it_holds(home):
+    rec = redburn.Recorder("emu:default")
+    assert "emu:default" in redburn.devices()
+    assert (rec.vendor_id, rec.product_id, rec.product_revision) == ("REDBURN", "EMULATED CD-RW", "1.00")
+    m = rec.media_info()
+    assert (m.media_type, m.status, m.tracks) == ("IMAPI_MEDIA_TYPE_CDR", "blank", 0)
+    assert m.free_sectors == m.total_sectors == 360000
+
+
+def test_track_at_once_with_update_events_then_verify(home):
+    files = [make_wav(home / "a.wav", 5), make_wav(home / "b.wav", 6.5, step=3)]
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec, client_name="pytest")
+    assert tao.client_name == "pytest"
+    assert tao.do_not_finalize_media is False
+    seen = []
+    tao.on_update = lambda u: seen.append((u.current_track_number, u.current_action, u.fraction))
+    tao.prepare_media()
+    for f in files:
+        tao.add_audio_track(f)
+    assert tao.number_of_existing_tracks == 2
+    tao.release_media()
+    tao.release_recorder()
+    actions = [(t, a) for t, a, _ in seen]
+    for wanted in [(1, "preparing"), (1, "writing"), (2, "writing"), (2, "finishing")]:
+        assert wanted in actions, actions
+    assert max(f for t, a, f in seen if t == 1 and a == "writing") == pytest.approx(1.0)
+    m = rec.media_info()
+    assert (m.status, m.tracks) == ("finalized", 2)
+    verdicts = redburn.verify(rec, files=files)
+    assert [(v.number, v.matches, v.first_difference) for v in verdicts] == [(1, True, None), (2, True, None)]
+    # The same disc again: IMAPI's code for a finalized disc.
+    tao = redburn.TrackAtOnce(rec)
+    with pytest.raises(redburn.ImapiError) as e:
+        tao.prepare_media()
+    assert (e.value.name, e.value.hresult) == ("E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK", 0xC0AA0506)
+
+
+def test_write_is_an_iterator_of_typed_events(home):
+    files = [make_wav(home / "a.wav", 4), make_wav(home / "b.wav", 4, step=5)]
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    events = list(tao.write(files))
+    assert all(isinstance(e, redburn.Update) for e in events)
+    assert {e.current_track_number for e in events} == {1, 2}
+    assert events[-1].current_action == "finishing"
+    tao.release_recorder()
+    assert all(v.matches for v in redburn.verify(rec, files=files))
+
+
+class SlowStream(io.RawIOBase):
+    """PCM that stops after `first` bytes until `go` is set."""
+
+    def __init__(self, frames, first, go, reached):
+        self.left, self.first, self.go, self.reached = frames * 4, first, go, reached
+
+    def read(self, n):
+        if self.first <= 0:
+            self.reached.set()
+            self.go.wait(30)
+        n = min(n, self.left, max(self.first, 0) or n)
+        self.first -= n
+        self.left -= n
+        return b"\x01\x02" * (n // 2)
+
+
+def test_cancel_from_another_thread_while_the_gil_is_released(home):
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    tao.prepare_media()
+    go, reached = threading.Event(), threading.Event()
+    frames = 44100 * 30
+
+    def canceller():
+        # Runs while the main thread is inside add_audio_stream: the GIL is released.
+        assert reached.wait(30)
+        tao.cancel()
+        go.set()
+
+    t = threading.Thread(target=canceller)
+    t.start()
+    with pytest.raises(redburn.ImapiError) as e:
+        tao.add_audio_stream(SlowStream(frames, 2352 * 2000, go, reached), frames)
+    t.join()
+    assert (e.value.name, e.value.hresult) == ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA0002)
+    assert "E_IMAPI_REQUEST_CANCELLED" in str(e.value)
+    # Nothing is being written now.
+    with pytest.raises(redburn.ImapiError) as e:
+        tao.cancel()
+    assert e.value.name == "E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS"
+
+
+def test_the_update_handler_cancels_by_returning_false_or_raising(home):
+    f = make_wav(home / "a.wav", 8)
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    tao.on_update = lambda u: u.current_action != "writing"
+    tao.prepare_media()
+    with pytest.raises(redburn.ImapiError) as e:
+        tao.add_audio_track(f)
+    assert e.value.name == "E_IMAPI_REQUEST_CANCELLED"
+
+    class Stop(Exception):
+        pass
+
+    def handler(u):
+        raise Stop("from the handler")
+
+    tao.on_update = handler
+    with pytest.raises(Stop):
+        tao.add_audio_track(f)
+
+
+def test_bad_inputs_raise_imapi_errors_before_anything_is_written(home):
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.Recorder("emu:../x")
+    assert (e.value.name, e.value.hresult) == ("E_INVALIDARG", 0x80070057)
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.Recorder("emu:nothing-here")
+    assert "create it with `redburn emu create nothing-here`" in e.value.message
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    # The drive is with the writer now.
+    with pytest.raises(redburn.ImapiError) as e:
+        rec.media_info()
+    assert e.value.name == "E_IMAPI_RECORDER_REQUIRED"
+    tao.prepare_media()
+    with pytest.raises(redburn.ImapiError) as e:
+        tao.add_audio_track(home / "missing.flac")
+    assert (e.value.name, e.value.hresult) == ("E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED", 0xC0AA050D)
+    assert "missing.flac" in e.value.message
+    assert tao.number_of_existing_tracks == 0
+
+
+def test_a_sheet_burns_disc_at_once_and_verifies(home):
+    a, b = make_wav(home / "a.wav", 5), make_wav(home / "b.wav", 5, step=11)
+    sheet = home / "album.cue"
+    sheet.write_text(
+        'TITLE "Py Album"\nPERFORMER "Py"\n'
+        'FILE "a.wav" WAVE\n  TRACK 01 AUDIO\n    TITLE "One"\n    ISRC USRC17607839\n    INDEX 01 00:00:00\n'
+        'FILE "b.wav" WAVE\n  TRACK 02 AUDIO\n    TITLE "Two"\n    PREGAP 00:02:00\n    INDEX 01 00:00:00\n'
+    )
+    rec = redburn.Recorder("emu:default")
+    seen = []
+    redburn.burn_sheet(rec, sheet, progress=lambda w, t: seen.append((w, t)) or True)
+    assert seen and seen[-1][0] == seen[-1][1]
+    m = rec.media_info()
+    assert (m.status, m.tracks) == ("finalized", 2)
+    assert all(v.matches for v in redburn.verify(rec, sheet=sheet))
+    # A sheet naming a file that is not there: its line, nothing written.
+    bad = home / "bad.cue"
+    bad.write_text('FILE "gone.wav" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n')
+    del rec  # (closes the drive: one process, one user of an emulated drive)
+    rec2 = redburn.Recorder("emu:default")
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.burn_sheet(rec2, bad)
+    assert e.value.name == "E_INVALIDARG" and "bad.cue:1:" in e.value.message
+    with pytest.raises(ValueError):
+        redburn.verify(rec2)
+
+
+def test_pcm_from_a_stream_of_known_length(home):
+    frames = 44100 * 5
+    pcm = struct.pack("<h", 1000) * (frames * 2)
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    tao.prepare_media()
+    tao.add_audio_stream(io.BytesIO(pcm), frames)
+    tao.release_media()
+    tao.release_recorder()
+    assert rec.media_info().tracks == 1
