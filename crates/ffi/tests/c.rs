@@ -49,6 +49,7 @@ struct Built {
     _dir: tempfile::TempDir,
     dynamic: PathBuf,
     fully_static: PathBuf,
+    cancel: PathBuf,
 }
 
 fn cc(args: &[&str]) {
@@ -94,7 +95,23 @@ fn build() -> Built {
         "-o",
         fully_static.to_str().unwrap(),
     ]);
-    Built { _dir: dir, dynamic, fully_static }
+    let cancel = dir.path().join("cancel");
+    let cancel_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cancel.c");
+    let mut args = vec![
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-g",
+        cancel_src.to_str().unwrap(),
+        "-o",
+        cancel.to_str().unwrap(),
+    ];
+    args.push(&rpath);
+    args.extend(flags.split_whitespace());
+    args.push("-lpthread");
+    cc(&args);
+    Built { _dir: dir, dynamic, fully_static, cancel }
 }
 
 fn album(name: &str) -> String {
@@ -236,4 +253,15 @@ fn the_statically_linked_example_burns_a_sheet_disc_at_once() {
         err.contains("bad.cue:1:") && err.contains("missing.wav") && err.contains("(E_INVALIDARG, 0x80070057)"),
         "{err}"
     );
+}
+
+#[test]
+fn a_pcm_callback_track_is_cancelled_from_another_thread_then_one_is_written_whole() {
+    let built = build();
+    let home = tempfile::tempdir().unwrap();
+    let o = run(&built.cancel, home.path(), &["emu:default"], true);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("track 1 cancelled from another thread after"), "{out}");
+    assert!(out.contains("status 2,"), "the disc is finalized: {out}");
 }
