@@ -230,3 +230,61 @@ impl From<NotWriting> for TaoError {
         TaoError::WriteNotInProgress
     }
 }
+
+/// An error's IMAPI name and HRESULT: what the C and Python bindings report for it.
+pub trait Imapi: std::fmt::Display {
+    /// The IMAPI (or COM) name and the HRESULT, e.g. `("E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK",
+    /// 0xC0AA_0506)`.
+    fn imapi(&self) -> (&'static str, u32);
+}
+
+impl Imapi for TaoError {
+    fn imapi(&self) -> (&'static str, u32) {
+        (self.imapi_name(), self.hresult())
+    }
+}
+
+impl Imapi for device::RecorderError {
+    fn imapi(&self) -> (&'static str, u32) {
+        device::RecorderError::imapi(self)
+    }
+}
+
+impl Imapi for device::named::OpenError {
+    fn imapi(&self) -> (&'static str, u32) {
+        device::named::OpenError::imapi(self)
+    }
+}
+
+impl Imapi for crate::DaoError {
+    fn imapi(&self) -> (&'static str, u32) {
+        crate::DaoError::imapi(self)
+    }
+}
+
+impl Imapi for crate::sheet::BurnSheetError {
+    fn imapi(&self) -> (&'static str, u32) {
+        crate::sheet::BurnSheetError::imapi(self)
+    }
+}
+
+/// A sheet that cannot be burned is an invalid argument: IMAPI has no code of its own.
+impl Imapi for crate::sheet::SheetError {
+    fn imapi(&self) -> (&'static str, u32) {
+        ("E_INVALIDARG", 0x8007_0057)
+    }
+}
+
+impl Imapi for crate::VerifyError {
+    fn imapi(&self) -> (&'static str, u32) {
+        match self {
+            // The wrong sources for the disc.
+            crate::VerifyError::TrackCount { .. } => ("E_INVALIDARG", 0x8007_0057),
+            // No disc, or nothing on it.
+            crate::VerifyError::NotReady(_) | crate::VerifyError::NoToc(_) => {
+                ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202)
+            }
+            _ => ("E_FAIL", 0x8000_4005),
+        }
+    }
+}

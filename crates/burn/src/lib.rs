@@ -58,7 +58,7 @@ pub use dao::{
     write_raw_image,
 };
 pub use device::{MediaInfo, MediaType, Recorder, RecorderError, WriteModes};
-pub use error::TaoError;
+pub use error::{Imapi, TaoError};
 pub use events::{CancelHandle, NotWriting, TaoAction, TaoUpdate, TaoWriterView};
 pub use format2::{DiscFormat2, Format2, Format2Error, MAX_CLIENT_NAME, SpeedOutcome, WriteSpeedDescriptor};
 pub use host::{DEFAULT_HOST_BUFFER_SECTORS, host_buffer_sectors_for};

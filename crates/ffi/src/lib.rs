@@ -70,50 +70,10 @@ fn null(what: &str) -> Fail {
     Fail("E_POINTER", RB_E_POINTER as u32, format!("{what} is NULL"))
 }
 
-impl From<rb::TaoError> for Fail {
-    fn from(e: rb::TaoError) -> Fail {
-        Fail(e.imapi_name(), e.hresult(), e.to_string())
-    }
-}
-
-impl From<named::OpenError> for Fail {
-    fn from(e: named::OpenError) -> Fail {
-        let (n, h) = e.imapi();
-        Fail(n, h, e.to_string())
-    }
-}
-
-impl From<device::RecorderError> for Fail {
-    fn from(e: device::RecorderError) -> Fail {
-        let (n, h) = e.imapi();
-        Fail(n, h, e.to_string())
-    }
-}
-
-impl From<rb::sheet::BurnSheetError> for Fail {
-    fn from(e: rb::sheet::BurnSheetError) -> Fail {
-        let (n, h) = e.imapi();
-        Fail(n, h, e.to_string())
-    }
-}
-
-impl From<rb::sheet::SheetError> for Fail {
-    fn from(e: rb::sheet::SheetError) -> Fail {
-        invalid(e.message)
-    }
-}
-
-impl From<rb::VerifyError> for Fail {
-    fn from(e: rb::VerifyError) -> Fail {
-        let (n, h) = match &e {
-            rb::VerifyError::TrackCount { .. } => ("E_INVALIDARG", RB_E_INVALIDARG as u32),
-            // No disc, or nothing on it.
-            rb::VerifyError::NotReady(_) | rb::VerifyError::NoToc(_) => {
-                ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202)
-            }
-            _ => ("E_FAIL", 0x8000_4005),
-        };
-        Fail(n, h, e.to_string())
+impl<E: rb::Imapi> From<E> for Fail {
+    fn from(e: E) -> Fail {
+        let (name, hresult) = e.imapi();
+        Fail(name, hresult, e.to_string())
     }
 }
 

@@ -37,49 +37,10 @@ impl Fail {
     }
 }
 
-impl From<rb::TaoError> for Fail {
-    fn from(e: rb::TaoError) -> Fail {
-        Fail(e.to_string(), e.imapi_name(), e.hresult())
-    }
-}
-
-impl From<named::OpenError> for Fail {
-    fn from(e: named::OpenError) -> Fail {
-        let (n, h) = e.imapi();
-        Fail(e.to_string(), n, h)
-    }
-}
-
-impl From<device::RecorderError> for Fail {
-    fn from(e: device::RecorderError) -> Fail {
-        let (n, h) = e.imapi();
-        Fail(e.to_string(), n, h)
-    }
-}
-
-impl From<rb::sheet::BurnSheetError> for Fail {
-    fn from(e: rb::sheet::BurnSheetError) -> Fail {
-        let (n, h) = e.imapi();
-        Fail(e.to_string(), n, h)
-    }
-}
-
-impl From<rb::sheet::SheetError> for Fail {
-    fn from(e: rb::sheet::SheetError) -> Fail {
-        Fail(e.message, "E_INVALIDARG", 0x8007_0057)
-    }
-}
-
-impl From<rb::VerifyError> for Fail {
-    fn from(e: rb::VerifyError) -> Fail {
-        let (n, h) = match &e {
-            rb::VerifyError::TrackCount { .. } => ("E_INVALIDARG", 0x8007_0057),
-            rb::VerifyError::NotReady(_) | rb::VerifyError::NoToc(_) => {
-                ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202)
-            }
-            _ => ("E_FAIL", 0x8000_4005),
-        };
-        Fail(e.to_string(), n, h)
+impl<E: rb::Imapi> From<E> for Fail {
+    fn from(e: E) -> Fail {
+        let (name, hresult) = e.imapi();
+        Fail(e.to_string(), name, hresult)
     }
 }
 
