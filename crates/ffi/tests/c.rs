@@ -10,12 +10,25 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
-/// Where cargo put libredburn.so and .a: beside this test's deps directory.
+/// libredburn.so and .a, built here once: `cargo test` builds a crate's library for its
+/// tests only as an rlib, which this crate does not make (its name would be the Rust
+/// library's), and leaves target/debug as it was (as the shim's tests say).
 fn libs() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().to_owned();
-    assert!(dir.join("libredburn.so").exists(), "libredburn.so not built in {}", dir.display());
-    dir
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            let dir = exe.parent().unwrap().parent().unwrap().to_owned();
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "redburn-ffi", "--lib"])
+                .current_dir(root())
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "cargo build -p redburn-ffi failed");
+            assert!(dir.join("libredburn.so").exists(), "libredburn.so not built in {}", dir.display());
+            dir
+        })
+        .clone()
 }
 
 #[test]

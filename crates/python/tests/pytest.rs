@@ -8,7 +8,10 @@ use std::process::Command;
 #[test]
 fn the_python_package_passes_its_pytest_suite() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // The cdylib sits beside this test's deps directory.
+    // `cargo test` leaves the cdylib in target/debug as it was (only `cargo build` updates
+    // it), so it is built here: never a stale copy (as the shim's tests do).
+    let ok = Command::new(env!("CARGO")).args(["build", "-q", "-p", "redburn-python", "--lib"]).status().unwrap();
+    assert!(ok.success(), "cargo build -p redburn-python");
     let exe = std::env::current_exe().unwrap();
     let built = exe.parent().unwrap().parent().unwrap().join("lib_redburn.so");
     assert!(built.exists(), "{} was not built", built.display());

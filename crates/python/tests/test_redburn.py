@@ -203,3 +203,14 @@ def test_pcm_from_a_stream_of_known_length(home):
     tao.release_media()
     tao.release_recorder()
     assert rec.media_info().tracks == 1
+
+
+def test_a_cdrdao_toc_file_burns_too(home):
+    a, b = make_wav(home / "a.wav", 4), make_wav(home / "b.wav", 4, step=9)
+    toc = home / "album.toc"
+    toc.write_text('CD_DA\nTRACK AUDIO\nFILE "a.wav" 0\nTRACK AUDIO\nPREGAP 0:2:0\nFILE "b.wav" 0\n')
+    rec = redburn.Recorder("emu:default")
+    notes = []
+    redburn.burn_sheet(rec, toc, on_note=notes.append)
+    assert rec.media_info().tracks == 2
+    assert [v.matches for v in redburn.verify(rec, sheet=toc)] == [True, True]
