@@ -529,6 +529,9 @@ fn nearest_command(word: &str) -> Option<&'static str> {
     COMMANDS.iter().chain(KNOWN_UNUSED).map(|&c| (distance(word, c), c)).filter(|&(d, _)| d <= 2).min().map(|x| x.1)
 }
 
+/// Marks a renumbered track's note until the notes are gathered into one.
+const RENUMBERED: &str = "\u{1}renumbered: ";
+
 impl CueSheet {
     /// Parses a sheet from the bytes of its file.
     ///
@@ -593,7 +596,42 @@ impl CueSheet {
         } else {
             return Err(CueError::at(0, 0, CueErrorKind::NoTracks));
         }
+        sheet.one_renumbering_note();
         Ok(sheet)
+    }
+
+    /// The tracks renumbered 1 to N said once, at the first of them: a two-disc sheet
+    /// numbering each FILE from 01 would otherwise give a note per track.
+    fn one_renumbering_note(&mut self) {
+        let (renumbered, mut rest): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.warnings).into_iter().partition(|w| w.message.starts_with(RENUMBERED));
+        if let [first, _, ..] = renumbered.as_slice() {
+            let each: Vec<String> =
+                renumbered.iter().map(|w| format!("line {}: {}", w.line, &w.message[RENUMBERED.len()..])).collect();
+            let shown = if each.len() > 4 { format!("{}, …", each[..3].join(", ")) } else { each.join(", ") };
+            let message = format!(
+                "{} tracks are burned with other numbers: a CD numbers its tracks 1 to N in order, and this sheet \
+                 numbers them its own way ({shown})",
+                renumbered.len()
+            );
+            let at = rest.iter().position(|w| w.line > first.line).unwrap_or(rest.len());
+            rest.insert(at, CueWarning { line: first.line, message });
+        } else {
+            let at = renumbered.first().map(|w| rest.iter().position(|r| r.line > w.line).unwrap_or(rest.len()));
+            if let (Some(at), Some(w)) = (at, renumbered.into_iter().next()) {
+                let n = &w.message[RENUMBERED.len()..];
+                rest.insert(
+                    at,
+                    CueWarning {
+                        line: w.line,
+                        message: format!(
+                            "{n}: a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way"
+                        ),
+                    },
+                );
+            }
+        }
+        self.warnings = rest;
     }
 
     fn finish_track(&self, number: u8, line: u32) -> Result<(), CueError> {
@@ -723,12 +761,10 @@ impl CueSheet {
             return Err(line.err(1, CueErrorKind::TrackNumber(wanted)));
         }
         if n != wanted {
+            // Said once for the sheet (`one_renumbering_note`).
             self.warnings.push(CueWarning {
                 line: line.no,
-                message: format!(
-                    "TRACK {n:02} is burned as track {wanted}: a CD numbers its tracks 1 to N in order, and \
-                     this sheet numbers them its own way"
-                ),
+                message: format!("{RENUMBERED}TRACK {n:02} is burned as track {wanted}"),
             });
         }
         let n = wanted as u8;

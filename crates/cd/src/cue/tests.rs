@@ -242,16 +242,32 @@ fn errors_have_line_column_and_say_what_was_expected() {
     let notes: Vec<_> = s.warnings.iter().map(|w| (w.line, w.message.as_str())).collect();
     assert_eq!(
         notes,
-        [
-            (
-                7,
-                "TRACK 01 is burned as track 3: a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way"
-            ),
-            (
-                9,
-                "TRACK 09 is burned as track 4: a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way"
-            ),
-        ]
+        [(
+            7,
+            "2 tracks are burned with other numbers: a CD numbers its tracks 1 to N in order, and this sheet numbers \
+             them its own way (line 7: TRACK 01 is burned as track 3, line 9: TRACK 09 is burned as track 4)"
+        )]
+    );
+    // One alone says so plainly; many are listed up to three.
+    let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 02 AUDIO\nINDEX 01 00:00:00\n").unwrap();
+    assert_eq!(
+        s.warnings.iter().map(|w| (w.line, w.message.as_str())).collect::<Vec<_>>(),
+        [(
+            2,
+            "TRACK 02 is burned as track 1: a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way"
+        )]
+    );
+    let mut many = String::from("FILE a.wav WAVE\n");
+    for i in 0..6 {
+        many += &format!("TRACK 0{} AUDIO\nINDEX 01 00:{:02}:00\n", i + 2, i * 10);
+    }
+    let s = CueSheet::parse(&many).unwrap();
+    assert_eq!(s.warnings.len(), 1);
+    assert!(
+        s.warnings[0].message.starts_with("6 tracks are burned with other numbers")
+            && s.warnings[0].message.ends_with("line 6: TRACK 04 is burned as track 3, …)"),
+        "{}",
+        s.warnings[0].message
     );
     // A track without INDEX 01 is still an error, with its line.
     let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
