@@ -77,6 +77,20 @@ impl DaoError {
     }
 }
 
+impl DaoTrack {
+    /// What is wrong with a track under 4 seconds.
+    #[must_use]
+    pub fn too_short(&self) -> String {
+        format!("track {} is {} sectors long; the Red Book minimum is 300 (4 s)", self.number, self.length)
+    }
+
+    /// Whether the track is under the Red Book's 4 seconds (300 sectors) from index 1.
+    #[must_use]
+    pub fn is_too_short(&self) -> bool {
+        self.length < MIN_TRACK_SECTORS
+    }
+}
+
 /// One track of a disc-at-once layout, in sectors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaoTrack {
@@ -136,10 +150,7 @@ impl DaoLayout {
                 return bad(format!("track {} is out of sequence", t.number));
             }
             if t.length < MIN_TRACK_SECTORS {
-                return bad(format!(
-                    "track {} is {} sectors long; the Red Book minimum is 300 (4 s)",
-                    t.number, t.length
-                ));
+                return bad(t.too_short());
             }
             let mut prev = 0;
             for &x in &t.indexes {

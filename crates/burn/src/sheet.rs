@@ -259,6 +259,10 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
             scms: false,
         });
     }
+    // A track too short for the Red Book, at its sheet's line (the layout's check names no file).
+    if let Some(t) = tracks.iter().find(|t| t.is_too_short()) {
+        return Err(fail(code::PLAN, origin.locate(Path::new(""), t.number, t.too_short())));
+    }
     let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext() };
     layout.validate().map_err(|e| fail(code::PLAN, e))?;
     Ok((layout, stream))
