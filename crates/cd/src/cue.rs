@@ -605,32 +605,21 @@ impl CueSheet {
     fn one_renumbering_note(&mut self) {
         let (renumbered, mut rest): (Vec<_>, Vec<_>) =
             std::mem::take(&mut self.warnings).into_iter().partition(|w| w.message.starts_with(RENUMBERED));
-        if let [first, _, ..] = renumbered.as_slice() {
+        let Some(first) = renumbered.first() else {
+            self.warnings = rest;
+            return;
+        };
+        let explained = "a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way";
+        let message = if let [one] = renumbered.as_slice() {
+            format!("{}: {explained}", &one.message[RENUMBERED.len()..])
+        } else {
             let each: Vec<String> =
                 renumbered.iter().map(|w| format!("line {}: {}", w.line, &w.message[RENUMBERED.len()..])).collect();
             let shown = if each.len() > 4 { format!("{}, …", each[..3].join(", ")) } else { each.join(", ") };
-            let message = format!(
-                "{} tracks are burned with other numbers: a CD numbers its tracks 1 to N in order, and this sheet \
-                 numbers them its own way ({shown})",
-                renumbered.len()
-            );
-            let at = rest.iter().position(|w| w.line > first.line).unwrap_or(rest.len());
-            rest.insert(at, CueWarning { line: first.line, message });
-        } else {
-            let at = renumbered.first().map(|w| rest.iter().position(|r| r.line > w.line).unwrap_or(rest.len()));
-            if let (Some(at), Some(w)) = (at, renumbered.into_iter().next()) {
-                let n = &w.message[RENUMBERED.len()..];
-                rest.insert(
-                    at,
-                    CueWarning {
-                        line: w.line,
-                        message: format!(
-                            "{n}: a CD numbers its tracks 1 to N in order, and this sheet numbers them its own way"
-                        ),
-                    },
-                );
-            }
-        }
+            format!("{} tracks are burned with other numbers: {explained} ({shown})", renumbered.len())
+        };
+        let at = rest.iter().position(|w| w.line > first.line).unwrap_or(rest.len());
+        rest.insert(at, CueWarning { line: first.line, message });
         self.warnings = rest;
     }
 

@@ -44,27 +44,30 @@ impl BufferPool {
     /// A buffer of `len` zero bytes: an idle one of that size if the pool has one, else new.
     #[must_use]
     pub fn take(&self, len: usize) -> Vec<u8> {
+        let mut b = self.empty(len);
+        b.resize(len, 0);
+        b
+    }
+
+    /// An empty buffer with room for exactly `len` bytes: an idle one of that size, or new.
+    fn empty(&self, len: usize) -> Vec<u8> {
         let found = {
             let mut free = self.free.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             // The most recently given back first: the likeliest to be in cache.
             let at = free.buffers.iter().rposition(|b| b.capacity() == len);
             at.and_then(|i| free.buffers.remove(i)).inspect(|b| free.bytes -= b.capacity())
         };
-        match found {
-            Some(mut b) => {
-                b.clear();
-                b.resize(len, 0);
-                b
-            }
-            None => vec![0; len],
-        }
+        let mut b = found.unwrap_or_else(|| Vec::with_capacity(len));
+        b.clear();
+        b
     }
 
     /// A copy of `data` in a pooled buffer.
     #[must_use]
     pub fn copy_of(&self, data: &[u8]) -> Vec<u8> {
-        let mut b = self.take(data.len());
-        b.copy_from_slice(data);
+        // Not zeroed first: the emulator's store copies every WRITE through here.
+        let mut b = self.empty(data.len());
+        b.extend_from_slice(data);
         b
     }
 

@@ -13,12 +13,7 @@ use crate::fail::{code, fail};
 
 /// How people read a disc's status.
 pub fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Empty => "blank",
-        Status::Incomplete => "appendable",
-        Status::Complete => "finalized",
-        Status::Other => "other",
-    }
+    s.name()
 }
 
 /// One line for people: `CD-R blank`.

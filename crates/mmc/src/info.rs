@@ -122,6 +122,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// How people read a disc's status: `blank`, `appendable`, `finalized`, `other`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Status::Empty => "blank",
+            Status::Incomplete => "appendable",
+            Status::Complete => "finalized",
+            Status::Other => "other",
+        }
+    }
+}
+
+impl Status {
     const fn from_bits(v: u8) -> Status {
         match v & 3 {
             0 => Status::Empty,

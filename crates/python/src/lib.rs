@@ -136,13 +136,7 @@ impl Recorder {
         let m = self.with(py, |d| Ok(d.media_info()?))?;
         Ok(MediaInfo {
             media_type: m.media_type.imapi_name().to_owned(),
-            status: match m.status {
-                mmc::info::Status::Empty => "blank",
-                mmc::info::Status::Incomplete => "appendable",
-                mmc::info::Status::Complete => "finalized",
-                mmc::info::Status::Other => "other",
-            }
-            .to_owned(),
+            status: m.status.name().to_owned(),
             sessions: u32::from(m.sessions),
             tracks: u32::from(m.tracks),
             used_sectors: m.used_sectors,
