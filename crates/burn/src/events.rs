@@ -19,6 +19,20 @@ pub enum TaoAction {
     Verifying = 4,
 }
 
+impl TaoAction {
+    /// The name events carry: `preparing`, `writing`, `finishing`, `verifying`, `unknown`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            TaoAction::Preparing => "preparing",
+            TaoAction::Writing => "writing",
+            TaoAction::Finishing => "finishing",
+            TaoAction::Verifying => "verifying",
+            TaoAction::Unknown => "unknown",
+        }
+    }
+}
+
 /// One Update event: every field of `IDiscFormat2TrackAtOnceEventArgs` and of the
 /// `IWriteEngine2EventArgs` it inherits, plus the drive's buffer (a superset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

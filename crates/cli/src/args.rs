@@ -1,6 +1,6 @@
 //! What `redburn burn` is told: its arguments, the write mode and what counts as a sheet.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::device::DeviceArg;
 
@@ -13,11 +13,6 @@ pub enum Mode {
     Dao,
     /// Disc-at-once written raw (RAW96R): redburn makes every sector's sub-channel.
     Raw,
-}
-
-/// Whether `path` is a CUE sheet or a cdrdao TOC file.
-pub fn is_sheet(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc"))
 }
 
 /// Arguments of `redburn burn`.

@@ -1,36 +1,480 @@
-//! `redburn burn`: chooses how the inputs are written — a sheet or files disc-at-once, files
-//! track-at-once.
+//! `redburn burn`: the library's burn job ([`redburn::job`]) shown — its plan against the
+//! recorder, a bar or plain lines or JSON events while it runs, and its result. Every
+//! decision (what is checked, the route, the fallback, verify) is the job's.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
 
 use anyhow::Result;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use redburn::job::{
+    Burned, Check, DiscNow, ErrorClass, Event, EventKind, Failed, Job, JobError, Phase, Progress, Request, Route,
+    RouteReason, Work,
+};
+use serde_json::json;
 
-use crate::args::{BurnArgs, Mode, is_sheet};
+use crate::args::{BurnArgs, Mode};
+use crate::device;
 use crate::fail::{code, fail};
+use crate::show;
+
+/// The exit code of a class of failure.
+pub(crate) fn code_of(class: ErrorClass) -> u8 {
+    match class {
+        ErrorClass::Input => code::INPUT,
+        ErrorClass::Plan => code::PLAN,
+        ErrorClass::Medium => code::MEDIUM,
+        ErrorClass::Device => code::DEVICE,
+        ErrorClass::Write => code::WRITE,
+        ErrorClass::Verify => code::VERIFY,
+        ErrorClass::Cancelled => code::CANCELLED,
+        _ => code::OTHER,
+    }
+}
+
+/// A job's error with its exit code.
+pub(crate) fn job_failure(e: JobError) -> anyhow::Error {
+    fail(code_of(e.class()), e)
+}
+
+/// Notes about the inputs, on stderr.
+pub(crate) fn note(text: String) {
+    eprintln!("redburn: {text}");
+}
+
+/// What the command line asks of the job.
+pub(crate) fn request_of(args: &BurnArgs) -> Request {
+    Request {
+        route: args.mode.map(|m| match m {
+            Mode::Tao => Route::TrackAtOnce,
+            Mode::Dao => Route::SessionAtOnce,
+            Mode::Raw => Route::Raw,
+        }),
+        gapless: args.gapless,
+        cdtext_from_tags: args.cdtext_from_tags,
+        cdtext: (!args.no_cdtext)
+            .then(|| args.cdtext_charset.map_or(cd::cdtext::TextFit::Transliterate, cd::cdtext::TextFit::CodePage)),
+        big_endian: args.big_endian,
+        lenient: args.lenient,
+        skip_decode_check: args.skip_decode_check,
+        write_speed: args.speed,
+        simulate: args.simulate,
+        bufe_disabled: args.no_bufe,
+        do_not_finalize: args.no_finalize,
+        verify: args.verify,
+        eject: args.eject,
+        ..Request::new(args.files.clone())
+    }
+}
 
 /// Runs `redburn burn`.
 pub fn run(args: &BurnArgs) -> Result<()> {
-    if let [sheet] = args.files.as_slice()
-        && is_sheet(sheet)
-    {
-        if args.mode == Some(Mode::Tao) {
-            return Err(fail(code::PLAN, "a CUE sheet or TOC file is burned disc-at-once: use --mode dao or raw"));
-        }
-        if args.devices.len() > 1 {
-            return crate::many::run(args, None);
-        }
-        return crate::dao::run_sheet(args, sheet);
-    }
-    let dao = matches!(args.mode, Some(Mode::Dao | Mode::Raw)) || args.cdtext_from_tags || args.gapless;
-    if args.mode == Some(Mode::Tao) && (args.cdtext_from_tags || args.gapless) {
-        return Err(fail(code::PLAN, "CD-TEXT and gapless tracks need disc-at-once (--mode dao)"));
-    }
-    // Every file is checked (a sheet among them, more than 99, one that does not decode)
-    // before a recorder is touched, whichever way it is written.
-    let tracks = crate::tao::preflight(&args.files, args.big_endian, args.skip_decode_check)?;
     if args.devices.len() > 1 {
-        return crate::many::run(args, Some(tracks));
+        crate::many::check_devices(args)?;
     }
-    if dao {
-        return crate::dao::run_files(args);
+    let job = Job::plan(request_of(args), &mut note).map_err(job_failure)?;
+    if args.devices.len() > 1 {
+        return crate::many::run(args, &job);
     }
-    crate::tao::run(args, tracks)
+    let (dev_name, mut recorder) = device::open_recorder(&args.device())?;
+    let check = job.check(&dev_name, &mut recorder).map_err(job_failure)?;
+    show_plan(args, &job, &check, &dev_name);
+    check.fits().map_err(job_failure)?;
+    if args.dry_run {
+        if args.json {
+            out!("{}", plan_json(&job, &check, &dev_name));
+        }
+        return Ok(());
+    }
+    if let (RouteReason::RwData, false, Work::Disc { rw: Some(rw), .. }) = (check.reason, args.json, job.work()) {
+        eprintln!("redburn: {} carries R-W sub-channel data; writing raw (RAW96R) to keep it", rw.path().display());
+    }
+    let display = Mutex::new(Display::new(args, &job, check.route, &dev_name));
+    let cancel = redburn::job::Cancel::new();
+    crate::interrupt::install();
+    crate::interrupt::watch_job(cancel.clone());
+    let outcome = job
+        .run(vec![(dev_name.clone(), recorder)], &|e| lock(&display).on(e), &cancel)
+        .pop()
+        .expect("one outcome for one recorder");
+    let display = display.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    display.finish(outcome.result)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn name(p: &std::path::Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The plan against the medium, for people: the drive, each track, the total against the
+/// free space (printed before the job says whether it fits).
+pub(crate) fn show_plan(args: &BurnArgs, job: &Job, check: &Check, dev_name: &str) {
+    let say = |text: String| {
+        if !args.json {
+            out!("{text}");
+        }
+    };
+    let needed = check.needed;
+    match job.work() {
+        Work::Tracks(tracks) => {
+            if args.scratch.is_none() {
+                say(format!("Drive: {dev_name} ({})", show::describe(&check.medium)));
+            } else {
+                say("Track-at-once layout:".into());
+            }
+            for (i, t) in tracks.iter().enumerate() {
+                say(format!("  {:2}. {:>9}  {}", i + 1, crate::mmss(t.sectors), name(&t.path)));
+                // Track-at-once pads, as IMAPI does; disc-at-once refuses such tracks (Red Book).
+                if t.padded() {
+                    eprintln!(
+                        "redburn: warning: {} is shorter than 4 seconds; track {} is padded with silence to 4 seconds",
+                        t.path.display(),
+                        i + 1
+                    );
+                }
+            }
+            say(format!(
+                "Total {} ({needed} sectors, with 2-second pauses between tracks); free {} ({} sectors)",
+                crate::mmss(needed),
+                crate::mmss(check.free),
+                check.free
+            ));
+        }
+        Work::Disc { layout, .. } => {
+            let how = match (check.route, check.reason) {
+                (Route::Raw, RouteReason::NoSessionAtOnce) => "disc-at-once, raw (the drive has no session-at-once)",
+                (route, _) => route.describe(),
+            };
+            if args.scratch.is_none() {
+                say(format!("Drive: {dev_name} ({}), {how}", show::describe(&check.medium)));
+            } else {
+                say("Disc-at-once layout:".into());
+            }
+            for t in &layout.tracks {
+                let flags = [(t.control.pre_emphasis(), " PRE"), (t.control.copy_permitted(), " DCP")]
+                    .iter()
+                    .filter(|f| f.0)
+                    .map(|f| f.1)
+                    .collect::<String>();
+                let isrc = t.isrc.map(|i| format!(" ISRC {}", i.as_str())).unwrap_or_default();
+                let msf = |n: u32| cd::Msf::from_sectors(n).map_or_else(|_| n.to_string(), |m| m.to_string());
+                say(format!("  {:2}. pause {}  length {}{flags}{isrc}", t.number, msf(t.pause), msf(t.length)));
+            }
+            if let Some(m) = &layout.mcn {
+                say(format!("  catalog {}", m.as_str()));
+            }
+            say(format!(
+                "Total {} ({needed} sectors from the first pause); free {} ({} sectors)",
+                crate::mmss(needed),
+                crate::mmss(check.free),
+                check.free
+            ));
+        }
+    }
+}
+
+/// The `plan` event of a dry run.
+pub(crate) fn plan_json(job: &Job, check: &Check, dev_name: &str) -> serde_json::Value {
+    match job.work() {
+        Work::Tracks(tracks) => {
+            let list: Vec<_> =
+                tracks.iter().map(|t| json!({"file": t.path, "frames": t.frames, "sectors": t.sectors})).collect();
+            json!({"event": "plan", "device": dev_name, "tracks": list, "needed_sectors": check.needed,
+                   "free_sectors": check.free})
+        }
+        Work::Disc { layout, .. } => json!({"event": "plan", "device": dev_name, "mode": "dao",
+                   "tracks": layout.tracks.len(), "needed_sectors": check.needed, "free_sectors": check.free}),
+    }
+}
+
+/// `Speed: 16x (1200 sectors/s)`.
+pub(crate) fn speed_line(on: Option<&str>, sectors_per_second: u32, exact: bool) -> String {
+    let adjusted = if exact { "" } else { " (the nearest the drive supports)" };
+    let on = on.map(|n| format!(" on {n}")).unwrap_or_default();
+    format!("Speed{on}: {:.0}x ({sectors_per_second} sectors/s){adjusted}", f64::from(sectors_per_second) / 75.0)
+}
+
+/// What a person sees of a burn on one recorder: a bar for the disc (and track-at-once one
+/// for the track with both buffers), plain lines off a terminal, JSON events, the chart.
+struct Display<'a> {
+    args: &'a BurnArgs,
+    dev_name: String,
+    route: Route,
+    tracks: usize,
+    bar: ProgressBar,
+    track_bar: ProgressBar,
+    lines: crate::lines::Lines,
+    report: crate::report::Recorder,
+    /// The track being written, from 0 (track-at-once).
+    track_index: usize,
+    last_json: u64,
+    started: std::time::Instant,
+}
+
+impl<'a> Display<'a> {
+    fn new(args: &'a BurnArgs, job: &Job, route: Route, dev_name: &str) -> Display<'a> {
+        let show_bar = !args.json && (args.progress || std::io::stderr().is_terminal());
+        let bars = MultiProgress::with_draw_target(if show_bar {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        });
+        let total = job.sectors();
+        let bar = bars.add(ProgressBar::new(total));
+        let track_bar = ProgressBar::new(1);
+        if route == Route::TrackAtOnce {
+            bar.set_style(
+                ProgressStyle::with_template("{msg:26} [{bar:40}] {percent:>3}% {elapsed_precise} ETA {eta}")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+            );
+            bars.add(track_bar.clone());
+            track_bar.set_style(
+                ProgressStyle::with_template("  {msg:24} [{bar:40}] {percent:>3}%")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+            );
+        } else {
+            bar.set_style(
+                ProgressStyle::with_template("writing [{bar:40}] {percent:>3}% ETA {eta}")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
+            );
+        }
+        Display {
+            args,
+            dev_name: dev_name.to_owned(),
+            route,
+            tracks: job.track_count(),
+            bar,
+            track_bar,
+            lines: crate::lines::Lines::new(args.progress, args.json),
+            report: crate::report::Recorder::new(),
+            track_index: 0,
+            last_json: 0,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn on(&mut self, e: &Event) {
+        let args = self.args;
+        match &e.kind {
+            EventKind::Speed { sectors_per_second, exact } if !args.json && args.scratch.is_none() => {
+                out!("{}", speed_line(None, *sectors_per_second, *exact));
+            }
+            EventKind::Route { route: Route::Raw, reason: RouteReason::CdTextRefused } => {
+                self.route = Route::Raw;
+                eprintln!(
+                    "redburn: {} refused the cue sheet with CD-TEXT in its lead-in, before writing anything; \
+                     writing disc-at-once raw (RAW96R) instead",
+                    self.dev_name
+                );
+            }
+            EventKind::Route { route, .. } => self.route = *route,
+            EventKind::Phase(p) => self.phase(*p),
+            EventKind::Progress(p) if self.route == Route::TrackAtOnce => self.tao_progress(p),
+            EventKind::Progress(p) => self.dao_progress(p),
+            _ => {}
+        }
+    }
+
+    fn phase(&mut self, p: Phase) {
+        match p {
+            Phase::Preparing => {
+                self.bar.set_message("preparing");
+                self.lines.phase("preparing the disc");
+                self.report.phase("preparing");
+            }
+            Phase::Writing { track: Some(track), tracks, speed, .. } => {
+                self.track_index = usize::from(track) - 1;
+                let x = f64::from(speed.unwrap_or(0)) / 75.0;
+                let what = format!("writing track {track} of {tracks} at {x:.0}x");
+                self.lines.phase(&what);
+                self.report.phase(&format!("track {track}"));
+                self.bar.set_message(what);
+            }
+            Phase::Writing { route, .. } => {
+                self.lines.phase(if route == Route::Raw {
+                    "writing disc-at-once, raw"
+                } else {
+                    "writing disc-at-once"
+                });
+                self.report.phase("writing");
+            }
+            Phase::Closing { route: Route::TrackAtOnce, .. } => {
+                self.bar.set_message("closing the session");
+                self.report.phase("closing the session");
+                self.lines.phase(if self.args.no_finalize {
+                    "closing the session"
+                } else {
+                    "closing the session and finalizing the disc"
+                });
+            }
+            Phase::Closing { .. } => {
+                self.report.phase("closing the session");
+                self.bar.set_message("closing the session");
+                self.lines.phase("closing the session (lead-in and lead-out)");
+            }
+            Phase::Verifying | Phase::Done => {}
+        }
+    }
+
+    fn tao_progress(&mut self, p: &Progress) {
+        let Some(u) = p.tao else { return };
+        let in_track = (u.last_written_lba - u.start_lba + 1).max(0) as u64;
+        let (pos, total) = (p.written, p.total);
+        self.lines.written(pos, total);
+        self.track_bar.set_length(u.sector_count.max(1) as u64);
+        self.track_bar.set_position(in_track);
+        let host = 100 * i64::from(u.used_system_buffer) / i64::from(u.total_system_buffer.max(1));
+        let drive_fill = p.drive_fill();
+        let held = p.drive_buffer.map(|b| u64::from(b.held()) / 2352);
+        // The bar and its ETA follow what the drive has burned (sent less what its buffer
+        // holds), not the instant the first writes fill the buffer.
+        self.bar.set_position(p.burned);
+        self.report.record(pos, held, drive_fill, Some(host as f64));
+        let drive = drive_fill.map_or_else(|| "-".into(), |f| format!("{}%", f.floor()));
+        self.track_bar.set_message(format!("track {:2} drive {drive:>4} host {host:>3}%", u.current_track_number));
+        // Every phase change, and while writing about every 10 s of audio.
+        if self.args.json && (u.current_action != redburn::TaoAction::Writing || pos - self.last_json >= 750) {
+            self.last_json = pos;
+            let completed = self.track_index + usize::from(u.current_action == redburn::TaoAction::Finishing);
+            out!(
+                "{}",
+                json!({"event": "progress", "action": u.current_action.name(), "track": u.current_track_number,
+                       "elapsed_time": u.elapsed_time, "remaining_time": u.remaining_time,
+                       "start_lba": u.start_lba, "sector_count": u.sector_count,
+                       "last_read_lba": u.last_read_lba, "last_written_lba": u.last_written_lba,
+                       "total_system_buffer": u.total_system_buffer, "used_system_buffer": u.used_system_buffer,
+                       "free_system_buffer": u.free_system_buffer, "drive_buffer_size": u.drive_buffer_size,
+                       "drive_buffer_free": u.drive_buffer_free, "written_sectors": pos, "total_sectors": total,
+                       "tracks_completed": completed, "tracks_total": self.tracks})
+            );
+        }
+    }
+
+    fn dao_progress(&mut self, p: &Progress) {
+        let (done, total) = (p.written, p.total);
+        // What the drive has burned, so that the bar, its ETA and the chart's speed follow
+        // the drive. Raw writing counts the lead-in and lead-out too.
+        self.bar.set_length(total);
+        self.bar.set_position(p.burned);
+        let held = p.drive_buffer.map(|b| u64::from(b.held()) / 2352);
+        self.report.record(done, held, p.drive_fill(), p.host_fill());
+        self.lines.written(done, total);
+        if self.args.json && (done - self.last_json >= 750 || done == total) {
+            self.last_json = done;
+            out!(
+                "{}",
+                json!({"event": "progress", "action": "writing", "written_sectors": done, "total_sectors": total})
+            );
+            if done == total {
+                out!(
+                    "{}",
+                    json!({"event": "progress", "action": "finishing", "written_sectors": done, "total_sectors": total})
+                );
+            }
+        }
+    }
+
+    /// The result: the verify's table, the chart, a line (or the `result` event); or the
+    /// failure with its exit code and what the disc now holds.
+    fn finish(mut self, result: Result<Burned, Failed>) -> Result<()> {
+        let args = self.args;
+        let tao = self.route == Route::TrackAtOnce;
+        let burned = match result {
+            Ok(b) => b,
+            Err(f) => {
+                if f.burned.is_none() {
+                    if tao {
+                        let cancelled = matches!(f.error, JobError::Cancelled(_));
+                        self.bar.abandon_with_message(if cancelled { "cancelled" } else { "failed" });
+                    } else {
+                        self.bar.finish_and_clear();
+                    }
+                }
+                return Err(self.failure(f));
+            }
+        };
+        self.track_bar.finish_and_clear();
+        self.bar.finish_and_clear();
+        self.lines.phase("done");
+        if tao {
+            self.report.record(burned.sectors, Some(0), None, None);
+        }
+        self.report.phase("done");
+        let n = burned.tracks;
+        if let Some(path) = &args.report {
+            let how = if tao { "track-at-once" } else { "disc-at-once" };
+            self.report.write_svg(path, &format!("redburn: {n} tracks on {}, {how}", self.dev_name))?;
+        }
+        if let Some(v) = &burned.verdicts {
+            crate::verify::show(&self.dev_name, v, args.json);
+        }
+        let secs = self.started.elapsed().as_secs_f64();
+        let dev_name = &self.dev_name;
+        if args.json {
+            let mut v = json!({"event": "result", "ok": true, "device": dev_name, "tracks": n,
+                               "sectors": burned.sectors, "simulated": burned.simulated, "seconds": secs,
+                               "host_buffer_underruns": burned.host_underruns, "phases": self.lines.durations()});
+            if tao {
+                v["finalized"] = (!args.no_finalize && !args.simulate).into();
+                v["buffer_underrun_links"] = burned.links.into();
+            } else {
+                v["mode"] = burned.route.code().into();
+            }
+            out!("{v}");
+        } else if args.scratch.is_none() {
+            // (`redburn image` says what it wrote; nothing was burned.)
+            let what = if args.simulate { "Simulated" } else { "Burned" };
+            let tracks = crate::plural(n as u64, "track");
+            if tao {
+                // A test write records nothing: the disc is as it was.
+                let end = match (args.simulate, args.no_finalize) {
+                    (true, _) => "the disc is unchanged (a test write records nothing)",
+                    (false, true) => "disc left appendable",
+                    (false, false) => "disc finalized",
+                };
+                out!("{what} {tracks} ({}) on {dev_name} in {secs:.1} s; {end}.", crate::mmss(burned.sectors));
+                if let Some(n) = burned.links.filter(|&n| n > 0) {
+                    out!("The drive ran out of data {n} time(s); buffer-underrun-free recording linked over each gap.");
+                }
+            } else {
+                let end = if args.simulate { "; the disc is unchanged (a test write records nothing)" } else { "" };
+                // The playing time, LBA 0 to the lead-out, as `toc` and `read` count it (the
+                // 2-second pregap before LBA 0 is not played).
+                let playing = crate::mmss(burned.sectors.saturating_sub(u64::from(cd::addr::PREGAP_SECTORS)));
+                out!("{what} {tracks} ({playing}) {} on {dev_name} in {secs:.1} s{end}.", burned.route.describe());
+            }
+        }
+        Ok(())
+    }
+
+    fn failure(&self, f: Failed) -> anyhow::Error {
+        if let Some(v) = f.burned.as_ref().and_then(|b| b.verdicts.as_ref()) {
+            crate::verify::show(&self.dev_name, v, self.args.json);
+        }
+        failure_of(&self.dev_name, f)
+    }
+}
+
+/// A recorder's failure with its exit code, the words a person reads and what the disc
+/// holds now.
+pub(crate) fn failure_of(dev_name: &str, f: Failed) -> anyhow::Error {
+    let Failed { error, disc, route, .. } = f;
+    let c = code_of(error.class());
+    match (&error, &disc) {
+        (JobError::Cancelled(None), _) if route == Some(Route::TrackAtOnce) => {
+            let what = match &disc {
+                Some(DiscNow::Medium(m)) => format!("; the disc is now: {}", show::describe(m)),
+                _ => String::new(),
+            };
+            fail(c, format!("cancelled with Ctrl-C; the tracks written so far were closed so they play{what}"))
+        }
+        (JobError::Verify(e), _) => crate::verify::failure(dev_name, e),
+        _ => fail(c, format!("{error}{}", disc.map(|d| d.to_string()).unwrap_or_default())),
+    }
 }

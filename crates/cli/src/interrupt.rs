@@ -5,10 +5,8 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use redburn::CancelHandle;
-
 static PRESSES: AtomicU32 = AtomicU32::new(0);
-static CURRENT: Mutex<Option<CancelHandle>> = Mutex::new(None);
+static JOB: Mutex<Option<redburn::job::Cancel>> = Mutex::new(None);
 static INSTALLED: OnceLock<()> = OnceLock::new();
 /// Temporary directories removed when a second Ctrl-C stops redburn at once.
 static TEMPORARY: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
@@ -23,8 +21,8 @@ pub fn install() {
     INSTALLED.get_or_init(|| {
         let handler = || {
             if PRESSES.fetch_add(1, Ordering::SeqCst) == 0 {
-                if let Some(h) = CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
-                    let _ = h.cancel();
+                if let Some(c) = JOB.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
+                    c.cancel();
                 }
                 eprintln!(
                     "\nredburn: cancelling: the track being written ends here and the disc is closed so it \
@@ -43,9 +41,12 @@ pub fn install() {
     });
 }
 
-/// The write that Ctrl-C cancels.
-pub fn watch(handle: CancelHandle) {
-    *CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(handle);
+/// The burn job that Ctrl-C cancels.
+pub fn watch_job(cancel: redburn::job::Cancel) {
+    if pressed() {
+        cancel.cancel();
+    }
+    *JOB.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(cancel);
 }
 
 /// Whether Ctrl-C was pressed.

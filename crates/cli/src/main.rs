@@ -9,11 +9,9 @@ macro_rules! out {
     }};
 }
 
-mod after;
 mod args;
 mod burn;
 mod copy;
-mod dao;
 mod device;
 mod emu_cmd;
 mod fail;
@@ -21,12 +19,10 @@ mod image;
 mod interrupt;
 mod lines;
 mod many;
-mod plan;
 mod profile;
 mod read;
 mod report;
 mod show;
-mod tao;
 mod verify;
 
 use std::process::ExitCode;

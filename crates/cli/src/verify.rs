@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use mmc::Transport;
-use redburn::{Recorder, VerifyError, verify_disc};
+use redburn::{Recorder, TrackVerdict, VerifyError, verify_disc};
 use serde_json::json;
 
 use crate::device::{self, DeviceArg};
@@ -46,28 +46,43 @@ pub fn check<T: Transport>(
     as_json: bool,
 ) -> Result<()> {
     let expected = match inputs {
-        [sheet] if crate::args::is_sheet(sheet) => {
-            redburn::sheet::expected_from_sheet(sheet, lenient, &mut |n| eprintln!("redburn: {n}"))
-                .map_err(crate::plan::failure)?
+        [sheet] if redburn::job::is_sheet(sheet) => {
+            redburn::sheet::expected_from_sheet(sheet, lenient, &mut crate::burn::note)
+                .map_err(|e| crate::burn::job_failure(e.into()))?
         }
         files => redburn::sheet::expected_from_files(files.to_vec(), big_endian),
     };
-    let verdicts = verify_disc(drive, expected, &mut |_| {}).map_err(|e| match e {
+    let verdicts = verify_disc(drive, expected, &mut |_| {}).map_err(|e| failure(name, &e))?;
+    show(name, &verdicts, as_json);
+    let failed = verdicts.iter().filter(|v| v.first_difference.is_some()).count();
+    if failed > 0 {
+        return Err(fail(code::VERIFY, format!("{failed} of {} tracks differ from their sources", verdicts.len())));
+    }
+    Ok(())
+}
+
+/// A verify that could not compare, with its exit code.
+pub fn failure(name: &str, e: &VerifyError) -> anyhow::Error {
+    match e {
         // Not a difference on the disc: the command was given the wrong inputs.
         VerifyError::TrackCount { disc, given } => fail(
             code::INPUT,
             format!(
                 "{name} holds {} but {} given; give one file per track, or the sheet",
-                crate::plural(disc as u64, "track"),
-                crate::plural(given as u64, "file").replace("files", "files were").replace("1 file", "1 file was")
+                crate::plural(*disc as u64, "track"),
+                crate::plural(*given as u64, "file").replace("files", "files were").replace("1 file", "1 file was")
             ),
         ),
         VerifyError::NotReady(_) | VerifyError::NoToc(_) | VerifyError::Read { .. } => {
             fail(code::MEDIUM, format!("{name}: {e}"))
         }
         e => fail(code::INPUT, format!("{name}: {e}")),
-    })?;
-    let tracks = verdicts.len();
+    }
+}
+
+/// The verdicts, a line per track (or the `verify` event), and when all match a line that
+/// says so.
+pub fn show(name: &str, verdicts: &[TrackVerdict], as_json: bool) {
     let failed = verdicts.iter().filter(|v| v.first_difference.is_some()).count();
     if as_json {
         let list: Vec<_> = verdicts
@@ -80,33 +95,29 @@ pub fn check<T: Transport>(
             })
             .collect();
         out!("{}", json!({"event": "verify", "device": name, "ok": failed == 0, "tracks": list}));
-    } else {
-        out!("Verify {name}:");
-        out!("  track  result    CRC32     AccurateRip v1 / v2");
-        for v in &verdicts {
-            let c = v.checksums;
-            let differs = v
-                .first_difference
-                .map(|f| format!("  DIFFERS at frame {f} ({:.3} s)", f as f64 / 44_100.0))
-                .unwrap_or_default();
-            out!(
-                "  {:>5}  {:<8}  {:08X}  {:08X} / {:08X}{differs}",
-                v.number,
-                if v.first_difference.is_none() { "ok" } else { "BAD" },
-                c.crc32,
-                c.accuraterip_v1,
-                c.accuraterip_v2,
-            );
-        }
+        return;
     }
-    if failed > 0 {
-        return Err(fail(code::VERIFY, format!("{failed} of {tracks} tracks differ from their sources")));
+    out!("Verify {name}:");
+    out!("  track  result    CRC32     AccurateRip v1 / v2");
+    for v in verdicts {
+        let c = v.checksums;
+        let differs = v
+            .first_difference
+            .map(|f| format!("  DIFFERS at frame {f} ({:.3} s)", f as f64 / 44_100.0))
+            .unwrap_or_default();
+        out!(
+            "  {:>5}  {:<8}  {:08X}  {:08X} / {:08X}{differs}",
+            v.number,
+            if v.first_difference.is_none() { "ok" } else { "BAD" },
+            c.crc32,
+            c.accuraterip_v1,
+            c.accuraterip_v2,
+        );
     }
-    if !as_json {
-        match tracks {
+    if failed == 0 {
+        match verdicts.len() {
             1 => out!("The track matches its source."),
             n => out!("All {n} tracks match their sources."),
         }
     }
-    Ok(())
 }
