@@ -4,6 +4,7 @@
 mod dao;
 mod drives;
 mod hresults;
+mod job;
 mod rawimage;
 mod rawwriter;
 mod read;
