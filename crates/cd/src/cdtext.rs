@@ -530,6 +530,15 @@ pub enum TextFit {
     CodePage(&'static encoding_rs::Encoding),
 }
 
+impl TextFit {
+    /// [`TextFit::CodePage`] of a single-byte code page named by its WHATWG label
+    /// (`windows-1251`, `koi8-r`, `iso-8859-7` …); `None` for any other name.
+    #[must_use]
+    pub fn code_page(label: &str) -> Option<TextFit> {
+        encoding_rs::Encoding::for_label(label.trim().as_bytes()).filter(|e| e.is_single_byte()).map(TextFit::CodePage)
+    }
+}
+
 impl CdText {
     /// Makes every text writable, changing what it must, and says what it changed (one
     /// note a block whose character code changed, one a text written otherwise). A burn is

@@ -117,8 +117,8 @@ pub(crate) fn speed_arg(s: &str) -> Result<i32, String> {
 
 /// `--cdtext-charset`: a single-byte code page by its WHATWG label.
 fn charset_arg(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
-    match encoding_rs::Encoding::for_label(s.trim().as_bytes()) {
-        Some(e) if e.is_single_byte() => Ok(e),
+    match cd::cdtext::TextFit::code_page(s) {
+        Some(cd::cdtext::TextFit::CodePage(e)) => Ok(e),
         _ => Err(format!(
             "{s:?} is not a single-byte code page: give e.g. windows-1251, koi8-r, iso-8859-5 or windows-1253"
         )),

@@ -2,7 +2,8 @@
  * redburn.h: burn audio CDs on Linux through redburn (https://example.invalid/redburn), with
  * the shape of Microsoft's IMAPI2: recorders (IDiscRecorder2), track-at-once
  * (IDiscFormat2TrackAtOnce) with its Update event and cancel, disc-at-once from a CUE sheet or
- * a cdrdao TOC file, and verification.
+ * a cdrdao TOC file, verification, and the burn job (rb_job_*: redburn's whole burn — every
+ * input checked first, the route chosen, several recorders at once, verify — as `redburn burn`).
  *
  * Generated from crates/ffi/src/lib.rs by cbindgen; do not edit.
  *
@@ -10,11 +11,11 @@
  *  - Functions return an HRESULT (int32_t): RB_S_OK (0) on success, a negative IMAPI or
  *    COM code on failure; rb_last_error_message() and rb_last_error_name() then say what
  *    failed, on the thread that called.
- *  - Objects (rb_recorder, rb_tao, rb_cancel, rb_device_list) are made by their *_open /
+ *  - Objects (rb_recorder, rb_tao, rb_cancel, rb_device_list, rb_job) are made by their *_open /
  *    *_new functions and freed by their *_free functions; strings returned as
  *    `const char *` belong to the object (or the thread, for errors) and stay valid as said.
  *  - An object may be used from any thread, but from one thread at a time, except where a
- *    function says otherwise (rb_cancel_request may be called from any thread, any time).
+ *    function says otherwise (rb_cancel_request and rb_job_cancel may be called from any thread, any time).
  *  - No Rust panic crosses into C: one becomes RB_E_UNEXPECTED (E_UNEXPECTED).
  */
 
@@ -47,6 +48,91 @@
 // `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS`: `rb_cancel_request` with nothing being written.
 #define RB_E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS (int32_t)3232367873u
 
+// `rb_job_options.route`: redburn chooses (track-at-once for files, disc-at-once for a
+// sheet, raw where the drive needs it).
+#define RB_ROUTE_AUTO 0
+
+// Track-at-once.
+#define RB_ROUTE_TRACK_AT_ONCE 1
+
+// Disc-at-once, session-at-once.
+#define RB_ROUTE_SESSION_AT_ONCE 2
+
+// Disc-at-once written raw (RAW96R).
+#define RB_ROUTE_RAW 3
+
+// `rb_job_event.kind`: a phase begins (`phase`).
+#define RB_EVENT_PHASE 1
+
+// Where the write is (`written`, `burned`, `total`, the buffers, `track`).
+#define RB_EVENT_PROGRESS 2
+
+// The speed the drive took (`speed`, `speed_exact`); track-at-once.
+#define RB_EVENT_SPEED 3
+
+// The route changed before anything was written (`route`, `reason`).
+#define RB_EVENT_ROUTE 4
+
+// `rb_job_event.phase`: preparing the medium (track-at-once).
+#define RB_PHASE_PREPARING 1
+
+// Writing (track-at-once: `track` of `tracks`).
+#define RB_PHASE_WRITING 2
+
+// The last sector is sent; the drive closes the session (and finalizes the disc).
+#define RB_PHASE_CLOSING 3
+
+// Reading the disc back to compare it with the sources.
+#define RB_PHASE_VERIFYING 4
+
+// Finished on this recorder.
+#define RB_PHASE_DONE 5
+
+// `reason` of a route: the options asked for it.
+#define RB_REASON_ASKED 1
+
+// Audio files, one track each.
+#define RB_REASON_FILES 2
+
+// Disc-at-once: a sheet, CD-TEXT, gapless tracks.
+#define RB_REASON_DISC_AT_ONCE 3
+
+// The drive has no session-at-once but writes raw.
+#define RB_REASON_NO_SESSION_AT_ONCE 4
+
+// R–W sub-channel data (CD+G …), which only raw keeps.
+#define RB_REASON_RW_DATA 5
+
+// The drive refused CD-TEXT in its cue sheet, before writing anything: raw instead.
+#define RB_REASON_CDTEXT_REFUSED 6
+
+// `rb_job_result.error_class`: none (the disc was written and, when asked, verified).
+#define RB_CLASS_NONE 0
+
+// An input is missing, unreadable or wrong; nothing was written.
+#define RB_CLASS_INPUT 1
+
+// The inputs make no disc on this medium; nothing was written.
+#define RB_CLASS_PLAN 2
+
+// The medium cannot be written; nothing was written.
+#define RB_CLASS_MEDIUM 3
+
+// The recorder cannot do it; nothing was written.
+#define RB_CLASS_DEVICE 4
+
+// Writing started and failed (`message` says what the disc holds now).
+#define RB_CLASS_WRITE 5
+
+// The disc read back differs from its sources.
+#define RB_CLASS_VERIFY 6
+
+// Cancelled.
+#define RB_CLASS_CANCELLED 7
+
+// Anything else.
+#define RB_CLASS_OTHER 8
+
 // Which identity string `rb_recorder_identity` returns.
 typedef enum rb_identity {
   // The name it was opened by (`emu:default`, `/dev/sr0`).
@@ -66,6 +152,9 @@ typedef struct rb_cancel rb_cancel;
 
 // The recorders' names: the machine's (`/dev/sr0` …) and the emulated ones (`emu:NAME`).
 typedef struct rb_device_list rb_device_list;
+
+// A planned burn (`redburn::job::Job`): every input checked before any recorder is touched.
+typedef struct rb_job rb_job;
 
 // An open recorder (IMAPI's `IDiscRecorder2`).
 typedef struct rb_recorder rb_recorder;
@@ -198,6 +287,122 @@ typedef struct rb_track_verdict {
 
 // Called with each track's verdict as it is made, on the calling thread.
 typedef void (*rb_verdict_fn)(const struct rb_track_verdict *verdict, void *user);
+
+// What a job burns and how (zeroed is not the default: use `rb_job_options_default`).
+typedef struct rb_job_options {
+  // `RB_ROUTE_*`.
+  int32_t route;
+  // Disc-at-once of files without pauses between the tracks.
+  bool gapless;
+  // CD-TEXT and ISRCs from the files' tags (disc-at-once).
+  bool cdtext_from_tags;
+  // Burn no CD-TEXT, whatever the sheet or tags hold.
+  bool no_cdtext;
+  // CD-TEXT that ISO-8859-1 cannot hold in this single-byte code page (e.g.
+  // "windows-1251"), outside the CD-TEXT standard; NULL: such text in Latin letters.
+  const char *cdtext_charset;
+  // Raw PCM inputs are big-endian.
+  bool big_endian;
+  // An unknown word in a CUE sheet is a note, not an error.
+  bool lenient;
+  // Trust WAV/AIFF/FLAC/CAF header lengths instead of decoding every file first.
+  bool skip_decode_check;
+  // Sectors per second (75 = 1×), −1 for the fastest.
+  int32_t write_speed;
+  // A test write: the drive records nothing.
+  bool simulate;
+  // Buffer-underrun protection off.
+  bool bufe_disabled;
+  // Leave the disc appendable.
+  bool do_not_finalize;
+  // Read the disc back afterwards and compare it with the sources.
+  bool verify;
+  // Open the tray when done.
+  bool eject;
+} rb_job_options;
+
+// The plan against one recorder, from `rb_job_check`.
+typedef struct rb_job_plan {
+  // `RB_ROUTE_*` the recorder will burn by.
+  int32_t route;
+  // `RB_REASON_*`: why.
+  int32_t reason;
+  // Sectors the burn needs.
+  uint64_t needed;
+  // Sectors free on the medium.
+  uint64_t free;
+} rb_job_plan;
+
+// One event of a running job, from one of its recorders. Only the fields of its `kind`
+// mean anything; sizes are sectors (2352 bytes) or bytes, as named.
+typedef struct rb_job_event {
+  // Which recorder: its place in the array given to `rb_job_run`.
+  uint32_t recorder;
+  // Its name, valid during the call.
+  const char *device;
+  // `RB_EVENT_*`.
+  int32_t kind;
+  // `RB_PHASE_*` (kind PHASE).
+  int32_t phase;
+  // `RB_ROUTE_*` (kinds PHASE and ROUTE).
+  int32_t route;
+  // `RB_REASON_*` (kind ROUTE).
+  int32_t reason;
+  // The track being written, 0 when unknown (kinds PHASE and PROGRESS).
+  uint32_t track;
+  // Tracks in all (kind PHASE).
+  uint32_t tracks;
+  // Sectors sent to the drive since the burn began (kind PROGRESS).
+  uint64_t written;
+  // Sectors the drive has burned: sent less what its buffer holds.
+  uint64_t burned;
+  // Sectors to send in all.
+  uint64_t total;
+  // The drive's buffer in bytes, −1 when it does not say.
+  int64_t drive_buffer_size;
+  // Bytes free in it, −1 when it does not say.
+  int64_t drive_buffer_free;
+  // The host buffer between the decoder and the drive, bytes; −1 when none.
+  int64_t host_buffer_size;
+  // Bytes free in it; −1 when none.
+  int64_t host_buffer_free;
+  // Sectors per second (kinds SPEED and PHASE writing track-at-once); 0 when unknown.
+  uint32_t speed;
+  // Whether the drive took the speed asked for (kind SPEED).
+  bool speed_exact;
+  // Closing: whether the disc is finalized (kind PHASE).
+  bool finalizing;
+} rb_job_event;
+
+// Hears a job's events. With several recorders it is called from each recorder's thread,
+// possibly at once: it must be thread-safe. It must not call into the job.
+typedef void (*rb_job_event_fn)(const struct rb_job_event *event, void *user);
+
+// One recorder's result from `rb_job_run`.
+typedef struct rb_job_result {
+  // `RB_S_OK` when the disc was written (and verified, when asked); else the failure's
+  // IMAPI HRESULT.
+  int32_t hresult;
+  // `RB_CLASS_*`.
+  int32_t error_class;
+  // `RB_ROUTE_*` taken (0 when it failed before choosing).
+  int32_t route;
+  // `RB_REASON_*` of the route (0 when none).
+  int32_t reason;
+  // Tracks written.
+  uint32_t tracks;
+  // Sectors of the plan.
+  uint64_t sectors;
+  // Seconds it took.
+  double seconds;
+  // Whether the disc was read back and compared.
+  bool verified;
+  // Tracks that differ from their sources (when verified).
+  uint32_t differing_tracks;
+  // What happened, for people: "" when all went well, else the error and what the disc
+  // holds now. Owned by the job; valid until it runs again or is freed.
+  const char *message;
+} rb_job_result;
 
 #ifdef __cplusplus
 extern "C" {
@@ -410,9 +615,11 @@ int32_t rb_tao_free_sectors_on_media(struct rb_tao *t, uint64_t *out);
 struct rb_dao_options rb_dao_options_default(void);
 
 // Burns a CUE sheet or cdrdao TOC file disc-at-once onto the blank disc in `r`, as
-// `redburn burn album.cue` does: every file measured first (a sheet or file problem fails
-// with `E_INVALIDARG` and the sheet's file and line, before anything is written), CD-TEXT,
-// ISRCs, MCN, indexes, pre-emphasis and copy bits as the sheet says. `options` may be NULL
+// `redburn burn album.cue` does (the burn job, as `rb_job_run` with one recorder): every
+// file measured first (a sheet or file problem fails with `E_INVALIDARG` and the sheet's file
+// and line, before anything is written), CD-TEXT, ISRCs, MCN, indexes, pre-emphasis and copy
+// bits as the sheet says; written raw when the drive refuses CD-TEXT in its cue sheet (before
+// anything is written) or the sheet carries R–W sub-channel data. `options` may be NULL
 // (the defaults); `progress` and `note` may be NULL.
 //
 // # Safety
@@ -448,6 +655,74 @@ int32_t rb_verify_files(struct rb_recorder *r,
                         rb_verdict_fn on_track,
                         void *user,
                         uint32_t *differing);
+
+// The defaults, as `redburn burn`'s: the route chosen, CD-TEXT transliterated where needed,
+// every file decoded first, fastest, BUFE on, finalize, no verify.
+struct rb_job_options rb_job_options_default(void);
+
+// Plans a burn of `inputs` (`count` audio files, one track each, or one CUE sheet / cdrdao
+// TOC file) into `*out`, to free with `rb_job_free`: every file decoded to its end (a
+// missing, damaged or unsupported file, a sheet's error with its file and line, more than 99
+// tracks fail here, before any recorder is touched). `options` may be NULL (the defaults);
+// `note` (may be NULL) hears notes about the inputs, on the calling thread.
+//
+// # Safety
+// `inputs` holds `count` NUL-terminated strings; `options` NULL or valid; `out` valid for a
+// write; `note`/`user` valid until this returns.
+int32_t rb_job_new(const char *const *inputs,
+                   size_t count,
+                   const struct rb_job_options *options,
+                   rb_note_fn note,
+                   void *user,
+                   struct rb_job **out);
+
+// Frees a job (NULL is ignored).
+//
+// # Safety
+// `j` NULL or from `rb_job_new`, not running, not freed before.
+void rb_job_free(struct rb_job *j);
+
+// The job's tracks and the sectors it needs (track-at-once with its pauses; disc-at-once
+// from track 1's pause). Either pointer may be NULL.
+//
+// # Safety
+// `j` from `rb_job_new`; `tracks`, `sectors` NULL or valid for a write.
+int32_t rb_job_size(const struct rb_job *j, uint32_t *tracks, uint64_t *sectors);
+
+// Cancels the job's burns, from any thread at any time: a track-at-once track ends where it
+// is and the disc is closed so that it plays; a disc-at-once write is told to stop. Each
+// recorder's result then has `RB_CLASS_CANCELLED`.
+//
+// # Safety
+// `j` from `rb_job_new`, not freed.
+int32_t rb_job_cancel(const struct rb_job *j);
+
+// Checks the job against the medium and drive in `r` without writing: the route and its
+// reason into `*out`; fails as the burn would before writing (no medium, a disc that is not
+// blank or is finalized, an album that does not fit — `*out` is filled then too).
+//
+// # Safety
+// `j` from `rb_job_new`; `r` from `rb_recorder_open`; `out` valid for a write.
+int32_t rb_job_check(const struct rb_job *j, struct rb_recorder *r, struct rb_job_plan *out);
+
+// Burns the job onto `count` recorders at once (the audio decoded once), each checked
+// first; one that fails — at its check or midway — is left out and the others go on.
+// `results` (may be NULL) gets one `rb_job_result` a recorder. Returns `RB_S_OK` when every
+// recorder wrote its disc, else the first failure's HRESULT (its message as the thread's
+// last error). The recorders' drives are lent to the job for the call and are theirs again
+// afterwards. `on_event` may be NULL; it is called on this thread with one recorder, from
+// each recorder's thread with several.
+//
+// # Safety
+// `j` from `rb_job_new`; `recorders` holds `count` pointers from `rb_recorder_open`, each
+// distinct and used by no other thread during the call; `results` NULL or valid for `count`
+// writes; `on_event`/`user` valid until this returns.
+int32_t rb_job_run(const struct rb_job *j,
+                   struct rb_recorder *const *recorders,
+                   size_t count,
+                   rb_job_event_fn on_event,
+                   void *user,
+                   struct rb_job_result *results);
 
 #ifdef __cplusplus
 }  // extern "C"

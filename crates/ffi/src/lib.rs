@@ -12,7 +12,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use device::{Backend, named};
-use rb::{CancelHandle, DaoOptions, DaoProgress, DiscFormat2, TaoUpdate, TrackAtOnce};
+use rb::{CancelHandle, DiscFormat2, TaoUpdate, TrackAtOnce};
 
 /// `S_OK`.
 pub const RB_S_OK: i32 = 0;
@@ -810,9 +810,11 @@ pub type rb_dao_progress_fn = Option<
 pub type rb_note_fn = Option<unsafe extern "C" fn(note: *const c_char, user: *mut c_void)>;
 
 /// Burns a CUE sheet or cdrdao TOC file disc-at-once onto the blank disc in `r`, as
-/// `redburn burn album.cue` does: every file measured first (a sheet or file problem fails
-/// with `E_INVALIDARG` and the sheet's file and line, before anything is written), CD-TEXT,
-/// ISRCs, MCN, indexes, pre-emphasis and copy bits as the sheet says. `options` may be NULL
+/// `redburn burn album.cue` does (the burn job, as `rb_job_run` with one recorder): every
+/// file measured first (a sheet or file problem fails with `E_INVALIDARG` and the sheet's file
+/// and line, before anything is written), CD-TEXT, ISRCs, MCN, indexes, pre-emphasis and copy
+/// bits as the sheet says; written raw when the drive refuses CD-TEXT in its cue sheet (before
+/// anything is written) or the sheet carries R–W sub-channel data. `options` may be NULL
 /// (the defaults); `progress` and `note` may be NULL.
 ///
 /// # Safety
@@ -832,12 +834,13 @@ pub unsafe extern "C" fn rb_burn_sheet(
         let (r, sheet) = unsafe { (object(r, "recorder")?, path(sheet, "sheet")?) };
         // SAFETY: the caller's promise.
         let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| rb_dao_options_default());
-        let dao = DaoOptions {
+        let request = rb::job::Request {
             write_speed: o.write_speed,
             simulate: o.simulate,
             bufe_disabled: o.bufe_disabled,
             do_not_finalize: o.do_not_finalize,
-            ..DaoOptions::default()
+            lenient: o.lenient,
+            ..rb::job::Request::sheet(sheet)
         };
         let mut on_note = |n: String| {
             if let Some(f) = note {
@@ -846,15 +849,31 @@ pub unsafe extern "C" fn rb_burn_sheet(
                 unsafe { f(n.as_ptr(), user) };
             }
         };
-        let mut on_progress = |p: &DaoProgress| match progress {
-            // SAFETY: the caller's promise.
-            Some(f) => unsafe {
+        // The burn job, as `redburn burn album.cue`: planned and every file measured first,
+        // CD-TEXT fitted, raw when the drive refuses CD-TEXT in its cue sheet or R–W is carried.
+        let job = rb::job::Job::plan(request, &mut on_note)?;
+        r.drive()?;
+        let drive = r.drive.take().expect("checked above");
+        let cancel = rb::job::Cancel::new();
+        let user = UserData(user);
+        // One recorder: the job calls back on this thread.
+        let sink = |e: &rb::job::Event| {
+            if let (rb::job::EventKind::Progress(p), Some(f)) = (&e.kind, progress) {
                 let (size, free) = p.drive_buffer.map_or((-1, -1), |b| (i64::from(b.length), i64::from(b.free)));
-                f(p.written, p.total, size, free, user)
-            },
-            None => true,
+                let (written, total) = (p.written as u32, p.total as u32);
+                // SAFETY: the caller's promise.
+                if !unsafe { f(written, total, size, free, user.get()) } {
+                    cancel.cancel();
+                }
+            }
         };
-        Ok(rb::sheet::burn_sheet(r.drive()?, &sheet, o.lenient, dao, &mut on_note, &mut on_progress)?)
+        let name = r.name.to_string_lossy().into_owned();
+        let outcome = job.run(vec![(name, drive)], &sink, &cancel).pop().expect("one outcome for one recorder");
+        r.drive = outcome.recorder;
+        outcome.result.map(|_| ()).map_err(|f| {
+            let (name, hr) = rb::Imapi::imapi(&f.error);
+            Fail(name, hr, f.to_string())
+        })
     })
 }
 
@@ -961,5 +980,604 @@ pub unsafe extern "C" fn rb_verify_files(
             .map(|i| unsafe { path(*paths.add(i), "a path") })
             .collect::<Result<Vec<_>, _>>()?;
         verify(r, rb::sheet::expected_from_files(files, false), on_track, user, differing)
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The burn job: redburn's whole policy of a burn, as `redburn burn` runs it
+
+/// `rb_job_options.route`: redburn chooses (track-at-once for files, disc-at-once for a
+/// sheet, raw where the drive needs it).
+pub const RB_ROUTE_AUTO: i32 = 0;
+/// Track-at-once.
+pub const RB_ROUTE_TRACK_AT_ONCE: i32 = 1;
+/// Disc-at-once, session-at-once.
+pub const RB_ROUTE_SESSION_AT_ONCE: i32 = 2;
+/// Disc-at-once written raw (RAW96R).
+pub const RB_ROUTE_RAW: i32 = 3;
+
+/// `rb_job_event.kind`: a phase begins (`phase`).
+pub const RB_EVENT_PHASE: i32 = 1;
+/// Where the write is (`written`, `burned`, `total`, the buffers, `track`).
+pub const RB_EVENT_PROGRESS: i32 = 2;
+/// The speed the drive took (`speed`, `speed_exact`); track-at-once.
+pub const RB_EVENT_SPEED: i32 = 3;
+/// The route changed before anything was written (`route`, `reason`).
+pub const RB_EVENT_ROUTE: i32 = 4;
+
+/// `rb_job_event.phase`: preparing the medium (track-at-once).
+pub const RB_PHASE_PREPARING: i32 = 1;
+/// Writing (track-at-once: `track` of `tracks`).
+pub const RB_PHASE_WRITING: i32 = 2;
+/// The last sector is sent; the drive closes the session (and finalizes the disc).
+pub const RB_PHASE_CLOSING: i32 = 3;
+/// Reading the disc back to compare it with the sources.
+pub const RB_PHASE_VERIFYING: i32 = 4;
+/// Finished on this recorder.
+pub const RB_PHASE_DONE: i32 = 5;
+
+/// `reason` of a route: the options asked for it.
+pub const RB_REASON_ASKED: i32 = 1;
+/// Audio files, one track each.
+pub const RB_REASON_FILES: i32 = 2;
+/// Disc-at-once: a sheet, CD-TEXT, gapless tracks.
+pub const RB_REASON_DISC_AT_ONCE: i32 = 3;
+/// The drive has no session-at-once but writes raw.
+pub const RB_REASON_NO_SESSION_AT_ONCE: i32 = 4;
+/// R–W sub-channel data (CD+G …), which only raw keeps.
+pub const RB_REASON_RW_DATA: i32 = 5;
+/// The drive refused CD-TEXT in its cue sheet, before writing anything: raw instead.
+pub const RB_REASON_CDTEXT_REFUSED: i32 = 6;
+
+/// `rb_job_result.error_class`: none (the disc was written and, when asked, verified).
+pub const RB_CLASS_NONE: i32 = 0;
+/// An input is missing, unreadable or wrong; nothing was written.
+pub const RB_CLASS_INPUT: i32 = 1;
+/// The inputs make no disc on this medium; nothing was written.
+pub const RB_CLASS_PLAN: i32 = 2;
+/// The medium cannot be written; nothing was written.
+pub const RB_CLASS_MEDIUM: i32 = 3;
+/// The recorder cannot do it; nothing was written.
+pub const RB_CLASS_DEVICE: i32 = 4;
+/// Writing started and failed (`message` says what the disc holds now).
+pub const RB_CLASS_WRITE: i32 = 5;
+/// The disc read back differs from its sources.
+pub const RB_CLASS_VERIFY: i32 = 6;
+/// Cancelled.
+pub const RB_CLASS_CANCELLED: i32 = 7;
+/// Anything else.
+pub const RB_CLASS_OTHER: i32 = 8;
+
+/// A planned burn (`redburn::job::Job`): every input checked before any recorder is touched.
+pub struct rb_job {
+    job: rb::job::Job,
+    cancel: rb::job::Cancel,
+    /// The last run's messages, one a recorder (`rb_job_result.message`).
+    messages: std::sync::Mutex<Vec<CString>>,
+}
+
+/// What a job burns and how (zeroed is not the default: use `rb_job_options_default`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_job_options {
+    /// `RB_ROUTE_*`.
+    pub route: i32,
+    /// Disc-at-once of files without pauses between the tracks.
+    pub gapless: bool,
+    /// CD-TEXT and ISRCs from the files' tags (disc-at-once).
+    pub cdtext_from_tags: bool,
+    /// Burn no CD-TEXT, whatever the sheet or tags hold.
+    pub no_cdtext: bool,
+    /// CD-TEXT that ISO-8859-1 cannot hold in this single-byte code page (e.g.
+    /// "windows-1251"), outside the CD-TEXT standard; NULL: such text in Latin letters.
+    pub cdtext_charset: *const c_char,
+    /// Raw PCM inputs are big-endian.
+    pub big_endian: bool,
+    /// An unknown word in a CUE sheet is a note, not an error.
+    pub lenient: bool,
+    /// Trust WAV/AIFF/FLAC/CAF header lengths instead of decoding every file first.
+    pub skip_decode_check: bool,
+    /// Sectors per second (75 = 1×), −1 for the fastest.
+    pub write_speed: i32,
+    /// A test write: the drive records nothing.
+    pub simulate: bool,
+    /// Buffer-underrun protection off.
+    pub bufe_disabled: bool,
+    /// Leave the disc appendable.
+    pub do_not_finalize: bool,
+    /// Read the disc back afterwards and compare it with the sources.
+    pub verify: bool,
+    /// Open the tray when done.
+    pub eject: bool,
+}
+
+/// The defaults, as `redburn burn`'s: the route chosen, CD-TEXT transliterated where needed,
+/// every file decoded first, fastest, BUFE on, finalize, no verify.
+#[unsafe(no_mangle)]
+pub extern "C" fn rb_job_options_default() -> rb_job_options {
+    rb_job_options {
+        route: RB_ROUTE_AUTO,
+        gapless: false,
+        cdtext_from_tags: false,
+        no_cdtext: false,
+        cdtext_charset: std::ptr::null(),
+        big_endian: false,
+        lenient: false,
+        skip_decode_check: false,
+        write_speed: -1,
+        simulate: false,
+        bufe_disabled: false,
+        do_not_finalize: false,
+        verify: false,
+        eject: false,
+    }
+}
+
+fn route_code(r: rb::job::Route) -> i32 {
+    match r {
+        rb::job::Route::TrackAtOnce => RB_ROUTE_TRACK_AT_ONCE,
+        rb::job::Route::SessionAtOnce => RB_ROUTE_SESSION_AT_ONCE,
+        rb::job::Route::Raw => RB_ROUTE_RAW,
+    }
+}
+
+fn reason_code(r: rb::job::RouteReason) -> i32 {
+    use rb::job::RouteReason as R;
+    match r {
+        R::Asked => RB_REASON_ASKED,
+        R::Files => RB_REASON_FILES,
+        R::DiscAtOnce => RB_REASON_DISC_AT_ONCE,
+        R::NoSessionAtOnce => RB_REASON_NO_SESSION_AT_ONCE,
+        R::RwData => RB_REASON_RW_DATA,
+        R::CdTextRefused => RB_REASON_CDTEXT_REFUSED,
+    }
+}
+
+fn class_code(c: rb::job::ErrorClass) -> i32 {
+    use rb::job::ErrorClass as C;
+    match c {
+        C::Input => RB_CLASS_INPUT,
+        C::Plan => RB_CLASS_PLAN,
+        C::Medium => RB_CLASS_MEDIUM,
+        C::Device => RB_CLASS_DEVICE,
+        C::Write => RB_CLASS_WRITE,
+        C::Verify => RB_CLASS_VERIFY,
+        C::Cancelled => RB_CLASS_CANCELLED,
+        _ => RB_CLASS_OTHER,
+    }
+}
+
+/// The library's request from C options.
+///
+/// # Safety
+/// `o.cdtext_charset` NULL or NUL-terminated.
+unsafe fn request_of(inputs: Vec<PathBuf>, o: &rb_job_options) -> Result<rb::job::Request, Fail> {
+    use rb::job::Route;
+    let route = match o.route {
+        RB_ROUTE_AUTO => None,
+        RB_ROUTE_TRACK_AT_ONCE => Some(Route::TrackAtOnce),
+        RB_ROUTE_SESSION_AT_ONCE => Some(Route::SessionAtOnce),
+        RB_ROUTE_RAW => Some(Route::Raw),
+        n => return Err(invalid(format!("route {n} is none of RB_ROUTE_*"))),
+    };
+    let cdtext = if o.no_cdtext {
+        None
+    } else if o.cdtext_charset.is_null() {
+        Some(cd::cdtext::TextFit::Transliterate)
+    } else {
+        // SAFETY: the caller's promise.
+        let label = unsafe { text(o.cdtext_charset, "cdtext_charset") }?;
+        Some(cd::cdtext::TextFit::code_page(label).ok_or_else(|| {
+            invalid(format!("{label:?} is not a single-byte code page (e.g. windows-1251, koi8-r, iso-8859-7)"))
+        })?)
+    };
+    Ok(rb::job::Request {
+        route,
+        gapless: o.gapless,
+        cdtext_from_tags: o.cdtext_from_tags,
+        cdtext,
+        big_endian: o.big_endian,
+        lenient: o.lenient,
+        skip_decode_check: o.skip_decode_check,
+        write_speed: o.write_speed,
+        simulate: o.simulate,
+        bufe_disabled: o.bufe_disabled,
+        do_not_finalize: o.do_not_finalize,
+        verify: o.verify,
+        eject: o.eject,
+        ..rb::job::Request::new(inputs)
+    })
+}
+
+/// Plans a burn of `inputs` (`count` audio files, one track each, or one CUE sheet / cdrdao
+/// TOC file) into `*out`, to free with `rb_job_free`: every file decoded to its end (a
+/// missing, damaged or unsupported file, a sheet's error with its file and line, more than 99
+/// tracks fail here, before any recorder is touched). `options` may be NULL (the defaults);
+/// `note` (may be NULL) hears notes about the inputs, on the calling thread.
+///
+/// # Safety
+/// `inputs` holds `count` NUL-terminated strings; `options` NULL or valid; `out` valid for a
+/// write; `note`/`user` valid until this returns.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_job_new(
+    inputs: *const *const c_char,
+    count: usize,
+    options: *const rb_job_options,
+    note: rb_note_fn,
+    user: *mut c_void,
+    out: *mut *mut rb_job,
+) -> i32 {
+    guard(|| {
+        if inputs.is_null() && count > 0 {
+            return Err(null("inputs"));
+        }
+        let files = (0..count)
+            // SAFETY: the caller's promise: `count` pointers.
+            .map(|i| unsafe { path(*inputs.add(i), "an input") })
+            .collect::<Result<Vec<_>, _>>()?;
+        // SAFETY: the caller's promise.
+        let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| rb_job_options_default());
+        // SAFETY: the caller's promise.
+        let request = unsafe { request_of(files, &o) }?;
+        let mut on_note = |n: String| {
+            if let Some(f) = note {
+                let n = c_string(&n);
+                // SAFETY: the caller's promise.
+                unsafe { f(n.as_ptr(), user) };
+            }
+        };
+        let job = rb::job::Job::plan(request, &mut on_note)?;
+        let job = rb_job { job, cancel: rb::job::Cancel::new(), messages: std::sync::Mutex::default() };
+        // SAFETY: the caller's promise.
+        unsafe { put(out, Box::into_raw(Box::new(job)), "out") }
+    })
+}
+
+/// Frees a job (NULL is ignored).
+///
+/// # Safety
+/// `j` NULL or from `rb_job_new`, not running, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_job_free(j: *mut rb_job) {
+    if !j.is_null() {
+        // SAFETY: made by Box::into_raw in rb_job_new.
+        drop(unsafe { Box::from_raw(j) });
+    }
+}
+
+/// The job's tracks and the sectors it needs (track-at-once with its pauses; disc-at-once
+/// from track 1's pause). Either pointer may be NULL.
+///
+/// # Safety
+/// `j` from `rb_job_new`; `tracks`, `sectors` NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_job_size(j: *const rb_job, tracks: *mut u32, sectors: *mut u64) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let j = unsafe { j.as_ref() }.ok_or_else(|| null("job"))?;
+        // SAFETY: the caller's promise.
+        unsafe {
+            if let Some(t) = tracks.as_mut() {
+                *t = j.job.track_count() as u32;
+            }
+            if let Some(s) = sectors.as_mut() {
+                *s = j.job.sectors();
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Cancels the job's burns, from any thread at any time: a track-at-once track ends where it
+/// is and the disc is closed so that it plays; a disc-at-once write is told to stop. Each
+/// recorder's result then has `RB_CLASS_CANCELLED`.
+///
+/// # Safety
+/// `j` from `rb_job_new`, not freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_job_cancel(j: *const rb_job) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        unsafe { j.as_ref() }.ok_or_else(|| null("job"))?.cancel.cancel();
+        Ok(())
+    })
+}
+
+/// The plan against one recorder, from `rb_job_check`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct rb_job_plan {
+    /// `RB_ROUTE_*` the recorder will burn by.
+    pub route: i32,
+    /// `RB_REASON_*`: why.
+    pub reason: i32,
+    /// Sectors the burn needs.
+    pub needed: u64,
+    /// Sectors free on the medium.
+    pub free: u64,
+}
+
+/// Checks the job against the medium and drive in `r` without writing: the route and its
+/// reason into `*out`; fails as the burn would before writing (no medium, a disc that is not
+/// blank or is finalized, an album that does not fit — `*out` is filled then too).
+///
+/// # Safety
+/// `j` from `rb_job_new`; `r` from `rb_recorder_open`; `out` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_job_check(j: *const rb_job, r: *mut rb_recorder, out: *mut rb_job_plan) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (j, r) = unsafe { (j.as_ref().ok_or_else(|| null("job"))?, object(r, "recorder")?) };
+        let name = r.name.to_string_lossy().into_owned();
+        let check = j.job.check(&name, r.drive()?)?;
+        let c = rb_job_plan {
+            route: route_code(check.route),
+            reason: reason_code(check.reason),
+            needed: check.needed,
+            free: check.free,
+        };
+        // SAFETY: the caller's promise.
+        unsafe { put(out, c, "out") }?;
+        Ok(check.fits()?)
+    })
+}
+
+/// One event of a running job, from one of its recorders. Only the fields of its `kind`
+/// mean anything; sizes are sectors (2352 bytes) or bytes, as named.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_job_event {
+    /// Which recorder: its place in the array given to `rb_job_run`.
+    pub recorder: u32,
+    /// Its name, valid during the call.
+    pub device: *const c_char,
+    /// `RB_EVENT_*`.
+    pub kind: i32,
+    /// `RB_PHASE_*` (kind PHASE).
+    pub phase: i32,
+    /// `RB_ROUTE_*` (kinds PHASE and ROUTE).
+    pub route: i32,
+    /// `RB_REASON_*` (kind ROUTE).
+    pub reason: i32,
+    /// The track being written, 0 when unknown (kinds PHASE and PROGRESS).
+    pub track: u32,
+    /// Tracks in all (kind PHASE).
+    pub tracks: u32,
+    /// Sectors sent to the drive since the burn began (kind PROGRESS).
+    pub written: u64,
+    /// Sectors the drive has burned: sent less what its buffer holds.
+    pub burned: u64,
+    /// Sectors to send in all.
+    pub total: u64,
+    /// The drive's buffer in bytes, −1 when it does not say.
+    pub drive_buffer_size: i64,
+    /// Bytes free in it, −1 when it does not say.
+    pub drive_buffer_free: i64,
+    /// The host buffer between the decoder and the drive, bytes; −1 when none.
+    pub host_buffer_size: i64,
+    /// Bytes free in it; −1 when none.
+    pub host_buffer_free: i64,
+    /// Sectors per second (kinds SPEED and PHASE writing track-at-once); 0 when unknown.
+    pub speed: u32,
+    /// Whether the drive took the speed asked for (kind SPEED).
+    pub speed_exact: bool,
+    /// Closing: whether the disc is finalized (kind PHASE).
+    pub finalizing: bool,
+}
+
+/// Hears a job's events. With several recorders it is called from each recorder's thread,
+/// possibly at once: it must be thread-safe. It must not call into the job.
+pub type rb_job_event_fn = Option<unsafe extern "C" fn(event: *const rb_job_event, user: *mut c_void)>;
+
+/// One recorder's result from `rb_job_run`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_job_result {
+    /// `RB_S_OK` when the disc was written (and verified, when asked); else the failure's
+    /// IMAPI HRESULT.
+    pub hresult: i32,
+    /// `RB_CLASS_*`.
+    pub error_class: i32,
+    /// `RB_ROUTE_*` taken (0 when it failed before choosing).
+    pub route: i32,
+    /// `RB_REASON_*` of the route (0 when none).
+    pub reason: i32,
+    /// Tracks written.
+    pub tracks: u32,
+    /// Sectors of the plan.
+    pub sectors: u64,
+    /// Seconds it took.
+    pub seconds: f64,
+    /// Whether the disc was read back and compared.
+    pub verified: bool,
+    /// Tracks that differ from their sources (when verified).
+    pub differing_tracks: u32,
+    /// What happened, for people: "" when all went well, else the error and what the disc
+    /// holds now. Owned by the job; valid until it runs again or is freed.
+    pub message: *const c_char,
+}
+
+/// The C caller's pointer, handed to the callback from the job's threads.
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+impl UserData {
+    /// The pointer (a method, so that closures take the whole `UserData`, which is Sync).
+    fn get(self) -> *mut c_void {
+        self.0
+    }
+}
+
+// SAFETY: redburn never dereferences it; the header tells the caller that the callback is
+// called from the job's threads, so what it points to must be safe to use from them.
+unsafe impl Send for UserData {}
+// SAFETY: as for Send.
+unsafe impl Sync for UserData {}
+
+fn c_event(e: &rb::job::Event, device: &CString) -> rb_job_event {
+    use rb::job::{EventKind, Phase};
+    let mut c = rb_job_event {
+        recorder: e.recorder as u32,
+        device: device.as_ptr(),
+        kind: 0,
+        phase: 0,
+        route: 0,
+        reason: 0,
+        track: 0,
+        tracks: 0,
+        written: 0,
+        burned: 0,
+        total: 0,
+        drive_buffer_size: -1,
+        drive_buffer_free: -1,
+        host_buffer_size: -1,
+        host_buffer_free: -1,
+        speed: 0,
+        speed_exact: false,
+        finalizing: false,
+    };
+    match &e.kind {
+        EventKind::Phase(p) => {
+            c.kind = RB_EVENT_PHASE;
+            c.phase = match *p {
+                Phase::Preparing => RB_PHASE_PREPARING,
+                Phase::Writing { route, track, tracks, speed } => {
+                    (c.route, c.track, c.tracks) =
+                        (route_code(route), u32::from(track.unwrap_or(0)), u32::from(tracks));
+                    c.speed = speed.unwrap_or(0);
+                    RB_PHASE_WRITING
+                }
+                Phase::Closing { route, finalizing } => {
+                    (c.route, c.finalizing) = (route_code(route), finalizing);
+                    RB_PHASE_CLOSING
+                }
+                Phase::Verifying => RB_PHASE_VERIFYING,
+                _ => RB_PHASE_DONE,
+            };
+        }
+        EventKind::Progress(p) => {
+            c.kind = RB_EVENT_PROGRESS;
+            (c.track, c.written, c.burned, c.total) = (u32::from(p.track.unwrap_or(0)), p.written, p.burned, p.total);
+            if let Some(b) = p.drive_buffer {
+                (c.drive_buffer_size, c.drive_buffer_free) = (i64::from(b.length), i64::from(b.free));
+            }
+            if let Some(b) = p.host_buffer {
+                (c.host_buffer_size, c.host_buffer_free) = (i64::from(b.length), i64::from(b.free));
+            }
+        }
+        EventKind::Speed { sectors_per_second, exact } => {
+            (c.kind, c.speed, c.speed_exact) = (RB_EVENT_SPEED, *sectors_per_second, *exact);
+        }
+        EventKind::Route { route, reason } => {
+            (c.kind, c.route, c.reason) = (RB_EVENT_ROUTE, route_code(*route), reason_code(*reason));
+        }
+        _ => {}
+    }
+    c
+}
+
+/// Burns the job onto `count` recorders at once (the audio decoded once), each checked
+/// first; one that fails — at its check or midway — is left out and the others go on.
+/// `results` (may be NULL) gets one `rb_job_result` a recorder. Returns `RB_S_OK` when every
+/// recorder wrote its disc, else the first failure's HRESULT (its message as the thread's
+/// last error). The recorders' drives are lent to the job for the call and are theirs again
+/// afterwards. `on_event` may be NULL; it is called on this thread with one recorder, from
+/// each recorder's thread with several.
+///
+/// # Safety
+/// `j` from `rb_job_new`; `recorders` holds `count` pointers from `rb_recorder_open`, each
+/// distinct and used by no other thread during the call; `results` NULL or valid for `count`
+/// writes; `on_event`/`user` valid until this returns.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_job_run(
+    j: *const rb_job,
+    recorders: *const *mut rb_recorder,
+    count: usize,
+    on_event: rb_job_event_fn,
+    user: *mut c_void,
+    results: *mut rb_job_result,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let j = unsafe { j.as_ref() }.ok_or_else(|| null("job"))?;
+        if recorders.is_null() && count > 0 {
+            return Err(null("recorders"));
+        }
+        let mut handles = Vec::with_capacity(count);
+        for i in 0..count {
+            // SAFETY: the caller's promise: `count` distinct live recorders.
+            handles.push(unsafe { object(*recorders.add(i), "a recorder") }?);
+        }
+        if let Some(lent) = handles.iter().find(|r| r.drive.is_none()) {
+            return Err(Fail(
+                "E_IMAPI_RECORDER_REQUIRED",
+                RB_E_IMAPI_RECORDER_REQUIRED as u32,
+                format!("{}: its drive is with a writer", lent.name.to_string_lossy()),
+            ));
+        }
+        let names: Vec<CString> = handles.iter().map(|r| r.name.clone()).collect();
+        let drives: Vec<_> = handles
+            .iter_mut()
+            .map(|r| (r.name.to_string_lossy().into_owned(), r.drive.take().expect("checked above")))
+            .collect();
+        let user = UserData(user);
+        let sink = move |e: &rb::job::Event| {
+            if let Some(f) = on_event {
+                let c = c_event(e, &names[e.recorder]);
+                // SAFETY: the caller's promise (a thread-safe callback).
+                unsafe { f(&c, user.get()) };
+            }
+        };
+        let outcomes = j.job.run(drives, &sink, &j.cancel);
+        let mut messages = j.messages.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        messages.clear();
+        let mut first: Option<Fail> = None;
+        for (i, (o, r)) in outcomes.into_iter().zip(handles).enumerate() {
+            r.drive = o.recorder;
+            let mut c = rb_job_result {
+                hresult: RB_S_OK,
+                error_class: RB_CLASS_NONE,
+                route: 0,
+                reason: 0,
+                tracks: 0,
+                sectors: 0,
+                seconds: 0.0,
+                verified: false,
+                differing_tracks: 0,
+                message: std::ptr::null(),
+            };
+            let burned = match &o.result {
+                Ok(b) => Some(b),
+                Err(f) => f.burned.as_deref(),
+            };
+            if let Some(b) = burned {
+                (c.route, c.reason, c.tracks, c.sectors, c.seconds) =
+                    (route_code(b.route), reason_code(b.reason), b.tracks as u32, b.sectors, b.seconds);
+                if let Some(v) = &b.verdicts {
+                    c.verified = true;
+                    c.differing_tracks = v.iter().filter(|v| v.first_difference.is_some()).count() as u32;
+                }
+            }
+            let message = match &o.result {
+                Ok(_) => String::new(),
+                Err(f) => {
+                    let (name, hr) = rb::Imapi::imapi(&f.error);
+                    c.hresult = hr as i32;
+                    c.error_class = class_code(f.error.class());
+                    if let Some(route) = f.route.filter(|_| c.route == 0) {
+                        c.route = route_code(route);
+                    }
+                    let text = format!("{}: {f}", o.device);
+                    first.get_or_insert(Fail(name, hr, text.clone()));
+                    text
+                }
+            };
+            messages.push(c_string(&message));
+            c.message = messages[i].as_ptr();
+            if !results.is_null() {
+                // SAFETY: the caller's promise: room for `count` results.
+                unsafe { results.add(i).write(c) };
+            }
+        }
+        first.map_or(Ok(()), Err)
     })
 }

@@ -63,6 +63,7 @@ struct Built {
     dynamic: PathBuf,
     fully_static: PathBuf,
     cancel: PathBuf,
+    job: PathBuf,
 }
 
 fn cc(args: &[&str]) {
@@ -124,7 +125,15 @@ fn build() -> Built {
     args.extend(flags.split_whitespace());
     args.push("-lpthread");
     cc(&args);
-    Built { _dir: dir, dynamic, fully_static, cancel }
+    let job = dir.path().join("job");
+    let job_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/job.c");
+    let mut args =
+        vec!["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", job_src.to_str().unwrap(), "-o", job.to_str().unwrap()];
+    args.push(&rpath);
+    args.extend(flags.split_whitespace());
+    args.push("-lpthread");
+    cc(&args);
+    Built { _dir: dir, dynamic, fully_static, cancel, job }
 }
 
 fn album(name: &str) -> String {
@@ -277,4 +286,97 @@ fn a_pcm_callback_track_is_cancelled_from_another_thread_then_one_is_written_who
     assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
     assert!(out.contains("track 1 cancelled from another thread after"), "{out}");
     assert!(out.contains("status 2,"), "the disc is finalized: {out}");
+}
+
+/// An emulated drive `emu:NAME` under `home`, with a blank CD-R and the quirks named.
+fn emulated(home: &Path, name: &str, quirks: &[&str]) -> PathBuf {
+    let mut q = emu::Quirks::default();
+    for n in quirks {
+        q.set(n, None).unwrap();
+    }
+    let dir = home.join("drives").join(name);
+    let config = emu::DriveConfig { quirks: q, ..emu::DriveConfig::default() };
+    drop(emu::Drive::create(&dir, config, Some(emu::MediaKind::Cdr80)).unwrap());
+    dir
+}
+
+fn status(drive: &Path) -> mmc::info::Status {
+    let d = emu::Drive::open(drive).unwrap();
+    let mut r = device::Recorder::new(d, &drive.display().to_string()).unwrap();
+    r.media_info().unwrap().status
+}
+
+#[test]
+fn the_burn_job_from_c_checks_first_falls_back_to_raw_and_burns_several_recorders() {
+    let built = build();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let sheet = album("album.cue");
+    // A drive that refuses CD-TEXT in its cue sheet and one that takes it, at once, verified.
+    emulated(h, "rawtext", &["no_sao_cdtext"]);
+    emulated(h, "plain", &[]);
+    let o = run(&built.job, h, &["--verify", "emu:rawtext", "emu:plain", "--", &sheet], false);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    for line in [
+        "job: 3 tracks, 1740 sectors",
+        "check emu:rawtext: ok, route session-at-once (reason 3)",
+        "emu:rawtext: route now raw (reason 6)",
+        "emu:rawtext: phase verifying",
+        "emu:plain: phase done",
+    ] {
+        assert!(out.contains(line), "{line:?} missing from:\n{out}");
+    }
+    let result = |dev: &str| out.lines().find(|l| l.starts_with(&format!("result {dev}:"))).unwrap().to_owned();
+    let raw = result("emu:rawtext");
+    assert!(
+        raw.contains("hresult 0x00000000 class 0 route raw tracks 3") && raw.contains("verified 1 differing 0"),
+        "{raw}"
+    );
+    let sao = result("emu:plain");
+    assert!(sao.contains("hresult 0x00000000 class 0 route session-at-once") && sao.contains("verified 1"), "{sao}");
+    assert!(!out.contains("bad progress"), "{out}");
+
+    // rb_burn_sheet is the same job: the quirky drive burns the CD-TEXT sheet.
+    emulated(h, "rawtext2", &["no_sao_cdtext"]);
+    let o = run(&built.job, h, &["--sheet-only", "emu:rawtext2", "--", &sheet], false);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("rb_burn_sheet: ok"), "{out}");
+
+    // A damaged last file: refused when the job is planned, and the disc stays blank.
+    let scratch = tempfile::tempdir().unwrap();
+    let (good, bad) = (scratch.path().join("good.wav"), scratch.path().join("bad.wav"));
+    wav(&good, 5);
+    wav(&bad, 5);
+    let len = std::fs::metadata(&bad).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&bad).unwrap().set_len(len / 2).unwrap();
+    let blank = emulated(h, "blank", &[]);
+    let o = run(&built.job, h, &["emu:blank", "--", good.to_str().unwrap(), bad.to_str().unwrap()], false);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(err.contains("rb_job_new:") && err.contains("bad.wav") && err.contains("STREAM_NOT_SUPPORTED"), "{err}");
+    assert_eq!(status(&blank), mmc::info::Status::Empty);
+
+    // Two recorders at once, track-at-once and verified, under valgrind: no leak, no invalid
+    // access across the job's threads; a recorder with a finalized disc fails alone.
+    let short = scratch.path().join("short.wav");
+    wav(&short, 4);
+    emulated(h, "a", &[]);
+    let o = run(&built.job, h, &["--verify", "emu:a", "emu:plain", "--", short.to_str().unwrap()], true);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "stdout:\n{out}\nstderr:\n{err}");
+    let a = result_of(&out, "emu:a");
+    assert!(
+        a.contains("hresult 0x00000000")
+            && a.contains("route track-at-once tracks 1")
+            && a.contains("verified 1 differing 0"),
+        "{a}"
+    );
+    let plain = result_of(&out, "emu:plain");
+    assert!(plain.contains("class 3") && plain.contains("finalized"), "{plain}");
+}
+
+fn result_of(out: &str, dev: &str) -> String {
+    out.lines().find(|l| l.starts_with(&format!("result {dev}:"))).unwrap_or_default().to_owned()
 }
