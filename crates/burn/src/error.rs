@@ -262,12 +262,6 @@ impl Imapi for crate::DaoError {
     }
 }
 
-impl Imapi for crate::sheet::BurnSheetError {
-    fn imapi(&self) -> (&'static str, u32) {
-        crate::sheet::BurnSheetError::imapi(self)
-    }
-}
-
 /// A sheet that cannot be burned is an invalid argument: IMAPI has no code of its own.
 impl Imapi for crate::sheet::SheetError {
     fn imapi(&self) -> (&'static str, u32) {

@@ -462,68 +462,12 @@ pub fn plan_files(
     layout(&plan, &Origin::default())
 }
 
-/// Why [`burn_sheet`] stopped: the sheet (nothing was written) or the write.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BurnSheetError {
-    /// The sheet or one of its files cannot be used; nothing was written.
-    #[error(transparent)]
-    Sheet(#[from] SheetError),
-    /// The disc-at-once write failed or was refused.
-    #[error(transparent)]
-    Dao(#[from] crate::DaoError),
-}
-
-impl BurnSheetError {
-    /// The IMAPI name and HRESULT: the writer's for a failed write; `E_INVALIDARG` for a
-    /// sheet that cannot be burned.
-    #[must_use]
-    pub fn imapi(&self) -> (&'static str, u32) {
-        match self {
-            BurnSheetError::Sheet(_) => ("E_INVALIDARG", 0x8007_0057),
-            BurnSheetError::Dao(e) => e.imapi(),
-        }
-    }
-}
-
 /// The host FIFO of a disc-at-once burn: 2.5 s at the speed asked for (`write_speed` in
 /// sectors per second, or −1 for the drive's fastest).
 pub fn host_fifo_bytes<T: mmc::Transport>(recorder: &mut device::Recorder<T>, write_speed: i32) -> usize {
     let fastest = recorder.write_speeds().ok().and_then(|s| s.iter().map(|x| x.0).max()).unwrap_or(7_056);
     let per_second = if write_speed > 0 { write_speed.unsigned_abs() } else { fastest * 75 / 176 };
     crate::host_buffer_sectors_for(per_second) as usize * cd::addr::SECTOR_BYTES
-}
-
-/// Burns a CUE sheet or TOC file disc-at-once, as `redburn burn album.cue` does: planned and
-/// every file measured first ([`plan_sheet`], lenient about unknown words when `lenient`),
-/// CD-TEXT fitted to its character codes, R–W sub-channel (a `.sub` beside the image, or
-/// cdrdao's `RW_RAW`) written raw, the audio read ahead into a host FIFO and checked against
-/// its preflight checksums as it is burned. `progress` returns `false` to stop.
-///
-/// # Errors
-/// [`BurnSheetError::Sheet`] before anything is written; [`BurnSheetError::Dao`] from the
-/// writer (a medium that is not blank, too small, a failed write, cancelled).
-pub fn burn_sheet<T: mmc::Transport>(
-    recorder: &mut device::Recorder<T>,
-    sheet: &Path,
-    lenient: bool,
-    mut options: crate::DaoOptions,
-    note: Notes<'_>,
-    progress: &mut dyn FnMut(&crate::DaoProgress) -> bool,
-) -> Result<(), BurnSheetError> {
-    let (mut layout, stream) = plan_sheet(sheet, lenient, note)?;
-    fit_cdtext(&mut layout, Some(cd::cdtext::TextFit::Transliterate), note)?;
-    let rw = rw_source(sheet, &stream)?;
-    let fifo =
-        audio::ahead::ReadAhead::buffered(checked_reader(stream), host_fifo_bytes(recorder, options.write_speed));
-    let t = recorder.transport();
-    match rw {
-        Some(rw) => {
-            options.route = crate::DaoRoute::Raw96;
-            Ok(crate::write_disc_at_once_rw(t, &layout, fifo, rw.open()?, options, progress)?)
-        }
-        None => Ok(crate::write_disc_at_once_with(t, &layout, fifo, options, progress)?),
-    }
 }
 
 /// What [`crate::verify_disc`] compares a disc burned from `sheet` with: its audio from LBA

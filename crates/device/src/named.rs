@@ -31,6 +31,9 @@ pub enum OpenError {
     /// The emulated drive's files cannot be used.
     #[error("{0}")]
     Emulator(EmuError),
+    /// An emulated drive asked with a personality, quirk or medium there is none of.
+    #[error("{0}")]
+    Config(String),
     /// The device node cannot be opened for SG_IO (missing, no permission, busy, not SCSI).
     #[error("{0}")]
     Node(mmc::TransportError),
@@ -51,7 +54,7 @@ impl OpenError {
     #[must_use]
     pub fn imapi(&self) -> (&'static str, u32) {
         match self {
-            OpenError::BadName(_) => ("E_INVALIDARG", 0x8007_0057),
+            OpenError::BadName(_) | OpenError::Config(_) => ("E_INVALIDARG", 0x8007_0057),
             OpenError::NoEmulatedDrive(_) | OpenError::NoDevice(_) => {
                 ("HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)", 0x8007_0002)
             }
@@ -98,6 +101,33 @@ pub fn open_emulated(name: &str) -> Result<Drive, OpenError> {
         EmuError::Busy(_) => OpenError::Busy(name.to_owned()),
         e => OpenError::Emulator(e),
     })
+}
+
+/// Makes the emulated drive `name` with the built-in personality `personality` (`redburn`
+/// for redburn's own; `redburn emu create --personality list` lists them), the quirk
+/// switches `quirks` (`name` or `name=value`) and a blank `media` (`cdr74`, `cdr80`,
+/// `cdrw80`) — as `redburn emu create` does, for programs that test against quirky drives.
+///
+/// # Errors
+/// A bad name, an unknown personality, quirk or medium ([`OpenError::Emulator`]), a drive of
+/// that name already there.
+pub fn create_emulated(name: &str, personality: &str, quirks: &[String], media: &str) -> Result<(), OpenError> {
+    check_emulated_name(name)?;
+    let bad = OpenError::Config;
+    let model = emu::model(personality).ok_or_else(|| {
+        let ids: Vec<_> = emu::models().into_iter().map(|m| m.id).collect();
+        bad(format!("no personality {personality:?}; the personalities are: {}", ids.join(", ")))
+    })?;
+    let mut config = model.config(emu::Timing::Instant);
+    for q in quirks {
+        let (key, value) = q.split_once('=').map_or((q.as_str(), None), |(k, v)| (k, Some(v)));
+        config.quirks.set(key, value).map_err(bad)?;
+    }
+    let kind = MediaKind::ALL
+        .into_iter()
+        .find(|k| k.name() == media)
+        .ok_or_else(|| bad(format!("no medium {media:?}: cdr74, cdr80 or cdrw80")))?;
+    Drive::create(&emu::drives_dir().join(name), config, Some(kind)).map(drop).map_err(OpenError::Emulator)
 }
 
 /// The machine's recorders (sysfs), and a device a wrapper names (`redburn emu exec` sets

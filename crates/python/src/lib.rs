@@ -8,11 +8,13 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::ThreadId;
 
+mod job;
+
 use device::{Backend, named};
 use pyo3::exceptions::{PyRuntimeError, PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use rb::{CancelHandle, DaoOptions, DiscFormat2, TaoUpdate};
+use rb::{CancelHandle, DiscFormat2, TaoUpdate};
 
 type Tao = rb::TrackAtOnce<Backend>;
 
@@ -52,6 +54,22 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[pyfunction]
 fn devices(py: Python<'_>) -> Vec<String> {
     py.detach(named::names)
+}
+
+/// Makes the emulated recorder `emu:NAME` with a built-in personality, quirk switches
+/// (`"no_sao_cdtext"`, `"speed=round_down"` …) and a blank medium (`cdr74`, `cdr80`,
+/// `cdrw80`), as `redburn emu create` does: for testing a program against quirky drives.
+#[pyfunction]
+#[pyo3(signature = (name, *, personality = "redburn".to_owned(), quirks = Vec::new(), media = "cdr80".to_owned()))]
+fn create_emulated(
+    py: Python<'_>,
+    name: String,
+    personality: String,
+    quirks: Vec<String>,
+    media: String,
+) -> PyResult<()> {
+    py.detach(|| named::create_emulated(&name, &personality, &quirks, &media).map_err(Fail::from))
+        .map_err(|e| e.into_py(py))
 }
 
 /// A recorder (IMAPI's `IDiscRecorder2`), opened by name: `emu:NAME` or a device node.
@@ -188,14 +206,7 @@ impl From<&TaoUpdate> for Update {
     fn from(u: &TaoUpdate) -> Update {
         Update {
             current_track_number: u.current_track_number,
-            current_action: match u.current_action {
-                rb::TaoAction::Preparing => "preparing",
-                rb::TaoAction::Writing => "writing",
-                rb::TaoAction::Finishing => "finishing",
-                rb::TaoAction::Verifying => "verifying",
-                _ => "unknown",
-            }
-            .to_owned(),
+            current_action: u.current_action.name().to_owned(),
             elapsed_time: u.elapsed_time,
             remaining_time: u.remaining_time,
             start_lba: u.start_lba,
@@ -225,7 +236,8 @@ impl Update {
     }
 }
 
-type Job = Box<dyn FnOnce(&mut Tao) + Send>;
+/// A call run on the writer's thread.
+type Call = Box<dyn FnOnce(&mut Tao) + Send>;
 
 /// An event of a [`TrackAtOnce::write`] iterator.
 enum Event {
@@ -247,7 +259,7 @@ struct Shared {
 /// IMAPI's `IDiscFormat2TrackAtOnce` over a recorder.
 #[pyclass(frozen, module = "redburn")]
 struct TrackAtOnce {
-    jobs: Sender<Job>,
+    jobs: Sender<Call>,
     thread: ThreadId,
     cancel: CancelHandle,
     shared: Arc<Shared>,
@@ -280,8 +292,8 @@ impl TrackAtOnce {
     }
 }
 
-fn start_writer(shared: Arc<Shared>) -> (Sender<Job>, ThreadId, CancelHandle) {
-    let (jobs, rx): (Sender<Job>, Receiver<Job>) = channel();
+fn start_writer(shared: Arc<Shared>) -> (Sender<Call>, ThreadId, CancelHandle) {
+    let (jobs, rx): (Sender<Call>, Receiver<Call>) = channel();
     let (ready_tx, ready) = channel();
     std::thread::Builder::new()
         .name("redburn-tao".into())
@@ -482,9 +494,17 @@ impl TrackAtOnce {
         self.jobs
             .send(Box::new(move |t| {
                 let mut run = || -> Result<(), Fail> {
+                    // Every file decoded to its end before the first WRITE, as `redburn burn`
+                    // does: a damaged last file is found while the disc is still blank.
+                    let checked = rb::job::preflight(&paths, false, false)?;
                     t.prepare_media()?;
-                    for p in &paths {
-                        if let Err(e) = t.add_audio_file(p) {
+                    for c in &checked {
+                        let reader = audio::segments::file_reader(&c.path, false, c.frames);
+                        let audio: Box<dyn std::io::Read + Send> = match c.crc {
+                            Some(crc) => Box::new(audio::segments::Checked::new(reader, &c.path, c.frames, crc)),
+                            None => Box::new(reader),
+                        };
+                        if let Err(e) = t.add_audio_track(audio, c.frames) {
                             // Close what was written so the disc stays readable.
                             let _ = t.release_media();
                             return Err(e.into());
@@ -536,17 +556,19 @@ impl Writing {
     }
 }
 
-/// Burns a CUE sheet or cdrdao TOC file disc-at-once onto the blank disc in `recorder`;
-/// `progress(written, total)` (sectors sent) returning False stops; `on_note(text)` hears
-/// notes about the inputs. Both are called on the calling thread; the GIL is released
-/// between calls.
+/// Burns a CUE sheet or cdrdao TOC file disc-at-once onto the blank disc in `recorder`, as
+/// `redburn burn album.cue` does (a `Job` of the sheet on one recorder: raw when the drive
+/// refuses CD-TEXT in its cue sheet); `progress(written, total)` (sectors sent) returning
+/// False stops; `on_note(text)` hears notes about the inputs. Both are called on the calling
+/// thread; the GIL is released between calls.
 #[pyfunction]
 #[pyo3(signature = (recorder, path, *, progress = None, on_note = None, write_speed = -1, simulate = false,
-                    bufe_disabled = false, do_not_finalize = false, lenient = false))]
-#[allow(clippy::too_many_arguments)]
+                    bufe_disabled = false, do_not_finalize = false, lenient = false, cdtext = true,
+                    cdtext_charset = None))]
+#[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
 fn burn_sheet(
     py: Python<'_>,
-    recorder: &Recorder,
+    recorder: Py<Recorder>,
     path: std::path::PathBuf,
     progress: Option<Py<PyAny>>,
     on_note: Option<Py<PyAny>>,
@@ -555,35 +577,31 @@ fn burn_sheet(
     bufe_disabled: bool,
     do_not_finalize: bool,
     lenient: bool,
+    cdtext: bool,
+    cdtext_charset: Option<String>,
 ) -> PyResult<()> {
-    let options = DaoOptions { write_speed, simulate, bufe_disabled, do_not_finalize, ..DaoOptions::default() };
-    let raised: Mutex<Option<PyErr>> = Mutex::new(None);
-    let result = recorder.with(py, |d| {
-        let mut note = |n: String| {
-            if let Some(f) = &on_note {
-                Python::attach(|py| {
-                    if let Err(e) = f.call1(py, (n,)) {
-                        lock(&raised).get_or_insert(e);
-                    }
-                });
+    let options = job::Options { mode: None, cdtext, cdtext_charset };
+    let request = rb::job::Request {
+        write_speed,
+        simulate,
+        bufe_disabled,
+        do_not_finalize,
+        lenient,
+        cdtext: options.cdtext_fit()?,
+        ..rb::job::Request::sheet(path)
+    };
+    let planned = job::plan(py, request, on_note.as_ref())?;
+    let handler = |py: Python<'_>, e: &rb::job::Event| -> PyResult<bool> {
+        match (&e.kind, &progress) {
+            (rb::job::EventKind::Progress(p), Some(f)) => {
+                let v = f.call1(py, (p.written, p.total))?;
+                Ok(!v.bind(py).is(&*pyo3::types::PyBool::new(py, false)))
             }
-        };
-        let mut on_progress = |p: &rb::DaoProgress| match &progress {
-            Some(f) => Python::attach(|py| match f.call1(py, (p.written, p.total)) {
-                Ok(v) => !v.bind(py).is(&*pyo3::types::PyBool::new(py, false)),
-                Err(e) => {
-                    lock(&raised).get_or_insert(e);
-                    false
-                }
-            }),
-            None => true,
-        };
-        Ok(rb::sheet::burn_sheet(d, &path, lenient, options, &mut note, &mut on_progress)?)
-    });
-    if let Some(e) = lock(&raised).take() {
-        return Err(e);
-    }
-    result
+            _ => Ok(true),
+        }
+    };
+    let outcomes = job::run(py, &planned, &rb::job::Cancel::new(), &[recorder], &handler)?;
+    job::raise_first(py, &outcomes)
 }
 
 /// One track's verdict from `verify`.
@@ -599,6 +617,21 @@ struct TrackVerdict {
     matches: bool,
     /// The first stereo frame that differs, or None.
     first_difference: Option<u64>,
+}
+
+impl From<&rb::TrackVerdict> for TrackVerdict {
+    fn from(v: &rb::TrackVerdict) -> TrackVerdict {
+        TrackVerdict {
+            number: v.number,
+            start_lba: v.start.0,
+            sectors: v.sectors,
+            crc32: v.checksums.crc32,
+            accuraterip_v1: v.checksums.accuraterip_v1,
+            accuraterip_v2: v.checksums.accuraterip_v2,
+            matches: v.first_difference.is_none(),
+            first_difference: v.first_difference,
+        }
+    }
 }
 
 #[pymethods]
@@ -630,19 +663,7 @@ fn verify(
         };
         Ok(rb::verify_disc(d, expected, &mut |_| {})?)
     })?;
-    Ok(verdicts
-        .iter()
-        .map(|v| TrackVerdict {
-            number: v.number,
-            start_lba: v.start.0,
-            sectors: v.sectors,
-            crc32: v.checksums.crc32,
-            accuraterip_v1: v.checksums.accuraterip_v1,
-            accuraterip_v2: v.checksums.accuraterip_v2,
-            matches: v.first_difference.is_none(),
-            first_difference: v.first_difference,
-        })
-        .collect())
+    Ok(verdicts.iter().map(TrackVerdict::from).collect())
 }
 
 /// The extension module.
@@ -651,12 +672,17 @@ fn _redburn(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(devices, m)?)?;
     m.add_function(wrap_pyfunction!(burn_sheet, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(create_emulated, m)?)?;
     m.add_class::<Recorder>()?;
     m.add_class::<MediaInfo>()?;
     m.add_class::<TrackAtOnce>()?;
     m.add_class::<Update>()?;
     m.add_class::<Writing>()?;
     m.add_class::<TrackVerdict>()?;
+    m.add_class::<job::BurnJob>()?;
+    m.add_class::<job::Event>()?;
+    m.add_class::<job::Check>()?;
+    m.add_class::<job::Outcome>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

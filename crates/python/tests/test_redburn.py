@@ -214,3 +214,81 @@ def test_a_cdrdao_toc_file_burns_too(home):
     redburn.burn_sheet(rec, toc, on_note=notes.append)
     assert rec.media_info().tracks == 2
     assert [v.matches for v in redburn.verify(rec, sheet=toc)] == [True, True]
+
+
+def cdtext_sheet(home):
+    make_wav(home / "a.wav", 5)
+    sheet = home / "a.cue"
+    sheet.write_text(
+        'TITLE "Album"\nPERFORMER "Band"\nFILE "a.wav" WAVE\n  TRACK 01 AUDIO\n    TITLE "Song"\n'
+        "    INDEX 01 00:00:00\n"
+    )
+    return str(sheet)
+
+
+def test_write_checks_every_file_before_the_first_write(home):
+    good = make_wav(home / "a.wav", 4)
+    bad = make_wav(home / "b.wav", 4, step=3)
+    with open(bad, "r+b") as f:
+        f.truncate(len(f.read()) // 2)
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    with pytest.raises(redburn.ImapiError) as e:
+        list(tao.write([good, bad]))
+    assert e.value.name == "E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED", e.value
+    assert "b.wav" in e.value.message
+    tao.release_recorder()
+    # The damaged last file was found while the disc was still blank.
+    assert rec.media_info().status == "blank"
+
+
+def test_a_job_burns_two_recorders_and_falls_back_to_raw_where_the_drive_needs_it(home):
+    sheet = cdtext_sheet(home)
+    redburn.create_emulated("rawtext", quirks=["no_sao_cdtext"])
+    job = redburn.Job([sheet], verify=True)
+    assert (job.tracks, job.sectors) == (1, 150 + 375)
+    a, b = redburn.Recorder("emu:rawtext"), redburn.Recorder("emu:default")
+    check = job.check(a)
+    assert (check.route, check.reason, check.fits) == ("dao", "disc_at_once", True)
+    events = []
+    outcomes = job.run([a, b], on_event=events.append)
+    assert [(o.device, o.ok) for o in outcomes] == [("emu:rawtext", True), ("emu:default", True)]
+    assert (outcomes[0].route, outcomes[0].reason) == ("raw", "cdtext_refused")
+    assert outcomes[1].route == "dao"
+    assert all(v.matches for o in outcomes for v in o.verdicts)
+    assert any(e.kind == "route" and e.device == "emu:rawtext" and e.route == "raw" for e in events)
+    phases = [e.phase for e in events if e.kind == "phase" and e.recorder == 1]
+    assert phases == ["writing", "closing", "verifying", "done"], phases
+    progress = [e for e in events if e.kind == "progress" and e.recorder == 1]
+    assert progress and all(e.burned <= e.written <= e.total for e in progress)
+    # The same discs again: an outcome that says why, not an exception.
+    again = job.run([a])
+    assert (again[0].ok, again[0].error_class) == (False, "medium")
+    assert isinstance(again[0].error, redburn.ImapiError) and "blank disc" in again[0].message
+
+
+def test_burn_sheet_on_a_drive_that_refuses_cdtext_in_its_cue_sheet(home):
+    sheet = cdtext_sheet(home)
+    redburn.create_emulated("rawtext", quirks=["no_sao_cdtext"])
+    rec = redburn.Recorder("emu:rawtext")
+    redburn.burn_sheet(rec, sheet, cdtext_charset="windows-1251")
+    assert [v.matches for v in redburn.verify(rec, sheet=sheet)] == [True]
+    with pytest.raises(ValueError):
+        redburn.Job([sheet], cdtext_charset="utf-8")
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.create_emulated("x", quirks=["no_such_quirk"])
+    assert e.value.name == "E_INVALIDARG"
+
+
+def test_a_job_is_cancelled_from_its_event_callback_and_the_disc_plays(home):
+    files = [make_wav(home / f"{i}.wav", 6, step=i + 2) for i in range(3)]
+    job = redburn.Job(files)
+    rec = redburn.Recorder("emu:default")
+
+    def on_event(e):
+        return not (e.kind == "phase" and e.phase == "writing" and e.track == 2)
+
+    [outcome] = job.run([rec], on_event=on_event)
+    assert (outcome.ok, outcome.error_class) == (False, "cancelled")
+    m = rec.media_info()
+    assert m.status == "finalized" and 1 <= m.tracks <= 2

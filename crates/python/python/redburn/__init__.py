@@ -8,6 +8,13 @@
     tao.release_recorder()
     assert all(v.matches for v in redburn.verify(rec, files=["01.flac", "02.flac"]))
 
+The whole burn as ``redburn burn`` runs it — every input checked first, the route chosen,
+several recorders at once, verify — is a ``Job``::
+
+    job = redburn.Job(["album.cue"], verify=True)
+    for outcome in job.run([redburn.Recorder("emu:a"), redburn.Recorder("emu:b")], on_event=print):
+        print(outcome.device, outcome.ok, outcome.route, outcome.message)
+
 Errors are ``ImapiError`` with IMAPI's ``name`` and ``hresult``.
 """
 
@@ -28,7 +35,11 @@ class ImapiError(Exception):
 
 
 from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module raises it)
+    Check,
+    Event,
+    Job,
     MediaInfo,
+    Outcome,
     Recorder,
     TrackAtOnce,
     TrackVerdict,
@@ -36,13 +47,18 @@ from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module 
     Writing,
     __version__,
     burn_sheet,
+    create_emulated,
     devices,
     verify,
 )
 
 __all__ = [
+    "Check",
+    "Event",
     "ImapiError",
+    "Job",
     "MediaInfo",
+    "Outcome",
     "Recorder",
     "TrackAtOnce",
     "TrackVerdict",
@@ -50,6 +66,7 @@ __all__ = [
     "Writing",
     "__version__",
     "burn_sheet",
+    "create_emulated",
     "devices",
     "verify",
 ]

@@ -110,8 +110,89 @@ def burn_sheet(
     bufe_disabled: bool = False,
     do_not_finalize: bool = False,
     lenient: bool = False,
+    cdtext: bool = True,
+    cdtext_charset: Optional[str] = None,
 ) -> None:
-    """Burns a CUE sheet or cdrdao TOC file disc-at-once."""
+    """Burns a CUE sheet or cdrdao TOC file disc-at-once (a Job on one recorder)."""
+
+def create_emulated(
+    name: str, *, personality: str = "redburn", quirks: List[str] = ..., media: str = "cdr80"
+) -> None:
+    """Makes the emulated recorder ``emu:NAME`` (a personality, quirk switches, a blank medium)."""
+
+class Event:
+    """One event of a running Job, from one recorder; fields of other kinds are None."""
+    recorder: int
+    device: str
+    kind: str  # "phase", "progress", "speed" or "route"
+    phase: Optional[str]  # "preparing", "writing", "closing", "verifying", "done"
+    route: Optional[str]  # "tao", "dao", "raw"
+    reason: Optional[str]
+    track: Optional[int]
+    tracks: Optional[int]
+    written: Optional[int]  # sectors sent since the burn began
+    burned: Optional[int]  # sectors the drive has burned (sent less its buffer)
+    total: Optional[int]
+    drive_buffer_size: Optional[int]  # bytes
+    drive_buffer_free: Optional[int]
+    host_buffer_size: Optional[int]  # bytes
+    host_buffer_free: Optional[int]
+    speed: Optional[int]  # sectors per second
+    speed_exact: Optional[bool]
+    finalizing: Optional[bool]
+
+class Check:
+    route: str
+    reason: str
+    needed: int
+    free: int
+    fits: bool
+
+class Outcome:
+    device: str
+    ok: bool
+    route: Optional[str]
+    reason: Optional[str]
+    tracks: int
+    sectors: int
+    seconds: float
+    verdicts: Optional[List[TrackVerdict]]
+    error_class: Optional[str]  # "input", "plan", "medium", "device", "write", "verify", "cancelled", "other"
+    error: Optional[Exception]  # an ImapiError, not raised
+    message: str
+
+class Job:
+    """A planned burn: every input checked when it is made (ImapiError otherwise)."""
+    def __init__(
+        self,
+        inputs: List[_Path],
+        *,
+        mode: Optional[str] = None,
+        gapless: bool = False,
+        cdtext_from_tags: bool = False,
+        cdtext: bool = True,
+        cdtext_charset: Optional[str] = None,
+        big_endian: bool = False,
+        lenient: bool = False,
+        skip_decode_check: bool = False,
+        write_speed: int = -1,
+        simulate: bool = False,
+        bufe_disabled: bool = False,
+        do_not_finalize: bool = False,
+        verify: bool = False,
+        eject: bool = False,
+        on_note: Optional[Callable[[str], None]] = None,
+    ) -> None: ...
+    @property
+    def tracks(self) -> int: ...
+    @property
+    def sectors(self) -> int: ...
+    def check(self, recorder: Recorder) -> Check: ...
+    def run(
+        self, recorders: List[Recorder], on_event: Optional[Callable[[Event], Optional[bool]]] = None
+    ) -> List[Outcome]: ...
+    def cancel(self) -> None:
+        """From any thread."""
 
 def verify(
     recorder: Recorder, *, files: Optional[List[_Path]] = None, sheet: Optional[_Path] = None
