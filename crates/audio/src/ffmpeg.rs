@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use crate::tags::Tags;
+use crate::Tags;
 
 /// A format known by its extension, for messages ("WavPack needs FFmpeg …").
 #[must_use]

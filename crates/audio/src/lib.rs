@@ -28,6 +28,27 @@ mod mp4;
 mod resample;
 pub mod segments;
 pub mod tags;
+
+/// The tags a CD can carry (read by [`tags::read_tags`], and by FFmpeg for the formats only
+/// it reads).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags {
+    /// Track title.
+    pub title: Option<String>,
+    /// Track artist.
+    pub artist: Option<String>,
+    /// Album title.
+    pub album: Option<String>,
+    /// Album artist.
+    pub album_artist: Option<String>,
+    /// Composer.
+    pub composer: Option<String>,
+    /// Arranger.
+    pub arranger: Option<String>,
+    /// ISRC, as tagged (not yet validated).
+    pub isrc: Option<String>,
+}
+
 pub mod tee;
 
 /// A stream of CD audio (44.1 kHz, 16-bit, stereo, little-endian) whose exact length is known
@@ -247,45 +268,73 @@ impl std::fmt::Debug for Decoder {
     }
 }
 
+/// What decodes a file (and reads its tags): the one place that chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Chosen {
+    /// Hybrid WavPack: the lossy .wv and its .wvc correction make the lossless whole, which
+    /// only WavPack's own decoder puts together (FFmpeg would give the lossy part alone).
+    WavPackCorrected,
+    /// Musepack's own decoder gives the exact length its header records (FFmpeg's output
+    /// runs some hundred frames long); FFmpeg when it is not installed.
+    Musepack,
+    /// The formats only FFmpeg decodes go straight to it: symphonia's probe can mistake one
+    /// for another (a WavPack file keeps its source's RIFF header inside, and was once read
+    /// as a WAV of noise).
+    Ffmpeg,
+    /// Everything else, through symphonia (FFmpeg for what it does not read).
+    Symphonia,
+}
+
+impl Chosen {
+    /// The engine for `path`, by its name and the decoders installed.
+    pub(crate) fn of(path: &Path) -> Chosen {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if ext == "wv" && path.with_extension("wvc").is_file() {
+            Chosen::WavPackCorrected
+        } else if ext == "mpc" && ffmpeg::runs("mpcdec") {
+            Chosen::Musepack
+        } else if ffmpeg::format_name(path).is_some() {
+            Chosen::Ffmpeg
+        } else {
+            Chosen::Symphonia
+        }
+    }
+}
+
 impl Decoder {
     /// Opens a file and checks that it can become CD audio.
     ///
     /// # Errors
     /// [`AudioError`] naming the file and the reason.
     pub fn open(path: &Path) -> Result<Decoder, AudioError> {
-        // Hybrid WavPack: the lossy .wv and its .wvc correction make the lossless whole, which
-        // only WavPack's own decoder puts together (FFmpeg would give the lossy part alone).
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if ext == "wv" && path.with_extension("wvc").is_file() {
-            let needs = AudioError::NeedsDecoder {
-                path: path.to_owned(),
-                format: "WavPack with a correction file (.wvc)",
-                program: "wvunpack",
-                package: "wavpack",
-            };
-            return Decoder::open_piped_wav(path, "wvunpack", &["-q", "-y", FILE, "-o", "-"], needs);
-        }
-        // Musepack's own decoder gives the exact length its header records (FFmpeg's output
-        // runs some hundred frames long); FFmpeg when it is not installed.
-        if ext == "mpc" && ffmpeg::runs("mpcdec") {
-            let needs = AudioError::NeedsDecoder {
-                path: path.to_owned(),
-                format: "Musepack",
-                program: "mpcdec",
-                package: "musepack-tools",
-            };
-            return Decoder::open_piped_wav(path, "mpcdec", &[FILE, "-"], needs);
-        }
-        // The formats only FFmpeg decodes go straight to it: symphonia's probe can mistake
-        // one for another (a WavPack file keeps its source's RIFF header inside, and was
-        // once read as a WAV of noise).
-        if ffmpeg::format_name(path).is_some() {
-            let refused = AudioError::Unsupported { path: path.to_owned(), detail: "FFmpeg cannot read it".into() };
-            return Decoder::open_ffmpeg(path, refused);
-        }
-        match Decoder::open_symphonia(path) {
-            Err(e @ AudioError::Unsupported { .. }) => Decoder::open_ffmpeg(path, e),
-            r => r,
+        match Chosen::of(path) {
+            Chosen::WavPackCorrected => {
+                let needs = AudioError::NeedsDecoder {
+                    path: path.to_owned(),
+                    format: "WavPack with a correction file (.wvc)",
+                    program: "wvunpack",
+                    package: "wavpack",
+                };
+                Decoder::open_piped_wav(path, "wvunpack", &["-q", "-y", FILE, "-o", "-"], needs)
+            }
+            Chosen::Musepack => {
+                let needs = AudioError::NeedsDecoder {
+                    path: path.to_owned(),
+                    format: "Musepack",
+                    program: "mpcdec",
+                    package: "musepack-tools",
+                };
+                Decoder::open_piped_wav(path, "mpcdec", &[FILE, "-"], needs)
+            }
+            Chosen::Ffmpeg => {
+                let refused =
+                    AudioError::Unsupported { path: path.to_owned(), detail: "FFmpeg cannot read it".into() };
+                Decoder::open_ffmpeg(path, refused)
+            }
+            Chosen::Symphonia => match Decoder::open_symphonia(path) {
+                Err(e @ AudioError::Unsupported { .. }) => Decoder::open_ffmpeg(path, e),
+                r => r,
+            },
         }
     }
 

@@ -10,24 +10,7 @@ use symphonia::core::meta::{MetadataOptions, StandardTag};
 
 use crate::AudioError;
 
-/// The tags a CD can carry.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tags {
-    /// Track title.
-    pub title: Option<String>,
-    /// Track artist.
-    pub artist: Option<String>,
-    /// Album title.
-    pub album: Option<String>,
-    /// Album artist.
-    pub album_artist: Option<String>,
-    /// Composer.
-    pub composer: Option<String>,
-    /// Arranger.
-    pub arranger: Option<String>,
-    /// ISRC, as tagged (not yet validated).
-    pub isrc: Option<String>,
-}
+pub use crate::Tags;
 
 /// Reads a file's tags (every revision, the newest first; media-level and per-track).
 ///
@@ -35,8 +18,11 @@ pub struct Tags {
 /// [`AudioError`] when the file cannot be opened or probed.
 pub fn read_tags(path: &Path) -> Result<Tags, AudioError> {
     let file = File::open(path).map_err(|source| AudioError::Open { path: path.to_owned(), source })?;
-    // The formats only FFmpeg decodes: their tags as FFmpeg reads them.
-    if let Some(format) = crate::ffmpeg::format_name(path) {
+    // The formats symphonia is not asked to decode: their tags as FFmpeg reads them.
+    if crate::Chosen::of(path) != crate::Chosen::Symphonia {
+        let Some(format) = crate::ffmpeg::format_name(path) else {
+            return Err(AudioError::Unsupported { path: path.to_owned(), detail: "no tags reader for it".into() });
+        };
         if !crate::ffmpeg::available() {
             return Err(AudioError::NeedsDecoder {
                 path: path.to_owned(),

@@ -46,6 +46,9 @@ pub struct DiscContents {
     pub mcn: Option<Mcn>,
     /// The CD-TEXT, when the disc has any.
     pub cd_text: Option<CdText>,
+    /// Its packs as the drive gives them (READ TOC format 5 without its 4-byte header, 18
+    /// bytes a pack, every block): what a `CDTEXTFILE` holds.
+    pub cd_text_packs: Option<Vec<u8>>,
 }
 
 impl DiscContents {
@@ -104,10 +107,9 @@ pub fn read_contents<T: Transport>(recorder: &mut Recorder<T>) -> Result<DiscCon
         _ => None,
     };
     // Drives that cannot read CD-TEXT refuse format 5; a disc without any gives no packs.
-    let cd_text = mmc::ask(t, &Command::ReadToc { msf: false, format: 5, track_session: 0, alloc: 0xFFFF }, 0xFFFF)
-        .ok()
-        .and_then(|b| CdText::from_toc_data(&b).ok())
-        .filter(|text| !text.blocks.is_empty());
+    let packs = mmc::ask(t, &Command::ReadToc { msf: false, format: 5, track_session: 0, alloc: 0xFFFF }, 0xFFFF).ok();
+    let cd_text = packs.as_ref().and_then(|b| CdText::from_toc_data(b).ok()).filter(|text| !text.blocks.is_empty());
+    let cd_text_packs = cd_text.is_some().then(|| packs.and_then(|b| b.get(4..).map(<[u8]>::to_vec))).flatten();
     let block = cd_text.as_ref().and_then(|text| text.blocks.first());
     let mut marks = index_marks(t, &toc.entries);
     let mut tracks = Vec::new();
@@ -146,6 +148,7 @@ pub fn read_contents<T: Transport>(recorder: &mut Recorder<T>) -> Result<DiscCon
         lead_out: toc.entries.last().map_or(Lba(0), |e| e.address),
         mcn,
         cd_text,
+        cd_text_packs,
     })
 }
 

@@ -50,12 +50,13 @@ pub struct RawUpdate {
     pub last_read_lba: i32,
     /// `LastWrittenLba`.
     pub last_written_lba: i32,
-    /// `TotalSystemBuffer`, sectors: the host's buffer between the stream and the drive
-    /// (one command's worth; the stream is read as it is written).
+    /// `TotalSystemBuffer`, bytes (as IMAPI and the track-at-once writer count it): the
+    /// host's buffer between the stream and the drive, one command's worth of raw sectors
+    /// (2448 bytes each: audio and P–W); the stream is read as it is written.
     pub total_system_buffer: i32,
-    /// `UsedSystemBuffer`, sectors.
+    /// `UsedSystemBuffer`, bytes.
     pub used_system_buffer: i32,
-    /// `FreeSystemBuffer`, sectors.
+    /// `FreeSystemBuffer`, bytes.
     pub free_system_buffer: i32,
 }
 
@@ -392,7 +393,8 @@ impl<T: Transport> RawCdWriter<T> {
             s if s > 0 => f64::from(s.unsigned_abs()),
             _ => 52.0 * 75.0,
         };
-        let buffer = (self.f.drive()?.max_transfer() / (cd::addr::SECTOR_BYTES + cd::addr::SUBCODE_BYTES)).clamp(1, 26);
+        let raw_sector = cd::addr::SECTOR_BYTES + cd::addr::SUBCODE_BYTES;
+        let buffer = (self.f.drive()?.max_transfer() / raw_sector).clamp(1, 26) * raw_sector;
         let update = |action, done: u32| {
             let elapsed = began.elapsed().as_secs_f64();
             let left = f64::from((total - done as i32).max(0));

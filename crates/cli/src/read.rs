@@ -14,7 +14,6 @@ use cd::cdtext::{Block, TextFields};
 use cd::cue::{CueFile, CueIndex, CueSheet, CueTrack, FileKind, Flags, Rem};
 use cd::{Lba, Msf};
 use indicatif::{ProgressBar, ProgressStyle};
-use mmc::Command;
 use redburn::{DiscContents, ImageSink, ReadCheck, ReadError, ReadOptions, ReadReport};
 use serde_json::json;
 
@@ -420,14 +419,8 @@ pub fn run(args: &ReadArgs) -> Result<()> {
         Err(e) => return Err(fail(code::DEVICE, format!("{name}: {e}"))),
     };
     // CD-TEXT as the drive gives it (every block), for CDTEXTFILE.
-    if let Some(cdt) = &sheet.cdtextfile {
-        let packs = mmc::ask(
-            drive.transport(),
-            &Command::ReadToc { msf: false, format: 5, track_session: 0, alloc: 0xFFFF },
-            0xFFFF,
-        )
-        .map_err(|e| fail(code::DEVICE, format!("{name}: reading the CD-TEXT: {e}")))?;
-        let mut body = packs.get(4..).unwrap_or_default().to_vec();
+    if let (Some(cdt), Some(packs)) = (&sheet.cdtextfile, &contents.cd_text_packs) {
+        let mut body = packs.clone();
         body.push(0);
         write_new(&parent.join(cdt), &body, &mut files.written)?;
     }

@@ -582,7 +582,7 @@ pub struct DriveConfig {
     pub quirks: Quirks,
     /// Answers given as a real drive gave them (a drive made from a profile).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replay: Option<crate::profile::Replay>,
+    pub replay: Option<Replay>,
     /// Whether every command is written to the bus log (`bus.log` in the drive's directory).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub log: bool,
@@ -615,7 +615,7 @@ struct StoredConfig {
     #[serde(default)]
     quirks: Quirks,
     #[serde(default)]
-    replay: Option<crate::profile::Replay>,
+    replay: Option<Replay>,
     #[serde(default)]
     log: bool,
     timing: Timing,
@@ -691,5 +691,28 @@ mod tests {
         let json = serde_json::to_value(&quirky).unwrap();
         assert_eq!(json["quirks"]["nwa"], "minus150_on_blank");
         assert_eq!(serde_json::from_value::<DriveConfig>(json).unwrap(), quirky);
+    }
+}
+
+/// Bytes a profile-made drive answers as they were captured: INQUIRY, page 2Ah and GET
+/// PERFORMANCE (write speeds) — the answers that describe the drive and not its medium.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Replay {
+    /// The INQUIRY data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inquiry: Option<String>,
+    /// Page 2Ah (from its page code on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<String>,
+    /// GET PERFORMANCE type 03h data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_speeds: Option<String>,
+}
+
+impl Replay {
+    /// Decodes a hex field.
+    #[must_use]
+    pub fn bytes(field: Option<&String>) -> Option<Vec<u8>> {
+        field.and_then(|h| crate::hex::unhex(h))
     }
 }

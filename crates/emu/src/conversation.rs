@@ -11,7 +11,7 @@ use mmc::cdb::CloseFunction;
 use mmc::{Command, WriteParameters};
 
 use crate::BusEntry;
-use crate::profile::unhex;
+use crate::hex::unhex;
 
 /// Commands a burner repeats while it waits, which say nothing about how it writes.
 fn is_poll(c: &Command) -> bool {

@@ -28,6 +28,7 @@ pub mod conversation;
 mod drive;
 mod export;
 mod faults;
+mod hex;
 mod media;
 mod models;
 mod profile;
@@ -37,6 +38,7 @@ mod store;
 mod timing;
 
 pub use buslog::{BusEntry, log_files, read_log};
+pub use config::Replay;
 pub use config::{
     BufferReport, DriveConfig, NwaMode, Opc, Personality, QUIRK_SWITCHES, QuirkSwitch, Quirks, SenseFormat,
     SpeedPolicy, SubchannelRead, Timing, UnderrunSense, WriteMode, WritePage,
@@ -46,7 +48,7 @@ pub use export::{ExportOptions, Exported, export_cue_bin};
 pub use faults::{Action, Fault, Trigger};
 pub use media::MediaKind;
 pub use models::{Model, model, models};
-pub use profile::{Answer, DriveProfile, PROFILE_FORMAT, Replay, capture};
+pub use profile::{Answer, DriveProfile, PROFILE_FORMAT, capture};
 pub use state::{Disc, DiscStatus, SaoWrite, Scratch, ScratchKind, Session, Track};
 pub use timing::{Clock, ModelClock, WallClock};
 

@@ -9,7 +9,8 @@ use mmc::config::{FeatureData, code};
 use mmc::{Command, CommandError, Data, PageControl, Transport};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{DriveConfig, Personality, Quirks, SubchannelRead, Timing, WriteMode, WritePage};
+use crate::config::{DriveConfig, Personality, Quirks, Replay, SubchannelRead, Timing, WriteMode, WritePage};
+use crate::hex::unhex;
 
 /// The format name a profile file carries.
 pub const PROFILE_FORMAT: &str = "redburn-drive-profile/1";
@@ -55,29 +56,6 @@ pub struct DriveProfile {
     /// Its misbehaviours (for a captured profile, those page 05h shows).
     #[serde(default)]
     pub quirks: Quirks,
-}
-
-/// Bytes a profile-made drive answers as they were captured: INQUIRY, page 2Ah and GET
-/// PERFORMANCE (write speeds) — the answers that describe the drive and not its medium.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Replay {
-    /// The INQUIRY data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inquiry: Option<String>,
-    /// Page 2Ah (from its page code on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<String>,
-    /// GET PERFORMANCE type 03h data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub write_speeds: Option<String>,
-}
-
-impl Replay {
-    /// Decodes a hex field.
-    #[must_use]
-    pub fn bytes(field: Option<&String>) -> Option<Vec<u8>> {
-        field.and_then(|h| unhex(h))
-    }
 }
 
 /// The questions of a profile: each reads, none writes, loads or ejects.
@@ -271,10 +249,6 @@ fn without_feature(b: &[u8], drop: u16) -> Vec<u8> {
 /// Bytes as lowercase hex, two digits each (profiles and the bus log).
 pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
-    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
 }
 
 #[cfg(test)]

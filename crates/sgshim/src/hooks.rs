@@ -492,6 +492,8 @@ unsafe fn cdrom_ioctl(request: c_ulong, arg: *mut c_void) -> c_int {
             if buf.is_null() || n == 0 || n > 75 {
                 return Err(libc::EINVAL);
             }
+            // SAFETY: `buf` is the caller's buffer for `nframes` frames of 2352 bytes, as
+            // struct cdrom_read_audio defines it (checked non-NULL and 1–75 frames above).
             let out = unsafe { std::slice::from_raw_parts_mut(buf, n as usize * 2352) };
             cdrom::read_audio(d, lba, n, out).map(|()| 0)
         }
@@ -499,12 +501,16 @@ unsafe fn cdrom_ioctl(request: c_ulong, arg: *mut c_void) -> c_int {
             if arg.is_null() {
                 return Err(libc::EFAULT);
             }
+            // SAFETY: CDROMREADRAW's argument is a buffer of CD_FRAMESIZE_RAW (2352) bytes,
+            // the address in its first bytes on the way in (checked non-NULL above).
             let out = unsafe { std::slice::from_raw_parts_mut(arg.cast::<u8>(), 2352) };
             cdrom::read_raw(d, out).map(|()| 0)
         }
         CDROMEJECT | CDROMCLOSETRAY | CDROMSTART | CDROMSTOP | CDROM_LOCKDOOR | CDROM_SELECT_SPEED => {
             cdrom::simple(d, request, arg as u64).map(|()| 0)
         }
+        // SAFETY: CDROM_SEND_PACKET's argument is a struct cdrom_generic_command, as
+        // `send_packet` requires.
         CDROM_SEND_PACKET => unsafe { send_packet(d, arg) },
         _ => Err(libc::ENOTTY),
     })

@@ -93,7 +93,11 @@ fn the_imapi_sequence_with_its_codes_and_events() {
     let u = updates.borrow().clone();
     let writing: Vec<&redburn::RawUpdate> = u.iter().filter(|u| u.current_action == RawAction::Writing).collect();
     assert!(writing.iter().all(|u| u.last_read_lba == u.last_written_lba));
-    assert!(writing.iter().all(|u| (u.total_system_buffer, u.used_system_buffer, u.free_system_buffer) == (26, 0, 26)));
+    assert!(
+        writing
+            .iter()
+            .all(|u| (u.total_system_buffer, u.used_system_buffer, u.free_system_buffer) == (26 * 2448, 0, 26 * 2448))
+    );
     let first = writing.first().unwrap();
     // 11 484 lead-in + 150 + 850 + 6 750 lead-out sectors at 52x (3 900 a second): 5 s.
     assert_eq!(first.sector_count, 19_234);

@@ -7,9 +7,9 @@ use mmc::mode::{Capabilities, ModePage, SpeedDescriptor};
 use mmc::status::{EventStatus, MechanismStatus, WriteSpeed, WriteSpeeds, media_event};
 
 use super::{Drive, check, sense};
+use crate::config::Replay;
 use crate::config::{SubchannelRead, WriteMode};
 use crate::media::MediaKind;
-use crate::profile::Replay;
 
 impl Drive {
     pub(super) fn configuration(&self, rt: u8, start: u16) -> mmc::Configuration {
