@@ -327,8 +327,7 @@ impl Decoder {
                 Decoder::open_piped_wav(path, "mpcdec", &[FILE, "-"], needs)
             }
             Chosen::Ffmpeg => {
-                let refused =
-                    AudioError::Unsupported { path: path.to_owned(), detail: "FFmpeg cannot read it".into() };
+                let refused = AudioError::Unsupported { path: path.to_owned(), detail: "FFmpeg cannot read it".into() };
                 Decoder::open_ffmpeg(path, refused)
             }
             Chosen::Symphonia => match Decoder::open_symphonia(path) {

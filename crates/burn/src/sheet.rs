@@ -3,7 +3,7 @@
 //! LBA −150, each file range checked against its checksum as it is burned.
 //!
 //! ```no_run
-//! let mut notes = |n: String| eprintln!("{n}");
+//! let mut notes = |n: redburn::sheet::Note| eprintln!("{n}");
 //! let (layout, stream) = redburn::sheet::plan_sheet("album.cue".as_ref(), false, &mut notes)?;
 //! println!("{} tracks, {} sectors", layout.tracks.len(), layout.sectors());
 //! let audio = redburn::sheet::checked_reader(stream); // what write_disc_at_once takes
@@ -20,14 +20,76 @@ use cd::plan::{DiscPlan, Segment, Source, SourceFormat};
 
 use crate::layout::{DaoLayout, DaoTrack};
 
-/// Why a plan cannot be made: what is wrong, with the sheet's file and line where known.
+/// Why a plan cannot be made: what is wrong, and where — the sheet's (or a file's) path,
+/// line and column when known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
 pub struct SheetError {
     /// Which kind of problem.
     pub kind: SheetErrorKind,
-    /// The whole message, naming the file (and line) at fault.
-    pub message: String,
+    /// The file at fault: the sheet, or a file it names.
+    pub file: Option<PathBuf>,
+    /// Its line (1-based; 0 when not about one line).
+    pub line: u32,
+    /// Its column (1-based; 0 when not about one place in the line).
+    pub column: u32,
+    /// What is wrong, without the place.
+    pub what: String,
+}
+
+impl std::fmt::Display for SheetError {
+    /// `album.cue:12:5: what`, `album.cue:12: what`, `album.cue: what` or `what`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(p) = &self.file {
+            write!(f, "{}", p.display())?;
+            match (self.line, self.column) {
+                (0, _) => {}
+                (l, 0) => write!(f, ":{l}")?,
+                (l, c) => write!(f, ":{l}:{c}")?,
+            }
+            f.write_str(": ")?;
+        }
+        f.write_str(&self.what)
+    }
+}
+
+impl SheetError {
+    /// An error at `file`'s `line` (0: the whole file).
+    fn at(kind: SheetErrorKind, file: &Path, line: u32, what: impl std::fmt::Display) -> SheetError {
+        SheetError { kind, file: Some(file.to_owned()), line, column: 0, what: what.to_string() }
+    }
+
+    /// A sheet's syntax error, at its file, line and column.
+    fn located<K: cd::located::FileErrorKind>(file: &Path, e: cd::located::Located<K>, what: String) -> SheetError {
+        SheetError { kind: SheetErrorKind::Input, file: Some(file.to_owned()), line: e.line, column: e.column, what }
+    }
+}
+
+/// A note about the inputs for the user: a warning in the sheet, a CD-TEXT text written
+/// otherwise, a tag ignored — with its file and line when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// A warning (something may not be what the user meant) or a note (what redburn did).
+    pub warning: bool,
+    /// The file it is about.
+    pub file: Option<PathBuf>,
+    /// Its line (0: the whole file).
+    pub line: u32,
+    /// What, without the place.
+    pub what: String,
+}
+
+impl std::fmt::Display for Note {
+    /// `album.cue:3: warning: what`, `note: what` …
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(p) = &self.file {
+            write!(f, "{}", p.display())?;
+            if self.line > 0 {
+                write!(f, ":{}", self.line)?;
+            }
+            f.write_str(": ")?;
+        }
+        write!(f, "{}{}", if self.warning { "warning: " } else { "" }, self.what)
+    }
 }
 
 /// The kinds of [`SheetError`].
@@ -44,12 +106,12 @@ pub enum SheetErrorKind {
 
 type Result<T, E = SheetError> = std::result::Result<T, E>;
 
-fn fail(kind: SheetErrorKind, message: impl std::fmt::Display) -> SheetError {
-    SheetError { kind, message: message.to_string() }
+fn fail(kind: SheetErrorKind, what: impl std::fmt::Display) -> SheetError {
+    SheetError { kind, file: None, line: 0, column: 0, what: what.to_string() }
 }
 
-/// What a note is given to: warnings and notes about the inputs, each a line for the user.
-pub type Notes<'a> = &'a mut dyn FnMut(String);
+/// What a note is given to: warnings and notes about the inputs.
+pub type Notes<'a> = &'a mut dyn FnMut(Note);
 
 mod code {
     pub(super) use super::SheetErrorKind::{Input as INPUT, Plan as PLAN};
@@ -111,29 +173,32 @@ struct Origin {
 }
 
 impl Origin {
-    /// `what` prefixed with the sheet and the line that names `path` (or `track`'s line).
-    fn locate(&self, path: &Path, track: u8, what: impl std::fmt::Display) -> String {
-        let Some(sheet) = &self.sheet else { return what.to_string() };
-        match self.tracks.get(&track).or_else(|| self.files.get(path)) {
-            Some(line) => format!("{}:{line}: {what}", sheet.display()),
-            None => format!("{}: {what}", sheet.display()),
-        }
+    /// `what` at the sheet's line that names `path` (or `track`'s line).
+    fn locate(&self, kind: SheetErrorKind, path: &Path, track: u8, what: impl std::fmt::Display) -> SheetError {
+        let Some(sheet) = &self.sheet else { return fail(kind, what) };
+        let line = self.tracks.get(&track).or_else(|| self.files.get(path)).copied().unwrap_or(0);
+        SheetError::at(kind, sheet, line, what)
     }
 }
 
 /// Reads a sheet into a plan; syntax errors name the file, line and column.
 fn plan(path: &Path, lenient: bool, note: Notes<'_>) -> Result<(DiscPlan, Origin)> {
-    let bytes = std::fs::read(path).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| SheetError::at(code::INPUT, path, 0, e))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let is_cue = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue"));
     let mut origin = Origin { sheet: Some(path.to_owned()), ..Origin::default() };
     let plan = if is_cue {
-        let sheet = cd::CueSheet::parse_bytes_with(&bytes, lenient)
-            .map_err(|e| fail(code::INPUT, lenient_hint(e.in_file(path))))?;
+        let sheet = cd::CueSheet::parse_bytes_with(&bytes, lenient).map_err(|e| {
+            let what = lenient_hint(&e);
+            SheetError::located(path, e, what)
+        })?;
         for w in &sheet.warnings {
             // Notes (commands redburn knows but does not use) are not warnings.
-            let kind = if w.message.starts_with("note: ") { "" } else { "warning: " };
-            note(format!("{}:{}: {kind}{}", path.display(), w.line, w.message));
+            let (warning, what) = match w.message.strip_prefix("note: ") {
+                Some(n) => (false, format!("note: {n}")),
+                None => (true, w.message.clone()),
+            };
+            note(Note { warning, file: Some(path.to_owned()), line: w.line, what });
         }
         origin.files = sheet.files.iter().map(|f| (dir.join(&f.name), f.line)).collect();
         origin.tracks = sheet
@@ -141,26 +206,32 @@ fn plan(path: &Path, lenient: bool, note: Notes<'_>) -> Result<(DiscPlan, Origin
             .iter()
             .filter_map(|t| t.indexes.iter().find(|i| i.number == 1).map(|i| (t.number, i.line)))
             .collect();
-        let mut plan = sheet.to_plan(dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
+        let mut plan = sheet.to_plan(dir).map_err(|e| {
+            let what = e.kind.to_string();
+            SheetError::located(path, e, what)
+        })?;
         if let Some(name) = &sheet.cdtextfile {
             plan.text_file = Some(cdtext_file(path, &dir.join(name.replace('\\', "/")))?);
         }
         plan
     } else {
-        let toc = cd::TocFile::parse_bytes(&bytes, dir).map_err(|e| fail(code::INPUT, e.in_file(path)))?;
+        let toc = cd::TocFile::parse_bytes(&bytes, dir).map_err(|e| {
+            let what = e.kind.to_string();
+            SheetError::located(path, e, what)
+        })?;
         for w in &toc.warnings {
-            note(format!("{}: warning: {w}", path.display()));
+            note(Note { warning: true, file: Some(path.to_owned()), line: 0, what: w.to_string() });
         }
         toc.plan
     };
-    plan.validate().map_err(|e| fail(code::PLAN, format!("{}: {e}", path.display())))?;
+    plan.validate().map_err(|e| SheetError::at(code::PLAN, path, 0, e))?;
     Ok((plan, origin))
 }
 
 /// The CD-TEXT of a sheet's `CDTEXTFILE`: its packs, 18 bytes each, as READ TOC format 5
 /// gives them (with or without the 4-byte header; CDRWIN's files end with one zero byte).
 fn cdtext_file(sheet: &Path, path: &Path) -> Result<cd::CdText> {
-    let bad = |why: String| fail(code::INPUT, format!("{}: CDTEXTFILE {}: {why}", sheet.display(), path.display()));
+    let bad = |why: String| SheetError::at(code::INPUT, sheet, 0, format!("CDTEXTFILE {}: {why}", path.display()));
     let mut bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
     if bytes.len() % 18 == 1 || bytes.len() % 18 == 5 {
         bytes.pop();
@@ -182,8 +253,7 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
     // Each file's length and the checksum of each of its ranges.
     let mut files: HashMap<PathBuf, (u64, HashMap<Range, Option<u32>>)> = HashMap::new();
     for (path, (format, ranges)) in &wanted {
-        let (total, crcs) =
-            measure_ranges(path, format, ranges).map_err(|e| fail(code::INPUT, origin.locate(path, 0, e)))?;
+        let (total, crcs) = measure_ranges(path, format, ranges).map_err(|e| origin.locate(code::INPUT, path, 0, e))?;
         files.insert(path.clone(), (total, ranges.iter().copied().zip(crcs).collect()));
     }
     let measure = |seg: &Segment, track: u8| -> Result<(u64, Option<u32>)> {
@@ -202,7 +272,7 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
                     cue_time(at),
                     cue_time(total)
                 );
-                return Err(fail(code::INPUT, origin.locate(path, culprit, why)));
+                return Err(origin.locate(code::INPUT, path, culprit, why));
             }
             return Ok((end - seg.start, crcs.get(&(seg.start, seg.length)).copied().flatten()));
         }
@@ -261,7 +331,7 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
     }
     // A track too short for the Red Book, at its sheet's line (the layout's check names no file).
     if let Some(t) = tracks.iter().find(|t| t.is_too_short()) {
-        return Err(fail(code::PLAN, origin.locate(Path::new(""), t.number, t.too_short())));
+        return Err(origin.locate(code::PLAN, Path::new(""), t.number, t.too_short()));
     }
     let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext() };
     layout.validate().map_err(|e| fail(code::PLAN, e))?;
@@ -281,7 +351,7 @@ pub fn fit_cdtext(layout: &mut DaoLayout, how: Option<cd::cdtext::TextFit>, note
     };
     let Some(text) = layout.cdtext.as_mut() else { return Ok(()) };
     for n in text.fit(how) {
-        note(format!("note: {n}"));
+        note(Note { warning: false, file: None, line: 0, what: format!("note: {n}") });
     }
     text.encode().map_err(|e| fail(code::PLAN, e))?;
     Ok(())
@@ -316,7 +386,7 @@ impl RwSource {
     /// The file cannot be opened or read.
     pub fn open(&self) -> Result<Box<dyn Read + Send>> {
         let path = self.path();
-        let failed = |e: &dyn std::fmt::Display| fail(code::INPUT, format!("{}: {e}", path.display()));
+        let failed = |e: &dyn std::fmt::Display| SheetError::at(code::INPUT, path, 0, e);
         Ok(match self {
             RwSource::Sub(sub) => Box::new(std::io::BufReader::new(std::fs::File::open(sub).map_err(|e| failed(&e))?)),
             RwSource::Blocks { segments, .. } => {
@@ -370,7 +440,7 @@ pub fn rw_source(sheet: &Path, stream: &Stream) -> Result<Option<RwSource>> {
             ),
         ));
     }
-    let f = std::fs::File::open(&sub).map_err(|e| fail(code::INPUT, format!("{}: {e}", sub.display())))?;
+    let f = std::fs::File::open(&sub).map_err(|e| SheetError::at(code::INPUT, &sub, 0, e))?;
     Ok(carries_rw(Box::new(std::io::BufReader::new(f)), &sub)?.then_some(RwSource::Sub(sub)))
 }
 
@@ -378,7 +448,7 @@ pub fn rw_source(sheet: &Path, stream: &Stream) -> Result<Option<RwSource>> {
 fn carries_rw(mut r: Box<dyn Read + Send>, path: &Path) -> Result<bool> {
     let mut buf = vec![0u8; 96 * 1024];
     loop {
-        let n = r.read(&mut buf).map_err(|e| fail(code::INPUT, format!("{}: {e}", path.display())))?;
+        let n = r.read(&mut buf).map_err(|e| SheetError::at(code::INPUT, path, 0, e))?;
         if n == 0 {
             return Ok(false);
         }
@@ -389,12 +459,12 @@ fn carries_rw(mut r: Box<dyn Read + Send>, path: &Path) -> Result<bool> {
 }
 
 /// A sheet's error, with how to burn anyway when it is an unknown word.
-fn lenient_hint(e: cd::CueError) -> String {
+fn lenient_hint(e: &cd::CueError) -> String {
     match e.kind {
         cd::cue::CueErrorKind::UnknownCommand { .. } => {
-            format!("{e} (nothing was written; fix the sheet, or burn with --lenient to ignore the line)")
+            format!("{} (nothing was written; fix the sheet, or burn with --lenient to ignore the line)", e.kind)
         }
-        _ => e.to_string(),
+        _ => e.kind.to_string(),
     }
 }
 
@@ -446,7 +516,12 @@ pub fn plan_files(
             if let Some(isrc) = tags.isrc {
                 match isrc.parse::<cd::Isrc>() {
                     Ok(i) => t.isrc = Some(i),
-                    Err(e) => note(format!("{}: ignoring the ISRC tag: {e}", path.display())),
+                    Err(e) => note(Note {
+                        warning: false,
+                        file: Some(path.clone()),
+                        line: 0,
+                        what: format!("ignoring the ISRC tag: {e}"),
+                    }),
                 }
             }
             albums.push((tags.album, tags.album_artist.or(tags.artist)));

@@ -38,8 +38,8 @@ pub(crate) fn job_failure(e: JobError) -> anyhow::Error {
 }
 
 /// Notes about the inputs, on stderr.
-pub(crate) fn note(text: String) {
-    eprintln!("redburn: {text}");
+pub(crate) fn note(n: redburn::job::Note) {
+    eprintln!("redburn: {n}");
 }
 
 /// What the command line asks of the job.

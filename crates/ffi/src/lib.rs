@@ -842,9 +842,9 @@ pub unsafe extern "C" fn rb_burn_sheet(
             lenient: o.lenient,
             ..rb::job::Request::sheet(sheet)
         };
-        let mut on_note = |n: String| {
+        let mut on_note = |n: rb::job::Note| {
             if let Some(f) = note {
-                let n = c_string(&n);
+                let n = c_string(&n.to_string());
                 // SAFETY: the caller's promise.
                 unsafe { f(n.as_ptr(), user) };
             }
@@ -1219,9 +1219,9 @@ pub unsafe extern "C" fn rb_job_new(
         let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| rb_job_options_default());
         // SAFETY: the caller's promise.
         let request = unsafe { request_of(files, &o) }?;
-        let mut on_note = |n: String| {
+        let mut on_note = |n: rb::job::Note| {
             if let Some(f) = note {
-                let n = c_string(&n);
+                let n = c_string(&n.to_string());
                 // SAFETY: the caller's promise.
                 unsafe { f(n.as_ptr(), user) };
             }

@@ -318,10 +318,10 @@ impl BurnJob {
 pub(crate) fn plan(py: Python<'_>, request: rb::job::Request, on_note: Option<&Py<PyAny>>) -> PyResult<rb::job::Job> {
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
     let planned = py.detach(|| {
-        let mut note = |n: String| {
+        let mut note = |n: rb::job::Note| {
             if let Some(f) = on_note {
                 Python::attach(|py| {
-                    if let Err(e) = f.call1(py, (n,)) {
+                    if let Err(e) = f.call1(py, (n.to_string(),)) {
                         lock(&raised).get_or_insert(e);
                     }
                 });

@@ -183,9 +183,7 @@ pub fn is_sheet(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue") || e.eq_ignore_ascii_case("toc"))
 }
 
-/// A note about the inputs or the route for the user: a line of text (a sheet's notes name
-/// their file and line).
-pub type Notes<'a> = &'a mut dyn FnMut(String);
+pub use crate::sheet::{Note, Notes};
 
 /// One file of a track-at-once burn, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
