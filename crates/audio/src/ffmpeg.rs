@@ -75,6 +75,9 @@ pub struct Probe {
     pub channels: usize,
     /// Bits per sample of a lossless stream, when known.
     pub bits: Option<u32>,
+    /// The frames its container declares, when it gives them in samples (`duration_ts` in
+    /// a time base of one sample).
+    pub frames: Option<u64>,
     /// The file's tags (APEv2, Vorbis comments, ASF …, as FFmpeg reads them).
     pub tags: Tags,
 }
@@ -86,7 +89,10 @@ pub struct Probe {
 pub fn probe(path: &Path) -> Result<Probe, String> {
     let out = Command::new("ffprobe")
         .args(["-v", "error", "-select_streams", "a:0", "-show_entries"])
-        .arg("stream=codec_name,sample_rate,channels,bits_per_raw_sample,bits_per_sample:stream_tags:format_tags")
+        .arg(
+            "stream=codec_name,sample_rate,channels,bits_per_raw_sample,bits_per_sample,duration_ts,time_base:\
+             stream_tags:format_tags",
+        )
         .args(["-of", "json"])
         .arg(path)
         .stdin(Stdio::null())
@@ -119,9 +125,12 @@ pub fn probe(path: &Path) -> Result<Probe, String> {
             slot.get_or_insert_with(|| text.to_owned());
         }
     }
+    let sample_rate = num(&stream["sample_rate"]).unwrap_or(0);
+    let per_sample = stream["time_base"].as_str() == Some(&format!("1/{sample_rate}"));
     Ok(Probe {
         codec: stream["codec_name"].as_str().unwrap_or("?").to_owned(),
-        sample_rate: num(&stream["sample_rate"]).unwrap_or(0) as u32,
+        sample_rate: sample_rate as u32,
+        frames: num(&stream["duration_ts"]).filter(|&n| per_sample && n > 0),
         channels: num(&stream["channels"]).unwrap_or(0) as usize,
         bits: bits.map(|b| b as u32),
         tags,
@@ -147,7 +156,10 @@ impl Stream {
     /// file's own rate.
     pub(crate) fn spawn(path: &Path, channels: usize) -> io::Result<Stream> {
         let mut child = Command::new("ffmpeg")
-            .args(["-nostdin", "-v", "error", "-i"])
+            // -xerror: a decoding error (a damaged or truncated file) ends ffmpeg with a
+            // failure, instead of a warning and a short stream; -err_detect crccheck: the
+            // checksums formats carry (TTA's frames, Ogg's pages) are checked.
+            .args(["-nostdin", "-v", "error", "-xerror", "-err_detect", "crccheck", "-i"])
             .arg(path)
             .args(["-map", "0:a:0", "-vn", "-f", "f32le", "-acodec", "pcm_f32le", "-"])
             .stdin(Stdio::null())
@@ -218,6 +230,11 @@ impl Stream {
         let said = self.said.lock().expect("stderr buffer").trim().lines().last().unwrap_or_default().to_owned();
         if !status.success() {
             return Err(if said.is_empty() { format!("ffmpeg failed ({status})") } else { format!("ffmpeg: {said}") });
+        }
+        // At `-v error` ffmpeg says nothing of a whole file: an error it went past (a CRC
+        // that does not match, a packet it dropped) is damage all the same.
+        if !said.is_empty() {
+            return Err(format!("ffmpeg: {said}"));
         }
         if !self.carry.is_empty() {
             return Err(format!("{}: ffmpeg's output ended inside a frame", self.path.display()));

@@ -144,6 +144,18 @@ pub enum AudioError {
         /// The decoder's words.
         detail: String,
     },
+    /// Less audio than the file's header declares: truncated, or cut short by damage.
+    #[error("{path}: the file ends at {} of the {} its header declares (it is truncated or damaged)", clock(*.frames, *.rate), clock(*.declared, *.rate))]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Frames present (at the file's rate).
+        frames: u64,
+        /// Frames its header declares.
+        declared: u64,
+        /// The file's sample rate.
+        rate: u32,
+    },
     /// A sample rate other than 44 100 Hz.
     #[error(
         "{path}: {rate} Hz audio; redburn burns 44 100 Hz and does not resample yet (convert it with `sox in out rate 44100`)"
@@ -162,6 +174,38 @@ pub enum AudioError {
         /// Its channel count.
         channels: usize,
     },
+}
+
+/// The frames an AIFF/AIFF-C file's COMM chunk declares (symphonia's reader does not say,
+/// so a truncated AIFF would otherwise pass as whole).
+fn aiff_frames(path: &Path) -> Option<u64> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if !matches!(ext.as_str(), "aif" | "aiff" | "aifc") {
+        return None;
+    }
+    let mut head = [0u8; 4096];
+    let n = File::open(path).ok()?.read(&mut head).ok()?;
+    let head = &head[..n];
+    if head.get(..4)? != b"FORM" {
+        return None;
+    }
+    // Chunks after the 12-byte FORM header: 4-byte ID, 4-byte big-endian size, even-padded.
+    let mut at = 12;
+    while at + 8 <= head.len() {
+        let size = u32::from_be_bytes(head[at + 4..at + 8].try_into().ok()?) as usize;
+        if &head[at..at + 4] == b"COMM" {
+            // numChannels (2 bytes), then numSampleFrames (4).
+            return head.get(at + 10..at + 14).map(|b| u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])));
+        }
+        at += 8 + size + (size & 1);
+    }
+    None
+}
+
+/// `m:ss.cc` of `frames` at `rate`: where in a file something is.
+fn clock(frames: u64, rate: u32) -> String {
+    let cs = frames * 100 / u64::from(rate.max(1));
+    format!("{}:{:02}.{:02}", cs / 6000, cs / 100 % 60, cs % 100)
 }
 
 /// What a file holds.
@@ -260,6 +304,14 @@ pub struct Decoder {
     streaming: bool,
     /// MP4 gapless trimming: source frames to skip, then to keep.
     trim: Option<(u64, u64)>,
+    /// Frames the decoded length may fall short of the declared one (lossy formats through
+    /// FFmpeg, whose durations are not exact to the frame).
+    length_slack: u64,
+    /// A FLAC or Ogg Vorbis stream, whose packets' positions are checked: the jump allowed.
+    positioned: Option<i64>,
+    /// Where the next packet must start, for formats whose frames carry their position
+    /// (FLAC): a packet further on means damaged frames were skipped.
+    next_pts: Option<i64>,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -379,6 +431,9 @@ impl Decoder {
             });
         }
         let Ok(probe) = ffmpeg::probe(path) else { return Err(refused) };
+        if probe.channels == 0 {
+            return Err(refused);
+        }
         if !(1..=2).contains(&probe.channels) {
             return Err(AudioError::Channels { path: path.to_owned(), channels: probe.channels });
         }
@@ -393,9 +448,18 @@ impl Decoder {
         };
         let stream = ffmpeg::Stream::spawn(path, probe.channels)
             .map_err(|e| AudioError::Unsupported { path: path.to_owned(), detail: format!("ffmpeg: {e}") })?;
-        // Its length is known once decoded: FFmpeg's durations are not exact to the frame.
-        let info = AudioInfo { sample_rate: rate, channels: probe.channels, bits_per_sample: probe.bits, frames: None };
-        Ok(Decoder::with(path, Engine::Ffmpeg(stream), info, false, resample, false, None))
+        // The length its container declares (WavPack, TTA, APE … say it exactly): a file that
+        // decodes to less is truncated. Lossy formats' durations are not exact to the frame,
+        // so a tenth of a second is allowed.
+        let info = AudioInfo {
+            sample_rate: rate,
+            channels: probe.channels,
+            bits_per_sample: probe.bits,
+            frames: probe.frames,
+        };
+        let mut d = Decoder::with(path, Engine::Ffmpeg(stream), info, false, resample, false, None);
+        d.length_slack = u64::from(rate / 10);
+        Ok(d)
     }
 
     /// A decoder at the start of its stream.
@@ -427,6 +491,9 @@ impl Decoder {
             done: false,
             streaming,
             trim,
+            length_slack: 0,
+            positioned: None,
+            next_pts: None,
         }
     }
 
@@ -462,7 +529,8 @@ impl Decoder {
         let track = format.default_track(TrackType::Audio).ok_or_else(no_track)?;
         let params = track.codec_params.as_ref().and_then(|p| p.audio()).ok_or_else(no_track)?;
         let decoder = symphonia::default::get_codecs()
-            .make_audio_decoder(params, &AudioDecoderOptions::default())
+            // `verify`: FLAC's MD5 signature is checked at the end.
+            .make_audio_decoder(params, &AudioDecoderOptions::default().verify(true))
             .map_err(unsupported)?;
         let sample_rate = params.sample_rate.unwrap_or(0);
         let channels = params.channels.as_ref().map_or(0, |c| c.count());
@@ -477,7 +545,7 @@ impl Decoder {
         } else if let Some((_, keep)) = trim {
             Some(keep)
         } else {
-            track.num_frames
+            track.num_frames.or_else(|| aiff_frames(path))
         };
         let info = AudioInfo { sample_rate, channels, bits_per_sample: bits, frames };
         let track_id = track.id;
@@ -492,6 +560,9 @@ impl Decoder {
         } else {
             return Err(AudioError::SampleRate { path: path.to_owned(), rate: sample_rate });
         };
+        if channels == 0 {
+            return Err(AudioError::Unsupported { path: path.to_owned(), detail: "it holds no audio stream".into() });
+        }
         if !(1..=2).contains(&channels) {
             return Err(AudioError::Channels { path: path.to_owned(), channels });
         }
@@ -501,8 +572,19 @@ impl Decoder {
             Some(symphonia::core::audio::sample::SampleFormat::F32 | symphonia::core::audio::sample::SampleFormat::F64)
         );
         let passthrough = !float && bits.is_some_and(|b| b <= 16) && resample.is_none();
+        // FLAC's frames and Ogg's pages carry their position: one that jumps means the reader
+        // skipped a damaged frame or page (a bad CRC) and the audio would have a hole. Vorbis
+        // packets overlap by up to half a long block (4096 frames), which is allowed for.
+        use symphonia::core::codecs::audio::well_known::{CODEC_ID_FLAC, CODEC_ID_VORBIS};
+        let positioned = match params.codec {
+            CODEC_ID_FLAC => Some(0),
+            CODEC_ID_VORBIS => Some(4096),
+            _ => None,
+        };
         let engine = Engine::Symphonia { format, decoder, track_id };
-        Ok(Decoder::with(path, engine, info, passthrough, resample, streaming, trim))
+        let mut d = Decoder::with(path, engine, info, passthrough, resample, streaming, trim);
+        d.positioned = positioned;
+        Ok(d)
     }
 
     /// What the file holds.
@@ -528,12 +610,23 @@ impl Decoder {
         // A container that announced more frames than it holds is truncated.
         let have = self.frames_in.saturating_sub(self.trim.map_or(0, |t| t.0));
         if let Some(n) = self.info.frames
-            && have < n
+            && have + self.length_slack < n
+        {
+            return Err(AudioError::Truncated {
+                path: self.path.clone(),
+                frames: have,
+                declared: n,
+                rate: self.info.sample_rate,
+            });
+        }
+        // A FLAC file's MD5 signature of its audio (when the encoder wrote one).
+        if let Engine::Symphonia { decoder, .. } = &mut self.engine
+            && decoder.finalize().verify_ok == Some(false)
         {
             return Err(AudioError::Damaged {
                 path: self.path.clone(),
                 frames: have,
-                detail: format!("the file ends early: {have} of {n} frames present"),
+                detail: "the MD5 signature in its header does not match the decoded audio".into(),
             });
         }
         // The resampler's last frames.
@@ -601,6 +694,26 @@ impl Decoder {
             };
             if packet.track_id != *track_id {
                 continue;
+            }
+            // A FLAC frame header carries its first sample's number: a packet that starts
+            // further on than the last one ended means the reader skipped damaged frames.
+            if let (Some(expected), Some(slack)) = (self.next_pts, self.positioned) {
+                let at = packet.pts.get();
+                if at > expected + slack {
+                    let skipped = (at - expected).unsigned_abs();
+                    let rate = self.info.sample_rate;
+                    return Err(AudioError::Damaged {
+                        path: self.path.clone(),
+                        frames: self.frames_in,
+                        detail: format!(
+                            "{skipped} frames from {} could not be read",
+                            clock(u64::try_from(expected).unwrap_or(0), rate)
+                        ),
+                    });
+                }
+            }
+            if self.positioned.is_some() {
+                self.next_pts = Some(packet.pts.get() + i64::try_from(packet.dur.get()).unwrap_or(i64::MAX));
             }
             if self.trim.is_some_and(|(skip, keep)| self.frames_in >= skip + keep) {
                 return self.end();

@@ -8,6 +8,8 @@ use assert_cmd::Command;
 mod copy;
 #[path = "cli/corpus.rs"]
 mod corpus;
+#[path = "cli/damaged.rs"]
+mod damaged;
 #[path = "cli/many.rs"]
 mod many;
 #[path = "cli/read.rs"]
