@@ -307,7 +307,7 @@ pub(crate) fn send_blocks<T: Transport>(
         run(t, &Command::Write10 { lba: Lba(at), blocks: n as u16 }, Data::Out(&buf[..got]))?;
         at += n as i32;
         if !progress.tick(t, (at - drive_start.0) as u32, total) {
-            return Err(DaoError::Cancelled);
+            return Err(cancelled(t));
         }
     }
     run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;
@@ -396,12 +396,23 @@ fn write_all<T: Transport>(
             .map_err(|source| DaoError::WriteFailed { track: layout.track_at(lba), lba: lba.0, source })?;
         done += n;
         if !progress.tick(t, done, total) {
-            return Err(DaoError::Cancelled);
+            return Err(cancelled(t));
         }
     }
     run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;
     mmc::wait_ready(t, Duration::from_secs(20 * 60))?;
     Ok(())
+}
+
+/// Stops a disc-at-once write the caller cancelled: the drive is told to write what it
+/// holds (SYNCHRONIZE CACHE), as a drive whose host stops sending would end the session,
+/// so that what the disc holds can be asked at once (a disc-at-once session cannot be left
+/// open and finished later).
+fn cancelled<T: Transport>(t: &mut T) -> DaoError {
+    if let Err(e) = run(t, &Command::SynchronizeCache { immed: false }, Data::None) {
+        tracing::info!("after the cancel, SYNCHRONIZE CACHE: {e}");
+    }
+    DaoError::Cancelled
 }
 
 /// Fills `buf` from `audio`; `missing` says how many sectors were still due, for the error.
@@ -464,7 +475,7 @@ fn write_raw<T: Transport>(
             .map_err(|source| DaoError::WriteFailed { track: layout.track_at(Lba(at)), lba: at, source })?;
         at += n;
         if !progress.tick(t, (at - start) as u32, total) {
-            return Err(DaoError::Cancelled);
+            return Err(cancelled(t));
         }
     }
     run(t, &Command::SynchronizeCache { immed: false }, Data::None)?;

@@ -91,6 +91,11 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     }
     let display = Mutex::new(Display::new(args, &job, check.route, &dev_name));
     let cancel = redburn::job::Cancel::new();
+    crate::interrupt::on_cancel(if check.route == Route::TrackAtOnce {
+        crate::interrupt::TRACK_AT_ONCE
+    } else {
+        crate::interrupt::DISC_AT_ONCE
+    });
     crate::interrupt::install();
     crate::interrupt::watch_job(cancel.clone());
     let outcome = job

@@ -77,6 +77,7 @@ pub fn run(args: &CopyArgs) -> Result<()> {
     let tmp = tempfile::Builder::new().prefix("redburn-copy-").tempdir_in(&root).map_err(|e| {
         fail(code::OTHER, format!("{}: cannot make the temporary image's directory: {e}", root.display()))
     })?;
+    crate::interrupt::on_cancel("cancelling: the copy stops here and its temporary image is removed");
     crate::interrupt::install();
     crate::interrupt::remove_on_stop(tmp.path());
     let cue = tmp.path().join("copy.cue");

@@ -651,6 +651,7 @@ fn log(a: &LogArgs) -> Result<()> {
     }
     seen.iter().for_each(show);
     if a.follow {
+        crate::interrupt::on_cancel("stopping");
         crate::interrupt::install();
         let mut count = seen.len();
         while !crate::interrupt::pressed() {

@@ -7,6 +7,20 @@ use std::sync::{Mutex, OnceLock};
 
 static PRESSES: AtomicU32 = AtomicU32::new(0);
 static JOB: Mutex<Option<redburn::job::Cancel>> = Mutex::new(None);
+/// What the first Ctrl-C says will happen: it depends on how the disc is written.
+static ON_CANCEL: Mutex<&str> = Mutex::new(TRACK_AT_ONCE);
+
+/// Track-at-once: the track ends where it is and the disc is closed.
+pub const TRACK_AT_ONCE: &str =
+    "cancelling: the track being written ends here and the disc is closed so it stays readable";
+/// Disc-at-once: a session cannot be closed part-way.
+pub const DISC_AT_ONCE: &str = "cancelling: the drive is told to stop; a disc-at-once session cannot be closed \
+     part-way, so the disc will list every track but hold only what was written";
+
+/// What the first Ctrl-C says (`TRACK_AT_ONCE`, `DISC_AT_ONCE`, or a reader's words).
+pub fn on_cancel(text: &'static str) {
+    *ON_CANCEL.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = text;
+}
 static INSTALLED: OnceLock<()> = OnceLock::new();
 /// Temporary directories removed when a second Ctrl-C stops redburn at once.
 static TEMPORARY: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
@@ -24,10 +38,8 @@ pub fn install() {
                 if let Some(c) = JOB.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
                     c.cancel();
                 }
-                eprintln!(
-                    "\nredburn: cancelling: the track being written ends here and the disc is closed so it \
-                     stays readable (press Ctrl-C again to stop at once)"
-                );
+                let what = *ON_CANCEL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                eprintln!("\nredburn: {what} (press Ctrl-C again to stop at once)");
             } else {
                 eprintln!("\nredburn: stopped at once; the disc may be left unfinished");
                 for dir in TEMPORARY.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {

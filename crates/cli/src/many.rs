@@ -83,6 +83,9 @@ pub fn run(args: &BurnArgs, job: &Job) -> Result<()> {
         })
         .collect();
     let cancel = redburn::job::Cancel::new();
+    if !matches!(job.work(), redburn::job::Work::Tracks(_)) {
+        crate::interrupt::on_cancel(crate::interrupt::DISC_AT_ONCE);
+    }
     crate::interrupt::install();
     crate::interrupt::watch_job(cancel.clone());
     let on_event = |e: &Event| {

@@ -390,6 +390,7 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     );
     let lines = crate::lines::Lines::new(args.progress, args.json);
     lines.phase("reading");
+    crate::interrupt::on_cancel("cancelling: the read stops here and no part of the image is left");
     crate::interrupt::install();
     let started = std::time::Instant::now();
     let mut last_json = u64::MAX;

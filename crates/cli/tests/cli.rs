@@ -790,6 +790,30 @@ fn sparse_wav(path: &Path, sectors: u64) {
 }
 
 /// A real-time emulated drive `name` and two 3-minute raw tracks of silence (sparse files):
+#[test]
+fn ctrl_c_during_a_disc_at_once_burn_says_what_the_disc_holds() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, mut args) = slow_two_track_burn(home.path(), "slowdao");
+    args.insert(4, "--mode".into());
+    args.insert(5, "dao".into());
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let (child, _) = spawn_until_writing(home.path(), &args);
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    // What the first Ctrl-C promises is what disc-at-once can do, not track-at-once's words.
+    assert!(err.contains("a disc-at-once session cannot be closed part-way"), "{err}");
+    assert!(!err.contains("the track being written ends here"), "{err}");
+    // The disc is not said to be blank: it lists both tracks and holds only the start.
+    assert!(err.contains("the disc now lists 2 tracks but nothing") && !err.contains("still blank"), "{err}");
+    let show = json(&stdout(redburn(home.path()).args(["emu", "show", "slowdao", "--json"])));
+    assert_eq!(show["disc"]["sessions"].as_array().unwrap().len(), 1, "{show}");
+    let toc = json(&stdout(redburn(home.path()).args(["toc", "-d", "emu:slowdao", "--json"])));
+    assert_eq!((toc["status"].as_str(), toc["tracks"].as_array().unwrap().len()), (Some("finalized"), 2), "{toc}");
+}
+
 /// 13 500 sectors each, about 3.5 s at 52x. Returns the second track's path and the
 /// arguments of a `--json` burn of both.
 fn slow_two_track_burn(home: &Path, name: &str) -> (PathBuf, Vec<std::ffi::OsString>) {

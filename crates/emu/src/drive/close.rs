@@ -136,6 +136,16 @@ impl Drive {
                 return Ok(Vec::new());
             }
             WriteSession::Sao { layout, next } if *next == layout.lead_out => layout.clone(),
+            // Flushed before the cue sheet's last sector: the drive writes what it holds and
+            // the session ends there, cut short — the disc is spent as a real one is when its
+            // host stops sending (the lead-in lists every track; nothing after the stop reads).
+            WriteSession::Sao { .. } => {
+                self.buffer.finish(immed, 0);
+                self.abort_write();
+                self.end_simulation();
+                self.save()?;
+                return Ok(Vec::new());
+            }
             session => {
                 // In track-at-once, flushing the cache ends the track being written: wodim
                 // closes its TAO tracks this way, without CLOSE TRACK.
