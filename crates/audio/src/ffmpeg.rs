@@ -228,6 +228,8 @@ impl Stream {
             let _ = r.join();
         }
         let said = self.said.lock().expect("stderr buffer").trim().lines().last().unwrap_or_default().to_owned();
+        // ffmpeg names the file; the error that carries this names it already.
+        let said = said.strip_prefix(&format!("{}: ", self.path.display())).unwrap_or(&said).to_owned();
         if !status.success() {
             return Err(if said.is_empty() { format!("ffmpeg failed ({status})") } else { format!("ffmpeg: {said}") });
         }

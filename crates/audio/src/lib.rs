@@ -359,6 +359,8 @@ impl Decoder {
     /// # Errors
     /// [`AudioError`] naming the file and the reason.
     pub fn open(path: &Path) -> Result<Decoder, AudioError> {
+        // A file that is not there is said so, whichever decoder its name would go to.
+        File::open(path).map_err(|source| AudioError::Open { path: path.to_owned(), source })?;
         match Chosen::of(path) {
             Chosen::WavPackCorrected => {
                 let needs = AudioError::NeedsDecoder {

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::args::{BurnArgs, Mode};
 use crate::device;
-use crate::fail::{code, fail};
+use crate::fail::code;
 use crate::show;
 
 /// The exit code of a class of failure.
@@ -32,9 +32,10 @@ pub(crate) fn code_of(class: ErrorClass) -> u8 {
     }
 }
 
-/// A job's error with its exit code.
+/// A job's error with its exit code and IMAPI name.
 pub(crate) fn job_failure(e: JobError) -> anyhow::Error {
-    fail(code_of(e.class()), e)
+    let name = redburn::Imapi::imapi(&e).0;
+    crate::fail::fail_with(code_of(e.class()), &e, name, None)
 }
 
 /// Notes about the inputs, on stderr.
@@ -69,6 +70,9 @@ pub(crate) fn request_of(args: &BurnArgs) -> Request {
 
 /// Runs `redburn burn`.
 pub fn run(args: &BurnArgs) -> Result<()> {
+    if let Some(report) = &args.report {
+        crate::fail::check_writable(report)?;
+    }
     if args.devices.len() > 1 {
         crate::many::check_devices(args)?;
     }
@@ -471,15 +475,20 @@ impl<'a> Display<'a> {
 pub(crate) fn failure_of(dev_name: &str, f: Failed) -> anyhow::Error {
     let Failed { error, disc, route, .. } = f;
     let c = code_of(error.class());
+    let name = redburn::Imapi::imapi(&error).0;
+    let held = disc.as_ref().map(|d| d.to_string().trim_start_matches("; ").to_owned());
     match (&error, &disc) {
         (JobError::Cancelled(None), _) if route == Some(Route::TrackAtOnce) => {
             let what = match &disc {
                 Some(DiscNow::Medium(m)) => format!("; the disc is now: {}", show::describe(m)),
                 _ => String::new(),
             };
-            fail(c, format!("cancelled with Ctrl-C; the tracks written so far were closed so they play{what}"))
+            let text = format!("cancelled with Ctrl-C; the tracks written so far were closed so they play{what}");
+            crate::fail::fail_with(c, text, name, held)
         }
         (JobError::Verify(e), _) => crate::verify::failure(dev_name, e),
-        _ => fail(c, format!("{error}{}", disc.map(|d| d.to_string()).unwrap_or_default())),
+        _ => {
+            crate::fail::fail_with(c, format!("{error}{}", disc.map(|d| d.to_string()).unwrap_or_default()), name, held)
+        }
     }
 }

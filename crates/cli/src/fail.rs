@@ -23,6 +23,9 @@ pub mod code {
     pub const READ: u8 = 6;
     /// Burning onto several recorders at once: some wrote the disc, some failed.
     pub const SOME_FAILED: u8 = 7;
+    /// A file redburn writes on the host (an image, a report, an export) could not be
+    /// written; nothing partial is left.
+    pub const FILE: u8 = 8;
     /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
     pub const CANCELLED: u8 = 130;
 }
@@ -33,7 +36,8 @@ undecodable or truncated file, CUE error, does not fit a CD), found before writi
 problem (missing, busy, no permission, not blank), found before writing; 4 writing failed midway; \
 5 the disc differs from its sources; 6 a disc read into an image has sectors that could not be read \
 right (the image is kept, not exact); 7 burning onto several recorders, some failed and the others \
-wrote the disc; 130 cancelled with Ctrl-C";
+wrote the disc; 8 a file redburn writes (image, report, export) could not be written; 130 cancelled \
+with Ctrl-C";
 
 /// An error that ends the program with `code`.
 #[derive(Debug)]
@@ -42,6 +46,10 @@ pub struct Failure {
     pub code: u8,
     /// What happened.
     pub message: String,
+    /// The IMAPI name of the error, where one says the same.
+    pub imapi: Option<&'static str>,
+    /// What the disc holds now, after a burn that stopped midway.
+    pub disc: Option<String>,
 }
 
 impl fmt::Display for Failure {
@@ -52,7 +60,34 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// Checks, before anything is written to a disc, that `path` can be written: a report or
+/// image that cannot be saved is found first, not after the disc is burned.
+pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let probe = dir.join(format!(".redburn-check-{}", std::process::id()));
+    let made = std::fs::OpenOptions::new().write(true).create_new(true).open(&probe);
+    let _ = std::fs::remove_file(&probe);
+    match made {
+        Ok(_) if !path.is_dir() => Ok(()),
+        Ok(_) => Err(fail(code::FILE, format!("{}: a directory, not a file to write", path.display()))),
+        Err(e) => Err(fail(code::FILE, format!("{}: cannot be written ({e}); nothing was burned", path.display()))),
+    }
+}
+
 /// An [`anyhow::Error`] carrying an exit code.
 pub fn fail(code: u8, message: impl fmt::Display) -> anyhow::Error {
-    anyhow::Error::new(Failure { code, message: message.to_string() })
+    anyhow::Error::new(Failure { code, message: message.to_string(), imapi: None, disc: None })
+}
+
+/// A failure with its IMAPI name and what the disc holds, for `--json`'s error object.
+pub fn fail_with(code: u8, message: impl fmt::Display, imapi: &'static str, disc: Option<String>) -> anyhow::Error {
+    anyhow::Error::new(Failure { code, message: message.to_string(), imapi: Some(imapi), disc })
+}
+
+/// The `{"event":"error"}` object `--json` prints on failure.
+pub fn json_error(e: &anyhow::Error) -> serde_json::Value {
+    let f = e.downcast_ref::<Failure>();
+    serde_json::json!({"event": "error", "ok": false, "exit_code": f.map_or(code::OTHER, |f| f.code),
+                       "message": format!("{e:#}"), "imapi": f.and_then(|f| f.imapi),
+                       "disc": f.and_then(|f| f.disc.clone())})
 }

@@ -42,8 +42,11 @@ pub struct ImageFiles {
 /// Exports the disc in `d` as `files` and says what was written (`event`: the JSON event
 /// name, when there is one). A failure to export has exit code `failure`.
 pub fn export(d: &Drive, files: &ImageFiles, json: bool, event: Option<&str>, failure: u8) -> Result<()> {
-    let e = export_cue_bin(d, &files.output, ExportOptions { subcode: files.sub, toc: files.toc })
-        .map_err(|e| fail(failure, e))?;
+    let e = export_cue_bin(d, &files.output, ExportOptions { subcode: files.sub, toc: files.toc }).map_err(|e| {
+        // The host's files (a full disk, no permission): a file error; the disc's: `failure`.
+        let c = if matches!(e, emu::EmuError::Io { .. }) { code::FILE } else { failure };
+        fail(c, e)
+    })?;
     if json {
         let mut v = serde_json::json!({"cue": e.cue, "bin": e.bin, "sub": e.sub, "toc": e.toc,
                                         "tracks": e.tracks, "sectors": e.sectors});
@@ -63,6 +66,8 @@ pub fn export(d: &Drive, files: &ImageFiles, json: bool, event: Option<&str>, fa
 /// Runs `redburn image`.
 pub fn run(args: &ImageArgs) -> Result<()> {
     let scratch = tempfile_dir(&args.files.output)?;
+    // A second Ctrl-C (or SIGTERM) that stops redburn at once still takes it away.
+    crate::interrupt::remove_on_stop(&scratch);
     let result = make(args, &scratch);
     // The scratch drive goes whatever happened, so no half-made image is left behind.
     let _ = std::fs::remove_dir_all(&scratch);
@@ -74,9 +79,21 @@ fn make(args: &ImageArgs, scratch: &std::path::Path) -> Result<()> {
     Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80)).map_err(|e| fail(code::OTHER, e))?;
     let burn_args =
         BurnArgs { scratch: Some(dir.clone()), json: args.json, ..BurnArgs::of(args.inputs.clone(), Vec::new()) };
-    burn::run(&burn_args)?;
+    // The scratch drive lives beside the output: a write that fails there is the host's
+    // disk (full, read-only), not a disc.
+    burn::run(&burn_args).map_err(|e| match e.downcast_ref::<crate::fail::Failure>() {
+        Some(f) if f.code == code::WRITE => fail(
+            code::FILE,
+            format!(
+                "{}: the image could not be written (is the disk full?): {}",
+                args.files.output.display(),
+                f.message
+            ),
+        ),
+        _ => e,
+    })?;
     let d = Drive::open(&dir).map_err(|e| fail(code::OTHER, e))?;
-    export(&d, &args.files, args.json, Some("image"), code::OTHER)
+    export(&d, &args.files, args.json, Some("image"), code::FILE)
 }
 
 /// A scratch directory beside the output (same file system, so the image is not copied

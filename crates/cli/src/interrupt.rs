@@ -1,4 +1,4 @@
-//! Ctrl-C during a burn: the first press cancels cleanly — the track being written ends where
+//! Ctrl-C (and SIGTERM, SIGHUP: the `termination` signals, handled alike) during a burn: the first press cancels cleanly — the track being written ends where
 //! it is, the session is closed and the disc stays readable, as IMAPI's `CancelAddTrack` —
 //! and the second stops at once.
 

@@ -138,7 +138,16 @@ fn init_logging(verbose: u8) {
             _ => "redburn=trace",
         }),
     };
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    // Off a terminal (a log file, a pipe), warnings are plain lines: no colour codes, no
+    // timestamps.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(terminal)
+        .with_target(terminal)
+        .without_time()
+        .try_init();
 }
 
 /// `1 track`, `2 tracks`: a count with its noun.
@@ -191,6 +200,10 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = e.downcast_ref::<Failure>().map_or(fail::code::OTHER, |f| f.code);
             eprintln!("redburn: {e:#}");
+            // A program reading --json gets the failure as an object too, not only the code.
+            if std::env::args().any(|a| a == "--json") {
+                out!("{}", fail::json_error(&e));
+            }
             ExitCode::from(code)
         }
     }

@@ -78,7 +78,7 @@ impl Recorder {
     /// The file cannot be written.
     pub fn write_svg(&self, path: &Path, title: &str) -> Result<()> {
         let failed =
-            |e: &dyn std::fmt::Display| fail(code::OTHER, format!("{}: cannot write the report: {e}", path.display()));
+            |e: &dyn std::fmt::Display| fail(code::FILE, format!("{}: cannot write the report: {e}", path.display()));
         self.draw(path, title).map_err(|e| failed(&e))?;
         // The chart's numbers ride along in the SVG's <desc>, as JSON: what a person sees
         // in the lines, a program reads there.

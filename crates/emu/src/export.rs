@@ -51,6 +51,17 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> EmuError + '_ {
 /// # Errors
 /// [`EmuError::NothingToExport`] for a disc without tracks; I/O errors.
 pub fn export_cue_bin(drive: &Drive, cue: &Path, options: ExportOptions) -> Result<Exported, EmuError> {
+    let result = export(drive, cue, options);
+    // A failed export (a full disk …) leaves nothing behind that looks like an image.
+    if result.is_err() {
+        for ext in ["bin.partial", "cue.partial", "sub.partial", "toc.partial"] {
+            let _ = fs::remove_file(cue.with_extension(ext));
+        }
+    }
+    result
+}
+
+fn export(drive: &Drive, cue: &Path, options: ExportOptions) -> Result<Exported, EmuError> {
     let disc = drive.disc().filter(|d| d.tracks().any(|t| !t.open)).ok_or(EmuError::NothingToExport)?;
     if let Some(dir) = cue.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
         return Err(EmuError::Io { path: dir.to_owned(), source: std::io::ErrorKind::NotFound.into() });
