@@ -48,6 +48,21 @@
 // `E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS`: `rb_cancel_request` with nothing being written.
 #define RB_E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS (int32_t)3232367873u
 
+// `rb_recorder_identity`: the name it was opened by (`emu:default`, `/dev/sr0`).
+#define RB_IDENTITY_NAME 0
+
+// `VendorId`.
+#define RB_IDENTITY_VENDOR_ID 1
+
+// `ProductId`.
+#define RB_IDENTITY_PRODUCT_ID 2
+
+// `ProductRevision`.
+#define RB_IDENTITY_PRODUCT_REVISION 3
+
+// `ActiveDiscRecorder`: the unique id.
+#define RB_IDENTITY_UNIQUE_ID 4
+
 // `rb_job_options.route`: redburn chooses (track-at-once for files, disc-at-once for a
 // sheet, raw where the drive needs it).
 #define RB_ROUTE_AUTO 0
@@ -132,20 +147,6 @@
 
 // Anything else.
 #define RB_CLASS_OTHER 8
-
-// Which identity string `rb_recorder_identity` returns.
-typedef enum rb_identity {
-  // The name it was opened by (`emu:default`, `/dev/sr0`).
-  RB_IDENTITY_NAME = 0,
-  // `VendorId`.
-  RB_IDENTITY_VENDOR_ID = 1,
-  // `ProductId`.
-  RB_IDENTITY_PRODUCT_ID = 2,
-  // `ProductRevision`.
-  RB_IDENTITY_PRODUCT_REVISION = 3,
-  // `ActiveDiscRecorder`: the unique id.
-  RB_IDENTITY_UNIQUE_ID = 4,
-} rb_identity;
 
 // A handle that stops a write from any thread (`CancelAddTrack`).
 typedef struct rb_cancel rb_cancel;
@@ -459,11 +460,13 @@ int32_t rb_recorder_open(const char *name, struct rb_recorder **out);
 // `r` is NULL or from `rb_recorder_open`, not freed before.
 void rb_recorder_free(struct rb_recorder *r);
 
-// One of the recorder's identity strings, valid until it is freed (NULL for a NULL recorder).
+// One of the recorder's identity strings (`which`: an `RB_IDENTITY_*`), valid until it is
+// freed; NULL for a NULL recorder, and for a `which` that is none of them (the thread's last
+// error then says so, E_INVALIDARG).
 //
 // # Safety
 // `r` is NULL or from `rb_recorder_open`.
-const char *rb_recorder_identity(const struct rb_recorder *r, enum rb_identity which);
+const char *rb_recorder_identity(const struct rb_recorder *r, int32_t which);
 
 // What medium is in the recorder, into `*out`. Fails with the drive's code when there is
 // none (`E_IMAPI_RECORDER_MEDIA_NO_MEDIA`) or the tray is open.

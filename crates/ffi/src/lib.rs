@@ -115,6 +115,20 @@ unsafe fn put<T>(out: *mut T, v: T, what: &str) -> Result<(), Fail> {
     Ok(())
 }
 
+/// `*out = ` a new object made of `v`, or E_POINTER — checked before the object is made, so
+/// that a NULL out-pointer leaks nothing (`v` is dropped: a recorder is closed again).
+///
+/// # Safety
+/// `out` is NULL or valid for a write.
+unsafe fn put_new<T>(out: *mut *mut T, v: T, what: &str) -> Result<(), Fail> {
+    if out.is_null() {
+        return Err(null(what));
+    }
+    // SAFETY: the caller's promise; not NULL.
+    unsafe { out.write(Box::into_raw(Box::new(v))) };
+    Ok(())
+}
+
 /// `&mut *p`, or E_POINTER.
 ///
 /// # Safety
@@ -170,7 +184,7 @@ pub unsafe extern "C" fn rb_devices(out: *mut *mut rb_device_list) -> i32 {
     guard(|| {
         let names = named::names().iter().map(|n| c_string(n)).collect();
         // SAFETY: the caller's promise.
-        unsafe { put(out, Box::into_raw(Box::new(rb_device_list { names })), "out") }
+        unsafe { put_new(out, rb_device_list { names }, "out") }
     })
 }
 
@@ -242,6 +256,10 @@ pub unsafe extern "C" fn rb_recorder_open(name: *const c_char, out: *mut *mut rb
     guard(|| {
         // SAFETY: the caller's promise.
         let name = unsafe { text(name, "name") }?;
+        // Before the drive is opened (and, emulated, held).
+        if out.is_null() {
+            return Err(null("out"));
+        }
         let drive = named::open_recorder(name)?;
         let r = rb_recorder {
             name: c_string(name),
@@ -252,7 +270,7 @@ pub unsafe extern "C" fn rb_recorder_open(name: *const c_char, out: *mut *mut rb
             drive: Some(drive),
         };
         // SAFETY: the caller's promise.
-        unsafe { put(out, Box::into_raw(Box::new(r)), "out") }
+        unsafe { put_new(out, r, "out") }
     })
 }
 
@@ -268,36 +286,39 @@ pub unsafe extern "C" fn rb_recorder_free(r: *mut rb_recorder) {
     }
 }
 
-/// Which identity string `rb_recorder_identity` returns.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum rb_identity {
-    /// The name it was opened by (`emu:default`, `/dev/sr0`).
-    Name = 0,
-    /// `VendorId`.
-    VendorId = 1,
-    /// `ProductId`.
-    ProductId = 2,
-    /// `ProductRevision`.
-    ProductRevision = 3,
-    /// `ActiveDiscRecorder`: the unique id.
-    UniqueId = 4,
-}
+/// `rb_recorder_identity`: the name it was opened by (`emu:default`, `/dev/sr0`).
+pub const RB_IDENTITY_NAME: i32 = 0;
+/// `VendorId`.
+pub const RB_IDENTITY_VENDOR_ID: i32 = 1;
+/// `ProductId`.
+pub const RB_IDENTITY_PRODUCT_ID: i32 = 2;
+/// `ProductRevision`.
+pub const RB_IDENTITY_PRODUCT_REVISION: i32 = 3;
+/// `ActiveDiscRecorder`: the unique id.
+pub const RB_IDENTITY_UNIQUE_ID: i32 = 4;
 
-/// One of the recorder's identity strings, valid until it is freed (NULL for a NULL recorder).
+/// One of the recorder's identity strings (`which`: an `RB_IDENTITY_*`), valid until it is
+/// freed; NULL for a NULL recorder, and for a `which` that is none of them (the thread's last
+/// error then says so, E_INVALIDARG).
 ///
 /// # Safety
 /// `r` is NULL or from `rb_recorder_open`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn rb_recorder_identity(r: *const rb_recorder, which: rb_identity) -> *const c_char {
+pub unsafe extern "C" fn rb_recorder_identity(r: *const rb_recorder, which: i32) -> *const c_char {
     // SAFETY: the caller's promise.
     let Some(r) = (unsafe { r.as_ref() }) else { return std::ptr::null() };
+    // An integer, not a Rust enum: a value C passes outside the list must not be undefined
+    // behaviour.
     match which {
-        rb_identity::Name => r.name.as_ptr(),
-        rb_identity::VendorId => r.vendor.as_ptr(),
-        rb_identity::ProductId => r.product.as_ptr(),
-        rb_identity::ProductRevision => r.revision.as_ptr(),
-        rb_identity::UniqueId => r.unique_id.as_ptr(),
+        RB_IDENTITY_NAME => r.name.as_ptr(),
+        RB_IDENTITY_VENDOR_ID => r.vendor.as_ptr(),
+        RB_IDENTITY_PRODUCT_ID => r.product.as_ptr(),
+        RB_IDENTITY_PRODUCT_REVISION => r.revision.as_ptr(),
+        RB_IDENTITY_UNIQUE_ID => r.unique_id.as_ptr(),
+        n => {
+            remember("E_INVALIDARG", &format!("identity {n} is none of RB_IDENTITY_*"));
+            std::ptr::null()
+        }
     }
 }
 
@@ -473,7 +494,7 @@ pub type rb_read_fn = Option<unsafe extern "C" fn(user: *mut c_void, buffer: *mu
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rb_tao_new(out: *mut *mut rb_tao) -> i32 {
     // SAFETY: the caller's promise.
-    guard(|| unsafe { put(out, Box::into_raw(Box::new(rb_tao { tao: TrackAtOnce::new() })), "out") })
+    guard(|| unsafe { put_new(out, rb_tao { tao: TrackAtOnce::new() }, "out") })
 }
 
 /// Frees a writer and the recorder it holds (NULL is ignored). A prepared medium is released
@@ -627,7 +648,7 @@ pub unsafe extern "C" fn rb_tao_cancel_handle(t: *mut rb_tao, out: *mut *mut rb_
         // SAFETY: the caller's promise.
         let handle = unsafe { object(t, "writer") }?.tao.cancel_handle();
         // SAFETY: the caller's promise.
-        unsafe { put(out, Box::into_raw(Box::new(rb_cancel { handle })), "out") }
+        unsafe { put_new(out, rb_cancel { handle }, "out") }
     })
 }
 
@@ -1208,6 +1229,10 @@ pub unsafe extern "C" fn rb_job_new(
     out: *mut *mut rb_job,
 ) -> i32 {
     guard(|| {
+        // Before anything is read or decoded.
+        if out.is_null() {
+            return Err(null("out"));
+        }
         if inputs.is_null() && count > 0 {
             return Err(null("inputs"));
         }
@@ -1229,7 +1254,7 @@ pub unsafe extern "C" fn rb_job_new(
         let job = rb::job::Job::plan(request, &mut on_note)?;
         let job = rb_job { job, cancel: rb::job::Cancel::new(), messages: std::sync::Mutex::default() };
         // SAFETY: the caller's promise.
-        unsafe { put(out, Box::into_raw(Box::new(job)), "out") }
+        unsafe { put_new(out, job, "out") }
     })
 }
 

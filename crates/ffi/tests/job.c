@@ -93,11 +93,25 @@ int main(int argc, char **argv) {
     struct rb_recorder *recorders[8] = {0};
     int status = 1;
     struct rb_job *job = NULL;
+    /* Ordinary mistakes: a NULL out-pointer is E_POINTER and leaks nothing (the drive is not
+       left busy), an identity outside rb_identity is NULL with E_INVALIDARG. */
+    if (rb_recorder_open(argv[first_device], NULL) != RB_E_POINTER) {
+        fprintf(stderr, "a NULL out-pointer was not E_POINTER\n");
+        return 1;
+    }
+    if (rb_job_new(inputs, count, NULL, NULL, NULL, NULL) != RB_E_POINTER) {
+        fprintf(stderr, "rb_job_new with a NULL out-pointer was not E_POINTER\n");
+        return 1;
+    }
     for (int d = 0; d < devices; d++) {
         if (rb_recorder_open(argv[first_device + d], &recorders[d]) != RB_S_OK) {
             fprintf(stderr, "open %s: %s (%s)\n", argv[first_device + d], rb_last_error_message(), rb_last_error_name());
             goto out;
         }
+    }
+    if (rb_recorder_identity(recorders[0], 99) != NULL || strcmp(rb_last_error_name(), "E_INVALIDARG") != 0) {
+        fprintf(stderr, "identity 99 was not refused\n");
+        goto out;
     }
     if (sheet_only) {
         uint32_t last = 0;

@@ -254,6 +254,8 @@ struct Shared {
     events: Mutex<Option<Sender<Event>>>,
     /// An exception the callback raised: it cancelled the write and is raised instead.
     raised: Mutex<Option<PyErr>>,
+    /// The `write()` iterator was given up: no further track is started.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 /// IMAPI's `IDiscFormat2TrackAtOnce` over a recorder.
@@ -382,8 +384,18 @@ impl TrackAtOnce {
     }
 
     #[setter]
-    fn set_on_update(&self, callback: Option<Py<PyAny>>) {
+    fn set_on_update(&self, py: Python<'_>, callback: Option<Py<PyAny>>) -> PyResult<()> {
+        // Checked now, not when the first event finds it is not a function.
+        if let Some(c) = &callback
+            && !c.bind(py).is_callable()
+        {
+            let kind = c.bind(py).get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "on_update must be callable (a function taking an Update), not {kind}"
+            )));
+        }
         *lock(&self.shared.callback) = callback;
+        Ok(())
     }
 
     /// `ClientName`.
@@ -490,6 +502,7 @@ impl TrackAtOnce {
         }
         let (tx, rx) = channel();
         *lock(&self.shared.events) = Some(tx.clone());
+        self.shared.stopped.store(false, std::sync::atomic::Ordering::SeqCst);
         let shared = self.shared.clone();
         self.jobs
             .send(Box::new(move |t| {
@@ -499,6 +512,9 @@ impl TrackAtOnce {
                     let checked = rb::job::preflight(&paths, false, false)?;
                     t.prepare_media()?;
                     for c in &checked {
+                        if shared.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                            break;
+                        }
                         let reader = audio::segments::file_reader(&c.path, false, c.frames);
                         let audio: Box<dyn std::io::Read + Send> = match c.crc {
                             Some(crc) => Box::new(audio::segments::Checked::new(reader, &c.path, c.frames, crc)),
@@ -518,11 +534,28 @@ impl TrackAtOnce {
             }))
             .map_err(|_| PyRuntimeError::new_err("the writer's thread is gone"))?;
         let _ = py;
-        Ok(Writing { rx: Mutex::new(Some(rx)), shared: self.shared.clone() })
+        Ok(Writing { rx: Mutex::new(Some(rx)), shared: self.shared.clone(), cancel: self.cancel.clone() })
     }
 
     fn __repr__(&self) -> String {
         format!("TrackAtOnce(recorder={:?})", self.recorder.get().name)
+    }
+}
+
+impl Drop for TrackAtOnce {
+    /// A writer that goes (garbage-collected, never released) gives its drive back to its
+    /// `Recorder`, which stays usable: its medium released first, as IMAPI does when the
+    /// object goes. Done on the writer's thread after what it is doing, not waited for here
+    /// (this runs with the GIL, which a write in progress may need for its events).
+    fn drop(&mut self) {
+        let recorder = Python::attach(|py| self.recorder.clone_ref(py));
+        let _ = self.jobs.send(Box::new(move |t: &mut Tao| {
+            // Not prepared: nothing to release.
+            let _ = t.release_media();
+            if let Ok(Some(d)) = t.take_recorder() {
+                *lock(&recorder.get().drive) = Some(d);
+            }
+        }));
     }
 }
 
@@ -531,12 +564,40 @@ impl TrackAtOnce {
 struct Writing {
     rx: Mutex<Option<Receiver<Event>>>,
     shared: Arc<Shared>,
+    cancel: CancelHandle,
+}
+
+impl Writing {
+    /// Stops the burn: the track being written ends, no other starts, the disc is closed.
+    fn stop(&self) {
+        self.shared.stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = self.cancel.cancel();
+    }
+}
+
+impl Drop for Writing {
+    /// An iterator given up before its end (a `break` out of the loop, a generator closed)
+    /// cancels the burn: the track being written ends and the disc is closed.
+    fn drop(&mut self) {
+        if lock(&self.rx).is_some() {
+            self.stop();
+        }
+    }
 }
 
 #[pymethods]
 impl Writing {
     fn __iter__(slf: Py<Self>) -> Py<Self> {
         slf
+    }
+
+    /// Stops the burn (as dropping the iterator does) and waits for the disc to be closed.
+    fn close(&self, py: Python<'_>) {
+        self.stop();
+        let rx = lock(&self.rx).take();
+        if let Some(rx) = rx {
+            py.detach(move || while let Ok(Event::Update(_)) = rx.recv() {});
+        }
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Update> {

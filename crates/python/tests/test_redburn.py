@@ -292,3 +292,37 @@ def test_a_job_is_cancelled_from_its_event_callback_and_the_disc_plays(home):
     assert (outcome.ok, outcome.error_class) == (False, "cancelled")
     m = rec.media_info()
     assert m.status == "finalized" and 1 <= m.tracks <= 2
+
+
+def test_ordinary_mistakes_are_caught_where_they_are_made(home):
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    with pytest.raises(TypeError):
+        tao.on_update = 5
+    # A writer that is dropped without release_recorder() gives the drive back.
+    del tao
+    import gc
+
+    gc.collect()
+    deadline = __import__("time").time() + 10
+    while True:
+        try:
+            assert rec.media_info().status == "blank"
+            break
+        except redburn.ImapiError:
+            assert __import__("time").time() < deadline, "the drive never came back"
+
+
+def test_breaking_out_of_write_cancels_the_burn(home):
+    files = [make_wav(home / f"{i}.wav", 8, step=i + 3) for i in range(3)]
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    it = tao.write(files)
+    for u in it:
+        if u.current_track_number == 1 and u.current_action == "writing":
+            break
+    it.close()  # as a generator's close(); dropping the iterator does the same
+    tao.release_recorder()
+    m = rec.media_info()
+    # Track 1 (cut where it was, or whole) and no other; the disc closed and playable.
+    assert m.status == "finalized" and m.tracks == 1, m
