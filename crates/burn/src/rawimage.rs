@@ -23,9 +23,10 @@ use cd::{Control, Isrc, Lba, Mcn};
 use crate::layout::{DaoLayout, DaoTrack};
 use crate::raw::Subcode;
 
-/// The last sector a track may end on (MSF 88:29:74), so the lead-out stays within 89:59:74.
+/// The latest LBA the lead-out may start at (MSF 88:29:74): the largest `StartOfLeadoutLimit`
+/// IMAPI takes, so the last track ends on LBA 398 098 at the latest.
 pub const MAX_LAST_SECTOR: i32 = 398_099;
-/// The last sector the special pregap may push the disc to (MSF 88:25:74).
+/// The latest LBA the lead-out may start at with the special pregap (MSF 88:25:74).
 pub const MAX_LAST_SECTOR_WITH_PREGAP: i32 = 397_799;
 /// Where IMAPI's result image starts: MSF 95:00:00, before any disc's lead-in.
 pub const IMAGE_START: Lba = Lba(95 * 60 * 75 - 450_150);
@@ -119,7 +120,7 @@ pub enum RawImageError {
     #[error("this cannot be done once tracks have been added")]
     TracksAlreadyAdded,
     /// `E_IMAPI_RAW_IMAGE_INSUFFICIENT_SPACE`.
-    #[error("the image would end at LBA {last}, beyond the limit of the lead-out ({limit})")]
+    #[error("the image would end at LBA {last}, putting the lead-out beyond its limit (LBA {limit})")]
     InsufficientSpace {
         /// The last sector the image would use.
         last: i32,
@@ -463,8 +464,10 @@ impl RawCdImage {
         }
         let sectors = u32::try_from(sectors).unwrap_or(u32::MAX);
         let last = self.last_sector_with(sectors);
+        // The limit is where the lead-out may start at the latest (IMAPI: the image must fit
+        // media whose StartOfLeadout is at least the limit): the last sector is before it.
         let limit = if self.pregap.is_some() { MAX_LAST_SECTOR_WITH_PREGAP } else { self.lead_out_limit };
-        if last > limit.min(self.lead_out_limit) {
+        if last + 1 > limit.min(self.lead_out_limit) {
             return Err(RawImageError::InsufficientSpace { last, limit: limit.min(self.lead_out_limit) });
         }
         let starting_lba = last - sectors as i32 + 1;
@@ -548,8 +551,9 @@ impl RawCdImage {
         Lba(self.lead_out_limit)
     }
 
-    /// `put_StartOfLeadoutLimit`: tracks that would end beyond `lba` are refused (at most
-    /// 398 099).
+    /// `put_StartOfLeadoutLimit`: the latest LBA the lead-out may start at (at most 398 099);
+    /// a track that would push it further is refused. Set to a writer's
+    /// `LastPossibleStartOfLeadout`, the image fits that disc exactly.
     ///
     /// # Errors
     /// `IS_READ_ONLY`; `E_INVALIDARG` beyond 398 099 or below what the tracks already use.
@@ -559,9 +563,9 @@ impl RawCdImage {
             return Err(RawImageError::InvalidArg(format!("the lead-out limit must be 0 to {MAX_LAST_SECTOR}")));
         }
         if let Ok(l) = self.start_of_leadout()
-            && l.0 - 1 > lba.0
+            && l.0 > lba.0
         {
-            return Err(RawImageError::InvalidArg(format!("the tracks already reach LBA {}", l.0 - 1)));
+            return Err(RawImageError::InvalidArg(format!("the lead-out already starts at LBA {}", l.0)));
         }
         self.lead_out_limit = lba.0;
         Ok(())
@@ -589,7 +593,7 @@ impl RawCdImage {
         let last = self.tracks.last().map_or(0, |(t, _)| t.starting_lba + t.sector_count as i32 - 1);
         let limit = if self.pregap.is_some() { MAX_LAST_SECTOR_WITH_PREGAP } else { self.lead_out_limit };
         let limit = limit.min(self.lead_out_limit);
-        if last > limit {
+        if last + 1 > limit {
             self.gapless = was;
             self.relayout();
             return Err(RawImageError::InsufficientSpace { last, limit });
@@ -745,9 +749,11 @@ impl RawCdImage {
         let (first, last) = (layout.tracks[0].number, layout.tracks[layout.tracks.len() - 1].number);
         toc[2] = first;
         toc[3] = last;
+        // READ TOC's track descriptor (MMC, format 0000b): ADR in the high nibble of byte 1,
+        // CONTROL in the low one — the other way round from the Q sub-channel's first byte.
         let descriptor = |control: Control, track: u8, lba: i32| {
             let mut d = [0u8; 8];
-            d[1] = (control.bits() << 4) | 1;
+            d[1] = (1 << 4) | control.bits();
             d[2] = track;
             d[4..8].copy_from_slice(&lba.to_be_bytes());
             d

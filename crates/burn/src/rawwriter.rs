@@ -227,6 +227,9 @@ impl From<NotWriting> for RawWriteError {
 pub struct RawCdWriter<T: Transport> {
     f: Format2<T, RawUpdate>,
     requested: RawSubcodeType,
+    /// Whether the caller set `RequestedSectorType`: until then the writer takes the form
+    /// the image it is given is in.
+    requested_set: bool,
     next_session: Lba,
     last_lead_out: Option<Lba>,
 }
@@ -255,6 +258,7 @@ impl<T: Transport> RawCdWriter<T> {
         RawCdWriter {
             f: Format2::default(),
             requested: RawSubcodeType::Cooked,
+            requested_set: false,
             next_session: Lba(0),
             last_lead_out: None,
         }
@@ -328,18 +332,24 @@ impl<T: Transport> RawCdWriter<T> {
             return Err(RawWriteError::DataBlockTypeNotSupported(t));
         }
         self.requested = t;
+        self.requested_set = true;
         Ok(())
     }
 
     /// `WriteMedia`: the image from [`crate::RawCdImage::create_result_image`], which starts
     /// at MSF 95:00:00.
     ///
+    /// The defaults work together: IMAPI's image defaults to RAW and its writer to COOKED, so
+    /// a port that sets neither would be refused. Until `RequestedSectorType` is set, the
+    /// writer takes the image in the form it is in (every form is expanded to the raw P–W
+    /// drives take); once set, an image of another form is refused, as IMAPI refuses it.
+    ///
     /// # Errors
     /// As [`RawCdWriter::write_media2`]; `DATA_BLOCK_TYPE_NOT_SUPPORTED` for an image of
-    /// another form than the requested one; `NOT_ENOUGH_SPACE`.
+    /// another form than the one requested; `NOT_ENOUGH_SPACE`.
     pub fn write_media(&mut self, image: RawImageStream) -> Result<(), RawWriteError> {
         self.f.prepared()?;
-        if image.kind() != self.requested {
+        if self.requested_set && image.kind() != self.requested {
             return Err(RawWriteError::DataBlockTypeNotSupported(image.kind()));
         }
         if let Some(last) = self.last_lead_out

@@ -50,6 +50,9 @@ pub struct Failure {
     pub imapi: Option<&'static str>,
     /// What the disc holds now, after a burn that stopped midway.
     pub disc: Option<String>,
+    /// The command printed its own JSON outcome for it (a `result` with `ok: false`, the
+    /// several recorders' `summary`): no error object follows.
+    pub reported: bool,
 }
 
 impl fmt::Display for Failure {
@@ -76,18 +79,27 @@ pub fn check_writable(path: &std::path::Path) -> anyhow::Result<()> {
 
 /// An [`anyhow::Error`] carrying an exit code.
 pub fn fail(code: u8, message: impl fmt::Display) -> anyhow::Error {
-    anyhow::Error::new(Failure { code, message: message.to_string(), imapi: None, disc: None })
+    anyhow::Error::new(Failure { code, message: message.to_string(), imapi: None, disc: None, reported: false })
+}
+
+/// A failure whose JSON outcome the command printed already.
+pub fn fail_reported(code: u8, message: impl fmt::Display) -> anyhow::Error {
+    anyhow::Error::new(Failure { code, message: message.to_string(), imapi: None, disc: None, reported: true })
 }
 
 /// A failure with its IMAPI name and what the disc holds, for `--json`'s error object.
 pub fn fail_with(code: u8, message: impl fmt::Display, imapi: &'static str, disc: Option<String>) -> anyhow::Error {
-    anyhow::Error::new(Failure { code, message: message.to_string(), imapi: Some(imapi), disc })
+    anyhow::Error::new(Failure { code, message: message.to_string(), imapi: Some(imapi), disc, reported: false })
 }
 
-/// The `{"event":"error"}` object `--json` prints on failure.
-pub fn json_error(e: &anyhow::Error) -> serde_json::Value {
+/// The `{"event":"error"}` object `--json` prints on failure; `None` when the command
+/// printed its own outcome.
+pub fn json_error(e: &anyhow::Error) -> Option<serde_json::Value> {
     let f = e.downcast_ref::<Failure>();
-    serde_json::json!({"event": "error", "ok": false, "exit_code": f.map_or(code::OTHER, |f| f.code),
+    if f.is_some_and(|f| f.reported) {
+        return None;
+    }
+    Some(serde_json::json!({"event": "error", "ok": false, "exit_code": f.map_or(code::OTHER, |f| f.code),
                        "message": format!("{e:#}"), "imapi": f.and_then(|f| f.imapi),
-                       "disc": f.and_then(|f| f.disc.clone())})
+                       "disc": f.and_then(|f| f.disc.clone())}))
 }

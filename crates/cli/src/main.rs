@@ -201,8 +201,10 @@ fn main() -> ExitCode {
             let code = e.downcast_ref::<Failure>().map_or(fail::code::OTHER, |f| f.code);
             eprintln!("redburn: {e:#}");
             // A program reading --json gets the failure as an object too, not only the code.
-            if std::env::args().any(|a| a == "--json") {
-                out!("{}", fail::json_error(&e));
+            if std::env::args().any(|a| a == "--json")
+                && let Some(v) = fail::json_error(&e)
+            {
+                out!("{v}");
             }
             ExitCode::from(code)
         }

@@ -511,6 +511,8 @@ fn finish(
     }
     if !report.exact() {
         let damaged: usize = report.tracks.iter().map(|t| t.damaged.len()).sum();
+        // With --json the result above (ok: false) is the outcome.
+        let fail = if args.json { crate::fail::fail_reported } else { fail };
         return Err(fail(
             code::READ,
             format!(

@@ -56,6 +56,8 @@ pub fn check<T: Transport>(
     show(name, &verdicts, as_json);
     let failed = verdicts.iter().filter(|v| v.first_difference.is_some()).count();
     if failed > 0 {
+        // With --json the verify event above (ok: false) is the outcome.
+        let fail = if as_json { crate::fail::fail_reported } else { fail };
         return Err(fail(code::VERIFY, format!("{failed} of {} tracks differ from their sources", verdicts.len())));
     }
     Ok(())

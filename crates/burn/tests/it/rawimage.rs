@@ -44,18 +44,21 @@ fn every_raw_image_code() {
     // Gapless may change after tracks (IMAPI only recommends setting it first).
     img.set_gapless_audio(true).unwrap();
     img.set_gapless_audio(false).unwrap();
-    // The last sector may be 398 099 at most: track 1 ends at 299, track 2 starts at 450.
-    let room = 398_099 - 450 + 1;
+    // The lead-out may start at LBA 398 099 at the latest (IMAPI's largest StartOfLeadoutLimit),
+    // so the last sector is 398 098: track 1 ends at 299, track 2 starts at 450.
+    let room = 398_099 - 450;
     assert_eq!(
         img.add_track(SectorType::Audio, claimed(room + 1)).unwrap_err(),
-        RawImageError::InsufficientSpace { last: 398_100, limit: 398_099 }
+        RawImageError::InsufficientSpace { last: 398_099, limit: 398_099 }
     );
     assert_eq!(code(img.add_track(SectorType::Audio, claimed(room + 1))).1, 0x80AA_0A05);
-    // A lower limit, and the track that fits it exactly.
-    img.set_start_of_leadout_limit(Lba(1_000)).unwrap();
+    // A lower limit is where the lead-out may start: a limit of 1001 takes a track ending on
+    // 1000 (its lead-out at 1001, not 1002).
+    img.set_start_of_leadout_limit(Lba(1_001)).unwrap();
     assert_eq!(code(img.add_track(SectorType::Audio, claimed(552))).0, "E_IMAPI_RAW_IMAGE_INSUFFICIENT_SPACE");
     assert_eq!(img.add_track(SectorType::Audio, claimed(551)).unwrap(), 2);
     assert_eq!(img.start_of_leadout().unwrap(), Lba(1_001));
+    assert_eq!(code(img.set_start_of_leadout_limit(Lba(1_000))).0, "E_INVALIDARG");
 
     // Index points of track 2 (551 sectors).
     let t = img.track_info_mut(2).unwrap();
@@ -138,10 +141,11 @@ fn expected_toc_and_the_layout() {
     let toc = img.expected_table_of_contents().unwrap();
     let expected: Vec<u8> = [
         &[0x00, 0x1A, 0x01, 0x02][..],
-        &[0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 75],
-        // CONTROL 3 (pre-emphasis, copy permitted) in the high nibble, ADR 1.
-        &[0x00, 0x31, 0x02, 0x00, 0x00, 0x00, 0x02, 0x0D],
-        &[0x00, 0x31, 0xAA, 0x00, 0x00, 0x00, 0x03, 0x9D],
+        // ADR 1 in the high nibble, CONTROL in the low one (MMC's READ TOC track descriptor).
+        &[0x00, 0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 75],
+        // CONTROL 3 (pre-emphasis, copy permitted).
+        &[0x00, 0x13, 0x02, 0x00, 0x00, 0x00, 0x02, 0x0D],
+        &[0x00, 0x13, 0xAA, 0x00, 0x00, 0x00, 0x03, 0x9D],
     ]
     .concat();
     assert_eq!(toc, expected);

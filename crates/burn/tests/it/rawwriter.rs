@@ -67,7 +67,9 @@ fn the_imapi_sequence_with_its_codes_and_events() {
     // A bare stream of cooked sectors has no P and Q to send.
     let e = w.write_media2(io::empty(), 20_000).unwrap_err();
     assert_eq!(e.hresult(), 0xC0AA_060E, "{e}");
-    // An image of another form than the one requested.
+    // An image of another form than the one requested (once requested: until then the writer
+    // takes the image's form).
+    w.set_requested_sector_type(RawSubcodeType::Cooked).unwrap();
     let mut pq = image(&[300]);
     pq.set_resulting_image_type(RawSubcodeType::PqOnly).unwrap();
     let e = w.write_media(pq.create_result_image().unwrap()).unwrap_err();
@@ -257,4 +259,55 @@ fn every_sub_channel_form_writes_the_same_disc() {
         assert!(a == audio, "{form:?}: the audio");
         assert!(p == sub, "{form:?}: every sector's P-W");
     }
+}
+
+/// IMAPI's defaults together (the image RAW, the writer COOKED until told) burn, and the image's
+/// `ExpectedTableOfContents` is byte for byte what READ TOC returns for the burned disc: plain,
+/// pre-emphasised and copy-permitted tracks, with a catalog number.
+#[test]
+fn the_default_image_and_writer_burn_and_the_expected_toc_is_read_tocs() {
+    let (_dir, r) = recorder(MediaKind::Cdr80);
+    let mut img = RawCdImage::new();
+    assert_eq!(img.resulting_image_type(), RawSubcodeType::Raw);
+    for (i, n) in [300u64, 400, 350].into_iter().enumerate() {
+        img.add_track(SectorType::Audio, Pcm::new(io::repeat(i as u8 + 1).take(n * 2352), n * 588)).unwrap();
+    }
+    img.track_info_mut(2).unwrap().set_audio_has_preemphasis(true);
+    img.track_info_mut(3).unwrap().set_digital_audio_copy_setting(redburn::CopySetting::Permitted);
+    img.set_media_catalog_number("0123456789012").unwrap();
+    let expected = img.expected_table_of_contents().unwrap();
+    let mut w: RawCdWriter<Drive> = RawCdWriter::new();
+    w.set_recorder(r).unwrap();
+    w.prepare_media().unwrap();
+    assert_eq!(w.requested_sector_type(), RawSubcodeType::Cooked);
+    w.write_media(img.create_result_image().unwrap()).unwrap();
+    w.release_media().unwrap();
+    let mut r = w.take_recorder().unwrap().unwrap();
+    let cmd = mmc::Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 };
+    let read = mmc::ask(r.transport(), &cmd, 804).unwrap();
+    assert_eq!(read, expected, "READ TOC of the burned disc against ExpectedTableOfContents");
+    // ADR 1 high, CONTROL low: track 2 pre-emphasised (1), track 3 copy permitted (2).
+    assert_eq!((expected[4 + 8 + 1], expected[4 + 16 + 1]), (0x11, 0x12));
+}
+
+/// `StartOfLeadoutLimit` set to the writer's `LastPossibleStartOfLeadout`, as IMAPI documents:
+/// an image that fills the disc to it exactly burns; one sector more is refused by the image.
+#[test]
+fn an_image_limited_to_the_writers_last_possible_lead_out_burns() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Drive::create(&dir.path().join("d"), DriveConfig::default(), Some(MediaKind::Cdr74)).unwrap();
+    let mut w: RawCdWriter<Drive> = RawCdWriter::new();
+    w.set_recorder(Recorder::new(d, &dir.path().display().to_string()).unwrap()).unwrap();
+    w.prepare_media().unwrap();
+    let last = w.last_possible_start_of_leadout().unwrap().unwrap();
+    let mut img = RawCdImage::new();
+    img.set_start_of_leadout_limit(last).unwrap();
+    // One track from LBA 0 to just before the last possible lead-out.
+    let sectors = last.0 as u64;
+    let e = img.add_track(SectorType::Audio, Pcm::new(io::empty(), (sectors + 1) * 588)).unwrap_err();
+    assert_eq!(e.imapi_name(), "E_IMAPI_RAW_IMAGE_INSUFFICIENT_SPACE");
+    img.add_track(SectorType::Audio, Pcm::new(io::repeat(3).take(sectors * 2352), sectors * 588)).unwrap();
+    assert_eq!(img.start_of_leadout().unwrap(), last);
+    w.write_media(img.create_result_image().unwrap()).unwrap();
+    w.release_media().unwrap();
 }
