@@ -18,8 +18,11 @@ pub struct TrackContents {
     pub control: Control,
     /// Index 1, where the TOC says the track starts.
     pub start: Lba,
-    /// Sectors from index 1 to the next track's index 1 (or the lead-out).
+    /// Sectors from index 1 to the next track's index 1 in its session (or its session's
+    /// lead-out): never across the gap between two sessions.
     pub sectors: u32,
+    /// The session the track is in (1 on a single-session disc).
+    pub session: u8,
     /// Its ISRC, when the disc carries one.
     pub isrc: Option<Isrc>,
     /// Its CD-TEXT title (first block).
@@ -40,8 +43,11 @@ pub struct DiscContents {
     pub last_track: u8,
     /// The tracks.
     pub tracks: Vec<TrackContents>,
-    /// Where the lead-out starts.
+    /// Where the lead-out starts (the last session's).
     pub lead_out: Lba,
+    /// Each session: its number, first track and where its lead-out starts (from the full
+    /// TOC, READ TOC format 2; one session when the drive does not give it).
+    pub sessions: Vec<SessionContents>,
     /// The catalog number.
     pub mcn: Option<Mcn>,
     /// The CD-TEXT, when the disc has any.
@@ -49,6 +55,17 @@ pub struct DiscContents {
     /// Its packs as the drive gives them (READ TOC format 5 without its 4-byte header, 18
     /// bytes a pack, every block): what a `CDTEXTFILE` holds.
     pub cd_text_packs: Option<Vec<u8>>,
+}
+
+/// One session of a disc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionContents {
+    /// Its number, from 1.
+    pub number: u8,
+    /// Its first track.
+    pub first_track: u8,
+    /// Where its lead-out starts: its tracks end there.
+    pub lead_out: Lba,
 }
 
 impl DiscContents {
@@ -59,8 +76,17 @@ impl DiscContents {
     #[must_use]
     pub fn audio_sectors(&self, i: usize) -> u32 {
         let Some(t) = self.tracks.get(i) else { return 0 };
-        let end = self.tracks.get(i + 1).map_or(self.lead_out, |n| n.indexes.first().map_or(n.start, |x| x.1));
+        let end = match self.tracks.get(i + 1).filter(|n| n.session == t.session) {
+            Some(n) => n.indexes.first().map_or(n.start, |x| x.1),
+            None => self.session_lead_out(t.session),
+        };
         (end.0 - t.start.0).max(0) as u32
+    }
+
+    /// Where session `n`'s lead-out starts (the disc's last lead-out when unknown).
+    #[must_use]
+    pub fn session_lead_out(&self, n: u8) -> Lba {
+        self.sessions.iter().find(|s| s.number == n).map_or(self.lead_out, |s| s.lead_out)
     }
 }
 
@@ -102,6 +128,9 @@ pub fn read_contents<T: Transport>(recorder: &mut Recorder<T>) -> Result<DiscCon
         &mmc::ask(t, &Command::ReadToc { msf: false, format: 0, track_session: 1, alloc: 804 }, 804)?,
         false,
     )?;
+    let lead_out = toc.entries.last().map_or(Lba(0), |e| e.address);
+    let sessions = disc_sessions(t, &toc);
+    let session_of = |track: u8| session_of(&sessions, track);
     let mcn = match sub_channel(t, 2, 0)? {
         Some(SubChannelData::Mcn(m)) => m,
         _ => None,
@@ -129,12 +158,15 @@ pub fn read_contents<T: Transport>(recorder: &mut Recorder<T>) -> Result<DiscCon
             .map(|m| (m.1, if m.1 == 1 { e.address } else { Lba(m.2) }))
             .collect();
         marks.retain(|m| m.0 != e.track);
-        let sectors = (next.address.0 - e.address.0).max(0) as u32;
+        let session = session_of(e.track);
+        let end = track_end(&sessions, e, next);
+        let sectors = (end.0 - e.address.0).max(0) as u32;
         tracks.push(TrackContents {
             number: e.track,
             control: e.control,
             start: e.address,
             sectors,
+            session,
             isrc,
             title,
             indexes,
@@ -145,11 +177,62 @@ pub fn read_contents<T: Transport>(recorder: &mut Recorder<T>) -> Result<DiscCon
         first_track: toc.first,
         last_track: toc.last,
         tracks,
-        lead_out: toc.entries.last().map_or(Lba(0), |e| e.address),
+        lead_out,
+        sessions,
         mcn,
         cd_text,
         cd_text_packs,
     })
+}
+
+/// The disc's sessions, from the full TOC (READ TOC format 2); one session, ending at the
+/// formatted TOC's lead-out, when the drive does not give it.
+pub(crate) fn disc_sessions<T: Transport>(t: &mut T, toc: &mmc::FormattedToc) -> Vec<SessionContents> {
+    let lead_out = toc.entries.last().map_or(Lba(0), |e| e.address);
+    mmc::ask(t, &Command::ReadToc { msf: false, format: 2, track_session: 1, alloc: 0xFFFF }, 0xFFFF)
+        .ok()
+        .and_then(|b| mmc::toc::FullToc::decode(&b).ok())
+        .map(|f| sessions_of(&f))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| vec![SessionContents { number: 1, first_track: toc.first, lead_out }])
+}
+
+/// The session of `track`.
+pub(crate) fn session_of(sessions: &[SessionContents], track: u8) -> u8 {
+    sessions.iter().rev().find(|s| s.first_track <= track).map_or(1, |s| s.number)
+}
+
+/// Where track `e` ends: the next track's start in the same session, else its session's
+/// lead-out (never across the gap between two sessions: lead-out, lead-in, pre-gap).
+pub(crate) fn track_end(sessions: &[SessionContents], e: mmc::toc::TocEntry, next: mmc::toc::TocEntry) -> Lba {
+    let session = session_of(sessions, e.track);
+    if next.track != 0xAA && session_of(sessions, next.track) == session {
+        next.address
+    } else {
+        sessions.iter().find(|s| s.number == session).map_or(next.address, |s| s.lead_out)
+    }
+}
+
+/// The sessions of a full TOC: each one's first track (A0's PMIN) and lead-out (A2).
+fn sessions_of(full: &mmc::toc::FullToc) -> Vec<SessionContents> {
+    let mut out: Vec<SessionContents> = Vec::new();
+    for e in full.entries.iter().filter(|e| e.adr == 1) {
+        let i = match out.iter().position(|s| s.number == e.session) {
+            Some(i) => i,
+            None => {
+                out.push(SessionContents { number: e.session, first_track: 0, lead_out: Lba(0) });
+                out.len() - 1
+            }
+        };
+        match e.point {
+            0xA0 => out[i].first_track = e.ptime[0],
+            0xA2 => out[i].lead_out = e.pmsf().map_or(Lba(0), |m| m.to_lba()),
+            _ => {}
+        }
+    }
+    out.retain(|s| s.first_track > 0);
+    out.sort_by_key(|s| s.number);
+    out
 }
 
 fn sub_channel<T: Transport>(t: &mut T, format: u8, track: u8) -> Result<Option<SubChannelData>, ContentsError> {

@@ -203,6 +203,8 @@ pub fn verify_disc<T: Transport>(
         .map_err(RecorderError::from)
         .and_then(|b| mmc::FormattedToc::decode(&b, false).map_err(RecorderError::from))
         .map_err(VerifyError::NoToc)?;
+    // Each track ends at the next one's start in its session, or its session's lead-out.
+    let sessions = crate::contents::disc_sessions(t, &toc);
     let entries = toc.entries;
     let tracks = entries.len().saturating_sub(1);
     let mut expected = expected;
@@ -220,7 +222,7 @@ pub fn verify_disc<T: Transport>(
     }
     let mut verdicts = Vec::with_capacity(tracks);
     for (i, w) in entries.windows(2).enumerate() {
-        let (start, end) = (w[0].address, w[1].address);
+        let (start, end) = (w[0].address, crate::contents::track_end(&sessions, w[0], w[1]));
         let sectors = (end.0 - start.0).max(0) as u32;
         let bytes = u64::from(sectors) * SECTOR_BYTES as u64;
         let mut source: Box<dyn Read + '_> = match &mut expected {

@@ -58,7 +58,7 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             .map(|(i, t)| {
                 let indexes: Vec<_> = t.indexes.iter().map(|(i, lba)| json!({"index": i, "lba": lba.0})).collect();
                 json!({"track": t.number, "start_lba": t.start.0, "sectors": t.sectors, "audio_sectors": disc.audio_sectors(i),
-                       "pre_emphasis": t.control.pre_emphasis(),
+                       "session": t.session, "pre_emphasis": t.control.pre_emphasis(),
                        "copy_permitted": t.control.copy_permitted(), "isrc": t.isrc.map(|i| i.as_str().to_owned()),
                        "title": t.title, "indexes": indexes})
             })
@@ -68,7 +68,9 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             "{}",
             json!({"device": name, "status": status_name(m.status), "sessions": m.sessions, "mcn": mcn,
                    "first_track": disc.first_track, "last_track": disc.last_track, "lead_out_lba": disc.lead_out.0,
-                   "album_title": album_title, "album_performer": album_performer, "tracks": tracks})
+                   "album_title": album_title, "album_performer": album_performer, "tracks": tracks,
+                   "session_list": disc.sessions.iter().map(|s| json!({"session": s.number, "first_track": s.first_track,
+                       "lead_out_lba": s.lead_out.0})).collect::<Vec<_>>()})
         );
         return Ok(());
     }
@@ -86,6 +88,11 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
     // Length: the track's audio, index 1 to the next pause (as the plan had it).
     out!("Track  Start     Length    LBA      Flags     ISRC          Title");
     for (i, t) in disc.tracks.iter().enumerate() {
+        // Where each session after the first begins, and where the one before it ended.
+        if i > 0 && disc.tracks[i - 1].session != t.session {
+            let before = disc.session_lead_out(disc.tracks[i - 1].session);
+            out!("Session {} (the one before ends at its lead-out, LBA {})", t.session, before.0);
+        }
         let mut flags = Vec::new();
         if t.control.pre_emphasis() {
             flags.push("PRE");

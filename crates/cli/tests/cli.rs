@@ -814,6 +814,31 @@ fn ctrl_c_during_a_disc_at_once_burn_says_what_the_disc_holds() {
     assert_eq!((toc["status"].as_str(), toc["tracks"].as_array().unwrap().len()), (Some("finalized"), 2), "{toc}");
 }
 
+#[test]
+fn a_multi_session_disc_reads_and_verifies_session_by_session() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let (a, b) = (h.join("a.wav"), h.join("b.wav"));
+    wav(&a, 20 * 44_100);
+    wav(&b, 20 * 44_100 + 7);
+    stdout(redburn(h).args(["emu", "create", "c"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:c", "--no-finalize"]).arg(&a));
+    stdout(redburn(h).args(["burn", "-d", "emu:c"]).arg(&b));
+    // Track 1 is its 20 seconds, not the gap to the next session (lead-out, lead-in, pre-gap).
+    let toc = json(&stdout(redburn(h).args(["toc", "-d", "emu:c", "--json"])));
+    let t = toc["tracks"].as_array().unwrap();
+    assert_eq!((t[0]["sectors"].as_u64(), t[0]["audio_sectors"].as_u64()), (Some(1500), Some(1500)), "{toc}");
+    assert_eq!((t[0]["session"].as_u64(), t[1]["session"].as_u64()), (Some(1), Some(2)), "{toc}");
+    let sessions = toc["session_list"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{toc}");
+    assert_eq!(sessions[0]["lead_out_lba"].as_i64(), Some(1500), "{toc}");
+    let text = stdout(redburn(h).args(["toc", "-d", "emu:c"]));
+    assert!(text.contains("Session 2 (the one before ends at its lead-out, LBA 1500)"), "{text}");
+    // Verify reads each session's tracks and no further.
+    let out = stdout(redburn(h).args(["verify", "-d", "emu:c"]).arg(&a).arg(&b));
+    assert!(out.contains("All 2 tracks match their sources."), "{out}");
+}
+
 /// 13 500 sectors each, about 3.5 s at 52x. Returns the second track's path and the
 /// arguments of a `--json` burn of both.
 fn slow_two_track_burn(home: &Path, name: &str) -> (PathBuf, Vec<std::ffi::OsString>) {
