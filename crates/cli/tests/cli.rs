@@ -839,6 +839,32 @@ fn a_multi_session_disc_reads_and_verifies_session_by_session() {
     assert!(out.contains("All 2 tracks match their sources."), "{out}");
 }
 
+#[test]
+fn a_drive_json_that_no_disc_can_be_is_refused_not_run_away_with() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let a = h.join("a.wav");
+    wav(&a, 5 * 44_100);
+    stdout(redburn(h).args(["emu", "create", "e"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:e"]).arg(&a));
+    let meta = h.join("drives/e/drive.json");
+    let good = std::fs::read_to_string(&meta).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    v["disc"]["sessions"][0]["tracks"][0]["end"] = serde_json::json!(i32::MAX);
+    std::fs::write(&meta, v.to_string()).unwrap();
+    for args in [&["toc", "-d", "emu:e"][..], &["emu", "export", "e", "-o", "x.cue"][..]] {
+        let err = fails(redburn(h).current_dir(h).args(args), 3);
+        assert!(err.contains("track 1's end at LBA 2147483647, beyond any disc"), "{args:?}: {err}");
+    }
+    assert!(!h.join("x.bin").exists() && !h.join("x.bin.partial").exists());
+    // A write speed of 0 would hang a real-time burn.
+    let mut v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    v["config"]["write_speeds"] = serde_json::json!([0]);
+    std::fs::write(&meta, v.to_string()).unwrap();
+    let err = fails(redburn(h).args(["burn", "-d", "emu:e"]).arg(&a), 3);
+    assert!(err.contains("a write speed of 0"), "{err}");
+}
+
 /// 13 500 sectors each, about 3.5 s at 52x. Returns the second track's path and the
 /// arguments of a `--json` burn of both.
 fn slow_two_track_burn(home: &Path, name: &str) -> (PathBuf, Vec<std::ffi::OsString>) {

@@ -102,6 +102,15 @@ pub enum EmuError {
         /// Why.
         source: serde_json::Error,
     },
+    /// The metadata describes what no disc or drive can be (a track past the medium's end, a
+    /// write speed of 0): refused rather than run away with.
+    #[error("the emulated drive's metadata {path} is not a drive or disc that can exist: {what}")]
+    Impossible {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
+    },
     /// The metadata is of a layout this version does not know.
     #[error("the emulated drive's metadata {path} has layout version {version}; this redburn reads {known}")]
     Version {

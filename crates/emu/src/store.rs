@@ -50,6 +50,50 @@ pub struct Meta {
     pub faults: Vec<crate::faults::Fault>,
 }
 
+impl Meta {
+    /// What a hand-edited or damaged drive.json could say that no drive or disc can be, and
+    /// that would make a reader run on for ever (a track ending at 2^31) or a real-time drive
+    /// hang (a speed of 0).
+    fn check(&self) -> Result<(), String> {
+        let p = &self.config.personality;
+        if p.write_speeds.contains(&0) {
+            return Err("a write speed of 0 kB/s".into());
+        }
+        if p.max_read_speed == 0 {
+            return Err("a read speed of 0 kB/s".into());
+        }
+        let Some(d) = &self.disc else { return Ok(()) };
+        // Nothing lies beyond the last possible lead-out (99:59:74), nor before the lead-in.
+        let (first, last) = (Lba::MIN_LEAD_IN.0, 449_849);
+        let within = |what: &str, lba: i32| {
+            if (first..=last).contains(&lba) { Ok(()) } else { Err(format!("{what} at LBA {lba}, beyond any disc")) }
+        };
+        for s in &d.sessions {
+            within(&format!("session {}'s start", s.number), s.start)?;
+            if let Some(l) = s.leadout {
+                within(&format!("session {}'s lead-out", s.number), l)?;
+            }
+            for t in &s.tracks {
+                within(&format!("track {}'s end", t.number), t.end)?;
+                for &(n, at) in &t.indexes {
+                    within(&format!("track {} index {n}", t.number), at)?;
+                    if at > t.end {
+                        return Err(format!(
+                            "track {} index {n} at LBA {at}, after the track's end ({})",
+                            t.number, t.end
+                        ));
+                    }
+                }
+            }
+        }
+        for &(from, to) in &d.raw_subcode {
+            within("raw sub-channel", from)?;
+            within("raw sub-channel", to)?;
+        }
+        Ok(())
+    }
+}
+
 /// Sectors from the earliest lead-in address to the file start.
 const BASE: i64 = -(Lba::MIN_LEAD_IN.0 as i64);
 
@@ -244,6 +288,7 @@ impl Store {
         if meta.version != META_VERSION {
             return Err(EmuError::Version { path: meta_path, version: meta.version, known: META_VERSION });
         }
+        meta.check().map_err(|what| EmuError::Impossible { path: meta_path, what })?;
         Ok((store, meta))
     }
 
