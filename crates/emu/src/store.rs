@@ -431,8 +431,20 @@ impl Store {
     /// I/O errors.
     pub fn clear(&self) -> Result<(), EmuError> {
         self.flush()?;
+        self.truncate()
+    }
+
+    /// Drops every sector without waiting for queued writes (their failure no longer
+    /// matters: the medium they were for is gone).
+    pub(crate) fn truncate(&self) -> Result<(), EmuError> {
         self.data.set_len(0).map_err(|e| io_err(&self.dir.join("data.bin"), e))?;
         self.sub.set_len(0).map_err(|e| io_err(&self.dir.join("sub.bin"), e))
+    }
+
+    /// Replaces the metadata without waiting for queued writes (see [`Store::truncate`]).
+    pub(crate) fn save_unflushed(&self, meta: &Meta) -> Result<(), EmuError> {
+        replace_meta(&self.dir, &serde_json::to_string_pretty(meta).expect("metadata serializes"))
+            .map_err(|(path, e)| io_err(&path, e))
     }
 }
 

@@ -38,7 +38,17 @@ impl Drive {
         self.save()
     }
 
+    /// Waits for the queued writes to be stored (not charged to the drive's clock: a real
+    /// drive's cache is its own); a failed store is a write error (03/0C/00) now.
+    fn stored(&mut self) -> Result<(), Sense> {
+        let at = self.buffer.now();
+        let flushed = self.store.flush();
+        self.buffer.exclude_since(at);
+        flushed.map_err(|_| Sense::new(3, 0x0C, 0))
+    }
+
     fn close_track(&mut self) -> Result<(), Sense> {
+        self.stored()?;
         let d = self.disc_mut()?;
         let Some(t) = d.sessions.last_mut().and_then(|s| s.tracks.last_mut()).filter(|t| t.open) else {
             return Ok(()); // closing the empty invisible track does nothing
@@ -147,9 +157,14 @@ impl Drive {
                 return Ok(Vec::new());
             }
             session => {
+                let idle = matches!(session, WriteSession::Idle);
+                // What this track brought is on the emulator's disk before the drive says its
+                // cache is written: a store that failed is this command's error, not a later
+                // track's.
+                self.stored()?;
                 // In track-at-once, flushing the cache ends the track being written: wodim
                 // closes its TAO tracks this way, without CLOSE TRACK.
-                if self.write_params.write_type == WriteType::Tao && matches!(session, WriteSession::Idle) {
+                if self.write_params.write_type == WriteType::Tao && idle {
                     self.close_track()?;
                 }
                 self.buffer.finish(immed, 0);

@@ -427,10 +427,20 @@ impl Drive {
         self.meta.disc = Some(Disc::blank(kind));
         self.meta.tray_open = false;
         self.media_changed();
-        // The metadata first: a crash between the two leaves a blank disc over stale,
-        // unreachable sectors, never tracks over missing ones.
-        self.store.save(&self.meta)?;
-        self.store.clear()
+        self.replace_medium()
+    }
+
+    /// Saves the metadata of a new medium (or none) and drops the old one's sectors. The
+    /// metadata first: a crash between the two leaves a blank disc over stale, unreachable
+    /// sectors, never tracks over missing ones. When it cannot be saved — the old disc's
+    /// sectors filled the host's disk — they are dropped first, so that a full disk never
+    /// wedges the drive.
+    fn replace_medium(&mut self) -> Result<(), EmuError> {
+        if self.store.save(&self.meta).is_ok() {
+            return self.store.clear();
+        }
+        self.store.truncate()?;
+        self.store.save_unflushed(&self.meta)
     }
 
     /// Takes the medium out.
@@ -442,8 +452,7 @@ impl Drive {
         self.abort_write();
         self.simulation = None;
         self.media_event = media_event::MEDIA_REMOVAL;
-        self.store.save(&self.meta)?;
-        self.store.clear()
+        self.replace_medium()
     }
 
     /// Marks the medium write-protected or not.
