@@ -552,9 +552,15 @@ impl CueSheet {
         let mut sheet = CueSheet::parse_with(&text, lenient)?;
         sheet.encoding = encoding;
         if encoding == SheetEncoding::Latin1 {
+            // The line of the first byte that is not UTF-8, so that the user can find it.
+            let bad = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+            let line = 1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u32;
             sheet.warnings.insert(
                 0,
-                CueWarning { line: 0, message: "the sheet is not UTF-8; read it as Latin-1 (Windows-1252)".into() },
+                CueWarning {
+                    line,
+                    message: "this line is not UTF-8: the sheet is read as Latin-1 (Windows-1252)".into(),
+                },
             );
         }
         Ok(sheet)

@@ -389,3 +389,13 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_latin_1_sheet_is_named_at_its_first_line_that_is_not_utf_8() {
+    let bytes = b"REM a comment\nTITLE \"Caf\xe9\"\nFILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n";
+    let sheet = CueSheet::parse_bytes(bytes).unwrap();
+    assert_eq!(sheet.text.title.as_deref(), Some("Café"));
+    let w = &sheet.warnings[0];
+    assert_eq!(w.line, 2, "{w:?}");
+    assert!(w.message.contains("not UTF-8"), "{w:?}");
+}
