@@ -23,6 +23,9 @@ pub struct TrackContents {
     pub sectors: u32,
     /// The session the track is in (1 on a single-session disc).
     pub session: u8,
+    /// The drive reports the track damaged (READ TRACK INFORMATION's Damage bit): its write
+    /// was interrupted — power lost, an underrun with BUFE off.
+    pub damaged: bool,
     /// Its ISRC, when the disc carries one.
     pub isrc: Option<Isrc>,
     /// Its CD-TEXT title (first block).
@@ -161,7 +164,14 @@ pub fn read_contents<T: Transport>(recorder: &mut Recorder<T>) -> Result<DiscCon
         let session = session_of(e.track);
         let end = track_end(&sessions, e, next);
         let sectors = (end.0 - e.address.0).max(0) as u32;
+        // A drive that does not answer for a track says nothing of damage.
+        let damaged =
+            mmc::ask(t, &Command::ReadTrackInformation { address_type: 1, address: u32::from(e.track), alloc: 48 }, 48)
+                .ok()
+                .and_then(|b| mmc::TrackInformation::decode(&b).ok())
+                .is_some_and(|i| i.damage);
         tracks.push(TrackContents {
+            damaged,
             number: e.track,
             control: e.control,
             start: e.address,

@@ -58,7 +58,7 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             .map(|(i, t)| {
                 let indexes: Vec<_> = t.indexes.iter().map(|(i, lba)| json!({"index": i, "lba": lba.0})).collect();
                 json!({"track": t.number, "start_lba": t.start.0, "sectors": t.sectors, "audio_sectors": disc.audio_sectors(i),
-                       "session": t.session, "pre_emphasis": t.control.pre_emphasis(),
+                       "session": t.session, "damaged": t.damaged, "pre_emphasis": t.control.pre_emphasis(),
                        "copy_permitted": t.control.copy_permitted(), "isrc": t.isrc.map(|i| i.as_str().to_owned()),
                        "title": t.title, "indexes": indexes})
             })
@@ -121,6 +121,9 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
                 .collect();
         if !extra.is_empty() {
             out!("         {}", extra.join(", "));
+        }
+        if t.damaged {
+            out!("         DAMAGED: its write was interrupted (power lost, an underrun); it may not play to its end");
         }
     }
     out!("Lead-out {} (LBA {}), {} tracks", msf(disc.lead_out), disc.lead_out.0, disc.tracks.len());

@@ -500,6 +500,11 @@ fn a_disc_at_once_write_error_leaves_a_disc_that_lists_every_track() {
     assert_eq!(toc["tracks"].as_array().unwrap().len(), 3, "{toc}");
     let show = stdout(redburn(h).args(["emu", "show", "d"]));
     assert!(show.contains("(damaged)") && show.contains("unreadable"), "{show}");
+    // `toc` says so too, from the drive's READ TRACK INFORMATION (its Damage bit).
+    let damaged = toc["tracks"].as_array().unwrap().iter().filter(|t| t["damaged"] == true).count();
+    assert_eq!(damaged, show.matches("(damaged)").count(), "{toc}\n{show}");
+    let text = stdout(redburn(h).args(["toc", "-d", "emu:d"]));
+    assert!(text.contains("DAMAGED: its write was interrupted"), "{text}");
     let again = fails(redburn(h).args(["burn", "--mode", "dao", "-d", "emu:d"]).args(samples()), 3);
     assert!(again.contains("insert a blank disc"), "{again}");
 
