@@ -870,6 +870,28 @@ fn a_drive_json_that_no_disc_can_be_is_refused_not_run_away_with() {
     assert!(err.contains("a write speed of 0"), "{err}");
 }
 
+#[test]
+fn an_interrupted_raw_burn_spends_the_disc_as_a_real_one() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let sheet = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    // A write error in track 2, and power lost there: the lead-in with the whole TOC and the
+    // start of the program area are on the disc, which a real CD-R cannot take again.
+    for (name, fault) in [("werr", &["--sense", "3/0C/00", "--once"][..]), ("power", &["--power-loss"][..])] {
+        stdout(redburn(h).args(["emu", "create", name]));
+        stdout(redburn(h).args(["emu", "fault", name, "--at-lba", "700"]).args(fault));
+        let dev = format!("emu:{name}");
+        let err = fails(redburn(h).args(["burn", "--mode", "raw", "-d", &dev]).arg(&sheet), 4);
+        assert!(err.contains("track 2: writing at LBA"), "{name}: {err}");
+        let show = json(&stdout(redburn(h).args(["emu", "show", name, "--json"])));
+        assert_eq!(show["disc"]["sessions"].as_array().unwrap().len(), 1, "{name}: not blank: {show}");
+        let toc = json(&stdout(redburn(h).args(["toc", "-d", &dev, "--json"])));
+        assert_eq!((toc["status"].as_str(), toc["tracks"].as_array().unwrap().len()), (Some("finalized"), 3), "{toc}");
+        let again = fails(redburn(h).args(["burn", "--mode", "raw", "-d", &dev]).arg(&sheet), 3);
+        assert!(again.contains("insert a blank disc"), "{name}: {again}");
+    }
+}
+
 /// 13 500 sectors each, about 3.5 s at 52x. Returns the second track's path and the
 /// arguments of a `--json` burn of both.
 fn slow_two_track_burn(home: &Path, name: &str) -> (PathBuf, Vec<std::ffi::OsString>) {

@@ -25,6 +25,9 @@ pub struct RawLayout {
     pub mcn: Option<Mcn>,
     /// CD-TEXT packs from the lead-in, in sequence order per block.
     pub cdtext: Vec<Pack>,
+    /// Every track the lead-in's TOC lists: number, start (index 1) and CONTROL — also the
+    /// ones a write cut short never reached.
+    pub toc: Vec<(u8, i32, u8)>,
 }
 
 /// Gathers the CD-TEXT packs carried by one lead-in sector's R–W (six-bit symbols, the low
@@ -158,5 +161,6 @@ pub fn analyze(store: &Store, from: Lba, to: Lba) -> Result<RawLayout, EmuError>
         last.end = l;
     }
     layout.cdtext = packs.into_values().collect();
+    layout.toc = toc.into_iter().map(|(n, (start, control))| (n, start, control)).collect();
     Ok(layout)
 }

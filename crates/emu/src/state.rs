@@ -105,6 +105,11 @@ pub struct Disc {
     /// process killed — leaves what a real disc would: see [`Disc::end_sao`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sao_write: Option<SaoWrite>,
+    /// A raw (RAW96R) write under way: where it began in the lead-in and the first address
+    /// not yet written. Kept so that one cut short — power lost, the process killed, the host
+    /// stopping — spends the disc as a real one is spent, instead of leaving it blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_write: Option<(i32, i32)>,
 }
 
 /// A session-at-once write under way: the session as its cue sheet laid it out, which the
@@ -173,6 +178,7 @@ impl Disc {
             scratches: Vec::new(),
             blank_count: 0,
             sao_write: None,
+            raw_write: None,
         }
     }
 

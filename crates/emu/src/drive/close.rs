@@ -14,12 +14,20 @@ use crate::state::{SaoWrite, Track};
 impl Drive {
     /// Ends a raw session: the tracks are what the recorded Q says.
     fn finish_raw(&mut self, start: Lba, next: Lba) -> Result<(), Sense> {
+        if let Some(d) = self.meta.disc.as_mut() {
+            d.raw_write = None;
+        }
         self.abort_write();
         if self.simulation.is_some() {
             self.end_simulation();
             return Ok(());
         }
         let layout = crate::raw::analyze(&self.store, start, next).map_err(|_| Sense::new(3, 0x11, 0))?;
+        // The host stopped before the lead-out: the session ends where the data did.
+        if layout.lead_out.is_none_or(|l| next.0 <= l) {
+            self.end_raw_short(start, next);
+            return self.save();
+        }
         let fixation = Sense::new(3, 0x72, 0x00);
         if layout.tracks.is_empty() || layout.tracks.iter().any(|t| !t.indexes.iter().any(|i| i.0 == 1)) {
             return Err(fixation);
@@ -36,6 +44,53 @@ impl Drive {
         d.finalized = !multi;
         self.after_close();
         self.save()
+    }
+
+    /// A raw write that stopped before its lead-out (the host stopped, power was lost): the
+    /// disc is spent as a real one is. With the lead-in written, it lists every track of the
+    /// lead-in's TOC, the tracks not written to their end damaged and nothing after the stop
+    /// readable; with the lead-in cut off, it holds no TOC and takes nothing more.
+    pub(super) fn end_raw_short(&mut self, start: Lba, next: Lba) {
+        let layout = crate::raw::analyze(&self.store, start, next).unwrap_or_default();
+        let Some(d) = self.meta.disc.as_mut() else { return };
+        d.raw_write = None;
+        d.finalized = true;
+        let Some(leadout) = layout.lead_out.filter(|_| !layout.toc.is_empty() && next.0 > -150) else { return };
+        let mut tracks = layout.tracks;
+        for &(number, at, control) in &layout.toc {
+            if !tracks.iter().any(|t| t.number == number) {
+                tracks.push(crate::state::Track {
+                    number,
+                    control,
+                    indexes: vec![(1, at)],
+                    end: at,
+                    open: false,
+                    isrc: None,
+                    damaged: true,
+                });
+            }
+        }
+        tracks.sort_by_key(|t| t.number);
+        for i in 0..tracks.len() {
+            tracks[i].end = tracks.get(i + 1).and_then(|n| n.indexes.first().map(|x| x.1)).unwrap_or(leadout);
+            if tracks[i].end > next.0 {
+                tracks[i].damaged = true;
+            }
+        }
+        let first = tracks.first().map_or(leadout, |t| t.pause_start().0);
+        d.finalized = false;
+        if let Some(session) = d.open_session_mut() {
+            session.tracks = tracks;
+            session.leadout = Some(leadout);
+        }
+        d.finalized = true;
+        d.mcn = layout.mcn.map(|m| m.as_str().to_owned());
+        d.cdtext = layout.cdtext.iter().map(|p| p.bytes().to_vec()).collect();
+        d.add_raw_subcode(start.0, next.0);
+        let from = next.0.max(first);
+        if from < leadout {
+            d.scratches.push(crate::state::Scratch { from, to: leadout, kind: crate::state::ScratchKind::Unreadable });
+        }
     }
 
     /// Waits for the queued writes to be stored (not charged to the drive's clock: a real

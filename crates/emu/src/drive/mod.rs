@@ -225,8 +225,8 @@ impl Drive {
             }
         }
         let mut d = Drive::with(store, meta);
-        // So is a session at once cut short.
-        if d.cut_sao_short() {
+        // So is a session at once or a raw write cut short.
+        if d.cut_sao_short() | d.cut_raw_short() {
             d.store.save(&d.meta)?;
         }
         // To the initiator, opening the drive is a power-on (the medium in it was loaded
@@ -482,6 +482,18 @@ impl Drive {
     fn abort_write(&mut self) {
         self.session = WriteSession::Idle;
         let _ = self.cut_sao_short();
+        let _ = self.cut_raw_short();
+    }
+
+    /// A raw write that stopped before its lead-out: recorded as cut short
+    /// ([`Drive::end_raw_short`]). False when none was under way.
+    fn cut_raw_short(&mut self) -> bool {
+        let Some((start, next)) = self.meta.disc.as_ref().and_then(|d| d.raw_write) else { return false };
+        if self.simulation.is_some() {
+            return false;
+        }
+        self.end_raw_short(Lba(start), Lba(next));
+        true
     }
 
     /// A session-at-once write that stopped before its lead-out: recorded as cut short.

@@ -198,6 +198,19 @@ impl Drive {
         self.begin_write();
         self.store_blocks(lba, out, block)?;
         self.session = WriteSession::Raw { start, next: Lba(end) };
+        // Kept on the disc, so that a raw write cut short — even by a crash — spends it as a
+        // real one is spent (`Drive::end_raw_short`).
+        let d = self.meta.disc.as_mut().expect("checked");
+        let first = d.raw_write.is_none();
+        d.raw_write = Some((start.0, end));
+        if first {
+            self.save()?;
+        } else {
+            self.unsaved += (end - lba.0).max(0);
+            if self.unsaved >= SAVE_EVERY {
+                self.save_soon()?;
+            }
+        }
         Ok(Vec::new())
     }
 
