@@ -227,6 +227,9 @@ pub struct TrackInfo {
     pre_emphasis: bool,
     /// Offsets from the track's first sector; index 1 is offset 0, always present.
     indexes: Vec<u32>,
+    /// Sectors at its end that gapless recording makes the next track's pause (0 for the
+    /// last track, or without gapless): no index point can be there.
+    carved: u32,
 }
 
 impl TrackInfo {
@@ -313,7 +316,10 @@ impl TrackInfo {
                 self.sector_count
             )));
         }
-        if self.indexes.iter().any(|&x| x.abs_diff(offset) < 10) || self.sector_count - offset < 10 {
+        // Ten sectors from another index and from the track's end — with gapless recording,
+        // the end of its audio, before the tail that becomes the next track's pause.
+        let end = self.sector_count - self.carved;
+        if self.indexes.iter().any(|&x| x.abs_diff(offset) < 10) || end.saturating_sub(offset) < 10 {
             return Err(RawImageError::TrackIndexTooCloseToOtherIndex(offset));
         }
         let at = self.indexes.partition_point(|&x| x < offset);
@@ -421,6 +427,26 @@ impl RawCdImage {
         if self.gapless { 150.min(sectors.saturating_sub(MIN_TRACK_SECTORS)) } else { 0 }
     }
 
+    /// Marks each track's tail that gapless recording makes the next track's pause.
+    ///
+    /// # Errors
+    /// `TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX` when an index point lies there (or within ten
+    /// sectors of it): it could not be burned.
+    fn carve(&mut self) -> Result<(), RawImageError> {
+        let n = self.tracks.len();
+        let carved: Vec<u32> =
+            (0..n).map(|i| if i + 1 < n { self.carved(self.tracks[i].0.sector_count) } else { 0 }).collect();
+        for ((t, _), c) in self.tracks.iter_mut().zip(carved) {
+            t.carved = c;
+        }
+        match self.tracks.iter().find_map(|(t, _)| {
+            t.indexes.iter().find(|&&o| o > 0 && (t.sector_count - t.carved).saturating_sub(o) < 10).copied()
+        }) {
+            Some(o) => Err(RawImageError::TrackIndexTooCloseToOtherIndex(o)),
+            None => Ok(()),
+        }
+    }
+
     /// Every track's starting LBA again, after the pause between tracks changed.
     fn relayout(&mut self) {
         let pause = self.pause() as i32;
@@ -480,8 +506,15 @@ impl RawCdImage {
             copy: CopySetting::default(),
             pre_emphasis: false,
             indexes: vec![0],
+            carved: 0,
         };
         self.tracks.push((info, Box::new(audio)));
+        // The track before now has a next one: with gapless recording its tail is carved.
+        if let Err(e) = self.carve() {
+            self.tracks.pop();
+            self.carve().expect("as it was");
+            return Err(e);
+        }
         Ok(index)
     }
 
@@ -584,11 +617,18 @@ impl RawCdImage {
     /// the tracks' starting LBAs move.
     ///
     /// # Errors
-    /// `IS_READ_ONLY`; `INSUFFICIENT_SPACE` when the pauses no longer fit.
+    /// `IS_READ_ONLY`; `INSUFFICIENT_SPACE` when the pauses no longer fit;
+    /// `TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX` when an index point lies in a tail gapless
+    /// recording would make the next track's pause.
     pub fn set_disable_gapless_audio(&mut self, value: bool) -> Result<(), RawImageError> {
         self.writable()?;
         let was = self.gapless;
         self.gapless = value;
+        if let Err(e) = self.carve() {
+            self.gapless = was;
+            self.carve().expect("as it was");
+            return Err(e);
+        }
         self.relayout();
         let last = self.tracks.last().map_or(0, |(t, _)| t.starting_lba + t.sector_count as i32 - 1);
         let limit = if self.pregap.is_some() { MAX_LAST_SECTOR_WITH_PREGAP } else { self.lead_out_limit };
@@ -596,6 +636,7 @@ impl RawCdImage {
         if last + 1 > limit {
             self.gapless = was;
             self.relayout();
+            let _ = self.carve();
             return Err(RawImageError::InsufficientSpace { last, limit });
         }
         Ok(())

@@ -373,3 +373,36 @@ fn a_raw_burned_disc_exports_to_files_other_tools_read() {
     assert_eq!(pcm.len(), 375 * 2352);
     assert!(pcm.iter().all(|&b| b == 2), "track 2's audio, bit for bit");
 }
+
+/// Gapless recording makes the last 2 seconds of a track the next one's pause: an index point
+/// there is refused when it is added, and gapless is refused while one is there — not found
+/// only when the image is created.
+#[test]
+fn an_index_in_a_gapless_tracks_carved_tail_is_refused_at_once() {
+    let mut img = RawCdImage::new();
+    img.set_gapless_audio(true).unwrap();
+    img.add_track(SectorType::Audio, claimed(600)).unwrap();
+    // The last track keeps its tail: an index at 580 is fine there.
+    img.track_info_mut(1).unwrap().add_track_index(580).unwrap();
+    // A second track carves track 1's last 150 sectors: its index at 580 is in them.
+    assert_eq!(
+        code(img.add_track(SectorType::Audio, claimed(400))).0,
+        "E_IMAPI_RAW_IMAGE_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX"
+    );
+    assert_eq!(img.number_of_existing_tracks(), 1, "the track that would carve it is not added");
+    img.track_info_mut(1).unwrap().clear_track_index(580).unwrap();
+    img.add_track(SectorType::Audio, claimed(400)).unwrap();
+    let t = img.track_info_mut(1).unwrap();
+    // 600 − 150 = 450 sectors of track 1's own audio; ten sectors before their end at most.
+    assert_eq!(code(t.add_track_index(445)).0, "E_IMAPI_RAW_IMAGE_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX");
+    assert_eq!(t.add_track_index(440).unwrap(), IndexOutcome::Added);
+    img.create_result_image().unwrap();
+    // Without gapless an index late in a track is fine, and then gapless is refused.
+    let mut plain = RawCdImage::new();
+    plain.add_track(SectorType::Audio, claimed(600)).unwrap();
+    plain.add_track(SectorType::Audio, claimed(400)).unwrap();
+    plain.track_info_mut(1).unwrap().add_track_index(500).unwrap();
+    assert_eq!(code(plain.set_gapless_audio(true)).0, "E_IMAPI_RAW_IMAGE_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX");
+    assert!(!plain.gapless_audio());
+    plain.create_result_image().unwrap();
+}
