@@ -28,9 +28,9 @@ pub enum TaoError {
     /// `E_IMAPI_DF2TAO_PROPERTY_FOR_BLANK_MEDIA_ONLY`.
     #[error("this property cannot be changed once the media has been written to")]
     PropertyForBlankMediaOnly,
-    /// `E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK`.
-    #[error("only blank or appendable CD-R/RW media is supported; this disc is finalized")]
-    MediaIsNotBlank,
+    /// `E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK`: the disc's state, `appendable` or `finalized`.
+    #[error("{}", not_blank(.0))]
+    MediaIsNotBlank(&'static str),
     /// `E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED`.
     #[error("only CD-R/RW media is supported; the medium in the drive is {}", .0.imapi_name())]
     MediaIsNotSupported(MediaType),
@@ -105,7 +105,7 @@ impl TaoError {
             TaoError::WriteInProgress => "E_IMAPI_DF2TAO_WRITE_IN_PROGRESS",
             TaoError::WriteNotInProgress => "E_IMAPI_DF2TAO_WRITE_NOT_IN_PROGRESS",
             TaoError::PropertyForBlankMediaOnly => "E_IMAPI_DF2TAO_PROPERTY_FOR_BLANK_MEDIA_ONLY",
-            TaoError::MediaIsNotBlank => "E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK",
+            TaoError::MediaIsNotBlank(_) => "E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK",
             TaoError::MediaIsNotSupported(_) => "E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED",
             TaoError::TrackLimitReached => "E_IMAPI_DF2TAO_TRACK_LIMIT_REACHED",
             TaoError::NotEnoughSpace { .. } => "E_IMAPI_DF2TAO_NOT_ENOUGH_SPACE",
@@ -134,7 +134,7 @@ impl TaoError {
             TaoError::MediaIsPrepared => 0xC0AA_0503,
             TaoError::PropertyForBlankMediaOnly => 0xC0AA_0504,
             TaoError::TableOfContentsEmptyDisc => 0xC0AA_0505,
-            TaoError::MediaIsNotBlank => 0xC0AA_0506,
+            TaoError::MediaIsNotBlank(_) => 0xC0AA_0506,
             TaoError::MediaIsNotSupported(_) => 0xC0AA_0507,
             TaoError::TrackLimitReached => 0xC0AA_0508,
             TaoError::NotEnoughSpace { .. } => 0xC0AA_0509,
@@ -172,7 +172,7 @@ impl TaoError {
         match self {
             TaoError::RequestCancelled => ("IMAPI_E_USERABORT", 0x8004_020D),
             TaoError::NotEnoughSpace { .. } | TaoError::TrackLimitReached => ("IMAPI_E_DISCFULL", 0x8004_021C),
-            TaoError::MediaIsNotBlank | TaoError::MediaIsNotSupported(_) | TaoError::PropertyForBlankMediaOnly => {
+            TaoError::MediaIsNotBlank(_) | TaoError::MediaIsNotSupported(_) | TaoError::PropertyForBlankMediaOnly => {
                 ("IMAPI_E_MEDIUM_INVALIDTYPE", 0x8004_0210)
             }
             TaoError::MediaWriteProtected => ("IMAPI_E_CANNOT_WRITE_TO_MEDIA", 0x8004_022C),
@@ -215,7 +215,7 @@ impl From<Format2Error> for TaoError {
             Format2Error::ClientNameIsNotValid => TaoError::ClientNameIsNotValid,
             Format2Error::RecorderNotSupported => TaoError::RecorderNotSupported,
             Format2Error::MediaIsNotSupported(m) => TaoError::MediaIsNotSupported(m),
-            Format2Error::MediaIsNotBlank(_) => TaoError::MediaIsNotBlank,
+            Format2Error::MediaIsNotBlank(s) => TaoError::MediaIsNotBlank(s),
             Format2Error::MediaWriteProtected => TaoError::MediaWriteProtected,
             Format2Error::RecorderLocked(owner) => TaoError::RecorderLocked(owner),
             Format2Error::ExclusiveAccess(r) => TaoError::ExclusiveAccess(r),
@@ -228,6 +228,16 @@ impl From<Format2Error> for TaoError {
 impl From<NotWriting> for TaoError {
     fn from(_: NotWriting) -> TaoError {
         TaoError::WriteNotInProgress
+    }
+}
+
+/// Why a disc that is not blank is refused, worded by its state.
+fn not_blank(state: &str) -> String {
+    match state {
+        "appendable" => "this disc is appendable: track-at-once prepares a blank disc unless appending is allowed \
+                         (AppendToAppendableMedia)"
+            .to_owned(),
+        s => format!("this disc is {s} and takes nothing more"),
     }
 }
 

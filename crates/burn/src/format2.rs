@@ -459,7 +459,21 @@ pub trait DiscFormat2: Sized {
         if !media_type(r.transport())?.is_recordable_cd() {
             return Ok(false);
         }
-        Ok(r.disc_information().map_err(Format2Error::from)?.disc_status != Status::Complete)
+        let takes_appendable = self.takes_appendable_media();
+        let r = self.format2_mut().recorder_mut()?;
+        // What PrepareMedia takes: a blank disc, or an appendable one where the writer
+        // appends.
+        Ok(match r.disc_information().map_err(Format2Error::from)?.disc_status {
+            Status::Empty => true,
+            Status::Incomplete => takes_appendable,
+            _ => false,
+        })
+    }
+
+    /// Whether PrepareMedia takes an appendable disc (track-at-once with appending allowed;
+    /// the raw writer never).
+    fn takes_appendable_media(&self) -> bool {
+        false
     }
 
     /// `MediaPhysicallyBlank`: the drive reports the disc blank.

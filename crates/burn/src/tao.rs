@@ -631,6 +631,10 @@ impl<T: Transport> DiscFormat2 for TrackAtOnce<T> {
         &self.f
     }
 
+    fn takes_appendable_media(&self) -> bool {
+        self.append
+    }
+
     fn format2_mut(&mut self) -> &mut Format2<T, TaoUpdate> {
         &mut self.f
     }

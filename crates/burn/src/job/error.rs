@@ -135,7 +135,7 @@ pub enum JobError {
         free: u64,
     },
     /// The track-at-once writer's error.
-    #[error("{error} [{}]{}", error.imapi_name(), if matches!(error, TaoError::MediaIsNotBlank) { " (insert a blank disc; for the emulator: `redburn emu insert NAME`)" } else { "" })]
+    #[error("{error} [{}]{}", error.imapi_name(), if matches!(error, TaoError::MediaIsNotBlank(_)) { " (insert a blank disc; for the emulator: `redburn emu insert NAME`)" } else { "" })]
     Tao {
         /// What failed.
         error: TaoError,
@@ -257,7 +257,7 @@ impl JobError {
 fn tao_class(e: &TaoError, started: bool) -> ErrorClass {
     use ErrorClass as C;
     match e {
-        TaoError::MediaIsNotBlank
+        TaoError::MediaIsNotBlank(_)
         | TaoError::MediaIsNotSupported(_)
         | TaoError::MediaWriteProtected
         | TaoError::NotEnoughSpace { .. } => C::Medium,
@@ -288,7 +288,7 @@ impl Imapi for JobError {
             JobError::Verify(e) => e.imapi(),
             JobError::Eject { source, .. } => source.imapi(),
             JobError::Cancelled(_) => ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA_0002),
-            JobError::Finalized { .. } | JobError::NotBlank { .. } => TaoError::MediaIsNotBlank.imapi(),
+            JobError::Finalized { .. } | JobError::NotBlank { .. } => TaoError::MediaIsNotBlank("finalized").imapi(),
             JobError::Medium(_) => ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202),
             JobError::DoesNotFit { needed, free, .. } => {
                 TaoError::NotEnoughSpace { needed: *needed, free: *free }.imapi()

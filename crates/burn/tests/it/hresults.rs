@@ -125,7 +125,7 @@ fn every_hresult_is_the_catalogues() {
         TaoError::WriteInProgress,
         TaoError::WriteNotInProgress,
         TaoError::PropertyForBlankMediaOnly,
-        TaoError::MediaIsNotBlank,
+        TaoError::MediaIsNotBlank("finalized"),
         TaoError::MediaIsNotSupported(MediaType::CdRom),
         TaoError::TrackLimitReached,
         TaoError::NotEnoughSpace { needed: 2, free: 1 },

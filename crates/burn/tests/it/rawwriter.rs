@@ -209,8 +209,8 @@ fn both_writers_share_one_idiscformat2() {
         assert_eq!(e, 0xC0AA_0209, "{writer}");
     }
 
-    // IsCurrentMediaSupported: the raw writer wants a blank disc; track-at-once also takes
-    // an appendable one.
+    // IsCurrentMediaSupported agrees with PrepareMedia: the raw writer wants a blank disc;
+    // track-at-once an appendable one too when appending is allowed, not otherwise.
     let (_dir, r) = recorder(MediaKind::Cdr80);
     let mut t = redburn::TrackAtOnce::new();
     t.set_recorder(r).unwrap();
@@ -218,7 +218,14 @@ fn both_writers_share_one_idiscformat2() {
     t.prepare_media().unwrap();
     t.add_audio_track(io::repeat(0).take(300 * 2352), 300 * 588).unwrap();
     t.release_media().unwrap();
+    assert!(!t.is_current_media_supported().unwrap());
+    let e = t.prepare_media().unwrap_err();
+    assert!(matches!(e, redburn::TaoError::MediaIsNotBlank("appendable")), "{e}");
+    assert!(e.to_string().contains("this disc is appendable") && !e.to_string().contains("finalized"), "{e}");
+    t.set_append_to_appendable_media(true).unwrap();
     assert!(t.is_current_media_supported().unwrap());
+    t.prepare_media().unwrap();
+    t.release_media().unwrap();
     let mut raw = RawCdWriter::new();
     raw.set_recorder(t.take_recorder().unwrap().unwrap()).unwrap();
     assert!(t.recorder().is_none());

@@ -93,7 +93,7 @@ fn refuses_missing_and_finalized_media_and_too_long_tracks() {
     tao.add_audio_track(Cursor::new(pcm(588 * 300, 2)), 588 * 300).unwrap();
     tao.release_media().unwrap();
     let e = tao.prepare_media().unwrap_err();
-    assert!(matches!(e, TaoError::MediaIsNotBlank));
+    assert!(matches!(e, TaoError::MediaIsNotBlank("finalized")));
     assert!(matches!(tao.set_client_name(""), Err(TaoError::ClientNameIsNotValid)));
 }
 

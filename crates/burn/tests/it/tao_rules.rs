@@ -265,11 +265,13 @@ fn a_later_run_appends_to_a_disc_left_open() {
     let d = Drive::open(&dir.path().join("d")).unwrap();
     let mut t = TrackAtOnce::new();
     t.set_recorder(Recorder::new(d, &dir.path().display().to_string()).unwrap()).unwrap();
-    assert!(t.is_current_media_supported().unwrap());
+    // Appending is redburn's extension; IMAPI prepares blank media only, and
+    // IsCurrentMediaSupported says what PrepareMedia will do.
+    assert!(!t.is_current_media_supported().unwrap());
     assert!(!t.media_physically_blank().unwrap());
-    // Appending is redburn's extension; IMAPI prepares blank media only.
     assert_eq!(name(t.prepare_media()), "E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK");
     t.set_append_to_appendable_media(true).unwrap();
+    assert!(t.is_current_media_supported().unwrap());
     t.prepare_media().unwrap();
     assert_eq!(t.number_of_existing_tracks().unwrap(), 2);
     t.add_audio_source(marked(588 * 400, 3)).unwrap();
