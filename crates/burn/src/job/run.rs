@@ -514,19 +514,32 @@ impl<T: Transport> Burn<'_, T> {
             let disc = self.recorder.as_mut().and_then(|r| r.media_info().ok()).map(DiscNow::Medium);
             return self.failed(JobError::Cancelled(None), disc, route);
         }
-        let links = self.recorder.as_ref().and_then(Recorder::buffer_underrun_links);
-        Ok(Burned {
-            route: Route::TrackAtOnce,
-            reason: check.reason,
-            tracks: count,
-            sectors: total,
+        Ok(self.burned(Route::TrackAtOnce, check.reason, count, total, finalizing, host_underruns))
+    }
+
+    /// What was burned, with the drive's BUFE links (verify's verdicts and the time come
+    /// later).
+    fn burned(
+        &self,
+        route: Route,
+        reason: RouteReason,
+        tracks: usize,
+        sectors: u64,
+        finalized: bool,
+        host_underruns: u32,
+    ) -> Burned {
+        Burned {
+            route,
+            reason,
+            tracks,
+            sectors,
             seconds: 0.0,
-            simulated: request.simulate,
-            finalized: finalizing,
+            simulated: self.job.request.simulate,
+            finalized,
             host_underruns,
-            links,
+            links: self.recorder.as_ref().and_then(Recorder::buffer_underrun_links),
             verdicts: None,
-        })
+        }
     }
 
     fn disc_at_once(
@@ -634,19 +647,7 @@ impl<T: Transport> Burn<'_, T> {
             let error = if self.cancel.requested() { JobError::Cancelled(Some(Box::new(error))) } else { error };
             return self.failed(error, disc, Some(route));
         }
-        let links = self.recorder.as_ref().and_then(Recorder::buffer_underrun_links);
-        Ok(Burned {
-            route,
-            reason,
-            tracks: layout.tracks.len(),
-            sectors: check.needed,
-            seconds: 0.0,
-            simulated: request.simulate,
-            finalized: finalizing,
-            host_underruns,
-            links,
-            verdicts: None,
-        })
+        Ok(self.burned(route, reason, layout.tracks.len(), check.needed, finalizing, host_underruns))
     }
 }
 
