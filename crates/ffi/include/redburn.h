@@ -694,7 +694,8 @@ int32_t rb_job_size(const struct rb_job *j, uint32_t *tracks, uint64_t *sectors)
 
 // Cancels the job's burns, from any thread at any time: a track-at-once track ends where it
 // is and the disc is closed so that it plays; a disc-at-once write is told to stop. Each
-// recorder's result then has `RB_CLASS_CANCELLED`.
+// recorder's result then has `RB_CLASS_CANCELLED`. A cancelled job stays cancelled: a later
+// `rb_job_run` of it stops at once (make a new job to burn again).
 //
 // # Safety
 // `j` from `rb_job_new`, not freed.

@@ -304,7 +304,8 @@ impl BurnJob {
     }
 
     /// Cancels the job's burns, from any thread: a track-at-once track ends where it is and
-    /// the disc is closed so that it plays; a disc-at-once write is told to stop.
+    /// the disc is closed so that it plays; a disc-at-once write is told to stop. A cancelled
+    /// job stays cancelled (make a new Job to burn again).
     fn cancel(&self) {
         self.cancel.cancel();
     }

@@ -472,7 +472,7 @@ impl Cancel {
         Cancel::default()
     }
 
-    /// Asks every burn of the job to stop.
+    /// Asks every burn of the job to stop; it stays asked (a new `Cancel` for another run).
     pub fn cancel(&self) {
         self.0.store(true, Ordering::SeqCst);
     }

@@ -235,6 +235,9 @@ impl Job {
         events: Sink<'_>,
         cancel: &Cancel,
     ) -> Vec<Outcome<T>> {
+        if recorders.is_empty() {
+            return Vec::new();
+        }
         let mut burns: Vec<Burn<'_, T>> = recorders
             .into_iter()
             .enumerate()
