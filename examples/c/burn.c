@@ -119,6 +119,11 @@ int main(int argc, char **argv) {
         struct watch w = {-1, -1, stop_at};
         CHECK(rb_tao_new(&tao));
         CHECK(rb_tao_set_client_name(tao, "burn.c"));
+        bool keep_open = true, bufe_off = true;
+        CHECK(rb_tao_do_not_finalize_media(tao, &keep_open));
+        CHECK(rb_tao_buffer_underrun_free_disabled(tao, &bufe_off));
+        printf("writer: client %s, finalize %s, BUFE %s\n", rb_tao_client_name(tao), keep_open ? "no" : "yes",
+               bufe_off ? "off" : "on");
         CHECK(rb_tao_set_update_callback(tao, on_update, &w));
         CHECK(rb_tao_set_recorder(tao, rec));
         CHECK(rb_tao_prepare_media(tao));

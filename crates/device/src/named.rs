@@ -106,19 +106,26 @@ pub fn open_emulated(name: &str) -> Result<Drive, OpenError> {
 /// Makes the emulated drive `name` with the built-in personality `personality` (`redburn`
 /// for redburn's own; `redburn emu create --personality list` lists them), the quirk
 /// switches `quirks` (`name` or `name=value`) and a blank `media` (`cdr74`, `cdr80`,
-/// `cdrw80`) — as `redburn emu create` does, for programs that test against quirky drives.
+/// `cdrw80`), writing at once or in `real_time` at its speed — as `redburn emu create` does,
+/// for programs that test against quirky drives.
 ///
 /// # Errors
 /// A bad name, an unknown personality, quirk or medium ([`OpenError::Emulator`]), a drive of
 /// that name already there.
-pub fn create_emulated(name: &str, personality: &str, quirks: &[String], media: &str) -> Result<(), OpenError> {
+pub fn create_emulated(
+    name: &str,
+    personality: &str,
+    quirks: &[String],
+    media: &str,
+    real_time: bool,
+) -> Result<(), OpenError> {
     check_emulated_name(name)?;
     let bad = OpenError::Config;
     let model = emu::model(personality).ok_or_else(|| {
         let ids: Vec<_> = emu::models().into_iter().map(|m| m.id).collect();
         bad(format!("no personality {personality:?}; the personalities are: {}", ids.join(", ")))
     })?;
-    let mut config = model.config(emu::Timing::Instant);
+    let mut config = model.config(if real_time { emu::Timing::RealTime } else { emu::Timing::Instant });
     for q in quirks {
         let (key, value) = q.split_once('=').map_or((q.as_str(), None), |(k, v)| (k, Some(v)));
         config.quirks.set(key, value).map_err(bad)?;

@@ -226,8 +226,9 @@ typedef struct rb_tao_update {
   bool do_not_finalize_media;
 } rb_tao_update;
 
-// The Update event: called on the thread that called `rb_tao_add_*` or
-// `rb_tao_release_media`, about once a second and at each change of action. Return false to
+// The Update event: called on the thread that called `rb_tao_add_*` (IMAPI sends none from
+// `ReleaseMedia`: closing the session is the last track's `finishing` action), about once a
+// second and at each change of action. Return false to
 // cancel the write (`CancelAddTrack`); the call then fails with
 // `RB_E_IMAPI_REQUEST_CANCELLED`. `update` is valid during the call only.
 typedef bool (*rb_tao_update_fn)(const struct rb_tao_update *update, void *user);
@@ -522,6 +523,24 @@ int32_t rb_tao_release_recorder(struct rb_tao *t, struct rb_recorder *r);
 // # Safety
 // `t` from `rb_tao_new`; `name` a NUL-terminated string.
 int32_t rb_tao_set_client_name(struct rb_tao *t, const char *name);
+
+// `get_ClientName`: valid until the next call of this function or `rb_tao_free`.
+//
+// # Safety
+// `t` from `rb_tao_new`.
+const char *rb_tao_client_name(struct rb_tao *t);
+
+// `get_DoNotFinalizeMedia` into `*out`.
+//
+// # Safety
+// `t` from `rb_tao_new`; `out` valid for a write.
+int32_t rb_tao_do_not_finalize_media(const struct rb_tao *t, bool *out);
+
+// `get_BufferUnderrunFreeDisabled` into `*out`.
+//
+// # Safety
+// `t` from `rb_tao_new`; `out` valid for a write.
+int32_t rb_tao_buffer_underrun_free_disabled(const struct rb_tao *t, bool *out);
 
 // `put_DoNotFinalizeMedia`.
 //

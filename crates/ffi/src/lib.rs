@@ -393,6 +393,8 @@ pub unsafe extern "C" fn rb_recorder_close_tray(r: *mut rb_recorder) -> i32 {
 /// An `IDiscFormat2TrackAtOnce` writer.
 pub struct rb_tao {
     tao: TrackAtOnce<Backend>,
+    /// The client name as `rb_tao_client_name` last gave it.
+    client: CString,
 }
 
 /// A handle that stops a write from any thread (`CancelAddTrack`).
@@ -474,8 +476,9 @@ impl From<&TaoUpdate> for rb_tao_update {
     }
 }
 
-/// The Update event: called on the thread that called `rb_tao_add_*` or
-/// `rb_tao_release_media`, about once a second and at each change of action. Return false to
+/// The Update event: called on the thread that called `rb_tao_add_*` (IMAPI sends none from
+/// `ReleaseMedia`: closing the session is the last track's `finishing` action), about once a
+/// second and at each change of action. Return false to
 /// cancel the write (`CancelAddTrack`); the call then fails with
 /// `RB_E_IMAPI_REQUEST_CANCELLED`. `update` is valid during the call only.
 pub type rb_tao_update_fn = Option<unsafe extern "C" fn(update: *const rb_tao_update, user: *mut c_void) -> bool>;
@@ -494,7 +497,7 @@ pub type rb_read_fn = Option<unsafe extern "C" fn(user: *mut c_void, buffer: *mu
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rb_tao_new(out: *mut *mut rb_tao) -> i32 {
     // SAFETY: the caller's promise.
-    guard(|| unsafe { put_new(out, rb_tao { tao: TrackAtOnce::new() }, "out") })
+    guard(|| unsafe { put_new(out, rb_tao { tao: TrackAtOnce::new(), client: CString::default() }, "out") })
 }
 
 /// Frees a writer and the recorder it holds (NULL is ignored). A prepared medium is released
@@ -563,6 +566,46 @@ pub unsafe extern "C" fn rb_tao_release_recorder(t: *mut rb_tao, r: *mut rb_reco
 pub unsafe extern "C" fn rb_tao_set_client_name(t: *mut rb_tao, name: *const c_char) -> i32 {
     // SAFETY: the caller's promise.
     guard(|| Ok(unsafe { object(t, "writer")? }.tao.set_client_name(unsafe { text(name, "name") }?)?))
+}
+
+/// `get_ClientName`: valid until the next call of this function or `rb_tao_free`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_client_name(t: *mut rb_tao) -> *const c_char {
+    // SAFETY: the caller's promise.
+    let Some(t) = (unsafe { t.as_mut() }) else { return std::ptr::null() };
+    t.client = c_string(t.tao.client_name());
+    t.client.as_ptr()
+}
+
+/// `get_DoNotFinalizeMedia` into `*out`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `out` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_do_not_finalize_media(t: *const rb_tao, out: *mut bool) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let t = unsafe { t.as_ref() }.ok_or_else(|| null("writer"))?;
+        // SAFETY: the caller's promise.
+        unsafe { put(out, t.tao.do_not_finalize_media(), "out") }
+    })
+}
+
+/// `get_BufferUnderrunFreeDisabled` into `*out`.
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `out` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_buffer_underrun_free_disabled(t: *const rb_tao, out: *mut bool) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let t = unsafe { t.as_ref() }.ok_or_else(|| null("writer"))?;
+        // SAFETY: the caller's promise.
+        unsafe { put(out, t.tao.buffer_underrun_free_disabled(), "out") }
+    })
 }
 
 /// `put_DoNotFinalizeMedia`.

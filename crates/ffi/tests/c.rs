@@ -205,6 +205,7 @@ fn the_c_example_burns_verifies_cancels_and_fails_as_the_header_says() {
     assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
     for line in [
         "emu:default: REDBURN EMULATED CD-RW 1.00",
+        "writer: client burn.c, finalize yes, BUFE on",
         "medium: type 2, status 0,",
         "track 1: preparing",
         "track 1: writing",

@@ -58,17 +58,20 @@ fn devices(py: Python<'_>) -> Vec<String> {
 
 /// Makes the emulated recorder `emu:NAME` with a built-in personality, quirk switches
 /// (`"no_sao_cdtext"`, `"speed=round_down"` …) and a blank medium (`cdr74`, `cdr80`,
-/// `cdrw80`), as `redburn emu create` does: for testing a program against quirky drives.
+/// `cdrw80`), writing at once or (`real_time`) as long as the drive's speed takes, as `redburn
+/// emu create` does: for testing a program against quirky or slow drives.
 #[pyfunction]
-#[pyo3(signature = (name, *, personality = "redburn".to_owned(), quirks = Vec::new(), media = "cdr80".to_owned()))]
+#[pyo3(signature = (name, *, personality = "redburn".to_owned(), quirks = Vec::new(), media = "cdr80".to_owned(),
+                    real_time = false))]
 fn create_emulated(
     py: Python<'_>,
     name: String,
     personality: String,
     quirks: Vec<String>,
     media: String,
+    real_time: bool,
 ) -> PyResult<()> {
-    py.detach(|| named::create_emulated(&name, &personality, &quirks, &media).map_err(Fail::from))
+    py.detach(|| named::create_emulated(&name, &personality, &quirks, &media, real_time).map_err(Fail::from))
         .map_err(|e| e.into_py(py))
 }
 
@@ -197,8 +200,12 @@ struct Update {
     drive_buffer_size: Option<u32>,
     drive_buffer_free: Option<u32>,
     free_sectors_on_media: u64,
+    used_sectors_on_media: u64,
+    total_sectors_on_media: u64,
     number_of_existing_tracks: u32,
     current_write_speed: u32,
+    buffer_underrun_free_disabled: bool,
+    do_not_finalize_media: bool,
     fraction: f64,
 }
 
@@ -219,8 +226,12 @@ impl From<&TaoUpdate> for Update {
             drive_buffer_size: u.drive_buffer_size,
             drive_buffer_free: u.drive_buffer_free,
             free_sectors_on_media: u.writer.free_sectors_on_media,
+            used_sectors_on_media: u.writer.used_sectors_on_media,
+            total_sectors_on_media: u.writer.total_sectors_on_media,
             number_of_existing_tracks: u.writer.number_of_existing_tracks,
             current_write_speed: u.writer.current_write_speed,
+            buffer_underrun_free_disabled: u.writer.buffer_underrun_free_disabled,
+            do_not_finalize_media: u.writer.do_not_finalize_media,
             fraction: u.fraction(),
         }
     }

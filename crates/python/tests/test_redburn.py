@@ -78,6 +78,10 @@ def test_write_is_an_iterator_of_typed_events(home):
     assert all(isinstance(e, redburn.Update) for e in events)
     assert {e.current_track_number for e in events} == {1, 2}
     assert events[-1].current_action == "finishing"
+    # The writer's properties as the event's sender shows them, every one C's rb_tao_update has.
+    e = events[0]
+    assert (e.total_sectors_on_media, e.used_sectors_on_media) == (360000, 0), e
+    assert (e.do_not_finalize_media, e.buffer_underrun_free_disabled) == (False, False)
     tao.release_recorder()
     assert all(v.matches for v in redburn.verify(rec, files=files))
 
@@ -314,12 +318,16 @@ def test_ordinary_mistakes_are_caught_where_they_are_made(home):
 
 
 def test_breaking_out_of_write_cancels_the_burn(home):
-    files = [make_wav(home / f"{i}.wav", 8, step=i + 3) for i in range(3)]
-    rec = redburn.Recorder("emu:default")
+    # A drive that writes in real time (about 0.8 s a track at 52x), so that the loop keeps
+    # up with the burn.
+    files = [make_wav(home / f"{i}.wav", 40, step=i + 3) for i in range(3)]
+    redburn.create_emulated("slow", real_time=True)
+    rec = redburn.Recorder("emu:slow")
     tao = redburn.TrackAtOnce(rec)
     it = tao.write(files)
     for u in it:
-        if u.current_track_number == 1 and u.current_action == "writing":
+        # Once part of track 1 is on the disc.
+        if u.current_track_number == 1 and u.current_action == "writing" and u.fraction > 0.3:
             break
     it.close()  # as a generator's close(); dropping the iterator does the same
     tao.release_recorder()

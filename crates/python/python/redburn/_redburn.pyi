@@ -52,8 +52,12 @@ class Update:
     drive_buffer_size: Optional[int]
     drive_buffer_free: Optional[int]
     free_sectors_on_media: int
+    used_sectors_on_media: int
+    total_sectors_on_media: int
     number_of_existing_tracks: int
     current_write_speed: int
+    buffer_underrun_free_disabled: bool
+    do_not_finalize_media: bool
     fraction: float
     """Written share of the track, 0.0 to 1.0."""
 
@@ -62,6 +66,8 @@ class Writing(Iterator[Update]):
 
     def __iter__(self) -> "Writing": ...
     def __next__(self) -> Update: ...
+    def close(self) -> None:
+        """Stops the burn after the track being written (as dropping the iterator does)."""
 
 class TrackAtOnce:
     """``IDiscFormat2TrackAtOnce``: takes the recorder's drive until ``release_recorder()``."""
@@ -116,7 +122,7 @@ def burn_sheet(
     """Burns a CUE sheet or cdrdao TOC file disc-at-once (a Job on one recorder)."""
 
 def create_emulated(
-    name: str, *, personality: str = "redburn", quirks: List[str] = ..., media: str = "cdr80"
+    name: str, *, personality: str = "redburn", quirks: List[str] = ..., media: str = "cdr80", real_time: bool = False
 ) -> None:
     """Makes the emulated recorder ``emu:NAME`` (a personality, quirk switches, a blank medium)."""
 
