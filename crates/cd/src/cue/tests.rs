@@ -126,7 +126,8 @@ fn latin1_utf8_bom_and_utf16() {
     assert_eq!(s.text.performer.as_deref(), Some("Björk"));
     assert_eq!(s.files[0].name, "Björk - Début.wav");
     assert_eq!(s.tracks[1].text.songwriter.as_deref(), Some("Björk Guðmundsdóttir"));
-    assert_eq!(s.warnings[0].line, 0);
+    // The first line that is not UTF-8 (PERFORMER "Björk").
+    assert_eq!(s.warnings[0].line, 1);
     let s = corpus("utf8_bom.cue");
     assert_eq!(s.encoding, SheetEncoding::Utf8Bom);
     assert_eq!(s.text.title.as_deref(), Some("Ágætis byrjun"));
