@@ -370,7 +370,8 @@ impl<T: Transport> TrackAtOnce<T> {
     pub fn add_audio_file(&mut self, path: &std::path::Path) -> Result<(), TaoError> {
         self.f.prepared()?;
         let (reader, frames) = audio::segments::open_file(path, false)
-            .map_err(|e| TaoError::StreamNotSupported(format!("{}: {e}", path.display())))?;
+            // (The decoder's error names the file already.)
+            .map_err(|e| TaoError::StreamNotSupported(e.to_string()))?;
         self.add_audio_track(reader, frames)
     }
 

@@ -892,6 +892,68 @@ fn an_interrupted_raw_burn_spends_the_disc_as_a_real_one() {
     }
 }
 
+/// A host disk that takes nothing (`/dev/full`: every write is ENOSPC, the full disk of a real
+/// machine) under the emulator's sector file and under an export.
+#[test]
+fn a_full_host_disk_is_reported_where_it_happens_and_leaves_nothing_partial() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let (a, b) = (h.join("a.wav"), h.join("b.wav"));
+    wav(&a, 5 * 44_100);
+    wav(&b, 5 * 44_100);
+    // The emulator cannot store track 1: the burn fails on track 1's own command, not a
+    // track later, and track 2 is never started.
+    stdout(redburn(h).args(["emu", "create", "full"]));
+    let data = h.join("drives/full/data.bin");
+    std::fs::remove_file(&data).unwrap();
+    std::os::unix::fs::symlink("/dev/full", &data).unwrap();
+    let err = fails(redburn(h).args(["burn", "-d", "emu:full"]).arg(&a).arg(&b), 4);
+    assert!(err.contains("03/0C/00") && !err.contains("track 2"), "{err}");
+    // An export onto a full disk: a file error (exit 8), and no .partial left behind.
+    stdout(redburn(h).args(["emu", "create", "ok"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:ok"]).arg(&a));
+    let out = h.join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink("/dev/full", out.join("x.bin.partial")).unwrap();
+    let err = fails(redburn(h).args(["emu", "export", "ok", "-o"]).arg(out.join("x.cue")), 8);
+    assert!(err.contains("No space left on device"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn sigterm_during_a_read_stops_it_as_ctrl_c_does_and_leaves_no_partial_image() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let a = h.join("a.wav");
+    wav(&a, 30 * 44_100);
+    stdout(redburn(h).args(["emu", "create", "src"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:src"]).arg(&a));
+    // Every READ CD takes a while, so that the signal comes mid-read.
+    stdout(redburn(h).args(["emu", "fault", "src", "--opcode", "BE", "--stall-ms", "20"]));
+    let out = h.join("img");
+    std::fs::create_dir(&out).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("redburn"))
+        .env("REDBURN_HOME", h)
+        .args(["read", "-d", "emu:src", "--json", "-o"])
+        .arg(out.join("a.cue"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut events = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while std::io::BufRead::read_line(&mut events, &mut line).unwrap() > 0 && !line.contains("\"progress\"") {
+        line.clear();
+    }
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "nothing partial is left: {left:?}");
+}
+
 /// 13 500 sectors each, about 3.5 s at 52x. Returns the second track's path and the
 /// arguments of a `--json` burn of both.
 fn slow_two_track_burn(home: &Path, name: &str) -> (PathBuf, Vec<std::ffi::OsString>) {
