@@ -954,6 +954,53 @@ fn sigterm_during_a_read_stops_it_as_ctrl_c_does_and_leaves_no_partial_image() {
     assert!(left.is_empty(), "nothing partial is left: {left:?}");
 }
 
+/// A host disk that fills up for real: a 4 MiB tmpfs in a mount namespace of the test's own
+/// (`unshare -rm`: root, or unprivileged user namespaces). `redburn image` onto it is a file
+/// error that leaves nothing; an emulated drive whose files fill it stays usable.
+#[test]
+fn a_disk_that_fills_up_is_a_file_error_and_never_wedges_a_drive() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let small = h.join("small");
+    std::fs::create_dir(&small).unwrap();
+    let (a, b) = (h.join("a.wav"), h.join("b.wav"));
+    wav(&a, 20 * 44_100);
+    wav(&b, 20 * 44_100);
+    let bin = assert_cmd::cargo::cargo_bin("redburn");
+    let sheet = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/album.cue");
+    let script = format!(
+        "mount -t tmpfs -o size=4m tmpfs '{s}' || exit 99
+         '{r}' image '{sheet}' -o '{s}/img.cue' >/dev/null 2>'{h}/image.err'; echo image $?
+         ls -A '{s}'
+         export REDBURN_HOME='{s}/home'
+         '{r}' emu create d >/dev/null
+         '{r}' burn -d emu:d '{a}' '{b}' >/dev/null 2>'{h}/burn.err'; echo burn $?
+         '{r}' emu insert d >/dev/null 2>'{h}/insert.err'; echo insert $?
+         '{r}' burn -d emu:d '{a}' >/dev/null 2>&1; echo again $?",
+        s = small.display(),
+        r = bin.display(),
+        sheet = sheet.display(),
+        h = h.display(),
+        a = a.display(),
+        b = b.display()
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .env_remove("REDBURN_DEVICE")
+        .output()
+        .expect("unshare (util-linux) runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.code() != Some(99), "a tmpfs could not be mounted in a namespace of the test's own: {out:?}");
+    let read = |f: &str| std::fs::read_to_string(h.join(f)).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.first().copied(), Some("image 8"), "{text}\n{}", read("image.err"));
+    assert!(read("image.err").contains("the image could not be written"), "{}", read("image.err"));
+    // Nothing partial beside the output: the next line is the drive's.
+    assert_eq!(lines.get(1).copied(), Some("burn 4"), "{text}");
+    assert!(read("burn.err").contains("03/0C/00"), "{}", read("burn.err"));
+    assert_eq!(&lines[2..], ["insert 0", "again 0"], "{text}\n{}", read("insert.err"));
+}
+
 /// 13 500 sectors each, about 3.5 s at 52x. Returns the second track's path and the
 /// arguments of a `--json` burn of both.
 fn slow_two_track_burn(home: &Path, name: &str) -> (PathBuf, Vec<std::ffi::OsString>) {
