@@ -295,6 +295,7 @@ impl BurnJob {
     /// an outcome, not an exception. The GIL is released while burning.
     #[pyo3(signature = (recorders, on_event = None))]
     fn run(&self, py: Python<'_>, recorders: Vec<Py<Recorder>>, on_event: Option<Py<PyAny>>) -> PyResult<Vec<Outcome>> {
+        callable(py, "on_event", on_event.as_ref())?;
         let handler = |py: Python<'_>, e: &rb::job::Event| -> PyResult<bool> {
             let Some(f) = &on_event else { return Ok(true) };
             let v = f.call1(py, (Event::from(e),))?;
@@ -315,8 +316,20 @@ impl BurnJob {
     }
 }
 
+/// A callback argument must be callable: said when it is given, not at its first call.
+pub(crate) fn callable(py: Python<'_>, what: &str, f: Option<&Py<PyAny>>) -> PyResult<()> {
+    match f {
+        Some(f) if !f.bind(py).is_callable() => {
+            let kind = f.bind(py).get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            Err(pyo3::exceptions::PyTypeError::new_err(format!("{what} must be callable, not {kind}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Plans `request` with the GIL released; notes go to `on_note` with it.
 pub(crate) fn plan(py: Python<'_>, request: rb::job::Request, on_note: Option<&Py<PyAny>>) -> PyResult<rb::job::Job> {
+    callable(py, "on_note", on_note)?;
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
     let planned = py.detach(|| {
         let mut note = |n: rb::job::Note| {

@@ -652,6 +652,7 @@ fn burn_sheet(
     cdtext: bool,
     cdtext_charset: Option<String>,
 ) -> PyResult<()> {
+    job::callable(py, "progress", progress.as_ref())?;
     let options = job::Options { mode: None, cdtext, cdtext_charset };
     let request = rb::job::Request {
         write_speed,

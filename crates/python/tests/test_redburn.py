@@ -300,6 +300,13 @@ def test_a_job_is_cancelled_from_its_event_callback_and_the_disc_plays(home):
 
 def test_ordinary_mistakes_are_caught_where_they_are_made(home):
     rec = redburn.Recorder("emu:default")
+    # Callbacks are checked when given, before anything is burned.
+    wav = make_wav(home / "x.wav", 4)
+    with pytest.raises(TypeError):
+        redburn.Job([wav], on_note="not a function")
+    with pytest.raises(TypeError):
+        redburn.Job([wav]).run([rec], on_event=5)
+    assert rec.media_info().status == "blank"
     tao = redburn.TrackAtOnce(rec)
     with pytest.raises(TypeError):
         tao.on_update = 5
