@@ -1,6 +1,7 @@
-//! Ctrl-C (and SIGTERM, SIGHUP: the `termination` signals, handled alike) during a burn: the first press cancels cleanly — the track being written ends where
-//! it is, the session is closed and the disc stays readable, as IMAPI's `CancelAddTrack` —
-//! and the second stops at once.
+//! Ctrl-C (and SIGTERM, SIGHUP: the `termination` signals, handled alike) during a burn: the
+//! first cancels cleanly — track-at-once, the track being written ends where it is, the
+//! session is closed and the disc stays readable, as IMAPI's `CancelAddTrack`; disc-at-once,
+//! the drive is told to stop — and the second stops at once.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
