@@ -175,6 +175,9 @@ pub enum JobError {
     /// The burn's thread failed unexpectedly.
     #[error("the burn's thread panicked")]
     Panicked,
+    /// The writer did not give the recorder back (the disc was written).
+    #[error("the writer did not give the recorder back; the disc was written but could not be verified or ejected")]
+    RecorderLost,
 }
 
 fn does_not_fit(route: Route, needed: u64, free: u64) -> String {
@@ -239,7 +242,7 @@ impl JobError {
             },
             JobError::Differs { .. } => C::Verify,
             JobError::Cancelled(_) => C::Cancelled,
-            JobError::Panicked => C::Other,
+            JobError::Panicked | JobError::RecorderLost => C::Other,
         }
     }
 
@@ -296,7 +299,7 @@ impl Imapi for JobError {
             JobError::TooManyTracks(_) => TaoError::TrackLimitReached.imapi(),
             JobError::Audio(_) | JobError::NoAudio(_) => TaoError::StreamNotSupported(String::new()).imapi(),
             JobError::RwCannotRaw { .. } => DaoError::DataBlockTypeNotSupported.imapi(),
-            JobError::Differs { .. } | JobError::Panicked => ("E_FAIL", 0x8000_4005),
+            JobError::Differs { .. } | JobError::Panicked | JobError::RecorderLost => ("E_FAIL", 0x8000_4005),
             _ => INVALIDARG,
         }
     }

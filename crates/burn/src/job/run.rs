@@ -327,9 +327,19 @@ impl<T: Transport> Burn<'_, T> {
             Work::Disc { layout, stream, rw } => self.disc_at_once(&check, layout, stream, rw.as_ref(), feed)?,
         };
         let request = &job.request;
+        // (A writer that kept the recorder cannot be verified with or ejected.)
+        if ((request.verify && !request.simulate) || request.eject) && self.recorder.is_none() {
+            let route = Some(burned.route);
+            return Err(Box::new(Failed {
+                error: JobError::RecorderLost,
+                disc: None,
+                route,
+                burned: Some(Box::new(burned)),
+            }));
+        }
         if request.verify && !request.simulate {
             self.emit(EventKind::Phase(Phase::Verifying));
-            let recorder = self.recorder.as_mut().expect("the recorder is back");
+            let recorder = self.recorder.as_mut().expect("checked above: the writer gave it back");
             let verdicts = job
                 .expected()
                 .and_then(|expected| crate::verify_disc(recorder, expected, &mut |_| {}).map_err(JobError::Verify));
@@ -352,7 +362,7 @@ impl<T: Transport> Burn<'_, T> {
             }
         }
         if request.eject {
-            let recorder = self.recorder.as_mut().expect("the recorder is back");
+            let recorder = self.recorder.as_mut().expect("checked above: the writer gave it back");
             if let Err(source) = recorder.eject_media() {
                 let error = JobError::Eject { device: self.device.to_string(), source };
                 return Err(Box::new(Failed {
