@@ -140,6 +140,8 @@ struct Queue {
     bytes: usize,
     /// The first failure, reported by the next call.
     failed: Option<(PathBuf, io::ErrorKind, String)>,
+    /// Whether that failure was the medium's (sectors or sub-channel), not the metadata's.
+    medium_failed: bool,
 }
 
 /// The storing thread.
@@ -161,6 +163,7 @@ impl Writer {
                     Job::Sectors { data, .. } | Job::Subcode { data, .. } => data.len(),
                     Job::Meta(text) => text.len(),
                 };
+                let medium = !matches!(job, Job::Meta(_));
                 let done = match job {
                     Job::Sectors { at, data: buf } => {
                         let done = store_sectors(&data, at, &buf).map_err(|e| (dir.join("data.bin"), e));
@@ -178,8 +181,11 @@ impl Writer {
                 let mut q = lock.lock().expect("the store queue's lock");
                 q.jobs -= 1;
                 q.bytes -= bytes;
-                if let Err((path, e)) = done {
-                    q.failed.get_or_insert((path, e.kind(), e.to_string()));
+                if let Err((path, e)) = done
+                    && q.failed.is_none()
+                {
+                    q.failed = Some((path, e.kind(), e.to_string()));
+                    q.medium_failed = medium;
                 }
                 cv.notify_all();
             }
@@ -334,6 +340,13 @@ impl Store {
         }
         let w = Writer::start(&self.dir, &self.data, &self.sub).map_err(|e| io_err(&self.dir, e))?;
         Ok(self.writer.get_or_init(|| w))
+    }
+
+    /// Whether a queued write of the medium (sectors or sub-channel) has failed: the
+    /// failure the next call reports is then the disc's, whichever call reports it.
+    #[must_use]
+    pub fn medium_failed(&self) -> bool {
+        self.writer.get().is_some_and(|w| w.state.0.lock().expect("the store queue's lock").medium_failed)
     }
 
     /// Waits until every queued write is stored.
@@ -499,5 +512,24 @@ mod tests {
         store.flush().unwrap();
         let len = fs::metadata(dir.path().join("data.bin")).unwrap().len();
         assert_eq!(len, offset(Lba(64 * n as i32), SECTOR_BYTES).unwrap());
+    }
+
+    /// A sector the host disk refuses (`/dev/full`) is the medium's failure, whichever call
+    /// reports it: the queued metadata behind it must not turn a write error into a
+    /// hardware failure of the drive.
+    #[test]
+    fn a_failed_sector_store_is_the_mediums_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::create(dir.path(), &meta(false)).unwrap());
+        let data = dir.path().join("data.bin");
+        fs::remove_file(&data).unwrap();
+        std::os::unix::fs::symlink("/dev/full", &data).unwrap();
+        let (store, m) = Store::open(dir.path()).unwrap();
+        assert!(!store.medium_failed());
+        store.write_sectors(Lba(0), &[1u8; SECTOR_BYTES]).unwrap();
+        let err = store.save(&m).unwrap_err();
+        assert!(err.to_string().contains("data.bin"), "{err}");
+        assert!(store.medium_failed());
+        assert!(store.save_queued(&m).is_err(), "the failure stays reported");
     }
 }

@@ -517,8 +517,14 @@ impl Drive {
         if self.simulation.is_some() {
             return Ok(());
         }
-        // A drive that cannot record its state reports a hardware failure.
-        self.store.save(&self.meta).map_err(|_| Sense::new(4, 0x44, 0))
+        self.store.save(&self.meta).map_err(|_| self.store_failure())
+    }
+
+    /// The sense of a store that failed: a write error when the medium's data could not be
+    /// stored (the queue may report it on the metadata's call that follows), a hardware
+    /// failure when the drive could not record its own state.
+    fn store_failure(&self) -> Sense {
+        if self.store.medium_failed() { Sense::new(3, 0x0C, 0) } else { Sense::new(4, 0x44, 0) }
     }
 
     /// [`Drive::save`] behind the queued writes, in the middle of a write: the drive does not
@@ -528,7 +534,7 @@ impl Drive {
         if self.simulation.is_some() {
             return Ok(());
         }
-        self.store.save_queued(&self.meta).map_err(|_| Sense::new(4, 0x44, 0))
+        self.store.save_queued(&self.meta).map_err(|_| self.store_failure())
     }
 
     fn loaded(&self) -> Result<&Disc, Sense> {
