@@ -4,7 +4,7 @@
 //!
 //! ```no_run
 //! let mut notes = |n: redburn::sheet::Note| eprintln!("{n}");
-//! let (layout, stream) = redburn::sheet::plan_sheet("album.cue".as_ref(), false, &mut notes)?;
+//! let (layout, stream) = redburn::sheet::plan_sheet("album.cue".as_ref(), false, false, &mut notes)?;
 //! println!("{} tracks, {} sectors", layout.tracks.len(), layout.sectors());
 //! let audio = redburn::sheet::checked_reader(stream); // what write_disc_at_once takes
 //! # Ok::<(), redburn::sheet::SheetError>(())
@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use audio::segments::{Checked, SegmentReader, measure_ranges};
+use audio::AudioError;
+use audio::segments::{Checked, SegmentReader, header_frames, measure_ranges};
 use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS};
 use cd::plan::{DiscPlan, Segment, Source, SourceFormat};
 
@@ -239,9 +240,33 @@ fn cdtext_file(sheet: &Path, path: &Path) -> Result<cd::CdText> {
     cd::CdText::from_toc_data(&bytes).map_err(|e| bad(e.to_string()))
 }
 
-/// Measures every segment (each file decoded once, to its end), pads to whole sectors and
-/// lays the disc out. Returns the layout and the segments to stream from LBA −150.
-fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
+/// How a file is measured: its length in frames and the checksum of each range taken from it
+/// (none when not decoded).
+type Measure<'a> =
+    &'a dyn Fn(&Path, &SourceFormat, &[Range]) -> std::result::Result<(u64, Vec<Option<u32>>), AudioError>;
+
+/// Decodes the file to its end.
+fn decoded(
+    path: &Path,
+    format: &SourceFormat,
+    ranges: &[Range],
+) -> std::result::Result<(u64, Vec<Option<u32>>), AudioError> {
+    measure_ranges(path, format, ranges)
+}
+
+/// Trusts the length the file's header declares (`--skip-decode-check`): the burn stops at
+/// a file that turns out shorter.
+fn from_headers(
+    path: &Path,
+    format: &SourceFormat,
+    ranges: &[Range],
+) -> std::result::Result<(u64, Vec<Option<u32>>), AudioError> {
+    Ok((header_frames(path, format)?, vec![None; ranges.len()]))
+}
+
+/// Measures every segment (each file once, to its end), pads to whole sectors and lays the
+/// disc out. Returns the layout and the segments to stream from LBA −150.
+fn layout(plan: &DiscPlan, origin: &Origin, measure_file: Measure<'_>) -> Result<(DaoLayout, Stream)> {
     // Each file is decoded once, for its length and the checksum of every range the sheet
     // takes from it; the burn checks the same checksums as it reads.
     let mut wanted: HashMap<PathBuf, (SourceFormat, Vec<Range>)> = HashMap::new();
@@ -253,7 +278,7 @@ fn layout(plan: &DiscPlan, origin: &Origin) -> Result<(DaoLayout, Stream)> {
     // Each file's length and the checksum of each of its ranges.
     let mut files: HashMap<PathBuf, (u64, HashMap<Range, Option<u32>>)> = HashMap::new();
     for (path, (format, ranges)) in &wanted {
-        let (total, crcs) = measure_ranges(path, format, ranges).map_err(|e| origin.locate(code::INPUT, path, 0, e))?;
+        let (total, crcs) = measure_file(path, format, ranges).map_err(|e| origin.locate(code::INPUT, path, 0, e))?;
         files.insert(path.clone(), (total, ranges.iter().copied().zip(crcs).collect()));
     }
     let measure = |seg: &Segment, track: u8| -> Result<(u64, Option<u32>)> {
@@ -469,13 +494,14 @@ fn lenient_hint(e: &cd::CueError) -> String {
 }
 
 /// The sheet's layout and the segments to stream from LBA −150; `lenient`: an unknown word
-/// in a CUE sheet is a warning, not an error.
+/// in a CUE sheet is a warning, not an error; `trust_headers`: files are not decoded ahead,
+/// their headers give their lengths (`--skip-decode-check`).
 ///
 /// # Errors
 /// The sheet's or a file's problem, with the sheet's file and line.
-pub fn plan_sheet(sheet: &Path, lenient: bool, note: Notes<'_>) -> Result<(DaoLayout, Stream)> {
+pub fn plan_sheet(sheet: &Path, lenient: bool, trust_headers: bool, note: Notes<'_>) -> Result<(DaoLayout, Stream)> {
     let (plan, origin) = plan(sheet, lenient, note)?;
-    layout(&plan, &origin)
+    layout(&plan, &origin, if trust_headers { &from_headers } else { &decoded })
 }
 
 /// `mm:ss:ff` (75 frames a second, as sheets write times) of a length in samples.
@@ -486,11 +512,14 @@ fn cue_time(samples: u64) -> String {
 
 /// The plan of audio files burned disc-at-once: two-second pauses between tracks (none when
 /// `gapless`), and with `cdtext_from_tags` CD-TEXT and ISRCs from the files' tags.
+/// `measured`: each file's length in frames and checksum, as [`crate::job::preflight`]
+/// found them (so that no file is decoded twice before the burn).
 ///
 /// # Errors
-/// A file that cannot be decoded or whose tags cannot be read; an album no disc holds.
+/// A file whose tags cannot be read; an album no disc holds.
 pub fn plan_files(
     files: &[PathBuf],
+    measured: &[(u64, Option<u32>)],
     big_endian: bool,
     gapless: bool,
     cdtext_from_tags: bool,
@@ -534,7 +563,12 @@ pub fn plan_files(
         }
     }
     plan.validate().map_err(|e| fail(code::PLAN, e))?;
-    layout(&plan, &Origin::default())
+    // Every file is taken whole (one range from its start), as preflight measured it.
+    let known = |path: &Path, _: &SourceFormat, ranges: &[Range]| {
+        let (frames, crc) = files.iter().position(|f| f == path).map_or((0, None), |i| measured[i]);
+        Ok((frames, ranges.iter().map(|r| if *r == (0, None) { crc } else { None }).collect()))
+    };
+    layout(&plan, &Origin::default(), &known)
 }
 
 /// The host FIFO of a disc-at-once burn: 2.5 s at the speed asked for (`write_speed` in
@@ -551,7 +585,7 @@ pub fn host_fifo_bytes<T: mmc::Transport>(recorder: &mut device::Recorder<T>, wr
 /// # Errors
 /// The sheet's or a file's problem.
 pub fn expected_from_sheet(sheet: &Path, lenient: bool, note: Notes<'_>) -> Result<crate::Expected<'static>> {
-    let (_, stream) = plan_sheet(sheet, lenient, note)?;
+    let (_, stream) = plan_sheet(sheet, lenient, false, note)?;
     Ok(crate::Expected::Stream(Box::new(SegmentReader::new(stream.into_iter().map(|(seg, n, _)| (seg, n))))))
 }
 

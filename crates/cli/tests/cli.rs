@@ -475,6 +475,16 @@ fn skipping_the_decode_check_trusts_headers_and_stops_at_a_short_file() {
     let toc = stdout(redburn(home.path()).args(["toc", "-d", "emu:t", "--json"]));
     let toc: serde_json::Value = serde_json::from_str(&toc).unwrap();
     assert!(!toc["tracks"].as_array().unwrap().is_empty(), "{toc}");
+    // A sheet's files too: planned from their headers, the short one found mid-burn.
+    let cue = home.path().join("a.cue");
+    std::fs::write(&cue, "FILE \"good.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:00:00\nFILE \"bad.wav\" WAVE\n  TRACK 02 AUDIO\n    INDEX 01 00:00:00\n").unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "s"]));
+    let plan = stdout(
+        redburn(home.path()).args(["burn", "-d", "emu:s", "--dry-run", "--skip-decode-check", "--json"]).arg(&cue),
+    );
+    assert!(plan.contains("\"needed_sectors\":900"), "both files whole, from their headers: {plan}");
+    let err = fails(redburn(home.path()).args(["burn", "-d", "emu:s", "--skip-decode-check"]).arg(&cue), 4);
+    assert!(err.contains("bad.wav"), "{err}");
 }
 
 /// A disc-at-once write that fails midway: the message names the track and the LBA and

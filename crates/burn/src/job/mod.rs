@@ -272,7 +272,8 @@ impl Job {
                 return Err(JobError::SheetNeedsDiscAtOnce);
             }
             let sheet = sheet.to_owned();
-            let (mut layout, stream) = crate::sheet::plan_sheet(&sheet, request.lenient, notes)?;
+            let (mut layout, stream) =
+                crate::sheet::plan_sheet(&sheet, request.lenient, request.skip_decode_check, notes)?;
             crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
             let rw = crate::sheet::rw_source(&sheet, &stream)?;
             return Ok(Job { request, work: Work::Disc { layout, stream, rw } });
@@ -289,8 +290,10 @@ impl Job {
         if !disc {
             return Ok(Job { request, work: Work::Tracks(tracks) });
         }
+        let measured: Vec<(u64, Option<u32>)> = tracks.iter().map(|t| (t.frames, t.crc)).collect();
         let (mut layout, stream) = crate::sheet::plan_files(
             &request.inputs,
+            &measured,
             request.big_endian,
             request.gapless,
             request.cdtext_from_tags,
