@@ -317,14 +317,15 @@ fn layout(plan: &DiscPlan, origin: &Origin, measure_file: Measure<'_>) -> Result
             return Err(fail(code::PLAN, format!("track {}: its pause is not a whole number of sectors", t.number)));
         }
         // Track 1's pause holds the 2 seconds before LBA 0, which no sheet's file holds: a
-        // sheet's position 0 is LBA 0, so audio before track 1's index 1 (hidden track-one
-        // audio) comes after them, as cdrdao and CDRWIN place it. Silence (`PREGAP`) at its
-        // start counts towards them.
-        let silent: u64 = pregap.iter().take_while(|(s, ..)| matches!(s.source, Source::Silence)).map(|p| p.1).sum();
-        if i == 0 && silent < u64::from(PREGAP_SECTORS) * SPF {
-            let extra = u64::from(PREGAP_SECTORS) * SPF - silent;
-            pregap.insert(0, (Segment::silence(extra), extra, None));
-            pause += extra;
+        // sheet's position 0 is LBA 0, so whatever the sheet puts before track 1's index 1 —
+        // audio (`INDEX 00`, a TOC file's `FILE` + `START`) or silence (`PREGAP`, `SILENCE`
+        // + `START`) — comes after them. cdrdao places it so (its test t2.toc: "additional
+        // pre-gap for track 1"), and so the disc a copy was read from comes back with the same
+        // track addresses whichever way the ripper wrote the gap.
+        if i == 0 {
+            let two = u64::from(PREGAP_SECTORS) * SPF;
+            pregap.insert(0, (Segment::silence(two), two, None));
+            pause += two;
         }
         let mut body: u64 = 0;
         let mut segs = Vec::new();
@@ -488,6 +489,9 @@ fn lenient_hint(e: &cd::CueError) -> String {
     match e.kind {
         cd::cue::CueErrorKind::UnknownCommand { .. } => {
             format!("{} (nothing was written; fix the sheet, or burn with --lenient to ignore the line)", e.kind)
+        }
+        cd::cue::CueErrorKind::Duplicate { .. } => {
+            format!("{} (nothing was written; remove one, or burn with --lenient to keep the first)", e.kind)
         }
         _ => e.kind.to_string(),
     }

@@ -10,6 +10,7 @@
 //!
 //! Positions in a sheet are in sectors (1/75 s) of their file; a plan counts stereo frames.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -181,6 +182,26 @@ impl CueTrack {
     }
 }
 
+/// Commands a track (or the disc, before the first TRACK) takes once.
+const ONCE_EACH: &[&str] = &[
+    "CATALOG",
+    "CDTEXTFILE",
+    "TITLE",
+    "PERFORMER",
+    "SONGWRITER",
+    "COMPOSER",
+    "ARRANGER",
+    "MESSAGE",
+    "UPC_EAN",
+    "FLAGS",
+    "ISRC",
+    "PREGAP",
+    "POSTGAP",
+];
+
+/// The line of each command given once so far, by track (`None`: the disc) and command.
+type Seen = HashMap<(Option<u8>, String), u32>;
+
 /// The character encoding a sheet was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetEncoding {
@@ -190,6 +211,11 @@ pub enum SheetEncoding {
     Utf8Bom,
     /// UTF-16 (little- or big-endian) with a byte-order mark.
     Utf16,
+    /// UTF-16 without a byte-order mark, its byte order told by where the zero bytes of its
+    /// ASCII commands fall.
+    Utf16NoBom,
+    /// UTF-32 (little- or big-endian), with or without a byte-order mark.
+    Utf32,
     /// Not valid UTF-8: read as Windows-1252 (Latin-1).
     Latin1,
 }
@@ -255,6 +281,11 @@ pub enum CueErrorKind {
     /// The file is larger than [`MAX_SHEET_BYTES`].
     #[error("the sheet is {0} bytes; a CUE sheet is at most {MAX_SHEET_BYTES} bytes")]
     TooLarge(usize),
+    /// Zero bytes that are neither UTF-16 nor UTF-32 text.
+    #[error(
+        "the sheet holds zero bytes but is neither UTF-16 nor UTF-32 text; open it in a text editor and save it as UTF-8"
+    )]
+    UnknownEncoding,
     /// A UTF-16 sheet with broken text.
     #[error("the sheet has a UTF-16 byte-order mark but is not valid UTF-16")]
     BadUtf16,
@@ -296,9 +327,16 @@ pub enum CueErrorKind {
     /// A command that belongs inside a track, outside one (or the reverse).
     #[error("{0}")]
     Misplaced(&'static str),
-    /// A command given twice.
-    #[error("{0} is given twice")]
-    Duplicate(&'static str),
+    /// A command given twice for the same track (or twice for the disc).
+    #[error("{command} is given twice for {} (first at line {first_line})", .track.map_or_else(|| "the disc".to_owned(), |t| format!("track {t}")))]
+    Duplicate {
+        /// The command.
+        command: String,
+        /// The track it belongs to (`None`: the disc's).
+        track: Option<u8>,
+        /// The line of the first one.
+        first_line: u32,
+    },
     /// A track with no `INDEX 01`.
     #[error("track {0} has no INDEX 01")]
     NoIndex1(u8),
@@ -349,10 +387,26 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, SheetEncoding), CueError> {
     if bytes.len() > MAX_SHEET_BYTES {
         return Err(CueError::at(0, 0, CueErrorKind::TooLarge(bytes.len())));
     }
+    let (text, encoding) = decode_unicode(bytes)?;
+    // Classic Mac OS ends lines with a lone CR: each is a line end (CRLF stays one).
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    Ok((text, encoding))
+}
+
+/// The sheet's text by its byte-order mark, by the zero bytes of UTF-16 or UTF-32 without
+/// one, or as UTF-8, else Latin-1.
+fn decode_unicode(bytes: &[u8]) -> Result<(String, SheetEncoding), CueError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF")
         && let Ok(s) = std::str::from_utf8(rest)
     {
         return Ok((s.to_owned(), SheetEncoding::Utf8Bom));
+    }
+    // UTF-32-LE's mark begins as UTF-16-LE's does: looked for first.
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE\0\0") {
+        return utf32(rest, false);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\0\0\xFE\xFF") {
+        return utf32(rest, true);
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let (text, _, bad) = encoding_rs::UTF_16LE.decode(bytes); // the BOM picks the endianness
@@ -361,6 +415,32 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, SheetEncoding), CueError> {
         }
         return Ok((text.into_owned(), SheetEncoding::Utf16));
     }
+    // No text in UTF-8 or Latin-1 holds a zero byte; in UTF-16 and UTF-32 every ASCII
+    // character of a sheet's commands has them, where its byte order puts them.
+    if bytes.contains(&0) {
+        let head = &bytes[..bytes.len().min(512)];
+        let zero_at = |k: usize, m: usize| head.iter().enumerate().filter(|(i, b)| i % m == k && **b == 0).count();
+        let units = head.len() / 4;
+        if bytes.len().is_multiple_of(4) && units > 0 {
+            if zero_at(1, 4) == units && zero_at(2, 4) == units && zero_at(3, 4) == units {
+                return utf32(bytes, false);
+            }
+            if zero_at(0, 4) == units && zero_at(1, 4) == units && zero_at(2, 4) == units {
+                return utf32(bytes, true);
+            }
+        }
+        let pairs = head.len() / 2;
+        let encoding = match (zero_at(0, 2), zero_at(1, 2)) {
+            (0, odd) if odd * 2 > pairs => encoding_rs::UTF_16LE,
+            (even, 0) if even * 2 > pairs => encoding_rs::UTF_16BE,
+            _ => return Err(CueError::at(0, 0, CueErrorKind::UnknownEncoding)),
+        };
+        let (text, bad) = encoding.decode_without_bom_handling(bytes);
+        if bad || !bytes.len().is_multiple_of(2) {
+            return Err(CueError::at(0, 0, CueErrorKind::UnknownEncoding));
+        }
+        return Ok((text.into_owned(), SheetEncoding::Utf16NoBom));
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((s.to_owned(), SheetEncoding::Utf8)),
         Err(_) => {
@@ -368,6 +448,22 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, SheetEncoding), CueError> {
             Ok((text.into_owned(), SheetEncoding::Latin1))
         }
     }
+}
+
+/// UTF-32 text (no mark), which encoding_rs does not read (the WHATWG encodings have none).
+fn utf32(bytes: &[u8], big_endian: bool) -> Result<(String, SheetEncoding), CueError> {
+    if !bytes.len().is_multiple_of(4) {
+        return Err(CueError::at(0, 0, CueErrorKind::UnknownEncoding));
+    }
+    bytes
+        .chunks_exact(4)
+        .map(|c| {
+            let b = [c[0], c[1], c[2], c[3]];
+            char::from_u32(if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+        })
+        .collect::<Option<String>>()
+        .map(|s| (s, SheetEncoding::Utf32))
+        .ok_or_else(|| CueError::at(0, 0, CueErrorKind::UnknownEncoding))
 }
 
 /// One word or quoted string of a line, with its 1-based column.
@@ -554,7 +650,9 @@ impl CueSheet {
         if encoding == SheetEncoding::Latin1 {
             // The line of the first byte that is not UTF-8, so that the user can find it.
             let bad = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
-            let line = 1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u32;
+            let before = &bytes[..bad];
+            let cr_alone = before.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count();
+            let line = 1 + (before.iter().filter(|&&b| b == b'\n').count() + cr_alone) as u32;
             sheet.warnings.insert(
                 0,
                 CueWarning {
@@ -585,7 +683,16 @@ impl CueSheet {
             return Err(CueError::at(0, 0, CueErrorKind::TooLarge(text.len())));
         }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // A lone CR ends a line too (classic Mac OS).
+        let unified;
+        let text = if text.contains('\r') {
+            unified = text.replace("\r\n", "\n").replace('\r', "\n");
+            unified.as_str()
+        } else {
+            text
+        };
         let mut sheet = CueSheet::default();
+        let mut seen = Seen::new();
         for (n, raw) in text.lines().enumerate() {
             let no = u32::try_from(n + 1).unwrap_or(u32::MAX);
             let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -595,13 +702,14 @@ impl CueSheet {
             }
             let end_col = u32::try_from(raw.chars().count() + 1).unwrap_or(u32::MAX);
             let line = Line { no, tokens, raw, end_col };
-            sheet.command(&line, lenient)?;
+            sheet.command(&line, lenient, &mut seen)?;
         }
         if let Some(t) = sheet.tracks.last() {
             sheet.finish_track(t.number, t.line)?;
         } else {
             return Err(CueError::at(0, 0, CueErrorKind::NoTracks));
         }
+        sheet.note_files_not_starting_at_zero();
         sheet.one_renumbering_note();
         Ok(sheet)
     }
@@ -629,6 +737,34 @@ impl CueSheet {
         self.warnings = rest;
     }
 
+    /// CDRWIN's format starts each file's first index at 00:00:00. A sheet that does not is
+    /// burned with nothing left out — the audio before that index goes to the track before
+    /// it (track 1's pause for the first file) — but cdrdao leaves it out, so say so.
+    fn note_files_not_starting_at_zero(&mut self) {
+        let mut notes = Vec::new();
+        for (f, file) in self.files.iter().enumerate() {
+            let first = self
+                .tracks
+                .iter()
+                .enumerate()
+                .find_map(|(k, t)| t.indexes.iter().find(|i| i.file == f).map(|i| (k, i)));
+            let Some((k, i)) = first.filter(|(_, i)| i.position != Msf::ZERO) else { continue };
+            let goes_to = match k {
+                0 => "track 1's pause".to_owned(),
+                _ => format!("the end of track {}", self.tracks[k - 1].number),
+            };
+            notes.push(CueWarning {
+                line: i.line,
+                message: format!(
+                    "the first index in \"{}\" is at {}, not 00:00:00 as CDRWIN's format has it: the audio before it is burned as {goes_to} (cdrdao leaves it out)",
+                    file.name, i.position
+                ),
+            });
+        }
+        self.warnings.extend(notes);
+        self.warnings.sort_by_key(|w| w.line);
+    }
+
     fn finish_track(&self, number: u8, line: u32) -> Result<(), CueError> {
         let t = self.tracks.last().expect("called with a track");
         if !t.indexes.iter().any(|i| i.number == 1) {
@@ -637,8 +773,39 @@ impl CueSheet {
         Ok(())
     }
 
-    fn command(&mut self, line: &Line<'_>, lenient: bool) -> Result<(), CueError> {
+    /// Whether this line's command is the first of its kind for its track (or for the disc):
+    /// a second one is an error — its meaning is unclear, one of them is a mistake — that
+    /// `lenient` turns into a warning keeping the first (as a TITLE after a second FILE line
+    /// would otherwise replace the track's own).
+    fn first_of_its_kind(
+        &mut self,
+        line: &Line<'_>,
+        keyword: &str,
+        lenient: bool,
+        seen: &mut Seen,
+    ) -> Result<bool, CueError> {
+        let track = self.tracks.last().map(|t| t.number);
+        match seen.get(&(track, keyword.to_owned())) {
+            None => {
+                seen.insert((track, keyword.to_owned()), line.no);
+                Ok(true)
+            }
+            Some(&first_line) => {
+                let kind = CueErrorKind::Duplicate { command: keyword.to_owned(), track, first_line };
+                if !lenient {
+                    return Err(line.err(0, kind));
+                }
+                self.warnings.push(CueWarning { line: line.no, message: format!("{kind}: the first is kept") });
+                Ok(false)
+            }
+        }
+    }
+
+    fn command(&mut self, line: &Line<'_>, lenient: bool, seen: &mut Seen) -> Result<(), CueError> {
         let keyword = line.tokens[0].text.to_ascii_uppercase();
+        if ONCE_EACH.contains(&keyword.as_str()) && !self.first_of_its_kind(line, &keyword, lenient, seen)? {
+            return Ok(());
+        }
         let in_track = !self.tracks.is_empty();
         let warn = |s: &mut CueSheet, message: String| s.warnings.push(CueWarning { line: line.no, message });
         match keyword.as_str() {
@@ -653,9 +820,6 @@ impl CueSheet {
             "CATALOG" => {
                 if in_track {
                     return Err(line.err(0, CueErrorKind::Misplaced("CATALOG belongs before the first TRACK")));
-                }
-                if self.catalog.is_some() {
-                    return Err(line.err(0, CueErrorKind::Duplicate("CATALOG")));
                 }
                 let t = line.arg(1, "a 13-digit catalog number")?;
                 let (mcn, wrong) = Mcn::parse_lenient(t.text).map_err(|e| line.err(1, e))?;
@@ -818,9 +982,6 @@ impl CueSheet {
         line.no_more(2, &mut self.warnings);
         let track = self.tracks.last_mut().expect("checked above");
         let slot = if is_pre { &mut track.pregap } else { &mut track.postgap };
-        if slot.is_some() {
-            return Err(line.err(0, CueErrorKind::Duplicate(if is_pre { "PREGAP" } else { "POSTGAP" })));
-        }
         *slot = Some(t);
         Ok(())
     }

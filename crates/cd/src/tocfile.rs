@@ -160,6 +160,10 @@ fn lex(text: &str) -> Result<Vec<(Tok, u32, u32)>, TocFileError> {
 }
 
 impl Lexer {
+    /// The line of the next token.
+    fn line(&self) -> u32 {
+        self.toks.get(self.pos).map_or(0, |t| t.1)
+    }
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos).map(|t| &t.0)
     }
@@ -434,6 +438,10 @@ fn track(
         text: TextFields::default(),
     };
     let (mut copy, mut pre) = (false, false);
+    let mut isrc_line: Option<u32> = None;
+    // START without a time after a file of unknown length: index 1 begins after this many
+    // of the track's segments.
+    let mut start_after: Option<usize> = None;
     let mut content: Vec<Segment> = Vec::new();
     let mut start: Option<u64> = None;
     let mut index_times = Vec::new();
@@ -470,6 +478,12 @@ fn track(
                 return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "four-channel audio".into() }));
             }
             "ISRC" => {
+                let line = lx.line();
+                if let Some(first) = isrc_line.replace(line) {
+                    warnings.push(format!(
+                        "line {line}: ISRC is given twice for track {number} (first at line {first}): the last is kept, as cdrdao keeps it"
+                    ));
+                }
                 lx.pos += 1;
                 let s = lx.string("a quoted ISRC")?;
                 t.isrc = Some(s.parse::<Isrc>().map_err(|e| {
@@ -512,15 +526,17 @@ fn track(
                     lx.pos -= 1;
                     return Err(lx.err(TocFileErrorKind::Position("START is given twice".into())));
                 }
-                start = Some(if lx.is_time() {
-                    lx.time("a time")?
+                if lx.is_time() {
+                    start = Some(lx.time("a time")?);
+                } else if let Some(known) = PlanTrack::known_frames(&content) {
+                    start = Some(known);
                 } else {
-                    PlanTrack::known_frames(&content).ok_or_else(|| {
-                        lx.err(TocFileErrorKind::Position(
-                            "START follows a file of unknown length; give START a time".into(),
-                        ))
-                    })?
-                });
+                    // After a file that runs to its end (mktoc writes every EAC gap so): the
+                    // track's length so far, as cdrdao's manual defines START without a time —
+                    // known once the file is measured, and a split between segments here.
+                    start = Some(0);
+                    start_after = Some(content.len());
+                }
             }
             "INDEX" => {
                 lx.pos += 1;
@@ -547,6 +563,13 @@ fn track(
         }
     }
     t.control = Control::audio(pre, copy);
+    if let Some(n) = start_after {
+        let body = content.split_off(n);
+        t.pregap = content;
+        t.body = body;
+        t.indexes = index_times;
+        return Ok(t);
+    }
     let at = start.unwrap_or(0);
     let (pregap, body) = split(content, at).ok_or_else(|| {
         lx.err(TocFileErrorKind::Position(format!(
@@ -700,6 +723,7 @@ impl TocFile {
         let mut warnings = Vec::new();
         let mut map = Vec::new();
         let mut album_lang = None;
+        let mut catalog_line: Option<u32> = None;
         // Header.
         loop {
             match lx.peek_word().as_deref() {
@@ -709,6 +733,12 @@ impl TocFile {
                     lx.pos += 1;
                 }
                 Some("CATALOG") => {
+                    let line = lx.line();
+                    if let Some(first) = catalog_line.replace(line) {
+                        warnings.push(format!(
+                            "line {line}: CATALOG is given twice (first at line {first}): the last is kept, as cdrdao keeps it"
+                        ));
+                    }
                     lx.pos += 1;
                     let s = lx.string("a quoted 13-digit catalog number")?;
                     let (m, wrong) = Mcn::parse_lenient(&s).map_err(|e| {
@@ -1066,6 +1096,49 @@ AUDIOFILE "raw.cdr" SWAP #400 0
         assert_eq!((e.line, e.column), (2, 18), "{e}");
     }
 
+    /// cdrdao keeps the last of two ISRCs or CATALOGs without a word (its show-toc lists
+    /// the second): redburn keeps the same one and says so, with both lines.
+    #[test]
+    fn a_second_isrc_or_catalog_is_kept_as_cdrdao_keeps_it_with_a_warning() {
+        let t = TocFile::parse(
+            "CD_DA\nCATALOG \"0075678372025\"\nCATALOG \"0724385356926\"\nTRACK AUDIO\nISRC \"USAT20503731\"\n\
+             ISRC \"USAT20503743\"\nSILENCE 00:10:00\n",
+            Path::new(""),
+        )
+        .unwrap();
+        assert_eq!(t.plan.mcn.unwrap().as_str(), "0724385356926");
+        assert_eq!(t.plan.tracks[0].isrc.unwrap().as_str(), "USAT20503743");
+        assert_eq!(
+            t.warnings,
+            [
+                "line 3: CATALOG is given twice (first at line 2): the last is kept, as cdrdao keeps it",
+                "line 6: ISRC is given twice for track 1 (first at line 5): the last is kept, as cdrdao keeps it"
+            ]
+        );
+    }
+
+    /// mktoc writes each EAC gap as the previous file's tail, run to its end, then `START`
+    /// without a time: index 1 is where that file ends (cdrdao's manual: START without a
+    /// time is the track's length so far), known once the file is measured.
+    #[test]
+    fn start_without_a_time_after_a_file_run_to_its_end() {
+        let t = TocFile::parse(
+            "CD_DA\nTRACK AUDIO\nAUDIOFILE \"01.wav\" 00:00:00 03:01:55\n\
+             TRACK AUDIO\nAUDIOFILE \"01.wav\" 03:01:55\nSTART\nAUDIOFILE \"02.wav\" 00:00:00 03:45:03\nINDEX 00:30:00\n",
+            Path::new("/d"),
+        )
+        .unwrap();
+        let wav = |name: &str| Source::File {
+            path: PathBuf::from(format!("/d/{name}")),
+            format: SourceFormat::Decoded(Some("WAVE".into())),
+        };
+        let t2 = &t.plan.tracks[1];
+        let at = |m: u64, s: u64, f: u64| ((m * 60 + s) * 75 + f) * SPF;
+        assert_eq!(t2.pregap, [Segment { source: wav("01.wav"), start: at(3, 1, 55), length: None }]);
+        assert_eq!(t2.body, [Segment { source: wav("02.wav"), start: 0, length: Some(at(3, 45, 3)) }]);
+        assert_eq!(t2.indexes, [at(0, 30, 0)], "INDEX counts from START");
+    }
+
     #[test]
     fn errors_with_places() {
         let e = TocFile::parse("CD_DA\nTRACK MODE1\nDATAFILE \"x\"\n", Path::new("")).unwrap_err();
@@ -1074,7 +1147,7 @@ AUDIOFILE "raw.cdr" SWAP #400 0
         let e = TocFile::parse("TRACK AUDIO\nISRC \"XX\"\n", Path::new("")).unwrap_err();
         assert_eq!((e.line, e.column), (2, 6));
         assert!(matches!(e.kind, TocFileErrorKind::Code(_)));
-        let e = TocFile::parse("TRACK AUDIO\nFILE \"a.wav\" 0\nSTART\n", Path::new("")).unwrap_err();
+        let e = TocFile::parse("TRACK AUDIO\nSTART\nSTART\n", Path::new("")).unwrap_err();
         assert!(matches!(e.kind, TocFileErrorKind::Position(_)), "{e}");
         let e = TocFile::parse("TRACK AUDIO\nFILE \"a.wav\" 00:99:00\n", Path::new("")).unwrap_err();
         assert!(matches!(e.kind, TocFileErrorKind::Time(_)));

@@ -194,8 +194,24 @@ pub(crate) fn plan_json(job: &Job, check: &Check, dev_name: &str) -> serde_json:
             json!({"event": "plan", "device": dev_name, "tracks": list, "needed_sectors": check.needed,
                    "free_sectors": check.free})
         }
-        Work::Disc { layout, .. } => json!({"event": "plan", "device": dev_name, "mode": "dao",
-                   "tracks": layout.tracks.len(), "needed_sectors": check.needed, "free_sectors": check.free}),
+        Work::Disc { layout, .. } => {
+            // Where each track lies, as the text shows it and as cdrdao's show-toc lists it.
+            let mut lba = -150i64;
+            let list: Vec<_> = layout
+                .tracks
+                .iter()
+                .map(|t| {
+                    let start = lba + i64::from(t.pause);
+                    lba = start + i64::from(t.length);
+                    json!({"number": t.number, "pause": t.pause, "start_lba": start, "length": t.length,
+                           "indexes": t.indexes, "isrc": t.isrc.map(|i| i.as_str().to_owned()),
+                           "pre_emphasis": t.control.pre_emphasis(), "copy_permitted": t.control.copy_permitted()})
+                })
+                .collect();
+            json!({"event": "plan", "device": dev_name, "mode": "dao", "tracks": layout.tracks.len(),
+                   "layout": list, "catalog": layout.mcn.map(|m| m.as_str().to_owned()),
+                   "needed_sectors": check.needed, "free_sectors": check.free})
+        }
     }
 }
 

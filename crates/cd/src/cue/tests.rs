@@ -117,6 +117,26 @@ fn audio_before_first_index_01_is_track_one_pause() {
     let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:33\n").unwrap();
     let plan = s.to_plan(Path::new("")).unwrap();
     assert_eq!(plan.tracks[0].pregap, vec![seg(wave("", "a.wav"), 0, Some(33 * SPF))]);
+    // Not as CDRWIN has it, and cdrdao leaves the audio out: said at the index's line.
+    assert_eq!(
+        s.warnings.iter().map(|w| (w.line, w.message.as_str())).collect::<Vec<_>>(),
+        [(
+            3,
+            "the first index in \"a.wav\" is at 00:00:33, not 00:00:00 as CDRWIN's format has it: the audio before it is \
+             burned as track 1's pause (cdrdao leaves it out)"
+        )]
+    );
+    // A later file's audio before its first index ends the track before it.
+    let s = CueSheet::parse(
+        "FILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nFILE b.wav WAVE\nTRACK 02 AUDIO\nINDEX 00 00:10:00\nINDEX 01 00:12:00\n",
+    )
+    .unwrap();
+    assert_eq!(s.warnings.len(), 1);
+    assert!(
+        s.warnings[0].line == 6 && s.warnings[0].message.contains("burned as the end of track 1"),
+        "{:?}",
+        s.warnings
+    );
 }
 
 #[test]
@@ -399,4 +419,78 @@ fn a_latin_1_sheet_is_named_at_its_first_line_that_is_not_utf_8() {
     let w = &sheet.warnings[0];
     assert_eq!(w.line, 2, "{w:?}");
     assert!(w.message.contains("not UTF-8"), "{w:?}");
+}
+
+/// A command a track (or the disc) takes once, given twice: an error at the second, naming
+/// the first; `lenient` keeps the first with a warning. Clementine's manyfiles.cue puts an
+/// album TITLE after its second FILE line, where it would have replaced track 2's own.
+#[test]
+fn a_command_given_twice_names_both_lines_and_lenient_keeps_the_first() {
+    let text = "FILE a.wav WAVE\nTRACK 01 AUDIO\nISRC USAT20503731\nISRC USAT20503743\nINDEX 01 00:00:00\n";
+    let e = err(text);
+    assert_eq!(e.line, 4);
+    assert_eq!(e.kind, CueErrorKind::Duplicate { command: "ISRC".into(), track: Some(1), first_line: 3 });
+    assert_eq!(e.kind.to_string(), "ISRC is given twice for track 1 (first at line 3)");
+    let s = CueSheet::parse_with(text, true).unwrap();
+    assert_eq!(s.tracks[0].isrc.unwrap().as_str(), "USAT20503731");
+    assert_eq!(
+        s.warnings.iter().map(|w| (w.line, w.message.as_str())).collect::<Vec<_>>(),
+        [(4, "ISRC is given twice for track 1 (first at line 3): the first is kept")]
+    );
+    let many = "FILE one.wav WAVE\n  TRACK 01 AUDIO\n    TITLE \"Song 1\"\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    \
+                TITLE \"Song 2\"\n    INDEX 01 05:00:00\nFILE two.wav WAVE\nTITLE \"Album Two\"\n  TRACK 03 AUDIO\n    \
+                TITLE \"Song 3\"\n    INDEX 01 00:00:00\n";
+    let e = err(many);
+    assert_eq!(
+        (e.line, e.to_string().contains("TITLE is given twice for track 2 (first at line 6)")),
+        (9, true),
+        "{e}"
+    );
+    let s = CueSheet::parse_with(many, true).unwrap();
+    assert_eq!(s.tracks[1].text.title.as_deref(), Some("Song 2"));
+    // The disc's own, and the commands that were errors before.
+    let e = err("CATALOG 0075678372025\nCATALOG 0724385356926\nFILE a.wav WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+    assert_eq!(e.kind.to_string(), "CATALOG is given twice for the disc (first at line 1)");
+    let e = err("FILE a.wav WAVE\nTRACK 01 AUDIO\nPREGAP 00:02:00\nPREGAP 00:01:00\nINDEX 01 00:00:00\n");
+    assert_eq!((e.line, e.kind.to_string()), (4, "PREGAP is given twice for track 1 (first at line 3)".into()));
+    // The same command in different tracks is no repetition.
+    let s = CueSheet::parse(
+        "TITLE \"A\"\nFILE a.wav WAVE\nTRACK 01 AUDIO\nTITLE \"1\"\nINDEX 01 00:00:00\nTRACK 02 AUDIO\nTITLE \"2\"\nINDEX 01 00:10:00\n",
+    )
+    .unwrap();
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+/// Sheets as other systems save them: classic Mac OS line ends (a lone CR), UTF-16 without
+/// a byte-order mark in either byte order, UTF-32 with and without one. Zero bytes that are
+/// none of these are an error that says how to save the sheet.
+#[test]
+fn line_ends_and_unicode_encodings_without_a_mark() {
+    let text = "TITLE \"Été\"\rFILE \"a.wav\" WAVE\r  TRACK 01 AUDIO\r    INDEX 01 00:00:00\r  TRACK 02 AUDIO\r    INDEX 01 00:10:00\r";
+    let s = CueSheet::parse_bytes(text.as_bytes()).unwrap();
+    assert_eq!((s.tracks.len(), s.tracks[1].indexes[0].line), (2, 6));
+    assert_eq!(s.text.title.as_deref(), Some("Été"));
+    let unix = text.replace('\r', "\n");
+    let utf16le: Vec<u8> = unix.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf16be: Vec<u8> = unix.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let utf32le: Vec<u8> = unix.chars().flat_map(|c| u32::from(c).to_le_bytes()).collect();
+    let utf32be: Vec<u8> = unix.chars().flat_map(|c| u32::from(c).to_be_bytes()).collect();
+    let with_bom = |bom: &[u8], body: &[u8]| [bom, body].concat();
+    for (bytes, encoding) in [
+        (utf16le.clone(), SheetEncoding::Utf16NoBom),
+        (utf16be, SheetEncoding::Utf16NoBom),
+        (utf32be.clone(), SheetEncoding::Utf32),
+        (utf32le.clone(), SheetEncoding::Utf32),
+        // UTF-32-LE's mark is not UTF-16-LE's followed by a NUL character.
+        (with_bom(b"\xFF\xFE\0\0", &utf32le), SheetEncoding::Utf32),
+        (with_bom(b"\0\0\xFE\xFF", &utf32be), SheetEncoding::Utf32),
+        (with_bom(b"\xFF\xFE", &utf16le), SheetEncoding::Utf16),
+    ] {
+        let s = CueSheet::parse_bytes(&bytes).unwrap_or_else(|e| panic!("{encoding:?}: {e}"));
+        assert_eq!((s.encoding, s.tracks.len()), (encoding, 2));
+        assert_eq!(s.text.title.as_deref(), Some("Été"), "{encoding:?}");
+    }
+    let e = CueSheet::parse_bytes(b"FILE \"a.wav\" WAVE\n\0\0\x01TRACK 01 AUDIO\n").unwrap_err();
+    assert_eq!(e.kind, CueErrorKind::UnknownEncoding);
+    assert!(e.kind.to_string().contains("save it as UTF-8"), "{e}");
 }

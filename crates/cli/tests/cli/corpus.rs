@@ -44,10 +44,14 @@ fn inside(work: &Path, name: &str) -> Option<PathBuf> {
 
 /// Makes the audio a sheet names, silent: up to each file's last index (CUE) or the end of
 /// the last piece taken from it (TOC), and ten seconds more for a file read to its end.
-fn make_audio(bytes: &[u8], sheet: &Path, work: &Path) {
+/// Returns whether cdrdao reads the files as they are made: it takes only `.wav` names as
+/// WAVE files (1.2 decodes nothing else) and reads any other name as raw PCM, header and all.
+fn make_audio(bytes: &[u8], sheet: &Path, work: &Path) -> bool {
+    let wav_name = |p: &Path| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav"));
+    let mut as_cdrdao_reads = true;
     let toc = sheet.extension().is_some_and(|x| x.eq_ignore_ascii_case("toc"));
     if toc {
-        let Ok(t) = cd::TocFile::parse_bytes(bytes, work) else { return };
+        let Ok(t) = cd::TocFile::parse_bytes(bytes, work) else { return false };
         let mut need: std::collections::BTreeMap<PathBuf, (u64, bool)> = Default::default();
         for seg in t.plan.tracks.iter().flat_map(|t| t.pregap.iter().chain(&t.body)) {
             if let cd::plan::Source::File { path, format } = &seg.source {
@@ -58,13 +62,14 @@ fn make_audio(bytes: &[u8], sheet: &Path, work: &Path) {
             }
         }
         for (path, (frames, raw)) in need {
+            as_cdrdao_reads &= raw || wav_name(&path);
             if path.starts_with(work) {
                 if raw { silent_raw(&path, frames) } else { silent_wav(&path, frames) }
             }
         }
-        return;
+        return as_cdrdao_reads;
     }
-    let Ok(cue) = cd::CueSheet::parse_bytes_with(bytes, true) else { return };
+    let Ok(cue) = cd::CueSheet::parse_bytes_with(bytes, true) else { return false };
     for (i, f) in cue.files.iter().enumerate() {
         let last = cue
             .tracks
@@ -79,18 +84,126 @@ fn make_audio(bytes: &[u8], sheet: &Path, work: &Path) {
         if f.kind == cd::cue::FileKind::Binary {
             silent_raw(&path, frames);
         } else {
+            as_cdrdao_reads &= wav_name(&path);
             silent_wav(&path, frames);
         }
     }
+    as_cdrdao_reads
 }
 
-/// What planning `sheet` (copied to `work` with its audio) gives, in one line.
-fn outcome(home: &Path, work: &Path, sheet: &Path) -> String {
+/// One track as cdrdao's `show-toc` lists it, or as redburn's plan gives it in the same terms:
+/// sectors from LBA 0 (the 2 seconds before it not counted).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Listed {
+    number: u8,
+    pregap: u64,
+    start: u64,
+    end: u64,
+    indexes: Vec<u64>,
+    isrc: Option<String>,
+    copy: bool,
+    pre: bool,
+}
+
+/// `mm:ss:ff(  nnn)` → nnn.
+fn sectors_in(line: &str) -> u64 {
+    line.rsplit_once('(').and_then(|(_, n)| n.trim_end_matches(')').trim().parse().ok()).unwrap_or(u64::MAX)
+}
+
+/// What `cdrdao show-toc` makes of the sheet: the catalog and the tracks, or its complaint.
+fn cdrdao_listing(work: &Path, sheet: &Path) -> Result<(Option<String>, Vec<Listed>), String> {
+    let out = std::process::Command::new("cdrdao").arg("show-toc").arg(sheet).current_dir(work).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !text.contains("TRACK") {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let mut said = err.lines().chain(text.lines()).map(str::trim);
+        let why = said
+            .clone()
+            .find(|l| l.starts_with("ERROR"))
+            .or_else(|| said.rfind(|l| !l.is_empty() && !l.starts_with("Cdrdao version")))
+            .unwrap_or("no listing")
+            .to_owned();
+        return Err(why.replace(&format!("{}/", work.display()), ""));
+    }
+    let (mut catalog, mut tracks) = (None, Vec::<Listed>::new());
+    for line in text.lines().map(str::trim) {
+        let word = |w: &str| line.strip_prefix(w).map(str::trim);
+        if let Some(c) = word("CATALOG NUMBER:") {
+            catalog = Some(c.to_owned());
+        } else if let Some(rest) = word("TRACK") {
+            let n = rest.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+            tracks.push(Listed { number: n, ..Listed::default() });
+        } else if let Some(t) = tracks.last_mut() {
+            if let Some(i) = word("ISRC") {
+                t.isrc = Some(i.replace(' ', ""));
+            } else if line == "COPY PERMITTED" {
+                t.copy = true;
+            } else if line == "PRE-EMPHASIS" {
+                t.pre = true;
+            } else if word("PREGAP").is_some() {
+                t.pregap = sectors_in(line);
+            } else if word("START").is_some() {
+                t.start = sectors_in(line);
+            } else if word("INDEX").is_some() {
+                t.indexes.push(sectors_in(line));
+            } else if word("END").is_some() {
+                t.end = sectors_in(line);
+            }
+        }
+    }
+    Ok((catalog, tracks))
+}
+
+/// redburn's plan (the dry run's `layout`) in show-toc's terms.
+fn redburn_listing(plan: &serde_json::Value) -> (Option<String>, Vec<Listed>) {
+    let tracks = plan["layout"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let listed = tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let start = t["start_lba"].as_u64().unwrap_or(0);
+            let pause = t["pause"].as_u64().unwrap_or(0) - if i == 0 { 150 } else { 0 };
+            Listed {
+                number: t["number"].as_u64().unwrap_or(0) as u8,
+                pregap: pause,
+                start,
+                end: start + t["length"].as_u64().unwrap_or(0),
+                indexes: t["indexes"].as_array().unwrap().iter().map(|x| start + x.as_u64().unwrap()).collect(),
+                isrc: t["isrc"].as_str().map(str::to_owned),
+                copy: t["copy_permitted"] == true,
+                pre: t["pre_emphasis"] == true,
+            }
+        })
+        .collect();
+    (plan["catalog"].as_str().map(str::to_owned), listed)
+}
+
+/// Whether cdrdao lays the sheet out as redburn plans it: `same`, or the first difference.
+fn compared_with_cdrdao(work: &Path, sheet: &Path, plan: &serde_json::Value) -> String {
+    let theirs = match cdrdao_listing(work, sheet) {
+        Ok(l) => l,
+        Err(why) => return format!("cdrdao refuses: {why}"),
+    };
+    let ours = redburn_listing(plan);
+    if theirs.0 != ours.0 {
+        return format!("cdrdao: catalog {:?}, ours {:?}", theirs.0, ours.0);
+    }
+    if theirs.1.len() != ours.1.len() {
+        return format!("cdrdao: {} tracks, ours {}", theirs.1.len(), ours.1.len());
+    }
+    match theirs.1.iter().zip(&ours.1).find(|(a, b)| a != b) {
+        None => "cdrdao: same".into(),
+        Some((a, b)) => format!("cdrdao: track {} differs: theirs {a:?}, ours {b:?}", a.number),
+    }
+}
+
+/// What planning `sheet` (copied to `work` with its audio) gives, in one line, and the plan.
+fn outcome(home: &Path, work: &Path, sheet: &Path) -> (String, Option<serde_json::Value>) {
     let bytes = std::fs::read(sheet).unwrap();
     let copy = work.join(sheet.file_name().unwrap());
     std::fs::create_dir_all(work).unwrap();
     std::fs::write(&copy, &bytes).unwrap();
-    make_audio(&bytes, sheet, work);
+    let comparable = make_audio(&bytes, sheet, work);
     let out = redburn(home)
         .args(["burn", "-d", "emu:c", "--dry-run", "--skip-decode-check", "--json"])
         .arg(&copy)
@@ -101,11 +214,48 @@ fn outcome(home: &Path, work: &Path, sheet: &Path) -> String {
     if out.status.success() {
         let plan: serde_json::Value =
             serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("{}")).unwrap();
-        format!("ok: {} tracks, {} sectors, {warnings} notes", plan["tracks"], plan["needed_sectors"])
+        let cdrdao = match comparable {
+            true => compared_with_cdrdao(work, &copy, &plan),
+            false => {
+                "cdrdao: not compared (it would read the silent WAVE made for a file not named .wav as raw PCM)".into()
+            }
+        };
+        let line =
+            format!("ok: {} tracks, {} sectors, {warnings} notes; {cdrdao}", plan["tracks"], plan["needed_sectors"]);
+        (line, Some(plan))
     } else {
         let why = err.lines().find(|l| !l.contains("warning:") && !l.contains("note:")).unwrap_or("").trim();
-        format!("exit {}: {why}", out.status.code().unwrap_or(-1))
+        (format!("exit {}: {why}", out.status.code().unwrap_or(-1)), None)
     }
+}
+
+/// mktoc wrote a TOC file from each EAC CUE sheet (`mktoc/cue/NN.cue` → `mktoc/toc/NN.toc`):
+/// both must give the same disc — pauses, track starts, flags, ISRCs, catalog — but for the
+/// last track's length (the silence made for a CUE sheet's last file is a guess).
+fn mktoc_pairs(plans: &std::collections::BTreeMap<String, serde_json::Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, cue) in plans.iter().filter(|(n, _)| n.starts_with("mktoc/cue/")) {
+        let toc_name = name.replace("/cue/", "/toc/").replace(".cue", ".toc");
+        let Some(toc) = plans.get(&toc_name) else { continue };
+        let (mut a, mut b) = (redburn_listing(cue), redburn_listing(toc));
+        for l in [&mut a.1, &mut b.1] {
+            if let Some(last) = l.last_mut() {
+                last.end = 0;
+            }
+        }
+        let verdict = if a.0 != b.0 {
+            format!("catalog {:?} and {:?}", a.0, b.0)
+        } else if a.1.len() != b.1.len() {
+            format!("{} and {} tracks", a.1.len(), b.1.len())
+        } else {
+            match a.1.iter().zip(&b.1).find(|(x, y)| x != y) {
+                None => "the same disc".into(),
+                Some((x, y)) => format!("track {} differs: {x:?} and {y:?}", x.number),
+            }
+        };
+        out.push(format!("{name} and {toc_name}\t{verdict}\n"));
+    }
+    out
 }
 
 /// Where the sheets are, if anywhere.
@@ -133,7 +283,7 @@ fn real_world_sheets_keep_their_outcomes() {
     stdout(redburn(home.path()).args(["emu", "create", "c"]));
     // The sheets are independent: as many at a time as there are cores.
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let lines = std::sync::Mutex::new(vec![String::new(); all.len()]);
+    let lines = std::sync::Mutex::new(vec![(String::new(), None); all.len()]);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|s| {
         for _ in 0..workers {
@@ -143,15 +293,21 @@ fn real_world_sheets_keep_their_outcomes() {
                     let Some(sheet) = all.get(i) else { break };
                     let work = home.path().join(format!("s{i}"));
                     let name = sheet.strip_prefix(&root).unwrap().display().to_string();
-                    let line = format!("{name}\t{}\n", outcome(home.path(), &work, sheet));
+                    let (line, plan) = outcome(home.path(), &work, sheet);
                     // Sparse, but not kept: the next sheet gets its own.
                     std::fs::remove_dir_all(&work).unwrap();
-                    lines.lock().unwrap()[i] = line;
+                    lines.lock().unwrap()[i] = (format!("{name}\t{line}\n"), plan.map(|p| (name, p)));
                 }
             });
         }
     });
-    let got = lines.into_inner().unwrap().concat();
+    let (lines, plans): (Vec<String>, Vec<_>) = lines.into_inner().unwrap().into_iter().unzip();
+    let plans: std::collections::BTreeMap<String, serde_json::Value> = plans.into_iter().flatten().collect();
+    let pairs = mktoc_pairs(&plans);
+    assert!(pairs.len() >= 45, "{} mktoc pairs planned", pairs.len());
+    let differ: Vec<&String> = pairs.iter().filter(|p| !p.ends_with("\tthe same disc\n")).collect();
+    assert!(differ.is_empty(), "a CUE sheet and the TOC file mktoc wrote from it give other discs: {differ:?}");
+    let got = lines.concat() + &pairs.concat();
     let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus-outcomes.txt");
     if std::env::var_os("REDBURN_BLESS").is_some() {
         std::fs::write(&expected_path, &got).unwrap();
