@@ -17,6 +17,7 @@
 //! raw 16-bit stereo PCM, big-endian unless `SWAP` is given; redburn also decodes `.flac`,
 //! `.mp3`, `.ogg`, `.aiff`/`.aif` and `.m4a` names.
 
+use crate::cdtext::CharCode;
 use std::path::Path;
 
 use crate::addr::{AddrError, FRAMES_PER_SECTOR, MAX_TRACKS, Msf};
@@ -295,10 +296,13 @@ fn language_code(name: &str) -> Option<u8> {
     })
 }
 
-/// The parts of a `CD_TEXT { … }` that redburn keeps: the first language block.
+/// One `LANGUAGE n { … }` block of a `CD_TEXT { … }`.
 #[derive(Default)]
 struct TextBlock {
-    language: Option<u8>,
+    /// Its block number (`LANGUAGE n`), which the `LANGUAGE_MAP` maps to a language code.
+    language: u8,
+    /// cdrdao 1.2.5's `ENCODING_…` word: the block's character code.
+    charset: Option<CharCode>,
     fields: TextFields,
     disc_id: Option<String>,
     genre: Option<Genre>,
@@ -308,10 +312,22 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().take_while(|&&b| b != 0).map(|&b| char::from(b)).collect()
 }
 
-fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFileError> {
+/// cdrdao 1.2.5's character-code words.
+fn encoding_word(word: &str) -> Option<CharCode> {
+    Some(match word {
+        "ENCODING_ISO_8859_1" => CharCode::Iso8859_1,
+        "ENCODING_ASCII" => CharCode::Ascii,
+        "ENCODING_MS_JIS" => CharCode::MsJis,
+        "ENCODING_KOREAN" => CharCode::Korean,
+        "ENCODING_MANDARIN" => CharCode::Mandarin,
+        _ => return None,
+    })
+}
+
+/// A `CD_TEXT { … }`: every language block in it, in order.
+fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<Vec<TextBlock>, TocFileError> {
     lx.punct('{', "'{' after CD_TEXT")?;
-    let mut block = TextBlock::default();
-    let mut first_lang = None;
+    let mut blocks = Vec::new();
     loop {
         if lx.peek() == Some(&Tok::Punct('}')) {
             lx.pos += 1;
@@ -337,18 +353,23 @@ fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFile
             }
             "LANGUAGE" => {
                 let n = lx.word("a block number")?.parse::<u8>().map_err(|_| lx.expected("a block number 0-7"))?;
-                let keep = *first_lang.get_or_insert(n) == n;
+                if n > 7 {
+                    lx.pos -= 1;
+                    return Err(lx.expected("a block number 0-7"));
+                }
+                let mut block = TextBlock { language: n, ..TextBlock::default() };
                 lx.punct('{', "'{' after LANGUAGE n")?;
                 while lx.peek() != Some(&Tok::Punct('}')) {
                     let item = lx.word("a CD-TEXT item or '}'")?.to_ascii_uppercase();
+                    if let Some(code) = encoding_word(&item) {
+                        block.charset = Some(code);
+                        continue;
+                    }
                     let value = if lx.peek() == Some(&Tok::Punct('{')) {
                         Err(lx.binary()?)
                     } else {
                         Ok(lx.string("a quoted text or { bytes }")?)
                     };
-                    if !keep {
-                        continue;
-                    }
                     let f = &mut block.fields;
                     let text = match &value {
                         Ok(s) => s.clone(),
@@ -359,7 +380,14 @@ fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFile
                     if text.is_empty()
                         && matches!(
                             item.as_str(),
-                            "TITLE" | "PERFORMER" | "SONGWRITER" | "COMPOSER" | "ARRANGER" | "MESSAGE"
+                            "TITLE"
+                                | "PERFORMER"
+                                | "SONGWRITER"
+                                | "COMPOSER"
+                                | "ARRANGER"
+                                | "MESSAGE"
+                                | "UPC_EAN"
+                                | "ISRC"
                         )
                     {
                         continue;
@@ -387,7 +415,7 @@ fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFile
                     }
                 }
                 lx.pos += 1;
-                block.language = Some(n);
+                blocks.push(block);
             }
             _ => {
                 lx.pos -= 1;
@@ -395,7 +423,45 @@ fn cd_text(lx: &mut Lexer, map: &mut Vec<(u8, u8)>) -> Result<TextBlock, TocFile
             }
         }
     }
-    Ok(block)
+    Ok(blocks)
+}
+
+/// The CD-TEXT of a TOC file with more than one language: a block for each, block 0 first,
+/// each with its language (the `LANGUAGE_MAP`'s code; English when unmapped), its character
+/// code (its `ENCODING_…` word in the disc's `CD_TEXT`, else ISO-8859-1), the disc's texts and
+/// every track's.
+fn every_language(
+    disc: &[TextBlock],
+    tracks: &[Vec<TextBlock>],
+    map: &[(u8, u8)],
+    first_track: u8,
+) -> Option<crate::CdText> {
+    let mut numbers: Vec<u8> = disc.iter().chain(tracks.iter().flatten()).map(|b| b.language).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    if numbers.len() < 2 {
+        return None;
+    }
+    let blocks = numbers
+        .iter()
+        .map(|&n| {
+            let album = disc.iter().find(|b| b.language == n);
+            crate::cdtext::Block {
+                language: map.iter().find(|(b, _)| *b == n).map_or(0x09, |m| m.1),
+                charset: album.and_then(|b| b.charset).unwrap_or_default(),
+                first_track,
+                copyright: 0,
+                album: album.map(|b| b.fields.clone()).unwrap_or_default(),
+                tracks: tracks
+                    .iter()
+                    .map(|t| t.iter().find(|b| b.language == n).map(|b| b.fields.clone()).unwrap_or_default())
+                    .collect(),
+                disc_id: album.and_then(|b| b.disc_id.clone()),
+                genre: album.and_then(|b| b.genre.clone()),
+            }
+        })
+        .collect();
+    Some(crate::CdText { blocks })
 }
 
 /// One `TRACK AUDIO` and its statements, up to the next `TRACK` (the keyword is eaten).
@@ -405,6 +471,7 @@ fn track(
     dir: &Path,
     map: &mut Vec<(u8, u8)>,
     warnings: &mut Vec<String>,
+    texts: &mut Vec<TextBlock>,
 ) -> Result<PlanTrack, TocFileError> {
     let mode = lx.word("a track mode (AUDIO)")?;
     if !mode.eq_ignore_ascii_case("AUDIO") {
@@ -493,8 +560,11 @@ fn track(
             }
             "CD_TEXT" => {
                 lx.pos += 1;
-                let b = cd_text(lx, map)?;
-                t.text = b.fields;
+                let mut blocks = cd_text(lx, map)?;
+                if let Some(first) = blocks.iter().min_by_key(|b| b.language) {
+                    t.text = first.fields.clone();
+                }
+                texts.append(&mut blocks);
             }
             "PREGAP" => {
                 lx.pos += 1;
@@ -724,6 +794,9 @@ impl TocFile {
         let mut map = Vec::new();
         let mut album_lang = None;
         let mut catalog_line: Option<u32> = None;
+        // Every CD-TEXT block of the disc and of each track, for a disc of many languages.
+        let mut disc_text: Vec<TextBlock> = Vec::new();
+        let mut track_texts: Vec<Vec<TextBlock>> = Vec::new();
         // Header.
         loop {
             match lx.peek_word().as_deref() {
@@ -752,11 +825,17 @@ impl TocFile {
                 }
                 Some("CD_TEXT") => {
                     lx.pos += 1;
-                    let b = cd_text(&mut lx, &mut map)?;
-                    plan.album_text = b.fields;
-                    plan.disc_id = b.disc_id;
-                    plan.genre = b.genre;
-                    album_lang = b.language;
+                    disc_text = cd_text(&mut lx, &mut map)?;
+                    disc_text.sort_by_key(|b| b.language);
+                    if let Some(b) = disc_text.first() {
+                        plan.album_text = b.fields.clone();
+                        plan.disc_id.clone_from(&b.disc_id);
+                        plan.genre.clone_from(&b.genre);
+                        album_lang = Some(b.language);
+                        if let Some(c) = b.charset {
+                            plan.charset = c;
+                        }
+                    }
                 }
                 _ => break,
             }
@@ -769,7 +848,9 @@ impl TocFile {
             if number > usize::from(MAX_TRACKS) {
                 return Err(lx.err(TocFileErrorKind::TooManyTracks));
             }
-            plan.tracks.push(track(&mut lx, number, dir, &mut map, &mut warnings)?);
+            let mut texts = Vec::new();
+            plan.tracks.push(track(&mut lx, number, dir, &mut map, &mut warnings, &mut texts)?);
+            track_texts.push(texts);
         }
         if plan.tracks.is_empty() {
             return Err(lx.err(TocFileErrorKind::NoTracks));
@@ -779,9 +860,7 @@ impl TocFile {
         {
             plan.language = code;
         }
-        if map.len() > 1 {
-            warnings.push("only the first CD-TEXT language block is used".into());
-        }
+        plan.text_file = every_language(&disc_text, &track_texts, &map, plan.first_track_number);
         Ok(TocFile { plan, warnings, encoding: SheetEncoding::Utf8 })
     }
 }
@@ -790,38 +869,35 @@ impl TocFile {
 /// `FILE` (raw 16-bit stereo PCM in CD byte order, so `SWAP`), `image_sectors` long. Each
 /// track runs from its first index (its pause, when the sheet has an `INDEX 00`) to the
 /// next track's; `START` marks index 1 and `INDEX` lines the indexes after it, as cdrdao
-/// counts them. CD-TEXT is written as language 0 (English), the block redburn burns.
+/// counts them. CD-TEXT: every block of `text` (a disc's, as read), or else the sheet's own
+/// texts as one English block.
 #[must_use]
-pub fn write_image_toc(sheet: &CueSheet, image_sectors: u64) -> String {
+pub fn write_image_toc(sheet: &CueSheet, image_sectors: u64, text: Option<&crate::CdText>) -> String {
     let msf = |n: u64| Msf::from_sectors(n as u32).map_or_else(|_| "0".into(), |m| m.to_string());
     let bin = sheet.files.first().map_or("", |f| f.name.as_str());
     let mut s = String::from("CD_DA\n");
     if let Some(m) = &sheet.catalog {
         s.push_str(&format!("CATALOG \"{}\"\n", m.as_str()));
     }
-    // cdrdao refuses a text field that the disc and every track do not all have: each one
-    // anywhere is written everywhere, empty where it is missing.
-    let keys: Vec<&str> = std::iter::once(&sheet.text)
-        .chain(sheet.tracks.iter().map(|t| &t.text))
-        .flat_map(|f| f.named().map(|(k, _)| k))
-        .fold(Vec::new(), |mut v, k| {
-            if !v.contains(&k) {
-                v.push(k);
-            }
-            v
-        });
-    let text_fields = |f: &TextFields, indent: &str| -> String {
-        let mut out: String = f.named().map(|(k, v)| format!("{indent}{k} {}\n", quote(v))).collect();
-        for k in keys.iter().filter(|k| !f.named().any(|(n, _)| n == **k)) {
-            out.push_str(&format!("{indent}{k} \"\"\n"));
+    let own;
+    let text = match text {
+        Some(t) => Some(t),
+        None => {
+            own = crate::CdText {
+                blocks: vec![crate::cdtext::Block {
+                    album: sheet.text.clone(),
+                    tracks: sheet.tracks.iter().map(|t| t.text.clone()).collect(),
+                    first_track: sheet.tracks.first().map_or(1, |t| t.number),
+                    ..crate::cdtext::Block::default()
+                }],
+            };
+            let any = own.blocks[0].album.named().next().is_some()
+                || own.blocks[0].tracks.iter().any(|t| t.named().next().is_some());
+            any.then_some(&own)
         }
-        out
     };
-    if !keys.is_empty() {
-        s.push_str("CD_TEXT {\n  LANGUAGE_MAP {\n    0 : EN\n  }\n  LANGUAGE 0 {\n");
-        s.push_str(&text_fields(&sheet.text, "    "));
-        s.push_str("  }\n}\n");
-    }
+    let (disc_text, track_text) = text.map(|t| cd_text_sections(t, sheet.tracks.len())).unwrap_or_default();
+    s.push_str(&disc_text);
     let first = |t: &CueTrack| t.indexes.first().map_or(0, |i| u64::from(i.position.sectors()));
     let index = |t: &CueTrack, n: u8| t.indexes.iter().find(|i| i.number == n).map(|i| u64::from(i.position.sectors()));
     for (k, t) in sheet.tracks.iter().enumerate() {
@@ -834,8 +910,8 @@ pub fn write_image_toc(sheet: &CueSheet, image_sectors: u64) -> String {
         if let Some(i) = &t.isrc {
             s.push_str(&format!("ISRC \"{}\"\n", i.as_str()));
         }
-        if !keys.is_empty() {
-            s.push_str(&format!("CD_TEXT {{\n  LANGUAGE 0 {{\n{}  }}\n}}\n", text_fields(&t.text, "    ")));
+        if let Some(t) = track_text.get(k) {
+            s.push_str(t);
         }
         // cdrdao reads raw files big-endian unless told SWAP.
         s.push_str(&format!("FILE {} SWAP {} {}\n", quote(bin), msf(at), msf(end.saturating_sub(at))));
@@ -848,6 +924,104 @@ pub fn write_image_toc(sheet: &CueSheet, image_sectors: u64) -> String {
         }
     }
     s
+}
+
+/// cdrdao's `CD_TEXT { … }` of the disc and of each of `tracks` tracks, every block of
+/// `text`. A field any track of a block has is written for every track of it, empty where it
+/// is missing: cdrdao refuses the file otherwise ("PERFORMER field not defined for all
+/// tracks"). Blocks in ISO-8859-1 or ASCII quote their text as cdrdao 1.2.4 does (octal
+/// Latin-1 escapes); a block in a double-byte code says so with cdrdao 1.2.5's `ENCODING_…`
+/// word and keeps its text as UTF-8, which 1.2.5 encodes.
+fn cd_text_sections(text: &crate::CdText, tracks: usize) -> (String, Vec<String>) {
+    let latin =
+        |b: &crate::cdtext::Block| matches!(b.charset, CharCode::Iso8859_1 | CharCode::Ascii | CharCode::CodePage(_));
+    let q = |b: &crate::cdtext::Block, v: &str| if latin(b) { quote(v) } else { quote_utf8(v) };
+    let mut disc = String::from("CD_TEXT {\n  LANGUAGE_MAP {\n");
+    for (n, b) in text.blocks.iter().enumerate() {
+        disc.push_str(&format!("    {n} : {}\n", language_name(b.language)));
+    }
+    disc.push_str("  }\n");
+    let mut per_track = vec![String::from("CD_TEXT {\n"); tracks];
+    for (n, b) in text.blocks.iter().enumerate() {
+        let track_fields = |k: usize| b.tracks.get(k).cloned().unwrap_or_default();
+        let mut keys: Vec<&str> = Vec::new();
+        for f in std::iter::once(b.album.clone()).chain((0..tracks).map(track_fields)) {
+            for (k, _) in f.named() {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        let isrcs = (0..tracks).any(|k| track_fields(k).code.is_some());
+        let fields = |f: &TextFields, out: &mut String| {
+            for k in &keys {
+                let v = f.named().find(|(n, _)| n == k).map_or("", |(_, v)| v);
+                out.push_str(&format!("    {k} {}\n", q(b, v)));
+            }
+        };
+        disc.push_str(&format!("  LANGUAGE {n} {{\n"));
+        if let Some(word) = encoding_name(b.charset) {
+            disc.push_str(&format!("    {word}\n"));
+        }
+        fields(&b.album, &mut disc);
+        if let Some(id) = &b.disc_id {
+            disc.push_str(&format!("    DISC_ID {}\n", q(b, id)));
+        }
+        if let Some(g) = &b.genre {
+            let mut bytes = g.code.to_be_bytes().to_vec();
+            bytes.extend(g.text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')));
+            bytes.push(0);
+            let list: Vec<String> = bytes.iter().map(u8::to_string).collect();
+            disc.push_str(&format!("    GENRE {{ {} }}\n", list.join(", ")));
+        }
+        if let Some(code) = &b.album.code {
+            disc.push_str(&format!("    UPC_EAN {}\n", quote(code)));
+        }
+        disc.push_str("  }\n");
+        for (k, out) in per_track.iter_mut().enumerate() {
+            let f = track_fields(k);
+            out.push_str(&format!("  LANGUAGE {n} {{\n"));
+            fields(&f, out);
+            if isrcs {
+                out.push_str(&format!("    ISRC {}\n", quote(f.code.as_deref().unwrap_or(""))));
+            }
+            out.push_str("  }\n");
+        }
+    }
+    disc.push_str("}\n");
+    for t in &mut per_track {
+        t.push_str("}\n");
+    }
+    (disc, per_track)
+}
+
+/// A language code as cdrdao names it in a `LANGUAGE_MAP` (its names, else the number).
+fn language_name(code: u8) -> String {
+    match code {
+        0x09 => "EN".into(),
+        0x08 => "DE".into(),
+        0x0F => "FR".into(),
+        0x0A => "ES".into(),
+        0x15 => "IT".into(),
+        0x1D => "NL".into(),
+        0x69 => "JA".into(),
+        n => n.to_string(),
+    }
+}
+
+/// cdrdao 1.2.5's word for a double-byte block's character code.
+fn encoding_name(code: CharCode) -> Option<&'static str> {
+    match code {
+        CharCode::MsJis => Some("ENCODING_MS_JIS"),
+        CharCode::Korean => Some("ENCODING_KOREAN"),
+        CharCode::Mandarin => Some("ENCODING_MANDARIN"),
+        _ => None,
+    }
+}
+
+/// A string in cdrdao's quoting, its characters beyond ASCII kept as UTF-8.
+fn quote_utf8(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// A string in cdrdao's quoting: `"` and `\` escaped, characters outside printable ASCII as
@@ -900,7 +1074,7 @@ FILE \"disc.bin\" BINARY
     fn an_image_toc_is_written_as_cdrdao_reads_it() {
         let sheet = CueSheet::parse(IMAGE_CUE).unwrap();
         // The image is 20 seconds long.
-        let toc = write_image_toc(&sheet, 1500);
+        let toc = write_image_toc(&sheet, 1500, None);
         let expected = r#"CD_DA
 CATALOG "0724385525728"
 CD_TEXT {

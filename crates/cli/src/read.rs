@@ -427,7 +427,7 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     }
     let cue_text = sheet.write();
     if args.toc {
-        let toc = cd::tocfile::write_image_toc(&sheet, total);
+        let toc = cd::tocfile::write_image_toc(&sheet, total, contents.cd_text.as_ref());
         write_new(&args.output.with_extension("toc"), toc.as_bytes(), &mut files.written)?;
     }
     write_new(&args.output, cue_text.as_bytes(), &mut files.written)?;

@@ -75,7 +75,7 @@ fn export(drive: &Drive, cue: &Path, options: ExportOptions) -> Result<Exported,
     let toc_path = cue.with_extension("toc");
     let tmp_toc = cue.with_extension("toc.partial");
 
-    let text = CdText::from_packs(
+    let all_text = CdText::from_packs(
         &disc
             .cdtext
             .iter()
@@ -84,7 +84,8 @@ fn export(drive: &Drive, cue: &Path, options: ExportOptions) -> Result<Exported,
             .collect::<Vec<_>>(),
     )
     .ok()
-    .and_then(|t| t.blocks.into_iter().next());
+    .filter(|t| !t.blocks.is_empty());
+    let text = all_text.as_ref().and_then(|t| t.blocks.first().cloned());
 
     let mut sheet = CueSheet {
         catalog: disc.mcn(),
@@ -140,7 +141,7 @@ fn export(drive: &Drive, cue: &Path, options: ExportOptions) -> Result<Exported,
     }
     fs::write(&tmp_cue, sheet.write()).map_err(io(&tmp_cue))?;
     if options.toc {
-        fs::write(&tmp_toc, cd::tocfile::write_image_toc(&sheet, pos)).map_err(io(&tmp_toc))?;
+        fs::write(&tmp_toc, cd::tocfile::write_image_toc(&sheet, pos, all_text.as_ref())).map_err(io(&tmp_toc))?;
         fs::rename(&tmp_toc, &toc_path).map_err(io(&toc_path))?;
     }
     if options.subcode {

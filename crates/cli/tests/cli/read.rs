@@ -214,3 +214,62 @@ fn every_cd_text_block_is_copied() {
     let err = fails(redburn(h).args(["burn", "-d", "emu:src"]).arg(h.join("album.cue")), 2);
     assert!(err.contains("CDTEXTFILE") && err.contains("album.cdt"), "{err}");
 }
+
+/// A cdrdao TOC file with three CD-TEXT languages, one of them Japanese in MS-JIS (cdrdao
+/// 1.2.5's `ENCODING_MS_JIS`): every block is burned — cdrdao's own read-toc lists all three
+/// — and `read --toc` writes a TOC file with every block, DISC_ID and the ISRC items, which
+/// burns back to the same CD-TEXT, pack for pack.
+#[test]
+fn every_cd_text_language_of_a_toc_file_is_burned_and_read_back_into_one() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    wav(&h.join("a.wav"), 44_100 * 5);
+    wav(&h.join("b.wav"), 44_100 * 4);
+    let toc = "CD_DA\nCD_TEXT {\n  LANGUAGE_MAP { 0: 9 1: 15 2: 105 }\n  LANGUAGE 0 {\n    ENCODING_ISO_8859_1\n    \
+               TITLE \"Rain\"\n    PERFORMER \"Ana\"\n    DISC_ID \"RB0001\"\n  }\n  LANGUAGE 1 {\n    TITLE \"Pluie d'\\351t\\351\"\n    \
+               PERFORMER \"Ana\"\n  }\n  LANGUAGE 2 {\n    ENCODING_MS_JIS\n    TITLE \"雨\"\n    PERFORMER \"アナ\"\n  }\n}\n\
+               TRACK AUDIO\nISRC \"FRZ039800212\"\nCD_TEXT {\n  LANGUAGE 0 { TITLE \"Drops\" PERFORMER \"Ana\" ISRC \"FRZ039800212\" }\n  \
+               LANGUAGE 1 { TITLE \"Gouttes\" PERFORMER \"Ana\" }\n  LANGUAGE 2 { TITLE \"しずく\" PERFORMER \"アナ\" }\n}\n\
+               FILE \"a.wav\" 0\nTRACK AUDIO\nCD_TEXT {\n  LANGUAGE 0 { TITLE \"Puddles\" PERFORMER \"Ana\" ISRC \"\" }\n  \
+               LANGUAGE 1 { TITLE \"Flaques\" PERFORMER \"Ana\" }\n  LANGUAGE 2 { TITLE \"水たまり\" PERFORMER \"アナ\" }\n}\n\
+               FILE \"b.wav\" 0\n";
+    std::fs::write(h.join("rain.toc"), toc).unwrap();
+    stdout(redburn(h).args(["emu", "create", "src"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:src"]).arg(h.join("rain.toc")));
+    // cdrdao reads all three blocks: French in Latin-1, Japanese in Shift-JIS (as octal bytes).
+    let listed = h.join("listed.toc");
+    stdout(
+        redburn(h)
+            .args(["emu", "exec", "src", "--path", "/dev/sr71", "--", "cdrdao", "read-toc", "--device", "/dev/sr71"])
+            .arg(&listed),
+    );
+    let listed = std::fs::read_to_string(&listed).unwrap();
+    for want in [
+        "0: 9",
+        "1: 15",
+        "2: 105",
+        "TITLE \"Pluie d'\\351t\\351\"",
+        "TITLE \"\\211J\"", // 雨 in Shift-JIS: 89 4A
+        "DISC_ID \"RB0001\"",
+        "TITLE \"Flaques\"",
+    ] {
+        assert!(listed.contains(want), "{want} not in cdrdao's listing:\n{listed}");
+    }
+    stdout(redburn(h).args(["read", "-d", "emu:src", "--toc", "-o"]).arg(h.join("r.cue")));
+    let ours = std::fs::read_to_string(h.join("r.toc")).unwrap();
+    for want in [
+        "1 : FR",
+        "2 : JA",
+        "ENCODING_MS_JIS",
+        "TITLE \"雨\"",
+        "DISC_ID \"RB0001\"",
+        "ISRC \"FRZ039800212\"",
+        "TITLE \"Gouttes\"",
+    ] {
+        assert!(ours.contains(want), "{want} not in the TOC file read:\n{ours}");
+    }
+    stdout(redburn(h).args(["emu", "create", "dst"]));
+    stdout(redburn(h).args(["burn", "-d", "emu:dst"]).arg(h.join("r.toc")));
+    stdout(redburn(h).args(["read", "-d", "emu:dst", "-o"]).arg(h.join("c.cue")));
+    assert!(std::fs::read(h.join("c.cdt")).unwrap() == std::fs::read(h.join("r.cdt")).unwrap(), "the copy's packs");
+}
