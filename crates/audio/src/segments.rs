@@ -234,11 +234,21 @@ enum Piece {
     },
 }
 
+/// A decoder left open where its segment ended, for the next segment of the same file: a
+/// single-file album's tracks are read with one decoder, not each decoded again from the
+/// file's start up to its own (which made reading a sheet's disc quadratic in its tracks).
+pub type Park = std::sync::Arc<std::sync::Mutex<Option<(std::path::PathBuf, u64, Box<Decoder>)>>>;
+
+/// A file and the frame where a segment of it ends.
+type FileEnd = (std::path::PathBuf, u64);
+
 /// Segments read one after another as CD audio bytes.
 pub struct SegmentReader {
     frames: u64,
     queue: VecDeque<(Segment, u64)>,
-    piece: Option<(Piece, u64)>,
+    /// The open piece, its bytes left, and for a file its path and end frame.
+    piece: Option<(Piece, u64, Option<FileEnd>)>,
+    park: Park,
 }
 
 impl std::fmt::Debug for SegmentReader {
@@ -251,22 +261,39 @@ impl SegmentReader {
     /// A reader of `segments` with their lengths in frames (as [`segment_frames`] gives).
     #[must_use]
     pub fn new(segments: impl IntoIterator<Item = (Segment, u64)>) -> SegmentReader {
-        let queue: VecDeque<(Segment, u64)> = segments.into_iter().collect();
-        SegmentReader { frames: queue.iter().map(|s| s.1).sum(), queue, piece: None }
+        SegmentReader::with_park(segments, Park::default())
     }
 
-    fn open(seg: &Segment) -> Result<Piece, AudioError> {
+    /// As [`SegmentReader::new`], taking a decoder another reader of the same `park` left
+    /// where this one's first segment begins (readers of one stream, read in turn).
+    #[must_use]
+    pub fn with_park(segments: impl IntoIterator<Item = (Segment, u64)>, park: Park) -> SegmentReader {
+        let queue: VecDeque<(Segment, u64)> = segments.into_iter().collect();
+        SegmentReader { frames: queue.iter().map(|s| s.1).sum(), queue, piece: None, park }
+    }
+
+    /// A decoder whose segment is done waits for the next segment of its file.
+    fn park_done(&mut self) {
+        if self.piece.as_ref().is_some_and(|p| p.1 == 0)
+            && let Some((Piece::Decoded(d), _, Some((path, end)))) = self.piece.take()
+        {
+            *self.park.lock().expect("the park's lock") = Some((path, end, d));
+        }
+    }
+
+    fn open(&self, seg: &Segment) -> Result<Piece, AudioError> {
         Ok(match &seg.source {
             Source::Silence => Piece::Silence,
             Source::File { path, format: SourceFormat::Decoded(_) } => {
-                let mut d = Decoder::open(path)?;
+                let parked = self.park.lock().expect("the park's lock").take();
+                let (mut d, at) = match parked {
+                    Some((p, at, d)) if p == *path && at <= seg.start => (d, at),
+                    _ => (Box::new(Decoder::open(path)?), 0),
+                };
                 // Decoders cannot all seek sample-exactly: skip by decoding.
-                io::copy(&mut (&mut d).take(seg.start * 4), &mut io::sink()).map_err(|e| AudioError::Damaged {
-                    path: path.clone(),
-                    frames: 0,
-                    detail: e.to_string(),
-                })?;
-                Piece::Decoded(Box::new(d))
+                io::copy(&mut (&mut *d).take((seg.start - at) * 4), &mut io::sink())
+                    .map_err(|e| AudioError::Damaged { path: path.clone(), frames: 0, detail: e.to_string() })?;
+                Piece::Decoded(d)
             }
             Source::File { path, format: SourceFormat::RawBigEndianWithSubchannel { .. } } => {
                 let mut f = File::open(path).map_err(|e| open_err(path, e))?;
@@ -392,12 +419,17 @@ impl Read for SegmentReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
             if self.piece.as_ref().is_none_or(|p| p.1 == 0) {
+                self.park_done();
                 let Some((seg, frames)) = self.queue.pop_front() else { return Ok(0) };
-                let piece = SegmentReader::open(&seg).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-                self.piece = Some((piece, frames * 4));
+                let piece = self.open(&seg).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+                let ends = match &seg.source {
+                    Source::File { path, .. } => Some((path.clone(), seg.start + frames)),
+                    Source::Silence => None,
+                };
+                self.piece = Some((piece, frames * 4, ends));
                 continue;
             }
-            let (piece, left) = self.piece.as_mut().expect("checked");
+            let (piece, left, _) = self.piece.as_mut().expect("checked");
             // Whole stereo frames only, so byte swapping never splits a sample.
             let want = (out.len() as u64).min(*left) as usize & !3;
             if want == 0 {
@@ -435,6 +467,10 @@ impl Read for SegmentReader {
                 return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "an audio file ended before the sheet said"));
             }
             *left -= n as u64;
+            if *left == 0 {
+                // Parked at once: a reader above may stop at the segment's last byte.
+                self.park_done();
+            }
             return Ok(n);
         }
     }
@@ -481,5 +517,46 @@ mod tests {
             length: None,
         };
         assert!(matches!(segment_frames(&missing), Err(AudioError::Open { .. })));
+    }
+
+    /// A single-file album read range by range, each range by its own reader (as a burn
+    /// checks each against its checksum): one decoder goes on through the file, parked
+    /// between readers, and the bytes are the file's, in order.
+    #[test]
+    fn ranges_of_one_file_share_one_decoder_through_the_park() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("album.wav");
+        let frames = 3000u32;
+        let mut wav = Vec::new();
+        for (tag, v) in [(&b"RIFF"[..], 36 + frames * 4), (b"WAVE", 0), (b"fmt ", 16)] {
+            wav.extend_from_slice(tag);
+            if tag != b"WAVE" {
+                wav.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        wav.extend_from_slice(&[1, 0, 2, 0]);
+        wav.extend_from_slice(&44_100u32.to_le_bytes());
+        wav.extend_from_slice(&176_400u32.to_le_bytes());
+        wav.extend_from_slice(&[4, 0, 16, 0]);
+        wav.extend_from_slice(b"data");
+        wav.extend_from_slice(&(frames * 4).to_le_bytes());
+        let pcm: Vec<u8> = (0..frames * 4).map(|i| (i % 251) as u8).collect();
+        wav.extend_from_slice(&pcm);
+        std::fs::write(&path, &wav).unwrap();
+        let source = Source::File { path: path.clone(), format: SourceFormat::Decoded(None) };
+        let park = Park::default();
+        let mut out = Vec::new();
+        // Contiguous ranges, then one a little further on (skipped by decoding from the park).
+        for (start, len) in [(0u64, 1000u64), (1000, 588), (1588, 12), (1700, 1300)] {
+            let seg = Segment { source: source.clone(), start, length: Some(len) };
+            let mut r = SegmentReader::with_park([(seg, len)], park.clone());
+            let mut part = vec![0u8; len as usize * 4];
+            r.read_exact(&mut part).unwrap();
+            out.extend_from_slice(&part);
+            let parked = park.lock().unwrap().as_ref().map(|(p, at, _)| (p.clone(), *at));
+            assert_eq!(parked, Some((path.clone(), start + len)), "parked at the range's end");
+        }
+        let expected: Vec<u8> = [&pcm[..1600 * 4], &pcm[1700 * 4..]].concat();
+        assert!(out == expected, "the file's bytes, range by range");
     }
 }

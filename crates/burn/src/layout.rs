@@ -120,6 +120,9 @@ pub struct DaoLayout {
     pub mcn: Option<Mcn>,
     /// CD-TEXT for the lead-in.
     pub cdtext: Option<CdText>,
+    /// Tracks under the Red Book's 4 seconds are written as they are (cdrdao's `--force`):
+    /// some players skip them and some drives refuse the cue sheet.
+    pub short_tracks: bool,
 }
 
 fn msf(lba: i32) -> Result<Msf, DaoError> {
@@ -149,8 +152,11 @@ impl DaoLayout {
             if usize::from(t.number) != usize::from(first.number) + i {
                 return bad(format!("track {} is out of sequence", t.number));
             }
-            if t.length < MIN_TRACK_SECTORS {
+            if t.length < MIN_TRACK_SECTORS && !self.short_tracks {
                 return bad(t.too_short());
+            }
+            if t.length == 0 {
+                return bad(format!("track {} has no audio", t.number));
             }
             let mut prev = 0;
             for &x in &t.indexes {

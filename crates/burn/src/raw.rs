@@ -203,6 +203,7 @@ mod tests {
             ],
             mcn: Some("0724385525728".parse().unwrap()),
             cdtext: None,
+            short_tracks: false,
         }
     }
 

@@ -777,7 +777,7 @@ impl RawCdImage {
                 }
             })
             .collect();
-        Ok(DaoLayout { tracks, mcn: self.mcn, cdtext: self.cdtext.clone() })
+        Ok(DaoLayout { tracks, mcn: self.mcn, cdtext: self.cdtext.clone(), short_tracks: false })
     }
 
     /// `ExpectedTableOfContents`: the READ TOC (format 0, LBA) bytes the disc will have.

@@ -4,7 +4,8 @@
 //!
 //! ```no_run
 //! let mut notes = |n: redburn::sheet::Note| eprintln!("{n}");
-//! let (layout, stream) = redburn::sheet::plan_sheet("album.cue".as_ref(), false, false, &mut notes)?;
+//! let how = redburn::sheet::SheetOptions::default();
+//! let (layout, stream) = redburn::sheet::plan_sheet("album.cue".as_ref(), &how, &mut notes)?;
 //! println!("{} tracks, {} sectors", layout.tracks.len(), layout.sectors());
 //! let audio = redburn::sheet::checked_reader(stream); // what write_disc_at_once takes
 //! # Ok::<(), redburn::sheet::SheetError>(())
@@ -129,6 +130,8 @@ type Range = (u64, Option<u64>);
 
 /// The stream as one reader; file ranges are checked against their preflight checksums.
 pub fn checked_reader(stream: Stream) -> Chain {
+    // One decoder goes on from one range of a file to the next.
+    let park = audio::segments::Park::default();
     let parts = stream
         .into_iter()
         .map(|(seg, n, crc)| -> Box<dyn std::io::Read + Send> {
@@ -136,7 +139,7 @@ pub fn checked_reader(stream: Stream) -> Chain {
                 Source::File { path, .. } => Some(path.clone()),
                 Source::Silence => None,
             };
-            let reader = SegmentReader::new([(seg, n)]);
+            let reader = SegmentReader::with_park([(seg, n)], park.clone());
             match (path, crc) {
                 (Some(path), Some(crc)) => Box::new(Checked::new(reader, &path, n, crc)),
                 _ => Box::new(reader),
@@ -164,6 +167,19 @@ impl std::io::Read for Chain {
     }
 }
 
+/// How a sheet is read, and what it may ask beyond the Red Book.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SheetOptions {
+    /// An unknown word or a command given twice in a CUE sheet is a warning, not an error.
+    pub lenient: bool,
+    /// Files are not decoded ahead: their headers give their lengths (`--skip-decode-check`).
+    pub trust_headers: bool,
+    /// Tracks under 4 seconds are burned as they are (cdrdao's `--force`), with a warning.
+    pub short_tracks: bool,
+    /// Four-channel flags (`FLAGS 4CH`, `FOUR_CHANNEL_AUDIO`) are burned, with a warning.
+    pub four_channel: bool,
+}
+
 /// Where a plan came from, so that a file that cannot be used is reported at its sheet's
 /// line: the `FILE` line of each file, the `INDEX 01` line of each track (CUE sheets only).
 #[derive(Debug, Default)]
@@ -183,7 +199,8 @@ impl Origin {
 }
 
 /// Reads a sheet into a plan; syntax errors name the file, line and column.
-fn plan(path: &Path, lenient: bool, note: Notes<'_>) -> Result<(DiscPlan, Origin)> {
+fn plan(path: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<(DiscPlan, Origin)> {
+    let lenient = how.lenient;
     let bytes = std::fs::read(path).map_err(|e| SheetError::at(code::INPUT, path, 0, e))?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let is_cue = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("cue"));
@@ -207,6 +224,10 @@ fn plan(path: &Path, lenient: bool, note: Notes<'_>) -> Result<(DiscPlan, Origin
             .iter()
             .filter_map(|t| t.indexes.iter().find(|i| i.number == 1).map(|i| (t.number, i.line)))
             .collect();
+        if let Some(t) = sheet.tracks.iter().find(|t| t.flags.four_channel) {
+            let e = cd::CueError::at(t.line, 0, cd::cue::CueErrorKind::FourChannel(t.number));
+            four_channel(how, path, t.number, t.line, e.kind.to_string(), note)?;
+        }
         let mut plan = sheet.to_plan(dir).map_err(|e| {
             let what = e.kind.to_string();
             SheetError::located(path, e, what)
@@ -223,10 +244,38 @@ fn plan(path: &Path, lenient: bool, note: Notes<'_>) -> Result<(DiscPlan, Origin
         for w in &toc.warnings {
             note(Note { warning: true, file: Some(path.to_owned()), line: 0, what: w.to_string() });
         }
+        if let Some((t, line)) = toc.plan.tracks.iter().zip(&toc.track_lines).find(|(t, _)| t.control.four_channel()) {
+            let why = format!(
+                "track {} is FOUR_CHANNEL_AUDIO: the flag says four-channel audio, which no CD player plays; make it \
+                 TWO_CHANNEL_AUDIO to burn the track as the stereo it is, or burn with --allow-four-channel to keep \
+                 the flag as cdrdao does",
+                t.number
+            );
+            four_channel(how, path, t.number, *line, why, note)?;
+        }
+        origin.tracks = toc.plan.tracks.iter().map(|t| t.number).zip(toc.track_lines.iter().copied()).collect();
         toc.plan
     };
     plan.validate().map_err(|e| SheetError::at(code::PLAN, path, 0, e))?;
     Ok((plan, origin))
+}
+
+/// A four-channel flag: refused with `why` at `line`, unless `how` allows it — then burned,
+/// with a warning of what players make of it.
+fn four_channel(how: &SheetOptions, path: &Path, track: u8, line: u32, why: String, note: Notes<'_>) -> Result<()> {
+    if !how.four_channel {
+        return Err(SheetError::at(code::PLAN, path, line, why));
+    }
+    note(Note {
+        warning: true,
+        file: Some(path.to_owned()),
+        line,
+        what: format!(
+            "track {track} has the four-channel flag: its audio is the file's stereo, and players ignore the flag or \
+             do not play the track"
+        ),
+    });
+    Ok(())
 }
 
 /// The CD-TEXT of a sheet's `CDTEXTFILE`: its packs, 18 bytes each, as READ TOC format 5
@@ -266,7 +315,12 @@ fn from_headers(
 
 /// Measures every segment (each file once, to its end), pads to whole sectors and lays the
 /// disc out. Returns the layout and the segments to stream from LBA −150.
-fn layout(plan: &DiscPlan, origin: &Origin, measure_file: Measure<'_>) -> Result<(DaoLayout, Stream)> {
+fn layout(
+    plan: &DiscPlan,
+    origin: &Origin,
+    measure_file: Measure<'_>,
+    short_tracks: bool,
+) -> Result<(DaoLayout, Stream)> {
     // Each file is decoded once, for its length and the checksum of every range the sheet
     // takes from it; the burn checks the same checksums as it reads.
     let mut wanted: HashMap<PathBuf, (SourceFormat, Vec<Range>)> = HashMap::new();
@@ -356,10 +410,17 @@ fn layout(plan: &DiscPlan, origin: &Origin, measure_file: Measure<'_>) -> Result
         });
     }
     // A track too short for the Red Book, at its sheet's line (the layout's check names no file).
-    if let Some(t) = tracks.iter().find(|t| t.is_too_short()) {
-        return Err(origin.locate(code::PLAN, Path::new(""), t.number, t.too_short()));
+    if let Some(t) = tracks.iter().find(|t| t.is_too_short() && !(short_tracks && t.length > 0)) {
+        let why = match t.length {
+            0 => t.too_short(),
+            _ => format!(
+                "{} (burn with --allow-short-tracks to burn it as it is, as cdrdao's --force does)",
+                t.too_short()
+            ),
+        };
+        return Err(origin.locate(code::PLAN, Path::new(""), t.number, why));
     }
-    let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext() };
+    let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext(), short_tracks };
     layout.validate().map_err(|e| fail(code::PLAN, e))?;
     Ok((layout, stream))
 }
@@ -497,15 +558,43 @@ fn lenient_hint(e: &cd::CueError) -> String {
     }
 }
 
-/// The sheet's layout and the segments to stream from LBA −150; `lenient`: an unknown word
-/// in a CUE sheet is a warning, not an error; `trust_headers`: files are not decoded ahead,
-/// their headers give their lengths (`--skip-decode-check`).
+/// The sheet's layout and the segments to stream from LBA −150, read as `how` says.
 ///
 /// # Errors
 /// The sheet's or a file's problem, with the sheet's file and line.
-pub fn plan_sheet(sheet: &Path, lenient: bool, trust_headers: bool, note: Notes<'_>) -> Result<(DaoLayout, Stream)> {
-    let (plan, origin) = plan(sheet, lenient, note)?;
-    layout(&plan, &origin, if trust_headers { &from_headers } else { &decoded })
+pub fn plan_sheet(sheet: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<(DaoLayout, Stream)> {
+    let (plan, origin) = plan(sheet, how, note)?;
+    let measure: Measure<'_> = if how.trust_headers { &from_headers } else { &decoded };
+    let (mut layout, stream) = layout(&plan, &origin, measure, how.short_tracks)?;
+    if how.short_tracks {
+        layout.short_tracks = true;
+        // Said once for the disc (a real one has 99 tracks of a second each).
+        let short: Vec<&DaoTrack> = layout.tracks.iter().filter(|t| t.is_too_short()).collect();
+        let what = match short.as_slice() {
+            [] => None,
+            [one] => Some(one.too_short()),
+            many => {
+                let numbers: Vec<String> = many.iter().take(5).map(|t| t.number.to_string()).collect();
+                let more = if many.len() > 5 { ", …" } else { "" };
+                Some(format!(
+                    "{} tracks are shorter than the Red Book's 4 seconds (tracks {}{more})",
+                    many.len(),
+                    numbers.join(", ")
+                ))
+            }
+        };
+        if let Some(what) = what {
+            note(Note {
+                warning: true,
+                file: Some(sheet.to_owned()),
+                line: short.first().and_then(|t| origin.tracks.get(&t.number)).copied().unwrap_or(0),
+                what: format!(
+                    "{what}: some players skip or mute such tracks, and some drives refuse the disc's cue sheet"
+                ),
+            });
+        }
+    }
+    Ok((layout, stream))
 }
 
 /// `mm:ss:ff` (75 frames a second, as sheets write times) of a length in samples.
@@ -572,7 +661,7 @@ pub fn plan_files(
         let (frames, crc) = files.iter().position(|f| f == path).map_or((0, None), |i| measured[i]);
         Ok((frames, ranges.iter().map(|r| if *r == (0, None) { crc } else { None }).collect()))
     };
-    layout(&plan, &Origin::default(), &known)
+    layout(&plan, &Origin::default(), &known, false)
 }
 
 /// The host FIFO of a disc-at-once burn: 2.5 s at the speed asked for (`write_speed` in
@@ -588,8 +677,8 @@ pub fn host_fifo_bytes<T: mmc::Transport>(recorder: &mut device::Recorder<T>, wr
 ///
 /// # Errors
 /// The sheet's or a file's problem.
-pub fn expected_from_sheet(sheet: &Path, lenient: bool, note: Notes<'_>) -> Result<crate::Expected<'static>> {
-    let (_, stream) = plan_sheet(sheet, lenient, false, note)?;
+pub fn expected_from_sheet(sheet: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<crate::Expected<'static>> {
+    let (_, stream) = plan_sheet(sheet, how, note)?;
     Ok(crate::Expected::Stream(Box::new(SegmentReader::new(stream.into_iter().map(|(seg, n, _)| (seg, n))))))
 }
 

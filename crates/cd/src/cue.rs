@@ -358,7 +358,9 @@ pub enum CueErrorKind {
         mode: String,
     },
     /// Four-channel audio, which no recorder writes.
-    #[error("track {0} has FLAGS 4CH; four-channel audio cannot be burned (remove the flag to burn it as stereo)")]
+    #[error(
+        "track {0} has FLAGS 4CH: the flag says four-channel audio, which no CD player plays; remove it to burn the track as the stereo it is, or burn with --allow-four-channel to keep the flag as cdrdao does"
+    )]
     FourChannel(u8),
     /// Index 2+ placed after the end of a file whose length is not known.
     #[error(
@@ -1137,9 +1139,6 @@ impl CueSheet {
             if !t.is_audio() {
                 return Err(CueError::at(t.line, 0, CueErrorKind::DataTrack { track: t.number, mode: t.mode.clone() }));
             }
-            if t.flags.four_channel {
-                return Err(CueError::at(t.line, 0, CueErrorKind::FourChannel(t.number)));
-            }
             let mut pt = PlanTrack {
                 number: t.number,
                 pregap: Vec::new(),
@@ -1147,7 +1146,7 @@ impl CueSheet {
                 postgap_frames: t.postgap.map_or(0, |m| u64::from(m.sectors()) * FRAMES_PER_SECTOR as u64),
                 indexes: Vec::new(),
                 isrc: t.isrc,
-                control: Control::audio(t.flags.pre, t.flags.dcp),
+                control: Control::audio(t.flags.pre, t.flags.dcp).with_four_channel(t.flags.four_channel),
                 text: t.text.clone(),
             };
             if let Some(p) = t.pregap {

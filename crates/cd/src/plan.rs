@@ -226,7 +226,7 @@ impl DiscPlan {
             if usize::from(t.number) != usize::from(self.first_track_number) + i {
                 return Err(PlanError::Numbering(t.number));
             }
-            if t.control.four_channel() || t.control.is_data() {
+            if t.control.is_data() {
                 return Err(PlanError::Control(t.number));
             }
             if t.indexes.len() > 98 {
@@ -291,8 +291,10 @@ mod tests {
         p.tracks[2].indexes = vec![588 * 10, 588 * 5];
         assert_eq!(p.validate(), Err(PlanError::Indexes(3)));
         p.tracks[2].indexes = vec![588 * 10];
-        p.tracks[2].control = Control::from_bits(Control::FOUR_CHANNEL);
+        p.tracks[2].control = Control::from_bits(Control::DATA);
         assert_eq!(p.validate(), Err(PlanError::Control(3)));
+        p.tracks[2].control = Control::from_bits(Control::FOUR_CHANNEL);
+        assert_eq!(p.validate(), Ok(()), "four-channel audio is audio: the burn decides");
         let many = DiscPlan::from_files((1..=100).map(|i| PathBuf::from(format!("{i}.wav"))));
         assert!(matches!(many.validate(), Err(PlanError::TooManyTracks { count: 100, .. })));
     }

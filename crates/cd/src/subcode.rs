@@ -86,6 +86,11 @@ impl Control {
     pub const fn four_channel(self) -> bool {
         self.0 & Self::FOUR_CHANNEL != 0
     }
+    /// These flags with the four-channel flag set or cleared.
+    #[must_use]
+    pub const fn with_four_channel(self, on: bool) -> Control {
+        Control((self.0 & !Self::FOUR_CHANNEL) | ((on as u8) * Self::FOUR_CHANNEL))
+    }
 }
 
 /// The track number Q mode 1 gives in the lead-out.

@@ -504,7 +504,7 @@ fn track(
         control: Control::AUDIO,
         text: TextFields::default(),
     };
-    let (mut copy, mut pre) = (false, false);
+    let (mut copy, mut pre, mut four) = (false, false, false);
     let mut isrc_line: Option<u32> = None;
     // START without a time after a file of unknown length: index 1 begins after this many
     // of the track's segments.
@@ -542,7 +542,8 @@ fn track(
             }
             "TWO_CHANNEL_AUDIO" => lx.pos += 1,
             "FOUR_CHANNEL_AUDIO" => {
-                return Err(lx.err(TocFileErrorKind::NotAudio { track: number, what: "four-channel audio".into() }));
+                lx.pos += 1;
+                four = true;
             }
             "ISRC" => {
                 let line = lx.line();
@@ -632,7 +633,7 @@ fn track(
             _ => return Err(lx.expected("a track statement")),
         }
     }
-    t.control = Control::audio(pre, copy);
+    t.control = Control::audio(pre, copy).with_four_channel(four);
     if let Some(n) = start_after {
         let body = content.split_off(n);
         t.pregap = content;
@@ -769,6 +770,8 @@ pub struct TocFile {
     pub warnings: Vec<String>,
     /// The encoding the text was read in.
     pub encoding: SheetEncoding,
+    /// The line of each track's `TRACK` keyword, so that a later check can point at it.
+    pub track_lines: Vec<u32>,
 }
 
 impl TocFile {
@@ -794,6 +797,7 @@ impl TocFile {
         let mut map = Vec::new();
         let mut album_lang = None;
         let mut catalog_line: Option<u32> = None;
+        let mut track_lines = Vec::new();
         // Every CD-TEXT block of the disc and of each track, for a disc of many languages.
         let mut disc_text: Vec<TextBlock> = Vec::new();
         let mut track_texts: Vec<Vec<TextBlock>> = Vec::new();
@@ -841,6 +845,7 @@ impl TocFile {
             }
         }
         while lx.peek().is_some() {
+            track_lines.push(lx.line());
             if !lx.eat("TRACK") {
                 return Err(lx.expected("TRACK"));
             }
@@ -861,7 +866,7 @@ impl TocFile {
             plan.language = code;
         }
         plan.text_file = every_language(&disc_text, &track_texts, &map, plan.first_track_number);
-        Ok(TocFile { plan, warnings, encoding: SheetEncoding::Utf8 })
+        Ok(TocFile { plan, warnings, encoding: SheetEncoding::Utf8, track_lines })
     }
 }
 
@@ -1333,8 +1338,13 @@ AUDIOFILE "raw.cdr" SWAP #400 0
         assert_eq!(e.kind, TocFileErrorKind::NoTracks);
         let many = "TRACK AUDIO\nSILENCE 00:04:00\n".repeat(100);
         assert_eq!(TocFile::parse(&many, Path::new("")).unwrap_err().kind, TocFileErrorKind::TooManyTracks);
-        let e = TocFile::parse("TRACK AUDIO\nFOUR_CHANNEL_AUDIO\n", Path::new("")).unwrap_err();
-        assert!(e.to_string().contains("four-channel"));
+        // The flag is kept (the burn decides), with the line of each TRACK to point at.
+        let t = TocFile::parse(
+            "CD_DA\n\nTRACK AUDIO\nSILENCE 00:04:00\nTRACK AUDIO\nFOUR_CHANNEL_AUDIO\nSILENCE 00:04:00\n",
+            Path::new(""),
+        )
+        .unwrap();
+        assert_eq!((t.plan.tracks[1].control.bits(), t.track_lines.clone()), (0x08, vec![3, 5]));
     }
 
     proptest::proptest! {

@@ -72,10 +72,20 @@ pub struct BurnArgs {
     /// byte order.
     #[arg(long)]
     pub(crate) big_endian: bool,
-    /// A word in the CUE sheet that is no CUE command is a warning instead of an error (a
-    /// typo such as PERFORMR otherwise stops the burn before anything is written).
+    /// A word in the CUE sheet that is no CUE command, or a command given twice for a track,
+    /// is a warning instead of an error (a typo such as PERFORMR otherwise stops the burn
+    /// before anything is written; of a command given twice, the first is kept).
     #[arg(long)]
     pub(crate) lenient: bool,
+    /// Burn a sheet's tracks shorter than the Red Book's 4 seconds as they are (cdrdao's
+    /// --force; a real disc, Nine Inch Nails' Broken, has 1-second tracks). Some players skip
+    /// or mute such tracks, and some drives refuse the disc's cue sheet.
+    #[arg(long)]
+    pub(crate) allow_short_tracks: bool,
+    /// Burn a sheet's four-channel flag (FLAGS 4CH, FOUR_CHANNEL_AUDIO) as cdrdao does. The
+    /// audio is still the file's stereo; players ignore the flag or do not play the track.
+    #[arg(long)]
+    pub(crate) allow_four_channel: bool,
     /// Read the disc back after burning and compare it with the sources.
     #[arg(long)]
     pub(crate) verify: bool,
@@ -149,6 +159,8 @@ impl BurnArgs {
             no_cdtext: false,
             big_endian: false,
             lenient: false,
+            allow_short_tracks: false,
+            allow_four_channel: false,
             skip_decode_check: false,
             report: None,
         }

@@ -58,6 +58,8 @@ pub(crate) fn request_of(args: &BurnArgs) -> Request {
         big_endian: args.big_endian,
         lenient: args.lenient,
         skip_decode_check: args.skip_decode_check,
+        allow_short_tracks: args.allow_short_tracks,
+        allow_four_channel: args.allow_four_channel,
         write_speed: args.speed,
         simulate: args.simulate,
         bufe_disabled: args.no_bufe,

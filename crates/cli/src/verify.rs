@@ -47,7 +47,10 @@ pub fn check<T: Transport>(
 ) -> Result<()> {
     let expected = match inputs {
         [sheet] if redburn::job::is_sheet(sheet) => {
-            redburn::sheet::expected_from_sheet(sheet, lenient, &mut crate::burn::note)
+            // The disc is what it is: a sheet's short tracks and four-channel flags are compared too.
+            let how =
+                redburn::sheet::SheetOptions { lenient, short_tracks: true, four_channel: true, trust_headers: false };
+            redburn::sheet::expected_from_sheet(sheet, &how, &mut crate::burn::note)
                 .map_err(|e| crate::burn::job_failure(e.into()))?
         }
         files => redburn::sheet::expected_from_files(files.to_vec(), big_endian),

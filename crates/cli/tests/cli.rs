@@ -663,8 +663,13 @@ fn every_bad_input_is_named_before_writing() {
         "FILE \"good.wav\" WAVE\n  TRACK 01 AUDIO\n    FLAGS 4CH\n    INDEX 01 00:00:00\n",
     )
     .unwrap();
-    let cases: [(&str, &[&str]); 13] = [
+    let cases: [(&str, &[&str]); 17] = [
         ("missing.flac", &["missing.flac", "No such file"]),
+        // Names FFmpeg alone decodes: still the file's absence, not the decoder's refusal.
+        ("missing.ape", &["missing.ape", "No such file"]),
+        ("missing.wv", &["missing.wv", "No such file"]),
+        ("missing.opus", &["missing.opus", "No such file"]),
+        ("missing.tta", &["missing.tta", "No such file"]),
         ("a-directory.wav", &["a-directory.wav"]),
         ("empty.wav", &["empty.wav"]),
         ("text.mp3", &["text.mp3"]),

@@ -309,6 +309,10 @@ typedef struct rb_job_options {
   bool lenient;
   // Trust WAV/AIFF/FLAC/CAF header lengths instead of decoding every file first.
   bool skip_decode_check;
+  // A sheet's tracks under 4 seconds are burned as they are (cdrdao's --force).
+  bool allow_short_tracks;
+  // A sheet's four-channel flags are burned (as cdrdao burns them).
+  bool allow_four_channel;
   // Sectors per second (75 = 1×), −1 for the fastest.
   int32_t write_speed;
   // A test write: the drive records nothing.

@@ -1015,7 +1015,10 @@ pub unsafe extern "C" fn rb_verify_sheet(
     guard(|| {
         // SAFETY: the caller's promise.
         let (r, sheet) = unsafe { (object(r, "recorder")?, path(sheet, "sheet")?) };
-        let expected = rb::sheet::expected_from_sheet(&sheet, true, &mut |_| {})?;
+        // The disc is what it is: whatever the sheet asks beyond the Red Book.
+        let how =
+            rb::sheet::SheetOptions { lenient: true, short_tracks: true, four_channel: true, trust_headers: false };
+        let expected = rb::sheet::expected_from_sheet(&sheet, &how, &mut |_| {})?;
         verify(r, expected, on_track, user, differing)
     })
 }
@@ -1141,6 +1144,10 @@ pub struct rb_job_options {
     pub lenient: bool,
     /// Trust WAV/AIFF/FLAC/CAF header lengths instead of decoding every file first.
     pub skip_decode_check: bool,
+    /// A sheet's tracks under 4 seconds are burned as they are (cdrdao's --force).
+    pub allow_short_tracks: bool,
+    /// A sheet's four-channel flags are burned (as cdrdao burns them).
+    pub allow_four_channel: bool,
     /// Sectors per second (75 = 1×), −1 for the fastest.
     pub write_speed: i32,
     /// A test write: the drive records nothing.
@@ -1168,6 +1175,8 @@ pub extern "C" fn rb_job_options_default() -> rb_job_options {
         big_endian: false,
         lenient: false,
         skip_decode_check: false,
+        allow_short_tracks: false,
+        allow_four_channel: false,
         write_speed: -1,
         simulate: false,
         bufe_disabled: false,
@@ -1243,6 +1252,8 @@ unsafe fn request_of(inputs: Vec<PathBuf>, o: &rb_job_options) -> Result<rb::job
         big_endian: o.big_endian,
         lenient: o.lenient,
         skip_decode_check: o.skip_decode_check,
+        allow_short_tracks: o.allow_short_tracks,
+        allow_four_channel: o.allow_four_channel,
         write_speed: o.write_speed,
         simulate: o.simulate,
         bufe_disabled: o.bufe_disabled,

@@ -233,9 +233,9 @@ impl CueSheetData {
             let mut zero_pause = false;
             let form = x.data_form & 0x3F;
             let sub = x.data_form & 0xC0;
-            if x.control().is_data() || x.control().four_channel() || !matches!(form, FORM_AUDIO | FORM_AUDIO_GENERATED)
-            {
-                return Err(err(i, "only two-channel audio data forms (00h, 01h) are supported"));
+            // Audio only (CONTROL's four-channel flag is audio too, as the Red Book has it).
+            if x.control().is_data() || !matches!(form, FORM_AUDIO | FORM_AUDIO_GENERATED) {
+                return Err(err(i, "only audio data forms (00h, 01h) are supported"));
             }
             if sub == 0x80 {
                 return Err(err(i, "sub-channel form 80h is reserved"));

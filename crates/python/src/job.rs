@@ -218,7 +218,7 @@ impl BurnJob {
     #[new]
     #[pyo3(signature = (inputs, *, mode = None, gapless = false, cdtext_from_tags = false, cdtext = true,
                         cdtext_charset = None, big_endian = false, lenient = false, skip_decode_check = false,
-                        write_speed = -1, simulate = false, bufe_disabled = false, do_not_finalize = false,
+                        allow_short_tracks = false, allow_four_channel = false, write_speed = -1, simulate = false, bufe_disabled = false, do_not_finalize = false,
                         verify = false, eject = false, on_note = None))]
     #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
     fn new(
@@ -232,6 +232,8 @@ impl BurnJob {
         big_endian: bool,
         lenient: bool,
         skip_decode_check: bool,
+        allow_short_tracks: bool,
+        allow_four_channel: bool,
         write_speed: i32,
         simulate: bool,
         bufe_disabled: bool,
@@ -249,6 +251,8 @@ impl BurnJob {
             big_endian,
             lenient,
             skip_decode_check,
+            allow_short_tracks,
+            allow_four_channel,
             write_speed,
             simulate,
             bufe_disabled,

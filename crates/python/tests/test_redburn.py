@@ -341,3 +341,25 @@ def test_breaking_out_of_write_cancels_the_burn(home):
     m = rec.media_info()
     # Track 1 (cut where it was, or whole) and no other; the disc closed and playable.
     assert m.status == "finalized" and m.tracks == 1, m
+
+
+def test_a_sheet_beyond_the_red_book_burns_only_when_asked(home):
+    wav = make_wav(home / "short.wav", 6)
+    sheet = home / "short.cue"
+    sheet.write_text(
+        'FILE "short.wav" WAVE\n  TRACK 01 AUDIO\n    FLAGS 4CH\n    INDEX 01 00:00:00\n'
+        "  TRACK 02 AUDIO\n    INDEX 01 00:05:00\n"
+    )
+    assert wav.endswith("short.wav")
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.Job([sheet])
+    assert "--allow-four-channel" in str(e.value)
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.Job([sheet], allow_four_channel=True)
+    assert "track 2 is 75 sectors long" in str(e.value)
+    notes = []
+    job = redburn.Job([sheet], allow_four_channel=True, allow_short_tracks=True, on_note=notes.append)
+    assert (job.tracks, job.sectors) == (2, 150 + 375 + 75)
+    assert any("four-channel flag" in n for n in notes) and any("75 sectors" in n for n in notes)
+    [outcome] = job.run([redburn.Recorder("emu:default")])
+    assert outcome.ok

@@ -119,6 +119,10 @@ pub struct Request {
     pub lenient: bool,
     /// Trust WAV/AIFF/FLAC/CAF header lengths instead of decoding every file first.
     pub skip_decode_check: bool,
+    /// A sheet's tracks under 4 seconds are burned as they are (cdrdao's `--force`).
+    pub allow_short_tracks: bool,
+    /// A sheet's four-channel flags are burned (as cdrdao burns them).
+    pub allow_four_channel: bool,
     /// Sectors per second (75 = 1×), −1 for the drive's fastest.
     pub write_speed: i32,
     /// A test write: the drive records nothing.
@@ -146,12 +150,25 @@ impl Request {
             big_endian: false,
             lenient: false,
             skip_decode_check: false,
+            allow_short_tracks: false,
+            allow_four_channel: false,
             write_speed: -1,
             simulate: false,
             bufe_disabled: false,
             do_not_finalize: false,
             verify: false,
             eject: false,
+        }
+    }
+
+    /// How the sheet (if any) is read.
+    #[must_use]
+    pub fn sheet_options(&self) -> crate::sheet::SheetOptions {
+        crate::sheet::SheetOptions {
+            lenient: self.lenient,
+            trust_headers: self.skip_decode_check,
+            short_tracks: self.allow_short_tracks,
+            four_channel: self.allow_four_channel,
         }
     }
 
@@ -272,8 +289,7 @@ impl Job {
                 return Err(JobError::SheetNeedsDiscAtOnce);
             }
             let sheet = sheet.to_owned();
-            let (mut layout, stream) =
-                crate::sheet::plan_sheet(&sheet, request.lenient, request.skip_decode_check, notes)?;
+            let (mut layout, stream) = crate::sheet::plan_sheet(&sheet, &request.sheet_options(), notes)?;
             crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
             let rw = crate::sheet::rw_source(&sheet, &stream)?;
             return Ok(Job { request, work: Work::Disc { layout, stream, rw } });
@@ -384,7 +400,7 @@ impl Job {
     /// The sheet cannot be read again.
     pub fn expected(&self) -> Result<crate::Expected<'static>, JobError> {
         Ok(match self.request.the_sheet() {
-            Some(sheet) => crate::sheet::expected_from_sheet(sheet, self.request.lenient, &mut |_| {})?,
+            Some(sheet) => crate::sheet::expected_from_sheet(sheet, &self.request.sheet_options(), &mut |_| {})?,
             None => crate::sheet::expected_from_files(self.request.inputs.clone(), self.request.big_endian),
         })
     }

@@ -56,6 +56,7 @@ fn layout() -> DaoLayout {
                 genre: None,
             }],
         }),
+        short_tracks: false,
     }
 }
 

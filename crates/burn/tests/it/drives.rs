@@ -103,7 +103,7 @@ fn layout(cdtext: bool) -> DaoLayout {
             genre: None,
         }],
     });
-    DaoLayout { tracks: vec![track(1, 150, 300), track(2, 0, 320)], mcn: None, cdtext: text }
+    DaoLayout { tracks: vec![track(1, 150, 300), track(2, 0, 320)], mcn: None, cdtext: text, short_tracks: false }
 }
 
 /// Burns the album disc-at-once by `route` (gapless, so each track reads back as its file).

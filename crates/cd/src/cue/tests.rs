@@ -342,14 +342,16 @@ fn errors_have_line_column_and_say_what_was_expected() {
 }
 
 #[test]
-fn plan_refuses_data_and_four_channel() {
+fn plan_refuses_data_and_keeps_the_four_channel_flag() {
     let s = CueSheet::parse("FILE a.bin BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n").unwrap();
     let e = s.to_plan(Path::new("")).unwrap_err();
     assert_eq!((e.line, e.kind), (2, CueErrorKind::DataTrack { track: 1, mode: "MODE1/2352".into() }));
-    let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 01 AUDIO\nFLAGS 4CH\nINDEX 01 00:00:00\n").unwrap();
-    let e = s.to_plan(Path::new("")).unwrap_err();
-    assert_eq!(e.kind, CueErrorKind::FourChannel(1));
-    assert!(e.to_string().contains("four-channel"));
+    // The flag is the sheet's meaning: the plan carries it (CONTROL 8h with DCP 2h), and
+    // whether to burn it is the burn's to decide.
+    let s = CueSheet::parse("FILE a.wav WAVE\nTRACK 01 AUDIO\nFLAGS 4CH DCP\nINDEX 01 00:00:00\n").unwrap();
+    let p = s.to_plan(Path::new("")).unwrap();
+    assert_eq!(p.tracks[0].control.bits(), 0x0A);
+    assert!(CueErrorKind::FourChannel(1).to_string().contains("--allow-four-channel"));
 }
 
 #[test]

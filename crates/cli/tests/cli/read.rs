@@ -273,3 +273,47 @@ fn every_cd_text_language_of_a_toc_file_is_burned_and_read_back_into_one() {
     stdout(redburn(h).args(["read", "-d", "emu:dst", "-o"]).arg(h.join("c.cue")));
     assert!(std::fs::read(h.join("c.cdt")).unwrap() == std::fs::read(h.join("r.cdt")).unwrap(), "the copy's packs");
 }
+
+/// What a sheet asks beyond the Red Book is refused with the way to ask for it, and burned
+/// when asked: tracks of one second (a real disc, Nine Inch Nails' Broken, has 99) and the
+/// four-channel flag, which cdrdao's read-toc then finds on the disc as it is in the sheet.
+#[test]
+fn short_tracks_and_the_four_channel_flag_burn_when_asked() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    wav(&h.join("a.wav"), 44_100 * 12);
+    let mut cue = String::from("FILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    FLAGS 4CH\n    INDEX 01 00:00:00\n");
+    for i in 2..=9 {
+        cue += &format!("  TRACK {i:02} AUDIO\n    INDEX 01 00:{:02}:00\n", i + 2);
+    }
+    std::fs::write(h.join("short.cue"), &cue).unwrap();
+    stdout(redburn(h).args(["emu", "create", "d"]));
+    let err = fails(redburn(h).args(["burn", "-d", "emu:d"]).arg(h.join("short.cue")), 2);
+    assert!(err.contains("short.cue:2") && err.contains("--allow-four-channel"), "{err}");
+    let err = fails(redburn(h).args(["burn", "-d", "emu:d", "--allow-four-channel"]).arg(h.join("short.cue")), 2);
+    assert!(err.contains("track 2 is 75 sectors long") && err.contains("--allow-short-tracks"), "{err}");
+    let out = redburn(h)
+        .args(["burn", "-d", "emu:d", "--allow-four-channel", "--allow-short-tracks", "--verify"])
+        .arg(h.join("short.cue"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("8 tracks are shorter than the Red Book's 4 seconds (tracks 2, 3, 4, 5, 6, …)"), "{err}");
+    assert!(err.contains("track 1 has the four-channel flag"), "{err}");
+    let listed = h.join("listed.toc");
+    stdout(
+        redburn(h)
+            .args(["emu", "exec", "d", "--path", "/dev/sr72", "--", "cdrdao", "read-toc", "--device", "/dev/sr72"])
+            .arg(&listed),
+    );
+    let listed = std::fs::read_to_string(&listed).unwrap();
+    assert_eq!(listed.matches("TRACK AUDIO").count(), 9, "{listed}");
+    assert_eq!(listed.matches("FOUR_CHANNEL_AUDIO").count(), 1, "track 1 only: {listed}");
+    let t = toc(h, "emu:d");
+    assert_eq!(t["tracks"][2]["sectors"], 75, "{t}");
+    // A TOC file's FOUR_CHANNEL_AUDIO is refused at its TRACK's line.
+    std::fs::write(h.join("four.toc"), "CD_DA\n\nTRACK AUDIO\nFOUR_CHANNEL_AUDIO\nFILE \"a.wav\" 0\n").unwrap();
+    let err = fails(redburn(h).args(["burn", "-d", "emu:d", "--dry-run"]).arg(h.join("four.toc")), 2);
+    assert!(err.contains("four.toc:3") && err.contains("TWO_CHANNEL_AUDIO"), "{err}");
+}

@@ -181,6 +181,8 @@ class Job:
         big_endian: bool = False,
         lenient: bool = False,
         skip_decode_check: bool = False,
+        allow_short_tracks: bool = False,
+        allow_four_channel: bool = False,
         write_speed: int = -1,
         simulate: bool = False,
         bufe_disabled: bool = False,
