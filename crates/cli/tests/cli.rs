@@ -1657,3 +1657,45 @@ fn readmes_sample_toc_is_the_real_one() {
     let toc = stdout(redburn(home.path()).args(["toc", "-d", "emu:default"]));
     assert_eq!(sample, toc, "README's sample toc output");
 }
+
+/// Track 1's pre-gap adds to the 2 seconds before LBA 0, as cdrdao places it: silence
+/// (`SILENCE` + `START`, `PREGAP`) and audio (`FILE` + `START`) alike. `cdrdao show-toc` lists
+/// the same layout for the sheet and for the image redburn makes of it (`image --toc`), and
+/// the dry run's plan says the same: a pause of 2 s + the gap.
+#[test]
+fn track_ones_pregap_adds_to_the_two_seconds_as_cdrdao_places_it() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    wav(&h.join("m.wav"), 44_100 * 20);
+    let listing = |toc: &Path| -> Vec<String> {
+        let out = std::process::Command::new("cdrdao").arg("show-toc").arg(toc).current_dir(h).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let lines: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| ["PREGAP", "START", "END"].iter().any(|w| l.starts_with(w)))
+            .map(str::to_owned)
+            .collect();
+        assert!(!lines.is_empty(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        lines
+    };
+    for (name, body) in [
+        ("silence.toc", "CD_DA\nTRACK AUDIO\nSILENCE 00:03:00\nFILE \"m.wav\" 0 00:20:00\nSTART 00:03:00\n"),
+        ("pregap.toc", "CD_DA\nTRACK AUDIO\nPREGAP 00:03:00\nFILE \"m.wav\" 0 00:20:00\n"),
+        ("audio.toc", "CD_DA\nTRACK AUDIO\nFILE \"m.wav\" 0 00:20:00\nSTART 00:03:00\n"),
+    ] {
+        let toc = h.join(name);
+        std::fs::write(&toc, body).unwrap();
+        let plan = json(&stdout(redburn(h).args(["burn", "--dry-run", "--json"]).arg(&toc)));
+        assert_eq!(
+            (plan["layout"][0]["pause"].as_u64(), plan["layout"][0]["start_lba"].as_u64()),
+            (Some(375), Some(225)),
+            "{name}: {plan}"
+        );
+        let image = h.join(format!("{name}.cue"));
+        stdout(redburn(h).args(["image", "--toc"]).arg(&toc).arg("-o").arg(&image));
+        let theirs = listing(&toc);
+        assert_eq!(theirs[..2], ["PREGAP 00:03:00(   225)", "START  00:03:00(   225)"], "{name}: {theirs:?}");
+        assert_eq!(listing(&image.with_extension("toc")), theirs, "{name}");
+    }
+}
