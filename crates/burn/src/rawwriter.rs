@@ -6,7 +6,9 @@
 //! [`RawCdWriter::release_media`]. Cancel from the Update handler or any thread with the
 //! [`CancelHandle`].
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
+
+use audio::ahead::ReadAhead;
 use std::time::Instant;
 
 use cd::Lba;
@@ -45,16 +47,16 @@ pub struct RawUpdate {
     pub start_lba: i32,
     /// `SectorCount`.
     pub sector_count: i32,
-    /// `LastReadLba`: the last sector taken from the image stream (each run of sectors is
-    /// read just before it is written).
+    /// `LastReadLba`: the last sector taken from the image stream (those written and those
+    /// waiting in the host's buffer).
     pub last_read_lba: i32,
     /// `LastWrittenLba`.
     pub last_written_lba: i32,
     /// `TotalSystemBuffer`, bytes (as IMAPI and the track-at-once writer count it): the
-    /// host's buffer between the stream and the drive, one command's worth of raw sectors
-    /// (2448 bytes each: audio and P–W); the stream is read as it is written.
+    /// host's buffer between the stream and the drive, 2.5 seconds of raw sectors (2448 bytes
+    /// each: audio and P–W) at the speed asked for, which a thread keeps filled from the stream.
     pub total_system_buffer: i32,
-    /// `UsedSystemBuffer`, bytes.
+    /// `UsedSystemBuffer`, bytes: read from the stream, not yet sent to the drive.
     pub used_system_buffer: i32,
     /// `FreeSystemBuffer`, bytes.
     pub free_system_buffer: i32,
@@ -364,22 +366,47 @@ impl<T: Transport> RawCdWriter<T> {
         self.write(Expand::new(image, kind, Some(subcode)), lead_in, Some(end))
     }
 
-    /// `WriteMedia2`: a stream of 2448-byte raw sectors that starts `lead_in_sectors` before
-    /// LBA −150 and runs to the end of its lead-out.
+    /// `WriteMedia2`: a stream of raw sectors (in the form `RequestedSectorType` names) that
+    /// starts `lead_in_sectors` before LBA −150 and runs to the end of its lead-out. Its
+    /// length, as IMAPI takes an `IStream`'s from `Stat`, gives the progress its
+    /// `SectorCount` and `RemainingTime`: the stream is read from where it stands to its end.
     ///
     /// # Errors
-    /// `MEDIA_IS_NOT_PREPARED`, `STREAM_LEADIN_TOO_SHORT`, `STREAM_NOT_SUPPORTED`,
+    /// `MEDIA_IS_NOT_PREPARED`, `STREAM_LEADIN_TOO_SHORT`, `STREAM_NOT_SUPPORTED` (also for
+    /// a stream that cannot tell its length, or is not whole sectors),
     /// `E_IMAPI_REQUEST_CANCELLED`; device errors.
-    pub fn write_media2(&mut self, stream: impl Read, lead_in_sectors: u32) -> Result<(), RawWriteError> {
+    pub fn write_media2(
+        &mut self,
+        mut stream: impl Read + Seek + Send + 'static,
+        lead_in_sectors: u32,
+    ) -> Result<(), RawWriteError> {
         // A cooked sector carries R–W alone: with no layout beside the stream, its P and Q
         // cannot be made, and drives take raw P–W only.
         if self.requested == RawSubcodeType::Cooked {
             return Err(RawWriteError::DataBlockTypeNotSupported(RawSubcodeType::Cooked));
         }
-        self.write(Expand::new(stream, self.requested, None), lead_in_sectors, None)
+        let no_length =
+            |e: std::io::Error| RawWriteError::StreamNotSupported(format!("its length cannot be told: {e}"));
+        let here = stream.stream_position().map_err(no_length)?;
+        let bytes = stream.seek(SeekFrom::End(0)).map_err(no_length)? - here;
+        stream.seek(SeekFrom::Start(here)).map_err(no_length)?;
+        let per = self.requested.sector_bytes() as u64;
+        if bytes % per != 0 {
+            return Err(RawWriteError::StreamNotSupported(format!(
+                "{bytes} bytes is not a whole number of {per}-byte sectors"
+            )));
+        }
+        let sectors = i32::try_from(bytes / per).unwrap_or(i32::MAX);
+        let end = Lba(-150 - lead_in_sectors as i32 + sectors);
+        self.write(Expand::new(stream, self.requested, None), lead_in_sectors, Some(end))
     }
 
-    fn write(&mut self, mut stream: impl Read, lead_in_sectors: u32, end: Option<Lba>) -> Result<(), RawWriteError> {
+    fn write(
+        &mut self,
+        stream: impl Read + Send + 'static,
+        lead_in_sectors: u32,
+        end: Option<Lba>,
+    ) -> Result<(), RawWriteError> {
         self.f.prepared()?;
         let need = (-150 - self.next_session.0).max(0) as u32;
         if lead_in_sectors < need {
@@ -404,8 +431,13 @@ impl<T: Transport> RawCdWriter<T> {
             _ => 52.0 * 75.0,
         };
         let raw_sector = cd::addr::SECTOR_BYTES + cd::addr::SUBCODE_BYTES;
-        let buffer = (self.f.drive()?.max_transfer() / raw_sector).clamp(1, 26) * raw_sector;
+        // The host's buffer: a thread reads the stream ahead of the drive, as the job does.
+        let buffer = crate::host_buffer_sectors_for(per_second as u32) as usize * raw_sector;
+        let mut stream = ReadAhead::buffered(stream, buffer);
+        let level = stream.level();
         let update = |action, done: u32| {
+            let used = ((level.fill() * buffer as f64) as usize).min(buffer);
+            let held = (used / raw_sector) as i32;
             let elapsed = began.elapsed().as_secs_f64();
             let left = f64::from((total - done as i32).max(0));
             let pace = if done > 0 && elapsed > 0.5 { f64::from(done) / elapsed } else { per_second };
@@ -415,11 +447,11 @@ impl<T: Transport> RawCdWriter<T> {
                 remaining_time: if action == RawAction::Finishing { 0 } else { (left / pace).ceil() as i32 },
                 start_lba: start.0,
                 sector_count: total,
-                last_read_lba: start.0 + done as i32 - 1,
+                last_read_lba: start.0 + done as i32 - 1 + held,
                 last_written_lba: start.0 + done as i32 - 1,
                 total_system_buffer: buffer as i32,
-                used_system_buffer: 0,
-                free_system_buffer: buffer as i32,
+                used_system_buffer: used as i32,
+                free_system_buffer: (buffer - used) as i32,
             }
         };
         let cancel = self.f.cancel.clone();

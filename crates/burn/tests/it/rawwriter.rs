@@ -90,16 +90,17 @@ fn the_imapi_sequence_with_its_codes_and_events() {
         all.borrow_mut().push(*u);
     });
     w.write_media(image(&[300, 400]).create_result_image().unwrap()).unwrap();
-    // IWriteEngine2EventArgs' fields: the stream is read as it is written, through a buffer
-    // of one command (26 sectors of 2448 bytes in 64 KiB); the remaining time falls to 0.
+    // IWriteEngine2EventArgs' fields, in bytes: the stream is read ahead into 2.5 s of raw
+    // sectors (2448 bytes each) at the speed asked for (the fastest, 52x: 3 900 sectors a
+    // second); what it holds is read and not yet written. The remaining time falls to 0.
     let u = updates.borrow().clone();
     let writing: Vec<&redburn::RawUpdate> = u.iter().filter(|u| u.current_action == RawAction::Writing).collect();
-    assert!(writing.iter().all(|u| u.last_read_lba == u.last_written_lba));
-    assert!(
-        writing
-            .iter()
-            .all(|u| (u.total_system_buffer, u.used_system_buffer, u.free_system_buffer) == (26 * 2448, 0, 26 * 2448))
-    );
+    let total = redburn::host_buffer_sectors_for(3_900) as i32 * 2448;
+    assert_eq!(total, 9_750 * 2448);
+    for u in &u {
+        assert_eq!((u.total_system_buffer, u.used_system_buffer + u.free_system_buffer), (total, total), "{u:?}");
+        assert_eq!(u.last_read_lba - u.last_written_lba, u.used_system_buffer / 2448, "{u:?}");
+    }
     let first = writing.first().unwrap();
     // 11 484 lead-in + 150 + 850 + 6 750 lead-out sectors at 52x (3 900 a second): 5 s.
     assert_eq!(first.sector_count, 19_234);
@@ -317,4 +318,38 @@ fn an_image_limited_to_the_writers_last_possible_lead_out_burns() {
     assert_eq!(img.start_of_leadout().unwrap(), last);
     w.write_media(img.create_result_image().unwrap()).unwrap();
     w.release_media().unwrap();
+}
+
+/// `WriteMedia2` takes a stream's length as IMAPI takes an `IStream`'s: its progress has a
+/// `SectorCount` and a `RemainingTime`, and it burns the disc `WriteMedia` burns. A stream
+/// that is not whole sectors is refused before anything is written.
+#[test]
+fn write_media2_knows_its_streams_length() {
+    let mut img = image(&[300, 400]);
+    img.set_resulting_image_type(RawSubcodeType::Raw).unwrap();
+    let mut bytes = Vec::new();
+    img.create_result_image().unwrap().read_to_end(&mut bytes).unwrap();
+    // From 95:00:00 (22 500 sectors of lead-in) to the lead-out's end; the disc's own lead-in is shorter.
+    assert_eq!(bytes.len(), 30_250 * 2448);
+    let (_dir, r) = recorder(MediaKind::Cdr80);
+    let mut w = RawCdWriter::new();
+    w.set_recorder(r).unwrap();
+    w.prepare_media().unwrap();
+    w.set_requested_sector_type(RawSubcodeType::Raw).unwrap();
+    let lead_in = (-150 - redburn::IMAGE_START.0) as u32;
+    let e = w.write_media2(io::Cursor::new(bytes[..2448 * 3 + 5].to_vec()), lead_in).unwrap_err();
+    assert!(matches!(e, RawWriteError::StreamNotSupported(_)), "{e}");
+    let updates: Rc<RefCell<Vec<redburn::RawUpdate>>> = Rc::default();
+    let all = updates.clone();
+    w.set_update_handler(move |u, _| all.borrow_mut().push(*u));
+    w.write_media2(io::Cursor::new(bytes), lead_in).unwrap();
+    let u = updates.borrow().clone();
+    let first = u.iter().find(|u| u.current_action == RawAction::Writing).unwrap();
+    assert_eq!((first.start_lba, first.sector_count), (-11_634, 19_234), "{first:?}");
+    assert!((4..=5).contains(&first.remaining_time), "{first:?}");
+    assert!(u.iter().all(|u| u.last_written_lba < u.start_lba + u.sector_count));
+    w.release_media().unwrap();
+    let d = w.take_recorder().unwrap().unwrap().into_transport();
+    let starts: Vec<i32> = d.disc().unwrap().tracks().map(|t| t.start().0).collect();
+    assert_eq!(starts, [0, 450]);
 }
