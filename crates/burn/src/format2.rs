@@ -221,7 +221,7 @@ impl<T: Transport, U> Format2<T, U> {
     pub(crate) fn prepare(&mut self, blank_only: bool) -> Result<(MediaType, DiscInformation), Format2Error> {
         self.idle()?;
         let name = self.client_name.clone();
-        self.recorder_mut()?.acquire_exclusive_access(&name)?;
+        self.recorder_mut()?.acquire_exclusive_access(false, &name)?;
         let checked = self.check_medium(blank_only);
         if checked.is_err() {
             // The first error is the one to report.

@@ -40,7 +40,10 @@ pub fn open_failure(e: named::OpenError) -> anyhow::Error {
 pub fn emu_failure(name: &str, e: EmuError) -> anyhow::Error {
     match e {
         EmuError::NotFound(_) => open_failure(named::OpenError::NoEmulatedDrive(name.to_owned())),
-        EmuError::Busy(_) => open_failure(named::OpenError::Busy(name.to_owned())),
+        EmuError::Busy(_) => {
+            let owner = ::device::recorder::owner_of(&named::unique_id(&format!("emu:{name}")));
+            open_failure(named::OpenError::Busy(name.to_owned(), owner))
+        }
         e => fail(code::DEVICE, e),
     }
 }

@@ -1699,3 +1699,22 @@ fn track_ones_pregap_adds_to_the_two_seconds_as_cdrdao_places_it() {
         assert_eq!(listing(&image.with_extension("toc")), theirs, "{name}");
     }
 }
+
+/// A recorder one process is burning is refused to another, which is told who holds it
+/// (IMAPI's `ExclusiveAccessOwner`, seen across processes); once the first has let go it is
+/// free again.
+#[test]
+fn a_recorder_in_use_names_its_holder_to_another_process() {
+    let home = tempfile::tempdir().unwrap();
+    let (_, args) = slow_two_track_burn(home.path(), "held");
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let (child, _) = spawn_until_writing(home.path(), &args);
+    let err =
+        fails(redburn(home.path()).args(["burn", "-d", "emu:held", "--dry-run"]).arg(home.path().join("a.raw")), 3);
+    assert!(err.contains("emulated drive \"held\" is busy: \"redburn\" holds it"), "{err}");
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(130));
+    let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:held", "--json"])));
+    assert_eq!(info["medium"]["status"], "finalized", "{info}");
+}

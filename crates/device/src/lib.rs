@@ -50,4 +50,15 @@ impl Transport for Backend {
             Backend::Emu(d) => d.buffer_underrun_links(),
         }
     }
+
+    fn mount_points(&self) -> Vec<std::path::PathBuf> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Backend::Sg(d) => {
+                let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+                crate::discover::mount_points(d.path(), &mounts)
+            }
+            Backend::Emu(_) => Vec::new(),
+        }
+    }
 }

@@ -20,9 +20,10 @@ pub enum OpenError {
     /// No emulated drive of that name.
     #[error("no emulated drive {0:?}; create it with `redburn emu create {0}`")]
     NoEmulatedDrive(String),
-    /// The emulated drive is open in another process.
-    #[error("emulated drive {0:?} is busy: another redburn is using it")]
-    Busy(String),
+    /// The emulated drive is open in another process (held by the client named, when one
+    /// has taken exclusive access).
+    #[error("emulated drive {0:?} is busy: {held}", held = .1.as_ref().map_or_else(|| "another redburn is using it".to_owned(), |o| format!("{o:?} holds it")))]
+    Busy(String, Option<String>),
     /// A name that is neither `emu:NAME` nor a path that exists.
     #[error(
         "no device {0:?}: give its path (/dev/{0}), or emu:NAME for an emulated drive; `redburn devices` lists them"
@@ -58,7 +59,7 @@ impl OpenError {
             OpenError::NoEmulatedDrive(_) | OpenError::NoDevice(_) => {
                 ("HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)", 0x8007_0002)
             }
-            OpenError::Busy(_) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
+            OpenError::Busy(..) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
             OpenError::Node(e) => match e {
                 mmc::TransportError::NoDevice(_) => ("HRESULT_FROM_WIN32(ERROR_DEV_NOT_EXIST)", 0x8007_0037),
                 mmc::TransportError::PermissionDenied(_) => ("E_ACCESSDENIED", 0x8007_0005),
@@ -98,7 +99,10 @@ pub fn open_emulated(name: &str) -> Result<Drive, OpenError> {
     };
     r.map_err(|e| match e {
         EmuError::NotFound(_) => OpenError::NoEmulatedDrive(name.to_owned()),
-        EmuError::Busy(_) => OpenError::Busy(name.to_owned()),
+        EmuError::Busy(_) => {
+            let id = format!("emu:{}", dir.canonicalize().unwrap_or_else(|_| dir.clone()).display());
+            OpenError::Busy(name.to_owned(), crate::recorder::owner_of(&id))
+        }
         e => OpenError::Emulator(e),
     })
 }
@@ -232,6 +236,6 @@ mod tests {
             "no device \"sr9-not-here\": give its path (/dev/sr9-not-here), or emu:NAME for an emulated drive; `redburn devices` lists them"
         );
         assert_eq!(e.imapi().1, 0x8007_0002);
-        assert_eq!(OpenError::Busy("x".into()).imapi(), ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210));
+        assert_eq!(OpenError::Busy("x".into(), None).imapi(), ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210));
     }
 }

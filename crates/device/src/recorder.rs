@@ -3,7 +3,8 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
-use std::path::PathBuf;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use mmc::config::Feature;
@@ -34,6 +35,9 @@ pub enum RecorderError {
     /// `E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID`.
     #[error("the client name must be 1-64 printable ASCII characters")]
     ClientName,
+    /// `E_ACCESSDENIED`: a file system of the disc is mounted and `force` was not given.
+    #[error("the disc is mounted at {}; unmount it, or take the recorder with force", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    Mounted(Vec<PathBuf>),
     /// The lock file could not be used.
     #[error("{0}")]
     Io(String),
@@ -50,6 +54,7 @@ impl RecorderError {
             }
             RecorderError::Locked(_) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
             RecorderError::ClientName => ("E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID", 0xC0AA_0211),
+            RecorderError::Mounted(_) => ("E_ACCESSDENIED", 0x8007_0005),
             RecorderError::Io(_) => ("E_FAIL", 0x8000_4005),
         }
     }
@@ -138,14 +143,50 @@ pub struct Recorder<T: Transport> {
     t: T,
     unique_id: String,
     inquiry: Inquiry,
-    lock: Option<File>,
+    /// The lock file while held, and how many acquisitions it answers for.
+    lock: Option<(File, u32)>,
     lock_dir: PathBuf,
+}
+
+/// Where every process of every user finds the recorders' locks: `$REDBURN_LOCK_DIR`, else
+/// `/run/lock/redburn` (the system's lock directory, shared by all users), else the temporary
+/// directory's `redburn-locks`. The directory is made world-writable and sticky, as
+/// `/run/lock` itself is, so that one user's lock is seen by another's process.
+/// The lock file of the recorder `unique_id` in `dir`.
+fn lock_path(dir: &Path, unique_id: &str) -> PathBuf {
+    let safe: String = unique_id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    dir.join(format!("{safe}.lock"))
+}
+
+/// The client holding the recorder `unique_id` exclusively, from any process of any user.
+#[must_use]
+pub fn owner_of(unique_id: &str) -> Option<String> {
+    read_owner(&lock_path(&shared_lock_dir(), unique_id))
+}
+
+/// Who holds the lock at `path`: its text, while someone holds the lock.
+fn read_owner(path: &Path) -> Option<String> {
+    let f = File::open(path).ok()?;
+    if f.try_lock_shared().is_ok() {
+        return None;
+    }
+    std::fs::read_to_string(path).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+fn shared_lock_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("REDBURN_LOCK_DIR") {
+        return PathBuf::from(d);
+    }
+    let run = Path::new("/run/lock");
+    if run.is_dir() && std::fs::metadata(run).is_ok_and(|m| !m.permissions().readonly()) {
+        return run.join("redburn");
+    }
+    std::env::temp_dir().join("redburn-locks")
 }
 
 impl<T: Transport> Recorder<T> {
     /// `InitializeDiscRecorder`: checks with INQUIRY that `t` is a CD/DVD device. Exclusive
-    /// access is arbitrated through lock files in `$XDG_RUNTIME_DIR/redburn` (or the temporary
-    /// directory).
+    /// access is arbitrated through lock files every user's processes see (`/run/lock/redburn`).
     ///
     /// # Errors
     /// [`RecorderError::NotMmc`] or the device's error.
@@ -154,8 +195,7 @@ impl<T: Transport> Recorder<T> {
         if inquiry.device_type != Inquiry::CD_DVD {
             return Err(RecorderError::NotMmc(inquiry.device_type));
         }
-        let lock_dir =
-            std::env::var_os("XDG_RUNTIME_DIR").map_or_else(std::env::temp_dir, PathBuf::from).join("redburn");
+        let lock_dir = shared_lock_dir();
         Ok(Recorder { t, unique_id: unique_id.to_owned(), inquiry, lock: None, lock_dir })
     }
 
@@ -318,25 +358,38 @@ impl<T: Transport> Recorder<T> {
     }
 
     fn lock_path(&self) -> PathBuf {
-        let safe: String = self.unique_id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-        self.lock_dir.join(format!("{safe}.lock"))
+        lock_path(&self.lock_dir, &self.unique_id)
     }
 
-    /// `AcquireExclusiveAccess`: no other redburn process (or client of the same lock) may use
-    /// the recorder until [`Recorder::release_exclusive_access`]. The client name is recorded
-    /// for [`Recorder::exclusive_access_owner`].
+    /// `AcquireExclusiveAccess(force, clientName)`: no other process (of any user) may take
+    /// the recorder until it is released. Counted, as IMAPI counts: each acquire is matched by
+    /// a [`Recorder::release_exclusive_access`], and the recorder is free at zero; the first
+    /// client name stays the owner [`Recorder::exclusive_access_owner`] names. Without `force`
+    /// the recorder is not taken while a file system of its disc is mounted (IMAPI: taken
+    /// only when no volume is mounted); with it, it is taken anyway. The lock goes with the
+    /// process that holds it, as CDROM.SYS drops a crashed application's.
     ///
     /// # Errors
-    /// [`RecorderError::Locked`] naming the holder; [`RecorderError::ClientName`].
-    pub fn acquire_exclusive_access(&mut self, client_name: &str) -> Result<(), RecorderError> {
+    /// [`RecorderError::Locked`] naming the holder; [`RecorderError::ClientName`];
+    /// [`RecorderError::Mounted`].
+    pub fn acquire_exclusive_access(&mut self, force: bool, client_name: &str) -> Result<(), RecorderError> {
         if client_name.is_empty() || client_name.len() > 64 || !client_name.bytes().all(|b| (0x20..0x7F).contains(&b)) {
             return Err(RecorderError::ClientName);
         }
-        if self.lock.is_some() {
+        if let Some((_, count)) = self.lock.as_mut() {
+            *count += 1;
             return Ok(());
         }
-        std::fs::create_dir_all(&self.lock_dir)
-            .map_err(|e| RecorderError::Io(format!("{}: {e}", self.lock_dir.display())))?;
+        let mounted = self.t.mount_points();
+        if !force && !mounted.is_empty() {
+            return Err(RecorderError::Mounted(mounted));
+        }
+        let io = |path: &Path, e: std::io::Error| RecorderError::Io(format!("{}: {e}", path.display()));
+        if !self.lock_dir.is_dir() {
+            std::fs::create_dir_all(&self.lock_dir).map_err(|e| io(&self.lock_dir, e))?;
+            // Shared as /run/lock is: anyone may add a lock, only its owner remove it.
+            let _ = std::fs::set_permissions(&self.lock_dir, std::fs::Permissions::from_mode(0o1777));
+        }
         let path = self.lock_path();
         let mut f = OpenOptions::new()
             .read(true)
@@ -344,37 +397,41 @@ impl<T: Transport> Recorder<T> {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| RecorderError::Io(format!("{}: {e}", path.display())))?;
+            .or_else(|_| OpenOptions::new().read(true).open(&path))
+            .map_err(|e| io(&path, e))?;
         if f.try_lock().is_err() {
             let mut owner = String::new();
             let _ = f.read_to_string(&mut owner);
             return Err(RecorderError::Locked(owner.trim().to_owned()));
         }
+        // Any user's process may take it next, and read who holds it.
+        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o666));
         f.set_len(0)
             .and_then(|()| f.rewind())
             .and_then(|()| f.write_all(client_name.as_bytes()))
-            .map_err(|e| RecorderError::Io(e.to_string()))?;
-        self.lock = Some(f);
+            .map_err(|e| io(&path, e))?;
+        self.lock = Some((f, 1));
         Ok(())
     }
 
-    /// `ReleaseExclusiveAccess`.
+    /// `ReleaseExclusiveAccess`: one acquisition's worth; the recorder is free when the last
+    /// is released.
     pub fn release_exclusive_access(&mut self) {
-        if let Some(f) = self.lock.take() {
-            let _ = f.set_len(0);
+        match self.lock.as_mut() {
+            Some((_, count)) if *count > 1 => *count -= 1,
+            Some(_) => {
+                if let Some((f, _)) = self.lock.take() {
+                    let _ = f.set_len(0);
+                }
+            }
+            None => {}
         }
     }
 
     /// `ExclusiveAccessOwner`: the client holding the recorder, if any.
     #[must_use]
     pub fn exclusive_access_owner(&self) -> Option<String> {
-        let path = self.lock_path();
-        let f = File::open(&path).ok()?;
-        // Held only while someone has the lock.
-        if f.try_lock_shared().is_ok() {
-            return None;
-        }
-        std::fs::read_to_string(&path).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+        read_owner(&self.lock_path())
     }
 
     /// `SendCommandNoData` (IDiscRecorder2Ex).
@@ -587,24 +644,61 @@ mod tests {
         r.close_tray().unwrap();
     }
 
+    /// A transport whose disc is mounted, as a real node's would be.
+    struct Mounted(Drive);
+
+    impl Transport for Mounted {
+        fn execute(
+            &mut self,
+            cdb: &[u8],
+            data: mmc::Data<'_>,
+            timeout: Duration,
+        ) -> Result<mmc::Completion, mmc::TransportError> {
+            self.0.execute(cdb, data, timeout)
+        }
+        fn mount_points(&self) -> Vec<PathBuf> {
+            vec![PathBuf::from("/media/disc")]
+        }
+    }
+
+    /// IMAPI's exclusive access: counted (two acquires need two releases), the first client
+    /// named to every other handle (as to another process), and a mounted disc taken only
+    /// with `force`.
     #[test]
-    fn exclusive_access_names_its_owner() {
+    fn exclusive_access_is_counted_names_its_owner_and_spares_a_mounted_disc() {
         let (dir, mut a) = recorder(Some(MediaKind::Cdr80));
         assert_eq!(a.exclusive_access_owner(), None);
-        assert!(matches!(a.acquire_exclusive_access(""), Err(RecorderError::ClientName)));
-        a.acquire_exclusive_access("tests burning").unwrap();
+        assert!(matches!(a.acquire_exclusive_access(false, ""), Err(RecorderError::ClientName)));
+        a.acquire_exclusive_access(false, "tests burning").unwrap();
+        a.acquire_exclusive_access(false, "the same client again").unwrap();
         assert_eq!(a.exclusive_access_owner().as_deref(), Some("tests burning"));
         // Another handle on the same recorder (as another process would be).
         let other = Drive::create(&dir.path().join("e"), DriveConfig::default(), None).unwrap();
         let mut b = Recorder::new(other, "emu:test").unwrap();
         b.lock_dir = dir.path().join("locks");
-        match b.acquire_exclusive_access("second") {
-            Err(RecorderError::Locked(owner)) => assert_eq!(owner, "tests burning"),
+        let held = |b: &mut Recorder<Drive>| match b.acquire_exclusive_access(true, "second") {
+            Err(RecorderError::Locked(owner)) => owner,
             r => panic!("{r:?}"),
-        }
+        };
+        assert_eq!(held(&mut b), "tests burning", "force does not take another client's recorder");
+        a.release_exclusive_access();
+        assert_eq!(held(&mut b), "tests burning", "one release of two");
         a.release_exclusive_access();
         assert_eq!(a.exclusive_access_owner(), None);
-        b.acquire_exclusive_access("second").unwrap();
+        b.acquire_exclusive_access(false, "second").unwrap();
+        assert_eq!(a.exclusive_access_owner().as_deref(), Some("second"));
+        b.release_exclusive_access();
+        // The lock directory is shared as /run/lock is: world-writable and sticky.
+        let mode = std::fs::metadata(dir.path().join("locks")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o7777, 0o1777);
+        // A mounted disc: refused without force (IMAPI: E_ACCESSDENIED), taken with it.
+        let third = Drive::create(&dir.path().join("f"), DriveConfig::default(), None).unwrap();
+        let mut m = Recorder::new(Mounted(third), "emu:mounted").unwrap();
+        m.lock_dir = dir.path().join("locks");
+        let e = m.acquire_exclusive_access(false, "burner").unwrap_err();
+        assert_eq!(e.imapi(), ("E_ACCESSDENIED", 0x8007_0005));
+        assert!(e.to_string().contains("/media/disc"), "{e}");
+        m.acquire_exclusive_access(true, "burner").unwrap();
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn discovery_finds_the_device_once() {
 #[test]
 fn exclusive_access_is_seen_by_a_second_handle() {
     let mut a = Recorder::new(SgDevice::open(&node()).unwrap(), "hardware-lock").unwrap();
-    a.acquire_exclusive_access("redburn hardware test").unwrap();
+    a.acquire_exclusive_access(false, "redburn hardware test").unwrap();
     assert_eq!(a.exclusive_access_owner().as_deref(), Some("redburn hardware test"));
     a.release_exclusive_access();
     assert_eq!(a.exclusive_access_owner(), None);

@@ -109,6 +109,12 @@ pub trait Transport {
     fn buffer_underrun_links(&self) -> Option<u32> {
         None
     }
+
+    /// Where a file system of the disc in the drive is mounted (IMAPI's `VolumePathNames`):
+    /// a real node's mount points; none for a drive no kernel has mounted.
+    fn mount_points(&self) -> Vec<std::path::PathBuf> {
+        Vec::new()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -120,6 +126,9 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
     fn buffer_underrun_links(&self) -> Option<u32> {
         (**self).buffer_underrun_links()
+    }
+    fn mount_points(&self) -> Vec<std::path::PathBuf> {
+        (**self).mount_points()
     }
 }
 
