@@ -35,6 +35,10 @@ pub enum RecorderError {
     /// `E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID`.
     #[error("the client name must be 1-64 printable ASCII characters")]
     ClientName,
+    /// `E_INVALIDARG`: a CDB or buffer IMAPI refuses before sending (a length that is not
+    /// the opcode group's, an empty buffer, a request type the member does not take).
+    #[error("{0}")]
+    InvalidArg(String),
     /// `E_ACCESSDENIED`: a file system of the disc is mounted and `force` was not given.
     #[error("the disc is mounted at {}; unmount it, or take the recorder with force", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
     Mounted(Vec<PathBuf>),
@@ -55,6 +59,7 @@ impl RecorderError {
             RecorderError::Locked(_) => ("E_IMAPI_RECORDER_LOCKED", 0xC0AA_0210),
             RecorderError::ClientName => ("E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID", 0xC0AA_0211),
             RecorderError::Mounted(_) => ("E_ACCESSDENIED", 0x8007_0005),
+            RecorderError::InvalidArg(_) => ("E_INVALIDARG", 0x8007_0057),
             RecorderError::Io(_) => ("E_FAIL", 0x8000_4005),
         }
     }
@@ -152,6 +157,63 @@ pub struct Recorder<T: Transport> {
 /// `/run/lock/redburn` (the system's lock directory, shared by all users), else the temporary
 /// directory's `redburn-locks`. The directory is made world-writable and sticky, as
 /// `/run/lock` itself is, so that one user's lock is seen by another's process.
+/// `IMAPI_READ_TRACK_ADDRESS_TYPE`: what `GetTrackInformation`'s address is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackAddressType {
+    /// `IMAPI_READ_TRACK_ADDRESS_TYPE_LBA` (0): the track holding this LBA.
+    Lba = 0,
+    /// `IMAPI_READ_TRACK_ADDRESS_TYPE_TRACK` (1): the track of this number (0xFF: the
+    /// invisible, incomplete track).
+    Track = 1,
+    /// `IMAPI_READ_TRACK_ADDRESS_TYPE_SESSION` (2): the first track of this session.
+    Session = 2,
+}
+
+/// `IMAPI_MODE_PAGE_REQUEST_TYPE`: which values of a mode page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModePageRequest {
+    /// `IMAPI_MODE_PAGE_REQUEST_TYPE_CURRENT_VALUES` (0).
+    Current = 0,
+    /// `IMAPI_MODE_PAGE_REQUEST_TYPE_CHANGEABLE_VALUES` (1): which bits may be changed.
+    Changeable = 1,
+    /// `IMAPI_MODE_PAGE_REQUEST_TYPE_DEFAULT_VALUES` (2).
+    Default = 2,
+    /// `IMAPI_MODE_PAGE_REQUEST_TYPE_SAVED_VALUES` (3).
+    Saved = 3,
+}
+
+/// IMAPI's check of a CDB before it is sent: 6 to 16 bytes, and the length of its opcode's
+/// group (00h–1Fh: 6, 20h–5Fh: 10, 80h–9Fh: 16, A0h–BFh: 12; 60h–7Fh reserved and C0h–FFh
+/// vendor-specific, any length). Some old opcodes IMAPI checks only for 6 to 16.
+///
+/// # Errors
+/// [`RecorderError::InvalidArg`] saying what is wrong.
+pub fn check_cdb(cdb: &[u8]) -> Result<(), RecorderError> {
+    const LEGACY: [u8; 22] = [
+        0x02, 0x05, 0x06, 0x09, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x13, 0x14, 0x19, 0x20, 0x21, 0x22, 0x23, 0x24, 0x26,
+        0x27, 0x29, 0x2C, 0x2D,
+    ];
+    let Some(&op) = cdb.first() else { return Err(RecorderError::InvalidArg("the CDB is empty".into())) };
+    if !(6..=16).contains(&cdb.len()) {
+        return Err(RecorderError::InvalidArg(format!("a CDB of {} bytes: IMAPI takes 6 to 16", cdb.len())));
+    }
+    let group = match op {
+        _ if LEGACY.contains(&op) => None,
+        0x00..=0x1F => Some(6),
+        0x20..=0x5F => Some(10),
+        0x80..=0x9F => Some(16),
+        0xA0..=0xBF => Some(12),
+        _ => None,
+    };
+    match group {
+        Some(n) if n != cdb.len() => Err(RecorderError::InvalidArg(format!(
+            "opcode {op:02X}h is a {n}-byte command, but the CDB has {} bytes",
+            cdb.len()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The lock file of the recorder `unique_id` in `dir`.
 fn lock_path(dir: &Path, unique_id: &str) -> PathBuf {
     let safe: String = unique_id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
@@ -300,14 +362,65 @@ impl<T: Transport> Recorder<T> {
         Ok(m.pages.iter().map(mmc::ModePage::code).collect())
     }
 
-    /// `GetModePage` (IDiscRecorder2Ex): the page's bytes.
+    /// `GetModePage` (IDiscRecorder2Ex) of the current values: the page's bytes.
     ///
     /// # Errors
     /// The device's error (`E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE` when it has none).
     pub fn mode_page(&mut self, code: u8) -> Result<Vec<u8>, RecorderError> {
-        let cmd = Command::ModeSense10 { dbd: true, control: mmc::PageControl::Current, page: code, alloc: 1024 };
-        let m = mmc::ModeParameters::decode10(&mmc::ask(&mut self.t, &cmd, 1024)?)?;
-        Ok(m.pages.first().map(mmc::ModePage::encode).unwrap_or_default())
+        self.get_mode_page(code, ModePageRequest::Current)
+    }
+
+    /// `GetModePage(requestedModePage, requestType)` (IDiscRecorder2Ex): the page's bytes
+    /// (code, length, parameters), its current, changeable, default or saved values.
+    ///
+    /// # Errors
+    /// The device's error (`E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE` when it has none).
+    pub fn get_mode_page(&mut self, code: u8, request: ModePageRequest) -> Result<Vec<u8>, RecorderError> {
+        let control = match request {
+            ModePageRequest::Current => mmc::PageControl::Current,
+            ModePageRequest::Changeable => mmc::PageControl::Changeable,
+            ModePageRequest::Default => mmc::PageControl::Default,
+            ModePageRequest::Saved => mmc::PageControl::Saved,
+        };
+        let cmd = Command::ModeSense10 { dbd: true, control, page: code, alloc: 1024 };
+        let b = mmc::ask(&mut self.t, &cmd, 1024)?;
+        // The page's bytes as the drive gives them: a changeable-values mask is no page to
+        // decode (its MCN bytes are all ones).
+        let bad = |detail: &str| mmc::DecodeError::Invalid { what: "mode page", detail: detail.to_owned() };
+        if b.len() < 8 {
+            return Err(bad("a MODE SENSE(10) answer under 8 bytes").into());
+        }
+        let at = 8 + usize::from(u16::from_be_bytes([b[6], b[7]]));
+        let page = b.get(at..at + 2).map(|h| at..(at + 2 + usize::from(h[1])).min(b.len()));
+        Ok(page.map(|r| b[r].to_vec()).unwrap_or_default())
+    }
+
+    /// `SetModePage(requestType, data)` (IDiscRecorder2Ex): MODE SELECT(10) of one page
+    /// (`data`: code, length, parameters, as [`Recorder::get_mode_page`] gives them), as the
+    /// current values, or with `Saved` also saved by the drive. Changeable and default values
+    /// cannot be set (`E_INVALIDARG`).
+    ///
+    /// # Errors
+    /// [`RecorderError::InvalidArg`] for a request type that cannot be set or a page whose
+    /// length byte disagrees with its bytes; the device's error.
+    pub fn set_mode_page(&mut self, request: ModePageRequest, data: &[u8]) -> Result<(), RecorderError> {
+        let sp = match request {
+            ModePageRequest::Current => false,
+            ModePageRequest::Saved => true,
+            r => return Err(RecorderError::InvalidArg(format!("{r:?} values of a mode page cannot be set"))),
+        };
+        if data.len() < 2 || usize::from(data[1]) + 2 != data.len() {
+            return Err(RecorderError::InvalidArg(format!(
+                "a mode page of {} bytes whose length byte says {}",
+                data.len(),
+                data.get(1).map_or(0, |&n| usize::from(n) + 2)
+            )));
+        }
+        let page = mmc::ModePage::Other { code: data[0] & 0x3F, ps: false, data: data[2..].to_vec() };
+        let list = mmc::ModeParameters::page(page).select10();
+        let cmd = Command::ModeSelect10 { pf: true, sp, length: list.len() as u16 };
+        mmc::run(&mut self.t, &cmd, Data::Out(&list))?;
+        Ok(())
     }
 
     /// `DeviceCanLoadMedia`: a tray the drive can close.
@@ -445,6 +558,7 @@ impl<T: Transport> Recorder<T> {
     /// # Errors
     /// The device's error.
     pub fn send_command_no_data(&mut self, cdb: &[u8], timeout: Duration) -> Result<(), RecorderError> {
+        check_cdb(cdb)?;
         let c = self
             .t
             .execute(cdb, Data::None, timeout)
@@ -469,6 +583,10 @@ impl<T: Transport> Recorder<T> {
         len: usize,
         timeout: Duration,
     ) -> Result<Vec<u8>, RecorderError> {
+        check_cdb(cdb)?;
+        if len == 0 {
+            return Err(RecorderError::InvalidArg("a buffer of 0 bytes".into()));
+        }
         let mut buf = vec![0u8; len];
         let c = self
             .t
@@ -482,6 +600,30 @@ impl<T: Transport> Recorder<T> {
                 buf.truncate(len - c.residual.min(len));
                 Ok(buf)
             }
+        }
+    }
+
+    /// `SendCommandSendDataToDevice` (IDiscRecorder2Ex): the CDB with `data` sent to the
+    /// drive. A command the drive fails with sense data is `Err` carrying the sense (see
+    /// [`Recorder::send_command_no_data`]).
+    ///
+    /// # Errors
+    /// [`RecorderError::InvalidArg`] for a CDB IMAPI refuses or an empty buffer; the device's
+    /// error.
+    pub fn send_command_send_data(&mut self, cdb: &[u8], data: &[u8], timeout: Duration) -> Result<(), RecorderError> {
+        check_cdb(cdb)?;
+        if data.is_empty() {
+            return Err(RecorderError::InvalidArg("a buffer of 0 bytes".into()));
+        }
+        let c = self
+            .t
+            .execute(cdb, Data::Out(data), timeout)
+            .map_err(|source| CommandError::Transport { command: "raw CDB", source })?;
+        match c.sense {
+            Some(sense) if sense.class() != SenseClass::Ok => {
+                Err(CommandError::Drive { command: "raw CDB", sense }.into())
+            }
+            _ => Ok(()),
         }
     }
 
@@ -556,7 +698,20 @@ impl<T: Transport> Recorder<T> {
     /// # Errors
     /// The device's error.
     pub fn track_information(&mut self, track: u32) -> Result<TrackInformation, RecorderError> {
-        let cmd = Command::ReadTrackInformation { address_type: 1, address: track, alloc: 48 };
+        self.get_track_information(track, TrackAddressType::Track)
+    }
+
+    /// `GetTrackInformation(address, addressType)` (IDiscRecorder2Ex): the track holding an
+    /// LBA, the track of a number, or a session's first track.
+    ///
+    /// # Errors
+    /// The device's error.
+    pub fn get_track_information(
+        &mut self,
+        address: u32,
+        kind: TrackAddressType,
+    ) -> Result<TrackInformation, RecorderError> {
+        let cmd = Command::ReadTrackInformation { address_type: kind as u8, address, alloc: 48 };
         Ok(TrackInformation::decode(&mmc::ask(&mut self.t, &cmd, 48)?)?)
     }
 
@@ -699,6 +854,70 @@ mod tests {
         assert_eq!(e.imapi(), ("E_ACCESSDENIED", 0x8007_0005));
         assert!(e.to_string().contains("/media/disc"), "{e}");
         m.acquire_exclusive_access(true, "burner").unwrap();
+    }
+
+    /// IDiscRecorder2Ex as IMAPI documents it: CDB lengths checked against the opcode's group
+    /// before anything is sent (E_INVALIDARG), data sent to the drive, mode pages of every
+    /// request type read and set, track information by LBA, number and session.
+    #[test]
+    fn the_ex_interface_checks_cdbs_and_takes_every_address_and_request_type() {
+        for (cdb, ok) in [
+            (&[0x00u8; 6][..], true),                       // TEST UNIT READY
+            (&[0x00; 10], false),                           // a 6-byte opcode sent as 10
+            (&[0x51, 0, 0, 0, 0, 0, 0, 0, 0, 0][..], true), // READ DISC INFORMATION
+            (&[0x51, 0, 0, 0, 0, 0][..], false),
+            (&[0xBE; 12][..], true), // READ CD
+            (&[0xBE; 10][..], false),
+            (&[0x88; 16][..], true),
+            (&[0x12; 5][..], false), // under 6
+            (&[0xD8; 16][..], true), // vendor-specific: any length
+            (&[0x02; 10][..], true), // an old opcode: 6 to 16 only
+        ] {
+            assert_eq!(check_cdb(cdb).is_ok(), ok, "{cdb:02X?}");
+        }
+        let e = check_cdb(&[0x00; 10]).unwrap_err();
+        assert_eq!(e.imapi(), ("E_INVALIDARG", 0x8007_0057));
+        assert!(e.to_string().contains("00h is a 6-byte command"), "{e}");
+        let (_dir, mut r) = recorder(Some(MediaKind::Cdr80));
+        assert!(matches!(
+            r.send_command_no_data(&[0x00; 10], Duration::from_secs(5)),
+            Err(RecorderError::InvalidArg(_))
+        ));
+        assert!(matches!(
+            r.send_command_get_data(&[0x51, 0, 0, 0, 0, 0, 0, 0, 34, 0], 0, Duration::from_secs(5)),
+            Err(RecorderError::InvalidArg(_))
+        ));
+        // SendCommandSendDataToDevice: MODE SELECT(10) of page 05h with test write set.
+        let mut page = r.get_mode_page(0x05, ModePageRequest::Current).unwrap();
+        assert_eq!((page[0] & 0x3F, usize::from(page[1]) + 2), (0x05, page.len()));
+        page[2] |= 0x10;
+        let list =
+            mmc::ModeParameters::page(mmc::ModePage::Other { code: 5, ps: false, data: page[2..].to_vec() }).select10();
+        let cdb = mmc::Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }.to_bytes();
+        r.send_command_send_data(&cdb, &list, Duration::from_secs(5)).unwrap();
+        assert_eq!(r.get_mode_page(0x05, ModePageRequest::Current).unwrap()[2] & 0x10, 0x10);
+        assert!(matches!(
+            r.send_command_send_data(&cdb, &[], Duration::from_secs(5)),
+            Err(RecorderError::InvalidArg(_))
+        ));
+        // SetModePage: the current values back; changeable values cannot be set.
+        page[2] &= !0x10;
+        r.set_mode_page(ModePageRequest::Current, &page).unwrap();
+        assert_eq!(r.get_mode_page(0x05, ModePageRequest::Current).unwrap(), page);
+        assert!(matches!(r.set_mode_page(ModePageRequest::Changeable, &page), Err(RecorderError::InvalidArg(_))));
+        assert!(matches!(r.set_mode_page(ModePageRequest::Current, &page[..4]), Err(RecorderError::InvalidArg(_))));
+        for request in [ModePageRequest::Changeable, ModePageRequest::Default, ModePageRequest::Saved] {
+            let p = r.get_mode_page(0x05, request).unwrap();
+            assert_eq!(p[0] & 0x3F, 0x05, "{request:?}");
+        }
+        // Track information by number, by an LBA inside the track, by session.
+        let mut tao = TaoBurn::new(r.transport());
+        tao.burn(&[400, 300]);
+        let by_number = r.get_track_information(2, TrackAddressType::Track).unwrap();
+        let by_lba = r.get_track_information(by_number.start.0 as u32 + 10, TrackAddressType::Lba).unwrap();
+        assert_eq!((by_lba.track, by_lba.start), (2, by_number.start));
+        let first = r.get_track_information(1, TrackAddressType::Session).unwrap();
+        assert_eq!(first.track, 1);
     }
 
     #[test]
