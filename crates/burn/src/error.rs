@@ -272,6 +272,17 @@ impl Imapi for crate::DaoError {
     }
 }
 
+/// Staging an album: a file that cannot be used is a stream the writer does not take (as
+/// `AddAudioTrack` says of one); `QueryCancel` saying stop is the user's abort.
+impl Imapi for crate::StageError {
+    fn imapi(&self) -> (&'static str, u32) {
+        match self {
+            crate::StageError::Audio(_) => ("E_IMAPI_DF2TAO_STREAM_NOT_SUPPORTED", 0xC0AA_050D),
+            crate::StageError::Cancelled => ("IMAPI_E_USERABORT", 0x8004_020D),
+        }
+    }
+}
+
 /// A sheet that cannot be burned is an invalid argument: IMAPI has no code of its own.
 impl Imapi for crate::sheet::SheetError {
     fn imapi(&self) -> (&'static str, u32) {

@@ -181,6 +181,39 @@ typedef struct rb_media_info {
   uint64_t total_sectors;
 } rb_media_info;
 
+// One of `SupportedWriteSpeedDescriptors` (`IWriteSpeedDescriptor`).
+typedef struct rb_write_speed_descriptor {
+  // `MediaType` (`IMAPI_MEDIA_PHYSICAL_TYPE`: 2 CD-R, 3 CD-RW …).
+  int32_t media_type;
+  // `RotationTypeIsPureCAV`.
+  bool rotation_type_is_pure_cav;
+  // `WriteSpeed`, sectors per second (75 = 1×).
+  uint32_t write_speed;
+} rb_write_speed_descriptor;
+
+// IMAPI v1's `IDiscMasterProgressEvents`, each member optional (NULL: not told), `user`
+// passed back to each.
+typedef struct rb_disc_master_progress {
+  // Passed back untouched.
+  void *user;
+  // `QueryCancel`: true stops the burn.
+  bool (*query_cancel)(void *user);
+  // `NotifyPreparingBurn(estimated seconds)`.
+  void (*notify_preparing_burn)(void *user, int32_t estimated_seconds);
+  // `NotifyTrackProgress(completed, total)`: 0 of N as track 1 begins, N of N at the end.
+  void (*notify_track_progress)(void *user, int32_t completed, int32_t total);
+  // `NotifyBlockProgress(completed, total)` for the whole disc.
+  void (*notify_block_progress)(void *user, int32_t completed, int32_t total);
+  // `NotifyClosingDisc(estimated seconds)`.
+  void (*notify_closing_disc)(void *user, int32_t estimated_seconds);
+  // `NotifyBurnComplete(status)`: 0, or IMAPI v1's HRESULT (`IMAPI_E_USERABORT` …).
+  void (*notify_burn_complete)(void *user, uint32_t status);
+  // `NotifyPnPActivity`: the recorder stopped answering.
+  void (*notify_pnp_activity)(void *user);
+  // `NotifyAddProgress(completed, total)` while the album is staged.
+  void (*notify_add_progress)(void *user, int32_t completed, int32_t total);
+} rb_disc_master_progress;
+
 // IMAPI's `IDiscFormat2TrackAtOnceEventArgs` with its `IWriteEngine2EventArgs`, and the
 // writer's properties as the event's sender shows them.
 typedef struct rb_tao_update {
@@ -570,6 +603,30 @@ int32_t rb_tao_set_simulate(struct rb_tao *t, bool on);
 // # Safety
 // `t` from `rb_tao_new`.
 int32_t rb_tao_set_write_speed(struct rb_tao *t, int32_t sectors_per_second, bool pure_cav);
+
+// `SupportedWriteSpeedDescriptors` for the medium in the drive: up to `capacity` of them
+// into `out` (which may be NULL when `capacity` is 0), and how many there are in `count`
+// (so that a first call with 0 sizes the array).
+//
+// # Safety
+// `t` from `rb_tao_new`; `out` valid for `capacity` descriptors; `count` valid.
+int32_t rb_tao_supported_write_speed_descriptors(struct rb_tao *t,
+                                                 struct rb_write_speed_descriptor *out,
+                                                 size_t capacity,
+                                                 size_t *count);
+
+// IMAPI v1's burn of an album (`IDiscMaster::RecordDisc`): the `count` files staged (each
+// decoded to its end), then prepared, written track by track and released with the writer's
+// options, `progress` told as IMAPI v1 tells its `IDiscMasterProgressEvents` (`progress` may
+// be NULL).
+//
+// # Safety
+// `t` from `rb_tao_new`; `paths` holds `count` NUL-terminated strings; `progress` NULL or
+// valid, its functions and `user` valid for the call.
+int32_t rb_tao_burn_album(struct rb_tao *t,
+                          const char *const *paths,
+                          size_t count,
+                          const struct rb_disc_master_progress *progress);
 
 // Sets the Update event's handler (NULL removes it). `user` is passed back untouched.
 //

@@ -654,6 +654,166 @@ pub unsafe extern "C" fn rb_tao_set_write_speed(t: *mut rb_tao, sectors_per_seco
     if hr == RB_S_OK { outcome as i32 } else { hr }
 }
 
+/// One of `SupportedWriteSpeedDescriptors` (`IWriteSpeedDescriptor`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_write_speed_descriptor {
+    /// `MediaType` (`IMAPI_MEDIA_PHYSICAL_TYPE`: 2 CD-R, 3 CD-RW …).
+    pub media_type: i32,
+    /// `RotationTypeIsPureCAV`.
+    pub rotation_type_is_pure_cav: bool,
+    /// `WriteSpeed`, sectors per second (75 = 1×).
+    pub write_speed: u32,
+}
+
+/// `SupportedWriteSpeedDescriptors` for the medium in the drive: up to `capacity` of them
+/// into `out` (which may be NULL when `capacity` is 0), and how many there are in `count`
+/// (so that a first call with 0 sizes the array).
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `out` valid for `capacity` descriptors; `count` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_supported_write_speed_descriptors(
+    t: *mut rb_tao,
+    out: *mut rb_write_speed_descriptor,
+    capacity: usize,
+    count: *mut usize,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let count = unsafe { object(count, "count")? };
+        // SAFETY: the caller's promise.
+        let all = unsafe { object(t, "writer")? }.tao.supported_write_speed_descriptors()?;
+        *count = all.len();
+        if capacity > 0 && out.is_null() {
+            return Err(null("out"));
+        }
+        for (i, d) in all.iter().take(capacity).enumerate() {
+            let c = rb_write_speed_descriptor {
+                media_type: d.media_type as i32,
+                rotation_type_is_pure_cav: d.rotation_type_is_pure_cav,
+                write_speed: d.write_speed,
+            };
+            // SAFETY: `out` holds `capacity` descriptors and `i < capacity`.
+            unsafe { out.add(i).write(c) };
+        }
+        Ok(())
+    })
+}
+
+/// IMAPI v1's `IDiscMasterProgressEvents`, each member optional (NULL: not told), `user`
+/// passed back to each.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_disc_master_progress {
+    /// Passed back untouched.
+    pub user: *mut c_void,
+    /// `QueryCancel`: true stops the burn.
+    pub query_cancel: Option<unsafe extern "C" fn(user: *mut c_void) -> bool>,
+    /// `NotifyPreparingBurn(estimated seconds)`.
+    pub notify_preparing_burn: Option<unsafe extern "C" fn(user: *mut c_void, estimated_seconds: i32)>,
+    /// `NotifyTrackProgress(completed, total)`: 0 of N as track 1 begins, N of N at the end.
+    pub notify_track_progress: Option<unsafe extern "C" fn(user: *mut c_void, completed: i32, total: i32)>,
+    /// `NotifyBlockProgress(completed, total)` for the whole disc.
+    pub notify_block_progress: Option<unsafe extern "C" fn(user: *mut c_void, completed: i32, total: i32)>,
+    /// `NotifyClosingDisc(estimated seconds)`.
+    pub notify_closing_disc: Option<unsafe extern "C" fn(user: *mut c_void, estimated_seconds: i32)>,
+    /// `NotifyBurnComplete(status)`: 0, or IMAPI v1's HRESULT (`IMAPI_E_USERABORT` …).
+    pub notify_burn_complete: Option<unsafe extern "C" fn(user: *mut c_void, status: u32)>,
+    /// `NotifyPnPActivity`: the recorder stopped answering.
+    pub notify_pnp_activity: Option<unsafe extern "C" fn(user: *mut c_void)>,
+    /// `NotifyAddProgress(completed, total)` while the album is staged.
+    pub notify_add_progress: Option<unsafe extern "C" fn(user: *mut c_void, completed: i32, total: i32)>,
+}
+
+/// The C callbacks as IMAPI v1's sink.
+struct V1Sink(rb_disc_master_progress);
+
+// SAFETY (each call below): the caller of `rb_tao_burn_album` promised the pointers valid.
+impl rb::DiscMasterProgress for V1Sink {
+    fn query_cancel(&mut self) -> bool {
+        self.0.query_cancel.is_some_and(|f| unsafe { f(self.0.user) })
+    }
+    fn notify_preparing_burn(&mut self, s: i32) {
+        if let Some(f) = self.0.notify_preparing_burn {
+            unsafe { f(self.0.user, s) }
+        }
+    }
+    fn notify_track_progress(&mut self, completed: i32, total: i32) {
+        if let Some(f) = self.0.notify_track_progress {
+            unsafe { f(self.0.user, completed, total) }
+        }
+    }
+    fn notify_block_progress(&mut self, completed: i32, total: i32) {
+        if let Some(f) = self.0.notify_block_progress {
+            unsafe { f(self.0.user, completed, total) }
+        }
+    }
+    fn notify_closing_disc(&mut self, s: i32) {
+        if let Some(f) = self.0.notify_closing_disc {
+            unsafe { f(self.0.user, s) }
+        }
+    }
+    fn notify_burn_complete(&mut self, status: u32) {
+        if let Some(f) = self.0.notify_burn_complete {
+            unsafe { f(self.0.user, status) }
+        }
+    }
+    fn notify_pnp_activity(&mut self) {
+        if let Some(f) = self.0.notify_pnp_activity {
+            unsafe { f(self.0.user) }
+        }
+    }
+    fn notify_add_progress(&mut self, completed: i32, total: i32) {
+        if let Some(f) = self.0.notify_add_progress {
+            unsafe { f(self.0.user, completed, total) }
+        }
+    }
+}
+
+/// IMAPI v1's burn of an album (`IDiscMaster::RecordDisc`): the `count` files staged (each
+/// decoded to its end), then prepared, written track by track and released with the writer's
+/// options, `progress` told as IMAPI v1 tells its `IDiscMasterProgressEvents` (`progress` may
+/// be NULL).
+///
+/// # Safety
+/// `t` from `rb_tao_new`; `paths` holds `count` NUL-terminated strings; `progress` NULL or
+/// valid, its functions and `user` valid for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_tao_burn_album(
+    t: *mut rb_tao,
+    paths: *const *const c_char,
+    count: usize,
+    progress: *const rb_disc_master_progress,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let w = unsafe { object(t, "writer")? };
+        if paths.is_null() && count > 0 {
+            return Err(null("paths"));
+        }
+        let files = (0..count)
+            // SAFETY: the caller's promise: `count` pointers.
+            .map(|i| unsafe { path(*paths.add(i), "a path") })
+            .collect::<Result<Vec<_>, _>>()?;
+        // SAFETY: the caller's promise.
+        let callbacks = unsafe { progress.as_ref() }.copied().unwrap_or(rb_disc_master_progress {
+            user: std::ptr::null_mut(),
+            query_cancel: None,
+            notify_preparing_burn: None,
+            notify_track_progress: None,
+            notify_block_progress: None,
+            notify_closing_disc: None,
+            notify_burn_complete: None,
+            notify_pnp_activity: None,
+            notify_add_progress: None,
+        });
+        let mut sink = V1Sink(callbacks);
+        let tracks = rb::stage_album(&files, &mut sink)?;
+        Ok(rb::burn_album(&mut w.tao, tracks, &mut sink)?)
+    })
+}
+
 /// Sets the Update event's handler (NULL removes it). `user` is passed back untouched.
 ///
 /// # Safety

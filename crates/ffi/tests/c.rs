@@ -64,6 +64,7 @@ struct Built {
     fully_static: PathBuf,
     cancel: PathBuf,
     job: PathBuf,
+    v1: PathBuf,
 }
 
 fn cc(args: &[&str]) {
@@ -125,15 +126,19 @@ fn build() -> Built {
     args.extend(flags.split_whitespace());
     args.push("-lpthread");
     cc(&args);
-    let job = dir.path().join("job");
-    let job_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/job.c");
-    let mut args =
-        vec!["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", job_src.to_str().unwrap(), "-o", job.to_str().unwrap()];
-    args.push(&rpath);
-    args.extend(flags.split_whitespace());
-    args.push("-lpthread");
-    cc(&args);
-    Built { _dir: dir, dynamic, fully_static, cancel, job }
+    let built = |name: &str| {
+        let out = dir.path().join(name);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/{name}.c"));
+        let mut args =
+            vec!["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", src.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        args.push(&rpath);
+        args.extend(flags.split_whitespace());
+        args.push("-lpthread");
+        cc(&args);
+        out
+    };
+    let (job, v1) = (built("job"), built("v1"));
+    Built { _dir: dir, dynamic, fully_static, cancel, job, v1 }
 }
 
 fn album(name: &str) -> String {
@@ -287,6 +292,36 @@ fn a_pcm_callback_track_is_cancelled_from_another_thread_then_one_is_written_who
     assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
     assert!(out.contains("track 1 cancelled from another thread after"), "{out}");
     assert!(out.contains("status 2,"), "the disc is finalized: {out}");
+}
+
+/// IMAPI v1's album burn from C, under valgrind: the speed descriptors, then every
+/// `IDiscMasterProgressEvents` call in IMAPI v1's order, and a missing file refused before
+/// anything is written.
+#[test]
+fn the_v1_album_burn_and_speed_descriptors_from_c() {
+    let built = build();
+    let home = tempfile::tempdir().unwrap();
+    let (one, two) = (album("01-pluck-c.flac"), album("02-pluck-e.wav"));
+    let o = run(&built.v1, home.path(), &["emu:default", &one, &two], true);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    let events: Vec<&str> = out.lines().filter(|l| !l.starts_with("speed")).collect();
+    assert_eq!(
+        events,
+        [
+            "add 0/2",
+            "add 1/2",
+            "add 2/2",
+            "track 0/2",
+            "track 1/2",
+            "track 2/2",
+            "closing (3 s)",
+            "complete 0x00000000",
+            "disc: 2 tracks, status 2"
+        ],
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l.starts_with("speed 3900 media 2 cav 0")), "52x first, CD-R: {out}");
 }
 
 /// An emulated drive `emu:NAME` under `home`, with a blank CD-R and the quirks named.

@@ -342,6 +342,56 @@ fn start_writer(shared: Arc<Shared>) -> (Sender<Call>, ThreadId, CancelHandle) {
     (jobs, thread, cancel)
 }
 
+/// IMAPI v1's progress events, sent to a Python object's methods of the same names (those it
+/// has); an exception raised there is kept, and `query_cancel` then says stop.
+struct V1Sink {
+    progress: Option<Py<PyAny>>,
+    shared: Arc<Shared>,
+}
+
+impl V1Sink {
+    fn call(&mut self, name: &str, args: impl for<'py> pyo3::call::PyCallArgs<'py>) -> Option<bool> {
+        let obj = self.progress.as_ref()?;
+        Python::attach(|py| {
+            let method = obj.bind(py).getattr(name).ok()?;
+            match method.call1(args) {
+                Ok(v) => Some(v.is_truthy().unwrap_or(false)),
+                Err(e) => {
+                    lock(&self.shared.raised).get_or_insert(e);
+                    None
+                }
+            }
+        })
+    }
+}
+
+impl rb::DiscMasterProgress for V1Sink {
+    fn query_cancel(&mut self) -> bool {
+        lock(&self.shared.raised).is_some() || self.call("query_cancel", ()).unwrap_or(false)
+    }
+    fn notify_preparing_burn(&mut self, estimated_seconds: i32) {
+        self.call("notify_preparing_burn", (estimated_seconds,));
+    }
+    fn notify_track_progress(&mut self, completed: i32, total: i32) {
+        self.call("notify_track_progress", (completed, total));
+    }
+    fn notify_block_progress(&mut self, completed: i32, total: i32) {
+        self.call("notify_block_progress", (completed, total));
+    }
+    fn notify_closing_disc(&mut self, estimated_seconds: i32) {
+        self.call("notify_closing_disc", (estimated_seconds,));
+    }
+    fn notify_burn_complete(&mut self, status: u32) {
+        self.call("notify_burn_complete", (status,));
+    }
+    fn notify_pnp_activity(&mut self) {
+        self.call("notify_pnp_activity", ());
+    }
+    fn notify_add_progress(&mut self, completed: i32, total: i32) {
+        self.call("notify_add_progress", (completed, total));
+    }
+}
+
 /// A Python file-like object's `read(n)` as audio.
 struct PyReader(Py<PyAny>);
 
@@ -452,6 +502,39 @@ impl TrackAtOnce {
     #[pyo3(signature = (sectors_per_second, pure_cav = false))]
     fn set_write_speed(&self, py: Python<'_>, sectors_per_second: i32, pure_cav: bool) -> PyResult<u32> {
         self.call(py, move |t| Ok(t.set_write_speed(sectors_per_second, pure_cav)?.hresult()))
+    }
+
+    /// `SupportedWriteSpeeds` for the medium in the drive: sectors per second, fastest first.
+    fn supported_write_speeds(&self, py: Python<'_>) -> PyResult<Vec<u32>> {
+        self.call(py, |t| Ok(t.supported_write_speeds()?))
+    }
+
+    /// `SupportedWriteSpeedDescriptors`: `(media_type, rotation_type_is_pure_cav,
+    /// write_speed)` each (`IMAPI_MEDIA_PHYSICAL_TYPE`, bool, sectors per second).
+    fn supported_write_speed_descriptors(&self, py: Python<'_>) -> PyResult<Vec<(i32, bool, u32)>> {
+        self.call(py, |t| {
+            Ok(t.supported_write_speed_descriptors()?
+                .into_iter()
+                .map(|d| (d.media_type as i32, d.rotation_type_is_pure_cav, d.write_speed))
+                .collect())
+        })
+    }
+
+    /// IMAPI v1's burn of an album (`IDiscMaster::RecordDisc` with its
+    /// `IDiscMasterProgressEvents`): every file staged (decoded to its end, `notify_add_progress`
+    /// after each), then prepared, written track by track and released, with
+    /// `notify_preparing_burn`, `notify_track_progress(completed, total)`,
+    /// `notify_block_progress`, `notify_closing_disc` and `notify_burn_complete(status)` called
+    /// on `progress` where it has them, and `query_cancel()` asked between sectors (True stops).
+    /// An exception in a callback stops the burn and is raised.
+    #[pyo3(signature = (paths, progress = None))]
+    fn burn_album(&self, py: Python<'_>, paths: Vec<std::path::PathBuf>, progress: Option<Py<PyAny>>) -> PyResult<()> {
+        let shared = self.shared.clone();
+        self.call(py, move |t| {
+            let mut sink = V1Sink { progress, shared };
+            let tracks = rb::stage_album(&paths, &mut sink)?;
+            Ok(rb::burn_album(t, tracks, &mut sink)?)
+        })
     }
 
     /// `PrepareMedia`.

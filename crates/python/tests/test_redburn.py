@@ -363,3 +363,41 @@ def test_a_sheet_beyond_the_red_book_burns_only_when_asked(home):
     assert any("four-channel flag" in n for n in notes) and any("75 sectors" in n for n in notes)
     [outcome] = job.run([redburn.Recorder("emu:default")])
     assert outcome.ok
+
+
+def test_imapi_v1_album_burn_and_speed_descriptors(home):
+    files = [make_wav(home / f"{i}.wav", 5, step=i + 3) for i in range(2)]
+    rec = redburn.Recorder("emu:default")
+    tao = redburn.TrackAtOnce(rec)
+    speeds = tao.supported_write_speeds()
+    descriptors = tao.supported_write_speed_descriptors()
+    assert speeds[0] == 3900 and [d[2] for d in descriptors] == speeds
+    assert descriptors[0] == (2, False, 3900)  # CD-R, not pure CAV, 52x
+
+    class Events:
+        def __init__(self):
+            self.calls = []
+
+        def notify_add_progress(self, done, total):
+            self.calls.append(("add", done, total))
+
+        def notify_track_progress(self, done, total):
+            self.calls.append(("track", done, total))
+
+        def notify_burn_complete(self, status):
+            self.calls.append(("complete", status))
+
+    events = Events()
+    tao.burn_album(files, events)
+    assert events.calls == [
+        ("add", 0, 2), ("add", 1, 2), ("add", 2, 2),
+        ("track", 0, 2), ("track", 1, 2), ("track", 2, 2),
+        ("complete", 0),
+    ]
+
+    class Stop:
+        def notify_add_progress(self, done, total):
+            raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError):
+        tao.burn_album(files, Stop())
