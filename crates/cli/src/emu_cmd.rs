@@ -307,7 +307,7 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
             let wp = if write_protected { " (write-protected)" } else { "" };
             say(
                 json,
-                format!("emu:{name}: inserted a blank {}{wp}.", media.name()),
+                format!("emu:{name}: inserted {}{wp}.", media_words(media)),
                 || json!({"device": format!("emu:{name}"), "inserted": media.name(), "write_protected": write_protected}),
             );
         }
@@ -401,7 +401,7 @@ fn create(a: CreateArgs) -> Result<()> {
     let media = a.media;
     Drive::create(&drives_dir().join(name), config, Some(media)).map_err(|e| emu_failure(name, e))?;
     let with = if quirks.is_empty() { String::new() } else { format!(", quirks {}", quirks.join(" ")) };
-    say(a.json, format!("Created emu:{name} ({what}{with}) with a blank {}.", media.name()), || {
+    say(a.json, format!("Created emu:{name} ({what}{with}) with {}.", media_words(media)), || {
         json!({"device": format!("emu:{name}"), "created": true, "media": media.name(),
                    "personality": personality, "quirks": quirks})
     });
@@ -683,6 +683,11 @@ fn bus_line(e: &emu::BusEntry) -> String {
         _ => format!("{} {}", e.status, e.sense),
     };
     format!("{time} {:<28} {}{data}{params} -> {answer}", e.command, e.cdb)
+}
+
+/// "a blank cdr80", or "a pressed cdrom" for media no recorder writes.
+fn media_words(media: emu::MediaKind) -> String {
+    format!("a {} {}", if media.recordable() { "blank" } else { "pressed" }, media.name())
 }
 
 #[cfg(test)]

@@ -1718,3 +1718,22 @@ fn a_recorder_in_use_names_its_holder_to_another_process() {
     let info = json(&stdout(redburn(home.path()).args(["info", "-d", "emu:held", "--json"])));
     assert_eq!(info["medium"]["status"], "finalized", "{info}");
 }
+
+/// A pressed CD-ROM and a DVD in the drive: refused before anything is sent to them, with
+/// what the disc is and what to insert; `info` shows no ATIP for a pressed disc.
+#[test]
+fn a_pressed_cd_or_a_dvd_is_refused_for_what_it_is() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let track = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/album/01-pluck-c.flac");
+    for (media, name) in [("cdrom", "CD-ROM"), ("dvdrom", "DVD-ROM")] {
+        let created = stdout(redburn(h).args(["emu", "create", media, "--media", media]));
+        assert!(created.contains(&format!("a pressed {media}")), "{created}");
+        for mode in ["tao", "dao", "raw"] {
+            let err = fails(redburn(h).args(["burn", "--mode", mode, "-d", &format!("emu:{media}")]).arg(&track), 3);
+            assert!(err.contains(&format!("the disc is a {name}, which a CD recorder cannot write")), "{mode}: {err}");
+        }
+        let info = stdout(redburn(h).args(["info", "-d", &format!("emu:{media}")]));
+        assert!(info.contains(&format!("medium: {name} finalized")) && !info.contains("ATIP"), "{info}");
+    }
+}

@@ -13,11 +13,16 @@ pub enum MediaKind {
     Cdr80,
     /// CD-RW, 80 minutes, erasable.
     Cdrw80,
+    /// A pressed CD (CD-ROM profile): read-only, finalized, one track of audio.
+    Cdrom,
+    /// A pressed DVD (DVD-ROM profile), in a DVD writer: no CD medium at all.
+    Dvdrom,
 }
 
 impl MediaKind {
     /// Every kind.
-    pub const ALL: [MediaKind; 3] = [MediaKind::Cdr74, MediaKind::Cdr80, MediaKind::Cdrw80];
+    pub const ALL: [MediaKind; 5] =
+        [MediaKind::Cdr74, MediaKind::Cdr80, MediaKind::Cdrw80, MediaKind::Cdrom, MediaKind::Dvdrom];
 
     /// The name used on the command line (`cdr74`, `cdr80`, `cdrw80`).
     #[must_use]
@@ -26,6 +31,8 @@ impl MediaKind {
             MediaKind::Cdr74 => "cdr74",
             MediaKind::Cdr80 => "cdr80",
             MediaKind::Cdrw80 => "cdrw80",
+            MediaKind::Cdrom => "cdrom",
+            MediaKind::Dvdrom => "dvdrom",
         }
     }
 
@@ -41,10 +48,27 @@ impl MediaKind {
         matches!(self, MediaKind::Cdrw80)
     }
 
+    /// A medium a recorder writes (CD-R, CD-RW); a pressed one is read only.
+    #[must_use]
+    pub const fn recordable(self) -> bool {
+        matches!(self, MediaKind::Cdr74 | MediaKind::Cdr80 | MediaKind::Cdrw80)
+    }
+
+    /// A CD of any kind (a DVD is not).
+    #[must_use]
+    pub const fn is_cd(self) -> bool {
+        !matches!(self, MediaKind::Dvdrom)
+    }
+
     /// The MMC profile of the medium.
     #[must_use]
     pub const fn profile(self) -> u16 {
-        if self.erasable() { mmc::config::profile::CD_RW } else { mmc::config::profile::CD_R }
+        match self {
+            MediaKind::Cdrom => mmc::config::profile::CD_ROM,
+            MediaKind::Dvdrom => mmc::config::profile::DVD_ROM,
+            _ if self.erasable() => mmc::config::profile::CD_RW,
+            _ => mmc::config::profile::CD_R,
+        }
     }
 
     /// User sectors: the address of the last possible lead-out start.
@@ -52,7 +76,7 @@ impl MediaKind {
     pub const fn capacity(self) -> u32 {
         match self {
             MediaKind::Cdr74 => 333_000,
-            MediaKind::Cdr80 | MediaKind::Cdrw80 => 360_000,
+            MediaKind::Cdr80 | MediaKind::Cdrw80 | MediaKind::Cdrom | MediaKind::Dvdrom => 360_000,
         }
     }
 
@@ -64,6 +88,8 @@ impl MediaKind {
             MediaKind::Cdr74 => (97, 24, 1),
             MediaKind::Cdr80 => (97, 26, 66),
             MediaKind::Cdrw80 => (97, 27, 0),
+            // Pressed media have no ATIP; the lead-in a reader sees starts here.
+            MediaKind::Cdrom | MediaKind::Dvdrom => (97, 26, 66),
         };
         Msf::new(m, s, f).expect("a valid lead-in time")
     }

@@ -167,11 +167,42 @@ impl Disc {
     /// A blank disc.
     #[must_use]
     pub fn blank(kind: MediaKind) -> Disc {
+        if !kind.recordable() {
+            return Disc::pressed(kind);
+        }
         Disc {
             kind,
             write_protected: false,
             sessions: Vec::new(),
             finalized: false,
+            mcn: None,
+            cdtext: Vec::new(),
+            raw_subcode: Vec::new(),
+            scratches: Vec::new(),
+            blank_count: 0,
+            sao_write: None,
+            raw_write: None,
+        }
+    }
+
+    /// A pressed disc: finalized and write-protected, one session of one minute of silence as
+    /// a track (its sectors read back as zeros).
+    #[must_use]
+    pub fn pressed(kind: MediaKind) -> Disc {
+        let track = Track {
+            number: 1,
+            control: 0,
+            indexes: vec![(0, -150), (1, 0)],
+            end: 4500,
+            open: false,
+            isrc: None,
+            damaged: false,
+        };
+        Disc {
+            kind,
+            write_protected: true,
+            sessions: vec![Session { number: 1, tracks: vec![track], leadout: Some(4500), start: 0 }],
+            finalized: true,
             mcn: None,
             cdtext: Vec::new(),
             raw_subcode: Vec::new(),

@@ -85,6 +85,16 @@ pub enum JobError {
     /// The medium cannot be read.
     #[error("{0}")]
     Medium(String),
+    /// A medium no CD recorder writes: a pressed CD-ROM, a DVD.
+    #[error(
+        "{device}: the disc is a {media}, which a CD recorder cannot write; insert a blank CD-R or CD-RW (emulator: `redburn emu insert NAME`)"
+    )]
+    NotWritable {
+        /// The recorder.
+        device: String,
+        /// What is in it.
+        media: device::MediaType,
+    },
     /// A finalized disc, for track-at-once.
     #[error(
         "{device}: the disc is finalized and cannot be written; insert a blank disc (emulator: `redburn emu insert NAME`)"
@@ -221,7 +231,10 @@ impl JobError {
             | JobError::TooManyTracks(_)
             | JobError::RwNeedsRaw { .. }
             | JobError::DoesNotFit { .. } => C::Plan,
-            JobError::Medium(_) | JobError::Finalized { .. } | JobError::NotBlank { .. } => C::Medium,
+            JobError::Medium(_)
+            | JobError::Finalized { .. }
+            | JobError::NotBlank { .. }
+            | JobError::NotWritable { .. } => C::Medium,
             JobError::RwCannotRaw { .. } | JobError::Eject { .. } => C::Device,
             JobError::Tao { error, written } => tao_class(error, *written),
             JobError::Dao { error, written } => match error {
@@ -292,6 +305,7 @@ impl Imapi for JobError {
             JobError::Eject { source, .. } => source.imapi(),
             JobError::Cancelled(_) => ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA_0002),
             JobError::Finalized { .. } | JobError::NotBlank { .. } => TaoError::MediaIsNotBlank("finalized").imapi(),
+            JobError::NotWritable { media, .. } => TaoError::MediaIsNotSupported(*media).imapi(),
             JobError::Medium(_) => ("E_IMAPI_RECORDER_MEDIA_NO_MEDIA", 0xC0AA_0202),
             JobError::DoesNotFit { needed, free, .. } => {
                 TaoError::NotEnoughSpace { needed: *needed, free: *free }.imapi()

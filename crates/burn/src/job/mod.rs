@@ -360,6 +360,9 @@ impl Job {
         let medium = recorder.media_info().map_err(|e| JobError::Medium(format!("{name}: {e}")))?;
         let free = medium.free_sectors;
         let needed = self.sectors();
+        if !medium.media_type.is_recordable_cd() && medium.media_type != device::MediaType::Unknown {
+            return Err(JobError::NotWritable { device: name.to_owned(), media: medium.media_type });
+        }
         match &self.work {
             Work::Tracks(_) => {
                 if medium.status == mmc::info::Status::Complete {

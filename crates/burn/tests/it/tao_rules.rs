@@ -357,3 +357,86 @@ fn cancel_from_another_thread_at_several_points() {
         assert!(s.iter().all(|&b| b == track), "the partial track holds its own audio");
     }
 }
+
+/// IMAPI's `IsCurrentMediaSupported` says what `PrepareMedia` will do, for both writers, on
+/// every medium: blank CD-R and CD-RW taken; a finalized disc, a pressed CD-ROM and a DVD
+/// refused (`MEDIA_IS_NOT_SUPPORTED` for the media types no writer writes, `MEDIA_IS_NOT_BLANK`
+/// for a written CD-R) — and nothing sent to the disc.
+#[test]
+fn is_current_media_supported_agrees_with_prepare_media_on_every_medium() {
+    use redburn::RawCdWriter;
+    let finalized = || {
+        let (dir, r) = recorder(Some(MediaKind::Cdr80));
+        let mut t = TrackAtOnce::new();
+        t.set_recorder(r).unwrap();
+        t.prepare_media().unwrap();
+        t.add_audio_source(marked(588 * 300, 1)).unwrap();
+        t.release_media().unwrap();
+        (dir, t.take_recorder().unwrap().unwrap())
+    };
+    let cases: Vec<(&str, (tempfile::TempDir, Recorder<Drive>), Option<&str>, Option<&str>)> = vec![
+        ("blank CD-R", recorder(Some(MediaKind::Cdr80)), None, None),
+        ("blank CD-RW", recorder(Some(MediaKind::Cdrw80)), None, None),
+        (
+            "finalized CD-R",
+            finalized(),
+            Some("E_IMAPI_DF2TAO_MEDIA_IS_NOT_BLANK"),
+            Some("E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK"),
+        ),
+        (
+            "pressed CD-ROM",
+            recorder(Some(MediaKind::Cdrom)),
+            Some("E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED"),
+            Some("E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED"),
+        ),
+        (
+            "DVD-ROM",
+            recorder(Some(MediaKind::Dvdrom)),
+            Some("E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED"),
+            Some("E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED"),
+        ),
+    ];
+    for (what, (dir, r), tao_refusal, raw_refusal) in cases {
+        let mut t = TrackAtOnce::new();
+        t.set_recorder(r).unwrap();
+        assert_eq!(t.is_current_media_supported().unwrap(), tao_refusal.is_none(), "{what}");
+        let prepared = t.prepare_media();
+        assert_eq!(prepared.as_ref().err().map(TaoError::imapi_name), tao_refusal, "{what}: {prepared:?}");
+        if prepared.is_ok() {
+            t.release_media().unwrap();
+        }
+        let mut raw = RawCdWriter::new();
+        raw.set_recorder(t.take_recorder().unwrap().unwrap()).unwrap();
+        assert_eq!(raw.is_current_media_supported().unwrap(), raw_refusal.is_none(), "{what}");
+        let prepared = raw.prepare_media();
+        let name = prepared.as_ref().err().map(|e| e.imapi().0);
+        assert_eq!(name, raw_refusal, "{what}: {prepared:?}");
+        if prepared.is_ok() {
+            raw.release_media().unwrap();
+        }
+        let d = raw.take_recorder().unwrap().unwrap().into_transport();
+        let tracks = d.disc().map_or(0, |disc| disc.tracks().count());
+        assert_eq!(
+            tracks,
+            usize::from(what == "finalized CD-R" || what.starts_with("pressed") || what == "DVD-ROM"),
+            "{what}: nothing written"
+        );
+        drop(dir);
+    }
+}
+
+/// A recorder that does not write track-at-once (session at once only): IMAPI's
+/// `IsRecorderSupported` says so, and `put_Recorder` is refused with
+/// `E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED`.
+#[test]
+fn a_recorder_without_track_at_once_is_refused_by_the_track_at_once_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = DriveConfig::default();
+    config.personality.write_modes = [emu::WriteMode::Sao].into_iter().collect();
+    let d = Drive::create(&dir.path().join("d"), config, Some(MediaKind::Cdr80)).unwrap();
+    let mut r = Recorder::new(d, "emu:sao-only").unwrap();
+    assert!(!TrackAtOnce::is_recorder_supported(&mut r).unwrap());
+    let mut t = TrackAtOnce::new();
+    let e = t.set_recorder(r).unwrap_err();
+    assert_eq!((e.imapi_name(), e.hresult()), ("E_IMAPI_DF2TAO_RECORDER_NOT_SUPPORTED", 0xC0AA_050E));
+}

@@ -15,12 +15,13 @@ impl Drive {
     pub(super) fn configuration(&self, rt: u8, start: u16) -> mmc::Configuration {
         let kind = (!self.meta.tray_open).then_some(()).and(self.meta.disc.as_ref()).map(|d| d.kind);
         let profile = kind.map_or(mmc::config::profile::NONE, MediaKind::profile);
-        let cd = kind.is_some();
+        let cd = kind.is_some_and(MediaKind::is_cd);
         let rw = kind.is_some_and(MediaKind::erasable);
+        let pressed = kind.is_some_and(|k| !k.recordable());
         let p = self.personality();
         let raw = WriteMode::ALL.into_iter().filter(|m| m.is_raw()).any(|m| p.writes(m));
         let mut features = vec![
-            Feature::new(FeatureData::ProfileList(self.profiles(cd, rw)), true),
+            Feature::new(FeatureData::ProfileList(self.profiles(kind)), true),
             Feature::new(FeatureData::Core { interface: 1, dbe: true, inq2: false }, true),
             Feature::new(FeatureData::Morphing { asynchronous: false, oc_event: true }, true),
             Feature::new(
@@ -45,7 +46,7 @@ impl Drive {
                     rw_subcode: false,
                     data_types: 0x0001,
                 },
-                cd,
+                cd && !pressed,
             ),
             Feature::new(
                 FeatureData::CdMastering {
@@ -58,7 +59,7 @@ impl Drive {
                     rw: p.writes(WriteMode::Raw96P) || p.writes(WriteMode::Raw96R),
                     max_cue_length: 0x1_0000,
                 },
-                cd,
+                cd && !pressed,
             ),
             Feature::new(FeatureData::CdRwWrite { subtypes: 0x02 }, rw),
             Feature::new(FeatureData::PowerManagement, true),
@@ -104,17 +105,19 @@ impl Drive {
             .fold(2_166_136_261u32, |h, &b| (h ^ u32::from(b)).wrapping_mul(16_777_619))
     }
 
-    /// The profile list: CD-RW, CD-R and CD-ROM, and a DVD writer's DVD profiles (never
-    /// current: the emulator has CD media only), highest first as drives list them.
-    fn profiles(&self, cd: bool, rw: bool) -> Vec<(u16, bool)> {
+    /// The profile list: CD-RW, CD-R and CD-ROM, and a DVD writer's DVD profiles (DVD-ROM
+    /// current with a pressed DVD in), highest first as drives list them; the medium's profile
+    /// is the current one.
+    fn profiles(&self, kind: Option<MediaKind>) -> Vec<(u16, bool)> {
         use mmc::config::profile;
+        let current = kind.map_or(profile::NONE, MediaKind::profile);
         let mut list = Vec::new();
-        if self.personality().dvd {
+        if self.personality().dvd || current == profile::DVD_ROM {
             // DVD+R, DVD+RW, DVD-RW (sequential), DVD-RAM, DVD-R, DVD-ROM.
-            list.extend([0x001B, 0x001A, 0x0014, 0x0012, profile::DVD_R, profile::DVD_ROM].map(|p| (p, false)));
+            list.extend([0x001B, 0x001A, 0x0014, 0x0012, profile::DVD_R, profile::DVD_ROM]);
         }
-        list.extend([(profile::CD_RW, rw), (profile::CD_R, cd && !rw), (profile::CD_ROM, false)]);
-        list
+        list.extend([profile::CD_RW, profile::CD_R, profile::CD_ROM]);
+        list.into_iter().map(|p| (p, p == current)).collect()
     }
 
     /// Decision point: page 2Ah in the length of the drive's MMC generation — 20 bytes of

@@ -211,6 +211,8 @@ impl Drive {
                 }
                 Ok(pma.encode())
             }
+            // Pressed media have no ATIP: drives refuse the format for them.
+            4 if !d.kind.recordable() => Err(sense::INVALID_FIELD_CDB),
             4 => Ok(d.kind.atip().encode().to_vec()),
             5 => {
                 // Row 33: drives that lock up or send junk on CD-TEXT reads are told to
