@@ -374,7 +374,9 @@ fn is_current_media_supported_agrees_with_prepare_media_on_every_medium() {
         t.release_media().unwrap();
         (dir, t.take_recorder().unwrap().unwrap())
     };
-    let cases: Vec<(&str, (tempfile::TempDir, Recorder<Drive>), Option<&str>, Option<&str>)> = vec![
+    // (medium, its drive, TrackAtOnce's refusal, the raw writer's refusal)
+    type Case = (&'static str, (tempfile::TempDir, Recorder<Drive>), Option<&'static str>, Option<&'static str>);
+    let cases: Vec<Case> = vec![
         ("blank CD-R", recorder(Some(MediaKind::Cdr80)), None, None),
         ("blank CD-RW", recorder(Some(MediaKind::Cdrw80)), None, None),
         (
