@@ -283,6 +283,18 @@ impl Imapi for crate::StageError {
     }
 }
 
+impl Imapi for crate::RawImageError {
+    fn imapi(&self) -> (&'static str, u32) {
+        (self.imapi_name(), self.hresult())
+    }
+}
+
+impl Imapi for crate::RawWriteError {
+    fn imapi(&self) -> (&'static str, u32) {
+        crate::RawWriteError::imapi(self)
+    }
+}
+
 /// A sheet that cannot be burned is an invalid argument: IMAPI has no code of its own.
 impl Imapi for crate::sheet::SheetError {
     fn imapi(&self) -> (&'static str, u32) {

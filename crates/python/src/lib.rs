@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::ThreadId;
 
 mod job;
+mod raw;
 
 use device::{Backend, named};
 use pyo3::exceptions::{PyRuntimeError, PyStopIteration, PyValueError};
@@ -844,6 +845,10 @@ fn _redburn(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Update>()?;
     m.add_class::<Writing>()?;
     m.add_class::<TrackVerdict>()?;
+    m.add_function(wrap_pyfunction!(raw::write_raw_image, m)?)?;
+    m.add_class::<raw::RawCdImage>()?;
+    m.add_class::<raw::RawTrackInfo>()?;
+    m.add_class::<raw::RawUpdate>()?;
     m.add_class::<job::BurnJob>()?;
     m.add_class::<job::Event>()?;
     m.add_class::<job::Check>()?;

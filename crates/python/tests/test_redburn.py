@@ -401,3 +401,36 @@ def test_imapi_v1_album_burn_and_speed_descriptors(home):
 
     with pytest.raises(RuntimeError):
         tao.burn_album(files, Stop())
+
+
+def test_a_raw_image_is_built_and_burned_as_imapi_does(home):
+    files = [make_wav(home / f"{i}.wav", 5, step=i + 5) for i in range(2)]
+    img = redburn.RawCdImage()
+    assert img.resulting_image_type == "raw" and not img.gapless_audio
+    assert [img.add_track(f) for f in files] == [1, 2]
+    img.media_catalog_number = "0724385525728"
+    one = img.track_info(1)
+    one.isrc = "USK7Y9812345"
+    one.audio_has_preemphasis = True
+    assert one.add_track_index(100) and not one.add_track_index(100)
+    assert (one.track_number, one.starting_lba, one.sector_count, one.track_indexes) == (1, 0, 375, [0, 100])
+    assert img.track_info(2).starting_lba == 375 + 150
+    with pytest.raises(redburn.ImapiError) as e:
+        img.track_info(3)
+    toc = img.expected_table_of_contents()
+    # READ TOC format 0: header, then ADR 1 / CONTROL (pre-emphasis for track 1) per track.
+    assert toc[2:4] == bytes([1, 2]) and toc[5] == 0x11 and toc[13] == 0x10
+    updates = []
+    rec = redburn.Recorder("emu:default")
+    redburn.write_raw_image(rec, img, on_update=updates.append, client_name="raw from python")
+    actions = [u.current_action for u in updates]
+    assert actions[0] == "preparing" and actions[-1] == "finishing" and "writing" in actions
+    assert all(u.used_system_buffer + u.free_system_buffer == u.total_system_buffer for u in updates)
+    m = rec.media_info()
+    assert (m.status, m.tracks) == ("finalized", 2)
+    assert [v.matches for v in redburn.verify(rec, files=files)] == [True, True]
+    # The creator is read-only once its image is made, as IMAPI's.
+    with pytest.raises(redburn.ImapiError):
+        img.add_track(files[0])
+    with pytest.raises(ValueError):
+        img.resulting_image_type = "cd"

@@ -40,6 +40,9 @@ from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module 
     Job,
     MediaInfo,
     Outcome,
+    RawCdImage,
+    RawTrackInfo,
+    RawUpdate,
     Recorder,
     TrackAtOnce,
     TrackVerdict,
@@ -50,6 +53,7 @@ from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module 
     create_emulated,
     devices,
     verify,
+    write_raw_image,
 )
 
 __all__ = [
@@ -59,6 +63,9 @@ __all__ = [
     "Job",
     "MediaInfo",
     "Outcome",
+    "RawCdImage",
+    "RawTrackInfo",
+    "RawUpdate",
     "Recorder",
     "TrackAtOnce",
     "TrackVerdict",
@@ -69,5 +76,6 @@ __all__ = [
     "create_emulated",
     "devices",
     "verify",
+    "write_raw_image",
 ]
 

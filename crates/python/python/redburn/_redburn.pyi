@@ -209,3 +209,60 @@ def verify(
     recorder: Recorder, *, files: Optional[List[_Path]] = None, sheet: Optional[_Path] = None
 ) -> List[TrackVerdict]:
     """Reads the disc back and compares it with its sources, a verdict per track."""
+
+class RawUpdate:
+    """``IDiscFormat2RawCDEventArgs`` with ``IWriteEngine2EventArgs`` (buffers in bytes)."""
+
+    current_action: str
+    """``preparing``, ``writing`` or ``finishing``."""
+    elapsed_time: int
+    remaining_time: int
+    start_lba: int
+    sector_count: int
+    last_read_lba: int
+    last_written_lba: int
+    total_system_buffer: int
+    used_system_buffer: int
+    free_system_buffer: int
+
+class RawTrackInfo:
+    """One track of a ``RawCdImage`` (``IRawCDImageTrackInfo``)."""
+
+    track_number: int
+    starting_lba: int
+    sector_count: int
+    isrc: Optional[str]
+    copy_permitted: bool
+    audio_has_preemphasis: bool
+    track_indexes: List[int]
+    def add_track_index(self, offset: int) -> bool: ...
+    def clear_track_index(self, offset: int) -> None: ...
+
+class RawCdImage:
+    """A raw disc-at-once image being built (``IRawCDImageCreator``)."""
+
+    resulting_image_type: str
+    """``raw`` (the default), ``pq_only`` or ``cooked``."""
+    gapless_audio: bool
+    media_catalog_number: Optional[str]
+    starting_track_number: int
+    start_of_leadout_limit: int
+    start_of_leadout: int
+    last_used_user_sector_in_image: int
+    number_of_existing_tracks: int
+    def __init__(self) -> None: ...
+    def add_track(self, path: _Path) -> int: ...
+    def add_special_pregap(self, path: _Path) -> None: ...
+    def expected_table_of_contents(self) -> bytes: ...
+    def track_info(self, n: int) -> RawTrackInfo: ...
+
+def write_raw_image(
+    recorder: Recorder,
+    image: RawCdImage,
+    *,
+    requested_sector_type: Optional[str] = None,
+    on_update: Optional[Callable[[RawUpdate], Optional[bool]]] = None,
+    client_name: Optional[str] = None,
+    write_speed: int = -1,
+) -> None:
+    """``IDiscFormat2RawCD``: burns ``image`` (spent afterwards) onto the recorder's blank disc."""
