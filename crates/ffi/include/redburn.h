@@ -63,6 +63,15 @@
 // `ActiveDiscRecorder`: the unique id.
 #define RB_IDENTITY_UNIQUE_ID 4
 
+// `IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE`: P and Q only (16 bytes a sector).
+#define RB_RAW_PQ_ONLY 1
+
+// R–W only, deinterleaved (96 bytes a sector).
+#define RB_RAW_COOKED 2
+
+// Raw P–W, interleaved (96 bytes a sector): the image's default.
+#define RB_RAW_RAW 3
+
 // `rb_job_options.route`: redburn chooses (track-at-once for files, disc-at-once for a
 // sheet, raw where the drive needs it).
 #define RB_ROUTE_AUTO 0
@@ -156,6 +165,9 @@ typedef struct rb_device_list rb_device_list;
 
 // A planned burn (`redburn::job::Job`): every input checked before any recorder is touched.
 typedef struct rb_job rb_job;
+
+// A raw image being built: IMAPI's `IRawCDImageCreator`.
+typedef struct rb_raw_image rb_raw_image;
 
 // An open recorder (IMAPI's `IDiscRecorder2`).
 typedef struct rb_recorder rb_recorder;
@@ -271,6 +283,49 @@ typedef bool (*rb_tao_update_fn)(const struct rb_tao_update *update, void *user)
 // on an error, which fails the track). Called on a thread of redburn's own (the host
 // buffer's reader), one call at a time, while `rb_tao_add_audio_callback` runs.
 typedef ptrdiff_t (*rb_read_fn)(void *user, uint8_t *buffer, size_t length);
+
+// One track of an image as `IRawCDImageTrackInfo` shows it.
+typedef struct rb_raw_track_info {
+  // `TrackNumber`.
+  uint8_t track_number;
+  // `StartingLba`.
+  int32_t starting_lba;
+  // `SectorCount`.
+  uint32_t sector_count;
+  // `DigitalAudioCopySetting` is `IMAPI_CD_TRACK_DIGITAL_COPY_PERMITTED`.
+  bool copy_permitted;
+  // `AudioHasPreemphasis`.
+  bool audio_has_preemphasis;
+  // `TrackIndexes`' count (index 1 at 0 included).
+  uint32_t index_count;
+} rb_raw_track_info;
+
+// `IDiscFormat2RawCDEventArgs` with its `IWriteEngine2EventArgs` (buffers in bytes).
+typedef struct rb_raw_update {
+  // `CurrentAction`: 1 preparing, 2 writing, 3 finishing (`IMAPI_FORMAT2_RAW_CD_WRITE_ACTION`).
+  int32_t current_action;
+  // `ElapsedTime`, seconds.
+  int32_t elapsed_time;
+  // `RemainingTime`, seconds.
+  int32_t remaining_time;
+  // `StartLba`.
+  int32_t start_lba;
+  // `SectorCount`.
+  int32_t sector_count;
+  // `LastReadLba`.
+  int32_t last_read_lba;
+  // `LastWrittenLba`.
+  int32_t last_written_lba;
+  // `TotalSystemBuffer`, bytes.
+  int32_t total_system_buffer;
+  // `UsedSystemBuffer`, bytes.
+  int32_t used_system_buffer;
+  // `FreeSystemBuffer`, bytes.
+  int32_t free_system_buffer;
+} rb_raw_update;
+
+// The raw writer's Update handler: false cancels the write (`CancelWrite`).
+typedef bool (*rb_raw_update_fn)(void *user, const struct rb_raw_update *update);
 
 // How `rb_burn_sheet` writes (zeroed is not the default: use `rb_dao_options_default`).
 typedef struct rb_dao_options {
@@ -693,6 +748,115 @@ int32_t rb_tao_number_of_existing_tracks(struct rb_tao *t, uint32_t *out);
 // # Safety
 // `t` from `rb_tao_new`; `out` valid for a write.
 int32_t rb_tao_free_sectors_on_media(struct rb_tao *t, uint64_t *out);
+
+// A new, empty image (`CoCreateInstance(MsftRawCDImageCreator)`).
+//
+// # Safety
+// `out` valid.
+int32_t rb_raw_image_new(struct rb_raw_image **out);
+
+// Frees an image (NULL is ignored).
+//
+// # Safety
+// `i` is NULL or from `rb_raw_image_new`, not freed before.
+void rb_raw_image_free(struct rb_raw_image *i);
+
+// `AddTrack(IMAPI_CD_SECTOR_AUDIO, …)` from an audio file in any format redburn decodes;
+// the track's number into `track` (which may be NULL).
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `path` a NUL-terminated string; `track` NULL or valid.
+int32_t rb_raw_image_add_track(struct rb_raw_image *i, const char *path, uint8_t *track);
+
+// `AddSpecialPregap`: audio before track 1 (hidden track-one audio), from a file.
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `path` a NUL-terminated string.
+int32_t rb_raw_image_add_special_pregap(struct rb_raw_image *i, const char *path);
+
+// `put_ResultingImageType` (`RB_RAW_PQ_ONLY`, `RB_RAW_COOKED`, `RB_RAW_RAW`).
+//
+// # Safety
+// `i` from `rb_raw_image_new`.
+int32_t rb_raw_image_set_resulting_image_type(struct rb_raw_image *i, int32_t kind);
+
+// `put_GaplessAudio` (`DisableGaplessAudio` = !on).
+//
+// # Safety
+// `i` from `rb_raw_image_new`.
+int32_t rb_raw_image_set_gapless_audio(struct rb_raw_image *i, bool on);
+
+// `put_MediaCatalogNumber` (13 digits).
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `mcn` a NUL-terminated string.
+int32_t rb_raw_image_set_media_catalog_number(struct rb_raw_image *i, const char *mcn);
+
+// `put_StartingTrackNumber`.
+//
+// # Safety
+// `i` from `rb_raw_image_new`.
+int32_t rb_raw_image_set_starting_track_number(struct rb_raw_image *i, uint8_t n);
+
+// `put_StartOfLeadoutLimit` (an LBA; the lead-out may start there at the latest).
+//
+// # Safety
+// `i` from `rb_raw_image_new`.
+int32_t rb_raw_image_set_start_of_leadout_limit(struct rb_raw_image *i, int32_t lba);
+
+// `get_ExpectedTableOfContents`: READ TOC's bytes (format 0) of the disc the image makes, up
+// to `capacity` into `out` (NULL when `capacity` is 0), their number into `length`.
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `out` valid for `capacity` bytes; `length` valid.
+int32_t rb_raw_image_expected_toc(struct rb_raw_image *i,
+                                  uint8_t *out,
+                                  size_t capacity,
+                                  size_t *length);
+
+// `TrackInfo` of track `track` (its number).
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `out` valid.
+int32_t rb_raw_image_track_info(struct rb_raw_image *i,
+                                uint8_t track,
+                                struct rb_raw_track_info *out);
+
+// `put_ISRC` of track `track`.
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `isrc` a NUL-terminated string.
+int32_t rb_raw_track_set_isrc(struct rb_raw_image *i, uint8_t track, const char *isrc);
+
+// `put_DigitalAudioCopySetting` (permitted or prohibited) and `put_AudioHasPreemphasis` of
+// track `track`.
+//
+// # Safety
+// `i` from `rb_raw_image_new`.
+int32_t rb_raw_track_set_flags(struct rb_raw_image *i,
+                               uint8_t track,
+                               bool copy_permitted,
+                               bool preemphasis);
+
+// `AddTrackIndex(offset)` of track `track`: `S_OK`, or
+// `S_IMAPI_RAW_IMAGE_TRACK_INDEX_ALREADY_EXISTS` (0x00AA0A03) when it was there.
+//
+// # Safety
+// `i` from `rb_raw_image_new`.
+int32_t rb_raw_track_add_index(struct rb_raw_image *i, uint8_t track, uint32_t offset);
+
+// `IDiscFormat2RawCD`: `PrepareMedia`, `WriteMedia(CreateResultImage())`, `ReleaseMedia` of
+// `image` onto `r`'s blank disc, as `requested_type` (0: the image's own form), `on_update`
+// (may be NULL) called on this thread as it goes. The image is spent (read-only) after.
+//
+// # Safety
+// `r` from `rb_recorder_open`; `i` from `rb_raw_image_new`; `on_update` and `user` valid for
+// the call.
+int32_t rb_raw_write_image(struct rb_recorder *r,
+                           struct rb_raw_image *i,
+                           int32_t requested_type,
+                           rb_raw_update_fn on_update,
+                           void *user);
 
 // The defaults: fastest, real write, BUFE on, finalize, strict sheets.
 struct rb_dao_options rb_dao_options_default(void);

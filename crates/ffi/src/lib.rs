@@ -991,6 +991,362 @@ pub unsafe extern "C" fn rb_tao_free_sectors_on_media(t: *mut rb_tao, out: *mut 
 }
 
 // ---------------------------------------------------------------------------------------
+// Raw disc-at-once (IRawCDImageCreator, IRawCDImageTrackInfo, IDiscFormat2RawCD)
+
+/// A raw image being built: IMAPI's `IRawCDImageCreator`.
+pub struct rb_raw_image {
+    image: rb::RawCdImage,
+}
+
+/// `IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE`: P and Q only (16 bytes a sector).
+pub const RB_RAW_PQ_ONLY: i32 = 1;
+/// R–W only, deinterleaved (96 bytes a sector).
+pub const RB_RAW_COOKED: i32 = 2;
+/// Raw P–W, interleaved (96 bytes a sector): the image's default.
+pub const RB_RAW_RAW: i32 = 3;
+
+fn raw_type(t: i32) -> Result<rb::RawSubcodeType, Fail> {
+    match t {
+        RB_RAW_PQ_ONLY => Ok(rb::RawSubcodeType::PqOnly),
+        RB_RAW_COOKED => Ok(rb::RawSubcodeType::Cooked),
+        RB_RAW_RAW => Ok(rb::RawSubcodeType::Raw),
+        t => Err(invalid(format!("{t} is no IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE (1, 2 or 3)"))),
+    }
+}
+
+/// A new, empty image (`CoCreateInstance(MsftRawCDImageCreator)`).
+///
+/// # Safety
+/// `out` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_new(out: *mut *mut rb_raw_image) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| unsafe { put_new(out, rb_raw_image { image: rb::RawCdImage::new() }, "out") })
+}
+
+/// Frees an image (NULL is ignored).
+///
+/// # Safety
+/// `i` is NULL or from `rb_raw_image_new`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_free(i: *mut rb_raw_image) {
+    if !i.is_null() {
+        // SAFETY: made by Box::into_raw in rb_raw_image_new.
+        drop(unsafe { Box::from_raw(i) });
+    }
+}
+
+/// `AddTrack(IMAPI_CD_SECTOR_AUDIO, …)` from an audio file in any format redburn decodes;
+/// the track's number into `track` (which may be NULL).
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `path` a NUL-terminated string; `track` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_add_track(i: *mut rb_raw_image, path: *const c_char, track: *mut u8) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (i, path) = unsafe { (object(i, "image")?, self::path(path, "path")?) };
+        let (audio, frames) = audio::segments::open_file(&path, false)
+            .map_err(|e| Fail("E_IMAPI_RAW_IMAGE_SECTOR_TYPE_NOT_SUPPORTED", 0xC0AA_0403, e.to_string()))?;
+        let n = i.image.add_track(rb::SectorType::Audio, rb::Pcm::new(audio, frames))?;
+        // SAFETY: the caller's promise.
+        if let Some(t) = unsafe { track.as_mut() } {
+            *t = n;
+        }
+        Ok(())
+    })
+}
+
+/// `AddSpecialPregap`: audio before track 1 (hidden track-one audio), from a file.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `path` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_add_special_pregap(i: *mut rb_raw_image, path: *const c_char) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (i, path) = unsafe { (object(i, "image")?, self::path(path, "path")?) };
+        let (audio, frames) = audio::segments::open_file(&path, false)
+            .map_err(|e| Fail("E_IMAPI_RAW_IMAGE_SECTOR_TYPE_NOT_SUPPORTED", 0xC0AA_0403, e.to_string()))?;
+        Ok(i.image.add_special_pregap(rb::Pcm::new(audio, frames))?)
+    })
+}
+
+/// `put_ResultingImageType` (`RB_RAW_PQ_ONLY`, `RB_RAW_COOKED`, `RB_RAW_RAW`).
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_set_resulting_image_type(i: *mut rb_raw_image, kind: i32) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(i, "image")? }.image.set_resulting_image_type(raw_type(kind)?)?))
+}
+
+/// `put_GaplessAudio` (`DisableGaplessAudio` = !on).
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_set_gapless_audio(i: *mut rb_raw_image, on: bool) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(i, "image")? }.image.set_gapless_audio(on)?))
+}
+
+/// `put_MediaCatalogNumber` (13 digits).
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `mcn` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_set_media_catalog_number(i: *mut rb_raw_image, mcn: *const c_char) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (i, mcn) = unsafe { (object(i, "image")?, text(mcn, "mcn")?) };
+        Ok(i.image.set_media_catalog_number(mcn)?)
+    })
+}
+
+/// `put_StartingTrackNumber`.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_set_starting_track_number(i: *mut rb_raw_image, n: u8) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(i, "image")? }.image.set_starting_track_number(n)?))
+}
+
+/// `put_StartOfLeadoutLimit` (an LBA; the lead-out may start there at the latest).
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_set_start_of_leadout_limit(i: *mut rb_raw_image, lba: i32) -> i32 {
+    // SAFETY: the caller's promise.
+    guard(|| Ok(unsafe { object(i, "image")? }.image.set_start_of_leadout_limit(cd::Lba(lba))?))
+}
+
+/// `get_ExpectedTableOfContents`: READ TOC's bytes (format 0) of the disc the image makes, up
+/// to `capacity` into `out` (NULL when `capacity` is 0), their number into `length`.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `out` valid for `capacity` bytes; `length` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_expected_toc(
+    i: *mut rb_raw_image,
+    out: *mut u8,
+    capacity: usize,
+    length: *mut usize,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (i, length) = unsafe { (object(i, "image")?, object(length, "length")?) };
+        let toc = i.image.expected_table_of_contents()?;
+        *length = toc.len();
+        if capacity > 0 {
+            if out.is_null() {
+                return Err(null("out"));
+            }
+            let n = toc.len().min(capacity);
+            // SAFETY: `out` holds `capacity` bytes and `n <= capacity`.
+            unsafe { std::ptr::copy_nonoverlapping(toc.as_ptr(), out, n) };
+        }
+        Ok(())
+    })
+}
+
+/// One track of an image as `IRawCDImageTrackInfo` shows it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_raw_track_info {
+    /// `TrackNumber`.
+    pub track_number: u8,
+    /// `StartingLba`.
+    pub starting_lba: i32,
+    /// `SectorCount`.
+    pub sector_count: u32,
+    /// `DigitalAudioCopySetting` is `IMAPI_CD_TRACK_DIGITAL_COPY_PERMITTED`.
+    pub copy_permitted: bool,
+    /// `AudioHasPreemphasis`.
+    pub audio_has_preemphasis: bool,
+    /// `TrackIndexes`' count (index 1 at 0 included).
+    pub index_count: u32,
+}
+
+/// `TrackInfo` of track `track` (its number).
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `out` valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_track_info(i: *mut rb_raw_image, track: u8, out: *mut rb_raw_track_info) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (i, out) = unsafe { (object(i, "image")?, object(out, "out")?) };
+        let t = i.image.track_info_mut(track)?;
+        *out = rb_raw_track_info {
+            track_number: t.track_number(),
+            starting_lba: t.starting_lba().0,
+            sector_count: t.sector_count(),
+            copy_permitted: t.digital_audio_copy_setting() == rb::CopySetting::Permitted,
+            audio_has_preemphasis: t.audio_has_preemphasis(),
+            index_count: t.track_indexes().len() as u32,
+        };
+        Ok(())
+    })
+}
+
+/// `put_ISRC` of track `track`.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `isrc` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_track_set_isrc(i: *mut rb_raw_image, track: u8, isrc: *const c_char) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (i, isrc) = unsafe { (object(i, "image")?, text(isrc, "isrc")?) };
+        Ok(i.image.track_info_mut(track)?.set_isrc(isrc)?)
+    })
+}
+
+/// `put_DigitalAudioCopySetting` (permitted or prohibited) and `put_AudioHasPreemphasis` of
+/// track `track`.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_track_set_flags(
+    i: *mut rb_raw_image,
+    track: u8,
+    copy_permitted: bool,
+    preemphasis: bool,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let t = unsafe { object(i, "image")? }.image.track_info_mut(track)?;
+        let copy = if copy_permitted { rb::CopySetting::Permitted } else { rb::CopySetting::Prohibited };
+        t.set_digital_audio_copy_setting(copy);
+        t.set_audio_has_preemphasis(preemphasis);
+        Ok(())
+    })
+}
+
+/// `AddTrackIndex(offset)` of track `track`: `S_OK`, or
+/// `S_IMAPI_RAW_IMAGE_TRACK_INDEX_ALREADY_EXISTS` (0x00AA0A03) when it was there.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_track_add_index(i: *mut rb_raw_image, track: u8, offset: u32) -> i32 {
+    let mut outcome = rb::IndexOutcome::Added;
+    let hr = guard(|| {
+        // SAFETY: the caller's promise.
+        outcome = unsafe { object(i, "image")? }.image.track_info_mut(track)?.add_track_index(offset)?;
+        Ok(())
+    });
+    match (hr, outcome) {
+        (RB_S_OK, rb::IndexOutcome::AlreadyExists) => 0x00AA_0A03,
+        _ => hr,
+    }
+}
+
+/// `IDiscFormat2RawCDEventArgs` with its `IWriteEngine2EventArgs` (buffers in bytes).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_raw_update {
+    /// `CurrentAction`: 1 preparing, 2 writing, 3 finishing (`IMAPI_FORMAT2_RAW_CD_WRITE_ACTION`).
+    pub current_action: i32,
+    /// `ElapsedTime`, seconds.
+    pub elapsed_time: i32,
+    /// `RemainingTime`, seconds.
+    pub remaining_time: i32,
+    /// `StartLba`.
+    pub start_lba: i32,
+    /// `SectorCount`.
+    pub sector_count: i32,
+    /// `LastReadLba`.
+    pub last_read_lba: i32,
+    /// `LastWrittenLba`.
+    pub last_written_lba: i32,
+    /// `TotalSystemBuffer`, bytes.
+    pub total_system_buffer: i32,
+    /// `UsedSystemBuffer`, bytes.
+    pub used_system_buffer: i32,
+    /// `FreeSystemBuffer`, bytes.
+    pub free_system_buffer: i32,
+}
+
+/// The raw writer's Update handler: false cancels the write (`CancelWrite`).
+pub type rb_raw_update_fn = Option<unsafe extern "C" fn(user: *mut c_void, update: *const rb_raw_update) -> bool>;
+
+/// `IDiscFormat2RawCD`: `PrepareMedia`, `WriteMedia(CreateResultImage())`, `ReleaseMedia` of
+/// `image` onto `r`'s blank disc, as `requested_type` (0: the image's own form), `on_update`
+/// (may be NULL) called on this thread as it goes. The image is spent (read-only) after.
+///
+/// # Safety
+/// `r` from `rb_recorder_open`; `i` from `rb_raw_image_new`; `on_update` and `user` valid for
+/// the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_write_image(
+    r: *mut rb_recorder,
+    i: *mut rb_raw_image,
+    requested_type: i32,
+    on_update: rb_raw_update_fn,
+    user: *mut c_void,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (r, i) = unsafe { (object(r, "recorder")?, object(i, "image")?) };
+        let requested = if requested_type == 0 { None } else { Some(raw_type(requested_type)?) };
+        let drive = r
+            .drive
+            .take()
+            .ok_or_else(|| Fail("E_IMAPI_RECORDER_REQUIRED", 0xC0AA_0003, "the recorder's drive is lent out".into()))?;
+        let stream = match i.image.create_result_image() {
+            Ok(s) => s,
+            Err(e) => {
+                r.drive = Some(drive);
+                return Err(e.into());
+            }
+        };
+        let mut w = rb::RawCdWriter::new();
+        if let Some(f) = on_update {
+            let user = user as usize;
+            w.set_update_handler(move |u, cancel| {
+                let c = rb_raw_update {
+                    current_action: u.current_action as i32,
+                    elapsed_time: u.elapsed_time,
+                    remaining_time: u.remaining_time,
+                    start_lba: u.start_lba,
+                    sector_count: u.sector_count,
+                    last_read_lba: u.last_read_lba,
+                    last_written_lba: u.last_written_lba,
+                    total_system_buffer: u.total_system_buffer,
+                    used_system_buffer: u.used_system_buffer,
+                    free_system_buffer: u.free_system_buffer,
+                };
+                // SAFETY: the caller's promise: `f` and `user` valid for the call.
+                if !unsafe { f(user as *mut c_void, &c) } {
+                    let _ = cancel.cancel();
+                }
+            });
+        }
+        let result = (|| -> Result<(), Fail> {
+            w.set_recorder(drive)?;
+            w.prepare_media()?;
+            if let Some(t) = requested {
+                w.set_requested_sector_type(t)?;
+            }
+            let written = w.write_media(stream);
+            let released = w.release_media();
+            written?;
+            Ok(released?)
+        })();
+        // The drive goes back to the recorder whatever happened.
+        r.drive = w.take_recorder().ok().flatten();
+        result
+    })
+}
+
+// ---------------------------------------------------------------------------------------
 // Disc-at-once from a sheet, and verify
 
 /// How `rb_burn_sheet` writes (zeroed is not the default: use `rb_dao_options_default`).

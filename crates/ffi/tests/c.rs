@@ -65,6 +65,7 @@ struct Built {
     cancel: PathBuf,
     job: PathBuf,
     v1: PathBuf,
+    raw: PathBuf,
 }
 
 fn cc(args: &[&str]) {
@@ -137,8 +138,8 @@ fn build() -> Built {
         cc(&args);
         out
     };
-    let (job, v1) = (built("job"), built("v1"));
-    Built { _dir: dir, dynamic, fully_static, cancel, job, v1 }
+    let (job, v1, raw) = (built("job"), built("v1"), built("raw"));
+    Built { _dir: dir, dynamic, fully_static, cancel, job, v1, raw }
 }
 
 fn album(name: &str) -> String {
@@ -322,6 +323,22 @@ fn the_v1_album_burn_and_speed_descriptors_from_c() {
         "{out}"
     );
     assert!(out.lines().any(|l| l.starts_with("speed 3900 media 2 cav 0")), "52x first, CD-R: {out}");
+}
+
+/// IMAPI's raw disc-at-once from C, under valgrind: an image built from two files with an
+/// ISRC, flags, an index and a catalog number, its expected TOC, and the writer's events.
+#[test]
+fn a_raw_image_is_built_and_written_from_c() {
+    let built = build();
+    let home = tempfile::tempdir().unwrap();
+    let (one, two) = (album("01-pluck-c.flac"), album("02-pluck-e.wav"));
+    let o = run(&built.raw, home.path(), &["emu:default", &one, &two], true);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("copy 1, pre-emphasis 1, 2 indexes"), "{out}");
+    assert!(out.contains("tracks 1-2, track 1 ADR/CONTROL 13"), "ADR 1, CONTROL pre-emphasis + copy: {out}");
+    assert!(out.contains("updates: preparing 1, writing 1, finishing 1, bad buffers 0"), "{out}");
+    assert!(out.contains("disc: 2 tracks, status 2"), "{out}");
 }
 
 /// An emulated drive `emu:NAME` under `home`, with a blank CD-R and the quirks named.
