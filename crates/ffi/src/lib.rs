@@ -729,43 +729,50 @@ pub struct rb_disc_master_progress {
 /// The C callbacks as IMAPI v1's sink.
 struct V1Sink(rb_disc_master_progress);
 
-// SAFETY (each call below): the caller of `rb_tao_burn_album` promised the pointers valid.
 impl rb::DiscMasterProgress for V1Sink {
     fn query_cancel(&mut self) -> bool {
+        // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
         self.0.query_cancel.is_some_and(|f| unsafe { f(self.0.user) })
     }
     fn notify_preparing_burn(&mut self, s: i32) {
         if let Some(f) = self.0.notify_preparing_burn {
+            // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
             unsafe { f(self.0.user, s) }
         }
     }
     fn notify_track_progress(&mut self, completed: i32, total: i32) {
         if let Some(f) = self.0.notify_track_progress {
+            // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
             unsafe { f(self.0.user, completed, total) }
         }
     }
     fn notify_block_progress(&mut self, completed: i32, total: i32) {
         if let Some(f) = self.0.notify_block_progress {
+            // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
             unsafe { f(self.0.user, completed, total) }
         }
     }
     fn notify_closing_disc(&mut self, s: i32) {
         if let Some(f) = self.0.notify_closing_disc {
+            // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
             unsafe { f(self.0.user, s) }
         }
     }
     fn notify_burn_complete(&mut self, status: u32) {
         if let Some(f) = self.0.notify_burn_complete {
+            // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
             unsafe { f(self.0.user, status) }
         }
     }
     fn notify_pnp_activity(&mut self) {
         if let Some(f) = self.0.notify_pnp_activity {
+            // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
             unsafe { f(self.0.user) }
         }
     }
     fn notify_add_progress(&mut self, completed: i32, total: i32) {
         if let Some(f) = self.0.notify_add_progress {
+            // SAFETY: the caller of `rb_tao_burn_album` promised the callbacks and `user` valid.
             unsafe { f(self.0.user, completed, total) }
         }
     }

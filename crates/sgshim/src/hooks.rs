@@ -465,25 +465,34 @@ unsafe fn get<const N: usize>(arg: *mut c_void) -> Result<[u8; N], cdrom::Errno>
 unsafe fn cdrom_ioctl(request: c_ulong, arg: *mut c_void) -> c_int {
     use cdrom::request::*;
     with_drive(|d| match request {
-        // SAFETY (every arm): `arg` is the structure the request names, as the caller
-        // promised the kernel; the sizes are the x86-64 layouts in `cdrom`.
+        // `arg` is the structure each request names, as the caller promised the kernel; the
+        // sizes are the x86-64 layouts in `cdrom`.
+        // SAFETY: a struct cdrom_tochdr.
         CDROMREADTOCHDR => unsafe { put(arg, &cdrom::toc_header(d)?) },
         CDROMREADTOCENTRY => {
+            // SAFETY: a struct cdrom_tocentry (12 bytes), read then written.
             let e: [u8; 12] = unsafe { get(arg)? };
+            // SAFETY: as above.
             unsafe { put(arg, &cdrom::toc_entry(d, e[0], e[2])?) }
         }
         CDROMSUBCHNL => {
+            // SAFETY: a struct cdrom_subchnl (16 bytes), read then written.
             let s: [u8; 16] = unsafe { get(arg)? };
+            // SAFETY: as above.
             unsafe { put(arg, &cdrom::subchannel(d, s[0])?) }
         }
+        // SAFETY: a struct cdrom_mcn.
         CDROM_GET_MCN => unsafe { put(arg, &cdrom::mcn(d)?) },
         CDROMMULTISESSION => {
+            // SAFETY: a struct cdrom_multisession (8 bytes), read then written.
             let m: [u8; 8] = unsafe { get(arg)? };
+            // SAFETY: as above.
             unsafe { put(arg, &cdrom::multisession(d, m[5])?) }
         }
         CDROM_DISC_STATUS => Ok(cdrom::disc_status(d)),
         CDROMREADAUDIO => {
             // struct cdrom_read_audio: addr (0–3), addr_format (4), nframes (8–11), buf (16–23).
+            // SAFETY: a struct cdrom_read_audio (24 bytes).
             let ra: [u8; 24] = unsafe { get(arg)? };
             let lba = cdrom::addr_from(ra[..4].try_into().expect("4 bytes"), ra[4])?;
             let nframes = i32::from_ne_bytes(ra[8..12].try_into().expect("4 bytes"));
