@@ -41,6 +41,7 @@ mod error;
 mod events;
 mod format2;
 mod host;
+pub mod image;
 pub mod job;
 mod layout;
 mod raw;
