@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::ThreadId;
 
+mod image;
 mod job;
 mod raw;
 
@@ -846,6 +847,9 @@ fn _redburn(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Writing>()?;
     m.add_class::<TrackVerdict>()?;
     m.add_function(wrap_pyfunction!(raw::write_raw_image, m)?)?;
+    m.add_function(wrap_pyfunction!(image::read_image, m)?)?;
+    m.add_class::<image::ImageRead>()?;
+    m.add_class::<image::TrackRead>()?;
     m.add_class::<raw::RawCdImage>()?;
     m.add_class::<raw::RawTrackInfo>()?;
     m.add_class::<raw::RawUpdate>()?;

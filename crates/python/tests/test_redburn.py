@@ -434,3 +434,27 @@ def test_a_raw_image_is_built_and_burned_as_imapi_does(home):
         img.add_track(files[0])
     with pytest.raises(ValueError):
         img.resulting_image_type = "cd"
+
+
+def test_a_disc_is_read_into_an_image_that_burns_back(home):
+    files = [make_wav(home / f"{i}.wav", 5, step=i + 2) for i in range(2)]
+    rec = redburn.Recorder("emu:default")
+    [outcome] = redburn.Job(files).run([rec])
+    assert outcome.ok
+    seen = []
+    read = redburn.read_image(rec, home / "copy.cue", split=True, progress=lambda d, t: seen.append((d, t)))
+    assert read.exact and [t.number for t in read.tracks] == [1, 2]
+    assert [p.name for p in map(__import__("pathlib").Path, read.files)] == ["copy-01.wav", "copy-02.wav", "copy.cue"]
+    assert seen and seen[-1][0] == seen[-1][1] == read.sectors
+    assert all(t.damaged == [] and t.crc32 for t in read.tracks)
+    # Stopped from the callback: an error, and no file of the image is left.
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.read_image(rec, home / "stopped.cue", progress=lambda d, t: False)
+    assert e.value.name == "E_IMAPI_REQUEST_CANCELLED"
+    assert not [p for p in home.iterdir() if p.name.startswith("stopped")]
+    # The image burns back: the same audio, track for track.
+    redburn.create_emulated("copy")
+    target = redburn.Recorder("emu:copy")
+    [again] = redburn.Job([str(home / "copy.cue")]).run([target])
+    assert again.ok
+    assert [v.matches for v in redburn.verify(target, files=files)] == [True, True]

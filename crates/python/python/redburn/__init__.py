@@ -37,6 +37,7 @@ class ImapiError(Exception):
 from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module raises it)
     Check,
     Event,
+    ImageRead,
     Job,
     MediaInfo,
     Outcome,
@@ -45,6 +46,7 @@ from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module 
     RawUpdate,
     Recorder,
     TrackAtOnce,
+    TrackRead,
     TrackVerdict,
     Update,
     Writing,
@@ -52,6 +54,7 @@ from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module 
     burn_sheet,
     create_emulated,
     devices,
+    read_image,
     verify,
     write_raw_image,
 )
@@ -59,6 +62,7 @@ from ._redburn import (  # noqa: E402  (ImapiError must exist first: the module 
 __all__ = [
     "Check",
     "Event",
+    "ImageRead",
     "ImapiError",
     "Job",
     "MediaInfo",
@@ -68,6 +72,7 @@ __all__ = [
     "RawUpdate",
     "Recorder",
     "TrackAtOnce",
+    "TrackRead",
     "TrackVerdict",
     "Update",
     "Writing",
@@ -75,6 +80,7 @@ __all__ = [
     "burn_sheet",
     "create_emulated",
     "devices",
+    "read_image",
     "verify",
     "write_raw_image",
 ]

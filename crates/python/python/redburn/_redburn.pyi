@@ -266,3 +266,40 @@ def write_raw_image(
     write_speed: int = -1,
 ) -> None:
     """``IDiscFormat2RawCD``: burns ``image`` (spent afterwards) onto the recorder's blank disc."""
+
+class TrackRead:
+    """One track as ``read_image`` read it."""
+
+    number: int
+    reread: List[int]
+    """LBAs that read right only on a later try."""
+    damaged: List[int]
+    """LBAs never read right."""
+    crc32: int
+    accuraterip_v1: int
+    accuraterip_v2: int
+
+class ImageRead:
+    """What ``read_image`` read and wrote."""
+
+    exact: bool
+    sectors: int
+    check: str
+    """``c2``, ``twice`` or ``once``."""
+    tracks: List[TrackRead]
+    files: List[str]
+
+def read_image(
+    recorder: Recorder,
+    output: _Path,
+    *,
+    split: bool = False,
+    flac: bool = False,
+    sub: bool = False,
+    toc: bool = False,
+    read_offset: int = 0,
+    retries: int = 8,
+    check: str = "auto",
+    progress: Optional[Callable[[int, int], Optional[bool]]] = None,
+) -> ImageRead:
+    """Reads the disc into an image (NAME.cue and its files), as ``redburn read`` does."""
