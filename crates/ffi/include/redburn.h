@@ -327,6 +327,39 @@ typedef struct rb_raw_update {
 // The raw writer's Update handler: false cancels the write (`CancelWrite`).
 typedef bool (*rb_raw_update_fn)(void *user, const struct rb_raw_update *update);
 
+// How `rb_read_image` reads and writes.
+typedef struct rb_read_options {
+  // One file per track (WAV, or FLAC with `flac`); otherwise one file of the disc.
+  bool split;
+  // FLAC instead of raw audio, tagged from the disc.
+  bool flac;
+  // The raw P–W sub-channel too (NAME.sub).
+  bool subchannel;
+  // A cdrdao TOC file too (NAME.toc; a .bin image only).
+  bool toc;
+  // The drive's read offset correction in samples (AccurateRip's sign).
+  int32_t read_offset;
+  // Times a sector failing its check is read again.
+  uint32_t retries;
+} rb_read_options;
+
+// Progress of a read: sectors done of all; false stops it (nothing of the image is left).
+typedef bool (*rb_read_progress_fn)(void *user, uint64_t done, uint64_t total);
+
+// What `rb_read_image` read.
+typedef struct rb_read_result {
+  // Every sector read right: the image is the disc's.
+  bool exact;
+  // Sectors in the image.
+  uint64_t sectors;
+  // Tracks.
+  uint32_t tracks;
+  // Sectors that read right only on a later try.
+  uint64_t reread_sectors;
+  // Sectors never read right.
+  uint64_t damaged_sectors;
+} rb_read_result;
+
 // How `rb_burn_sheet` writes (zeroed is not the default: use `rb_dao_options_default`).
 typedef struct rb_dao_options {
   // Sectors per second (75 = 1×), −1 for the fastest.
@@ -857,6 +890,24 @@ int32_t rb_raw_write_image(struct rb_recorder *r,
                            int32_t requested_type,
                            rb_raw_update_fn on_update,
                            void *user);
+
+// The defaults, as `redburn read`'s: one .bin, no sub-channel, offset 0, 8 retries, the
+// check chosen by the drive (C2 pointers, else reading twice).
+struct rb_read_options rb_read_options_default(void);
+
+// Reads the disc in `r` into the image `output` (NAME.cue) names, as `redburn read` does,
+// `progress` (may be NULL) called on this thread, and what was read into `result` (may be
+// NULL). Fails with `E_IMAPI_REQUEST_CANCELLED` when `progress` stops it.
+//
+// # Safety
+// `r` from `rb_recorder_open`; `output` a NUL-terminated string; `options` NULL (the
+// defaults) or valid; `progress` and `user` valid for the call; `result` NULL or valid.
+int32_t rb_read_image(struct rb_recorder *r,
+                      const char *output,
+                      const struct rb_read_options *options,
+                      rb_read_progress_fn progress,
+                      void *user,
+                      struct rb_read_result *result);
 
 // The defaults: fastest, real write, BUFE on, finalize, strict sheets.
 struct rb_dao_options rb_dao_options_default(void);

@@ -1354,6 +1354,109 @@ pub unsafe extern "C" fn rb_raw_write_image(
 }
 
 // ---------------------------------------------------------------------------------------
+// A disc read into an image (redburn read)
+
+/// How `rb_read_image` reads and writes.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_read_options {
+    /// One file per track (WAV, or FLAC with `flac`); otherwise one file of the disc.
+    pub split: bool,
+    /// FLAC instead of raw audio, tagged from the disc.
+    pub flac: bool,
+    /// The raw P–W sub-channel too (NAME.sub).
+    pub subchannel: bool,
+    /// A cdrdao TOC file too (NAME.toc; a .bin image only).
+    pub toc: bool,
+    /// The drive's read offset correction in samples (AccurateRip's sign).
+    pub read_offset: i32,
+    /// Times a sector failing its check is read again.
+    pub retries: u32,
+}
+
+/// The defaults, as `redburn read`'s: one .bin, no sub-channel, offset 0, 8 retries, the
+/// check chosen by the drive (C2 pointers, else reading twice).
+#[unsafe(no_mangle)]
+pub extern "C" fn rb_read_options_default() -> rb_read_options {
+    rb_read_options { split: false, flac: false, subchannel: false, toc: false, read_offset: 0, retries: 8 }
+}
+
+/// What `rb_read_image` read.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct rb_read_result {
+    /// Every sector read right: the image is the disc's.
+    pub exact: bool,
+    /// Sectors in the image.
+    pub sectors: u64,
+    /// Tracks.
+    pub tracks: u32,
+    /// Sectors that read right only on a later try.
+    pub reread_sectors: u64,
+    /// Sectors never read right.
+    pub damaged_sectors: u64,
+}
+
+/// Progress of a read: sectors done of all; false stops it (nothing of the image is left).
+pub type rb_read_progress_fn = Option<unsafe extern "C" fn(user: *mut c_void, done: u64, total: u64) -> bool>;
+
+/// Reads the disc in `r` into the image `output` (NAME.cue) names, as `redburn read` does,
+/// `progress` (may be NULL) called on this thread, and what was read into `result` (may be
+/// NULL). Fails with `E_IMAPI_REQUEST_CANCELLED` when `progress` stops it.
+///
+/// # Safety
+/// `r` from `rb_recorder_open`; `output` a NUL-terminated string; `options` NULL (the
+/// defaults) or valid; `progress` and `user` valid for the call; `result` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_read_image(
+    r: *mut rb_recorder,
+    output: *const c_char,
+    options: *const rb_read_options,
+    progress: rb_read_progress_fn,
+    user: *mut c_void,
+    result: *mut rb_read_result,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (r, output) = unsafe { (object(r, "recorder")?, path(output, "output")?) };
+        // SAFETY: the caller's promise.
+        let o = unsafe { options.as_ref() }.copied().unwrap_or_else(|| rb_read_options_default());
+        let request = rb::image::ImageRequest {
+            output,
+            split: o.split,
+            flac: o.flac,
+            subchannel: if o.subchannel { rb::image::ReadSubchannel::Yes } else { rb::image::ReadSubchannel::No },
+            toc: o.toc,
+            read_offset: o.read_offset,
+            retries: o.retries,
+            check: rb::ReadCheck::Auto,
+        };
+        let name = r.name.to_string_lossy().into_owned();
+        let drive = r
+            .drive
+            .as_mut()
+            .ok_or_else(|| Fail("E_IMAPI_RECORDER_REQUIRED", 0xC0AA_0003, format!("{name}: its drive is lent out")))?;
+        let mut tell = |p: &rb::ReadProgress| match progress {
+            // SAFETY: the caller's promise: `f` and `user` valid for the call.
+            Some(f) if !unsafe { f(user, p.done, p.total) } => std::ops::ControlFlow::Break(()),
+            _ => std::ops::ControlFlow::Continue(()),
+        };
+        let read = rb::image::read_to_image(drive, &name, &request, &mut tell)?;
+        // SAFETY: the caller's promise.
+        if let Some(out) = unsafe { result.as_mut() } {
+            *out = rb_read_result {
+                exact: read.report.exact(),
+                sectors: read.report.sectors,
+                tracks: read.report.tracks.len() as u32,
+                reread_sectors: read.report.tracks.iter().map(|t| t.reread.len() as u64).sum(),
+                damaged_sectors: read.report.tracks.iter().map(|t| t.damaged.len() as u64).sum(),
+            };
+        }
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------
 // Disc-at-once from a sheet, and verify
 
 /// How `rb_burn_sheet` writes (zeroed is not the default: use `rb_dao_options_default`).

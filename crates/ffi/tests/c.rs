@@ -339,6 +339,15 @@ fn a_raw_image_is_built_and_written_from_c() {
     assert!(out.contains("tracks 1-2, track 1 ADR/CONTROL 13"), "ADR 1, CONTROL pre-emphasis + copy: {out}");
     assert!(out.contains("updates: preparing 1, writing 1, finishing 1, bad buffers 0"), "{out}");
     assert!(out.contains("disc: 2 tracks, status 2"), "{out}");
+    // Read back: per-track WAVs and the sheet, nothing of the stopped read.
+    assert!(out.contains("read: exact 1, 2 tracks"), "{out}");
+    let mut left: Vec<String> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    left.retain(|n| n.starts_with("copy") || n.starts_with("stopped"));
+    assert_eq!(left, ["copy-01.wav", "copy-02.wav", "copy.cue"], "{out}");
 }
 
 /// An emulated drive `emu:NAME` under `home`, with a blank CD-R and the quirks named.

@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "redburn.h"
@@ -14,6 +15,18 @@
 struct seen {
     int preparing, writing, finishing, bad_buffers;
 };
+
+static bool on_read(void *user, uint64_t done, uint64_t total) {
+    uint64_t *last = user;
+    *last = done;
+    (void)total;
+    return true;
+}
+
+static bool stop_read(void *user, uint64_t done, uint64_t total) {
+    (void)user;
+    return done < total / 2;
+}
 
 static bool on_update(void *user, const rb_raw_update *u) {
     struct seen *s = user;
@@ -74,6 +87,21 @@ int main(int argc, char **argv) {
     rb_media_info m;
     EXPECT(rb_recorder_media_info(rec, &m) == RB_S_OK, "media info");
     printf("disc: %" PRIu32 " tracks, status %d\n", m.tracks, m.status);
+
+    /* The disc read back into an image, as `redburn read` makes one. */
+    char out[4096], stopped[4096];
+    snprintf(out, sizeof out, "%s/copy.cue", getenv("REDBURN_HOME"));
+    snprintf(stopped, sizeof stopped, "%s/stopped.cue", getenv("REDBURN_HOME"));
+    rb_read_options o = rb_read_options_default();
+    o.split = true;
+    rb_read_result rr;
+    uint64_t last = 0;
+    EXPECT(rb_read_image(rec, out, &o, on_read, &last, &rr) == RB_S_OK, "read image");
+    printf("read: exact %d, %" PRIu32 " tracks, %" PRIu64 " sectors, last progress %" PRIu64 "\n", rr.exact, rr.tracks,
+           rr.sectors, last);
+    int32_t hr = rb_read_image(rec, stopped, NULL, stop_read, NULL, NULL);
+    EXPECT(strcmp(rb_last_error_name(), "E_IMAPI_REQUEST_CANCELLED") == 0, "stopped read gave 0x%08" PRIX32,
+           (uint32_t)hr);
 
 done:
     rb_raw_image_free(img);
