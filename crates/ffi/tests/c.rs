@@ -111,22 +111,6 @@ fn build() -> Built {
         "-o",
         fully_static.to_str().unwrap(),
     ]);
-    let cancel = dir.path().join("cancel");
-    let cancel_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cancel.c");
-    let mut args = vec![
-        "-std=c11",
-        "-Wall",
-        "-Wextra",
-        "-Werror",
-        "-g",
-        cancel_src.to_str().unwrap(),
-        "-o",
-        cancel.to_str().unwrap(),
-    ];
-    args.push(&rpath);
-    args.extend(flags.split_whitespace());
-    args.push("-lpthread");
-    cc(&args);
     let built = |name: &str| {
         let out = dir.path().join(name);
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/{name}.c"));
@@ -138,7 +122,7 @@ fn build() -> Built {
         cc(&args);
         out
     };
-    let (job, v1, raw) = (built("job"), built("v1"), built("raw"));
+    let (cancel, job, v1, raw) = (built("cancel"), built("job"), built("v1"), built("raw"));
     Built { _dir: dir, dynamic, fully_static, cancel, job, v1, raw }
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "redburn.h"
+#include "expect.h"
 
 struct source {
     uint64_t left, hold_after;
@@ -64,16 +65,6 @@ static void *cancel_when_reached(void *arg) {
     return NULL;
 }
 
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "cancel: line %d: ", __LINE__);                                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, " (last error: %s %s)\n", rb_last_error_name(), rb_last_error_message()); \
-            status = 1;                                                                            \
-            goto done;                                                                             \
-        }                                                                                          \
-    } while (0)
 
 int main(int argc, char **argv) {
     int status = 0;

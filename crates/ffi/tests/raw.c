@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "redburn.h"
+#include "expect.h"
 
 struct seen {
     int preparing, writing, finishing, bad_buffers;
@@ -37,16 +38,6 @@ static bool on_update(void *user, const rb_raw_update *u) {
     return true;
 }
 
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "raw: line %d: ", __LINE__);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, " (last error: %s %s)\n", rb_last_error_name(), rb_last_error_message()); \
-            status = 1;                                                                            \
-            goto done;                                                                             \
-        }                                                                                          \
-    } while (0)
 
 int main(int argc, char **argv) {
     int status = 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "redburn.h"
+#include "expect.h"
 
 struct log {
     int adds, tracks, blocks, closing, complete;
@@ -47,16 +48,6 @@ static void on_complete(void *user, uint32_t status) {
     printf("complete 0x%08" PRIX32 "\n", status);
 }
 
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "v1: line %d: ", __LINE__);                                            \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, " (last error: %s %s)\n", rb_last_error_name(), rb_last_error_message()); \
-            status = 1;                                                                            \
-            goto done;                                                                             \
-        }                                                                                          \
-    } while (0)
 
 int main(int argc, char **argv) {
     int status = 0;
