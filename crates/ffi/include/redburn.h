@@ -837,6 +837,14 @@ int32_t rb_raw_image_set_starting_track_number(struct rb_raw_image *i, uint8_t n
 // `i` from `rb_raw_image_new`.
 int32_t rb_raw_image_set_start_of_leadout_limit(struct rb_raw_image *i, int32_t lba);
 
+// CD-TEXT for the image as a disc's packs (a `.cdt` file, READ TOC format 5 with or without
+// its 4-byte header): every block, as it was (redburn's addition; IMAPI has no typed API).
+// `length` 0 removes it.
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `packs` valid for `length` bytes.
+int32_t rb_raw_image_set_cd_text_packs(struct rb_raw_image *i, const uint8_t *packs, size_t length);
+
 // `get_ExpectedTableOfContents`: READ TOC's bytes (format 0) of the disc the image makes, up
 // to `capacity` into `out` (NULL when `capacity` is 0), their number into `length`.
 //

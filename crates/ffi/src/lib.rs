@@ -1132,6 +1132,32 @@ pub unsafe extern "C" fn rb_raw_image_set_start_of_leadout_limit(i: *mut rb_raw_
     guard(|| Ok(unsafe { object(i, "image")? }.image.set_start_of_leadout_limit(cd::Lba(lba))?))
 }
 
+/// CD-TEXT for the image as a disc's packs (a `.cdt` file, READ TOC format 5 with or without
+/// its 4-byte header): every block, as it was (redburn's addition; IMAPI has no typed API).
+/// `length` 0 removes it.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `packs` valid for `length` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_set_cd_text_packs(i: *mut rb_raw_image, packs: *const u8, length: usize) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let i = unsafe { object(i, "image")? };
+        if length == 0 {
+            return Ok(i.image.set_cd_text(None)?);
+        }
+        if packs.is_null() {
+            return Err(null("packs"));
+        }
+        // SAFETY: the caller's promise: `length` bytes at `packs`.
+        let bytes = unsafe { std::slice::from_raw_parts(packs, length) };
+        // CDRWIN's .cdt files end with one zero byte after the packs.
+        let bytes = if matches!(bytes.len() % 18, 1 | 5) { &bytes[..bytes.len() - 1] } else { bytes };
+        let text = cd::CdText::from_toc_data(bytes).map_err(|e| invalid(format!("not CD-TEXT packs: {e}")))?;
+        Ok(i.image.set_cd_text(Some(text))?)
+    })
+}
+
 /// `get_ExpectedTableOfContents`: READ TOC's bytes (format 0) of the disc the image makes, up
 /// to `capacity` into `out` (NULL when `capacity` is 0), their number into `length`.
 ///

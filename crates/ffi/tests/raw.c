@@ -60,6 +60,8 @@ int main(int argc, char **argv) {
     EXPECT(rb_raw_track_add_index(img, 1, 100) == RB_S_OK, "index");
     EXPECT(rb_raw_track_add_index(img, 1, 100) == 0x00AA0A03, "the same index again");
     EXPECT(rb_raw_image_set_resulting_image_type(img, 7) == RB_E_INVALIDARG, "type 7");
+    EXPECT(rb_raw_image_set_cd_text_packs(img, (const uint8_t *)"no packs", 8) == RB_E_INVALIDARG, "not packs");
+    EXPECT(rb_raw_image_set_cd_text_packs(img, NULL, 0) == RB_S_OK, "no CD-TEXT");
     rb_raw_track_info t;
     EXPECT(rb_raw_image_track_info(img, 1, &t) == RB_S_OK, "track info");
     printf("track 1: LBA %" PRId32 ", %" PRIu32 " sectors, copy %d, pre-emphasis %d, %" PRIu32 " indexes\n",

@@ -129,6 +129,49 @@ impl RawCdImage {
         self.with(|i| Ok(i.last_used_user_sector_in_image()?.0)).map_err(|e| e.into_py(py))
     }
 
+    /// CD-TEXT for the disc (redburn's addition; IMAPI has no typed API): one English block
+    /// with the album's `title` and `performer` and each track's `(title, performer)`, text
+    /// beyond ISO-8859-1 written in its script's CD-TEXT code or in Latin letters. None
+    /// everywhere removes it.
+    #[pyo3(signature = (title = None, performer = None, tracks = Vec::new()))]
+    fn set_cd_text(
+        &self,
+        py: Python<'_>,
+        title: Option<String>,
+        performer: Option<String>,
+        tracks: Vec<(Option<String>, Option<String>)>,
+    ) -> PyResult<()> {
+        let fields = |title: Option<String>, performer: Option<String>| cd::cdtext::TextFields {
+            title,
+            performer,
+            ..cd::cdtext::TextFields::default()
+        };
+        let empty = title.is_none() && performer.is_none() && tracks.iter().all(|t| t.0.is_none() && t.1.is_none());
+        let text = (!empty).then(|| {
+            let mut t = cd::CdText {
+                blocks: vec![cd::cdtext::Block {
+                    album: fields(title, performer),
+                    tracks: tracks.into_iter().map(|(t, p)| fields(t, p)).collect(),
+                    first_track: lock(&self.image).starting_track_number(),
+                    ..cd::cdtext::Block::default()
+                }],
+            };
+            let _ = t.fit(cd::cdtext::TextFit::Transliterate);
+            t
+        });
+        self.with(|i| Ok(i.set_cd_text(text)?)).map_err(|e| e.into_py(py))
+    }
+
+    /// CD-TEXT as a disc's packs (a `.cdt` file, READ TOC format 5 with or without its
+    /// 4-byte header): every block, as it was.
+    fn set_cd_text_packs(&self, py: Python<'_>, packs: &[u8]) -> PyResult<()> {
+        // CDRWIN's .cdt files end with one zero byte after the packs.
+        let packs = if matches!(packs.len() % 18, 1 | 5) { &packs[..packs.len() - 1] } else { packs };
+        let text =
+            cd::CdText::from_toc_data(packs).map_err(|e| PyValueError::new_err(format!("not CD-TEXT packs: {e}")))?;
+        self.with(|i| Ok(i.set_cd_text(Some(text))?)).map_err(|e| e.into_py(py))
+    }
+
     /// `NumberOfExistingTracks`.
     #[getter]
     fn number_of_existing_tracks(&self) -> u32 {

@@ -417,6 +417,7 @@ def test_a_raw_image_is_built_and_burned_as_imapi_does(home):
     assert img.track_info(2).starting_lba == 375 + 150
     with pytest.raises(redburn.ImapiError) as e:
         img.track_info(3)
+    img.set_cd_text(title="Été", performer="Band", tracks=[("One", None), ("Two", "Guest")])
     toc = img.expected_table_of_contents()
     # READ TOC format 0: header, then ADR 1 / CONTROL (pre-emphasis for track 1) per track.
     assert toc[2:4] == bytes([1, 2]) and toc[5] == 0x11 and toc[13] == 0x10
@@ -429,6 +430,14 @@ def test_a_raw_image_is_built_and_burned_as_imapi_does(home):
     m = rec.media_info()
     assert (m.status, m.tracks) == ("finalized", 2)
     assert [v.matches for v in redburn.verify(rec, files=files)] == [True, True]
+    # The CD-TEXT is on the disc: read back into an image, its packs make a second image's.
+    read = redburn.read_image(rec, home / "back.cue")
+    assert read.exact and (home / "back.cdt").exists()
+    again = redburn.RawCdImage()
+    again.add_track(files[0])
+    again.set_cd_text_packs((home / "back.cdt").read_bytes())
+    with pytest.raises(ValueError):
+        again.set_cd_text_packs(b"not packs")
     # The creator is read-only once its image is made, as IMAPI's.
     with pytest.raises(redburn.ImapiError):
         img.add_track(files[0])
