@@ -69,7 +69,7 @@ pub use rawimage::{
     CopySetting, IMAGE_START, IndexOutcome, MAX_LAST_SECTOR, MAX_LAST_SECTOR_WITH_PREGAP, RawCdImage, RawImageError,
     RawImageStream, RawSubcodeType, SectorType, TrackInfo,
 };
-pub use rawwriter::{RawAction, RawCdWriter, RawUpdate, RawWriteError};
+pub use rawwriter::{RawAction, RawBurn, RawCdWriter, RawUpdate, RawUpdateHandler, RawWriteError, burn_raw_image};
 pub use read::{
     ImageSink, ReadCheck, ReadError, ReadOptions, ReadProgress, ReadReport, Reads, TrackRead, drive_reads,
     read_disc_image,

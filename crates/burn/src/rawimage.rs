@@ -518,6 +518,25 @@ impl RawCdImage {
         Ok(index)
     }
 
+    /// [`RawCdImage::add_track`] of an audio file in any format redburn decodes (decoded as
+    /// the image is read); the C and Python faces add tracks this way.
+    ///
+    /// # Errors
+    /// As [`RawCdImage::add_track`]; `E_INVALIDARG` for a file that cannot be decoded.
+    pub fn add_track_file(&mut self, path: &std::path::Path) -> Result<u8, RawImageError> {
+        let (audio, frames) = open_audio(path)?;
+        self.add_track(SectorType::Audio, audio::Pcm::new(audio, frames))
+    }
+
+    /// [`RawCdImage::add_special_pregap`] of an audio file.
+    ///
+    /// # Errors
+    /// As [`RawCdImage::add_special_pregap`]; `E_INVALIDARG` for a file that cannot be decoded.
+    pub fn add_special_pregap_file(&mut self, path: &std::path::Path) -> Result<(), RawImageError> {
+        let (audio, frames) = open_audio(path)?;
+        self.add_special_pregap(audio::Pcm::new(audio, frames))
+    }
+
     /// `AddSpecialPregap`: audio for track 1's pause (hidden track-one audio, heard by
     /// rewinding from track 1), at least 2 seconds; only before the first track.
     ///
@@ -971,4 +990,9 @@ impl Read for RawImageStream {
         self.used += n;
         Ok(n)
     }
+}
+
+/// An audio file opened as CD audio (the decoder's error names the file).
+fn open_audio(path: &std::path::Path) -> Result<(audio::segments::SegmentReader, u64), RawImageError> {
+    audio::segments::open_file(path, false).map_err(|e| RawImageError::InvalidArg(e.to_string()))
 }

@@ -504,6 +504,60 @@ impl<T: Transport> RawCdWriter<T> {
     }
 }
 
+/// A handler of the raw writer's Update events (false from IMAPI's handler is a
+/// [`crate::CancelHandle::cancel`] here).
+pub type RawUpdateHandler = Box<dyn FnMut(&RawUpdate, &crate::CancelHandle)>;
+
+/// How [`burn_raw_image`] writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawBurn {
+    /// `RequestedSectorType`; `None`: the image's own form.
+    pub requested: Option<RawSubcodeType>,
+    /// `ClientName` (the exclusive-access owner others see).
+    pub client_name: Option<String>,
+    /// `SetWriteSpeed` in sectors per second; `None`: the fastest.
+    pub write_speed: Option<i32>,
+}
+
+/// `IDiscFormat2RawCD`'s whole sequence, as every face runs it: the recorder set, the options,
+/// `PrepareMedia`, `WriteMedia(image)`, `ReleaseMedia` (also after a failed write, so that the
+/// drive is unlocked), `update` told of every event. The recorder is handed back in every case.
+pub fn burn_raw_image<T: Transport>(
+    mut recorder: Recorder<T>,
+    image: RawImageStream,
+    how: &RawBurn,
+    update: Option<RawUpdateHandler>,
+) -> (Result<(), RawWriteError>, Option<Recorder<T>>) {
+    // `put_Recorder` keeps nothing it refuses: asked first, so that the caller keeps its drive.
+    match RawCdWriter::is_recorder_supported(&mut recorder) {
+        Ok(true) => {}
+        Ok(false) => return (Err(Format2Error::RecorderNotSupported.into()), Some(recorder)),
+        Err(e) => return (Err(e), Some(recorder)),
+    }
+    let mut w = RawCdWriter::new();
+    if let Some(mut f) = update {
+        w.set_update_handler(move |u, c| f(u, c));
+    }
+    let result = (|| {
+        w.set_recorder(recorder)?;
+        if let Some(name) = &how.client_name {
+            w.set_client_name(name)?;
+        }
+        if let Some(speed) = how.write_speed {
+            w.set_write_speed(speed, false)?;
+        }
+        w.prepare_media()?;
+        if let Some(t) = how.requested {
+            w.set_requested_sector_type(t)?;
+        }
+        let written = w.write_media(image);
+        let released = w.release_media();
+        written?;
+        released
+    })();
+    (result, w.take_recorder().ok().flatten())
+}
+
 /// The sub-channel forms this writer can send to `recorder`: raw P–W when the drive records
 /// raw (CD Mastering, raw bit).
 fn supported<T: Transport>(recorder: &mut Recorder<T>) -> Result<Vec<RawSubcodeType>, RawWriteError> {

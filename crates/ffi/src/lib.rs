@@ -1053,9 +1053,7 @@ pub unsafe extern "C" fn rb_raw_image_add_track(i: *mut rb_raw_image, path: *con
     guard(|| {
         // SAFETY: the caller's promise.
         let (i, path) = unsafe { (object(i, "image")?, self::path(path, "path")?) };
-        let (audio, frames) = audio::segments::open_file(&path, false)
-            .map_err(|e| Fail("E_IMAPI_RAW_IMAGE_SECTOR_TYPE_NOT_SUPPORTED", 0xC0AA_0403, e.to_string()))?;
-        let n = i.image.add_track(rb::SectorType::Audio, rb::Pcm::new(audio, frames))?;
+        let n = i.image.add_track_file(&path)?;
         // SAFETY: the caller's promise.
         if let Some(t) = unsafe { track.as_mut() } {
             *t = n;
@@ -1073,9 +1071,7 @@ pub unsafe extern "C" fn rb_raw_image_add_special_pregap(i: *mut rb_raw_image, p
     guard(|| {
         // SAFETY: the caller's promise.
         let (i, path) = unsafe { (object(i, "image")?, self::path(path, "path")?) };
-        let (audio, frames) = audio::segments::open_file(&path, false)
-            .map_err(|e| Fail("E_IMAPI_RAW_IMAGE_SECTOR_TYPE_NOT_SUPPORTED", 0xC0AA_0403, e.to_string()))?;
-        Ok(i.image.add_special_pregap(rb::Pcm::new(audio, frames))?)
+        Ok(i.image.add_special_pregap_file(&path)?)
     })
 }
 
@@ -1340,10 +1336,9 @@ pub unsafe extern "C" fn rb_raw_write_image(
                 return Err(e.into());
             }
         };
-        let mut w = rb::RawCdWriter::new();
-        if let Some(f) = on_update {
+        let update = on_update.map(|f| {
             let user = user as usize;
-            w.set_update_handler(move |u, cancel| {
+            Box::new(move |u: &rb::RawUpdate, cancel: &CancelHandle| {
                 let c = rb_raw_update {
                     current_action: u.current_action as i32,
                     elapsed_time: u.elapsed_time,
@@ -1360,22 +1355,13 @@ pub unsafe extern "C" fn rb_raw_write_image(
                 if !unsafe { f(user as *mut c_void, &c) } {
                     let _ = cancel.cancel();
                 }
-            });
-        }
-        let result = (|| -> Result<(), Fail> {
-            w.set_recorder(drive)?;
-            w.prepare_media()?;
-            if let Some(t) = requested {
-                w.set_requested_sector_type(t)?;
-            }
-            let written = w.write_media(stream);
-            let released = w.release_media();
-            written?;
-            Ok(released?)
-        })();
+            }) as rb::RawUpdateHandler
+        });
+        let how = rb::RawBurn { requested, ..rb::RawBurn::default() };
+        let (result, drive) = rb::burn_raw_image(drive, stream, &how, update);
         // The drive goes back to the recorder whatever happened.
-        r.drive = w.take_recorder().ok().flatten();
-        result
+        r.drive = drive;
+        Ok(result?)
     })
 }
 

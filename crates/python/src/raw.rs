@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use rb::{CopySetting, DiscFormat2, RawAction, RawCdWriter, RawSubcodeType, SectorType};
+use rb::{CopySetting, RawAction, RawSubcodeType};
 
 use super::{Fail, Recorder, lock};
 
@@ -52,18 +52,12 @@ impl RawCdImage {
     /// `AddTrack(IMAPI_CD_SECTOR_AUDIO, stream)` from an audio file (decoded as it is
     /// written); returns the track's number.
     fn add_track(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<u8> {
-        let (audio, frames) = py
-            .detach(|| audio::segments::open_file(&path, false))
-            .map_err(|e| Fail(e.to_string(), "E_IMAPI_RAW_IMAGE_SECTOR_TYPE_NOT_SUPPORTED", 0xC0AA_0403).into_py(py))?;
-        self.with(|i| Ok(i.add_track(SectorType::Audio, rb::Pcm::new(audio, frames))?)).map_err(|e| e.into_py(py))
+        self.with(|i| Ok(i.add_track_file(&path)?)).map_err(|e| e.into_py(py))
     }
 
     /// `AddSpecialPregap`: audio before track 1 (hidden track-one audio), from a file.
     fn add_special_pregap(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
-        let (audio, frames) = py
-            .detach(|| audio::segments::open_file(&path, false))
-            .map_err(|e| Fail(e.to_string(), "E_IMAPI_RAW_IMAGE_SECTOR_TYPE_NOT_SUPPORTED", 0xC0AA_0403).into_py(py))?;
-        self.with(|i| Ok(i.add_special_pregap(rb::Pcm::new(audio, frames))?)).map_err(|e| e.into_py(py))
+        self.with(|i| Ok(i.add_special_pregap_file(&path)?)).map_err(|e| e.into_py(py))
     }
 
     /// `ResultingImageType`: `raw` (the default), `pq_only` or `cooked`.
@@ -345,9 +339,8 @@ pub(crate) fn write_raw_image(
     let raised: Arc<Mutex<Option<PyErr>>> = Arc::default();
     let theirs = raised.clone();
     let (result, drive) = py.detach(move || {
-        let mut w = RawCdWriter::new();
-        if let Some(callback) = on_update {
-            w.set_update_handler(move |u, cancel| {
+        let update = on_update.map(|callback| {
+            Box::new(move |u: &rb::RawUpdate, cancel: &rb::CancelHandle| {
                 let update = RawUpdate::from(u);
                 Python::attach(|py| match callback.call1(py, (update,)) {
                     // Returning False cancels, as IMAPI's handler calls CancelWrite.
@@ -360,28 +353,10 @@ pub(crate) fn write_raw_image(
                         let _ = cancel.cancel();
                     }
                 });
-            });
-        }
-        let result = (|| -> Result<(), Fail> {
-            w.set_recorder(drive)?;
-            if let Some(name) = &client_name {
-                w.set_client_name(name)?;
-            }
-            if write_speed != -1 {
-                w.set_write_speed(write_speed, false)?;
-            }
-            w.prepare_media()?;
-            if let Some(t) = requested {
-                w.set_requested_sector_type(t)?;
-            }
-            let written = w.write_media(stream);
-            let released = w.release_media();
-            written?;
-            Ok(released?)
-        })();
-        // The drive goes back to the Recorder whatever happened.
-        let drive = w.take_recorder().ok().flatten();
-        (result, drive)
+            }) as rb::RawUpdateHandler
+        });
+        let how = rb::RawBurn { requested, client_name, write_speed: (write_speed != -1).then_some(write_speed) };
+        rb::burn_raw_image(drive, stream, &how, update)
     });
     if let Some(d) = drive {
         *lock(&rec.drive) = Some(d);
@@ -389,5 +364,5 @@ pub(crate) fn write_raw_image(
     if let Some(e) = lock(&raised).take() {
         return Err(e);
     }
-    result.map_err(|e| e.into_py(py))
+    result.map_err(|e| Fail::from(e).into_py(py))
 }

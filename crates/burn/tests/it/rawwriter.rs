@@ -353,3 +353,54 @@ fn write_media2_knows_its_streams_length() {
     let starts: Vec<i32> = d.disc().unwrap().tracks().map(|t| t.start().0).collect();
     assert_eq!(starts, [0, 450]);
 }
+
+/// The whole raw burn as the faces run it: the recorder comes back after a burn, and after a
+/// refusal (a drive that does not write raw keeps its recorder); a file that cannot be
+/// decoded is `E_INVALIDARG` when it is added, naming the file.
+#[test]
+fn burn_raw_image_hands_the_recorder_back_in_every_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("a.wav");
+    let frames = 588u32 * 400;
+    let mut bytes = b"RIFF".to_vec();
+    bytes.extend((36 + frames * 4).to_le_bytes());
+    bytes.extend(b"WAVEfmt ");
+    bytes.extend(16u32.to_le_bytes());
+    bytes.extend([1, 0, 2, 0]);
+    bytes.extend(44_100u32.to_le_bytes());
+    bytes.extend(176_400u32.to_le_bytes());
+    bytes.extend([4, 0, 16, 0]);
+    bytes.extend(b"data");
+    bytes.extend((frames * 4).to_le_bytes());
+    bytes.resize(bytes.len() + frames as usize * 4, 7);
+    std::fs::write(&wav, bytes).unwrap();
+    let mut img = RawCdImage::new();
+    let e = img.add_track_file(&dir.path().join("missing.flac")).unwrap_err();
+    assert_eq!(e.imapi_name(), "E_INVALIDARG");
+    assert!(e.to_string().contains("missing.flac"), "{e}");
+    assert_eq!(img.add_track_file(&wav).unwrap(), 1);
+    let (_d, r) = recorder(MediaKind::Cdr80);
+    let updates = Rc::new(RefCell::new(0));
+    let seen = updates.clone();
+    let how = redburn::RawBurn { client_name: Some("faces".into()), ..redburn::RawBurn::default() };
+    let (result, back) = redburn::burn_raw_image(
+        r,
+        img.create_result_image().unwrap(),
+        &how,
+        Some(Box::new(move |_, _| *seen.borrow_mut() += 1)),
+    );
+    result.unwrap();
+    assert!(*updates.borrow() >= 3);
+    let back = back.expect("the recorder comes back");
+    assert_eq!(back.exclusive_access_owner(), None, "released");
+    // A drive that writes session-at-once only: refused, and the recorder is kept.
+    let mut config = DriveConfig::default();
+    config.personality.write_modes = [emu::WriteMode::Sao].into_iter().collect();
+    let d = Drive::create(&dir.path().join("sao"), config, Some(MediaKind::Cdr80)).unwrap();
+    let sao = Recorder::new(d, "emu:sao-only").unwrap();
+    let mut img = RawCdImage::new();
+    img.add_track_file(&wav).unwrap();
+    let (result, back) = redburn::burn_raw_image(sao, img.create_result_image().unwrap(), &how, None);
+    assert_eq!(result.unwrap_err().imapi().0, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED");
+    assert!(back.is_some(), "the caller keeps its drive");
+}
