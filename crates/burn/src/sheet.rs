@@ -282,11 +282,8 @@ fn four_channel(how: &SheetOptions, path: &Path, track: u8, line: u32, why: Stri
 /// gives them (with or without the 4-byte header; CDRWIN's files end with one zero byte).
 fn cdtext_file(sheet: &Path, path: &Path) -> Result<cd::CdText> {
     let bad = |why: String| SheetError::at(code::INPUT, sheet, 0, format!("CDTEXTFILE {}: {why}", path.display()));
-    let mut bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-    if bytes.len() % 18 == 1 || bytes.len() % 18 == 5 {
-        bytes.pop();
-    }
-    cd::CdText::from_toc_data(&bytes).map_err(|e| bad(e.to_string()))
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    cd::CdText::from_cdt_file(&bytes).map_err(|e| bad(e.to_string()))
 }
 
 /// How a file is measured: its length in frames and the checksum of each range taken from it

@@ -448,6 +448,17 @@ impl CdText {
         Ok(CdText { blocks })
     }
 
+    /// Reads a CD-TEXT file (`.cdt`, as a CUE sheet's `CDTEXTFILE` names one): READ TOC
+    /// format 5's data, with or without its header, and the one zero byte CDRWIN's files end
+    /// with.
+    ///
+    /// # Errors
+    /// As [`CdText::from_toc_data`].
+    pub fn from_cdt_file(data: &[u8]) -> Result<CdText, CdTextError> {
+        let data = if matches!(data.len() % PACK_BYTES, 1 | 5) { &data[..data.len() - 1] } else { data };
+        CdText::from_toc_data(data)
+    }
+
     /// Reads the data of READ TOC/PMA/ATIP format 5: an optional 4-byte header (length,
     /// reserved) then 18-byte packs. Packs whose CRC is all zero are accepted (many drives
     /// return them so); a wrong non-zero CRC is an error.
@@ -1227,5 +1238,25 @@ mod tests {
         fn from_toc_data_never_panics(data in proptest::collection::vec(any::<u8>(), 0..400)) {
             let _ = CdText::from_toc_data(&data);
         }
+    }
+
+    /// A `.cdt` file: the packs, with or without READ TOC's header, and CDRWIN's one trailing
+    /// zero byte; anything else that is not whole packs is refused.
+    #[test]
+    fn a_cdt_file_with_or_without_its_header_and_trailing_zero() {
+        let text = CdText {
+            blocks: vec![Block {
+                album: TextFields { title: Some("Rain".into()), ..TextFields::default() },
+                ..Block::default()
+            }],
+        };
+        let packs: Vec<u8> = text.encode().unwrap().iter().flat_map(|p| p.bytes().to_vec()).collect();
+        let with_header = [&[0u8, 0, 0, 0][..], &packs].concat();
+        for bytes in
+            [packs.clone(), [&packs[..], &[0]].concat(), with_header.clone(), [&with_header[..], &[0]].concat()]
+        {
+            assert_eq!(CdText::from_cdt_file(&bytes).unwrap().blocks[0].album.title.as_deref(), Some("Rain"));
+        }
+        assert!(matches!(CdText::from_cdt_file(&packs[..20]), Err(CdTextError::BadLength(20))));
     }
 }

@@ -1147,9 +1147,7 @@ pub unsafe extern "C" fn rb_raw_image_set_cd_text_packs(i: *mut rb_raw_image, pa
         }
         // SAFETY: the caller's promise: `length` bytes at `packs`.
         let bytes = unsafe { std::slice::from_raw_parts(packs, length) };
-        // CDRWIN's .cdt files end with one zero byte after the packs.
-        let bytes = if matches!(bytes.len() % 18, 1 | 5) { &bytes[..bytes.len() - 1] } else { bytes };
-        let text = cd::CdText::from_toc_data(bytes).map_err(|e| invalid(format!("not CD-TEXT packs: {e}")))?;
+        let text = cd::CdText::from_cdt_file(bytes).map_err(|e| invalid(format!("not CD-TEXT packs: {e}")))?;
         Ok(i.image.set_cd_text(Some(text))?)
     })
 }

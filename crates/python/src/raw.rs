@@ -159,10 +159,8 @@ impl RawCdImage {
     /// CD-TEXT as a disc's packs (a `.cdt` file, READ TOC format 5 with or without its
     /// 4-byte header): every block, as it was.
     fn set_cd_text_packs(&self, py: Python<'_>, packs: &[u8]) -> PyResult<()> {
-        // CDRWIN's .cdt files end with one zero byte after the packs.
-        let packs = if matches!(packs.len() % 18, 1 | 5) { &packs[..packs.len() - 1] } else { packs };
         let text =
-            cd::CdText::from_toc_data(packs).map_err(|e| PyValueError::new_err(format!("not CD-TEXT packs: {e}")))?;
+            cd::CdText::from_cdt_file(packs).map_err(|e| PyValueError::new_err(format!("not CD-TEXT packs: {e}")))?;
         self.with(|i| Ok(i.set_cd_text(Some(text))?)).map_err(|e| e.into_py(py))
     }
 
