@@ -72,6 +72,28 @@ impl ImageRequest {
     }
 }
 
+impl ImageRequest {
+    /// The request before any drive is touched: the output is a CUE sheet in a directory that
+    /// exists, and a TOC file is asked of a .bin image only. Returns the output's directory.
+    ///
+    /// # Errors
+    /// [`ImageError::Output`] saying what is wrong.
+    pub fn check(&self) -> Result<&Path, ImageError> {
+        let output = &self.output;
+        if output.extension().is_none_or(|e| !e.eq_ignore_ascii_case("cue")) {
+            return Err(ImageError::Output(format!("{}: the output is a CUE sheet: give NAME.cue", output.display())));
+        }
+        if self.toc && (self.split || self.flac) {
+            return Err(ImageError::Output("a cdrdao TOC file describes a .bin image only".into()));
+        }
+        let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(ImageError::Output(format!("{}: no such directory", parent.display())));
+        }
+        Ok(parent)
+    }
+}
+
 /// Why no image was written (nothing of it is left behind).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -161,16 +183,7 @@ pub fn read_to_image<T: Transport>(
     progress: &mut dyn FnMut(&ReadProgress) -> ControlFlow<()>,
 ) -> Result<ImageRead, ImageError> {
     let output = &request.output;
-    if output.extension().is_none_or(|e| !e.eq_ignore_ascii_case("cue")) {
-        return Err(ImageError::Output(format!("{}: the output is a CUE sheet: give NAME.cue", output.display())));
-    }
-    if request.toc && (request.split || request.flac) {
-        return Err(ImageError::Output("a cdrdao TOC file describes a .bin image only".into()));
-    }
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !parent.is_dir() {
-        return Err(ImageError::Output(format!("{}: no such directory", parent.display())));
-    }
+    let parent = request.check()?;
     let contents = match crate::read_contents(recorder) {
         Ok(c) => c,
         Err(crate::ContentsError::Blank) => return Err(ImageError::Blank(device.to_owned())),

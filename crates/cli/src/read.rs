@@ -100,10 +100,8 @@ pub fn run(args: &ReadArgs) -> Result<()> {
         retries: args.retries,
         check: args.check.into(),
     };
-    // The output is checked before the drive is opened, as the library checks it first.
-    if args.output.extension().is_none_or(|e| !e.eq_ignore_ascii_case("cue")) {
-        return Err(fail(code::INPUT, format!("{}: the output is a CUE sheet: give NAME.cue", args.output.display())));
-    }
+    // A wrong output is said before the drive is opened.
+    request.check().map_err(|e| fail(code::INPUT, e))?;
     let (name, mut drive) = device::open_recorder(&args.device)?;
     let show_bar = !args.json && std::io::stderr().is_terminal();
     let bar = if show_bar { ProgressBar::new(0) } else { ProgressBar::hidden() };

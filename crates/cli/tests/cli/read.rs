@@ -317,3 +317,19 @@ fn short_tracks_and_the_four_channel_flag_burn_when_asked() {
     let err = fails(redburn(h).args(["burn", "-d", "emu:d", "--dry-run"]).arg(h.join("four.toc")), 2);
     assert!(err.contains("four.toc:3") && err.contains("TWO_CHANNEL_AUDIO"), "{err}");
 }
+
+/// A wrong output is said before the drive is touched (even a drive that does not exist):
+/// not a CUE sheet name, a directory that is not there, a TOC file of a split image.
+#[test]
+fn a_read_to_a_wrong_output_is_refused_before_the_drive_is_opened() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    for (args, words) in [
+        (vec!["-o", "disc.bin"], "the output is a CUE sheet: give NAME.cue"),
+        (vec!["-o", "/nonexistent/dir/disc.cue"], "/nonexistent/dir: no such directory"),
+        (vec!["--toc", "--split", "-o", "disc.cue"], "'--toc' cannot be used with '--split'"),
+    ] {
+        let err = fails(redburn(h).args(["read", "-d", "emu:nowhere"]).args(&args), 2);
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+}
