@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use cd::Lba;
 use indicatif::{ProgressBar, ProgressStyle};
-use redburn::image::{ImageError, ImageRequest, ReadSubchannel};
-use redburn::{DiscContents, ReadCheck, ReadError, ReadReport};
+use redburn::image::{ImageRequest, ReadSubchannel};
+use redburn::{DiscContents, ReadCheck, ReadReport};
 use serde_json::json;
 
 use crate::device::{self, DeviceArg};
@@ -137,17 +137,7 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     bar.finish_and_clear();
     let read = match result {
         Ok(r) => r,
-        Err(e) => {
-            let code = match &e {
-                ImageError::Output(_) => code::INPUT,
-                ImageError::Blank(_) | ImageError::Medium { .. } => code::MEDIUM,
-                ImageError::Read { source: ReadError::MultiSession(_), .. } => code::MEDIUM,
-                ImageError::Read { .. } => code::DEVICE,
-                ImageError::Cancelled => code::CANCELLED,
-                _ => code::OTHER,
-            };
-            return Err(fail(code, e));
-        }
+        Err(e) => return Err(fail(crate::burn::code_of(e.class()), e)),
     };
     finish(args, &name, &read.contents, &read.report, &read.files, started.elapsed().as_secs_f64())
 }
