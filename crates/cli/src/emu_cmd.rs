@@ -332,11 +332,9 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
         EmuCmd::Exec(a) => exec(a)?,
         EmuCmd::Log(a) => log(&a)?,
         EmuCmd::Rm { name, json } => {
-            // Opening takes the lock: a drive in use is not deleted under its user.
-            let d = open_emu(&name)?;
-            let dir = d.dir().to_owned();
-            drop(d);
-            std::fs::remove_dir_all(&dir).map_err(|e| fail(code::DEVICE, format!("{}: {e}", dir.display())))?;
+            // The library takes the drive's lock first: a drive in use is not deleted under its
+            // user, and one whose state files are damaged can still go.
+            device::named::remove_emulated(&name).map_err(crate::device::open_failure)?;
             say(json, format!("Removed emu:{name}."), || json!({"device": format!("emu:{name}"), "removed": true}));
         }
     }

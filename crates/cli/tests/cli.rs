@@ -883,6 +883,12 @@ fn a_drive_json_that_no_disc_can_be_is_refused_not_run_away_with() {
     std::fs::write(&meta, v.to_string()).unwrap();
     let err = fails(redburn(h).args(["burn", "-d", "emu:e"]).arg(&a), 3);
     assert!(err.contains("a write speed of 0"), "{err}");
+    // Such a drive is not stuck: it can be removed, and the name made again.
+    let err = fails(redburn(h).args(["emu", "create", "e"]), 3);
+    assert!(err.contains("already exists"), "{err}");
+    assert!(stdout(redburn(h).args(["emu", "rm", "e"])).contains("Removed emu:e."));
+    assert!(!h.join("drives/e").exists());
+    stdout(redburn(h).args(["emu", "create", "e"]));
 }
 
 #[test]
@@ -924,6 +930,8 @@ fn a_full_host_disk_is_reported_where_it_happens_and_leaves_nothing_partial() {
     std::os::unix::fs::symlink("/dev/full", &data).unwrap();
     let err = fails(redburn(h).args(["burn", "-d", "emu:full"]).arg(&a).arg(&b), 4);
     assert!(err.contains("03/0C/00") && !err.contains("track 2"), "{err}");
+    // What the disc holds is said as the drive reports it after the attempt to close.
+    assert!(err.contains("the drive reports CD-R"), "{err}");
     // An export onto a full disk: a file error (exit 8), and no .partial left behind.
     stdout(redburn(h).args(["emu", "create", "ok"]));
     stdout(redburn(h).args(["burn", "-d", "emu:ok"]).arg(&a));

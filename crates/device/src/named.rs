@@ -97,14 +97,29 @@ pub fn open_emulated(name: &str) -> Result<Drive, OpenError> {
         }
         r => r,
     };
-    r.map_err(|e| match e {
+    r.map_err(|e| emulated_failure(name, &dir, e))
+}
+
+fn emulated_failure(name: &str, dir: &Path, e: EmuError) -> OpenError {
+    match e {
         EmuError::NotFound(_) => OpenError::NoEmulatedDrive(name.to_owned()),
         EmuError::Busy(_) => {
-            let id = format!("emu:{}", dir.canonicalize().unwrap_or_else(|_| dir.clone()).display());
+            let id = format!("emu:{}", dir.canonicalize().unwrap_or_else(|_| dir.to_owned()).display());
             OpenError::Busy(name.to_owned(), crate::recorder::owner_of(&id))
         }
         e => OpenError::Emulator(e),
-    })
+    }
+}
+
+/// Deletes the emulated drive `name` and its disc — also one whose state files are damaged,
+/// which cannot be opened — unless another process has it open.
+///
+/// # Errors
+/// A bad name, no such drive, a drive in use, files that cannot be removed.
+pub fn remove_emulated(name: &str) -> Result<(), OpenError> {
+    check_emulated_name(name)?;
+    let dir = emu::drives_dir().join(name);
+    emu::remove_drive(&dir).map_err(|e| emulated_failure(name, &dir, e))
 }
 
 /// Makes the emulated drive `name` with the built-in personality `personality` (`redburn`

@@ -81,6 +81,15 @@ pub fn drive_names(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Deletes the emulated drive in `dir`, even one whose metadata cannot be read (see
+/// [`Drive::open`]'s errors): it is locked first, so a drive in use is not deleted.
+///
+/// # Errors
+/// [`EmuError::NotFound`], [`EmuError::Busy`]; I/O errors.
+pub fn remove_drive(dir: &Path) -> Result<(), EmuError> {
+    store::Store::remove(dir)
+}
+
 /// An emulated drive that cannot be created, opened, saved or exported.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -298,6 +298,23 @@ impl Store {
         Ok((store, meta))
     }
 
+    /// Deletes a drive directory once its lock is held, without reading its metadata: a drive
+    /// whose state file is damaged or impossible can still be removed.
+    ///
+    /// # Errors
+    /// [`EmuError::NotFound`], [`EmuError::Busy`] when another process has it open; I/O errors.
+    pub fn remove(dir: &Path) -> Result<(), EmuError> {
+        if !is_drive(dir) {
+            return Err(EmuError::NotFound(dir.to_owned()));
+        }
+        let store = Store::open_files(dir)?;
+        // Deleting the directory while holding its lock: no other process can open it
+        // between the check and the removal.
+        let r = fs::remove_dir_all(dir).map_err(|e| io_err(dir, e));
+        drop(store);
+        r
+    }
+
     fn open_files(dir: &Path) -> Result<Store, EmuError> {
         let open = |name: &str| {
             let p = dir.join(name);

@@ -345,8 +345,9 @@ pub enum DiscNow {
     },
     /// What the drive says of the medium.
     Medium(MediaInfo),
-    /// What was written could not be closed.
-    NotClosed,
+    /// What was written could not be closed; what the drive reports of the medium after the
+    /// attempt, when it answers.
+    NotClosed(Option<MediaInfo>),
 }
 
 impl DiscNow {
@@ -389,7 +390,14 @@ impl std::fmt::Display for DiscNow {
                 if *erasable { " (blank the CD-RW with `redburn blank` to use it again)" } else { "" }
             ),
             DiscNow::Medium(m) => write!(f, "; the disc is now {}", describe(m)),
-            DiscNow::NotClosed => f.write_str("; what was written could not be closed"),
+            DiscNow::NotClosed(None) => f.write_str("; what was written could not be closed"),
+            DiscNow::NotClosed(Some(m)) => write!(
+                f,
+                "; what was written could not be closed: the drive reports {}, {} on it{}",
+                describe(m),
+                tracks(u32::from(m.tracks)),
+                if m.status == mmc::info::Status::Empty { "" } else { ", the last perhaps damaged" }
+            ),
         }
     }
 }

@@ -503,7 +503,7 @@ impl<T: Transport> Burn<'_, T> {
                             partial: Some(number),
                             finalized: m.status == mmc::info::Status::Complete,
                         },
-                        _ => DiscNow::NotClosed,
+                        (_, medium) => DiscNow::NotClosed(medium),
                     };
                     return self.failed(JobError::Tao { error, written: true }, Some(disc), route);
                 }
@@ -521,7 +521,8 @@ impl<T: Transport> Burn<'_, T> {
         let host_underruns = tao.host_buffer_underruns();
         self.recorder = tao.take_recorder().ok().flatten();
         if let Err(error) = closed {
-            return self.failed(JobError::Tao { error, written: true }, Some(DiscNow::NotClosed), route);
+            let medium = self.recorder.as_mut().and_then(|r| r.media_info().ok());
+            return self.failed(JobError::Tao { error, written: true }, Some(DiscNow::NotClosed(medium)), route);
         }
         if cancelled {
             let disc = self.recorder.as_mut().and_then(|r| r.media_info().ok()).map(DiscNow::Medium);
