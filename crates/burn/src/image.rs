@@ -143,7 +143,7 @@ impl ImageError {
             ImageError::Blank(_) | ImageError::Medium { .. } => C::Medium,
             ImageError::Read { source: ReadError::MultiSession(_), .. } => C::Medium,
             ImageError::Read { .. } => C::Device,
-            ImageError::File { .. } => C::Other,
+            ImageError::File { .. } => C::File,
             ImageError::Cancelled => C::Cancelled,
         }
     }

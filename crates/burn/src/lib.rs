@@ -36,6 +36,7 @@
 
 mod album;
 mod contents;
+pub mod copy;
 mod dao;
 mod error;
 mod events;

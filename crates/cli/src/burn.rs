@@ -28,6 +28,8 @@ pub(crate) fn code_of(class: ErrorClass) -> u8 {
         ErrorClass::Write => code::WRITE,
         ErrorClass::Verify => code::VERIFY,
         ErrorClass::Cancelled => code::CANCELLED,
+        ErrorClass::Damaged => code::READ,
+        ErrorClass::File => code::FILE,
         _ => code::OTHER,
     }
 }

@@ -4,14 +4,13 @@
 //! blank. `--copies N` repeats the burn. The image is removed afterwards, also on Ctrl-C.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Result;
+use redburn::copy::{CopyError, CopyRequest, DiscCopy};
 
 use crate::args::{BurnArgs, Mode};
-use crate::device::{self, DeviceArg};
 use crate::fail::{code, fail};
-use crate::read::{Check, ReadArgs};
 
 /// Arguments of `redburn copy`.
 #[derive(Debug, clap::Args)]
@@ -61,58 +60,42 @@ pub struct CopyArgs {
     progress: bool,
 }
 
-/// Runs `redburn copy`.
+/// Runs `redburn copy`: the library's copy ([`redburn::copy::DiscCopy`]) shown step by step —
+/// the read as `redburn read` shows it, each copy's burn as `redburn burn` does.
 pub fn run(args: &CopyArgs) -> Result<()> {
-    if args.copies == 0 {
-        return Err(fail(code::INPUT, "--copies 0: nothing to write"));
-    }
-    let one_drive = args.to.is_empty() || (args.to.len() == 1 && same(&args.to[0], &args.from));
-    if !one_drive && args.to.iter().any(|t| same(t, &args.from)) {
-        return Err(fail(
-            code::INPUT,
-            "the source drive cannot also be one of several targets: copy with it alone, or to the others",
-        ));
-    }
-    let root = args.temp.clone().unwrap_or_else(std::env::temp_dir);
-    let tmp = tempfile::Builder::new().prefix("redburn-copy-").tempdir_in(&root).map_err(|e| {
-        fail(code::OTHER, format!("{}: cannot make the temporary image's directory: {e}", root.display()))
-    })?;
-    crate::interrupt::on_cancel("cancelling: the copy stops here and its temporary image is removed");
-    crate::interrupt::install();
-    crate::interrupt::remove_on_stop(tmp.path());
-    let cue = tmp.path().join("copy.cue");
-    let read = ReadArgs {
-        device: DeviceArg { device: Some(args.from.clone()), scratch: None },
-        output: cue.clone(),
-        split: false,
-        flac: false,
-        sub: false,
-        toc: false,
+    let request = CopyRequest {
+        copies: args.copies,
         read_offset: args.read_offset,
         retries: args.retries,
-        check: Check::Auto,
-        json: args.json,
-        progress: args.progress,
-        temporary: true,
-        // R–W data (CD+G …) is kept only through the sub-channel; a drive that cannot read
-        // it still copies the rest.
-        sub_if_readable: true,
+        temp: args.temp.clone(),
+        wait: Duration::from_secs(args.wait),
+        ..CopyRequest::new(&args.from, args.to.clone())
     };
-    crate::read::run(&read).map_err(|e| match e.downcast_ref::<crate::fail::Failure>() {
-        Some(f) if f.code == code::READ => {
-            fail(code::READ, format!("{}; nothing was burned (a copy would carry the damage)", f.message))
+    let copy = DiscCopy::new(request).map_err(copy_failure)?;
+    crate::interrupt::on_cancel("cancelling: the copy stops here and its temporary image is removed");
+    crate::interrupt::install();
+    crate::interrupt::remove_on_stop(copy.dir());
+    let cancel = redburn::job::Cancel::new();
+    crate::interrupt::watch_job(cancel.clone());
+    let mut display = crate::read::Display::new(args.json, args.progress);
+    let read = copy.read(&mut |p| display.progress(p));
+    let seconds = display.done();
+    let read = match read {
+        Ok(read) => read,
+        Err(CopyError::Damaged { read, damaged }) => {
+            crate::read::show(args.json, args.read_offset, false, &args.from, &read, seconds);
+            let e = CopyError::Damaged { read, damaged };
+            return Err(if args.json { crate::fail::fail_reported(code::READ, e) } else { fail(code::READ, e) });
         }
-        _ => e,
-    })?;
-    let targets = if one_drive { vec![args.from.clone()] } else { args.to.clone() };
-    for n in 0..args.copies {
-        if one_drive || n > 0 {
-            for t in &targets {
-                eject_and_wait(t, args)?;
-            }
+        Err(e) => return Err(copy_failure(e)),
+    };
+    crate::read::show(args.json, args.read_offset, false, &args.from, &read, seconds);
+    for n in 0..copy.copies() {
+        if copy.needs_blanks(n) {
+            copy.wait_for_blanks(&mut |device| insert_blank(device, args.json), &cancel).map_err(copy_failure)?;
         }
-        if args.copies > 1 && !args.json {
-            out!("Copy {} of {}:", n + 1, args.copies);
+        if copy.copies() > 1 && !args.json {
+            out!("Copy {} of {}:", n + 1, copy.copies());
         }
         let burn = BurnArgs {
             simulate: args.simulate,
@@ -121,50 +104,28 @@ pub fn run(args: &CopyArgs) -> Result<()> {
             speed: args.speed,
             verify: args.verify,
             mode: args.raw.then_some(Mode::Raw),
-            ..BurnArgs::of(vec![cue.clone()], targets.clone())
+            ..BurnArgs::of(vec![copy.sheet().to_owned()], copy.targets().to_vec())
         };
         crate::burn::run(&burn)?;
     }
-    // The image goes now (and with `tmp` on any early return).
-    drop(tmp);
+    // The image goes with `copy`, here or on any early return.
     Ok(())
 }
 
-fn same(a: &str, b: &str) -> bool {
-    a == b || device::unique_id(a) == device::unique_id(b)
+fn copy_failure(e: CopyError) -> anyhow::Error {
+    let name = redburn::Imapi::imapi(&e).0;
+    crate::fail::fail_with(crate::burn::code_of(e.class()), &e, name, None)
 }
 
-/// Opens the tray of `spec` and waits for a blank disc in it: the drive is opened afresh
-/// every half second (another redburn — `emu insert` — needs it meanwhile).
-fn eject_and_wait(spec: &str, args: &CopyArgs) -> Result<()> {
-    let arg = DeviceArg { device: Some(spec.to_owned()), scratch: None };
-    {
-        let (name, mut drive) = device::open_recorder(&arg)?;
-        drive.eject_media().map_err(|e| fail(code::DEVICE, format!("{name}: eject: {e}")))?;
-    }
-    let hint = match spec.strip_prefix("emu:") {
-        Some(n) => format!(" (emulator: `redburn emu insert {n}`)"),
-        None => String::new(),
-    };
-    if args.json {
-        out!("{}", serde_json::json!({"event": "insert_blank", "device": spec}));
+/// `device`'s disc is out: ask for a blank one.
+fn insert_blank(device: &str, json: bool) {
+    if json {
+        out!("{}", serde_json::json!({"event": "insert_blank", "device": device}));
     } else {
-        out!("Insert a blank disc into {spec}{hint}; waiting…");
-    }
-    let started = Instant::now();
-    loop {
-        if crate::interrupt::pressed() {
-            return Err(fail(code::CANCELLED, "cancelled while waiting for a blank disc"));
-        }
-        if started.elapsed() > Duration::from_secs(args.wait) {
-            return Err(fail(code::MEDIUM, format!("{spec}: no blank disc was inserted within {} s", args.wait)));
-        }
-        // Busy (another redburn inserting the disc) or no medium yet: try again shortly.
-        if let Ok((_, mut drive)) = device::open_recorder(&arg)
-            && drive.media_info().is_ok_and(|m| m.status == mmc::info::Status::Empty)
-        {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(500));
+        let hint = match device.strip_prefix("emu:") {
+            Some(n) => format!(" (emulator: `redburn emu insert {n}`)"),
+            None => String::new(),
+        };
+        out!("Insert a blank disc into {device}{hint}; waiting…");
     }
 }

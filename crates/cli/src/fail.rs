@@ -36,7 +36,7 @@ undecodable or truncated file, CUE error, does not fit a CD), found before writi
 problem (missing, busy, no permission, not blank), found before writing; 4 writing failed midway; \
 5 the disc differs from its sources; 6 a disc read into an image has sectors that could not be read \
 right (the image is kept, not exact); 7 burning onto several recorders, some failed and the others \
-wrote the disc; 8 a file redburn writes (image, report, export) could not be written; 130 cancelled \
+wrote the disc; 8 a file redburn writes (an image read or made, a report, an export) could not be written; 130 cancelled \
 with Ctrl-C";
 
 /// An error that ends the program with `code`.

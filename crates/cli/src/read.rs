@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use cd::Lba;
 use indicatif::{ProgressBar, ProgressStyle};
+use redburn::image::ImageRead;
 use redburn::image::{ImageRequest, ReadSubchannel};
-use redburn::{DiscContents, ReadCheck, ReadReport};
+use redburn::{ReadCheck, ReadProgress};
 use serde_json::json;
 
 use crate::device::{self, DeviceArg};
@@ -56,12 +57,6 @@ pub struct ReadArgs {
     /// Plain progress lines when stderr is not a terminal (a terminal gets a bar).
     #[arg(long)]
     pub(crate) progress: bool,
-    /// The image is a temporary one (`redburn copy`): its files are not listed.
-    #[arg(skip)]
-    pub(crate) temporary: bool,
-    /// Read the sub-channel too when the drive can (`redburn copy`, for R–W data).
-    #[arg(skip)]
-    pub(crate) sub_if_readable: bool,
 }
 
 /// `--check`.
@@ -90,11 +85,7 @@ pub fn run(args: &ReadArgs) -> Result<()> {
         output: args.output.clone(),
         split: args.split,
         flac: args.flac,
-        subchannel: match (args.sub, args.sub_if_readable) {
-            (true, _) => ReadSubchannel::Yes,
-            (false, true) => ReadSubchannel::IfReadable,
-            (false, false) => ReadSubchannel::No,
-        },
+        subchannel: if args.sub { ReadSubchannel::Yes } else { ReadSubchannel::No },
         toc: args.toc,
         read_offset: args.read_offset,
         retries: args.retries,
@@ -103,29 +94,65 @@ pub fn run(args: &ReadArgs) -> Result<()> {
     // A wrong output is said before the drive is opened.
     request.check().map_err(|e| fail(code::INPUT, e))?;
     let (name, mut drive) = device::open_recorder(&args.device)?;
-    let show_bar = !args.json && std::io::stderr().is_terminal();
-    let bar = if show_bar { ProgressBar::new(0) } else { ProgressBar::hidden() };
-    bar.set_style(
-        ProgressStyle::with_template("reading [{bar:40}] {percent:>3}% ETA {eta} {msg}")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
-    let lines = crate::lines::Lines::new(args.progress, args.json);
-    lines.phase("reading");
     crate::interrupt::on_cancel("cancelling: the read stops here and no part of the image is left");
     crate::interrupt::install();
-    let started = std::time::Instant::now();
-    let mut last_json = u64::MAX;
-    let result = redburn::image::read_to_image(&mut drive, &name, &request, &mut |p| {
-        bar.set_length(p.total);
-        bar.set_position(p.done);
+    let mut display = Display::new(args.json, args.progress);
+    let result = redburn::image::read_to_image(&mut drive, &name, &request, &mut |p| display.progress(p));
+    let seconds = display.done();
+    let read = match result {
+        Ok(r) => r,
+        Err(e) => return Err(fail(crate::burn::code_of(e.class()), e)),
+    };
+    show(args.json, args.read_offset, true, &name, &read, seconds);
+    if !read.report.exact() {
+        let damaged: usize = read.report.tracks.iter().map(|t| t.damaged.len()).sum();
+        // With --json the result above (ok: false) is the outcome.
+        let fail = if args.json { crate::fail::fail_reported } else { fail };
+        return Err(fail(
+            code::READ,
+            format!(
+                "the image is not exact: {damaged} sector{} could not be read right (see above)",
+                if damaged == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What a person sees while a disc is read: a bar on a terminal, plain lines with
+/// `--progress`, JSON events with `--json`. Ctrl-C stops the read.
+pub(crate) struct Display {
+    json: bool,
+    bar: ProgressBar,
+    lines: crate::lines::Lines,
+    last_json: u64,
+    started: std::time::Instant,
+}
+
+impl Display {
+    pub(crate) fn new(json: bool, progress: bool) -> Display {
+        let bar = if !json && std::io::stderr().is_terminal() { ProgressBar::new(0) } else { ProgressBar::hidden() };
+        bar.set_style(
+            ProgressStyle::with_template("reading [{bar:40}] {percent:>3}% ETA {eta} {msg}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        let lines = crate::lines::Lines::new(progress, json);
+        lines.phase("reading");
+        Display { json, bar, lines, last_json: u64::MAX, started: std::time::Instant::now() }
+    }
+
+    /// One step of the read; `Break` when Ctrl-C was pressed.
+    pub(crate) fn progress(&mut self, p: &ReadProgress) -> ControlFlow<()> {
+        self.bar.set_length(p.total);
+        self.bar.set_position(p.done);
         if p.reread + p.damaged > 0 {
-            bar.set_message(format!("{} re-read, {} damaged", p.reread, p.damaged));
+            self.bar.set_message(format!("{} re-read, {} damaged", p.reread, p.damaged));
         }
-        lines.progress("read", p.done, p.total);
+        self.lines.progress("read", p.done, p.total);
         let percent = p.done * 100 / p.total.max(1);
-        if args.json && percent != last_json {
-            last_json = percent;
+        if self.json && percent != self.last_json {
+            self.last_json = percent;
             out!(
                 "{}",
                 json!({"event": "progress", "action": "reading", "read_sectors": p.done, "total_sectors": p.total,
@@ -133,26 +160,21 @@ pub fn run(args: &ReadArgs) -> Result<()> {
             );
         }
         if crate::interrupt::pressed() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
-    });
-    bar.finish_and_clear();
-    let read = match result {
-        Ok(r) => r,
-        Err(e) => return Err(fail(crate::burn::code_of(e.class()), e)),
-    };
-    finish(args, &name, &read.contents, &read.report, &read.files, started.elapsed().as_secs_f64())
+    }
+
+    /// The read is over: the bar goes; the seconds it took.
+    pub(crate) fn done(&self) -> f64 {
+        self.bar.finish_and_clear();
+        self.started.elapsed().as_secs_f64()
+    }
 }
 
-/// What was read: a line per track, the files; exit code 6 when the image is not exact.
-fn finish(
-    args: &ReadArgs,
-    name: &str,
-    contents: &DiscContents,
-    report: &ReadReport,
-    names: &[PathBuf],
-    seconds: f64,
-) -> Result<()> {
+/// What was read: a line per track (the `result` event), the files written.
+/// `list_files`: say which files were written (not for a temporary image).
+pub(crate) fn show(json: bool, read_offset: i32, list_files: bool, name: &str, read: &ImageRead, seconds: f64) {
+    let (contents, report, names) = (&read.contents, &read.report, &read.files);
     let lbas = |v: &[Lba]| v.iter().map(|l| l.0).collect::<Vec<_>>();
-    if args.json {
+    if json {
         let tracks: Vec<_> = report
             .tracks
             .iter()
@@ -166,7 +188,7 @@ fn finish(
         out!(
             "{}",
             json!({"event": "result", "ok": report.exact(), "device": name, "sectors": report.sectors,
-                   "check": report.check.name(), "read_offset": args.read_offset, "seconds": seconds,
+                   "check": report.check.name(), "read_offset": read_offset, "seconds": seconds,
                    "files": names, "tracks": tracks})
         );
     } else {
@@ -200,21 +222,8 @@ fn finish(
                 t.checksums.accuraterip_v2
             );
         }
-        for n in names.iter().filter(|_| !args.temporary) {
+        for n in names.iter().filter(|_| list_files) {
             out!("Wrote {}.", n.display());
         }
     }
-    if !report.exact() {
-        let damaged: usize = report.tracks.iter().map(|t| t.damaged.len()).sum();
-        // With --json the result above (ok: false) is the outcome.
-        let fail = if args.json { crate::fail::fail_reported } else { fail };
-        return Err(fail(
-            code::READ,
-            format!(
-                "the image is not exact: {damaged} sector{} could not be read right (see above)",
-                if damaged == 1 { "" } else { "s" }
-            ),
-        ));
-    }
-    Ok(())
 }

@@ -942,6 +942,12 @@ fn a_full_host_disk_is_reported_where_it_happens_and_leaves_nothing_partial() {
     assert!(err.contains("No space left on device"), "{err}");
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(left.is_empty(), "{left:?}");
+    // A read onto a full disk: the same file error (exit 8), nothing left.
+    std::os::unix::fs::symlink("/dev/full", out.join("r.bin.partial")).unwrap();
+    let err = fails(redburn(h).args(["read", "-d", "emu:ok", "-o"]).arg(out.join("r.cue")), 8);
+    assert!(err.contains("r.cue: writing the image: No space left on device"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

@@ -156,6 +156,20 @@ pub fn create_emulated(
     Drive::create(&emu::drives_dir().join(name), config, Some(kind)).map(drop).map_err(OpenError::Emulator)
 }
 
+/// Puts a new blank `media` (`cdr74`, `cdr80`, `cdrw80`) into the emulated drive `name`, the
+/// old disc discarded — what a person does at a real drive's tray, for programs (and their
+/// tests) that wait for a blank disc.
+///
+/// # Errors
+/// A bad name, no such drive, a drive in use, an unknown medium ([`OpenError::Config`]).
+pub fn insert_emulated(name: &str, media: &str) -> Result<(), OpenError> {
+    let kind = MediaKind::ALL
+        .into_iter()
+        .find(|k| k.name() == media)
+        .ok_or_else(|| OpenError::Config(format!("no medium {media:?}: cdr74, cdr80 or cdrw80")))?;
+    open_emulated(name)?.insert(kind).map_err(OpenError::Emulator)
+}
+
 /// The machine's recorders (sysfs), and a device a wrapper names (`redburn emu exec` sets
 /// `REDBURN_SG_DEVICE`) when sysfs does not know it.
 #[must_use]

@@ -157,6 +157,12 @@
 // Anything else.
 #define RB_CLASS_OTHER 8
 
+// A disc was read, but some sectors could not be read right: nothing was made of it.
+#define RB_CLASS_DAMAGED 9
+
+// A file written on the host (an image) could not be written; nothing partial is left.
+#define RB_CLASS_FILE 10
+
 // A handle that stops a write from any thread (`CancelAddTrack`).
 typedef struct rb_cancel rb_cancel;
 
@@ -530,6 +536,24 @@ typedef struct rb_job_result {
   // holds now. Owned by the job; valid until it runs again or is freed.
   const char *message;
 } rb_job_result;
+
+// How `rb_copy_disc` reads and waits (zeroed is not the default: use
+// `rb_copy_options_default`).
+typedef struct rb_copy_options {
+  // Copies to write on each target (at least 1).
+  uint32_t copies;
+  // The source drive's read offset correction in samples (AccurateRip's sign).
+  int32_t read_offset;
+  // Times a sector failing its check is read again.
+  uint32_t retries;
+  // Where the temporary image goes; NULL: the system's temporary directory.
+  const char *temp;
+  // Seconds to wait for a blank disc when one must be put in.
+  uint32_t wait_seconds;
+} rb_copy_options;
+
+// A blank disc must be put into `device` (its disc was ejected); false cancels the copy.
+typedef bool (*rb_copy_insert_fn)(void *user, const char *device);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1030,6 +1054,50 @@ int32_t rb_job_run(const struct rb_job *j,
                    rb_job_event_fn on_event,
                    void *user,
                    struct rb_job_result *results);
+
+// The defaults, as `redburn copy`'s: one copy, offset 0, 8 retries, the system's temporary
+// directory, ten minutes' wait for a blank disc.
+struct rb_copy_options rb_copy_options_default(void);
+
+// Copies the audio CD in the drive named `from` onto the `to_count` recorders named in `to`
+// at once (none, or `from` itself: the disc is ejected and a blank one waited for),
+// `copy->copies` times, as `redburn copy` does: the disc read once into a temporary image
+// (removed afterwards, whatever happens), nothing burned when a sector cannot be read right
+// (`RB_E_FAIL`, the count in the message), each copy burned as `burn` says (its inputs are
+// the image). `on_read` hears the read (false cancels), `on_insert` each wait for a blank
+// disc (false cancels), `on_event` the burns' events (as `rb_job_run`'s, from the recorders'
+// threads). `results` (may be NULL) gets `results_count` results at most, copy by copy and
+// target by target; `*written` (may be NULL) how many. Returns `RB_S_OK` when every copy was
+// written on every target, else the first failure's HRESULT. A result's `message` stays
+// valid until this thread calls `rb_copy_disc` again. The drives are opened by name: none
+// may be open in an `rb_recorder` meanwhile.
+//
+// # Safety
+// `from` a NUL-terminated string; `to` holds `to_count` of them (NULL when 0); `copy` and
+// `burn` NULL (the defaults) or valid; callbacks and `user` valid until this returns;
+// `results` NULL or valid for `results_count` writes; `written` NULL or valid.
+int32_t rb_copy_disc(const char *from,
+                     const char *const *to,
+                     size_t to_count,
+                     const struct rb_copy_options *copy,
+                     const struct rb_job_options *burn,
+                     rb_read_progress_fn on_read,
+                     rb_copy_insert_fn on_insert,
+                     rb_job_event_fn on_event,
+                     void *user,
+                     struct rb_job_result *results,
+                     size_t results_count,
+                     size_t *written);
+
+// Puts a new blank medium (`"cdr74"`, `"cdr80"`, `"cdrw80"`) into the emulated recorder
+// `emu:NAME` (`name` without `emu:`), its old disc discarded — what a person does at a real
+// drive when `rb_copy_disc` waits for a blank disc, for programs and their tests.
+// `E_INVALIDARG` for an unknown medium or name; `E_IMAPI_RECORDER_LOCKED` while the drive is
+// open.
+//
+// # Safety
+// `name` and `media` NUL-terminated strings.
+int32_t rb_emulated_insert(const char *name, const char *media);
 
 #ifdef __cplusplus
 }  // extern "C"

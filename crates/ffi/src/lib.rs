@@ -1750,6 +1750,10 @@ pub const RB_CLASS_VERIFY: i32 = 6;
 pub const RB_CLASS_CANCELLED: i32 = 7;
 /// Anything else.
 pub const RB_CLASS_OTHER: i32 = 8;
+/// A disc was read, but some sectors could not be read right: nothing was made of it.
+pub const RB_CLASS_DAMAGED: i32 = 9;
+/// A file written on the host (an image) could not be written; nothing partial is left.
+pub const RB_CLASS_FILE: i32 = 10;
 
 /// A planned burn (`redburn::job::Job`): every input checked before any recorder is touched.
 pub struct rb_job {
@@ -1852,6 +1856,8 @@ fn class_code(c: rb::job::ErrorClass) -> i32 {
         C::Write => RB_CLASS_WRITE,
         C::Verify => RB_CLASS_VERIFY,
         C::Cancelled => RB_CLASS_CANCELLED,
+        C::Damaged => RB_CLASS_DAMAGED,
+        C::File => RB_CLASS_FILE,
         _ => RB_CLASS_OTHER,
     }
 }
@@ -2191,6 +2197,46 @@ fn c_event(e: &rb::job::Event, device: &CString) -> rb_job_event {
     c
 }
 
+/// One recorder's result (its `message` pointer left NULL) and the words for it.
+fn job_result(device: &str, result: &Result<rb::job::Burned, rb::job::Failed>) -> (rb_job_result, String) {
+    let mut c = rb_job_result {
+        hresult: RB_S_OK,
+        error_class: RB_CLASS_NONE,
+        route: 0,
+        reason: 0,
+        tracks: 0,
+        sectors: 0,
+        seconds: 0.0,
+        verified: false,
+        differing_tracks: 0,
+        message: std::ptr::null(),
+    };
+    let burned = match result {
+        Ok(b) => Some(b),
+        Err(f) => f.burned.as_deref(),
+    };
+    if let Some(b) = burned {
+        (c.route, c.reason, c.tracks, c.sectors, c.seconds) =
+            (route_code(b.route), reason_code(b.reason), b.tracks as u32, b.sectors, b.seconds);
+        if let Some(v) = &b.verdicts {
+            c.verified = true;
+            c.differing_tracks = v.iter().filter(|v| v.first_difference.is_some()).count() as u32;
+        }
+    }
+    let message = match result {
+        Ok(_) => String::new(),
+        Err(f) => {
+            c.hresult = rb::Imapi::imapi(&f.error).1 as i32;
+            c.error_class = class_code(f.error.class());
+            if let Some(route) = f.route.filter(|_| c.route == 0) {
+                c.route = route_code(route);
+            }
+            format!("{device}: {f}")
+        }
+    };
+    (c, message)
+}
+
 /// Burns the job onto `count` recorders at once (the audio decoded once), each checked
 /// first; one that fails — at its check or midway — is left out and the others go on.
 /// `results` (may be NULL) gets one `rb_job_result` a recorder. Returns `RB_S_OK` when every
@@ -2249,44 +2295,11 @@ pub unsafe extern "C" fn rb_job_run(
         let mut first: Option<Fail> = None;
         for (i, (o, r)) in outcomes.into_iter().zip(handles).enumerate() {
             r.drive = o.recorder;
-            let mut c = rb_job_result {
-                hresult: RB_S_OK,
-                error_class: RB_CLASS_NONE,
-                route: 0,
-                reason: 0,
-                tracks: 0,
-                sectors: 0,
-                seconds: 0.0,
-                verified: false,
-                differing_tracks: 0,
-                message: std::ptr::null(),
-            };
-            let burned = match &o.result {
-                Ok(b) => Some(b),
-                Err(f) => f.burned.as_deref(),
-            };
-            if let Some(b) = burned {
-                (c.route, c.reason, c.tracks, c.sectors, c.seconds) =
-                    (route_code(b.route), reason_code(b.reason), b.tracks as u32, b.sectors, b.seconds);
-                if let Some(v) = &b.verdicts {
-                    c.verified = true;
-                    c.differing_tracks = v.iter().filter(|v| v.first_difference.is_some()).count() as u32;
-                }
+            let (mut c, message) = job_result(&o.device, &o.result);
+            if let Err(f) = &o.result {
+                let (name, hr) = rb::Imapi::imapi(&f.error);
+                first.get_or_insert(Fail(name, hr, message.clone()));
             }
-            let message = match &o.result {
-                Ok(_) => String::new(),
-                Err(f) => {
-                    let (name, hr) = rb::Imapi::imapi(&f.error);
-                    c.hresult = hr as i32;
-                    c.error_class = class_code(f.error.class());
-                    if let Some(route) = f.route.filter(|_| c.route == 0) {
-                        c.route = route_code(route);
-                    }
-                    let text = format!("{}: {f}", o.device);
-                    first.get_or_insert(Fail(name, hr, text.clone()));
-                    text
-                }
-            };
             messages.push(c_string(&message));
             c.message = messages[i].as_ptr();
             if !results.is_null() {
@@ -2295,5 +2308,187 @@ pub unsafe extern "C" fn rb_job_run(
             }
         }
         first.map_or(Ok(()), Err)
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// A disc copied disc to disc (redburn copy)
+
+/// How `rb_copy_disc` reads and waits (zeroed is not the default: use
+/// `rb_copy_options_default`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct rb_copy_options {
+    /// Copies to write on each target (at least 1).
+    pub copies: u32,
+    /// The source drive's read offset correction in samples (AccurateRip's sign).
+    pub read_offset: i32,
+    /// Times a sector failing its check is read again.
+    pub retries: u32,
+    /// Where the temporary image goes; NULL: the system's temporary directory.
+    pub temp: *const c_char,
+    /// Seconds to wait for a blank disc when one must be put in.
+    pub wait_seconds: u32,
+}
+
+/// The defaults, as `redburn copy`'s: one copy, offset 0, 8 retries, the system's temporary
+/// directory, ten minutes' wait for a blank disc.
+#[unsafe(no_mangle)]
+pub extern "C" fn rb_copy_options_default() -> rb_copy_options {
+    rb_copy_options { copies: 1, read_offset: 0, retries: 8, temp: std::ptr::null(), wait_seconds: 600 }
+}
+
+/// A blank disc must be put into `device` (its disc was ejected); false cancels the copy.
+pub type rb_copy_insert_fn = Option<unsafe extern "C" fn(user: *mut c_void, device: *const c_char) -> bool>;
+
+thread_local! {
+    /// The last `rb_copy_disc`'s result messages on this thread.
+    static COPY_MESSAGES: RefCell<Vec<CString>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Copies the audio CD in the drive named `from` onto the `to_count` recorders named in `to`
+/// at once (none, or `from` itself: the disc is ejected and a blank one waited for),
+/// `copy->copies` times, as `redburn copy` does: the disc read once into a temporary image
+/// (removed afterwards, whatever happens), nothing burned when a sector cannot be read right
+/// (`RB_E_FAIL`, the count in the message), each copy burned as `burn` says (its inputs are
+/// the image). `on_read` hears the read (false cancels), `on_insert` each wait for a blank
+/// disc (false cancels), `on_event` the burns' events (as `rb_job_run`'s, from the recorders'
+/// threads). `results` (may be NULL) gets `results_count` results at most, copy by copy and
+/// target by target; `*written` (may be NULL) how many. Returns `RB_S_OK` when every copy was
+/// written on every target, else the first failure's HRESULT. A result's `message` stays
+/// valid until this thread calls `rb_copy_disc` again. The drives are opened by name: none
+/// may be open in an `rb_recorder` meanwhile.
+///
+/// # Safety
+/// `from` a NUL-terminated string; `to` holds `to_count` of them (NULL when 0); `copy` and
+/// `burn` NULL (the defaults) or valid; callbacks and `user` valid until this returns;
+/// `results` NULL or valid for `results_count` writes; `written` NULL or valid.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn rb_copy_disc(
+    from: *const c_char,
+    to: *const *const c_char,
+    to_count: usize,
+    copy: *const rb_copy_options,
+    burn: *const rb_job_options,
+    on_read: rb_read_progress_fn,
+    on_insert: rb_copy_insert_fn,
+    on_event: rb_job_event_fn,
+    user: *mut c_void,
+    results: *mut rb_job_result,
+    results_count: usize,
+    written: *mut usize,
+) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let from = unsafe { text(from, "from") }?.to_owned();
+        if to.is_null() && to_count > 0 {
+            return Err(null("to"));
+        }
+        let mut targets = Vec::with_capacity(to_count);
+        for i in 0..to_count {
+            // SAFETY: the caller's promise: `to_count` strings.
+            targets.push(unsafe { text(*to.add(i), "a target") }?.to_owned());
+        }
+        // SAFETY: the caller's promise.
+        let c = unsafe { copy.as_ref() }.copied().unwrap_or_else(|| rb_copy_options_default());
+        // SAFETY: the caller's promise.
+        let b = unsafe { burn.as_ref() }.copied().unwrap_or_else(|| rb_job_options_default());
+        let temp = if c.temp.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's promise.
+            Some(unsafe { path(c.temp, "temp") }?)
+        };
+        let request = rb::copy::CopyRequest {
+            copies: c.copies,
+            read_offset: c.read_offset,
+            retries: c.retries,
+            temp,
+            wait: std::time::Duration::from_secs(u64::from(c.wait_seconds)),
+            // SAFETY: the caller's promise (its string fields).
+            burn: unsafe { request_of(Vec::new(), &b) }?,
+            ..rb::copy::CopyRequest::new(&from, targets)
+        };
+        let cancel = rb::job::Cancel::new();
+        let user = UserData(user);
+        let events = |e: rb::copy::CopyEvent<'_>| match e {
+            rb::copy::CopyEvent::Reading(p) => {
+                if let Some(f) = on_read {
+                    // SAFETY: the caller's promise: `f` and `user` valid for the call.
+                    let go_on = unsafe { f(user.get(), p.done, p.total) };
+                    if !go_on {
+                        cancel.cancel();
+                    }
+                }
+            }
+            rb::copy::CopyEvent::InsertBlank { device } => {
+                let name = c_string(device);
+                if let Some(f) = on_insert {
+                    // SAFETY: the caller's promise: `f` and `user` valid for the call.
+                    let go_on = unsafe { f(user.get(), name.as_ptr()) };
+                    if !go_on {
+                        cancel.cancel();
+                    }
+                }
+            }
+            rb::copy::CopyEvent::Burn(e) => {
+                if let Some(f) = on_event {
+                    let c = c_event(e, &c_string(&e.device));
+                    // SAFETY: the caller's promise (a thread-safe callback).
+                    unsafe { f(&c, user.get()) };
+                }
+            }
+            _ => {}
+        };
+        let copies = rb::copy::copy_disc(request, &mut |_| {}, &events, &cancel).map_err(|e| {
+            let (name, hr) = rb::Imapi::imapi(&e);
+            Fail(name, hr, e.to_string())
+        })?;
+        let mut first: Option<Fail> = None;
+        let mut n = 0;
+        COPY_MESSAGES.with(|m| {
+            let mut messages = m.borrow_mut();
+            messages.clear();
+            for o in copies.iter().flatten() {
+                let (mut c, message) = job_result(&o.device, &o.result);
+                if let Err(f) = &o.result {
+                    let (name, hr) = rb::Imapi::imapi(&f.error);
+                    first.get_or_insert(Fail(name, hr, message.clone()));
+                }
+                messages.push(c_string(&message));
+                c.message = messages[messages.len() - 1].as_ptr();
+                if !results.is_null() && n < results_count {
+                    // SAFETY: the caller's promise: room for `results_count` results.
+                    unsafe { results.add(n).write(c) };
+                    n += 1;
+                }
+            }
+        });
+        // SAFETY: the caller's promise.
+        if let Some(w) = unsafe { written.as_mut() } {
+            *w = n;
+        }
+        first.map_or(Ok(()), Err)
+    })
+}
+
+/// Puts a new blank medium (`"cdr74"`, `"cdr80"`, `"cdrw80"`) into the emulated recorder
+/// `emu:NAME` (`name` without `emu:`), its old disc discarded — what a person does at a real
+/// drive when `rb_copy_disc` waits for a blank disc, for programs and their tests.
+/// `E_INVALIDARG` for an unknown medium or name; `E_IMAPI_RECORDER_LOCKED` while the drive is
+/// open.
+///
+/// # Safety
+/// `name` and `media` NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_emulated_insert(name: *const c_char, media: *const c_char) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (name, media) = unsafe { (text(name, "name")?, text(media, "media")?) };
+        device::named::insert_emulated(name, media).map_err(|e| {
+            let (n, hr) = e.imapi();
+            Fail(n, hr, e.to_string())
+        })
     })
 }

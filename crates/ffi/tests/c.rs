@@ -66,6 +66,7 @@ struct Built {
     job: PathBuf,
     v1: PathBuf,
     raw: PathBuf,
+    copy: PathBuf,
 }
 
 fn cc(args: &[&str]) {
@@ -122,8 +123,8 @@ fn build() -> Built {
         cc(&args);
         out
     };
-    let (cancel, job, v1, raw) = (built("cancel"), built("job"), built("v1"), built("raw"));
-    Built { _dir: dir, dynamic, fully_static, cancel, job, v1, raw }
+    let (cancel, job, v1, raw, copy) = (built("cancel"), built("job"), built("v1"), built("raw"), built("copy"));
+    Built { _dir: dir, dynamic, fully_static, cancel, job, v1, raw, copy }
 }
 
 fn album(name: &str) -> String {
@@ -421,6 +422,48 @@ fn the_burn_job_from_c_checks_first_falls_back_to_raw_and_burns_several_recorder
     );
     let plain = result_of(&out, "emu:plain");
     assert!(plain.contains("class 3") && plain.contains("finalized"), "{plain}");
+}
+
+/// `rb_copy_disc` under valgrind: a disc copied onto two recorders at once and verified, then
+/// twice onto its own drive with the blanks put in from the insert callback; the temporary
+/// image gone afterwards.
+#[test]
+fn a_disc_is_copied_from_c_onto_two_recorders_and_onto_its_own_drive() {
+    let built = build();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let scratch = tempfile::tempdir().unwrap();
+    let (one, two) = (scratch.path().join("1.wav"), scratch.path().join("2.wav"));
+    wav(&one, 5);
+    wav(&two, 4);
+    emulated(h, "src", &[]);
+    let o = run(&built.job, h, &["emu:src", "--", one.to_str().unwrap(), two.to_str().unwrap()], false);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    emulated(h, "a", &[]);
+    emulated(h, "b", &[]);
+    let o = run(&built.copy, h, &["emu:src", "emu:a", "emu:b"], true);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("read: whole, inserts 0, events some"), "{out}");
+    for i in 0..2 {
+        let line = out.lines().find(|l| l.starts_with(&format!("result {i}:"))).unwrap_or_default();
+        assert!(line.contains("hresult 0x00000000 class 0 tracks 2 verified 1 differing 0"), "{out}");
+    }
+    assert!(out.contains("zero copies: E_INVALIDARG") && out.contains("no source: E_POINTER"), "{out}");
+    assert_eq!(status(&h.join("drives/b")), mmc::info::Status::Complete);
+    // Twice onto the source's own drive: ejected, a blank put in, burned; twice.
+    let o = run(&built.copy, h, &["--copies", "2", "emu:a"], false);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert_eq!(out.matches("insert emu:a").count(), 2, "{out}");
+    assert!(out.contains("result 1: hresult 0x00000000 class 0 tracks 2 verified 1"), "{out}");
+    // The temporary images (in REDBURN_HOME, as copy.c asks) are gone.
+    let left: Vec<_> = std::fs::read_dir(h)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("redburn-copy-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 fn result_of(out: &str, dev: &str) -> String {

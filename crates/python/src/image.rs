@@ -95,29 +95,34 @@ pub(crate) fn read_image(
     if let Some(e) = lock(&raised).take() {
         return Err(e);
     }
-    let read = read?;
-    let lbas = |v: &[cd::Lba]| v.iter().map(|l| l.0).collect::<Vec<_>>();
-    Ok(ImageRead {
-        exact: read.report.exact(),
-        sectors: read.report.sectors,
-        check: match read.report.check {
-            rb::ReadCheck::C2 => "c2",
-            rb::ReadCheck::Twice => "twice",
-            _ => "once",
-        },
-        tracks: read
-            .report
-            .tracks
-            .iter()
-            .map(|t| TrackRead {
-                number: t.number,
-                reread: lbas(&t.reread),
-                damaged: lbas(&t.damaged),
-                crc32: t.checksums.crc32,
-                accuraterip_v1: t.checksums.accuraterip_v1,
-                accuraterip_v2: t.checksums.accuraterip_v2,
-            })
-            .collect(),
-        files: read.files,
-    })
+    Ok(ImageRead::from(&read?))
+}
+
+impl From<&rb::image::ImageRead> for ImageRead {
+    fn from(read: &rb::image::ImageRead) -> ImageRead {
+        let lbas = |v: &[cd::Lba]| v.iter().map(|l| l.0).collect::<Vec<_>>();
+        ImageRead {
+            exact: read.report.exact(),
+            sectors: read.report.sectors,
+            check: match read.report.check {
+                rb::ReadCheck::C2 => "c2",
+                rb::ReadCheck::Twice => "twice",
+                _ => "once",
+            },
+            tracks: read
+                .report
+                .tracks
+                .iter()
+                .map(|t| TrackRead {
+                    number: t.number,
+                    reread: lbas(&t.reread),
+                    damaged: lbas(&t.damaged),
+                    crc32: t.checksums.crc32,
+                    accuraterip_v1: t.checksums.accuraterip_v1,
+                    accuraterip_v2: t.checksums.accuraterip_v2,
+                })
+                .collect(),
+            files: read.files.clone(),
+        }
+    }
 }

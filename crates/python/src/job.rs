@@ -35,6 +35,8 @@ fn class_name(c: ErrorClass) -> &'static str {
         ErrorClass::Write => "write",
         ErrorClass::Verify => "verify",
         ErrorClass::Cancelled => "cancelled",
+        ErrorClass::Damaged => "damaged",
+        ErrorClass::File => "file",
         _ => "other",
     }
 }
@@ -47,7 +49,7 @@ pub(crate) struct Options {
 }
 
 impl Options {
-    fn route(&self) -> PyResult<Option<Route>> {
+    pub(crate) fn route(&self) -> PyResult<Option<Route>> {
         Ok(match self.mode.as_deref() {
             None | Some("auto") => None,
             Some("tao") => Some(Route::TrackAtOnce),
@@ -407,7 +409,11 @@ pub(crate) fn run(
     Ok(list)
 }
 
-fn outcome(py: Python<'_>, device: &str, result: Result<rb::job::Burned, rb::job::Failed>) -> PyResult<Outcome> {
+pub(crate) fn outcome(
+    py: Python<'_>,
+    device: &str,
+    result: Result<rb::job::Burned, rb::job::Failed>,
+) -> PyResult<Outcome> {
     let burned = match &result {
         Ok(b) => Some(b),
         Err(f) => f.burned.as_deref(),

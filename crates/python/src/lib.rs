@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::ThreadId;
 
+mod copy;
 mod image;
 mod job;
 mod raw;
@@ -75,6 +76,15 @@ fn create_emulated(
 ) -> PyResult<()> {
     py.detach(|| named::create_emulated(&name, &personality, &quirks, &media, real_time).map_err(Fail::from))
         .map_err(|e| e.into_py(py))
+}
+
+/// Puts a new blank medium (`cdr74`, `cdr80`, `cdrw80`) into the emulated recorder
+/// `emu:NAME`, its old disc discarded, as `redburn emu insert` does: what a person does at a
+/// real drive when a program waits for a blank disc (`copy_disc`'s `on_insert`).
+#[pyfunction]
+#[pyo3(signature = (name, media = "cdr80".to_owned()))]
+fn insert_emulated(py: Python<'_>, name: String, media: String) -> PyResult<()> {
+    py.detach(|| named::insert_emulated(&name, &media).map_err(Fail::from)).map_err(|e| e.into_py(py))
 }
 
 /// A recorder (IMAPI's `IDiscRecorder2`), opened by name: `emu:NAME` or a device node.
@@ -840,6 +850,7 @@ fn _redburn(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(burn_sheet, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(create_emulated, m)?)?;
+    m.add_function(wrap_pyfunction!(insert_emulated, m)?)?;
     m.add_class::<Recorder>()?;
     m.add_class::<MediaInfo>()?;
     m.add_class::<TrackAtOnce>()?;
@@ -848,6 +859,7 @@ fn _redburn(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TrackVerdict>()?;
     m.add_function(wrap_pyfunction!(raw::write_raw_image, m)?)?;
     m.add_function(wrap_pyfunction!(image::read_image, m)?)?;
+    m.add_function(wrap_pyfunction!(copy::copy_disc, m)?)?;
     m.add_class::<image::ImageRead>()?;
     m.add_class::<image::TrackRead>()?;
     m.add_class::<raw::RawCdImage>()?;

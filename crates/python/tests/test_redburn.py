@@ -467,3 +467,50 @@ def test_a_disc_is_read_into_an_image_that_burns_back(home):
     [again] = redburn.Job([str(home / "copy.cue")]).run([target])
     assert again.ok
     assert [v.matches for v in redburn.verify(target, files=files)] == [True, True]
+
+
+def test_a_disc_is_copied_onto_two_recorders_then_onto_its_own_drive(home):
+    files = [make_wav(home / f"{i}.wav", 5, step=i + 2) for i in range(2)]
+    redburn.create_emulated("src")
+    src = redburn.Recorder("emu:src")
+    [outcome] = redburn.Job(files).run([src])
+    assert outcome.ok
+    del src  # the drive is let go: the copy opens it by name
+    for name in ("a", "b"):
+        redburn.create_emulated(name)
+    reads, events = [], []
+    copies = redburn.copy_disc(
+        "emu:src", ["emu:a", "emu:b"], verify=True, temp=home, on_read=lambda d, t: reads.append((d, t)),
+        on_event=events.append,
+    )
+    assert [[(o.device, o.ok) for o in c] for c in copies] == [[("emu:a", True), ("emu:b", True)]]
+    assert all(v.matches for o in copies[0] for v in o.verdicts)
+    assert reads and reads[-1][0] == reads[-1][1]
+    assert {e.device for e in events} == {"emu:a", "emu:b"}
+    assert [v.matches for v in redburn.verify(redburn.Recorder("emu:b"), files=files)] == [True, True]
+    # Two copies on the source's own drive: its disc is ejected and a blank waited for, each time.
+    inserted = []
+
+    def insert(device):
+        inserted.append(device)
+        redburn.insert_emulated(device.removeprefix("emu:"))
+
+    copies = redburn.copy_disc("emu:src", copies=2, temp=home, on_insert=insert)
+    assert inserted == ["emu:src", "emu:src"]
+    assert [[o.ok for o in c] for c in copies] == [[True], [True]]
+    # The temporary image is gone.
+    assert not [p for p in home.iterdir() if p.name.startswith("redburn-copy-")]
+    # No blank disc within the wait.
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.copy_disc("emu:src", temp=home, wait=0.5)
+    assert "emu:src: no blank disc was inserted within" in e.value.message
+    # Mistakes, before anything is read.
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.copy_disc("emu:src", copies=0)
+    assert e.value.name == "E_INVALIDARG"
+    with pytest.raises(redburn.ImapiError) as e:
+        redburn.copy_disc("emu:src", ["emu:a", "emu:src"])
+    assert "cannot also be one of several targets" in e.value.message
+    with pytest.raises(TypeError):
+        redburn.copy_disc("emu:src", on_insert=5)
+    assert not [p for p in home.iterdir() if p.name.startswith("redburn-copy-")]

@@ -30,6 +30,12 @@ pub enum ErrorClass {
     Verify,
     /// Cancelled.
     Cancelled,
+    /// A disc was read, but some of its sectors could not be read right: what was made of
+    /// it is not an exact copy.
+    Damaged,
+    /// A file written on the host (an image, a report) could not be written; nothing partial
+    /// is left.
+    File,
     /// Anything else.
     Other,
 }
@@ -182,6 +188,9 @@ pub enum JobError {
     /// Cancelled; the disc-at-once writer's words when it was writing.
     #[error("cancelled{}", .0.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
     Cancelled(Option<Box<JobError>>),
+    /// The recorder could not be opened (missing, busy, not a recorder).
+    #[error(transparent)]
+    Open(device::named::OpenError),
     /// The burn's thread failed unexpectedly.
     #[error("the burn's thread panicked")]
     Panicked,
@@ -235,7 +244,7 @@ impl JobError {
             | JobError::Finalized { .. }
             | JobError::NotBlank { .. }
             | JobError::NotWritable { .. } => C::Medium,
-            JobError::RwCannotRaw { .. } | JobError::Eject { .. } => C::Device,
+            JobError::RwCannotRaw { .. } | JobError::Eject { .. } | JobError::Open(_) => C::Device,
             JobError::Tao { error, written } => tao_class(error, *written),
             JobError::Dao { error, written } => match error {
                 DaoError::Layout(_) => C::Plan,
@@ -303,6 +312,7 @@ impl Imapi for JobError {
             JobError::Dao { error, .. } => error.imapi(),
             JobError::Verify(e) => e.imapi(),
             JobError::Eject { source, .. } => source.imapi(),
+            JobError::Open(e) => e.imapi(),
             JobError::Cancelled(_) => ("E_IMAPI_REQUEST_CANCELLED", 0xC0AA_0002),
             JobError::Finalized { .. } | JobError::NotBlank { .. } => TaoError::MediaIsNotBlank("finalized").imapi(),
             JobError::NotWritable { media, .. } => TaoError::MediaIsNotSupported(*media).imapi(),

@@ -124,6 +124,9 @@ def burn_sheet(
 ) -> None:
     """Burns a CUE sheet or cdrdao TOC file disc-at-once (a Job on one recorder)."""
 
+def insert_emulated(name: str, media: str = "cdr80") -> None:
+    """Puts a new blank medium into the emulated recorder ``emu:NAME``, as ``redburn emu insert`` does."""
+
 def create_emulated(
     name: str, *, personality: str = "redburn", quirks: List[str] = ..., media: str = "cdr80", real_time: bool = False
 ) -> None:
@@ -166,7 +169,7 @@ class Outcome:
     sectors: int
     seconds: float
     verdicts: Optional[List[TrackVerdict]]
-    error_class: Optional[str]  # "input", "plan", "medium", "device", "write", "verify", "cancelled", "other"
+    error_class: Optional[str]  # "input", "plan", "medium", "device", "write", "verify", "cancelled", "damaged", "file", "other"
     error: Optional[Exception]  # an ImapiError, not raised
     message: str
 
@@ -310,3 +313,24 @@ def read_image(
     progress: Optional[Callable[[int, int], Optional[bool]]] = None,
 ) -> ImageRead:
     """Reads the disc into an image (NAME.cue and its files), as ``redburn read`` does."""
+
+def copy_disc(
+    source: str,
+    targets: Sequence[str] = ...,
+    *,
+    copies: int = 1,
+    mode: Optional[str] = None,
+    write_speed: int = -1,
+    simulate: bool = False,
+    verify: bool = False,
+    read_offset: int = 0,
+    retries: int = 8,
+    temp: Optional[_Path] = None,
+    wait: float = 600.0,
+    on_read: Optional[Callable[[int, int], Optional[bool]]] = None,
+    on_insert: Optional[Callable[[str], Optional[bool]]] = None,
+    on_event: Optional[Callable[[Event], Optional[bool]]] = None,
+) -> List[List[Outcome]]:
+    """Copies the disc in ``source`` onto ``targets`` (or onto itself, waiting for a blank),
+    ``copies`` times, as ``redburn copy`` does; a damaged read burns nothing (``ImapiError``
+    with the read report as ``.read``)."""
