@@ -831,6 +831,15 @@ int32_t rb_raw_image_add_track(struct rb_raw_image *i, const char *path, uint8_t
 // `i` from `rb_raw_image_new`; `path` a NUL-terminated string.
 int32_t rb_raw_image_add_special_pregap(struct rb_raw_image *i, const char *path);
 
+// `AddSubcodeRWGenerator`, from a file: R–W for every sector of the image, 96 bytes each
+// (one 6-bit symbol a byte, its top two bits zero — CD+G graphics and the like). It
+// replaces the CD-TEXT the lead-in would carry. `E_INVALIDARG` for a P–Q only image or a
+// file that cannot be opened.
+//
+// # Safety
+// `i` from `rb_raw_image_new`; `path` a NUL-terminated string.
+int32_t rb_raw_image_add_subcode_rw_generator(struct rb_raw_image *i, const char *path);
+
 // `put_ResultingImageType` (`RB_RAW_PQ_ONLY`, `RB_RAW_COOKED`, `RB_RAW_RAW`).
 //
 // # Safety

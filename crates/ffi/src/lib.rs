@@ -1075,6 +1075,23 @@ pub unsafe extern "C" fn rb_raw_image_add_special_pregap(i: *mut rb_raw_image, p
     })
 }
 
+/// `AddSubcodeRWGenerator`, from a file: R–W for every sector of the image, 96 bytes each
+/// (one 6-bit symbol a byte, its top two bits zero — CD+G graphics and the like). It
+/// replaces the CD-TEXT the lead-in would carry. `E_INVALIDARG` for a P–Q only image or a
+/// file that cannot be opened.
+///
+/// # Safety
+/// `i` from `rb_raw_image_new`; `path` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_raw_image_add_subcode_rw_generator(i: *mut rb_raw_image, path: *const c_char) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let (i, path) = unsafe { (object(i, "image")?, self::path(path, "path")?) };
+        let file = std::fs::File::open(&path).map_err(|e| invalid(format!("{}: {e}", path.display())))?;
+        Ok(i.image.add_subcode_rw_generator(std::io::BufReader::new(file))?)
+    })
+}
+
 /// `put_ResultingImageType` (`RB_RAW_PQ_ONLY`, `RB_RAW_COOKED`, `RB_RAW_RAW`).
 ///
 /// # Safety

@@ -62,6 +62,8 @@ int main(int argc, char **argv) {
     EXPECT(rb_raw_image_set_resulting_image_type(img, 7) == RB_E_INVALIDARG, "type 7");
     EXPECT(rb_raw_image_set_cd_text_packs(img, (const uint8_t *)"no packs", 8) == RB_E_INVALIDARG, "not packs");
     EXPECT(rb_raw_image_set_cd_text_packs(img, NULL, 0) == RB_S_OK, "no CD-TEXT");
+    EXPECT(rb_raw_image_add_subcode_rw_generator(img, "/nonexistent/rw.bin") == RB_E_INVALIDARG, "no R-W file");
+    EXPECT(rb_raw_image_add_subcode_rw_generator(img, NULL) == RB_E_POINTER, "NULL R-W path");
     rb_raw_track_info t;
     EXPECT(rb_raw_image_track_info(img, 1, &t) == RB_S_OK, "track info");
     printf("track 1: LBA %" PRId32 ", %" PRIu32 " sectors, copy %d, pre-emphasis %d, %" PRIu32 " indexes\n",

@@ -60,6 +60,14 @@ impl RawCdImage {
         self.with(|i| Ok(i.add_special_pregap_file(&path)?)).map_err(|e| e.into_py(py))
     }
 
+    /// `AddSubcodeRWGenerator`: R–W for every sector of the image, 96 bytes each (one 6-bit
+    /// symbol a byte, its top two bits zero — CD+G graphics and the like), from a file. It
+    /// replaces the CD-TEXT the lead-in would carry.
+    fn add_subcode_rw_generator(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+        let file = std::fs::File::open(&path).map_err(|e| PyValueError::new_err(format!("{}: {e}", path.display())))?;
+        self.with(|i| Ok(i.add_subcode_rw_generator(std::io::BufReader::new(file))?)).map_err(|e| e.into_py(py))
+    }
+
     /// `ResultingImageType`: `raw` (the default), `pq_only` or `cooked`.
     #[getter]
     fn resulting_image_type(&self) -> &'static str {

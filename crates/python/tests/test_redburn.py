@@ -445,6 +445,31 @@ def test_a_raw_image_is_built_and_burned_as_imapi_does(home):
         img.resulting_image_type = "cd"
 
 
+def test_a_raw_image_carries_r_w_from_a_generator(home):
+    files = [make_wav(home / "a.wav", 5)]
+    # Every R-W symbol 0x15, 96 bytes a sector, for all the image holds from the lead-in on (what
+    # is left over is not read).
+    (home / "rw.bin").write_bytes(bytes([0x15]) * 96 * 40000)
+    img = redburn.RawCdImage()
+    img.add_track(files[0])
+    img.add_subcode_rw_generator(home / "rw.bin")
+    rec = redburn.Recorder("emu:default")
+    redburn.write_raw_image(rec, img)
+    read = redburn.read_image(rec, home / "back.cue", sub=True)
+    assert read.exact
+    sub = (home / "back.sub").read_bytes()
+    middle = sub[96 * 300 : 96 * 301]  # a sector inside the track: R-W as given, P and Q the drive's
+    assert len(middle) == 96 and {b & 0x3F for b in middle} == {0x15}
+    # A P-Q only image has no R-W; a file that is not there says so.
+    pq = redburn.RawCdImage()
+    pq.resulting_image_type = "pq_only"
+    with pytest.raises(redburn.ImapiError) as e:
+        pq.add_subcode_rw_generator(home / "rw.bin")
+    assert e.value.name == "E_INVALIDARG"
+    with pytest.raises(ValueError):
+        redburn.RawCdImage().add_subcode_rw_generator(home / "missing.bin")
+
+
 def test_a_disc_is_read_into_an_image_that_burns_back(home):
     files = [make_wav(home / f"{i}.wav", 5, step=i + 2) for i in range(2)]
     rec = redburn.Recorder("emu:default")
