@@ -1,0 +1,358 @@
+//! redburnd on a private session bus (a `dbus-daemon` of the test's own, with no service
+//! directory but the test's): activated by its first call, burning onto emulated recorders.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use zbus::blocking::{Connection, MessageIterator};
+use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
+
+const BUS: &str = "org.redburn.Redburn1";
+const MANAGER: &str = "/org/redburn/Redburn1";
+
+/// A private bus whose only activatable service is this build's redburnd, with its emulated
+/// drives in `home`.
+struct Bus {
+    daemon: Child,
+    address: String,
+    home: tempfile::TempDir,
+}
+
+impl Bus {
+    fn start() -> Bus {
+        let home = tempfile::tempdir().unwrap();
+        let services = home.path().join("services");
+        std::fs::create_dir(&services).unwrap();
+        let redburnd = env!("CARGO_BIN_EXE_redburnd");
+        // The bus starts redburnd with its own environment: the drives' home is given here.
+        std::fs::write(
+            services.join("org.redburn.Redburn1.service"),
+            format!(
+                "[D-BUS Service]\nName=org.redburn.Redburn1\nExec=/usr/bin/env REDBURN_HOME={} {redburnd} --idle-exit 30\n",
+                home.path().display()
+            ),
+        )
+        .unwrap();
+        let config = home.path().join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={}/bus</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>{}</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                home.path().display(),
+                services.display()
+            ),
+        )
+        .unwrap();
+        let mut daemon = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--nofork", "--print-address"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon runs (Debian: dbus-daemon)");
+        let mut line = String::new();
+        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        Bus { daemon, address: line.trim().to_owned(), home }
+    }
+
+    fn client(&self) -> Connection {
+        zbus::blocking::connection::Builder::address(self.address.as_str()).unwrap().build().unwrap()
+    }
+
+    /// An emulated recorder `emu:NAME` with a blank CD-R.
+    fn drive(&self, name: &str) {
+        let dir = self.home.path().join("drives").join(name);
+        drop(emu::Drive::create(&dir, emu::DriveConfig::default(), Some(emu::MediaKind::Cdr80)).unwrap());
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+fn album(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/album")
+        .join(name)
+        .canonicalize()
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+fn call<B, R>(c: &Connection, path: &str, iface: &str, method: &str, body: &B) -> zbus::Result<R>
+where
+    B: serde::ser::Serialize + zbus::zvariant::DynamicType,
+    R: for<'d> zbus::zvariant::DynamicDeserialize<'d>,
+{
+    c.call_method(Some(BUS), path, Some(iface), method, body)?.body().deserialize()
+}
+
+fn get<T: TryFrom<OwnedValue>>(c: &Connection, path: &str, iface: &str, prop: &str) -> T
+where
+    T::Error: std::fmt::Debug,
+{
+    let v: OwnedValue = call(c, path, "org.freedesktop.DBus.Properties", "Get", &(iface, prop)).unwrap();
+    T::try_from(v).unwrap()
+}
+
+fn recorder(c: &Connection, name: &str) -> String {
+    let list: Vec<(String, OwnedObjectPath)> =
+        call(c, MANAGER, "org.redburn.Redburn1.Manager", "ListRecorders", &()).unwrap();
+    list.into_iter().find(|(n, _)| n == name).map(|(_, p)| p.to_string()).unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// The error name of a failed call.
+fn error_name(e: &zbus::Error) -> String {
+    match e {
+        zbus::Error::MethodError(name, _, _) => name.to_string(),
+        e => format!("not a method error: {e}"),
+    }
+}
+
+fn error_text(e: &zbus::Error) -> String {
+    match e {
+        zbus::Error::MethodError(_, Some(text), _) => text.clone(),
+        e => e.to_string(),
+    }
+}
+
+type Results = Vec<(String, bool, String, String, u32)>;
+
+/// `ReadToc`'s answer: tracks (number, LBA, sectors, ISRC, title, performer) and the disc.
+type Toc = (Vec<(u8, i32, u32, String, String, String)>, HashMap<String, String>);
+
+/// Starts a job and collects its signals until `Finished`: (member, body as text) in order,
+/// and the results.
+fn run_job(c: &Connection, job: &str) -> (Vec<(String, String)>, bool, Results) {
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .interface("org.redburn.Redburn1.Job")
+        .unwrap()
+        .path(job)
+        .unwrap()
+        .build();
+    let mut signals = MessageIterator::for_match_rule(rule, c, Some(10_000)).unwrap();
+    let _: () = call(c, job, "org.redburn.Redburn1.Job", "Start", &()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut seen = Vec::new();
+    for m in signals.by_ref() {
+        assert!(Instant::now() < deadline, "no Finished in time: {seen:?}");
+        let m = m.unwrap();
+        let member = m.header().member().unwrap().to_string();
+        if member == "Finished" {
+            let (ok, results): (bool, Results) = m.body().deserialize().unwrap();
+            return (seen, ok, results);
+        }
+        let text = match member.as_str() {
+            "Update" => {
+                let (dev, fields): (String, HashMap<String, OwnedValue>) = m.body().deserialize().unwrap();
+                let n = |k: &str| fields.get(k).and_then(|v| u64::try_from(v).ok()).unwrap_or(0);
+                format!("{dev} {} {}", n("written"), n("total"))
+            }
+            "Phase" => {
+                let (dev, phase, route, track, tracks): (String, String, String, u8, u8) =
+                    m.body().deserialize().unwrap();
+                format!("{dev} {phase} {route} {track}/{tracks}")
+            }
+            _ => format!("{:?}", m.body()),
+        };
+        seen.push((member, text));
+    }
+    panic!("the signals ended: {seen:?}");
+}
+
+fn options(pairs: &[(&str, Value<'_>)]) -> HashMap<String, OwnedValue> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), OwnedValue::try_from(v.clone()).unwrap())).collect()
+}
+
+#[test]
+fn the_first_call_starts_redburnd_and_the_sample_album_burns_with_its_signals_in_order() {
+    let bus = Bus::start();
+    bus.drive("a");
+    let c = bus.client();
+    // Activation: redburnd was not running; the first call starts it.
+    let version: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
+    assert_eq!(version, 1);
+    let a = recorder(&c, "emu:a");
+    assert_eq!(get::<String>(&c, &a, "org.redburn.Redburn1.Recorder", "MediaStatus"), "blank");
+    assert_eq!(get::<String>(&c, &a, "org.redburn.Redburn1.Recorder", "VendorId"), "REDBURN");
+    let files = [album("01-pluck-c.flac"), album("02-pluck-e.wav"), album("03-pluck-g.ogg")];
+    let job: OwnedObjectPath = call(
+        &c,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "Burn",
+        &(vec!["emu:a"], files.to_vec(), options(&[("verify", true.into())])),
+    )
+    .unwrap();
+    assert_eq!(get::<String>(&c, job.as_str(), "org.redburn.Redburn1.Job", "State"), "ready");
+    let (seen, ok, results) = run_job(&c, job.as_str());
+    assert!(ok, "{results:?}");
+    assert_eq!(results, [("emu:a".to_owned(), true, String::new(), String::new(), 0)]);
+    // Phases in order: each track written, closed, verified, done; progress to the end.
+    let phases: Vec<&str> = seen.iter().filter(|s| s.0 == "Phase").map(|s| s.1.as_str()).collect();
+    let want = [
+        "emu:a writing tao 1/3",
+        "emu:a writing tao 2/3",
+        "emu:a writing tao 3/3",
+        "emu:a closing tao 0/0",
+        "emu:a verifying  0/0",
+        "emu:a done  0/0",
+    ];
+    let mut at = 0;
+    for p in &phases {
+        if at < want.len() && *p == want[at] {
+            at += 1;
+        }
+    }
+    assert_eq!(at, want.len(), "{phases:?}");
+    let updates: Vec<(u64, u64)> = seen
+        .iter()
+        .filter(|s| s.0 == "Update")
+        .map(|s| {
+            let v: Vec<u64> = s.1.split(' ').skip(1).map(|n| n.parse().unwrap()).collect();
+            (v[0], v[1])
+        })
+        .collect();
+    assert!(!updates.is_empty() && updates.windows(2).all(|w| w[0].0 <= w[1].0), "{updates:?}");
+    let (last, total) = *updates.last().unwrap();
+    assert_eq!(last, total, "the last Update is the end: {updates:?}");
+    assert_eq!(get::<String>(&c, job.as_str(), "org.redburn.Redburn1.Job", "State"), "succeeded");
+    // The disc, as the bus reads it.
+    let (tracks, disc): Toc = call(&c, &a, "org.redburn.Redburn1.Recorder", "ReadToc", &()).unwrap();
+    assert_eq!(tracks.len(), 3);
+    assert_eq!(disc.get("status").map(String::as_str), Some("finalized"));
+    assert_eq!(get::<String>(&c, &a, "org.redburn.Redburn1.Recorder", "MediaStatus"), "finalized");
+}
+
+#[test]
+fn exclusive_access_is_a_lease_of_one_client_that_goes_with_it() {
+    let bus = Bus::start();
+    bus.drive("b");
+    let (holder, other) = (bus.client(), bus.client());
+    let b = recorder(&holder, "emu:b");
+    let _: () =
+        call(&holder, &b, "org.redburn.Redburn1.Recorder", "AcquireExclusiveAccess", &(false, "Rhythmbox")).unwrap();
+    assert_eq!(get::<String>(&other, &b, "org.redburn.Redburn1.Recorder", "ExclusiveAccessOwner"), "Rhythmbox");
+    // Another client: refused with the holder's name, for a burn and for the lease.
+    let file = album("02-pluck-e.wav");
+    let e = call::<_, OwnedObjectPath>(
+        &other,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "Burn",
+        &(vec!["emu:b"], vec![file.clone()], options(&[])),
+    )
+    .unwrap_err();
+    assert_eq!(error_name(&e), "org.redburn.Redburn1.Error.RecorderLocked");
+    assert!(error_text(&e).contains("Rhythmbox") && error_text(&e).contains("0xC0AA0210"), "{}", error_text(&e));
+    let e = call::<_, ()>(&other, &b, "org.redburn.Redburn1.Recorder", "AcquireExclusiveAccess", &(false, "K3b"))
+        .unwrap_err();
+    assert_eq!(error_name(&e), "org.redburn.Redburn1.Error.RecorderLocked");
+    // Counted: two acquisitions need two releases.
+    let _: () =
+        call(&holder, &b, "org.redburn.Redburn1.Recorder", "AcquireExclusiveAccess", &(false, "Rhythmbox")).unwrap();
+    let _: () = call(&holder, &b, "org.redburn.Redburn1.Recorder", "ReleaseExclusiveAccess", &()).unwrap();
+    assert_eq!(get::<String>(&other, &b, "org.redburn.Redburn1.Recorder", "ExclusiveAccessOwner"), "Rhythmbox");
+    // The holder burns on its own lease.
+    let job: OwnedObjectPath =
+        call(&holder, MANAGER, "org.redburn.Redburn1.Manager", "Burn", &(vec!["emu:b"], vec![file], options(&[])))
+            .unwrap();
+    let (_, ok, results) = run_job(&holder, job.as_str());
+    assert!(ok, "{results:?}");
+    assert_eq!(get::<String>(&other, &b, "org.redburn.Redburn1.Recorder", "ExclusiveAccessOwner"), "Rhythmbox");
+    // The holder goes away without releasing: the lease goes with it.
+    drop(holder);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !get::<String>(&other, &b, "org.redburn.Redburn1.Recorder", "ExclusiveAccessOwner").is_empty() {
+        assert!(Instant::now() < deadline, "the lease outlived its client");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _: () = call(&other, &b, "org.redburn.Redburn1.Recorder", "AcquireExclusiveAccess", &(false, "K3b")).unwrap();
+    assert_eq!(get::<String>(&other, &b, "org.redburn.Redburn1.Recorder", "ExclusiveAccessOwner"), "K3b");
+}
+
+#[test]
+fn audio_passed_as_file_descriptors_burns_and_bad_calls_get_named_errors() {
+    let bus = Bus::start();
+    bus.drive("c");
+    let c = bus.client();
+    // A sheet and its files by descriptor, under the names the sheet gives them.
+    let names = ["album.cue", "01-pluck-c.flac", "02-pluck-e.wav", "03-pluck-g.ogg"];
+    let fds: Vec<(String, zbus::zvariant::OwnedFd)> = names
+        .iter()
+        .map(|n| {
+            let f = std::fs::File::open(album(n)).unwrap();
+            ((*n).to_owned(), std::os::fd::OwnedFd::from(f).into())
+        })
+        .collect();
+    let job: OwnedObjectPath =
+        call(&c, MANAGER, "org.redburn.Redburn1.Manager", "BurnFiles", &(vec!["emu:c"], fds, options(&[]))).unwrap();
+    let (seen, ok, results) = run_job(&c, job.as_str());
+    assert!(ok, "{results:?} {seen:?}");
+    assert!(seen.iter().any(|s| s.1 == "emu:c writing dao 0/3"), "{seen:?}");
+    let cr = recorder(&c, "emu:c");
+    let (tracks, _): Toc = call(&c, &cr, "org.redburn.Redburn1.Recorder", "ReadToc", &()).unwrap();
+    assert_eq!(tracks.len(), 3);
+    assert!(tracks.iter().any(|t| !t.4.is_empty()), "the sheet's CD-TEXT titles: {tracks:?}");
+
+    // Bad calls: each a named error, and the service serves on.
+    let burn = |recorders: Vec<&str>, inputs: Vec<String>, o: HashMap<String, OwnedValue>| {
+        call::<_, OwnedObjectPath>(&c, MANAGER, "org.redburn.Redburn1.Manager", "Burn", &(recorders, inputs, o))
+            .unwrap_err()
+    };
+    let wav = album("02-pluck-e.wav");
+    let cases = [
+        (burn(vec!["emu:c"], vec![wav.clone()], options(&[("mode", "fast".into())])), "InvalidArgs", "mode"),
+        (burn(vec!["emu:c"], vec![wav.clone()], options(&[("colour", true.into())])), "InvalidArgs", "colour"),
+        (burn(vec!["emu:c"], vec!["02-pluck-e.wav".into()], options(&[])), "InvalidArgs", "absolute"),
+        (burn(vec!["emu:c"], vec!["/nonexistent/a.flac".into()], options(&[])), "AccessDenied", "cannot be read"),
+        (burn(vec![], vec![wav.clone()], options(&[])), "InvalidArgs", "no recorder"),
+        (burn(vec!["emu:zz"], vec![wav.clone()], options(&[])), "Error.FileNotFound", "no emulated drive \"zz\""),
+        (burn(vec!["emu:c", "emu:c"], vec![wav.clone()], options(&[])), "InvalidArgs", "twice"),
+    ];
+    for (e, name, text) in &cases {
+        assert!(error_name(e).ends_with(name), "{}: {}", error_name(e), error_text(e));
+        assert!(error_text(e).contains(text), "{}", error_text(e));
+    }
+    // A descriptor that is not a regular file.
+    let (r, _w) = std::io::pipe().unwrap();
+    let pipe: zbus::zvariant::OwnedFd = std::os::fd::OwnedFd::from(r).into();
+    let e = call::<_, OwnedObjectPath>(
+        &c,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "BurnFiles",
+        &(vec!["emu:c"], vec![("a.wav".to_owned(), pipe)], options(&[])),
+    )
+    .unwrap_err();
+    assert!(error_text(&e).contains("not a regular file"), "{}", error_text(&e));
+    // A finalized disc: the job fails with IMAPI's name, and says so.
+    let job: OwnedObjectPath =
+        call(&c, MANAGER, "org.redburn.Redburn1.Manager", "Burn", &(vec!["emu:c"], vec![wav], options(&[]))).unwrap();
+    let (_, ok, results) = run_job(&c, job.as_str());
+    assert!(!ok);
+    assert!(results[0].2.starts_with("org.redburn.Redburn1.Error."), "{results:?}");
+    assert!(results[0].3.contains("finalized"), "{results:?}");
+    let version: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
+    assert_eq!(version, 1);
+}
