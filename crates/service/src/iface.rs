@@ -141,6 +141,96 @@ impl Manager {
         self.make_job(server, &caller, recorders, Request { inputs, ..request }, kept, Some(dir)).await
     }
 
+    /// A copy of the disc in `source` onto `targets` at once (none, or `source` itself: the
+    /// disc is ejected and a blank one waited for — `MediumWanted` says when), as `redburn
+    /// copy` makes one: read once into a temporary image, nothing burned when a sector cannot
+    /// be read right. `options`: the burn's (`mode`, `simulate`, `speed`, `verify` …) and
+    /// `copies` (u), `read_offset` (i), `retries` (u), `wait` (u, seconds for a blank disc).
+    async fn copy(
+        &self,
+        source: String,
+        targets: Vec<String>,
+        options: HashMap<String, OwnedValue>,
+        #[zbus(header)] header: Header<'_>,
+        #[zbus(object_server)] server: &zbus::ObjectServer,
+    ) -> Result<OwnedObjectPath, ServiceError> {
+        self.service.touch();
+        let caller = sender(&header)?;
+        let mut burn = HashMap::new();
+        let mut request = redburn::copy::CopyRequest::new(&source, targets.clone());
+        for (key, value) in options {
+            let number = |what: &str| {
+                u32::try_from(&value).map_err(|_| ServiceError::invalid(format!("option {key}: {what}, a uint32 (u)")))
+            };
+            match key.as_str() {
+                "copies" => request.copies = number("copies on each recorder")?,
+                "retries" => request.retries = number("times a sector is read again")?,
+                "wait" => request.wait = std::time::Duration::from_secs(u64::from(number("seconds")?)),
+                "read_offset" => {
+                    request.read_offset = i32::try_from(&value)
+                        .map_err(|_| ServiceError::invalid("option read_offset: samples, an int32 (i)"))?;
+                }
+                _ => {
+                    burn.insert(key, value);
+                }
+            }
+        }
+        request.burn = request_of(&burn)?;
+        // What the library would refuse at once, said by this call.
+        redburn::copy::DiscCopy::new(request.clone()).map_err(|e| ServiceError::of(&e))?;
+        let mut recorders = vec![source];
+        recorders.extend(targets);
+        recorders.dedup();
+        make_job(&self.service, server, &caller, recorders, Work::Copy(request), Vec::new(), None).await
+    }
+
+    /// A read of the disc in `recorder` into the image `output` (an absolute NAME.cue; the
+    /// audio beside it), as `redburn read` makes one. `options`: `split`, `flac`, `sub`,
+    /// `toc` (b), `read_offset` (i), `retries` (u). Paths follow Burn's rule.
+    async fn read(
+        &self,
+        recorder: String,
+        output: String,
+        options: HashMap<String, OwnedValue>,
+        #[zbus(header)] header: Header<'_>,
+        #[zbus(connection)] conn: &zbus::Connection,
+        #[zbus(object_server)] server: &zbus::ObjectServer,
+    ) -> Result<OwnedObjectPath, ServiceError> {
+        self.service.touch();
+        let caller = sender(&header)?;
+        let mut request = redburn::image::ImageRequest::new(PathBuf::from(&output));
+        for (key, value) in &options {
+            let flag =
+                || bool::try_from(value).map_err(|_| ServiceError::invalid(format!("option {key}: a boolean (b)")));
+            match key.as_str() {
+                "split" => request.split = flag()?,
+                "flac" => request.flac = flag()?,
+                "toc" => request.toc = flag()?,
+                "sub" => {
+                    request.subchannel =
+                        if flag()? { redburn::image::ReadSubchannel::Yes } else { redburn::image::ReadSubchannel::No };
+                }
+                "read_offset" => {
+                    request.read_offset = i32::try_from(value)
+                        .map_err(|_| ServiceError::invalid("option read_offset: samples, an int32 (i)"))?;
+                }
+                "retries" => {
+                    request.retries =
+                        u32::try_from(value).map_err(|_| ServiceError::invalid("option retries: a uint32 (u)"))?;
+                }
+                _ => return Err(ServiceError::invalid(format!("unknown option {key:?} (docs/dbus.md lists them)"))),
+            }
+        }
+        if !output.starts_with('/') {
+            return Err(ServiceError::invalid(format!("{output}: give an absolute path")));
+        }
+        request.check().map_err(|e| ServiceError::of(&e))?;
+        // The image is written with the service's rights: only for a caller of its own user.
+        let parent = std::path::Path::new(&output).parent().map(|p| p.display().to_string()).unwrap_or_default();
+        caller_reads(conn, &caller, &[parent]).await?;
+        make_job(&self.service, server, &caller, vec![recorder], Work::Read(request), Vec::new(), None).await
+    }
+
     /// A recorder appeared.
     #[zbus(signal)]
     pub async fn recorder_added(emitter: &SignalEmitter<'_>, recorder: ObjectPath<'_>) -> zbus::Result<()>;
@@ -163,20 +253,51 @@ impl Manager {
         if recorders.is_empty() {
             return Err(ServiceError::invalid("no recorder: give at least one (ListRecorders names them)"));
         }
-        let path = self.service.job_path();
-        let taken = self.service.take_for_job(&recorders, caller, &path)?;
-        let job = JobObject {
-            service: self.service.clone(),
-            path: path.clone(),
-            owner: caller.to_owned(),
-            recorders,
-            status: Arc::new(Mutex::new(Status { state: "ready", ..Status::default() })),
-            cancel: Cancel::new(),
-            pending: Mutex::new(Some(Pending { request, recorders: taken, _files: files, _dir: dir })),
-        };
-        server.at(path.as_str(), job).await?;
-        Ok(owned_path(&path))
+        make_job(&self.service, server, caller, recorders, Work::Burn(request), files, dir).await
     }
+}
+
+/// Makes a job object for `caller` (not started). A copy's drives are opened by the library
+/// as it goes (it ejects them and waits for blanks), so none may be held; the others take
+/// their recorders now, so that a busy one is said by this call.
+async fn make_job(
+    service: &Arc<Service>,
+    server: &zbus::ObjectServer,
+    caller: &str,
+    recorders: Vec<String>,
+    work: Work,
+    files: Vec<std::fs::File>,
+    dir: Option<tempfile::TempDir>,
+) -> Result<OwnedObjectPath, ServiceError> {
+    let path = service.job_path();
+    let taken = if let Work::Copy(_) = work {
+        for name in &recorders {
+            if let Some((client, owner)) = service.lease_owner(name) {
+                return Err(ServiceError::imapi(
+                    "E_IMAPI_RECORDER_LOCKED",
+                    0xC0AA_0210,
+                    format!(
+                        "{name} is held for exclusive access by {client} ({owner}); a copy opens its drives itself (it ejects them and waits for blanks): release it first"
+                    ),
+                ));
+            }
+        }
+        Vec::new()
+    } else {
+        service.take_for_job(&recorders, caller, &path)?
+    };
+    let job = JobObject {
+        service: service.clone(),
+        path: path.clone(),
+        owner: caller.to_owned(),
+        kind: work.kind(),
+        recorders,
+        status: Arc::new(Mutex::new(Status { state: "ready", ..Status::default() })),
+        cancel: Cancel::new(),
+        pending: Mutex::new(Some(Pending { work, recorders: taken, _files: files, _dir: dir })),
+    };
+    server.at(path.as_str(), job).await?;
+    Ok(owned_path(&path))
 }
 
 /// `options` of a burn: `mode` (`tao`, `dao`, `raw`; default: redburn chooses), `simulate`,
@@ -263,9 +384,32 @@ async fn caller_reads(conn: &zbus::Connection, caller: &str, paths: &[String]) -
     Ok(())
 }
 
+/// What a job does.
+enum Work {
+    /// Burn the request's inputs onto the recorders taken.
+    Burn(Request),
+    /// Copy a disc (the library opens the drives: it ejects them and waits for blanks).
+    Copy(redburn::copy::CopyRequest),
+    /// Read the disc in the recorder taken into an image.
+    Read(redburn::image::ImageRequest),
+    /// Blank the CD-RW in the recorder taken (`true`: all of it).
+    Blank(bool),
+}
+
+impl Work {
+    fn kind(&self) -> &'static str {
+        match self {
+            Work::Burn(_) => "burn",
+            Work::Copy(_) => "copy",
+            Work::Read(_) => "read",
+            Work::Blank(_) => "blank",
+        }
+    }
+}
+
 /// What a job has to start with.
 struct Pending {
-    request: Request,
+    work: Work,
     recorders: Vec<(String, redburn::Recorder<device::Backend>)>,
     /// The caller's descriptors, open for as long as the job reads them.
     _files: Vec<std::fs::File>,
@@ -286,6 +430,7 @@ pub struct JobObject {
     service: Arc<Service>,
     path: String,
     owner: String,
+    kind: &'static str,
     recorders: Vec<String>,
     status: Arc<Mutex<Status>>,
     cancel: Cancel,
@@ -294,14 +439,20 @@ pub struct JobObject {
 
 #[interface(name = "org.redburn.Redburn1.Job")]
 impl JobObject {
-    /// `ready` (made, not started), `planning` (every input checked), `burning`,
-    /// `succeeded`, `failed`, `cancelled`.
+    /// `ready` (made, not started), `planning` (every input checked), `reading`, `burning`,
+    /// `blanking`, `succeeded`, `failed`, `cancelled`.
     #[zbus(property)]
     fn state(&self) -> String {
         lock(&self.status).state.to_owned()
     }
 
-    /// The recorders it burns on.
+    /// What it does: `burn`, `copy`, `read` or `blank`.
+    #[zbus(property)]
+    fn kind(&self) -> String {
+        self.kind.to_owned()
+    }
+
+    /// The recorders it uses (a copy: the source first).
     #[zbus(property)]
     fn recorders(&self) -> Vec<String> {
         self.recorders.clone()
@@ -383,13 +534,68 @@ impl JobObject {
         tracks: u8,
     ) -> zbus::Result<()>;
 
-    /// Something to tell a person: a note on the inputs ("" recorder), a route changed.
+    /// Something to tell a person: a note on the inputs ("" recorder), a route changed, the
+    /// copy begun.
     #[zbus(signal)]
     async fn note(emitter: &SignalEmitter<'_>, recorder: &str, text: &str) -> zbus::Result<()>;
+
+    /// A copy ejected `recorder`'s disc and waits for a blank one to be put in.
+    #[zbus(signal)]
+    async fn medium_wanted(emitter: &SignalEmitter<'_>, recorder: &str) -> zbus::Result<()>;
 
     /// The job ended: whether every recorder wrote its disc, and each one's result.
     #[zbus(signal)]
     async fn finished(emitter: &SignalEmitter<'_>, ok: bool, results: Vec<JobResult>) -> zbus::Result<()>;
+}
+
+/// Signals a few times a second, and the last.
+#[derive(Default)]
+struct Throttle(Mutex<Option<Instant>>);
+
+impl Throttle {
+    fn due(&self, last: bool) -> bool {
+        let mut t = lock(&self.0);
+        if last || t.is_none_or(|t| t.elapsed().as_millis() >= 200) {
+            *t = Some(Instant::now());
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// A read's `Update` fields: `read`, `total`, `reread`, `damaged` (sectors).
+fn read_fields(p: &redburn::ReadProgress) -> HashMap<&'static str, Value<'static>> {
+    let mut f: HashMap<&str, Value<'_>> = HashMap::new();
+    f.insert("current_action", "reading".into());
+    f.insert("read", p.done.into());
+    f.insert("total", p.total.into());
+    f.insert("reread", p.reread.into());
+    f.insert("damaged", p.damaged.into());
+    f
+}
+
+/// One recorder's result.
+fn outcome(device: &str, result: &Result<redburn::job::Burned, redburn::job::Failed>) -> JobResult {
+    match result {
+        Ok(_) => (device.to_owned(), true, String::new(), String::new(), 0),
+        Err(f) => failure(device, &f.error, format!("{device}: {f}")),
+    }
+}
+
+/// A failed result from a library error.
+fn failure(device: &str, e: &impl redburn::Imapi, text: String) -> JobResult {
+    let err = ServiceError::of(e);
+    (device.to_owned(), false, err.name().to_owned(), text, e.imapi().1)
+}
+
+fn hresult_of(e: &ServiceError) -> u32 {
+    // The message ends "(NAME, 0xHHHHHHHH)".
+    e.message()
+        .rsplit("0x")
+        .next()
+        .and_then(|h| u32::from_str_radix(h.trim_end_matches(')'), 16).ok())
+        .unwrap_or(0x8000_4005)
 }
 
 /// A started job, on its own thread.
@@ -422,57 +628,15 @@ impl Run {
     }
 
     fn run(self, pending: Pending) {
-        let Pending { request, recorders, _files, _dir } = pending;
-        let names: Vec<String> = recorders.iter().map(|(n, _)| n.clone()).collect();
+        let Pending { work, recorders, _files, _dir } = pending;
         let emitter = self.emitter();
-        self.set_state("planning");
-        let mut note = |n: redburn::job::Note| {
-            if let Some(e) = &emitter {
-                let _ = zbus::block_on(JobObject::note(e, "", &n.to_string()));
-            }
+        let results = match work {
+            Work::Burn(request) => self.burn(emitter.as_ref(), request, recorders),
+            Work::Copy(request) => self.copy(emitter.as_ref(), request),
+            Work::Read(request) => self.read(emitter.as_ref(), &request, recorders),
+            Work::Blank(full) => self.blank(recorders, full),
         };
-        let planned = Job::plan(request, &mut note);
-        let (results, cancelled) = match planned {
-            Err(e) => {
-                let err = ServiceError::of(&e);
-                let hr = redburn::Imapi::imapi(&e).1;
-                for (name, r) in recorders {
-                    self.service.give_back(&name, Some(r));
-                }
-                let results =
-                    names.iter().map(|n| (n.clone(), false, err.name().to_owned(), e.to_string(), hr)).collect();
-                (results, false)
-            }
-            Ok(job) => {
-                {
-                    let mut s = lock(&self.status);
-                    s.tracks = u32::try_from(job.track_count()).unwrap_or(u32::MAX);
-                    s.sectors = job.sectors();
-                }
-                self.set_state("burning");
-                let last: Vec<Mutex<Option<Instant>>> = names.iter().map(|_| Mutex::new(None)).collect();
-                let started = Instant::now();
-                let events = |e: &Event| {
-                    if let Some(em) = &emitter {
-                        self.event(em, e, &last[e.recorder], started);
-                    }
-                };
-                let outcomes = job.run(recorders, &events, &self.cancel);
-                let mut results = Vec::new();
-                for o in outcomes {
-                    self.service.give_back(&o.device, o.recorder);
-                    results.push(match &o.result {
-                        Ok(_) => (o.device.clone(), true, String::new(), String::new(), 0),
-                        Err(f) => {
-                            let err = ServiceError::of(&f.error);
-                            let hr = redburn::Imapi::imapi(&f.error).1;
-                            (o.device.clone(), false, err.name().to_owned(), format!("{}: {f}", o.device), hr)
-                        }
-                    });
-                }
-                (results, self.cancel.requested())
-            }
-        };
+        let cancelled = self.cancel.requested();
         let ok = results.iter().all(|r| r.1);
         lock(&self.status).results.clone_from(&results);
         self.set_state(match (ok, cancelled) {
@@ -490,7 +654,147 @@ impl Run {
         self.service.job_ended();
     }
 
-    fn event(&self, em: &SignalEmitter<'_>, e: &Event, last: &Mutex<Option<Instant>>, started: Instant) {
+    fn note(&self, emitter: Option<&SignalEmitter<'_>>, recorder: &str, text: &str) {
+        if let Some(e) = emitter {
+            let _ = zbus::block_on(JobObject::note(e, recorder, text));
+        }
+    }
+
+    fn burn(
+        &self,
+        emitter: Option<&SignalEmitter<'_>>,
+        request: Request,
+        recorders: Vec<(String, redburn::Recorder<device::Backend>)>,
+    ) -> Vec<JobResult> {
+        let names: Vec<String> = recorders.iter().map(|(n, _)| n.clone()).collect();
+        self.set_state("planning");
+        let planned = Job::plan(request, &mut |n| self.note(emitter, "", &n.to_string()));
+        let job = match planned {
+            Ok(job) => job,
+            Err(e) => {
+                for (name, r) in recorders {
+                    self.service.give_back(&name, Some(r));
+                }
+                return names.iter().map(|n| failure(n, &e, e.to_string())).collect();
+            }
+        };
+        {
+            let mut s = lock(&self.status);
+            s.tracks = u32::try_from(job.track_count()).unwrap_or(u32::MAX);
+            s.sectors = job.sectors();
+        }
+        self.set_state("burning");
+        let throttles: Vec<Throttle> = names.iter().map(|_| Throttle::default()).collect();
+        let started = Instant::now();
+        let events = |e: &Event| {
+            if let Some(em) = emitter {
+                self.event(em, e, &throttles[e.recorder], started);
+            }
+        };
+        let outcomes = job.run(recorders, &events, &self.cancel);
+        let mut results = Vec::new();
+        for o in outcomes {
+            self.service.give_back(&o.device, o.recorder);
+            results.push(outcome(&o.device, &o.result));
+        }
+        results
+    }
+
+    fn copy(&self, emitter: Option<&SignalEmitter<'_>>, request: redburn::copy::CopyRequest) -> Vec<JobResult> {
+        use redburn::copy::CopyEvent;
+        let targets = if request.to.is_empty() { vec![request.from.clone()] } else { request.to.clone() };
+        let source = request.from.clone();
+        self.set_state("reading");
+        let reading = Throttle::default();
+        let throttles: Vec<Throttle> = targets.iter().map(|_| Throttle::default()).collect();
+        let started = Instant::now();
+        let events = |e: CopyEvent<'_>| {
+            let Some(em) = emitter else { return };
+            match e {
+                CopyEvent::Reading(p) if reading.due(p.done == p.total) => {
+                    let _ = zbus::block_on(JobObject::update(em, &source, read_fields(p)));
+                }
+                CopyEvent::InsertBlank { device } => {
+                    let _ = zbus::block_on(JobObject::medium_wanted(em, device));
+                }
+                CopyEvent::Copy { copy, copies } => {
+                    self.set_state("burning");
+                    let _ = zbus::block_on(JobObject::note(em, "", &format!("copy {copy} of {copies}")));
+                }
+                CopyEvent::Burn(e) => self.event(em, e, &throttles[e.recorder.min(throttles.len() - 1)], started),
+                _ => {}
+            }
+        };
+        match redburn::copy::copy_disc(request, &mut |n| self.note(emitter, "", &n.to_string()), &events, &self.cancel)
+        {
+            Ok(copies) => copies.iter().flatten().map(|o| outcome(&o.device, &o.result)).collect(),
+            Err(e) => targets.iter().map(|t| failure(t, &e, e.to_string())).collect(),
+        }
+    }
+
+    fn read(
+        &self,
+        emitter: Option<&SignalEmitter<'_>>,
+        request: &redburn::image::ImageRequest,
+        mut recorders: Vec<(String, redburn::Recorder<device::Backend>)>,
+    ) -> Vec<JobResult> {
+        let Some((name, mut r)) = recorders.pop() else { return Vec::new() };
+        self.set_state("reading");
+        let throttle = Throttle::default();
+        let mut progress = |p: &redburn::ReadProgress| {
+            if let Some(em) = emitter
+                && throttle.due(p.done == p.total)
+            {
+                let _ = zbus::block_on(JobObject::update(em, &name, read_fields(p)));
+            }
+            if self.cancel.requested() { std::ops::ControlFlow::Break(()) } else { std::ops::ControlFlow::Continue(()) }
+        };
+        let read = redburn::image::read_to_image(&mut r, &name, request, &mut progress);
+        self.service.give_back(&name, Some(r));
+        vec![match read {
+            Ok(read) if read.report.exact() => (name, true, String::new(), String::new(), 0),
+            Ok(read) => {
+                let damaged: usize = read.report.tracks.iter().map(|t| t.damaged.len()).sum();
+                let text = format!(
+                    "{name}: the image is not exact: {damaged} sector(s) could not be read right; it was kept as read"
+                );
+                (name, false, format!("{}.NotExact", crate::error::ERROR_PREFIX), text, 0x8000_4005)
+            }
+            Err(e) => {
+                let text = e.to_string();
+                failure(&name, &e, text)
+            }
+        }]
+    }
+
+    fn blank(&self, mut recorders: Vec<(String, redburn::Recorder<device::Backend>)>, full: bool) -> Vec<JobResult> {
+        let Some((name, mut r)) = recorders.pop() else { return Vec::new() };
+        self.set_state("blanking");
+        struct Quiet;
+        impl redburn::DiscMasterProgress for Quiet {}
+        let cd_rw = r.media_info().is_ok_and(|m| m.media_type == redburn::MediaType::CdRw);
+        let result = if cd_rw {
+            redburn::erase_disc(&mut r, full, &mut Quiet).map_err(|e| (ServiceError::of(&e), e.to_string()))
+        } else {
+            let e = ServiceError::imapi(
+                "E_IMAPI_DF2TAO_MEDIA_IS_NOT_SUPPORTED",
+                0xC0AA_0404,
+                "only a CD-RW can be blanked",
+            );
+            let text = format!("{name}: only a CD-RW can be blanked");
+            Err((e, text))
+        };
+        self.service.give_back(&name, Some(r));
+        vec![match result {
+            Ok(()) => (name, true, String::new(), String::new(), 0),
+            Err((e, text)) => {
+                let hr = hresult_of(&e);
+                (name, false, e.name().to_owned(), text, hr)
+            }
+        }]
+    }
+
+    fn event(&self, em: &SignalEmitter<'_>, e: &Event, throttle: &Throttle, started: Instant) {
         let device = &*e.device;
         match &e.kind {
             EventKind::Phase(p) => {
@@ -510,14 +814,9 @@ impl Run {
                 let _ = zbus::block_on(JobObject::note(em, device, &text));
             }
             EventKind::Progress(p) => {
-                // A few times a second, and the last.
-                let mut l = lock(last);
-                let due = l.is_none_or(|t| t.elapsed().as_millis() >= 200) || p.written == p.total;
-                if !due {
+                if !throttle.due(p.written == p.total) {
                     return;
                 }
-                *l = Some(Instant::now());
-                drop(l);
                 let elapsed = started.elapsed().as_secs_f64();
                 let mut f: HashMap<&str, Value<'_>> = HashMap::new();
                 f.insert("written", p.written.into());
@@ -722,6 +1021,19 @@ impl RecorderObject {
         self.service.touch();
         self.service
             .with_recorder(&self.name, Some(&sender(&header)?), |r| r.close_tray().map_err(|e| ServiceError::of(&e)))
+    }
+
+    /// Blanks the CD-RW (`full`: all of it, else the table of contents only), as a job:
+    /// start it, and `Finished` says when it is done.
+    async fn blank(
+        &self,
+        full: bool,
+        #[zbus(header)] header: Header<'_>,
+        #[zbus(object_server)] server: &zbus::ObjectServer,
+    ) -> Result<OwnedObjectPath, ServiceError> {
+        self.service.touch();
+        let caller = sender(&header)?;
+        make_job(&self.service, server, &caller, vec![self.name.clone()], Work::Blank(full), Vec::new(), None).await
     }
 
     /// The disc's table of contents: each track's number, first LBA, sectors, ISRC, CD-TEXT

@@ -23,6 +23,10 @@ struct Bus {
 
 impl Bus {
     fn start() -> Bus {
+        Bus::with_idle(30)
+    }
+
+    fn with_idle(idle: u32) -> Bus {
         let home = tempfile::tempdir().unwrap();
         let services = home.path().join("services");
         std::fs::create_dir(&services).unwrap();
@@ -31,7 +35,7 @@ impl Bus {
         std::fs::write(
             services.join("org.redburn.Redburn1.service"),
             format!(
-                "[D-BUS Service]\nName=org.redburn.Redburn1\nExec=/usr/bin/env REDBURN_HOME={} {redburnd} --idle-exit 30\n",
+                "[D-BUS Service]\nName=org.redburn.Redburn1\nExec=/usr/bin/env REDBURN_HOME={} {redburnd} --idle-exit {idle}\n",
                 home.path().display()
             ),
         )
@@ -76,8 +80,29 @@ impl Bus {
 
     /// An emulated recorder `emu:NAME` with a blank CD-R.
     fn drive(&self, name: &str) {
+        self.drive_with(name, emu::DriveConfig::default(), emu::MediaKind::Cdr80);
+    }
+
+    fn drive_with(&self, name: &str, config: emu::DriveConfig, media: emu::MediaKind) {
         let dir = self.home.path().join("drives").join(name);
-        drop(emu::Drive::create(&dir, emu::DriveConfig::default(), Some(emu::MediaKind::Cdr80)).unwrap());
+        drop(emu::Drive::create(&dir, config, Some(media)).unwrap());
+    }
+
+    /// Whether redburnd owns its name now.
+    fn serving(&self, c: &Connection) -> bool {
+        let owned: bool = c
+            .call_method(
+                Some("org.freedesktop.DBus"),
+                "/org/freedesktop/DBus",
+                Some("org.freedesktop.DBus"),
+                "NameHasOwner",
+                &(BUS,),
+            )
+            .unwrap()
+            .body()
+            .deserialize()
+            .unwrap();
+        owned
     }
 }
 
@@ -355,4 +380,132 @@ fn audio_passed_as_file_descriptors_burns_and_bad_calls_get_named_errors() {
     assert!(results[0].3.contains("finalized"), "{results:?}");
     let version: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
     assert_eq!(version, 1);
+}
+
+#[test]
+fn three_clients_burn_three_recorders_at_once_and_one_cancels() {
+    let bus = Bus::start();
+    for n in ["x", "y", "z"] {
+        bus.drive(n);
+    }
+    // A slow one to cancel: each WRITE takes 100 ms (about 4 s for the two tracks).
+    bus.drive("slow");
+    {
+        let mut d = emu::Drive::open(&bus.home.path().join("drives/slow")).unwrap();
+        let stall = emu::Action::Stall { ms: 100 };
+        d.add_fault(emu::Fault { trigger: emu::Trigger::Command { opcode: 0x2A }, action: stall, once: false })
+            .unwrap();
+    }
+    let files = vec![album("01-pluck-c.flac"), album("02-pluck-e.wav")];
+    let handles: Vec<_> = ["emu:x", "emu:y", "emu:z"]
+        .into_iter()
+        .map(|dev| {
+            let (address, files) = (bus.address.clone(), files.clone());
+            std::thread::spawn(move || {
+                let c = zbus::blocking::connection::Builder::address(address.as_str()).unwrap().build().unwrap();
+                let job: OwnedObjectPath =
+                    call(&c, MANAGER, "org.redburn.Redburn1.Manager", "Burn", &(vec![dev], files, options(&[])))
+                        .unwrap();
+                run_job(&c, job.as_str())
+            })
+        })
+        .collect();
+    // Meanwhile a fourth client starts a long burn and cancels it from another connection.
+    let c = bus.client();
+    let job: OwnedObjectPath =
+        call(&c, MANAGER, "org.redburn.Redburn1.Manager", "Burn", &(vec!["emu:slow"], files.clone(), options(&[])))
+            .unwrap();
+    let other = bus.client();
+    let canceller = {
+        let path = job.to_string();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(1500));
+            let _: () = call(&other, &path, "org.redburn.Redburn1.Job", "Cancel", &()).unwrap();
+        })
+    };
+    let (seen, ok, results) = run_job(&c, job.as_str());
+    canceller.join().unwrap();
+    assert!(!ok, "{results:?}");
+    assert_eq!(results[0].2, "org.redburn.Redburn1.Error.RequestCancelled", "{results:?} {seen:?}");
+    assert_eq!(get::<String>(&c, job.as_str(), "org.redburn.Redburn1.Job", "State"), "cancelled");
+    for h in handles {
+        let (_, ok, results) = h.join().unwrap();
+        assert!(ok, "{results:?}");
+    }
+}
+
+#[test]
+fn a_disc_is_copied_read_and_a_cd_rw_blanked_through_the_bus() {
+    let bus = Bus::start();
+    bus.drive("src");
+    bus.drive("dst");
+    bus.drive_with("rw", emu::DriveConfig::default(), emu::MediaKind::Cdrw80);
+    let c = bus.client();
+    let job: OwnedObjectPath = call(
+        &c,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "Burn",
+        &(vec!["emu:src", "emu:rw"], vec![album("album.cue")], options(&[])),
+    )
+    .unwrap();
+    assert!(run_job(&c, job.as_str()).1);
+    // Copy, verified.
+    let job: OwnedObjectPath = call(
+        &c,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "Copy",
+        &("emu:src", vec!["emu:dst"], options(&[("verify", true.into())])),
+    )
+    .unwrap();
+    assert_eq!(get::<String>(&c, job.as_str(), "org.redburn.Redburn1.Job", "Kind"), "copy");
+    let (seen, ok, results) = run_job(&c, job.as_str());
+    assert!(ok, "{results:?}");
+    assert!(seen.iter().any(|s| s.0 == "Update" && s.1.starts_with("emu:src")), "the read's progress: {seen:?}");
+    let dst = recorder(&c, "emu:dst");
+    let (tracks, disc): Toc = call(&c, &dst, "org.redburn.Redburn1.Recorder", "ReadToc", &()).unwrap();
+    assert_eq!((tracks.len(), disc.contains_key("catalog")), (3, true), "{tracks:?} {disc:?}");
+    // Read into an image of the caller's.
+    let out = bus.home.path().join("img");
+    std::fs::create_dir(&out).unwrap();
+    let cue = out.join("disc.cue").display().to_string();
+    let job: OwnedObjectPath =
+        call(&c, MANAGER, "org.redburn.Redburn1.Manager", "Read", &("emu:dst", cue.clone(), options(&[]))).unwrap();
+    assert!(run_job(&c, job.as_str()).1);
+    assert!(out.join("disc.bin").exists() && out.join("disc.cue").exists());
+    // Blank the CD-RW; a CD-R cannot be.
+    let rw = recorder(&c, "emu:rw");
+    let job: OwnedObjectPath = call(&c, &rw, "org.redburn.Redburn1.Recorder", "Blank", &(false,)).unwrap();
+    assert!(run_job(&c, job.as_str()).1);
+    assert_eq!(get::<String>(&c, &rw, "org.redburn.Redburn1.Recorder", "MediaStatus"), "blank");
+    let job: OwnedObjectPath = call(&c, &dst, "org.redburn.Redburn1.Recorder", "Blank", &(false,)).unwrap();
+    let (_, ok, results) = run_job(&c, job.as_str());
+    assert!(!ok && results[0].3.contains("only a CD-RW"), "{results:?}");
+    // A copy refused at once: zero copies.
+    let e = call::<_, OwnedObjectPath>(
+        &c,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "Copy",
+        &("emu:src", vec!["emu:dst"], options(&[("copies", 0u32.into())])),
+    )
+    .unwrap_err();
+    assert_eq!(error_name(&e), "org.freedesktop.DBus.Error.InvalidArgs");
+}
+
+#[test]
+fn redburnd_leaves_when_idle_and_the_next_call_starts_it_again() {
+    let bus = Bus::with_idle(1);
+    let c = bus.client();
+    assert!(!bus.serving(&c));
+    let _: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
+    assert!(bus.serving(&c));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while bus.serving(&c) {
+        assert!(Instant::now() < deadline, "redburnd did not leave when idle");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
+    assert!(bus.serving(&c));
 }
