@@ -290,6 +290,7 @@ async fn make_job(
         service: service.clone(),
         path: path.clone(),
         owner: caller.to_owned(),
+        owner_uid: unix_user(&service.connection().inner().clone(), caller).await?,
         kind: work.kind(),
         recorders,
         status: Arc::new(Mutex::new(Status { state: "ready", ..Status::default() })),
@@ -356,6 +357,13 @@ fn cd_fit(label: &str) -> Result<cd::cdtext::TextFit, ServiceError> {
     cd::cdtext::TextFit::code_page(label).ok_or_else(|| {
         ServiceError::invalid(format!("{label:?} is not a single-byte code page (e.g. windows-1251, iso-8859-7)"))
     })
+}
+
+/// The Unix user of a bus connection (`None` once it has left the bus).
+async fn unix_user(conn: &zbus::Connection, name: &str) -> Result<Option<u32>, ServiceError> {
+    let bus = fdo::DBusProxy::new(conn).await?;
+    let name = zbus::names::BusName::try_from(name).map_err(|e| ServiceError::invalid(e.to_string()))?;
+    Ok(bus.get_connection_unix_user(name).await.ok())
 }
 
 /// The rule for paths: the service opens a path only for a caller of its own Unix user, who
@@ -430,6 +438,8 @@ pub struct JobObject {
     service: Arc<Service>,
     path: String,
     owner: String,
+    /// The maker's Unix user (a `gdbus call` leaves the bus before the next one starts it).
+    owner_uid: Option<u32>,
     kind: &'static str,
     recorders: Vec<String>,
     status: Arc<Mutex<Status>>,
@@ -476,11 +486,21 @@ impl JobObject {
         lock(&self.status).results.clone()
     }
 
-    /// Starts the job (its maker only, once).
-    fn start(&self, #[zbus(header)] header: Header<'_>) -> Result<(), ServiceError> {
+    /// Starts the job, once: its maker, or another connection of the maker's Unix user (a
+    /// shell script's `gdbus` calls are each a connection of their own).
+    async fn start(
+        &self,
+        #[zbus(header)] header: Header<'_>,
+        #[zbus(connection)] conn: &zbus::Connection,
+    ) -> Result<(), ServiceError> {
         self.service.touch();
-        if sender(&header)? != self.owner {
-            return Err(ServiceError::imapi("E_ACCESSDENIED", 0x8007_0005, "only the job's maker starts it"));
+        let caller = sender(&header)?;
+        if caller != self.owner && unix_user(conn, &caller).await? != self.owner_uid {
+            return Err(ServiceError::imapi(
+                "E_ACCESSDENIED",
+                0x8007_0005,
+                "only the job's maker, or its Unix user, starts it",
+            ));
         }
         let pending = lock(&self.pending).take().ok_or_else(|| {
             ServiceError::imapi("E_IMAPI_DF2TAO_WRITE_IN_PROGRESS", 0xC0AA_0500, "the job was started already")

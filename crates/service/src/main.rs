@@ -5,7 +5,7 @@
 //!
 //! Started by the bus on the first call (D-Bus activation) and gone after a quiet while.
 //! `redburnd --address ADDR` serves another bus (the tests' private one); `--idle-exit SECONDS`
-//! sets the quiet while (0: never).
+//! (or `REDBURND_IDLE_EXIT`) sets the quiet while (0: never).
 
 #![forbid(unsafe_code)]
 
@@ -28,7 +28,10 @@ fn usage() -> ! {
 
 fn main() {
     let mut address = None;
-    let mut idle = Duration::from_secs(60);
+    // The environment's choice first (a test's bus starts redburnd from the installed
+    // activation file, which gives no arguments), then the command line's.
+    let mut idle =
+        Duration::from_secs(std::env::var("REDBURND_IDLE_EXIT").ok().and_then(|s| s.parse().ok()).unwrap_or(60));
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {

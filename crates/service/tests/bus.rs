@@ -28,18 +28,15 @@ impl Bus {
 
     fn with_idle(idle: u32) -> Bus {
         let home = tempfile::tempdir().unwrap();
-        let services = home.path().join("services");
-        std::fs::create_dir(&services).unwrap();
-        let redburnd = env!("CARGO_BIN_EXE_redburnd");
-        // The bus starts redburnd with its own environment: the drives' home is given here.
-        std::fs::write(
-            services.join("org.redburn.Redburn1.service"),
-            format!(
-                "[D-BUS Service]\nName=org.redburn.Redburn1\nExec=/usr/bin/env REDBURN_HOME={} {redburnd} --idle-exit {idle}\n",
-                home.path().display()
-            ),
-        )
-        .unwrap();
+        // Installed as a user installs it: the activation file names the installed redburnd.
+        let prefix = home.path().join("prefix");
+        let built = Path::new(env!("CARGO_BIN_EXE_redburnd")).parent().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/install-service");
+        let ok = Command::new(script).arg("--from").arg(built).arg(&prefix).stdout(Stdio::null()).status().unwrap();
+        assert!(ok.success(), "scripts/install-service");
+        let services = prefix.join("share/dbus-1/services");
+        let unit = std::fs::read_to_string(prefix.join("lib/systemd/user/redburnd.service")).unwrap();
+        assert!(unit.contains("Type=dbus") && unit.contains(&format!("ExecStart={}/bin/redburnd", prefix.display())));
         let config = home.path().join("bus.conf");
         std::fs::write(
             &config,
@@ -63,7 +60,10 @@ impl Bus {
             ),
         )
         .unwrap();
+        // The services it starts inherit its environment: the drives' home, the quiet while.
         let mut daemon = Command::new("dbus-daemon")
+            .env("REDBURN_HOME", home.path())
+            .env("REDBURND_IDLE_EXIT", idle.to_string())
             .arg(format!("--config-file={}", config.display()))
             .args(["--nofork", "--print-address"])
             .stdout(Stdio::piped())
@@ -508,4 +508,123 @@ fn redburnd_leaves_when_idle_and_the_next_call_starts_it_again() {
     }
     let _: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
     assert!(bus.serving(&c));
+}
+
+/// The `<interface name="org.redburn.Redburn1.…">` elements of an introspection, whitespace
+/// made even.
+fn redburn_interfaces(xml: &str) -> String {
+    // The members' doc comments (zbus puts them in as XML comments) are the source's.
+    let mut bare = String::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find("<!--") {
+        bare.push_str(&rest[..at]);
+        rest = rest[at..].find("-->").map_or("", |end| &rest[at + end + 3..]);
+    }
+    bare.push_str(rest);
+    let mut out = String::new();
+    let mut rest = bare.as_str();
+    while let Some(at) = rest.find("<interface name=\"org.redburn.Redburn1.") {
+        let end = rest[at..].find("</interface>").expect("a closed interface") + at + "</interface>".len();
+        for line in rest[at..end].lines() {
+            let line = line.trim();
+            if !line.is_empty() {
+                let depth = usize::from(!line.starts_with("<interface") && !line.starts_with("</interface"))
+                    + usize::from(line.starts_with("<arg") || line.starts_with("<annotation"));
+                out.push_str(&"  ".repeat(depth));
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// docs/dbus.md shows the interfaces as the service introspects them (REDBURN_BLESS=1
+/// rewrites the block between its markers).
+#[test]
+fn the_introspection_is_what_docs_dbus_md_shows() {
+    let bus = Bus::start();
+    bus.drive("i");
+    let c = bus.client();
+    let introspect =
+        |path: &str| -> String { call(&c, path, "org.freedesktop.DBus.Introspectable", "Introspect", &()).unwrap() };
+    let a = recorder(&c, "emu:i");
+    let job: OwnedObjectPath = call(
+        &c,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "Burn",
+        &(vec!["emu:i"], vec![album("02-pluck-e.wav")], options(&[])),
+    )
+    .unwrap();
+    // Each interface once, in a fixed order (an object's introspection may show its
+    // children's too).
+    let all = [introspect(MANAGER), introspect(&a), introspect(job.as_str())].map(|x| redburn_interfaces(&x)).concat();
+    let xml: String = ["Manager", "Recorder", "Job"]
+        .iter()
+        .map(|name| {
+            let head = format!("<interface name=\"org.redburn.Redburn1.{name}\">");
+            let at = all.find(&head).unwrap_or_else(|| panic!("no {name} interface in {all}"));
+            let end = all[at..].find("</interface>\n").unwrap() + at + "</interface>\n".len();
+            all[at..end].to_owned()
+        })
+        .collect();
+    let _: () = call(&c, job.as_str(), "org.redburn.Redburn1.Job", "Cancel", &()).unwrap();
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/dbus.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    let (begin, end) = ("<!-- introspection: begin -->\n```xml\n", "```\n<!-- introspection: end -->");
+    let from = doc.find(begin).expect("the introspection's begin marker") + begin.len();
+    let to = doc.find(end).expect("the introspection's end marker");
+    if std::env::var_os("REDBURN_BLESS").is_some() {
+        std::fs::write(&doc_path, format!("{}{xml}{}", &doc[..from], &doc[to..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        doc[from..to],
+        xml,
+        "docs/dbus.md's introspection differs from the service's (REDBURN_BLESS=1 rewrites it)"
+    );
+}
+
+/// examples/dbus: the gdbus shell example and the Python (Gio) playlist example, run as a
+/// person would run them, against the private bus.
+#[test]
+fn the_dbus_examples_burn_with_progress() {
+    let bus = Bus::start();
+    bus.drive("sh");
+    bus.drive("py");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/dbus");
+    // (timeout: a hung example fails the test rather than stopping the run.)
+    let out = Command::new("timeout")
+        .args(["120", "sh"])
+        .arg(examples.join("burn.sh"))
+        .args(["emu:sh", &album("01-pluck-c.flac"), &album("02-pluck-e.wav")])
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .output()
+        .expect("sh runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    for want in ["phase ('emu:sh', 'writing', 'tao', byte 0x01, byte 0x02)", "written ", "finished (true"] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    // A playlist beside its files, as players write them.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["01-pluck-c.flac", "03-pluck-g.ogg"] {
+        std::fs::copy(album(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("list.m3u"), "#EXTM3U\n01-pluck-c.flac\n03-pluck-g.ogg\n").unwrap();
+    let out = Command::new("timeout")
+        .args(["120", "/usr/bin/python3"])
+        .arg(examples.join("burn-playlist.py"))
+        .arg(dir.path().join("list.m3u"))
+        .arg("emu:py")
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    for want in ["emu:py: writing track 1 of 2", "emu:py: 100%", "emu:py: verifying", "emu:py: burned"] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
 }
