@@ -431,6 +431,8 @@ struct Status {
     tracks: u32,
     sectors: u64,
     results: Vec<JobResult>,
+    /// Each recorder's last `Update` fields.
+    progress: HashMap<String, HashMap<String, OwnedValue>>,
 }
 
 /// A job: `/org/redburn/Redburn1/jobs/N`.
@@ -478,6 +480,13 @@ impl JobObject {
     #[zbus(property)]
     fn sectors(&self) -> u64 {
         lock(&self.status).sectors
+    }
+
+    /// Each recorder's last `Update` (its fields: current track, LBAs, buffers, ETA …), for a
+    /// client that looks now and then instead of listening; not signalled on change.
+    #[zbus(property(emits_changed_signal = "false"))]
+    fn progress(&self) -> HashMap<String, HashMap<String, OwnedValue>> {
+        lock(&self.status).progress.clone()
     }
 
     /// Each recorder's result, once finished (as `Finished` gives them).
@@ -674,6 +683,15 @@ impl Run {
         self.service.job_ended();
     }
 
+    /// Keeps a recorder's last `Update` for the `Progress` property.
+    fn keep(&self, device: &str, fields: &HashMap<&str, Value<'_>>) {
+        let owned = fields
+            .iter()
+            .filter_map(|(k, v)| OwnedValue::try_from(v.clone()).ok().map(|v| ((*k).to_owned(), v)))
+            .collect();
+        lock(&self.status).progress.insert(device.to_owned(), owned);
+    }
+
     fn note(&self, emitter: Option<&SignalEmitter<'_>>, recorder: &str, text: &str) {
         if let Some(e) = emitter {
             let _ = zbus::block_on(JobObject::note(e, recorder, text));
@@ -732,7 +750,9 @@ impl Run {
             let Some(em) = emitter else { return };
             match e {
                 CopyEvent::Reading(p) if reading.due(p.done == p.total) => {
-                    let _ = zbus::block_on(JobObject::update(em, &source, read_fields(p)));
+                    let f = read_fields(p);
+                    self.keep(&source, &f);
+                    let _ = zbus::block_on(JobObject::update(em, &source, f));
                 }
                 CopyEvent::InsertBlank { device } => {
                     let _ = zbus::block_on(JobObject::medium_wanted(em, device));
@@ -765,7 +785,9 @@ impl Run {
             if let Some(em) = emitter
                 && throttle.due(p.done == p.total)
             {
-                let _ = zbus::block_on(JobObject::update(em, &name, read_fields(p)));
+                let f = read_fields(p);
+                self.keep(&name, &f);
+                let _ = zbus::block_on(JobObject::update(em, &name, f));
             }
             if self.cancel.requested() { std::ops::ControlFlow::Break(()) } else { std::ops::ControlFlow::Continue(()) }
         };
@@ -865,6 +887,7 @@ impl Run {
                     f.insert("last_read_lba", u.last_read_lba.into());
                     f.insert("last_written_lba", u.last_written_lba.into());
                 }
+                self.keep(device, &f);
                 let _ = zbus::block_on(JobObject::update(em, device, f));
             }
             _ => {}

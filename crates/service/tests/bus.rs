@@ -262,6 +262,12 @@ fn the_first_call_starts_redburnd_and_the_sample_album_burns_with_its_signals_in
     let (last, total) = *updates.last().unwrap();
     assert_eq!(last, total, "the last Update is the end: {updates:?}");
     assert_eq!(get::<String>(&c, job.as_str(), "org.redburn.Redburn1.Job", "State"), "succeeded");
+    // The last Update, kept for a client that looks instead of listening.
+    let progress: HashMap<String, HashMap<String, OwnedValue>> =
+        get(&c, job.as_str(), "org.redburn.Redburn1.Job", "Progress");
+    let a_now = &progress["emu:a"];
+    let n = |k: &str| u64::try_from(&a_now[k]).unwrap();
+    assert!(n("written") == n("total") && n("total") > 0, "{progress:?}");
     // The disc, as the bus reads it.
     let (tracks, disc): Toc = call(&c, &a, "org.redburn.Redburn1.Recorder", "ReadToc", &()).unwrap();
     assert_eq!(tracks.len(), 3);
@@ -275,9 +281,22 @@ fn exclusive_access_is_a_lease_of_one_client_that_goes_with_it() {
     bus.drive("b");
     let (holder, other) = (bus.client(), bus.client());
     let b = recorder(&holder, "emu:b");
+    // Every client hears who holds the recorder.
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .interface("org.freedesktop.DBus.Properties")
+        .unwrap()
+        .path(b.as_str())
+        .unwrap()
+        .build();
+    let mut changes = MessageIterator::for_match_rule(rule, &other, Some(16)).unwrap();
     let _: () =
         call(&holder, &b, "org.redburn.Redburn1.Recorder", "AcquireExclusiveAccess", &(false, "Rhythmbox")).unwrap();
     assert_eq!(get::<String>(&other, &b, "org.redburn.Redburn1.Recorder", "ExclusiveAccessOwner"), "Rhythmbox");
+    let changed = changes.next().unwrap().unwrap();
+    let (iface, props, _): (String, HashMap<String, OwnedValue>, Vec<String>) = changed.body().deserialize().unwrap();
+    assert_eq!(iface, "org.redburn.Redburn1.Recorder");
+    assert_eq!(<&str>::try_from(&props["ExclusiveAccessOwner"]).unwrap(), "Rhythmbox");
     // Another client: refused with the holder's name, for a burn and for the lease.
     let file = album("02-pluck-e.wav");
     let e = call::<_, OwnedObjectPath>(
