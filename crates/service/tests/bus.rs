@@ -52,6 +52,7 @@ impl Bus {
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
     <allow own="*"/>
+    <allow user="*"/>
   </policy>
 </busconfig>
 "#,
@@ -646,4 +647,54 @@ fn the_dbus_examples_burn_with_progress() {
     for want in ["emu:py: writing track 1 of 2", "emu:py: 100%", "emu:py: verifying", "emu:py: burned"] {
         assert!(text.contains(want), "{want:?} missing from:\n{text}");
     }
+}
+
+/// The rule for paths: only a caller of the service's own Unix user has paths read for it;
+/// another user (here `nobody`, when the test may switch to it) must pass descriptors. And
+/// while a client holds a recorder, no other program opens it (the library's lock).
+#[test]
+fn another_users_paths_are_refused_and_a_lease_keeps_every_program_out() {
+    let bus = Bus::start();
+    bus.drive("u");
+    let c = bus.client();
+    let wav = album("02-pluck-e.wav");
+    let _: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
+    let root = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap();
+    if root {
+        let out = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "gdbus", "call", "--session"])
+            .args(["--dest", BUS, "--object-path", MANAGER, "--method", "org.redburn.Redburn1.Manager.Burn"])
+            .args(["['emu:u']", &format!("['{wav}']"), "{}"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .output()
+            .expect("setpriv runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            err.contains("org.freedesktop.DBus.Error.AccessDenied") && err.contains("pass file descriptors"),
+            "{err}"
+        );
+    } else {
+        // Not root: a file this user cannot read is refused by name.
+        let locked = bus.home.path().join("locked.wav");
+        std::fs::copy(&wav, &locked).unwrap();
+        std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+        let e = call::<_, OwnedObjectPath>(
+            &c,
+            MANAGER,
+            "org.redburn.Redburn1.Manager",
+            "Burn",
+            &(vec!["emu:u"], vec![locked.display().to_string()], options(&[])),
+        )
+        .unwrap_err();
+        assert_eq!(error_name(&e), "org.freedesktop.DBus.Error.AccessDenied", "{}", error_text(&e));
+    }
+    // A lease held through the bus keeps the drive from any other program.
+    let u = recorder(&c, "emu:u");
+    let _: () =
+        call(&c, &u, "org.redburn.Redburn1.Recorder", "AcquireExclusiveAccess", &(false, "Quod Libet")).unwrap();
+    let direct = emu::Drive::open(&bus.home.path().join("drives/u"));
+    assert!(matches!(direct, Err(emu::EmuError::Busy(_))), "{direct:?}");
+    let _: () = call(&c, &u, "org.redburn.Redburn1.Recorder", "ReleaseExclusiveAccess", &()).unwrap();
+    assert!(emu::Drive::open(&bus.home.path().join("drives/u")).is_ok());
 }
