@@ -137,7 +137,7 @@ pub enum EmuCmd {
     /// Script a fault: the drive fails the way a real one can.
     Fault(FaultArgs),
     /// Run another burner (wodim, cdrskin, cdrdao …) against the recorder: DEVICE_PATH answers
-    /// from it inside the command, through the SG_IO shim.
+    /// from it inside the command, through the SG_IO shim. Exits with the command's exit code.
     Exec(ExecArgs),
     /// Show every command the drive received (its bus log): time, CDB, data, status, sense.
     Log(LogArgs),
@@ -300,16 +300,28 @@ pub fn run(cmd: EmuCmd) -> Result<()> {
         EmuCmd::Show { name, json } => show(&name, json)?,
         EmuCmd::Insert { name, media, write_protected, json } => {
             let mut d = open_emu(&name)?;
+            // A written disc goes with the insert, as a disc taken out of a real drive is put
+            // aside: said, so that nobody loses one without knowing.
+            let replaced = d.disc().filter(|disc| disc.tracks().next().is_some()).map(|disc| {
+                let tracks = disc.tracks().count();
+                let state = if disc.status() == emu::DiscStatus::Complete { "finalized" } else { "appendable" };
+                (disc.kind.name(), tracks, state)
+            });
             d.insert(media).map_err(|e| fail(code::DEVICE, e))?;
             if write_protected {
                 d.set_write_protected(true).map_err(|e| fail(code::DEVICE, e))?;
             }
             let wp = if write_protected { " (write-protected)" } else { "" };
-            say(
-                json,
-                format!("emu:{name}: inserted {}{wp}.", media_words(media)),
-                || json!({"device": format!("emu:{name}"), "inserted": media.name(), "write_protected": write_protected}),
-            );
+            let gone = replaced.map_or_else(String::new, |(kind, tracks, state)| {
+                format!(
+                    " The disc that was in it ({kind}, {}, {state}) is gone; `redburn emu export {name}` keeps a disc as CUE/BIN before an insert.",
+                    crate::plural(tracks as u64, "track")
+                )
+            });
+            say(json, format!("emu:{name}: inserted {}{wp}.{gone}", media_words(media)), || {
+                json!({"device": format!("emu:{name}"), "inserted": media.name(), "write_protected": write_protected,
+                       "replaced": replaced.map(|(kind, tracks, state)| json!({"media": kind, "tracks": tracks, "status": state}))})
+            });
         }
         EmuCmd::Blank { name, full, json } => {
             crate::show::blank(
@@ -587,7 +599,12 @@ fn exec(a: ExecArgs) -> Result<()> {
         .status()
         .map_err(|e| fail(code::OTHER, format!("{}: {e}", command[0])))?;
     if !status.success() {
-        return Err(fail(code::WRITE, format!("{} ended with {status}", command[0])));
+        // The program's own exit code (128 + the signal that killed it), as a shell gives it.
+        let code = status
+            .code()
+            .or_else(|| std::os::unix::process::ExitStatusExt::signal(&status).map(|s| 128 + s))
+            .map_or(code::OTHER, |c| u8::try_from(c).unwrap_or(code::OTHER));
+        return Err(fail(code, format!("{} ended with {status}", command[0])));
     }
     Ok(())
 }

@@ -267,6 +267,14 @@ fn emu_exec_runs_wodim_against_the_drive() {
     assert_eq!(toc["lead_out_lba"], 300);
     let err = fails(redburn(home.path()).args(["emu", "exec", "nope", "--", "true"]), 3);
     assert!(err.contains("redburn emu create nope"), "{err}");
+    // The program's exit code is redburn's, not "writing failed".
+    let err = fails(redburn(home.path()).args(["emu", "exec", "x", "--", "sh", "-c", "exit 7"]), 7);
+    assert!(err.contains("sh ended with exit status: 7"), "{err}");
+    // An insert over the written disc says that disc is gone.
+    let text = stdout(redburn(home.path()).args(["emu", "insert", "x"]));
+    assert!(text.contains("The disc that was in it (cdr80, 1 track, finalized) is gone"), "{text}");
+    let v = json(&stdout(redburn(home.path()).args(["emu", "insert", "x", "--json"])));
+    assert!(v["replaced"].is_null(), "a blank disc is no loss: {v}");
 }
 
 #[test]
