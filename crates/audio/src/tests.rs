@@ -66,7 +66,7 @@ fn flac_from_the_reference_encoder_is_bit_identical() {
         .arg(dir.path().join("a.flac"))
         .arg(&w)
         .status()
-        .expect("the flac tool is needed for this test (apt-get install flac; .ci/run does)");
+        .expect("the flac tool is needed for this test (scripts/test installs what the tests use)");
     assert!(out.success());
     assert!(decode_all(&dir.path().join("a.flac")).unwrap() == pcm);
 }

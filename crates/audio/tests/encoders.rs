@@ -1,5 +1,5 @@
 //! Files made by encoders redburn did not write (sox, flac, lame, oggenc — installed by
-//! .ci/run), decoded by redburn and compared with sox's own decode of the same file:
+//! scripts/test), decoded by redburn and compared with sox's own decode of the same file:
 //! bit-identical for lossless 16-bit input, within dither for wider input, and the exact
 //! source length for lossy input (encoder delay and padding trimmed).
 
@@ -10,11 +10,9 @@ use audio::Decoder;
 use audio::segments::{file_format, source_frames};
 
 fn tool(dir: &Path, name: &str, args: &[&str]) {
-    let out = Command::new(name)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is installed by .ci/run: {e}"));
+    let out = Command::new(name).args(args).current_dir(dir).output().unwrap_or_else(|e| {
+        panic!("{name} cannot be run ({e}): is it installed? scripts/test installs what the tests use")
+    });
     assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -24,7 +22,7 @@ fn sox_pcm(dir: &Path, file: &str) -> Vec<u8> {
         .args([file, "-t", "raw", "-e", "signed", "-b", "16", "-L", "-c", "2", "-r", "44100", "-"])
         .current_dir(dir)
         .output()
-        .expect("sox is installed by .ci/run");
+        .expect("sox is not installed? scripts/test installs what the tests use");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }

@@ -14,6 +14,8 @@ mod damaged;
 mod many;
 #[path = "cli/read.rs"]
 mod read;
+#[path = "cli/tools.rs"]
+mod tools;
 
 /// The bundled sample album's audio files (FLAC, WAV, Ogg Vorbis), in order.
 fn samples() -> Vec<PathBuf> {
@@ -51,6 +53,11 @@ fn fails(c: &mut Command, code: i32) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stderr).unwrap()
+}
+
+/// A program the tests run could not be started: say which, and what installs it.
+fn not_installed(program: &str, e: &std::io::Error) -> ! {
+    panic!("{program} cannot be run ({e}): is it installed? scripts/test installs what the tests use")
 }
 
 fn json(s: &str) -> serde_json::Value {
@@ -109,7 +116,7 @@ fn burns_the_sample_album_on_the_default_emulator_and_reads_the_toc() {
         .args(["-d", "-s", "-c", "--force-raw-format", "--endian=little", "--sign=signed"])
         .arg(&samples()[0])
         .output()
-        .expect("flac is installed by .ci/run");
+        .expect("flac is not installed? scripts/test installs what the tests use");
     assert!(flac.status.success());
     assert_eq!(&bin[..flac.stdout.len()], &flac.stdout[..]);
 }
@@ -641,7 +648,8 @@ fn every_bad_input_is_named_before_writing() {
     };
     sox(&["-n", "-r", "44100", "-b", "16", "-c", "2", "good.wav", "synth", "6", "sine", "440"]);
     let run = |program: &str, args: &[&str]| {
-        assert!(std::process::Command::new(program).args(args).current_dir(h).output().unwrap().status.success());
+        let out = std::process::Command::new(program).args(args).current_dir(h).output();
+        assert!(out.unwrap_or_else(|e| not_installed(program, &e)).status.success());
     };
     run("flac", &["-s", "-f", "-o", "cut.flac", "good.wav"]);
     run("lame", &["--quiet", "good.wav", "cut.mp3"]);
@@ -1485,8 +1493,8 @@ fn formats_only_ffmpeg_decodes_burn_like_flac() {
     // WavPack's own encoder, plain and hybrid: a lossy .wv with its .wvc correction file is
     // lossless only with both, which WavPack's own decoder reads.
     let run = |cmd: &str, args: &[&str]| {
-        let ok = std::process::Command::new(cmd).args(args).current_dir(h).status().unwrap().success();
-        assert!(ok, "{cmd} {args:?}");
+        let status = std::process::Command::new(cmd).args(args).current_dir(h).status();
+        assert!(status.unwrap_or_else(|e| not_installed(cmd, &e)).success(), "{cmd} {args:?}");
     };
     run("wavpack", &["-q", "src.wav", "-o", "plain.wv"]);
     run("wavpack", &["-q", "-b256", "-c", "src.wav", "-o", "hybrid.wv"]);

@@ -335,7 +335,7 @@ fn a_raw_image_burns_and_reads_back() {
 }
 
 /// A raw-burned image exported as CUE/BIN: libcdio's `cd-info` reads its tracks and catalog
-/// number, `bchunk` and `sox` its audio — tools redburn did not write (installed by .ci/run).
+/// number, `bchunk` and `sox` its audio — tools redburn did not write (installed by scripts/test).
 #[test]
 fn a_raw_burned_disc_exports_to_files_other_tools_read() {
     use emu::{Drive, DriveConfig, MediaKind};

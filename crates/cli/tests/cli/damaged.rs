@@ -7,10 +7,9 @@ use std::process::Command as Process;
 use super::{fails, redburn, stdout};
 
 fn run(program: &str, args: &[&str]) {
-    let out = Process::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} is installed by .ci/run (apt-get): {e}"));
+    let out = Process::new(program).args(args).output().unwrap_or_else(|e| {
+        panic!("{program} cannot be run ({e}): is it installed? scripts/test installs what the tests use")
+    });
     assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 

@@ -84,7 +84,7 @@ fn a_disc_read_and_burned_back_is_the_same_disc_in_every_form() {
         .args(["-s", "-t", "a-01.flac", "a-02.flac", "a-03.flac"])
         .current_dir(h.join("flac"))
         .status()
-        .expect("flac is installed by .ci/run");
+        .expect("flac is not installed? scripts/test installs what the tests use");
     assert!(ok.success());
     let tags = std::process::Command::new("metaflac")
         .args(["--export-tags-to=-", "a-03.flac"])

@@ -1,5 +1,5 @@
 //! Exported images read by tools redburn did not write: libcdio's `cd-info`, `bchunk` and
-//! `sox` (installed by `.ci/run`).
+//! `sox` (installed by `scripts/test`).
 
 use std::path::Path;
 use std::process::Command as Cmd;
@@ -12,11 +12,9 @@ use mmc::cdb::CloseFunction;
 use mmc::mode::WriteParameters;
 
 fn tool(name: &str, args: &[&str], dir: &Path) -> String {
-    let out = Cmd::new(name)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} is needed for this test (apt-get install it; .ci/run does): {e}"));
+    let out = Cmd::new(name).args(args).current_dir(dir).output().unwrap_or_else(|e| {
+        panic!("{name} cannot be run ({e}): is it installed? scripts/test installs what the tests use")
+    });
     assert!(out.status.success(), "{name} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }

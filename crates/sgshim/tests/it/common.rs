@@ -69,7 +69,11 @@ pub fn bench_of(config: DriveConfig, media: MediaKind) -> Bench {
         let mut args = vec!["-n", "-r", "44100", "-b", "16", "-c", "2", name, "synth"];
         args.extend(synth.iter().filter(|s| **s != "0"));
         args.extend(["vol", "0.5"]);
-        let ok = Command::new("sox").args(&args).current_dir(&dir).status().expect("sox is installed by .ci/run");
+        let ok = Command::new("sox")
+            .args(&args)
+            .current_dir(&dir)
+            .status()
+            .expect("sox is not installed? scripts/test installs what the tests use");
         assert!(ok.success());
     }
     Bench { _tmp: tmp, dir, drive }
@@ -89,7 +93,9 @@ pub fn run_in(b: &Bench, cwd: &Path, tool: &str, args: &[&str]) -> (bool, String
         .env("REDBURN_SHIM_PATH", device())
         .env("REDBURN_SHIM_DRIVE", &b.drive)
         .output()
-        .unwrap_or_else(|e| panic!("{tool} is installed by .ci/run: {e}"));
+        .unwrap_or_else(|e| {
+            panic!("{tool} cannot be run ({e}): is it installed? scripts/test installs what the tests use")
+        });
     let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)
 }
