@@ -455,7 +455,7 @@ fn list_quirks(as_json: bool) -> Result<()> {
         return Ok(());
     }
     for q in emu::QUIRK_SWITCHES {
-        out!("{:24} {}  [{}] (drive-quirks.md row {})", q.name, q.what, q.values, q.rows);
+        out!("{:24} {}  [{}] (docs/drives.md, behaviour {})", q.name, q.what, q.values, q.rows);
     }
     Ok(())
 }

@@ -203,7 +203,7 @@ impl Personality {
     }
 }
 
-/// Where the next writable address of READ TRACK INFORMATION comes from (catalogue row 1).
+/// Where the next writable address of READ TRACK INFORMATION comes from (docs/drives.md, behaviour 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NwaMode {
@@ -216,7 +216,7 @@ pub enum NwaMode {
     NwaVClear,
 }
 
-/// What SET CD SPEED does with a speed the drive does not have (catalogue rows 15, 16).
+/// What SET CD SPEED does with a speed the drive does not have (docs/drives.md, behaviours 15, 16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeedPolicy {
@@ -231,7 +231,7 @@ pub enum SpeedPolicy {
     Ignored,
 }
 
-/// The sense of a buffer underrun with BUFE off (catalogue row 24).
+/// The sense of a buffer underrun with BUFE off (docs/drives.md, behaviour 24).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnderrunSense {
@@ -244,7 +244,7 @@ pub enum UnderrunSense {
     InvalidFieldInCdb,
 }
 
-/// Page 05h as a drive lays it out (catalogue row 12).
+/// Page 05h as a drive lays it out (docs/drives.md, behaviour 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WritePage {
@@ -262,7 +262,7 @@ pub enum WritePage {
     ZeroLength,
 }
 
-/// What SEND OPC INFORMATION does (catalogue row 22).
+/// What SEND OPC INFORMATION does (docs/drives.md, behaviour 22).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Opc {
@@ -275,7 +275,7 @@ pub enum Opc {
     Fails,
 }
 
-/// What READ BUFFER CAPACITY reports (catalogue row 25).
+/// What READ BUFFER CAPACITY reports (docs/drives.md, behaviour 25).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BufferReport {
@@ -290,7 +290,7 @@ pub enum BufferReport {
     Unsupported,
 }
 
-/// The format of sense data (catalogue row 29).
+/// The format of sense data (docs/drives.md, behaviour 29).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SenseFormat {
@@ -301,7 +301,7 @@ pub enum SenseFormat {
     Descriptor,
 }
 
-/// How a drive misbehaves: one field per behaviour of `reference/drive-quirks.md` §1 (the
+/// How a drive misbehaves: one field per behaviour of docs/drives.md's numbered behaviours (the
 /// row is named in each field's doc), each read by one decision point of the drive. The
 /// defaults are a well-behaved drive. Counting quirks (`…_every`, `…_after_…`) are off at 0.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -374,7 +374,7 @@ pub struct Quirks {
 pub struct QuirkSwitch {
     /// The field's name, as `--quirk NAME[=VALUE]` takes it.
     pub name: &'static str,
-    /// The row of `reference/drive-quirks.md` §1 it reproduces.
+    /// The behaviours of docs/drives.md it reproduces (their numbers).
     pub rows: &'static str,
     /// The values it takes (the first is the default).
     pub values: &'static str,

@@ -1,6 +1,6 @@
 //! The built-in personalities: real recorders' published capabilities and known quirks,
 //! kept as data files (`crates/emu/personalities/*.json`), one per model of
-//! `reference/drive-quirks.md` §2, plus redburn's own drive — in the drive-profile format
+//! the recorders docs/drives.md lists under Personalities, plus redburn's own drive — in the drive-profile format
 //! (`redburn drive-profile` writes it, `emu create --profile` reads either kind), without
 //! raw answers. `docs/drives.md` lists them with their sources.
 

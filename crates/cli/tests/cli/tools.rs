@@ -73,3 +73,36 @@ fn every_program_the_tests_run_is_listed_in_scripts_test_and_installed() {
         .collect();
     assert!(missing.is_empty(), "{}; scripts/test installs them", missing.join("; "));
 }
+
+/// README, TESTING and docs/ stand alone: every path they name inside the project exists, and
+/// none points outside it.
+#[test]
+fn the_docs_name_only_paths_inside_the_repository_and_they_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut docs = vec![root.join("README.md"), root.join("TESTING.md")];
+    for e in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
+        docs.push(e.path());
+    }
+    let mut wrong = Vec::new();
+    for doc in &docs {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let name = doc.file_name().unwrap().to_string_lossy().into_owned();
+        for outside in ["../shared", "reference/drive-quirks", "PERFORMANCE.md", "drive-quirks.md"] {
+            if text.contains(outside) {
+                wrong.push(format!("{name} points outside the repository: {outside}"));
+            }
+        }
+        // Paths in backquotes that start at one of the project's directories.
+        for quoted in text.split('`').skip(1).step_by(2) {
+            let first = quoted.split_whitespace().next().unwrap_or_default();
+            let path = first.trim_end_matches([',', '.', ':', ')']);
+            let inside = ["crates/", "docs/", "scripts/", "examples/"].iter().any(|d| path.starts_with(d));
+            if inside && !path.contains(['*', '{', '$', '<']) && !path.contains("NAME") && !root.join(path).exists() {
+                wrong.push(format!("{name} names {path}, which does not exist"));
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
