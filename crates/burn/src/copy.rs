@@ -249,12 +249,23 @@ impl DiscCopy {
         }
     }
 
-    /// Reads the source disc into the image, `progress` told as it goes (`Break` cancels).
+    /// Reads the source disc into the image, `progress` told as it goes (`Break` cancels),
+    /// after checking that every target holds a disc the copy can be burned on.
     ///
     /// # Errors
-    /// [`CopyError::Open`], [`CopyError::Read`]; [`CopyError::Damaged`] (with what was read)
+    /// [`CopyError::Open`], [`CopyError::Job`] for a target's medium, [`CopyError::Read`]; [`CopyError::Damaged`] (with what was read)
     /// when a sector could not be read right.
     pub fn read(&self, progress: &mut dyn FnMut(&ReadProgress) -> ControlFlow<()>) -> Result<ImageRead, CopyError> {
+        // Every target's medium before the source is read (minutes on a real drive): one that
+        // could never take the copy is said now. (With one drive the source's disc is in it:
+        // the blank comes later.)
+        if !self.one_drive {
+            let burn = self.burn_request();
+            for t in &self.targets {
+                let mut r = named::open_recorder(t)?;
+                burn.check_medium(t, &mut r)?;
+            }
+        }
         let mut recorder = named::open_recorder(&self.request.from)?;
         let read = crate::image::read_to_image(&mut recorder, &self.request.from, &self.image_request(), progress)?;
         if !read.report.exact() {

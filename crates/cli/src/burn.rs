@@ -80,11 +80,28 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     if args.devices.len() > 1 {
         crate::many::check_devices(args)?;
     }
-    let job = Job::plan(request_of(args), &mut note).map_err(job_failure)?;
+    let request = request_of(args);
+    // A dry run checks the inputs whatever the disc; a burn checks the disc first.
+    let precheck = !args.dry_run;
     if args.devices.len() > 1 {
+        if precheck {
+            crate::many::check_media(args, &request)?;
+        }
+        let job = Job::plan(request, &mut note).map_err(job_failure)?;
         return crate::many::run(args, &job);
     }
-    let (dev_name, mut recorder) = device::open_recorder(&args.device())?;
+    // A burn: the drive and its medium first, so that a disc that cannot take the burn is
+    // said before the album is decoded (and the drive is held meanwhile). A dry run plans
+    // first and holds the drive only for its look at the medium.
+    let (job, dev_name, mut recorder) = if precheck {
+        let (dev_name, mut recorder) = device::open_recorder(&args.device())?;
+        request.check_medium(&dev_name, &mut recorder).map_err(job_failure)?;
+        (Job::plan(request, &mut note).map_err(job_failure)?, dev_name, recorder)
+    } else {
+        let job = Job::plan(request, &mut note).map_err(job_failure)?;
+        let (dev_name, recorder) = device::open_recorder(&args.device())?;
+        (job, dev_name, recorder)
+    };
     let check = job.check(&dev_name, &mut recorder).map_err(job_failure)?;
     show_plan(args, &job, &check, &dev_name);
     check.fits().map_err(job_failure)?;

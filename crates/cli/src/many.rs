@@ -33,6 +33,24 @@ pub fn check_devices(args: &BurnArgs) -> Result<()> {
     Ok(())
 }
 
+/// Every recorder's medium before the album is decoded: when none can take the burn, the
+/// first one's reason (one that cannot is left out later, with its reason, and the others go
+/// on).
+pub fn check_media(args: &BurnArgs, request: &redburn::job::Request) -> Result<()> {
+    let mut first = None;
+    for name in &args.devices {
+        let checked = device::open_recorder(&DeviceArg { device: Some(name.clone()), scratch: None })
+            .and_then(|(shown, mut r)| request.check_medium(&shown, &mut r).map_err(job_failure));
+        match checked {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
+        }
+    }
+    first.map_or(Ok(()), Err)
+}
+
 /// One recorder's display.
 struct Shown {
     bar: ProgressBar,

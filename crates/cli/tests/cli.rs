@@ -1523,7 +1523,9 @@ fn formats_only_ffmpeg_decodes_burn_like_flac() {
     let titles: Vec<&str> = (0..3).map(|i| toc["tracks"][i]["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Made as a.wv", "Made as c.opus", "Made as d.wma"]);
     assert_eq!(toc["album_performer"], "The Encoders");
-    // No FFmpeg (or wvunpack): one message, before anything is written.
+    // No FFmpeg (or wvunpack): one message, before anything is written (on a blank disc:
+    // a finalized one would be said first).
+    stdout(redburn(h).args(["emu", "insert", "f"]));
     let err = fails(redburn(h).env("PATH", h.join("nowhere")).args(["burn", "-d", "emu:f"]).arg(&wv), 2);
     assert!(err.contains("a.wv: WavPack is decoded with FFmpeg, which is not installed here"), "{err}");
     assert!(err.contains("apt install ffmpeg"), "{err}");

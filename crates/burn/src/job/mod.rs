@@ -184,6 +184,46 @@ impl Request {
         Request::new(vec![sheet])
     }
 
+    /// Whether the request is burned disc-at-once: a sheet, a disc-at-once route, gapless
+    /// tracks or CD-TEXT from tags.
+    #[must_use]
+    pub fn disc_at_once(&self) -> bool {
+        self.the_sheet().is_some()
+            || matches!(self.route, Some(Route::SessionAtOnce | Route::Raw))
+            || self.cdtext_from_tags
+            || self.gapless
+    }
+
+    /// The medium in `recorder` (named `name`) checked before anything is decoded: present,
+    /// a CD-R or CD-RW, not finalized, and blank for a disc-at-once burn. A burn of an album
+    /// that takes minutes to decode is refused at once for a disc it could never write;
+    /// [`Job::check`] checks again, with the plan, when the job has been made.
+    ///
+    /// # Errors
+    /// As [`Job::check`]'s medium errors.
+    pub fn check_medium<T: Transport>(&self, name: &str, recorder: &mut Recorder<T>) -> Result<MediaInfo, JobError> {
+        self.check_route()?;
+        writable_medium(name, recorder, self.disc_at_once())
+    }
+
+    /// The choices agree with each other: track-at-once asked for a sheet, gapless tracks or
+    /// CD-TEXT from tags is refused (they need disc-at-once).
+    ///
+    /// # Errors
+    /// [`JobError::SheetNeedsDiscAtOnce`], [`JobError::NeedsDiscAtOnce`].
+    pub fn check_route(&self) -> Result<(), JobError> {
+        if self.route != Some(Route::TrackAtOnce) {
+            return Ok(());
+        }
+        if self.the_sheet().is_some() {
+            return Err(JobError::SheetNeedsDiscAtOnce);
+        }
+        if self.cdtext_from_tags || self.gapless {
+            return Err(JobError::NeedsDiscAtOnce);
+        }
+        Ok(())
+    }
+
     /// The sheet, when the inputs are one.
     #[must_use]
     pub fn the_sheet(&self) -> Option<&Path> {
@@ -284,22 +324,15 @@ impl Job {
     /// directory, a sheet among files, more than 99 tracks, a sheet's error (file and line),
     /// a route the inputs cannot take, more CD-TEXT than the lead-in holds.
     pub fn plan(request: Request, notes: Notes<'_>) -> Result<Job, JobError> {
+        request.check_route()?;
         if let Some(sheet) = request.the_sheet() {
-            if request.route == Some(Route::TrackAtOnce) {
-                return Err(JobError::SheetNeedsDiscAtOnce);
-            }
             let sheet = sheet.to_owned();
             let (mut layout, stream) = crate::sheet::plan_sheet(&sheet, &request.sheet_options(), notes)?;
             crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
             let rw = crate::sheet::rw_source(&sheet, &stream)?;
             return Ok(Job { request, work: Work::Disc { layout, stream, rw } });
         }
-        let disc = matches!(request.route, Some(Route::SessionAtOnce | Route::Raw))
-            || request.cdtext_from_tags
-            || request.gapless;
-        if request.route == Some(Route::TrackAtOnce) && (request.cdtext_from_tags || request.gapless) {
-            return Err(JobError::NeedsDiscAtOnce);
-        }
+        let disc = request.disc_at_once();
         // Every file is checked (a sheet among them, more than 99, one that does not decode)
         // before a recorder is touched, whichever way it is written.
         let tracks = preflight(&request.inputs, request.big_endian, request.skip_decode_check)?;
@@ -357,24 +390,15 @@ impl Job {
     /// not blank, for disc-at-once), a drive that cannot write what the plan needs. Whether
     /// the burn fits is [`Check::fits`].
     pub fn check<T: Transport>(&self, name: &str, recorder: &mut Recorder<T>) -> Result<Check, JobError> {
-        let medium = recorder.media_info().map_err(|e| JobError::Medium(format!("{name}: {e}")))?;
+        let medium = writable_medium(name, recorder, matches!(self.work, Work::Disc { .. }))?;
         let free = medium.free_sectors;
         let needed = self.sectors();
-        if !medium.media_type.is_recordable_cd() && medium.media_type != device::MediaType::Unknown {
-            return Err(JobError::NotWritable { device: name.to_owned(), media: medium.media_type });
-        }
         match &self.work {
             Work::Tracks(_) => {
-                if medium.status == mmc::info::Status::Complete {
-                    return Err(JobError::Finalized { device: name.to_owned() });
-                }
                 let reason = if self.request.route.is_some() { RouteReason::Asked } else { RouteReason::Files };
                 Ok(Check { medium, route: Route::TrackAtOnce, reason, needed, free })
             }
             Work::Disc { rw, .. } => {
-                if medium.status != mmc::info::Status::Empty {
-                    return Err(JobError::NotBlank { device: name.to_owned(), medium });
-                }
                 let modes = recorder.write_modes().unwrap_or_default();
                 let (mut route, mut reason) = match self.request.route {
                     Some(r @ (Route::Raw | Route::SessionAtOnce)) => (r, RouteReason::Asked),
@@ -412,6 +436,26 @@ impl Job {
 /// Sectors of files burned track-at-once, with the pauses between them.
 fn tracks_sectors(tracks: &[FileTrack]) -> u64 {
     tracks.iter().map(|t| t.sectors).sum::<u64>() + TAO_PAUSE * (tracks.len() as u64).saturating_sub(1)
+}
+
+/// The medium a burn can write: present, a recordable CD, not finalized, blank for
+/// disc-at-once.
+fn writable_medium<T: Transport>(
+    name: &str,
+    recorder: &mut Recorder<T>,
+    disc_at_once: bool,
+) -> Result<MediaInfo, JobError> {
+    let medium = recorder.media_info().map_err(|e| JobError::Medium(format!("{name}: {e}")))?;
+    if !medium.media_type.is_recordable_cd() && medium.media_type != device::MediaType::Unknown {
+        return Err(JobError::NotWritable { device: name.to_owned(), media: medium.media_type });
+    }
+    if medium.status == mmc::info::Status::Complete && !disc_at_once {
+        return Err(JobError::Finalized { device: name.to_owned() });
+    }
+    if medium.status != mmc::info::Status::Empty && disc_at_once {
+        return Err(JobError::NotBlank { device: name.to_owned(), medium });
+    }
+    Ok(medium)
 }
 
 /// Decodes every file to its end (two at a time) so that a missing, damaged or unsupported

@@ -164,3 +164,28 @@ fn cdrdao_data_files_with_raw_r_w_burn_raw() {
         }
     }
 }
+
+/// A target that could never take the copy is said before the source is read, and a burn's
+/// disc before its files are decoded.
+#[test]
+fn every_targets_medium_is_checked_before_anything_is_read_or_decoded() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    burn_album(h, "emu:src");
+    burn_album(h, "emu:used");
+    stdout(redburn(h).args(["emu", "create", "fresh"]));
+    let out = redburn(h).args(["copy", "--from", "emu:src", "--to", "emu:fresh", "--to", "emu:used"]).output().unwrap();
+    let (text, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{text}{err}");
+    assert!(err.contains("emu:used: disc-at-once needs a blank disc"), "{err}");
+    assert!(!text.contains("Read ") && !err.contains("reading"), "nothing was read: {text}{err}");
+    let fresh = stdout(redburn(h).args(["emu", "show", "fresh"]));
+    assert!(fresh.contains("(Blank)"), "the other target is untouched: {fresh}");
+    // A burn: the finalized disc is refused before a damaged file is even looked at.
+    let damaged = h.join("damaged.flac");
+    std::fs::write(&damaged, b"fLaC but not really").unwrap();
+    let out = redburn(h).args(["burn", "--simulate", "-d", "emu:used"]).arg(&damaged).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("emu:used: the disc is finalized") && !err.contains("damaged.flac"), "{err}");
+}
