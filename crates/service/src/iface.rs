@@ -60,10 +60,11 @@ impl Manager {
         self.service.recorders().into_iter().map(|(_, p)| owned_path(&p)).collect()
     }
 
-    /// The recorders: name (`emu:default`, `/dev/sr0`) and object.
+    /// The recorders: name (`emu:default`, `/dev/sr0`) and object. (The service looks for
+    /// recorders come and gone twice a second on its own thread; not here, where exporting a
+    /// new object would wait on the object server that is dispatching this call.)
     fn list_recorders(&self) -> Vec<(String, OwnedObjectPath)> {
         self.service.touch();
-        self.service.rescan();
         self.service.recorders().into_iter().map(|(n, p)| (n, owned_path(&p))).collect()
     }
 

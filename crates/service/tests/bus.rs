@@ -698,3 +698,29 @@ fn another_users_paths_are_refused_and_a_lease_keeps_every_program_out() {
     let _: () = call(&c, &u, "org.redburn.Redburn1.Recorder", "ReleaseExclusiveAccess", &()).unwrap();
     assert!(emu::Drive::open(&bus.home.path().join("drives/u")).is_ok());
 }
+
+/// A recorder made while the service runs appears (RecorderAdded) and one removed goes.
+#[test]
+fn recorders_that_come_and_go_are_announced() {
+    let bus = Bus::start();
+    let c = bus.client();
+    let _: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .interface("org.redburn.Redburn1.Manager")
+        .unwrap()
+        .build();
+    let mut signals = MessageIterator::for_match_rule(rule, &c, Some(16)).unwrap();
+    bus.drive("late");
+    let m = signals.next().unwrap().unwrap();
+    assert_eq!(m.header().member().unwrap().as_str(), "RecorderAdded");
+    let (path,): (OwnedObjectPath,) = m.body().deserialize().unwrap();
+    assert_eq!(path.as_str(), "/org/redburn/Redburn1/recorders/emu_3alate");
+    assert_eq!(recorder(&c, "emu:late"), path.as_str());
+    std::fs::remove_dir_all(bus.home.path().join("drives/late")).unwrap();
+    let m = signals.next().unwrap().unwrap();
+    assert_eq!(m.header().member().unwrap().as_str(), "RecorderRemoved");
+    let list: Vec<(String, OwnedObjectPath)> =
+        call(&c, MANAGER, "org.redburn.Redburn1.Manager", "ListRecorders", &()).unwrap();
+    assert!(list.iter().all(|(n, _)| n != "emu:late"), "{list:?}");
+}
