@@ -285,7 +285,29 @@ async fn make_job(
         }
         Vec::new()
     } else {
-        service.take_for_job(&recorders, caller, &path)?
+        let mut taken = service.take_for_job(&recorders, caller, &path)?;
+        // A burn onto discs none of which could take it is refused by the call, before the
+        // album is decoded (as `redburn burn` does); one that some can take goes on, and the
+        // others fail in `Finished` with their reasons.
+        if let Work::Burn(request) = &work {
+            let mut first = None;
+            let mut any = false;
+            for (name, r) in &mut taken {
+                match request.check_medium(name, r) {
+                    Ok(_) => any = true,
+                    Err(e) => {
+                        first.get_or_insert(ServiceError::of(&e));
+                    }
+                }
+            }
+            if let (false, Some(e)) = (any, first) {
+                for (name, r) in taken {
+                    service.give_back(&name, Some(r));
+                }
+                return Err(e);
+            }
+        }
+        taken
     };
     let job = JobObject {
         service: service.clone(),

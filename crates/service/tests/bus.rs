@@ -391,13 +391,19 @@ fn audio_passed_as_file_descriptors_burns_and_bad_calls_get_named_errors() {
     )
     .unwrap_err();
     assert!(error_text(&e).contains("not a regular file"), "{}", error_text(&e));
-    // A finalized disc: the job fails with IMAPI's name, and says so.
-    let job: OwnedObjectPath =
-        call(&c, MANAGER, "org.redburn.Redburn1.Manager", "Burn", &(vec!["emu:c"], vec![wav], options(&[]))).unwrap();
-    let (_, ok, results) = run_job(&c, job.as_str());
-    assert!(!ok);
-    assert!(results[0].2.starts_with("org.redburn.Redburn1.Error."), "{results:?}");
-    assert!(results[0].3.contains("finalized"), "{results:?}");
+    // A finalized disc: refused by the call, with IMAPI's name, before anything is decoded.
+    let e = call::<_, OwnedObjectPath>(
+        &c,
+        MANAGER,
+        "org.redburn.Redburn1.Manager",
+        "Burn",
+        &(vec!["emu:c"], vec![wav], options(&[])),
+    )
+    .unwrap_err();
+    assert_eq!(error_name(&e), "org.redburn.Redburn1.Error.MediaIsNotBlank", "{}", error_text(&e));
+    assert!(error_text(&e).contains("emu:c: the disc is finalized"), "{}", error_text(&e));
+    // And the recorder was let go: another call finds it free.
+    let _: () = call(&c, &cr, "org.redburn.Redburn1.Recorder", "EjectMedia", &()).unwrap();
     let version: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
     assert_eq!(version, 1);
 }
