@@ -946,8 +946,10 @@ fn a_full_host_disk_is_reported_where_it_happens_and_leaves_nothing_partial() {
     std::os::unix::fs::symlink("/dev/full", &data).unwrap();
     let err = fails(redburn(h).args(["burn", "-d", "emu:full"]).arg(&a).arg(&b), 4);
     assert!(err.contains("03/0C/00") && !err.contains("track 2"), "{err}");
-    // What the disc holds is said as the drive reports it after the attempt to close.
-    assert!(err.contains("the drive reports CD-R"), "{err}");
+    // What the disc holds is said: closed after the failed WRITE, or, when the failure came
+    // out at the close itself (the store thread reports it a command late, under load), as
+    // the drive reports it after that attempt.
+    assert!(err.contains("the disc now holds 1 track") || err.contains("the drive reports CD-R"), "{err}");
     // An export onto a full disk: a file error (exit 8), and no .partial left behind.
     stdout(redburn(h).args(["emu", "create", "ok"]));
     stdout(redburn(h).args(["burn", "-d", "emu:ok"]).arg(&a));
