@@ -176,6 +176,22 @@ pub enum AudioError {
     },
 }
 
+impl AudioError {
+    /// The file the error is about.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        match self {
+            AudioError::Open { path, .. }
+            | AudioError::Unsupported { path, .. }
+            | AudioError::NeedsDecoder { path, .. }
+            | AudioError::Damaged { path, .. }
+            | AudioError::Truncated { path, .. }
+            | AudioError::SampleRate { path, .. }
+            | AudioError::Channels { path, .. } => path,
+        }
+    }
+}
+
 /// The frames an AIFF/AIFF-C file's COMM chunk declares (symphonia's reader does not say,
 /// so a truncated AIFF would otherwise pass as whole).
 fn aiff_frames(path: &Path) -> Option<u64> {

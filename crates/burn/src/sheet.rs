@@ -603,13 +603,15 @@ fn cue_time(samples: u64) -> String {
 /// The plan of audio files burned disc-at-once: two-second pauses between tracks (none when
 /// `gapless`), and with `cdtext_from_tags` CD-TEXT and ISRCs from the files' tags.
 /// `measured`: each file's length in frames and checksum, as [`crate::job::preflight`]
-/// found them (so that no file is decoded twice before the burn).
+/// found them (so that no file is decoded twice before the burn); `hints`: each file's title
+/// and creator from its playlist, used where the file has no tag.
 ///
 /// # Errors
 /// A file whose tags cannot be read; an album no disc holds.
 pub fn plan_files(
     files: &[PathBuf],
     measured: &[(u64, Option<u32>)],
+    hints: &[(Option<String>, Option<String>)],
     big_endian: bool,
     gapless: bool,
     cdtext_from_tags: bool,
@@ -626,10 +628,13 @@ pub fn plan_files(
     }
     if cdtext_from_tags {
         let mut albums = Vec::new();
-        for (t, path) in plan.tracks.iter_mut().zip(files) {
+        let none = (None, None);
+        for (i, (t, path)) in plan.tracks.iter_mut().zip(files).enumerate() {
             let tags = audio::tags::read_tags(path).map_err(|e| fail(code::INPUT, e))?;
-            t.text.title = tags.title;
-            t.text.performer = tags.artist.clone();
+            // A playlist's title and creator stand in for tags the file does not have.
+            let (title, creator) = hints.get(i).unwrap_or(&none);
+            t.text.title = tags.title.or_else(|| title.clone());
+            t.text.performer = tags.artist.clone().or_else(|| creator.clone());
             t.text.composer = tags.composer;
             t.text.arranger = tags.arranger;
             if let Some(isrc) = tags.isrc {
@@ -643,7 +648,7 @@ pub fn plan_files(
                     }),
                 }
             }
-            albums.push((tags.album, tags.album_artist.or(tags.artist)));
+            albums.push((tags.album, tags.album_artist.or(tags.artist).or_else(|| creator.clone())));
         }
         // The album's title and performer: the first file's, as rippers tag every file alike.
         if let Some((album, artist)) = albums.first() {

@@ -9,6 +9,7 @@
 //! - [`plan`]: [`DiscPlan`], what is to be written.
 //! - [`cue`]: CUE sheets, parsed with file/line/column errors and written back.
 //! - [`tocfile`]: cdrdao TOC files.
+//! - [`playlist`]: M3U, M3U8, PLS and XSPF playlists.
 //! - [`pool`]: sector buffers used again across a burn's threads.
 //!
 //! ```
@@ -25,6 +26,7 @@ pub mod codes;
 pub mod cue;
 pub mod located;
 pub mod plan;
+pub mod playlist;
 pub mod pool;
 pub mod subcode;
 pub mod toc;

@@ -18,8 +18,9 @@ pub enum Mode {
 /// Arguments of `redburn burn`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BurnArgs {
-    /// Audio files, one track each, in order (WAV, FLAC, AIFF, MP3, Ogg Vorbis, ALAC/AAC, CAF),
-    /// burned track-at-once; or one CUE sheet or cdrdao TOC file, burned disc-at-once.
+    /// Audio files, one track each, in order (WAV, FLAC, AIFF, MP3, Ogg Vorbis, ALAC/AAC, CAF …),
+    /// and playlists (M3U, M3U8, PLS, XSPF) of them, burned track-at-once; or one CUE sheet or
+    /// cdrdao TOC file, burned disc-at-once.
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
     /// The recorder: `emu:NAME` for an emulated one (default `emu:default`, created with a blank

@@ -13,8 +13,8 @@ use crate::fail::{code, fail};
 /// Arguments of `redburn verify`.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// What was burned: the audio files (one track each, track-at-once) or the CUE sheet /
-    /// TOC file (disc-at-once).
+    /// What was burned: the audio files or playlists (one track each) or the CUE sheet / TOC
+    /// file.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -45,16 +45,8 @@ pub fn check<T: Transport>(
     lenient: bool,
     as_json: bool,
 ) -> Result<()> {
-    let expected = match inputs {
-        [sheet] if redburn::job::is_sheet(sheet) => {
-            // The disc is what it is: a sheet's short tracks and four-channel flags are compared too.
-            let how =
-                redburn::sheet::SheetOptions { lenient, short_tracks: true, four_channel: true, trust_headers: false };
-            redburn::sheet::expected_from_sheet(sheet, &how, &mut crate::burn::note)
-                .map_err(|e| crate::burn::job_failure(e.into()))?
-        }
-        files => redburn::sheet::expected_from_files(files.to_vec(), big_endian),
-    };
+    let request = redburn::job::Request { big_endian, lenient, ..redburn::job::Request::new(inputs.to_vec()) };
+    let expected = redburn::job::expected_of(&request, &mut crate::burn::note).map_err(crate::burn::job_failure)?;
     let verdicts = verify_disc(drive, expected, &mut |_| {}).map_err(|e| failure(name, &e))?;
     show(name, &verdicts, as_json);
     let failed = verdicts.iter().filter(|v| v.first_difference.is_some()).count();

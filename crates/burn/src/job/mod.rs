@@ -283,6 +283,8 @@ pub enum Work {
 #[derive(Debug)]
 pub struct Job {
     request: Request,
+    /// The files burned, playlists expanded (none for a sheet).
+    files: Vec<crate::playlist::Listed>,
     work: Work,
 }
 
@@ -330,26 +332,38 @@ impl Job {
             let (mut layout, stream) = crate::sheet::plan_sheet(&sheet, &request.sheet_options(), notes)?;
             crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
             let rw = crate::sheet::rw_source(&sheet, &stream)?;
-            return Ok(Job { request, work: Work::Disc { layout, stream, rw } });
+            return Ok(Job { request, files: Vec::new(), work: Work::Disc { layout, stream, rw } });
         }
         let disc = request.disc_at_once();
+        let listed = crate::playlist::expand(&request.inputs, notes)?;
+        let files: Vec<PathBuf> = listed.iter().map(|l| l.path.clone()).collect();
         // Every file is checked (a sheet among them, more than 99, one that does not decode)
         // before a recorder is touched, whichever way it is written.
-        let tracks = preflight(&request.inputs, request.big_endian, request.skip_decode_check)?;
+        let tracks = preflight(&files, request.big_endian, request.skip_decode_check)
+            .map_err(|e| at_playlist_line(e, &listed))?;
         if !disc {
-            return Ok(Job { request, work: Work::Tracks(tracks) });
+            return Ok(Job { request, files: listed, work: Work::Tracks(tracks) });
         }
         let measured: Vec<(u64, Option<u32>)> = tracks.iter().map(|t| (t.frames, t.crc)).collect();
+        let hints: Vec<(Option<String>, Option<String>)> =
+            listed.iter().map(|l| (l.title.clone(), l.creator.clone())).collect();
         let (mut layout, stream) = crate::sheet::plan_files(
-            &request.inputs,
+            &files,
             &measured,
+            &hints,
             request.big_endian,
             request.gapless,
             request.cdtext_from_tags,
             notes,
         )?;
         crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
-        Ok(Job { request, work: Work::Disc { layout, stream, rw: None } })
+        Ok(Job { request, files: listed, work: Work::Disc { layout, stream, rw: None } })
+    }
+
+    /// The files burned, each with the playlist line that lists it (empty for a sheet).
+    #[must_use]
+    pub fn files(&self) -> &[crate::playlist::Listed] {
+        &self.files
     }
 
     /// What was asked.
@@ -428,8 +442,45 @@ impl Job {
     pub fn expected(&self) -> Result<crate::Expected<'static>, JobError> {
         Ok(match self.request.the_sheet() {
             Some(sheet) => crate::sheet::expected_from_sheet(sheet, &self.request.sheet_options(), &mut |_| {})?,
-            None => crate::sheet::expected_from_files(self.request.inputs.clone(), self.request.big_endian),
+            None => crate::sheet::expected_from_files(
+                self.files.iter().map(|l| l.path.clone()).collect(),
+                self.request.big_endian,
+            ),
         })
+    }
+}
+
+/// What a disc burned from `request` is compared with by [`crate::verify_disc`], without
+/// planning a burn: the sheet's audio from LBA −150 (its short tracks and four-channel flags
+/// taken as burned), or the files one a track, playlists expanded.
+///
+/// # Errors
+/// The sheet's, a playlist's or a file's problem.
+pub fn expected_of(request: &Request, notes: Notes<'_>) -> Result<crate::Expected<'static>, JobError> {
+    if let Some(sheet) = request.the_sheet() {
+        let how = crate::sheet::SheetOptions { short_tracks: true, four_channel: true, ..request.sheet_options() };
+        return Ok(crate::sheet::expected_from_sheet(sheet, &how, notes)?);
+    }
+    let listed = crate::playlist::expand(&request.inputs, notes)?;
+    Ok(crate::sheet::expected_from_files(listed.into_iter().map(|l| l.path).collect(), request.big_endian))
+}
+
+/// A file's error, at the playlist line that lists it (when one does).
+fn at_playlist_line(e: JobError, listed: &[crate::playlist::Listed]) -> JobError {
+    let path = match &e {
+        JobError::Audio(a) => a.path(),
+        JobError::NoAudio(p) | JobError::Directory(p) | JobError::SheetAmongFiles(p) => p.as_path(),
+        _ => return e,
+    };
+    match listed.iter().find(|l| l.path == path).and_then(|l| l.from.as_ref()) {
+        Some((playlist, line)) => JobError::Sheet(crate::sheet::SheetError {
+            kind: crate::sheet::SheetErrorKind::Input,
+            file: Some(playlist.clone()),
+            line: *line,
+            column: 0,
+            what: e.to_string(),
+        }),
+        None => e,
     }
 }
 
