@@ -120,6 +120,10 @@ pub fn probe(path: &Path) -> Result<Probe, String> {
                 "composer" => &mut tags.composer,
                 "arranger" => &mut tags.arranger,
                 "isrc" => &mut tags.isrc,
+                "replaygain_track_gain" => &mut tags.replaygain_track_gain,
+                "replaygain_album_gain" => &mut tags.replaygain_album_gain,
+                "r128_track_gain" => &mut tags.r128_track_gain,
+                "r128_album_gain" => &mut tags.r128_album_gain,
                 _ => continue,
             };
             slot.get_or_insert_with(|| text.to_owned());

@@ -24,6 +24,8 @@
 pub mod ahead;
 pub mod ffmpeg;
 pub mod flac;
+pub mod gain;
+pub mod loudness;
 mod mp4;
 mod resample;
 pub mod segments;
@@ -47,6 +49,14 @@ pub struct Tags {
     pub arranger: Option<String>,
     /// ISRC, as tagged (not yet validated).
     pub isrc: Option<String>,
+    /// `REPLAYGAIN_TRACK_GAIN`, as tagged (`-7.89 dB`).
+    pub replaygain_track_gain: Option<String>,
+    /// `REPLAYGAIN_ALBUM_GAIN`, as tagged.
+    pub replaygain_album_gain: Option<String>,
+    /// `R128_TRACK_GAIN` (Opus: Q7.8 dB to −23 LUFS), as tagged.
+    pub r128_track_gain: Option<String>,
+    /// `R128_ALBUM_GAIN`, as tagged.
+    pub r128_album_gain: Option<String>,
 }
 
 pub mod tee;
@@ -239,7 +249,7 @@ pub struct AudioInfo {
 
 /// A small, fast generator for dither noise (xorshift32); deterministic so burns repeat.
 #[derive(Debug, Clone)]
-struct Dither(u32);
+pub(crate) struct Dither(pub(crate) u32);
 
 impl Dither {
     fn next_unit(&mut self) -> f32 {
@@ -251,7 +261,7 @@ impl Dither {
         (x as f32 / u32::MAX as f32) - 0.5
     }
     /// Triangular noise of ±1 LSB.
-    fn tpdf(&mut self) -> f32 {
+    pub(crate) fn tpdf(&mut self) -> f32 {
         self.next_unit() + self.next_unit()
     }
 }
@@ -851,41 +861,61 @@ impl Decoder {
     /// # Errors
     /// [`AudioError`] when the file cannot be decoded to its end.
     pub fn measure_ranges(path: &Path, ranges: &[(u64, Option<u64>)]) -> Result<(u64, Vec<Option<u32>>), AudioError> {
+        let (frames, crcs, _) = Decoder::measure_ranges_with(path, ranges, false)?;
+        Ok((frames, crcs))
+    }
+
+    /// As [`Decoder::measure_ranges`], and with `loudness` each range's loudness and peaks
+    /// (measured in the same pass; empty without).
+    ///
+    /// # Errors
+    /// [`AudioError`] when the file cannot be decoded to its end.
+    pub fn measure_ranges_with(path: &Path, ranges: &[(u64, Option<u64>)], loudness: bool) -> Result<Measured, AudioError> {
         let mut d = Decoder::open(path)?;
-        let mut crcs = RangeCrcs::new(ranges);
+        let mut crcs = RangeCrcs::new(ranges, loudness);
         while d.refill()? {
             crcs.update(&d.bytes);
         }
-        Ok(crcs.finish())
+        Ok(crcs.finish_all())
     }
 }
 
-/// CRC-32s of ranges of a stream of CD audio, computed as it passes once.
+/// A source measured: its length in frames, each range's CRC-32 (none for a range beyond its
+/// end) and, when asked, each range's loudness.
+pub type Measured = (u64, Vec<Option<u32>>, Vec<loudness::Loudness>);
+
+/// CRC-32s (and loudness) of ranges of a stream of CD audio, computed as it passes once.
 pub(crate) struct RangeCrcs {
     ranges: Vec<(u64, Option<u64>)>,
     hashers: Vec<crc32fast::Hasher>,
+    meters: Vec<loudness::Meter>,
     at: u64,
 }
 
 impl RangeCrcs {
-    pub(crate) fn new(ranges: &[(u64, Option<u64>)]) -> RangeCrcs {
-        RangeCrcs { ranges: ranges.to_vec(), hashers: vec![crc32fast::Hasher::new(); ranges.len()], at: 0 }
+    pub(crate) fn new(ranges: &[(u64, Option<u64>)], loudness: bool) -> RangeCrcs {
+        let meters = if loudness { vec![loudness::Meter::new(); ranges.len()] } else { Vec::new() };
+        RangeCrcs { ranges: ranges.to_vec(), hashers: vec![crc32fast::Hasher::new(); ranges.len()], meters, at: 0 }
     }
 
     pub(crate) fn update(&mut self, bytes: &[u8]) {
         let (start, end) = (self.at, self.at + bytes.len() as u64);
-        for ((first, len), h) in self.ranges.iter().zip(&mut self.hashers) {
+        for (i, ((first, len), h)) in self.ranges.iter().zip(&mut self.hashers).enumerate() {
             let from = (first * 4).max(start);
             let to = len.map_or(u64::MAX, |l| (first + l) * 4).min(end);
             if from < to {
-                h.update(&bytes[(from - start) as usize..(to - start) as usize]);
+                let part = &bytes[(from - start) as usize..(to - start) as usize];
+                h.update(part);
+                if let Some(m) = self.meters.get_mut(i) {
+                    m.push(part);
+                }
             }
         }
         self.at = end;
     }
 
-    /// The stream's length in frames and each range's CRC-32.
-    pub(crate) fn finish(self) -> (u64, Vec<Option<u32>>) {
+    /// The stream's length in frames, each range's CRC-32 and loudness.
+    pub(crate) fn finish_all(self) -> Measured {
         let total = self.at / 4;
         let crcs = self
             .ranges
@@ -893,7 +923,7 @@ impl RangeCrcs {
             .zip(self.hashers)
             .map(|((first, len), h)| (first + len.unwrap_or(0) <= total && *first <= total).then(|| h.finalize()))
             .collect();
-        (total, crcs)
+        (total, crcs, self.meters.into_iter().map(loudness::Meter::finish).collect())
     }
 }
 

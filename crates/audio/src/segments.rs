@@ -66,8 +66,23 @@ pub fn measure_ranges(
     format: &SourceFormat,
     ranges: &[(u64, Option<u64>)],
 ) -> Result<(u64, Vec<Option<u32>>), AudioError> {
+    let (frames, crcs, _) = measure_ranges_with(path, format, ranges, false)?;
+    Ok((frames, crcs))
+}
+
+/// As [`measure_ranges`], and with `loudness` each range's loudness and peaks, measured in
+/// the same pass.
+///
+/// # Errors
+/// [`AudioError`] for a missing, unreadable or damaged file.
+pub fn measure_ranges_with(
+    path: &Path,
+    format: &SourceFormat,
+    ranges: &[(u64, Option<u64>)],
+    loudness: bool,
+) -> Result<crate::Measured, AudioError> {
     match format {
-        SourceFormat::Decoded(_) => Decoder::measure_ranges(path, ranges),
+        SourceFormat::Decoded(_) => Decoder::measure_ranges_with(path, ranges, loudness),
         SourceFormat::RawLittleEndian
         | SourceFormat::RawBigEndian
         | SourceFormat::RawBigEndianWithSubchannel { .. } => {
@@ -78,7 +93,7 @@ pub fn measure_ranges(
                 length: Some(frames),
             };
             let mut r = SegmentReader::new([(seg, frames)]);
-            let mut crcs = crate::RangeCrcs::new(ranges);
+            let mut crcs = crate::RangeCrcs::new(ranges, loudness);
             let mut buf = vec![0u8; 1 << 16];
             loop {
                 let n = r.read(&mut buf).map_err(|e| AudioError::Damaged {
@@ -91,7 +106,7 @@ pub fn measure_ranges(
                 }
                 crcs.update(&buf[..n]);
             }
-            Ok(crcs.finish())
+            Ok(crcs.finish_all())
         }
     }
 }

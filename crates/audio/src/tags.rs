@@ -83,7 +83,20 @@ pub fn read_tags(path: &Path) -> Result<Tags, AudioError> {
             Some(StandardTag::Composer(v)) => (&mut tags.composer, v),
             Some(StandardTag::Arranger(v)) => (&mut tags.arranger, v),
             Some(StandardTag::IdentIsrc(v)) => (&mut tags.isrc, v),
-            _ => continue,
+            Some(StandardTag::ReplayGainTrackGain(v)) => (&mut tags.replaygain_track_gain, v),
+            Some(StandardTag::ReplayGainAlbumGain(v)) => (&mut tags.replaygain_album_gain, v),
+            _ => {
+                // Opus's R128 gains have no standard tag of symphonia's.
+                let slot = match tag.raw.key.to_ascii_uppercase().as_str() {
+                    "R128_TRACK_GAIN" => &mut tags.r128_track_gain,
+                    "R128_ALBUM_GAIN" => &mut tags.r128_album_gain,
+                    _ => continue,
+                };
+                if slot.is_none() {
+                    *slot = Some(tag.raw.value.to_string().trim().to_owned());
+                }
+                continue;
+            }
         };
         if slot.0.is_none() && !slot.1.trim().is_empty() {
             *slot.0 = Some(slot.1.trim().to_owned());

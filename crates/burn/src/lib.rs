@@ -45,6 +45,7 @@ mod host;
 pub mod image;
 pub mod job;
 mod layout;
+pub mod normalize;
 pub mod playlist;
 mod raw;
 mod rawimage;

@@ -16,7 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use audio::AudioError;
-use audio::segments::{Checked, SegmentReader, header_frames, measure_ranges};
+use audio::segments::{Checked, SegmentReader, header_frames, measure_ranges_with};
 use cd::addr::{FRAMES_PER_SECTOR, PREGAP_SECTORS};
 use cd::plan::{DiscPlan, Segment, Source, SourceFormat};
 
@@ -178,6 +178,8 @@ pub struct SheetOptions {
     pub short_tracks: bool,
     /// Four-channel flags (`FLAGS 4CH`, `FOUR_CHANNEL_AUDIO`) are burned, with a warning.
     pub four_channel: bool,
+    /// Each track's loudness and peaks are measured as its files are decoded.
+    pub loudness: bool,
 }
 
 /// Where a plan came from, so that a file that cannot be used is reported at its sheet's
@@ -187,6 +189,8 @@ struct Origin {
     sheet: Option<PathBuf>,
     files: HashMap<PathBuf, u32>,
     tracks: HashMap<u8, u32>,
+    /// A CUE sheet's `REM REPLAYGAIN_ALBUM_GAIN` and each track's `REM REPLAYGAIN_TRACK_GAIN`.
+    replaygain: (Option<String>, HashMap<u8, String>),
 }
 
 impl Origin {
@@ -219,6 +223,11 @@ fn plan(path: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<(DiscPlan, O
             note(Note { warning, file: Some(path.to_owned()), line: w.line, what });
         }
         origin.files = sheet.files.iter().map(|f| (dir.join(&f.name), f.line)).collect();
+        let rem = |rems: &[cd::cue::Rem], key: &str| rems.iter().find(|r| r.key == key).map(|r| r.value.clone());
+        origin.replaygain = (
+            rem(&sheet.rems, "REPLAYGAIN_ALBUM_GAIN"),
+            sheet.tracks.iter().filter_map(|t| Some((t.number, rem(&t.rems, "REPLAYGAIN_TRACK_GAIN")?))).collect(),
+        );
         origin.tracks = sheet
             .tracks
             .iter()
@@ -288,16 +297,20 @@ fn cdtext_file(sheet: &Path, path: &Path) -> Result<cd::CdText> {
 
 /// How a file is measured: its length in frames and the checksum of each range taken from it
 /// (none when not decoded).
-type Measure<'a> =
-    &'a dyn Fn(&Path, &SourceFormat, &[Range]) -> std::result::Result<(u64, Vec<Option<u32>>), AudioError>;
+type Measure<'a> = &'a dyn Fn(&Path, &SourceFormat, &[Range]) -> std::result::Result<audio::Measured, AudioError>;
 
 /// Decodes the file to its end.
-fn decoded(
+fn decoded(path: &Path, format: &SourceFormat, ranges: &[Range]) -> std::result::Result<audio::Measured, AudioError> {
+    measure_ranges_with(path, format, ranges, false)
+}
+
+/// Decodes the file to its end, measuring each range's loudness.
+fn decoded_loudness(
     path: &Path,
     format: &SourceFormat,
     ranges: &[Range],
-) -> std::result::Result<(u64, Vec<Option<u32>>), AudioError> {
-    measure_ranges(path, format, ranges)
+) -> std::result::Result<audio::Measured, AudioError> {
+    measure_ranges_with(path, format, ranges, true)
 }
 
 /// Trusts the length the file's header declares (`--skip-decode-check`): the burn stops at
@@ -306,8 +319,8 @@ fn from_headers(
     path: &Path,
     format: &SourceFormat,
     ranges: &[Range],
-) -> std::result::Result<(u64, Vec<Option<u32>>), AudioError> {
-    Ok((header_frames(path, format)?, vec![None; ranges.len()]))
+) -> std::result::Result<audio::Measured, AudioError> {
+    Ok((header_frames(path, format)?, vec![None; ranges.len()], Vec::new()))
 }
 
 /// Measures every segment (each file once, to its end), pads to whole sectors and lays the
@@ -317,7 +330,7 @@ fn layout(
     origin: &Origin,
     measure_file: Measure<'_>,
     short_tracks: bool,
-) -> Result<(DaoLayout, Stream)> {
+) -> Result<(DaoLayout, Stream, Vec<audio::loudness::Loudness>)> {
     // Each file is decoded once, for its length and the checksum of every range the sheet
     // takes from it; the burn checks the same checksums as it reads.
     let mut wanted: HashMap<PathBuf, (SourceFormat, Vec<Range>)> = HashMap::new();
@@ -328,10 +341,33 @@ fn layout(
     }
     // Each file's length and the checksum of each of its ranges.
     let mut files: HashMap<PathBuf, (u64, HashMap<Range, Option<u32>>)> = HashMap::new();
+    let mut loudness: HashMap<(PathBuf, Range), audio::loudness::Loudness> = HashMap::new();
     for (path, (format, ranges)) in &wanted {
-        let (total, crcs) = measure_file(path, format, ranges).map_err(|e| origin.locate(code::INPUT, path, 0, e))?;
+        let (total, crcs, measured) =
+            measure_file(path, format, ranges).map_err(|e| origin.locate(code::INPUT, path, 0, e))?;
         files.insert(path.clone(), (total, ranges.iter().copied().zip(crcs).collect()));
+        loudness.extend(ranges.iter().map(|r| (path.clone(), *r)).zip(measured));
     }
+    // Each track's loudness: its files' ranges, pause and body, as one.
+    let track_loudness = if loudness.is_empty() {
+        Vec::new()
+    } else {
+        plan.tracks
+            .iter()
+            .map(|t| {
+                let parts: Vec<audio::loudness::Loudness> = t
+                    .pregap
+                    .iter()
+                    .chain(&t.body)
+                    .filter_map(|s| match &s.source {
+                        Source::File { path, .. } => loudness.get(&(path.clone(), (s.start, s.length))).cloned(),
+                        Source::Silence => None,
+                    })
+                    .collect();
+                audio::loudness::Loudness::joined(&parts)
+            })
+            .collect()
+    };
     let measure = |seg: &Segment, track: u8| -> Result<(u64, Option<u32>)> {
         if let Source::File { path, .. } = &seg.source {
             let (total, crcs) = &files[path];
@@ -419,7 +455,7 @@ fn layout(
     }
     let layout = DaoLayout { tracks, mcn: plan.mcn, cdtext: plan.cdtext(), short_tracks };
     layout.validate().map_err(|e| fail(code::PLAN, e))?;
-    Ok((layout, stream))
+    Ok((layout, stream, track_loudness))
 }
 
 /// The layout's CD-TEXT fitted as `how` says (`None`: no CD-TEXT): text a character code
@@ -560,9 +596,42 @@ fn lenient_hint(e: &cd::CueError) -> String {
 /// # Errors
 /// The sheet's or a file's problem, with the sheet's file and line.
 pub fn plan_sheet(sheet: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<(DaoLayout, Stream)> {
+    let p = plan_sheet_with(sheet, how, note)?;
+    Ok((p.layout, p.stream))
+}
+
+/// A sheet planned: its layout and stream, and each track's loudness (when
+/// [`SheetOptions::loudness`]) and the loudness its `REM REPLAYGAIN_*` give.
+#[derive(Debug)]
+pub struct PlannedSheet {
+    /// The disc's layout.
+    pub layout: DaoLayout,
+    /// Its audio from LBA −150.
+    pub stream: Stream,
+    /// Each track's loudness (empty unless measured).
+    pub loudness: Vec<audio::loudness::Loudness>,
+    /// Each track's loudness as the sheet's ReplayGain remarks give it.
+    pub tagged: Vec<crate::normalize::Tagged>,
+}
+
+/// As [`plan_sheet`], with the loudness.
+///
+/// # Errors
+/// The sheet's or a file's problem, with the sheet's file and line.
+pub fn plan_sheet_with(sheet: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<PlannedSheet> {
     let (plan, origin) = plan(sheet, how, note)?;
-    let measure: Measure<'_> = if how.trust_headers { &from_headers } else { &decoded };
-    let (mut layout, stream) = layout(&plan, &origin, measure, how.short_tracks)?;
+    let measure: Measure<'_> = match (how.trust_headers, how.loudness) {
+        (_, true) => &decoded_loudness,
+        (true, false) => &from_headers,
+        (false, false) => &decoded,
+    };
+    let (mut layout, stream, loudness) = layout(&plan, &origin, measure, how.short_tracks)?;
+    let (album, tracks) = &origin.replaygain;
+    let tagged = plan
+        .tracks
+        .iter()
+        .map(|t| crate::normalize::Tagged::from_texts(tracks.get(&t.number).map(String::as_str), album.as_deref(), None, None))
+        .collect();
     if how.short_tracks {
         layout.short_tracks = true;
         // Said once for the disc (a real one has 99 tracks of a second each).
@@ -591,7 +660,7 @@ pub fn plan_sheet(sheet: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<(
             });
         }
     }
-    Ok((layout, stream))
+    Ok(PlannedSheet { layout, stream, loudness, tagged })
 }
 
 /// `mm:ss:ff` (75 frames a second, as sheets write times) of a length in samples.
@@ -661,9 +730,10 @@ pub fn plan_files(
     // Every file is taken whole (one range from its start), as preflight measured it.
     let known = |path: &Path, _: &SourceFormat, ranges: &[Range]| {
         let (frames, crc) = files.iter().position(|f| f == path).map_or((0, None), |i| measured[i]);
-        Ok((frames, ranges.iter().map(|r| if *r == (0, None) { crc } else { None }).collect()))
+        Ok((frames, ranges.iter().map(|r| if *r == (0, None) { crc } else { None }).collect(), Vec::new()))
     };
-    layout(&plan, &Origin::default(), &known, false)
+    let (layout, stream, _) = layout(&plan, &Origin::default(), &known, false)?;
+    Ok((layout, stream))
 }
 
 /// The host FIFO of a disc-at-once burn: 2.5 s at the speed asked for (`write_speed` in

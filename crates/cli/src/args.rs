@@ -107,6 +107,55 @@ pub struct BurnArgs {
     /// Write an SVG chart of the burn: write speed, drive and host buffer fill over time.
     #[arg(long, value_name = "FILE.svg")]
     pub(crate) report: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) loudness: LoudnessArgs,
+}
+
+/// Loudness normalisation, for the commands that burn or compare with what was burned.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LoudnessArgs {
+    /// Burn every track at one loudness: `track` gives each track its own gain (a mix CD),
+    /// `album` one gain for the whole disc (keeps an album's dynamics). Measured with EBU R128
+    /// while the files are checked; the gain is held so the true peak stays at or under
+    /// −1 dBTP.
+    #[arg(long, value_enum, value_name = "track|album")]
+    pub(crate) normalize: Option<NormalizeArg>,
+    /// The loudness --normalize aims at, in LUFS (ReplayGain 2.0's −18 by default; EBU R128
+    /// broadcast is −23).
+    #[arg(long, value_name = "LUFS", default_value_t = redburn::normalize::DEFAULT_TARGET_LUFS,
+          allow_negative_numbers = true, value_parser = lufs_arg)]
+    pub(crate) target_lufs: f64,
+    /// With --normalize: use the loudness the files' ReplayGain or R128 tags (or a CUE sheet's
+    /// REM REPLAYGAIN_*) give, where they give one, instead of the measured loudness.
+    #[arg(long, requires = "normalize")]
+    pub(crate) normalize_from_tags: bool,
+}
+
+/// `--normalize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NormalizeArg {
+    /// Each track to the target.
+    Track,
+    /// One gain for the disc.
+    Album,
+}
+
+impl From<NormalizeArg> for redburn::normalize::Normalize {
+    fn from(a: NormalizeArg) -> Self {
+        match a {
+            NormalizeArg::Track => redburn::normalize::Normalize::Track,
+            NormalizeArg::Album => redburn::normalize::Normalize::Album,
+        }
+    }
+}
+
+/// A loudness target between −70 and 0 LUFS.
+fn lufs_arg(s: &str) -> Result<f64, String> {
+    let v: f64 = s.trim().trim_end_matches("LUFS").trim().parse().map_err(|_| format!("{s:?} is not a loudness in LUFS (e.g. -18)"))?;
+    if !(-70.0..=0.0).contains(&v) {
+        return Err(format!("{s:?}: a target loudness lies between -70 and 0 LUFS (-18 is ReplayGain's, -23 EBU R128's)"));
+    }
+    Ok(v)
 }
 
 /// Sectors per second from `max`, `24`, `24x` or `1800`.
@@ -164,6 +213,7 @@ impl BurnArgs {
             allow_four_channel: false,
             skip_decode_check: false,
             report: None,
+            loudness: LoudnessArgs { target_lufs: redburn::normalize::DEFAULT_TARGET_LUFS, ..LoudnessArgs::default() },
         }
     }
 

@@ -68,6 +68,9 @@ pub(crate) fn request_of(args: &BurnArgs) -> Request {
         do_not_finalize: args.no_finalize,
         verify: args.verify,
         eject: args.eject,
+        normalize: args.loudness.normalize.map(Into::into),
+        target_lufs: args.loudness.target_lufs,
+        normalize_from_tags: args.loudness.normalize_from_tags,
         ..Request::new(args.files.clone())
     }
 }
@@ -204,10 +207,64 @@ pub(crate) fn show_plan(args: &BurnArgs, job: &Job, check: &Check, dev_name: &st
             ));
         }
     }
+    show_loudness(job, &say);
+}
+
+/// Each track's loudness and gain, when the job normalises; a warning for each track the peak
+/// kept from the target.
+fn show_loudness(job: &Job, say: &dyn Fn(String)) {
+    let Some(g) = job.gains() else { return };
+    say(format!(
+        "Loudness ({} mode, target {:.1} LUFS, true peak at most {:.1} dBTP):",
+        g.mode.name(),
+        g.target,
+        redburn::normalize::CEILING_DBTP
+    ));
+    for (i, t) in g.tracks.iter().enumerate() {
+        say(format!("  {:2}. {}", i + 1, redburn::normalize::Gains::describe(t)));
+        if t.limited {
+            let reached = t.loudness.map_or(g.target, |l| l + t.gain);
+            eprintln!(
+                "redburn: warning: track {} reaches {reached:.1} LUFS, not the target {:.1}: a larger gain would take its \
+                 true peak over {:.1} dBTP",
+                i + 1,
+                g.target,
+                redburn::normalize::CEILING_DBTP
+            );
+        }
+    }
+    if let Some(a) = g.album {
+        say(format!("  album {a:.1} LUFS"));
+    }
+}
+
+/// The job's loudness and gains, for `--json` (null when it does not normalise).
+pub(crate) fn loudness_json(job: &Job) -> serde_json::Value {
+    let Some(g) = job.gains() else { return serde_json::Value::Null };
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let tracks: Vec<_> = g
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            json!({"track": i + 1, "measured_lufs": t.measured, "loudness_lufs": t.loudness, "from_tag": t.from_tag,
+                   "true_peak_dbtp": finite(t.true_peak), "gain_db": t.gain, "limited": t.limited})
+        })
+        .collect();
+    json!({"mode": g.mode.name(), "target_lufs": g.target, "ceiling_dbtp": redburn::normalize::CEILING_DBTP,
+           "album_lufs": g.album, "tracks": tracks})
 }
 
 /// The `plan` event of a dry run.
 pub(crate) fn plan_json(job: &Job, check: &Check, dev_name: &str) -> serde_json::Value {
+    let mut plan = plan_layout_json(job, check, dev_name);
+    if job.gains().is_some() {
+        plan["loudness"] = loudness_json(job);
+    }
+    plan
+}
+
+fn plan_layout_json(job: &Job, check: &Check, dev_name: &str) -> serde_json::Value {
     match job.work() {
         Work::Tracks(tracks) => {
             let list: Vec<_> =

@@ -28,25 +28,33 @@ pub struct VerifyArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// The disc was burned normalised: compare with the audio as the burn changed it.
+    #[command(flatten)]
+    loudness: crate::args::LoudnessArgs,
 }
 
 /// Runs `redburn verify`.
 pub fn run_cmd(args: &VerifyArgs) -> Result<()> {
     let (name, mut drive) = device::open_recorder(&args.device)?;
-    check(&mut drive, &name, &args.inputs, args.big_endian, args.lenient, args.json)
+    let request = redburn::job::Request {
+        big_endian: args.big_endian,
+        lenient: args.lenient,
+        normalize: args.loudness.normalize.map(Into::into),
+        target_lufs: args.loudness.target_lufs,
+        normalize_from_tags: args.loudness.normalize_from_tags,
+        ..redburn::job::Request::new(args.inputs.clone())
+    };
+    check(&mut drive, &name, &request, args.json)
 }
 
 /// Reads the disc in `drive` back and compares it with `inputs`; prints a line per track.
-pub fn check<T: Transport>(
-    drive: &mut Recorder<T>,
-    name: &str,
-    inputs: &[PathBuf],
-    big_endian: bool,
-    lenient: bool,
-    as_json: bool,
-) -> Result<()> {
-    let request = redburn::job::Request { big_endian, lenient, ..redburn::job::Request::new(inputs.to_vec()) };
-    let expected = redburn::job::expected_of(&request, &mut crate::burn::note).map_err(crate::burn::job_failure)?;
+pub fn check<T: Transport>(drive: &mut Recorder<T>, name: &str, request: &redburn::job::Request, as_json: bool) -> Result<()> {
+    if let Some(mode) = request.normalize
+        && !as_json
+    {
+        out!("Comparing with the audio normalised as burned ({} mode, target {:.1} LUFS).", mode.name(), request.target_lufs);
+    }
+    let expected = redburn::job::expected_of(request, &mut crate::burn::note).map_err(crate::burn::job_failure)?;
     let verdicts = verify_disc(drive, expected, &mut |_| {}).map_err(|e| failure(name, &e))?;
     show(name, &verdicts, as_json);
     let failed = verdicts.iter().filter(|v| v.first_difference.is_some()).count();

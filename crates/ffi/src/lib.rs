@@ -1670,7 +1670,7 @@ pub unsafe extern "C" fn rb_verify_sheet(
         let (r, sheet) = unsafe { (object(r, "recorder")?, path(sheet, "sheet")?) };
         // The disc is what it is: whatever the sheet asks beyond the Red Book.
         let how =
-            rb::sheet::SheetOptions { lenient: true, short_tracks: true, four_channel: true, trust_headers: false };
+            rb::sheet::SheetOptions { lenient: true, short_tracks: true, four_channel: true, ..Default::default() };
         let expected = rb::sheet::expected_from_sheet(&sheet, &how, &mut |_| {})?;
         verify(r, expected, on_track, user, differing)
     })

@@ -833,6 +833,7 @@ fn verify(
                     short_tracks: true,
                     four_channel: true,
                     trust_headers: false,
+                    loudness: false,
                 };
                 rb::sheet::expected_from_sheet(&sheet, &how, &mut |_| {})?
             }

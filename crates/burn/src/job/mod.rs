@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use audio::segments::{file_format, header_frames, source_measure};
+use audio::segments::{file_format, header_frames, measure_ranges_with};
 use cd::addr::{FRAMES_PER_SECTOR, MAX_TRACKS, MIN_TRACK_SECTORS, PREGAP_SECTORS};
 use cd::cdtext::TextFit;
 use device::{MediaInfo, Recorder};
@@ -135,6 +135,13 @@ pub struct Request {
     pub verify: bool,
     /// Open the tray when done.
     pub eject: bool,
+    /// Loudness normalisation (none: the audio as it is).
+    pub normalize: Option<crate::normalize::Normalize>,
+    /// The loudness normalisation aims at, LUFS.
+    pub target_lufs: f64,
+    /// Normalise to the loudness the files' ReplayGain/R128 tags (or the sheet's `REM
+    /// REPLAYGAIN_*`) give, where they give one, instead of the measured one.
+    pub normalize_from_tags: bool,
 }
 
 impl Request {
@@ -158,6 +165,9 @@ impl Request {
             do_not_finalize: false,
             verify: false,
             eject: false,
+            normalize: None,
+            target_lufs: crate::normalize::DEFAULT_TARGET_LUFS,
+            normalize_from_tags: false,
         }
     }
 
@@ -169,6 +179,7 @@ impl Request {
             trust_headers: self.skip_decode_check,
             short_tracks: self.allow_short_tracks,
             four_channel: self.allow_four_channel,
+            loudness: self.normalize.is_some(),
         }
     }
 
@@ -222,6 +233,12 @@ impl Request {
             return Err(JobError::NeedsDiscAtOnce);
         }
         Ok(())
+    }
+
+    /// The gains for tracks measured as `loudness` (and tagged as `tagged`), when asked.
+    fn gains(&self, loudness: &[audio::loudness::Loudness], tagged: &[crate::normalize::Tagged]) -> Option<crate::normalize::Gains> {
+        let mode = self.normalize?;
+        Some(crate::normalize::Gains::choose(mode, self.target_lufs, loudness, tagged, self.normalize_from_tags))
     }
 
     /// The sheet, when the inputs are one.
@@ -286,6 +303,8 @@ pub struct Job {
     /// The files burned, playlists expanded (none for a sheet).
     files: Vec<crate::playlist::Listed>,
     work: Work,
+    /// Each track's gain, when normalised.
+    gains: Option<crate::normalize::Gains>,
 }
 
 /// The plan against one recorder: what [`Job::check`] found.
@@ -327,22 +346,37 @@ impl Job {
     /// a route the inputs cannot take, more CD-TEXT than the lead-in holds.
     pub fn plan(request: Request, notes: Notes<'_>) -> Result<Job, JobError> {
         request.check_route()?;
+        let measure = request.normalize.is_some();
         if let Some(sheet) = request.the_sheet() {
             let sheet = sheet.to_owned();
-            let (mut layout, stream) = crate::sheet::plan_sheet(&sheet, &request.sheet_options(), notes)?;
+            let how = request.sheet_options();
+            let planned = crate::sheet::plan_sheet_with(&sheet, &how, notes)?;
+            let (mut layout, stream) = (planned.layout, planned.stream);
             crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
             let rw = crate::sheet::rw_source(&sheet, &stream)?;
-            return Ok(Job { request, files: Vec::new(), work: Work::Disc { layout, stream, rw } });
+            let gains = request.gains(&planned.loudness, &planned.tagged);
+            return Ok(Job { request, files: Vec::new(), work: Work::Disc { layout, stream, rw }, gains });
         }
         let disc = request.disc_at_once();
         let listed = crate::playlist::expand(&request.inputs, notes)?;
         let files: Vec<PathBuf> = listed.iter().map(|l| l.path.clone()).collect();
+        if measure && request.skip_decode_check {
+            notes(Note {
+                warning: false,
+                file: None,
+                line: 0,
+                what: "--normalize measures every file: each is decoded before the burn all the same".into(),
+            });
+        }
         // Every file is checked (a sheet among them, more than 99, one that does not decode)
         // before a recorder is touched, whichever way it is written.
-        let tracks = preflight(&files, request.big_endian, request.skip_decode_check)
+        let skip = request.skip_decode_check && !measure;
+        let (tracks, loudness) = preflight_with(&files, request.big_endian, skip, measure)
             .map_err(|e| at_playlist_line(e, &listed))?;
+        let tagged = if measure && request.normalize_from_tags { tagged_files(&files, notes) } else { Vec::new() };
+        let gains = request.gains(&loudness, &tagged);
         if !disc {
-            return Ok(Job { request, files: listed, work: Work::Tracks(tracks) });
+            return Ok(Job { request, files: listed, work: Work::Tracks(tracks), gains });
         }
         let measured: Vec<(u64, Option<u32>)> = tracks.iter().map(|t| (t.frames, t.crc)).collect();
         let hints: Vec<(Option<String>, Option<String>)> =
@@ -357,7 +391,13 @@ impl Job {
             notes,
         )?;
         crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
-        Ok(Job { request, files: listed, work: Work::Disc { layout, stream, rw: None } })
+        Ok(Job { request, files: listed, work: Work::Disc { layout, stream, rw: None }, gains })
+    }
+
+    /// Each track's loudness and gain, when the job normalises.
+    #[must_use]
+    pub fn gains(&self) -> Option<&crate::normalize::Gains> {
+        self.gains.as_ref()
     }
 
     /// The files burned, each with the playlist line that lists it (empty for a sheet).
@@ -440,23 +480,50 @@ impl Job {
     /// # Errors
     /// The sheet cannot be read again.
     pub fn expected(&self) -> Result<crate::Expected<'static>, JobError> {
-        Ok(match self.request.the_sheet() {
-            Some(sheet) => crate::sheet::expected_from_sheet(sheet, &self.request.sheet_options(), &mut |_| {})?,
+        let expected = match self.request.the_sheet() {
+            Some(sheet) => {
+                let how = crate::sheet::SheetOptions { loudness: false, ..self.request.sheet_options() };
+                crate::sheet::expected_from_sheet(sheet, &how, &mut |_| {})?
+            }
             None => crate::sheet::expected_from_files(
                 self.files.iter().map(|l| l.path.clone()).collect(),
                 self.request.big_endian,
             ),
+        };
+        // The normalised audio, as the burn wrote it.
+        let Some(gains) = self.gains.clone().filter(crate::normalize::Gains::changes_audio) else { return Ok(expected) };
+        Ok(match expected {
+            crate::Expected::Stream(r) => {
+                let shape: Vec<(u32, u32)> = match &self.work {
+                    Work::Disc { layout, .. } => layout.tracks.iter().map(|t| (t.pause, t.length)).collect(),
+                    Work::Tracks(_) => Vec::new(),
+                };
+                crate::Expected::Stream(Box::new(audio::gain::Gained::new(r, gains.disc_schedule(&shape))))
+            }
+            crate::Expected::Tracks { count, mut open } => crate::Expected::Tracks {
+                count,
+                open: Box::new(move |i| {
+                    let r = open(i)?;
+                    Ok(Box::new(audio::gain::Gained::track(r, gains.factor(i), i)) as Box<dyn std::io::Read>)
+                }),
+            },
         })
     }
 }
 
 /// What a disc burned from `request` is compared with by [`crate::verify_disc`], without
 /// planning a burn: the sheet's audio from LBA −150 (its short tracks and four-channel flags
-/// taken as burned), or the files one a track, playlists expanded.
+/// taken as burned), or the files one a track, playlists expanded — normalised as the burn
+/// was, when the request normalises.
 ///
 /// # Errors
 /// The sheet's, a playlist's or a file's problem.
 pub fn expected_of(request: &Request, notes: Notes<'_>) -> Result<crate::Expected<'static>, JobError> {
+    if request.normalize.is_some() {
+        // The gains are those the burn chose: the inputs measured again (or their tags read).
+        let how = Request { allow_short_tracks: true, allow_four_channel: true, ..request.clone() };
+        return Job::plan(how, notes)?.expected();
+    }
     if let Some(sheet) = request.the_sheet() {
         let how = crate::sheet::SheetOptions { short_tracks: true, four_channel: true, ..request.sheet_options() };
         return Ok(crate::sheet::expected_from_sheet(sheet, &how, notes)?);
@@ -517,6 +584,40 @@ fn writable_medium<T: Transport>(
 /// A directory or a sheet among the files, more than 99 files, a file that cannot be decoded
 /// or holds no audio.
 pub fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Result<Vec<FileTrack>, JobError> {
+    Ok(preflight_with(files, big_endian, skip_decode, false)?.0)
+}
+
+/// The loudness the files' tags give (ReplayGain, R128), each file's; a file whose tags
+/// cannot be read gives none, with a note.
+fn tagged_files(files: &[PathBuf], notes: Notes<'_>) -> Vec<crate::normalize::Tagged> {
+    files
+        .iter()
+        .map(|f| match audio::tags::read_tags(f) {
+            Ok(t) => crate::normalize::Tagged::from_texts(
+                t.replaygain_track_gain.as_deref(),
+                t.replaygain_album_gain.as_deref(),
+                t.r128_track_gain.as_deref(),
+                t.r128_album_gain.as_deref(),
+            ),
+            Err(e) => {
+                notes(Note { warning: true, file: Some(f.clone()), line: 0, what: format!("its tags: {e}; measured") });
+                crate::normalize::Tagged::default()
+            }
+        })
+        .collect()
+}
+
+/// As [`preflight`], and with `loudness` each file's loudness and peaks, measured in the
+/// same pass (empty without).
+///
+/// # Errors
+/// As [`preflight`].
+pub fn preflight_with(
+    files: &[PathBuf],
+    big_endian: bool,
+    skip_decode: bool,
+    loudness: bool,
+) -> Result<(Vec<FileTrack>, Vec<audio::loudness::Loudness>), JobError> {
     if let Some(dir) = files.iter().find(|f| f.is_dir()) {
         return Err(JobError::Directory(dir.clone()));
     }
@@ -529,7 +630,7 @@ pub fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Resu
     if files.len() > usize::from(MAX_TRACKS) {
         return Err(JobError::TooManyTracks(files.len()));
     }
-    type Measured = Result<(u64, Option<u32>), audio::AudioError>;
+    type Measured = Result<(u64, Option<u32>, Option<audio::loudness::Loudness>), audio::AudioError>;
     let results: Vec<Measured> = std::thread::scope(|s| {
         let half = files.len().div_ceil(2).max(1);
         let handles: Vec<_> = files
@@ -539,9 +640,10 @@ pub fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Resu
                     let measure = |p: &Path| -> Measured {
                         let format = file_format(p, big_endian);
                         if skip_decode {
-                            Ok((header_frames(p, &format)?, None))
+                            Ok((header_frames(p, &format)?, None, None))
                         } else {
-                            source_measure(p, &format).map(|(n, crc)| (n, Some(crc)))
+                            let (n, crcs, mut l) = measure_ranges_with(p, &format, &[(0, None)], loudness)?;
+                            Ok((n, crcs[0], l.pop()))
                         }
                     };
                     chunk.iter().map(|p| measure(p)).collect::<Vec<_>>()
@@ -563,18 +665,18 @@ pub fn preflight(files: &[PathBuf], big_endian: bool, skip_decode: bool) -> Resu
             })
             .collect()
     });
-    files
-        .iter()
-        .zip(results)
-        .map(|(path, r)| {
-            let (frames, crc) = r.map_err(JobError::Audio)?;
-            if frames == 0 {
-                return Err(JobError::NoAudio(path.clone()));
-            }
-            let sectors = frames.div_ceil(FRAMES_PER_SECTOR as u64).max(MIN_TRACK_SECTORS as u64);
-            Ok(FileTrack { path: path.clone(), frames, sectors, crc })
-        })
-        .collect()
+    let mut tracks = Vec::with_capacity(files.len());
+    let mut measured = Vec::new();
+    for (path, r) in files.iter().zip(results) {
+        let (frames, crc, l) = r.map_err(JobError::Audio)?;
+        if frames == 0 {
+            return Err(JobError::NoAudio(path.clone()));
+        }
+        let sectors = frames.div_ceil(FRAMES_PER_SECTOR as u64).max(MIN_TRACK_SECTORS as u64);
+        tracks.push(FileTrack { path: path.clone(), frames, sectors, crc });
+        measured.extend(l);
+    }
+    Ok((tracks, measured))
 }
 
 /// Cancels a job's burns from any thread: the track being written ends where it is and the

@@ -291,23 +291,39 @@ impl Job {
         })
     }
 
+    /// Track `i`'s audio (track-at-once): decoded, checked against the preflight, gained.
+    pub(crate) fn track_reader(&self, i: usize, t: &FileTrack) -> Box<dyn Read + Send> {
+        let reader = file_reader(&t.path, self.request.big_endian, t.frames);
+        let reader: Box<dyn Read + Send> = match t.crc {
+            Some(crc) => Box::new(Checked::new(reader, &t.path, t.frames, crc)),
+            None => Box::new(reader),
+        };
+        match self.gains.as_ref().filter(|g| g.changes_audio()) {
+            Some(g) => Box::new(audio::gain::Gained::track(reader, g.factor(i), i)),
+            None => reader,
+        }
+    }
+
+    /// The disc's audio from LBA −150 (disc-at-once): checked against the preflight, gained.
+    pub(crate) fn disc_reader(&self, stream: &crate::sheet::Stream) -> Box<dyn Read + Send> {
+        let reader = crate::sheet::checked_reader(stream.clone());
+        match (&self.work, self.gains.as_ref().filter(|g| g.changes_audio())) {
+            (Work::Disc { layout, .. }, Some(g)) => {
+                let shape: Vec<(u32, u32)> = layout.tracks.iter().map(|t| (t.pause, t.length)).collect();
+                Box::new(audio::gain::Gained::new(reader, g.disc_schedule(&shape)))
+            }
+            _ => Box::new(reader),
+        }
+    }
+
     /// The audio read once for `n` recorders.
     fn shared_readers(&self, n: usize, queue: usize) -> Vec<TeeReader> {
         match &self.work {
             Work::Disc { stream, .. } => {
-                let part: Box<dyn Read + Send> = Box::new(crate::sheet::checked_reader(stream.clone()));
-                tee(vec![part], n, CHUNK, queue)
+                tee(vec![self.disc_reader(stream)], n, CHUNK, queue)
             }
             Work::Tracks(tracks) => {
-                let big_endian = self.request.big_endian;
-                let files: Vec<_> = tracks.iter().map(|t| (t.path.clone(), t.frames, t.crc)).collect();
-                let parts = files.into_iter().map(move |(path, frames, crc)| -> Box<dyn Read + Send> {
-                    let reader = file_reader(&path, big_endian, frames);
-                    match crc {
-                        Some(crc) => Box::new(Checked::new(reader, &path, frames, crc)),
-                        None => Box::new(reader),
-                    }
-                });
+                let parts: Vec<_> = tracks.iter().enumerate().map(|(i, t)| self.track_reader(i, t)).collect();
                 tee(parts, n, CHUNK, queue)
             }
         }
@@ -416,13 +432,10 @@ impl<T: Transport> Burn<'_, T> {
         // (0.1–0.5 s a track at 52x). The preflight's checksum is computed again as each
         // file is read: a file changed since stops the burn instead of being written unchecked.
         let bytes = crate::host_buffer_sectors_for(speed) as usize * cd::addr::SECTOR_BYTES;
-        let big_endian = request.big_endian;
+        let job = self.job;
         let own = |t: &FileTrack, previous: Option<FifoLevel>| -> ReadAhead {
-            let reader = file_reader(&t.path, big_endian, t.frames);
-            let reader: Box<dyn Read + Send> = match t.crc {
-                Some(crc) => Box::new(Checked::new(reader, &t.path, t.frames, crc)),
-                None => Box::new(reader),
-            };
+            let i = tracks.iter().position(|x| std::ptr::eq(x, t)).unwrap_or(0);
+            let reader = job.track_reader(i, t);
             match previous {
                 Some(p) => ReadAhead::after(reader, bytes, p),
                 None => ReadAhead::spawn(reader, 16),
@@ -592,7 +605,7 @@ impl<T: Transport> Burn<'_, T> {
             let mut level = None;
             let audio: Box<dyn Read + '_> = match &mut feed {
                 Feed::Own => {
-                    let fifo = ReadAhead::buffered(crate::sheet::checked_reader(stream.clone()), fifo_bytes);
+                    let fifo = ReadAhead::buffered(self.job.disc_reader(stream), fifo_bytes);
                     level = Some(fifo.level());
                     Box::new(fifo)
                 }
