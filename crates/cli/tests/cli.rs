@@ -12,6 +12,8 @@ mod corpus;
 mod damaged;
 #[path = "cli/many.rs"]
 mod many;
+#[path = "cli/playlists.rs"]
+mod playlists;
 #[path = "cli/read.rs"]
 mod read;
 #[path = "cli/tools.rs"]
