@@ -870,7 +870,11 @@ impl Decoder {
     ///
     /// # Errors
     /// [`AudioError`] when the file cannot be decoded to its end.
-    pub fn measure_ranges_with(path: &Path, ranges: &[(u64, Option<u64>)], loudness: bool) -> Result<Measured, AudioError> {
+    pub fn measure_ranges_with(
+        path: &Path,
+        ranges: &[(u64, Option<u64>)],
+        loudness: bool,
+    ) -> Result<Measured, AudioError> {
         let mut d = Decoder::open(path)?;
         let mut crcs = RangeCrcs::new(ranges, loudness);
         while d.refill()? {

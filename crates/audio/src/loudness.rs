@@ -438,7 +438,13 @@ mod tests {
     fn the_filter_coefficients_are_bs1770s_at_48_khz() {
         // BS.1770-4 Annex 1 gives the 48 kHz coefficients literally (Tables 1 and 2).
         let (s, h) = k_weighting(48_000.0);
-        let table1 = [1.535_124_859_586_97, -2.691_696_189_406_38, 1.198_392_810_852_85, -1.690_659_293_182_41, 0.732_480_774_215_85];
+        let table1 = [
+            1.535_124_859_586_97,
+            -2.691_696_189_406_38,
+            1.198_392_810_852_85,
+            -1.690_659_293_182_41,
+            0.732_480_774_215_85,
+        ];
         for (got, want) in s.iter().zip(table1) {
             assert!((got - want).abs() < 1e-6, "{s:?}");
         }
@@ -501,15 +507,14 @@ mod tests {
             x ^= x << 5;
             f64::from(x) / f64::from(u32::MAX) - 0.5
         };
-        let frames: Vec<(f64, f64)> =
-            (0..44_100)
-                .map(|i| {
-                    // Left: noise with loud bursts; right: a tone (what the bend bound skips).
-                    let a = if i % 9_000 < 30 { 1.6 } else { 0.4 };
-                    let tone = 0.9 * (2.0 * std::f64::consts::PI * 3_001.0 * i as f64 / 44_100.0).sin();
-                    (a * noise(), tone)
-                })
-                .collect();
+        let frames: Vec<(f64, f64)> = (0..44_100)
+            .map(|i| {
+                // Left: noise with loud bursts; right: a tone (what the bend bound skips).
+                let a = if i % 9_000 < 30 { 1.6 } else { 0.4 };
+                let tone = 0.9 * (2.0 * std::f64::consts::PI * 3_001.0 * i as f64 / 44_100.0).sin();
+                (a * noise(), tone)
+            })
+            .collect();
         let bytes = stereo(frames.len(), |i| frames[i]);
         let m = measure(&bytes, 4_096);
         let taps: [f32x4; 12] =
@@ -520,8 +525,14 @@ mod tests {
             x.extend(bytes.chunks_exact(4).map(|f| i16::from_le_bytes([f[2 * ch], f[2 * ch + 1]])));
             x.extend([0; 11]);
             // A bound that never skips: every output computed.
-            let all =
-                Bounds { centre: f32::INFINITY, tails: 0.0, sum: f32::INFINITY, magnitude: 0.0, line: f32::INFINITY, bend: 0.0 };
+            let all = Bounds {
+                centre: f32::INFINITY,
+                tails: 0.0,
+                sum: f32::INFINITY,
+                magnitude: 0.0,
+                line: f32::INFINITY,
+                bend: 0.0,
+            };
             every = every.max(peak_between(&x, &taps, &all, -1.0));
         }
         assert!((m.true_peak - every / 32_768.0).abs() < 1e-5, "{} vs {}", m.true_peak, every / 32_768.0);

@@ -54,7 +54,12 @@ impl Tagged {
     /// From ReplayGain gain texts (`-7.89 dB`, to −18 LUFS) and R128 texts (`-1234`, Q7.8 to
     /// −23 LUFS); ReplayGain first.
     #[must_use]
-    pub fn from_texts(rg_track: Option<&str>, rg_album: Option<&str>, r128_track: Option<&str>, r128_album: Option<&str>) -> Tagged {
+    pub fn from_texts(
+        rg_track: Option<&str>,
+        rg_album: Option<&str>,
+        r128_track: Option<&str>,
+        r128_album: Option<&str>,
+    ) -> Tagged {
         let rg = |t: Option<&str>| t.and_then(replaygain_db).map(|g| DEFAULT_TARGET_LUFS - g);
         let r128 = |t: Option<&str>| t.and_then(|t| t.trim().parse::<i32>().ok()).map(|q| -23.0 - f64::from(q) / 256.0);
         Tagged { track: rg(rg_track).or_else(|| r128(r128_track)), album: rg(rg_album).or_else(|| r128(r128_album)) }
@@ -217,7 +222,13 @@ mod tests {
 
     #[test]
     fn track_mode_brings_each_to_the_target_under_the_ceiling() {
-        let g = Gains::choose(Normalize::Track, -18.0, &[loud(-30.0, -20.0), loud(-10.0, -0.5), loud(-20.0, -2.0)], &[], false);
+        let g = Gains::choose(
+            Normalize::Track,
+            -18.0,
+            &[loud(-30.0, -20.0), loud(-10.0, -0.5), loud(-20.0, -2.0)],
+            &[],
+            false,
+        );
         let got: Vec<(f64, bool)> = g.tracks.iter().map(|t| (t.gain, t.limited)).collect();
         // +12 dB: peak −8 dBTP; −8 dB; +2 dB would reach 0 dBTP: held at +1.
         assert_eq!(got, [(12.0, false), (-8.0, false), (1.0, true)]);
@@ -235,7 +246,10 @@ mod tests {
 
     #[test]
     fn tags_replace_the_measurement_when_asked() {
-        let tagged = [Tagged::from_texts(Some("-7.50 dB"), Some("-6 dB"), None, None), Tagged::from_texts(None, None, Some("-512"), None)];
+        let tagged = [
+            Tagged::from_texts(Some("-7.50 dB"), Some("-6 dB"), None, None),
+            Tagged::from_texts(None, None, Some("-512"), None),
+        ];
         assert_eq!(tagged[0], Tagged { track: Some(-10.5), album: Some(-12.0) });
         assert_eq!(tagged[1].track, Some(-21.0));
         let m = [loud(-14.0, -10.0), loud(-14.0, -10.0)];

@@ -630,7 +630,14 @@ pub fn plan_sheet_with(sheet: &Path, how: &SheetOptions, note: Notes<'_>) -> Res
     let tagged = plan
         .tracks
         .iter()
-        .map(|t| crate::normalize::Tagged::from_texts(tracks.get(&t.number).map(String::as_str), album.as_deref(), None, None))
+        .map(|t| {
+            crate::normalize::Tagged::from_texts(
+                tracks.get(&t.number).map(String::as_str),
+                album.as_deref(),
+                None,
+                None,
+            )
+        })
         .collect();
     if how.short_tracks {
         layout.short_tracks = true;

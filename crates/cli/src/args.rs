@@ -151,9 +151,16 @@ impl From<NormalizeArg> for redburn::normalize::Normalize {
 
 /// A loudness target between −70 and 0 LUFS.
 fn lufs_arg(s: &str) -> Result<f64, String> {
-    let v: f64 = s.trim().trim_end_matches("LUFS").trim().parse().map_err(|_| format!("{s:?} is not a loudness in LUFS (e.g. -18)"))?;
+    let v: f64 = s
+        .trim()
+        .trim_end_matches("LUFS")
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a loudness in LUFS (e.g. -18)"))?;
     if !(-70.0..=0.0).contains(&v) {
-        return Err(format!("{s:?}: a target loudness lies between -70 and 0 LUFS (-18 is ReplayGain's, -23 EBU R128's)"));
+        return Err(format!(
+            "{s:?}: a target loudness lies between -70 and 0 LUFS (-18 is ReplayGain's, -23 EBU R128's)"
+        ));
     }
     Ok(v)
 }

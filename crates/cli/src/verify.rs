@@ -48,11 +48,20 @@ pub fn run_cmd(args: &VerifyArgs) -> Result<()> {
 }
 
 /// Reads the disc in `drive` back and compares it with `inputs`; prints a line per track.
-pub fn check<T: Transport>(drive: &mut Recorder<T>, name: &str, request: &redburn::job::Request, as_json: bool) -> Result<()> {
+pub fn check<T: Transport>(
+    drive: &mut Recorder<T>,
+    name: &str,
+    request: &redburn::job::Request,
+    as_json: bool,
+) -> Result<()> {
     if let Some(mode) = request.normalize
         && !as_json
     {
-        out!("Comparing with the audio normalised as burned ({} mode, target {:.1} LUFS).", mode.name(), request.target_lufs);
+        out!(
+            "Comparing with the audio normalised as burned ({} mode, target {:.1} LUFS).",
+            mode.name(),
+            request.target_lufs
+        );
     }
     let expected = redburn::job::expected_of(request, &mut crate::burn::note).map_err(crate::burn::job_failure)?;
     let verdicts = verify_disc(drive, expected, &mut |_| {}).map_err(|e| failure(name, &e))?;

@@ -10,6 +10,8 @@ mod copy;
 mod corpus;
 #[path = "cli/damaged.rs"]
 mod damaged;
+#[path = "cli/loudness.rs"]
+mod loudness;
 #[path = "cli/many.rs"]
 mod many;
 #[path = "cli/playlists.rs"]

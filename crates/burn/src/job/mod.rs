@@ -236,7 +236,11 @@ impl Request {
     }
 
     /// The gains for tracks measured as `loudness` (and tagged as `tagged`), when asked.
-    fn gains(&self, loudness: &[audio::loudness::Loudness], tagged: &[crate::normalize::Tagged]) -> Option<crate::normalize::Gains> {
+    fn gains(
+        &self,
+        loudness: &[audio::loudness::Loudness],
+        tagged: &[crate::normalize::Tagged],
+    ) -> Option<crate::normalize::Gains> {
         let mode = self.normalize?;
         Some(crate::normalize::Gains::choose(mode, self.target_lufs, loudness, tagged, self.normalize_from_tags))
     }
@@ -371,8 +375,8 @@ impl Job {
         // Every file is checked (a sheet among them, more than 99, one that does not decode)
         // before a recorder is touched, whichever way it is written.
         let skip = request.skip_decode_check && !measure;
-        let (tracks, loudness) = preflight_with(&files, request.big_endian, skip, measure)
-            .map_err(|e| at_playlist_line(e, &listed))?;
+        let (tracks, loudness) =
+            preflight_with(&files, request.big_endian, skip, measure).map_err(|e| at_playlist_line(e, &listed))?;
         let tagged = if measure && request.normalize_from_tags { tagged_files(&files, notes) } else { Vec::new() };
         let gains = request.gains(&loudness, &tagged);
         if !disc {
@@ -491,7 +495,9 @@ impl Job {
             ),
         };
         // The normalised audio, as the burn wrote it.
-        let Some(gains) = self.gains.clone().filter(crate::normalize::Gains::changes_audio) else { return Ok(expected) };
+        let Some(gains) = self.gains.clone().filter(crate::normalize::Gains::changes_audio) else {
+            return Ok(expected);
+        };
         Ok(match expected {
             crate::Expected::Stream(r) => {
                 let shape: Vec<(u32, u32)> = match &self.work {

@@ -319,9 +319,7 @@ impl Job {
     /// The audio read once for `n` recorders.
     fn shared_readers(&self, n: usize, queue: usize) -> Vec<TeeReader> {
         match &self.work {
-            Work::Disc { stream, .. } => {
-                tee(vec![self.disc_reader(stream)], n, CHUNK, queue)
-            }
+            Work::Disc { stream, .. } => tee(vec![self.disc_reader(stream)], n, CHUNK, queue),
             Work::Tracks(tracks) => {
                 let parts: Vec<_> = tracks.iter().enumerate().map(|(i, t)| self.track_reader(i, t)).collect();
                 tee(parts, n, CHUNK, queue)

@@ -38,8 +38,11 @@ fn every_kind_of_playlist_gives_its_tracks_in_order() {
     assert_eq!(planned(&home, &[&latin]), [d.join("music/Café.wav")]);
     // PLS in its entries' numbers' order; XSPF with relative URI references.
     let pls = d.join("radio.pls");
-    std::fs::write(&pls, "[playlist]\nFile2=music/a.wav\nFile1=music/Caf%C3%A9.wav\nFile3=music/Café.wav\nNumberOfEntries=3\n")
-        .unwrap();
+    std::fs::write(
+        &pls,
+        "[playlist]\nFile2=music/a.wav\nFile1=music/Caf%C3%A9.wav\nFile3=music/Café.wav\nNumberOfEntries=3\n",
+    )
+    .unwrap();
     let xspf = d.join("list.xspf");
     std::fs::write(
         &xspf,
@@ -96,7 +99,8 @@ fn a_playlist_burns_disc_at_once_with_its_titles_and_verifies() {
     wav(&d.join("one.wav"), 44_100 * 5);
     wav(&d.join("two.wav"), 44_100 * 6);
     let p = d.join("mix.m3u");
-    std::fs::write(&p, "#EXTM3U\n#EXTINF:5,Ann Artist - First Light\none.wav\n#EXTINF:6,Second Wind\ntwo.wav\n").unwrap();
+    std::fs::write(&p, "#EXTM3U\n#EXTINF:5,Ann Artist - First Light\none.wav\n#EXTINF:6,Second Wind\ntwo.wav\n")
+        .unwrap();
     stdout(redburn(&home).args(["burn", "--mode", "dao", "--gapless", "--cdtext-from-tags", "--verify"]).arg(&p));
     let toc = stdout(redburn(&home).arg("toc"));
     assert!(toc.contains("First Light") && toc.contains("Second Wind"), "{toc}");
