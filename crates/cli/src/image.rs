@@ -14,8 +14,8 @@ use crate::fail::{code, fail};
 /// Arguments of `redburn image`.
 #[derive(Debug, clap::Args)]
 pub struct ImageArgs {
-    /// Audio files (one track each, track-at-once layout) or one CUE sheet / TOC file
-    /// (disc-at-once layout).
+    /// Audio files or playlists (one track each, track-at-once layout) or one CUE sheet /
+    /// TOC file (disc-at-once layout).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -23,6 +23,8 @@ pub struct ImageArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    loudness: crate::args::LoudnessArgs,
 }
 
 /// The files an image is written as (`redburn image`, `redburn emu export`).
@@ -77,8 +79,12 @@ pub fn run(args: &ImageArgs) -> Result<()> {
 fn make(args: &ImageArgs, scratch: &std::path::Path) -> Result<()> {
     let dir = scratch.join("drive");
     Drive::create(&dir, DriveConfig::default(), Some(MediaKind::Cdr80)).map_err(|e| fail(code::OTHER, e))?;
-    let burn_args =
-        BurnArgs { scratch: Some(dir.clone()), json: args.json, ..BurnArgs::of(args.inputs.clone(), Vec::new()) };
+    let burn_args = BurnArgs {
+        scratch: Some(dir.clone()),
+        json: args.json,
+        loudness: args.loudness.clone(),
+        ..BurnArgs::of(args.inputs.clone(), Vec::new())
+    };
     // The scratch drive lives beside the output: a write that fails there is the host's
     // disk (full, read-only), not a disc.
     burn::run(&burn_args).map_err(|e| match e.downcast_ref::<crate::fail::Failure>() {
