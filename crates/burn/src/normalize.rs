@@ -31,6 +31,16 @@ pub enum Normalize {
 }
 
 impl Normalize {
+    /// From its name, `track` or `album` (what every face takes).
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Normalize> {
+        match name {
+            "track" => Some(Normalize::Track),
+            "album" => Some(Normalize::Album),
+            _ => None,
+        }
+    }
+
     /// `track` or `album`.
     #[must_use]
     pub fn name(self) -> &'static str {

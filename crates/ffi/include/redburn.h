@@ -85,6 +85,15 @@
 // Disc-at-once written raw (RAW96R).
 #define RB_ROUTE_RAW 3
 
+// `rb_job_options.normalize`: the audio as it is.
+#define RB_NORMALIZE_OFF 0
+
+// Each track to the target loudness.
+#define RB_NORMALIZE_TRACK 1
+
+// One gain for the disc: the album to the target loudness.
+#define RB_NORMALIZE_ALBUM 2
+
 // `rb_job_event.kind`: a phase begins (`phase`).
 #define RB_EVENT_PHASE 1
 
@@ -452,7 +461,31 @@ typedef struct rb_job_options {
   bool verify;
   // Open the tray when done.
   bool eject;
+  // `RB_NORMALIZE_*`: burn every track at one loudness (EBU R128, the true peak kept at or
+  // under −1 dBTP).
+  int32_t normalize;
+  // The loudness normalising aims at, LUFS (−18, ReplayGain 2.0's, by default).
+  double target_lufs;
+  // Normalise to the loudness the files' ReplayGain/R128 tags (or the sheet's REM
+  // REPLAYGAIN_*) give, where they give one.
+  bool normalize_from_tags;
 } rb_job_options;
+
+// One track's loudness and gain, when the job normalises (`rb_job_track_gain`).
+typedef struct rb_track_gain {
+  // Its integrated loudness as measured, LUFS; NaN when silent or under 400 ms.
+  double measured_lufs;
+  // The loudness the gain was computed from (measured, or from a tag), LUFS; NaN if none.
+  double loudness_lufs;
+  // `loudness_lufs` came from a tag (or the sheet).
+  bool from_tag;
+  // Its true peak, dBTP (−infinity for silence).
+  double true_peak_dbtp;
+  // The gain burned, dB (rounded to 0.01).
+  double gain_db;
+  // The true peak held the gain under what the target asked.
+  bool limited;
+} rb_track_gain;
 
 // The plan against one recorder, from `rb_job_check`.
 typedef struct rb_job_plan {
@@ -1027,6 +1060,13 @@ void rb_job_free(struct rb_job *j);
 // # Safety
 // `j` from `rb_job_new`; `tracks`, `sectors` NULL or valid for a write.
 int32_t rb_job_size(const struct rb_job *j, uint32_t *tracks, uint64_t *sectors);
+
+// Track `index`'s (from 0) loudness and gain into `*out`. `RB_E_INVALID_ARGUMENT` when the
+// job does not normalise or there is no such track.
+//
+// # Safety
+// `j` from `rb_job_new`; `out` valid for a write.
+int32_t rb_job_track_gain(const struct rb_job *j, uint32_t index, struct rb_track_gain *out);
 
 // Cancels the job's burns, from any thread at any time: a track-at-once track ends where it
 // is and the disc is closed so that it plays; a disc-at-once write is told to stop. Each

@@ -1716,6 +1716,13 @@ pub const RB_ROUTE_SESSION_AT_ONCE: i32 = 2;
 /// Disc-at-once written raw (RAW96R).
 pub const RB_ROUTE_RAW: i32 = 3;
 
+/// `rb_job_options.normalize`: the audio as it is.
+pub const RB_NORMALIZE_OFF: i32 = 0;
+/// Each track to the target loudness.
+pub const RB_NORMALIZE_TRACK: i32 = 1;
+/// One gain for the disc: the album to the target loudness.
+pub const RB_NORMALIZE_ALBUM: i32 = 2;
+
 /// `rb_job_event.kind`: a phase begins (`phase`).
 pub const RB_EVENT_PHASE: i32 = 1;
 /// Where the write is (`written`, `burned`, `total`, the buffers, `track`).
@@ -1817,6 +1824,14 @@ pub struct rb_job_options {
     pub verify: bool,
     /// Open the tray when done.
     pub eject: bool,
+    /// `RB_NORMALIZE_*`: burn every track at one loudness (EBU R128, the true peak kept at or
+    /// under −1 dBTP).
+    pub normalize: i32,
+    /// The loudness normalising aims at, LUFS (−18, ReplayGain 2.0's, by default).
+    pub target_lufs: f64,
+    /// Normalise to the loudness the files' ReplayGain/R128 tags (or the sheet's REM
+    /// REPLAYGAIN_*) give, where they give one.
+    pub normalize_from_tags: bool,
 }
 
 /// The defaults, as `redburn burn`'s: the route chosen, CD-TEXT transliterated where needed,
@@ -1840,6 +1855,9 @@ pub extern "C" fn rb_job_options_default() -> rb_job_options {
         do_not_finalize: false,
         verify: false,
         eject: false,
+        normalize: RB_NORMALIZE_OFF,
+        target_lufs: rb::normalize::DEFAULT_TARGET_LUFS,
+        normalize_from_tags: false,
     }
 }
 
@@ -1903,8 +1921,20 @@ unsafe fn request_of(inputs: Vec<PathBuf>, o: &rb_job_options) -> Result<rb::job
             invalid(format!("{label:?} is not a single-byte code page (e.g. windows-1251, koi8-r, iso-8859-7)"))
         })?)
     };
+    let normalize = match o.normalize {
+        RB_NORMALIZE_OFF => None,
+        RB_NORMALIZE_TRACK => Some(rb::normalize::Normalize::Track),
+        RB_NORMALIZE_ALBUM => Some(rb::normalize::Normalize::Album),
+        n => return Err(invalid(format!("normalize {n} is none of RB_NORMALIZE_*"))),
+    };
+    if !(-70.0..=0.0).contains(&o.target_lufs) {
+        return Err(invalid(format!("target_lufs {}: between -70 and 0 LUFS", o.target_lufs)));
+    }
     Ok(rb::job::Request {
         route,
+        normalize,
+        target_lufs: o.target_lufs,
+        normalize_from_tags: o.normalize_from_tags,
         gapless: o.gapless,
         cdtext_from_tags: o.cdtext_from_tags,
         cdtext,
@@ -2002,6 +2032,50 @@ pub unsafe extern "C" fn rb_job_size(j: *const rb_job, tracks: *mut u32, sectors
                 *s = j.job.sectors();
             }
         }
+        Ok(())
+    })
+}
+
+/// One track's loudness and gain, when the job normalises (`rb_job_track_gain`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct rb_track_gain {
+    /// Its integrated loudness as measured, LUFS; NaN when silent or under 400 ms.
+    pub measured_lufs: f64,
+    /// The loudness the gain was computed from (measured, or from a tag), LUFS; NaN if none.
+    pub loudness_lufs: f64,
+    /// `loudness_lufs` came from a tag (or the sheet).
+    pub from_tag: bool,
+    /// Its true peak, dBTP (−infinity for silence).
+    pub true_peak_dbtp: f64,
+    /// The gain burned, dB (rounded to 0.01).
+    pub gain_db: f64,
+    /// The true peak held the gain under what the target asked.
+    pub limited: bool,
+}
+
+/// Track `index`'s (from 0) loudness and gain into `*out`. `RB_E_INVALID_ARGUMENT` when the
+/// job does not normalise or there is no such track.
+///
+/// # Safety
+/// `j` from `rb_job_new`; `out` valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rb_job_track_gain(j: *const rb_job, index: u32, out: *mut rb_track_gain) -> i32 {
+    guard(|| {
+        // SAFETY: the caller's promise.
+        let j = unsafe { j.as_ref() }.ok_or_else(|| null("job"))?;
+        let gains = j.job.gains().ok_or_else(|| invalid("the job does not normalise"))?;
+        let t = gains.tracks.get(index as usize).ok_or_else(|| invalid(format!("no track {index}")))?;
+        let value = rb_track_gain {
+            measured_lufs: t.measured.unwrap_or(f64::NAN),
+            loudness_lufs: t.loudness.unwrap_or(f64::NAN),
+            from_tag: t.from_tag,
+            true_peak_dbtp: t.true_peak,
+            gain_db: t.gain,
+            limited: t.limited,
+        };
+        // SAFETY: the caller's promise.
+        *unsafe { out.as_mut() }.ok_or_else(|| null("out"))? = value;
         Ok(())
     })
 }

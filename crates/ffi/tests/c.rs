@@ -405,6 +405,19 @@ fn the_burn_job_from_c_checks_first_falls_back_to_raw_and_burns_several_recorder
     assert!(err.contains("rb_job_new:") && err.contains("bad.wav") && err.contains("STREAM_NOT_SUPPORTED"), "{err}");
     assert_eq!(status(&blank), mmc::info::Status::Empty);
 
+    // A playlist, each track normalised, burned and verified against the gained audio.
+    let list = scratch.path().join("mix.m3u");
+    std::fs::write(&list, "#EXTM3U\ngood.wav\n\ngood.wav\n").unwrap();
+    emulated(h, "norm", &[]);
+    let o = run(&built.job, h, &["--verify", "--normalize", "emu:norm", "--", list.to_str().unwrap()], false);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "stdout:\n{out}\nstderr:\n{err}");
+    assert!(out.contains("job: 2 tracks") && out.contains("gain track 2: "), "{out}");
+    assert!(
+        result_of(&out, "emu:norm").contains("hresult 0x00000000") && out.contains("verified 1 differing 0"),
+        "{out}"
+    );
+
     // Two recorders at once, track-at-once and verified, under valgrind: no leak, no invalid
     // access across the job's threads; a recorder with a finalized disc fails alone.
     let short = scratch.path().join("short.wav");

@@ -1,6 +1,7 @@
 /*
- * The burn job from C: `job [--verify] [--sheet-only] DEVICE... -- INPUT...` plans the inputs
- * (files, or one CUE sheet / TOC file), checks them against each recorder, burns them onto
+ * The burn job from C: `job [--verify] [--sheet-only] [--normalize] DEVICE... -- INPUT...` plans
+ * the inputs (files and playlists, or one CUE sheet / TOC file), each track normalised to
+ * −18 LUFS with `--normalize`, checks them against each recorder, burns them onto
  * every recorder at once with rb_job_run and prints every event and result as a line.
  * `--sheet-only` burns with rb_burn_sheet onto the first recorder instead.
  * Exit 0 when every recorder wrote its disc, 1 otherwise.
@@ -79,12 +80,13 @@ int main(int argc, char **argv) {
     for (; i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0'; i++) {
         if (strcmp(argv[i], "--verify") == 0) options.verify = true;
         if (strcmp(argv[i], "--sheet-only") == 0) sheet_only = true;
+        if (strcmp(argv[i], "--normalize") == 0) options.normalize = RB_NORMALIZE_TRACK;
     }
     int first_device = i;
     while (i < argc && strcmp(argv[i], "--") != 0) i++;
     int devices = i - first_device;
     if (i >= argc || devices < 1 || devices > 8) {
-        fprintf(stderr, "usage: job [--verify] [--sheet-only] DEVICE... -- INPUT...\n");
+        fprintf(stderr, "usage: job [--verify] [--sheet-only] [--normalize] DEVICE... -- INPUT...\n");
         return 2;
     }
     const char **inputs = (const char **)&argv[i + 1];
@@ -135,6 +137,19 @@ int main(int argc, char **argv) {
     uint64_t sectors = 0;
     rb_job_size(job, &tracks, &sectors);
     printf("job: %u tracks, %llu sectors\n", tracks, (unsigned long long)sectors);
+    for (uint32_t t = 0; options.normalize != RB_NORMALIZE_OFF && t < tracks; t++) {
+        struct rb_track_gain g;
+        if (rb_job_track_gain(job, t, &g) != RB_S_OK) {
+            fprintf(stderr, "rb_job_track_gain: %s\n", rb_last_error_message());
+            goto out;
+        }
+        printf("gain track %u: %+.2f dB, measured %.1f LUFS, true peak %.1f dBTP%s\n", t + 1, g.gain_db,
+               g.measured_lufs, g.true_peak_dbtp, g.limited ? ", limited" : "");
+    }
+    if (options.normalize != RB_NORMALIZE_OFF && rb_job_track_gain(job, tracks, &(struct rb_track_gain){0}) == RB_S_OK) {
+        fprintf(stderr, "rb_job_track_gain of a track beyond the last was not refused\n");
+        goto out;
+    }
     for (int d = 0; d < devices; d++) {
         struct rb_job_plan check;
         hr = rb_job_check(job, recorders[d], &check);

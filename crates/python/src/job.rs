@@ -221,7 +221,8 @@ impl BurnJob {
     #[pyo3(signature = (inputs, *, mode = None, gapless = false, cdtext_from_tags = false, cdtext = true,
                         cdtext_charset = None, big_endian = false, lenient = false, skip_decode_check = false,
                         allow_short_tracks = false, allow_four_channel = false, write_speed = -1, simulate = false, bufe_disabled = false, do_not_finalize = false,
-                        verify = false, eject = false, on_note = None))]
+                        verify = false, eject = false, normalize = None, target_lufs = -18.0,
+                        normalize_from_tags = false, on_note = None))]
     #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
     fn new(
         py: Python<'_>,
@@ -242,8 +243,20 @@ impl BurnJob {
         do_not_finalize: bool,
         verify: bool,
         eject: bool,
+        normalize: Option<String>,
+        target_lufs: f64,
+        normalize_from_tags: bool,
         on_note: Option<Py<PyAny>>,
     ) -> PyResult<BurnJob> {
+        let normalize = match normalize.as_deref() {
+            None => None,
+            Some(m) => Some(rb::normalize::Normalize::parse(m).ok_or_else(|| {
+                pyo3::exceptions::PyValueError::new_err(format!("normalize {m:?}: 'track' or 'album'"))
+            })?),
+        };
+        if !(-70.0..=0.0).contains(&target_lufs) {
+            return Err(pyo3::exceptions::PyValueError::new_err("target_lufs: between -70 and 0 LUFS"));
+        }
         let options = Options { mode, cdtext, cdtext_charset };
         let request = rb::job::Request {
             route: options.route()?,
@@ -261,9 +274,34 @@ impl BurnJob {
             do_not_finalize,
             verify,
             eject,
+            normalize,
+            target_lufs,
+            normalize_from_tags,
             ..rb::job::Request::new(inputs)
         };
         plan(py, request, on_note.as_ref()).map(|job| BurnJob { job, cancel: rb::job::Cancel::new() })
+    }
+
+    /// Each track's loudness and gain when the job normalises (None otherwise): a dict a
+    /// track with `measured_lufs`, `loudness_lufs`, `from_tag`, `true_peak_dbtp`, `gain_db`,
+    /// `limited`.
+    #[getter]
+    fn loudness(&self, py: Python<'_>) -> PyResult<Option<Vec<Py<pyo3::types::PyDict>>>> {
+        let Some(g) = self.job.gains() else { return Ok(None) };
+        g.tracks
+            .iter()
+            .map(|t| {
+                let d = pyo3::types::PyDict::new(py);
+                d.set_item("measured_lufs", t.measured)?;
+                d.set_item("loudness_lufs", t.loudness)?;
+                d.set_item("from_tag", t.from_tag)?;
+                d.set_item("true_peak_dbtp", t.true_peak.is_finite().then_some(t.true_peak))?;
+                d.set_item("gain_db", t.gain)?;
+                d.set_item("limited", t.limited)?;
+                Ok(d.unbind())
+            })
+            .collect::<PyResult<Vec<_>>>()
+            .map(Some)
     }
 
     /// Tracks on the disc.

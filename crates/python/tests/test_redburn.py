@@ -539,3 +539,29 @@ def test_a_disc_is_copied_onto_two_recorders_then_onto_its_own_drive(home):
     with pytest.raises(TypeError):
         redburn.copy_disc("emu:src", on_insert=5)
     assert not [p for p in home.iterdir() if p.name.startswith("redburn-copy-")]
+
+
+def test_a_playlist_burns_at_one_loudness(home):
+    quiet = make_wav(home / "quiet.wav", 5, step=3)
+    loud = make_wav(home / "loud.wav", 5, step=11)
+    (home / "mix.m3u").write_text("#EXTM3U\n#EXTINF:5,A - Quiet\nquiet.wav\nloud.wav\n")
+    job = redburn.Job([str(home / "mix.m3u")], normalize="track", target_lufs=-20.0, verify=True)
+    assert job.tracks == 2
+    gains = job.loudness
+    assert [set(g) for g in gains] == [
+        {"measured_lufs", "loudness_lufs", "from_tag", "true_peak_dbtp", "gain_db", "limited"}
+    ] * 2
+    # Each gain brings its track to the target unless its true peak held it back.
+    for g in gains:
+        reached = g["measured_lufs"] + g["gain_db"]
+        assert g["limited"] or abs(reached - -20.0) < 0.01, g
+        assert g["true_peak_dbtp"] + g["gain_db"] <= -1.0 + 0.01, g
+    [outcome] = job.run([redburn.Recorder("emu:default")])
+    assert outcome.ok and all(v.matches for v in outcome.verdicts)
+    assert redburn.Job([quiet, loud]).loudness is None
+    with pytest.raises(ValueError):
+        redburn.Job([quiet], normalize="loudest")
+    with pytest.raises(redburn.ImapiError) as e:
+        (home / "bad.m3u").write_text("quiet.wav\nmissing.wav\n")
+        redburn.Job([str(home / "bad.m3u")])
+    assert "bad.m3u:2" in str(e.value)

@@ -369,6 +369,23 @@ fn request_of(options: &HashMap<String, OwnedValue>) -> Result<Request, ServiceE
                     <&str>::try_from(value).map_err(|_| ServiceError::invalid("option cdtext_charset: a string"))?;
                 charset = Some(cd_fit(c)?);
             }
+            "normalize" => {
+                let m = <&str>::try_from(value).map_err(|_| ServiceError::invalid("option normalize: a string (s)"))?;
+                r.normalize = match m {
+                    "off" => None,
+                    m => Some(redburn::normalize::Normalize::parse(m).ok_or_else(|| {
+                        ServiceError::invalid(format!("option normalize {m:?}: track, album or off"))
+                    })?),
+                };
+            }
+            "target_lufs" => {
+                let t = f64::try_from(value).map_err(|_| ServiceError::invalid("option target_lufs: a double (d)"))?;
+                if !(-70.0..=0.0).contains(&t) {
+                    return Err(ServiceError::invalid("option target_lufs: between -70 and 0 LUFS"));
+                }
+                r.target_lufs = t;
+            }
+            "normalize_from_tags" => r.normalize_from_tags = flag()?,
             _ => return Err(ServiceError::invalid(format!("unknown option {key:?} (docs/dbus.md lists them)"))),
         }
     }

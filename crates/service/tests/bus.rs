@@ -374,6 +374,8 @@ fn audio_passed_as_file_descriptors_burns_and_bad_calls_get_named_errors() {
         (burn(vec![], vec![wav.clone()], options(&[])), "InvalidArgs", "no recorder"),
         (burn(vec!["emu:zz"], vec![wav.clone()], options(&[])), "Error.FileNotFound", "no emulated drive \"zz\""),
         (burn(vec!["emu:c", "emu:c"], vec![wav.clone()], options(&[])), "InvalidArgs", "twice"),
+        (burn(vec!["emu:c"], vec![wav.clone()], options(&[("normalize", "loud".into())])), "InvalidArgs", "normalize"),
+        (burn(vec!["emu:c"], vec![wav.clone()], options(&[("target_lufs", 5.0.into())])), "InvalidArgs", "target_lufs"),
     ];
     for (e, name, text) in &cases {
         assert!(error_name(e).ends_with(name), "{}: {}", error_name(e), error_text(e));
@@ -404,6 +406,17 @@ fn audio_passed_as_file_descriptors_burns_and_bad_calls_get_named_errors() {
     assert!(error_text(&e).contains("emu:c: the disc is finalized"), "{}", error_text(&e));
     // And the recorder was let go: another call finds it free.
     let _: () = call(&c, &cr, "org.redburn.Redburn1.Recorder", "EjectMedia", &()).unwrap();
+    // A playlist, normalised and verified.
+    bus.drive("n");
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("mix.m3u");
+    std::fs::write(&list, format!("{}\n{}\n", album("01-pluck-c.flac"), album("02-pluck-e.wav"))).unwrap();
+    let o = options(&[("normalize", "track".into()), ("target_lufs", (-20.0).into()), ("verify", true.into())]);
+    let job: OwnedObjectPath =
+        call(&c, MANAGER, "org.redburn.Redburn1.Manager", "Burn", &(vec!["emu:n"], vec![list.to_str().unwrap()], o))
+            .unwrap();
+    let (seen, ok, results) = run_job(&c, job.as_str());
+    assert!(ok, "{results:?} {seen:?}");
     let version: u32 = get(&c, MANAGER, "org.redburn.Redburn1.Manager", "Version");
     assert_eq!(version, 1);
 }

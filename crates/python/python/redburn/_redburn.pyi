@@ -1,7 +1,7 @@
 """Type stubs of redburn's extension module (crates/python/src/lib.rs)."""
 
 import os
-from typing import BinaryIO, Callable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, BinaryIO, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 _Path = Union[str, "os.PathLike[str]"]
 
@@ -195,8 +195,14 @@ class Job:
         do_not_finalize: bool = False,
         verify: bool = False,
         eject: bool = False,
+        normalize: Optional[str] = None,  # "track" or "album"
+        target_lufs: float = -18.0,
+        normalize_from_tags: bool = False,
         on_note: Optional[Callable[[str], None]] = None,
     ) -> None: ...
+    @property
+    def loudness(self) -> Optional[List[Dict[str, Any]]]:
+        """Each track's measured_lufs, loudness_lufs, from_tag, true_peak_dbtp, gain_db, limited."""
     @property
     def tracks(self) -> int: ...
     @property
