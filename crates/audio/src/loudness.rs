@@ -135,29 +135,28 @@ pub struct Meter {
     history: [[i16; 11]; 2],
     /// Each channel's samples of the frames being measured, after its history.
     ext: [Vec<i16>; 2],
-    /// The frames being measured, as samples (left, right, left …).
-    pcm: Vec<i16>,
     /// The interpolator's taps, the four phases side by side.
     taps: [f32x4; 12],
     bounds: Bounds,
+    scratch: Scratch,
     frames: u64,
     carry: Vec<u8>,
 }
 
-/// Bounds on the interpolator's output from its window, over the four phases: the largest
-/// sum of taps 5 and 6 (between whose samples each output lies), of the other ten taps'
-/// magnitudes, of a phase's taps (signed), and of its taps' magnitudes.
+/// Bounds on the interpolator's output from its window, over the four phases.
+///
+/// - By the window: the two samples an output lies between weighted by the largest sum of
+///   taps 5 and 6 (`centre`), plus the rest of its window weighted by the largest sum of the
+///   other taps' magnitudes (`tails`). Settles most of loud noise-like audio.
+/// - By the line: the line through the two samples, at the output (at most `line` times the
+///   larger), plus how far the samples can bend away from it (`bend` times the window's
+///   largest second difference; a sample d places from the first of the two strays from
+///   the line by at most d(d − 1)/2 of it). Tight for tones, whose crests the first is not.
 #[derive(Debug, Clone, Copy)]
 struct Bounds {
     centre: f32,
     tails: f32,
-    sum: f32,
-    magnitude: f32,
-    /// The line through the two samples an output lies between, at the output: at most this
-    /// times the larger of them.
     line: f32,
-    /// How far the taps' weighted samples can stray from that line: at most this times the
-    /// largest second difference in the window.
     bend: f32,
 }
 
@@ -167,94 +166,131 @@ impl Bounds {
         Bounds {
             centre: most(&|p| p[5].abs() + p[6].abs()),
             tails: most(&|p| p.iter().map(|t| t.abs()).sum::<f32>() - p[5].abs() - p[6].abs()),
-            sum: most(&|p| p.iter().sum::<f32>().abs()),
-            magnitude: most(&|p| p.iter().map(|t| t.abs()).sum()),
             // Tap k meets the sample 6 − k after the first of the two (k = 6, 5 are the two).
             line: most(&|p| {
                 let a: f32 = p.iter().enumerate().map(|(k, t)| t * (k as f32 - 5.0)).sum();
                 let b: f32 = p.iter().enumerate().map(|(k, t)| t * (6.0 - k as f32)).sum();
                 a.abs() + b.abs()
             }),
-            // A sample d places from the first of the two strays from the line by at most
-            // d(d − 1)/2 times the largest second difference.
             bend: most(&|p| {
                 p.iter().enumerate().map(|(k, t)| t.abs() * (6.0 - k as f32) * (5.0 - k as f32) / 2.0).sum()
             }),
         }
     }
 
-    /// No output whose window is `lo..=hi` (its samples between which it lies reaching
-    /// `centre` in magnitude, all of them `window`) exceeds this. Two bounds, the smaller
-    /// taken: the centre and the rest weighted by their taps; and, writing each sample as
-    /// the centre plus a difference, the taps' sum times the largest sample plus their
-    /// magnitudes times the window's spread (tight for smooth audio, where the spread is
-    /// small).
-    ///
-    /// A third, for audio that curves gently (tones): the line through the two samples,
-    /// plus how far the samples can bend away from it (`bend`: the largest second difference).
-    fn limit(&self, centre: f32, window: f32, spread: f32, bend: f32) -> f32 {
-        (self.centre * centre + self.tails * window)
-            .min(self.sum * window + self.magnitude * spread)
-            .min(self.line * centre + self.bend * bend)
+    /// The bound by the window: `centre` the larger magnitude of the two samples, `window`
+    /// the largest in the window.
+    fn by_window(&self, centre: f32, window: f32) -> f32 {
+        self.centre * centre + self.tails * window
+    }
+
+    /// The bound by the line: `curve` the window's largest second difference.
+    fn by_line(&self, centre: f32, curve: f32) -> f32 {
+        self.line * centre + self.bend * curve
     }
 }
 
 /// The largest interpolated value (in sample units) among the outputs of `x` whose windows
 /// lie within it, where it exceeds `found`; `found` otherwise.
-fn peak_between(x: &[i16], taps: &[f32x4; 12], bounds: &Bounds, mut found: f32) -> f32 {
-    // Output `n` (its newest sample) reads x[n-11..=n] and lies between x[n-6] and x[n-5].
-    // Outputs are taken 16 at a time: group g is outputs 11 + 16g … 26 + 16g, whose windows
-    // are x[16g .. 16g + 27] and whose centre samples x[16g + 5 .. 16g + 22]. The largest
-    // magnitude of each 8 samples is found once, in one pass the compiler vectorises; a
-    // group's figures are taken from the blocks around it (a little more than it needs,
-    // which only makes its bound larger).
-    let blocks: Vec<u16> = x.chunks(8).map(|b| b.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0)).collect();
-    let block = |j: usize| blocks.get(j).copied().unwrap_or(0);
+///
+/// Output `n` (its newest sample) reads x[n − 11 ..= n] and lies between x[n − 6] and
+/// x[n − 5]. Outputs are taken 16 at a time: group g is outputs 11 + 16g … 26 + 16g, whose
+/// windows are x[16g .. 16g + 27] and whose centre samples x[16g + 5 .. 16g + 22]. Each 8
+/// samples' largest magnitude and largest second difference are found once, in passes the
+/// compiler vectorises; a group's figures are taken from the blocks around it (a little more
+/// than it needs, which only makes its bound larger), and most groups end there.
+fn peak_between(x: &[i16], taps: &[f32x4; 12], bounds: &Bounds, mut found: f32, scratch: &mut Scratch) -> f32 {
+    let (magnitude, bend) = (&mut scratch.magnitude, &mut scratch.bend);
+    // Plain loops over slices, which the compiler turns into vector code.
+    let each = &mut scratch.each;
+    each.clear();
+    each.extend(x.iter().map(|v| v.unsigned_abs()));
+    magnitude.clear();
+    magnitude.extend(each.chunks(8).map(block_max_u16));
+    // Second differences at 1 .. len − 1 (the ends have none), their largest by 8 samples.
+    let second = &mut scratch.second;
+    second.clear();
+    second.push(0);
+    if x.len() >= 3 {
+        let (a, b, c) = (&x[..x.len() - 2], &x[1..x.len() - 1], &x[2..]);
+        second.extend(
+            a.iter()
+                .zip(b)
+                .zip(c)
+                .map(|((&a, &b), &c)| (i32::from(a) - 2 * i32::from(b) + i32::from(c)).unsigned_abs()),
+        );
+    }
+    second.push(0);
+    bend.clear();
+    bend.extend(second.chunks(8).map(block_max_u32));
+    let most = |v: &[u16], from: usize, to: usize| {
+        v[from.min(v.len())..(to + 1).min(v.len())].iter().copied().fold(0, u16::max)
+    };
     let mut start = 11;
     while start < x.len() {
         let end = (start + 16).min(x.len());
         let g = (start - 11) / 16;
-        let centre = block(2 * g).max(block(2 * g + 1)).max(block(2 * g + 2));
-        let window = centre.max(block(2 * g + 3));
-        let w = &x[start - 11..end];
-        // The bounds from the cheapest: most groups are settled by the first.
-        let (centre, window) = (f32::from(centre), f32::from(window));
-        let mut spread = f32::INFINITY;
-        let mut bend = f32::INFINITY;
-        if bounds.limit(centre, window, spread, bend) > found {
-            let (lo, hi) = w.iter().fold((i16::MAX, i16::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-            spread = f32::from(hi) - f32::from(lo);
-        }
-        if bounds.limit(centre, window, spread, bend) > found {
-            let most =
-                w.windows(3).map(|t| (i32::from(t[0]) - 2 * i32::from(t[1]) + i32::from(t[2])).unsigned_abs()).max();
+        let centre = f32::from(most(magnitude, 2 * g, 2 * g + 2));
+        let window = f32::from(most(magnitude, 2 * g, 2 * g + 3)).max(centre);
+        if bounds.by_window(centre, window) > found {
             #[allow(clippy::cast_precision_loss)]
-            let most = most.unwrap_or(0) as f32;
-            bend = most;
-        }
-        if bounds.limit(centre, window, spread, bend) > found {
-            let mut samples = [0f32; 27];
-            for (s, v) in samples.iter_mut().zip(w) {
-                *s = f32::from(*v);
-            }
-            for n in 0..end - start {
-                // Output start + n reads samples[n ..= n + 11] (the newest last) and lies
-                // between samples n + 5 and n + 6: computed only where its own bound can
-                // beat the peak (a tone's crest holds a handful of such outputs).
-                let centre = samples[n + 5].abs().max(samples[n + 6].abs());
-                if bounds.limit(centre, window, spread, bend) <= found {
-                    continue;
-                }
-                let mut y = f32x4::ZERO;
-                for (k, t) in taps.iter().enumerate() {
-                    y += *t * f32x4::splat(samples[n + 11 - k]);
-                }
-                found = found.max(y.abs().to_array().into_iter().fold(0.0, f32::max));
+            let curve =
+                bend[(2 * g).min(bend.len())..(2 * g + 4).min(bend.len())].iter().copied().fold(0, u32::max) as f32;
+            if bounds.by_line(centre, curve) > found {
+                found = outputs(&x[start - 11..end], taps, bounds, found, window, curve);
             }
         }
         start = end;
     }
     found
+}
+
+/// The outputs of one group (its window `w`, their newest samples from `w[11]` on), each
+/// computed only where its own bound can beat `found` (a tone's crest holds a handful).
+fn outputs(w: &[i16], taps: &[f32x4; 12], bounds: &Bounds, mut found: f32, window: f32, curve: f32) -> f32 {
+    let mut samples = [0f32; 27];
+    for (s, v) in samples.iter_mut().zip(w) {
+        *s = f32::from(*v);
+    }
+    for n in 0..w.len() - 11 {
+        // Output n reads samples[n ..= n + 11] (the newest last) and lies between samples
+        // n + 5 and n + 6.
+        let centre = samples[n + 5].abs().max(samples[n + 6].abs());
+        if bounds.by_window(centre, window).min(bounds.by_line(centre, curve)) <= found {
+            continue;
+        }
+        let mut y = f32x4::ZERO;
+        for (k, t) in taps.iter().enumerate() {
+            y += *t * f32x4::splat(samples[n + 11 - k]);
+        }
+        found = found.max(y.abs().to_array().into_iter().fold(0.0, f32::max));
+    }
+    found
+}
+
+/// The largest of up to 8 values (a whole block unrolled).
+fn block_max_u16(b: &[u16]) -> u16 {
+    match <[u16; 8]>::try_from(b) {
+        Ok(a) => a.into_iter().fold(0, u16::max),
+        Err(_) => b.iter().copied().fold(0, u16::max),
+    }
+}
+
+/// The largest of up to 8 values (a whole block unrolled).
+fn block_max_u32(b: &[u32]) -> u32 {
+    match <[u32; 8]>::try_from(b) {
+        Ok(a) => a.into_iter().fold(0, u32::max),
+        Err(_) => b.iter().copied().fold(0, u32::max),
+    }
+}
+
+/// What [`peak_between`] fills anew each time.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    each: Vec<u16>,
+    magnitude: Vec<u16>,
+    second: Vec<u32>,
+    bend: Vec<u32>,
 }
 
 impl Default for Meter {
@@ -284,9 +320,9 @@ impl Meter {
             true_peak: 0.0,
             history: [[0; 11]; 2],
             ext: [Vec::new(), Vec::new()],
-            pcm: Vec::new(),
             taps: std::array::from_fn(|k| f32x4::new([PHASES[0][k], PHASES[1][k], PHASES[2][k], PHASES[3][k]])),
             bounds: Bounds::of(&PHASES),
+            scratch: Scratch::default(),
             frames: 0,
             carry: Vec::new(),
         }
@@ -320,16 +356,24 @@ impl Meter {
         let [b0, b1, b2, a1, a2] = self.coef;
         let (mut w1, mut w2, mut prev) = (self.w[0], self.w[1], self.prev);
         let mut energy = self.energy;
-        let mut pcm = std::mem::take(&mut self.pcm);
-        pcm.clear();
-        pcm.extend(bytes.chunks_exact(2).map(|s| i16::from_le_bytes([s[0], s[1]])));
-        let peak = pcm.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0);
-        let mut rest = &pcm[..];
-        while rest.len() >= 2 {
-            let take = ((SUB_BLOCK - self.in_sub) as usize).min(rest.len() / 2);
-            let (now, later) = rest.split_at(take * 2);
-            for frame in now.chunks_exact(2) {
-                let (l, r) = (frame[0], frame[1]);
+        // Each channel apart, after its history (for the true peak), in one pass.
+        let frames = bytes.len() / 4;
+        let [left, right] = &mut self.ext;
+        for (ext, history) in [(&mut *left, &self.history[0]), (&mut *right, &self.history[1])] {
+            ext.clear();
+            ext.extend_from_slice(history);
+            ext.resize(11 + frames, 0);
+        }
+        for ((l, r), f) in left[11..].iter_mut().zip(&mut right[11..]).zip(bytes.chunks_exact(4)) {
+            (*l, *r) = (i16::from_le_bytes([f[0], f[1]]), i16::from_le_bytes([f[2], f[3]]));
+        }
+        let peak = left[11..].iter().chain(&right[11..]).map(|v| v.unsigned_abs()).max().unwrap_or(0);
+        let mut rest = (&left[11..], &right[11..]);
+        while !rest.0.is_empty() {
+            let take = ((SUB_BLOCK - self.in_sub) as usize).min(rest.0.len());
+            let (now_l, later_l) = rest.0.split_at(take);
+            let (now_r, later_r) = rest.1.split_at(take);
+            for (&l, &r) in now_l.iter().zip(now_r) {
                 let shelf = prev.to_array();
                 let x = f32x4::new([f32::from(l), f32::from(r), shelf[0], shelf[1]]);
                 // Direct form II; the older state first keeps the recursion's chain short.
@@ -346,27 +390,22 @@ impl Meter {
                 energy = f32x4::ZERO;
                 self.in_sub = 0;
             }
-            rest = later;
+            rest = (later_l, later_r);
         }
         (self.w, self.prev, self.energy) = ([w1, w2], prev, energy);
         self.peak = self.peak.max(peak);
         self.frames += (bytes.len() / 4) as u64;
         self.true_peak = self.true_peak.max(f32::from(peak) / 32_768.0);
-        self.true_peak_of(&pcm);
-        self.pcm = pcm;
+        self.true_peak_of();
     }
 
-    /// The true peak of these frames: oversampled only where it could be raised. The
-    /// outputs are taken 16 at a time, each group bounded from its samples ([`Bounds`]); a
-    /// group whose bound cannot beat the peak found so far is skipped.
-    fn true_peak_of(&mut self, pcm: &[i16]) {
+    /// The true peak of these frames: oversampled only where it could be raised
+    /// ([`peak_between`]).
+    fn true_peak_of(&mut self) {
         let mut found = self.true_peak * 32_768.0;
         for ch in 0..2 {
             let ext = &mut self.ext[ch];
-            ext.clear();
-            ext.extend_from_slice(&self.history[ch]);
-            ext.extend(pcm.iter().skip(ch).step_by(2));
-            found = found.max(peak_between(ext, &self.taps, &self.bounds, found));
+            found = found.max(peak_between(ext, &self.taps, &self.bounds, found, &mut self.scratch));
             let keep = ext.len() - 11;
             self.history[ch].copy_from_slice(&ext[keep..]);
         }
@@ -377,7 +416,12 @@ impl Meter {
     #[must_use]
     pub fn finish(mut self) -> Loudness {
         // The last samples' interpolated values: the stream goes on with silence.
-        self.true_peak_of(&[0; 2 * 11]);
+        for (ext, history) in self.ext.iter_mut().zip(&self.history) {
+            ext.clear();
+            ext.extend_from_slice(history);
+            ext.extend([0; 11]);
+        }
+        self.true_peak_of();
         // 400-ms blocks: four 100-ms sub-blocks, one sub-block apart.
         let blocks = self.subs.windows(4).map(|w| (w[0] + w[1] + w[2] + w[3]) / 4.0).collect();
         Loudness {
@@ -532,8 +576,8 @@ mod tests {
             assert_eq!(by, [5, 6]);
         }
         let b = Bounds::of(&PHASES);
-        assert!((b.centre - 1.245).abs() < 1e-3 && (b.magnitude - 2.023).abs() < 1e-3, "{b:?}");
-        assert!((b.sum - 1.0).abs() < 0.01, "{b:?}");
+        assert!((b.centre - 1.245).abs() < 1e-3 && (b.tails - 0.778).abs() < 1e-3, "{b:?}");
+        assert!((b.line - 1.0016).abs() < 1e-3 && (b.bend - 2.944).abs() < 1e-2, "{b:?}");
     }
 
     #[test]
@@ -564,15 +608,8 @@ mod tests {
             x.extend(bytes.chunks_exact(4).map(|f| i16::from_le_bytes([f[2 * ch], f[2 * ch + 1]])));
             x.extend([0; 11]);
             // A bound that never skips: every output computed.
-            let all = Bounds {
-                centre: f32::INFINITY,
-                tails: 0.0,
-                sum: f32::INFINITY,
-                magnitude: 0.0,
-                line: f32::INFINITY,
-                bend: 0.0,
-            };
-            every = every.max(peak_between(&x, &taps, &all, -1.0));
+            let all = Bounds { centre: f32::INFINITY, tails: 0.0, line: f32::INFINITY, bend: 0.0 };
+            every = every.max(peak_between(&x, &taps, &all, -1.0, &mut Scratch::default()));
         }
         assert!((m.true_peak - every / 32_768.0).abs() < 1e-5, "{} vs {}", m.true_peak, every / 32_768.0);
     }
