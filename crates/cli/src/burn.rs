@@ -300,10 +300,31 @@ pub(crate) fn speed_line(on: Option<&str>, sectors_per_second: u32, exact: bool)
     format!("Speed{on}: {:.0}x ({sectors_per_second} sectors/s){adjusted}", f64::from(sectors_per_second) / 75.0)
 }
 
+/// A bar's style from `template`; `{eta_when}` is ` ETA 1m 5s` once an estimate means
+/// something (after 5 seconds and 5 % of the work: never on an instant drive, where the burn
+/// is over first), else nothing.
+pub(crate) fn bar_style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> ").with_key(
+        "eta_when",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            if state.elapsed().as_secs_f64() >= 5.0 && state.fraction() >= 0.05 && state.fraction() < 1.0 {
+                let _ = write!(w, " ETA {:#}", indicatif::HumanDuration(state.eta()));
+            }
+        },
+    )
+}
+
+/// A phase that shows no fraction (closing the session, verifying without a count): its
+/// name and the time it has taken, ticking.
+fn phase_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg} {spinner} {elapsed_precise}").expect("a valid template")
+}
+
 /// What a person sees of a burn on one recorder: a bar for the disc (and track-at-once one
 /// for the track with both buffers), plain lines off a terminal, JSON events, the chart.
 struct Display<'a> {
     args: &'a BurnArgs,
+    bars: MultiProgress,
     dev_name: String,
     route: Route,
     tracks: usize,
@@ -313,6 +334,8 @@ struct Display<'a> {
     report: crate::report::Recorder,
     /// The track being written, from 0 (track-at-once).
     track_index: usize,
+    /// The phase on the bar once the writing is done (empty while writing).
+    phase_name: String,
     last_json: u64,
     started: std::time::Instant,
 }
@@ -329,26 +352,15 @@ impl<'a> Display<'a> {
         let bar = bars.add(ProgressBar::new(total));
         let track_bar = ProgressBar::new(1);
         if route == Route::TrackAtOnce {
-            bar.set_style(
-                ProgressStyle::with_template("{msg:26} [{bar:40}] {percent:>3}% {elapsed_precise} ETA {eta}")
-                    .expect("a valid template")
-                    .progress_chars("=> "),
-            );
+            bar.set_style(bar_style("{msg:26} [{bar:40}] {percent:>3}% {elapsed_precise}{eta_when}"));
             bars.add(track_bar.clone());
-            track_bar.set_style(
-                ProgressStyle::with_template("  {msg:24} [{bar:40}] {percent:>3}%")
-                    .expect("a valid template")
-                    .progress_chars("=> "),
-            );
+            track_bar.set_style(bar_style("  {msg:24} [{bar:40}] {percent:>3}%"));
         } else {
-            bar.set_style(
-                ProgressStyle::with_template("writing [{bar:40}] {percent:>3}% ETA {eta}")
-                    .expect("a valid template")
-                    .progress_chars("=> "),
-            );
+            bar.set_style(bar_style("writing [{bar:40}] {percent:>3}% {elapsed_precise}{eta_when}"));
         }
         Display {
             args,
+            bars,
             dev_name: dev_name.to_owned(),
             route,
             tracks: job.track_count(),
@@ -357,6 +369,7 @@ impl<'a> Display<'a> {
             lines: crate::lines::Lines::new(args.progress, args.json),
             report: crate::report::Recorder::new(),
             track_index: 0,
+            phase_name: String::new(),
             last_json: 0,
             started: std::time::Instant::now(),
         }
@@ -408,7 +421,7 @@ impl<'a> Display<'a> {
                 self.report.phase("writing");
             }
             Phase::Closing { route: Route::TrackAtOnce, .. } => {
-                self.bar.set_message("closing the session");
+                self.closing();
                 self.report.phase("closing the session");
                 self.lines.phase(if self.args.no_finalize {
                     "closing the session"
@@ -418,11 +431,51 @@ impl<'a> Display<'a> {
             }
             Phase::Closing { .. } => {
                 self.report.phase("closing the session");
-                self.bar.set_message("closing the session");
+                self.closing();
                 self.lines.phase("closing the session (lead-in and lead-out)");
             }
-            Phase::Verifying | Phase::Done => {}
+            Phase::Verifying => {
+                self.next_phase("verifying: reading the disc back");
+                self.lines.phase("verifying");
+            }
+            Phase::Done => {}
         }
+    }
+
+    /// Everything is written: a line that says so stays, and the bar becomes the session
+    /// being closed, whose time ticks (a real drive takes many seconds, with nothing to
+    /// count).
+    fn closing(&mut self) {
+        self.track_bar.finish_and_clear();
+        let what = if self.route == Route::TrackAtOnce && !self.args.no_finalize {
+            "closing the session and finalizing the disc"
+        } else {
+            "closing the session"
+        };
+        self.next_phase(what);
+    }
+
+    /// The phase on the bar ends (a line with its time stays above) and `what` begins.
+    fn next_phase(&mut self, what: &str) {
+        self.end_phase();
+        self.bar.set_style(phase_style());
+        self.bar.reset_elapsed();
+        self.bar.set_message(what.to_owned());
+        self.bar.enable_steady_tick(std::time::Duration::from_millis(250));
+        self.phase_name = what.to_owned();
+    }
+
+    /// A line for the phase on the bar: what it did and how long it took (the writing bar
+    /// drawn full).
+    fn end_phase(&self) {
+        let took = self.bar.elapsed().as_secs_f64();
+        let line = if self.phase_name.is_empty() {
+            let total = self.bar.length().unwrap_or(0);
+            format!("written [{}] 100% in {took:.1} s ({total} sectors)", "=".repeat(40))
+        } else {
+            format!("{}: done in {took:.1} s", self.phase_name)
+        };
+        self.bars.println(line).ok();
     }
 
     fn tao_progress(&mut self, p: &Progress) {
@@ -503,6 +556,8 @@ impl<'a> Display<'a> {
             }
         };
         self.track_bar.finish_and_clear();
+        // The last phase's line stays, with the time it took.
+        self.end_phase();
         self.bar.finish_and_clear();
         self.lines.phase("done");
         if tao {
@@ -549,7 +604,7 @@ impl<'a> Display<'a> {
                 let end = if args.simulate { "; the disc is unchanged (a test write records nothing)" } else { "" };
                 // The playing time, LBA 0 to the lead-out, as `toc` and `read` count it (the
                 // 2-second pregap before LBA 0 is not played).
-                let playing = crate::mmss(burned.sectors.saturating_sub(u64::from(cd::addr::PREGAP_SECTORS)));
+                let playing = crate::mmss(burned.playing_sectors());
                 out!("{what} {tracks} ({playing}) {} on {dev_name} in {secs:.1} s{end}.", burned.route.describe());
             }
         }

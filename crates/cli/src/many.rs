@@ -187,7 +187,7 @@ fn summary(args: &BurnArgs, name: &str, b: &Burned) -> String {
         Route::SessionAtOnce => "disc-at-once",
         Route::Raw => "disc-at-once, raw",
     };
-    let what = format!("{} ({}) {how}", crate::plural(n as u64, "track"), crate::mmss(b.sectors));
+    let what = format!("{} ({}) {how}", crate::plural(n as u64, "track"), crate::mmss(b.playing_sectors()));
     let verb = if args.simulate { "Simulated" } else { "Burned" };
     format!("{verb} {what} on {name} in {:.1} s", b.seconds)
 }

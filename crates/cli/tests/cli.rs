@@ -18,6 +18,8 @@ mod many;
 mod playlists;
 #[path = "cli/read.rs"]
 mod read;
+#[path = "cli/terminal.rs"]
+mod terminal;
 #[path = "cli/tools.rs"]
 mod tools;
 
@@ -1434,7 +1436,7 @@ fn newcomers_words_a_directory_a_device_name_a_test_write() {
     let out = redburn(home.path()).arg("burn").arg(&cue).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(out.stdout.is_empty(), "no plan for a disc that cannot take it");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("insert a blank disc (emulator: `redburn emu insert NAME`)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("insert a blank disc (`redburn emu insert default`)"));
     // Without a real recorder (as on CI), `devices` says so.
     let listed = json(&stdout(redburn(home.path()).args(["devices", "--json"])));
     let real = listed["devices"].as_array().unwrap().iter().any(|d| d["kind"] == "real");

@@ -47,6 +47,14 @@ pub(crate) fn mmss(sectors: u64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// How to put a blank disc in `device`: for an emulated drive, the command with its name.
+pub(crate) fn insert_hint(device: &str) -> String {
+    match device.strip_prefix("emu:") {
+        Some(name) => format!(" (`redburn emu insert {name}`)"),
+        None => String::new(),
+    }
+}
+
 /// `CD-R blank`: a medium in one line.
 #[must_use]
 pub fn describe(m: &MediaInfo) -> String {
@@ -93,7 +101,8 @@ pub enum JobError {
     Medium(String),
     /// A medium no CD recorder writes: a pressed CD-ROM, a DVD.
     #[error(
-        "{device}: the disc is a {media}, which a CD recorder cannot write; insert a blank CD-R or CD-RW (emulator: `redburn emu insert NAME`)"
+        "{device}: the disc is a {media}, which a CD recorder cannot write; insert a blank CD-R or CD-RW{}",
+        insert_hint(.device)
     )]
     NotWritable {
         /// The recorder.
@@ -102,17 +111,16 @@ pub enum JobError {
         media: device::MediaType,
     },
     /// A finalized disc, for track-at-once.
-    #[error(
-        "{device}: the disc is finalized and cannot be written; insert a blank disc (emulator: `redburn emu insert NAME`)"
-    )]
+    #[error("{device}: the disc is finalized and cannot be written; insert a blank disc{}", insert_hint(.device))]
     Finalized {
         /// The recorder.
         device: String,
     },
     /// A disc that is not blank, for disc-at-once.
     #[error(
-        "{device}: disc-at-once needs a blank disc; this one is {}; insert a blank disc (emulator: `redburn emu insert NAME`)",
-        describe(.medium)
+        "{device}: disc-at-once needs a blank disc; this one is {}; insert a blank disc{}",
+        describe(.medium),
+        insert_hint(.device)
     )]
     NotBlank {
         /// The recorder.

@@ -155,6 +155,19 @@ pub struct Burned {
     pub verdicts: Option<Vec<TrackVerdict>>,
 }
 
+impl Burned {
+    /// Sectors of playing time, as `toc` and `read` count a disc: track-at-once's pauses
+    /// between tracks included, a disc-at-once disc from LBA 0 (the 2 seconds before it are
+    /// not played). Every face shows this one length for one burn.
+    #[must_use]
+    pub fn playing_sectors(&self) -> u64 {
+        match self.route {
+            Route::TrackAtOnce => self.sectors,
+            Route::SessionAtOnce | Route::Raw => self.sectors.saturating_sub(u64::from(cd::addr::PREGAP_SECTORS)),
+        }
+    }
+}
+
 /// A burn that did not write its disc (or whose verify or eject failed).
 #[derive(Debug)]
 pub struct Failed {
