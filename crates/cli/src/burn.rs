@@ -158,6 +158,7 @@ pub(crate) fn show_plan(args: &BurnArgs, job: &Job, check: &Check, dev_name: &st
             } else {
                 say("Track-at-once layout:".into());
             }
+            say("  Track  Length (m:ss)  File".into());
             for (i, t) in tracks.iter().enumerate() {
                 say(format!("  {:2}. {:>9}  {}", i + 1, crate::mmss(t.sectors), name(&t.path)));
                 // Track-at-once pads, as IMAPI does; disc-at-once refuses such tracks (Red Book).
@@ -186,6 +187,7 @@ pub(crate) fn show_plan(args: &BurnArgs, job: &Job, check: &Check, dev_name: &st
             } else {
                 say("Disc-at-once layout:".into());
             }
+            say("  Pauses and lengths in m:ss.ff (minutes, seconds and frames, 75 a second):".into());
             for t in &layout.tracks {
                 let flags = [(t.control.pre_emphasis(), " PRE"), (t.control.copy_permitted(), " DCP")]
                     .iter()
@@ -193,8 +195,13 @@ pub(crate) fn show_plan(args: &BurnArgs, job: &Job, check: &Check, dev_name: &st
                     .map(|f| f.1)
                     .collect::<String>();
                 let isrc = t.isrc.map(|i| format!(" ISRC {}", i.as_str())).unwrap_or_default();
-                let msf = |n: u32| cd::Msf::from_sectors(n).map_or_else(|_| n.to_string(), |m| m.to_string());
-                say(format!("  {:2}. pause {}  length {}{flags}{isrc}", t.number, msf(t.pause), msf(t.length)));
+                let clock = |n: u32| crate::clock(u64::from(n));
+                say(format!(
+                    "  {:2}. pause {:>7}  length {:>8}{flags}{isrc}",
+                    t.number,
+                    clock(t.pause),
+                    clock(t.length)
+                ));
             }
             if let Some(m) = &layout.mcn {
                 say(format!("  catalog {}", m.as_str()));

@@ -166,6 +166,14 @@ pub(crate) fn mmss(sectors: u64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// `m:ss.ff` of a sector count — minutes, seconds and 1/75-second frames (`0:05.30` is 5
+/// seconds and 30 frames): where the exact sector matters (`toc`, a disc-at-once plan). The
+/// headers that show it say so; `--json` gives sectors.
+pub(crate) fn clock(sectors: u64) -> String {
+    let sps = u64::from(cd::addr::SECTORS_PER_SECOND);
+    format!("{}:{:02}.{:02}", sectors / sps / 60, sectors / sps % 60, sectors % sps)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);

@@ -26,11 +26,9 @@ pub fn medium<T: Transport>(name: &str, r: &mut Recorder<T>) -> Result<MediaInfo
     r.media_info().map_err(|e| fail(code::MEDIUM, format!("{name}: {e}")))
 }
 
-/// `mm:ss:ff` (minutes, seconds, 1/75-second frames) of a sector count.
+/// `m:ss.ff` (minutes, seconds, 1/75-second frames) of a sector count.
 fn msf(lba: Lba) -> String {
-    let s = lba.0.max(0) as u32;
-    let sps = SECTORS_PER_SECOND;
-    format!("{:02}:{:02}:{:02}", s / sps / 60, s / sps % 60, s % sps)
+    crate::clock(u64::try_from(lba.0).unwrap_or(0))
 }
 
 /// `redburn toc`.
@@ -86,6 +84,7 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
         );
     }
     // Length: the track's audio, index 1 to the next pause (as the plan had it).
+    out!("Times in m:ss.ff (minutes, seconds and frames, 75 a second)");
     out!("Track  Start     Length    LBA      Flags     ISRC          Title");
     for (i, t) in disc.tracks.iter().enumerate() {
         // Where each session after the first begins, and where the one before it ended.
@@ -101,7 +100,7 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             flags.push("DCP");
         }
         out!(
-            "{:>5}  {}  {}  {:>7}  {:8}  {:12}  {}",
+            "{:>5}  {:>8}  {:>8}  {:>7}  {:8}  {:12}  {}",
             t.number,
             msf(t.start),
             msf(Lba(disc.audio_sectors(i) as i32)),

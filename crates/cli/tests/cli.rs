@@ -107,7 +107,8 @@ fn burns_the_sample_album_on_the_default_emulator_and_reads_the_toc() {
     assert_eq!(starts, [0, 555, 1185]);
     assert_eq!(toc["lead_out_lba"], 1590);
     let text = stdout(redburn(home.path()).arg("toc"));
-    assert!(text.contains("Lead-out 00:21:15 (LBA 1590), 3 tracks"), "{text}");
+    assert!(text.contains("Lead-out 0:21.15 (LBA 1590), 3 tracks"), "{text}");
+    assert!(text.contains("Times in m:ss.ff (minutes, seconds and frames, 75 a second)"), "{text}");
 
     // A finalized disc is refused before anything happens, with the medium exit code.
     let err = fails(redburn(home.path()).arg("burn").args(samples()), 3);
