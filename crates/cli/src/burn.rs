@@ -385,6 +385,13 @@ impl<'a> Display<'a> {
     fn on(&mut self, e: &Event) {
         let args = self.args;
         match &e.kind {
+            EventKind::Speed { sectors_per_second, .. }
+            | EventKind::Phase(Phase::Writing { speed: Some(sectors_per_second), .. }) => {
+                self.report.drive_speed(*sectors_per_second);
+            }
+            _ => {}
+        }
+        match &e.kind {
             EventKind::Speed { sectors_per_second, exact } if !args.json && args.scratch.is_none() => {
                 out!("{}", speed_line(None, *sectors_per_second, *exact));
             }

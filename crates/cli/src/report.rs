@@ -31,12 +31,23 @@ pub struct Recorder {
     samples: Vec<Sample>,
     /// When each phase began (seconds) and its name.
     phases: Vec<(f64, String)>,
+    /// The speed the drive was set to, sectors a second (when known).
+    drive_speed: Option<u32>,
 }
+
+/// The shortest span a speed is averaged over: the drive reports its buffer in steps, and a
+/// quarter second between two reports can read as more than the drive can burn.
+const WINDOW: f64 = 1.0;
 
 impl Recorder {
     /// Starts the clock.
     pub fn new() -> Recorder {
-        Recorder { began: Instant::now(), samples: Vec::new(), phases: Vec::new() }
+        Recorder { began: Instant::now(), samples: Vec::new(), phases: Vec::new(), drive_speed: None }
+    }
+
+    /// The speed the drive was set to (sectors a second): no measured speed is drawn above it.
+    pub fn drive_speed(&mut self, sectors_per_second: u32) {
+        self.drive_speed = Some(sectors_per_second);
     }
 
     /// Records the disc's progress and the buffers now: `written` sectors sent to the drive,
@@ -51,18 +62,24 @@ impl Recorder {
         self.phases.push((self.began.elapsed().as_secs_f64(), name.to_owned()));
     }
 
-    /// Write speed (×, 75 sectors a second) between consecutive samples at least 0.25 s
-    /// apart, from what the drive burned: what it was sent less what it still holds (the
-    /// host's sending alone runs ahead by a buffer's worth).
+    /// Write speed (×, 75 sectors a second) averaged over spans of at least [`WINDOW`]
+    /// seconds, from what the drive burned: what it was sent less what it still holds (the
+    /// host's sending alone runs ahead by a buffer's worth). Never above the speed the drive
+    /// was set to: a higher figure is the buffer report's step, not the drive.
     fn speeds(&self) -> Vec<(f64, f64)> {
         let burned = |s: &Sample| s.written.saturating_sub(s.held.unwrap_or(0));
+        let most = self.drive_speed.map_or(f64::INFINITY, |s| f64::from(s) / 75.0);
         let mut out = Vec::new();
         let mut last: Option<Sample> = None;
         for s in &self.samples {
             match last {
-                Some(l) if s.t - l.t >= 0.25 => {
+                // A span with no samples inside (the session being closed) has no speed to
+                // show.
+                Some(l) if s.t - l.t > 3.0 * WINDOW => last = Some(*s),
+                Some(l) if s.t - l.t >= WINDOW => {
                     let x = burned(s).saturating_sub(burned(&l)) as f64 / (s.t - l.t) / 75.0;
-                    out.push((s.t, x));
+                    // Placed mid-span: the average is of the span.
+                    out.push(((s.t + l.t) / 2.0, x.min(most)));
                     last = Some(*s);
                 }
                 None => last = Some(*s),
@@ -70,6 +87,28 @@ impl Recorder {
             }
         }
         out
+    }
+
+    /// The speed line's pieces: it is broken where no samples were taken (closing the
+    /// session, the pause between tracks), rather than drawn straight through.
+    fn speed_runs(&self) -> Vec<Vec<(f64, f64)>> {
+        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+        for p in self.speeds() {
+            match runs.last_mut() {
+                Some(run) if run.last().is_some_and(|q| p.0 - q.0 <= 2.0 * WINDOW) => run.push(p),
+                _ => runs.push(vec![p]),
+            }
+        }
+        runs
+    }
+
+    /// Each phase: its start, end and name.
+    fn spans(&self, end: f64) -> Vec<(f64, f64, &str)> {
+        self.phases
+            .iter()
+            .enumerate()
+            .map(|(i, (t, name))| (*t, self.phases.get(i + 1).map_or(end, |n| n.0), name.as_str()))
+            .collect()
     }
 
     /// Writes the chart.
@@ -100,6 +139,7 @@ impl Recorder {
             })).collect::<Vec<_>>(),
             "speeds": self.speeds().iter().map(|(t, x)| serde_json::json!({"t": t, "speed": x})).collect::<Vec<_>>(),
             "phases": self.phases.iter().map(|(t, n)| serde_json::json!({"t": t, "phase": n})).collect::<Vec<_>>(),
+            "drive_speed": self.drive_speed,
         })
     }
 
@@ -125,11 +165,32 @@ impl Recorder {
             .y_label_area_size(48)
             .build_cartesian_2d(0.0..end, 0.0..top)?;
         speed.configure_mesh().x_desc("seconds").y_desc("speed (x)").draw()?;
-        speed.draw_series(LineSeries::new(speeds, &BLUE))?;
-        // The phases: a grey line where each begins, with its name.
+        // Phases without samples (closing the session) are shaded bands with their length.
+        for (from, to, name) in self.spans(end) {
+            if name.starts_with("closing") && to > from {
+                speed
+                    .draw_series(std::iter::once(Rectangle::new([(from, 0.0), (to, top)], BLACK.mix(0.08).filled())))?;
+                let label = format!("{name} ({:.1} s)", to - from);
+                speed.draw_series(std::iter::once(Text::new(label, (from, top * 0.5), ("sans-serif", 11))))?;
+            }
+        }
+        for run in self.speed_runs() {
+            speed.draw_series(LineSeries::new(run, &BLUE))?;
+        }
+        // The phases: a grey line where each begins, with its name; names close to the one
+        // before go a line lower, so that none is drawn over another.
+        let mut last_x = f64::NEG_INFINITY;
+        let mut row = 0u32;
         for (t, name) in &self.phases {
+            if name.starts_with("closing") {
+                last_x = *t;
+                continue;
+            }
+            row = if (t - last_x) / end < 0.12 { (row + 1) % 4 } else { 0 };
+            last_x = *t;
             speed.draw_series(LineSeries::new([(*t, 0.0), (*t, top)], &BLACK.mix(0.3)))?;
-            speed.draw_series(std::iter::once(Text::new(name.clone(), (*t, top * 0.95), ("sans-serif", 11))))?;
+            let y = top * (0.95 - 0.07 * f64::from(row));
+            speed.draw_series(std::iter::once(Text::new(name.clone(), (*t, y), ("sans-serif", 11))))?;
         }
         let any_drive = self.samples.iter().any(|s| s.drive.is_some());
         let any_host = self.samples.iter().any(|s| s.host.is_some());
@@ -181,24 +242,32 @@ mod tests {
             Sample { t: 1.1, written: 2210, drive: Some(100.0), host: Some(70.0), held: Some(890) },
             Sample { t: 2.0, written: 3290, drive: Some(100.0), host: Some(75.0), held: Some(890) },
         ];
-        // 1200 sectors burned in each second is 16x; the next 0.1 s is too short to measure.
+        // 1200 sectors burned in each second is 16x; the next 0.1 s is too short to measure,
+        // and so is the span from it: the speed is averaged over a second at least.
         let s = r.speeds();
         assert_eq!(s.len(), 2);
         assert!((s[0].1 - 16.0).abs() < 1e-9 && (s[1].1 - 16.0).abs() < 1e-9, "{s:?}");
-        r.phases = vec![(0.0, "preparing".into()), (2.5, "closing the session".into())];
+        assert_eq!((s[0].0, s[1].0), (0.5, 1.5));
+        r.phases = vec![
+            (0.0, "preparing".into()),
+            (0.01, "track 1".into()),
+            (2.5, "closing the session".into()),
+            (4.0, "done".into()),
+        ];
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.svg");
         r.write_svg(&p, "test burn").unwrap();
         let svg = std::fs::read_to_string(&p).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("Write speed") && svg.contains("test burn"));
         assert!(svg.matches("<polyline").count() >= 5, "a line per series and per phase");
-        assert!(svg.contains("closing the session") && svg.contains("what the drive burned"));
+        assert!(svg.contains("closing the session (") && svg.contains("what the drive burned"));
         // The numbers in the <desc>: the samples, the speeds measured, the phases.
         let d = data_of(&svg);
         assert_eq!(d["samples"].as_array().unwrap().len(), 4);
         assert_eq!(d["samples"][1]["held"], 890);
         assert_eq!(d["speeds"][0]["speed"], 16.0);
-        assert_eq!(d["phases"][1]["phase"], "closing the session");
+        assert_eq!(d["phases"][2]["phase"], "closing the session");
+        assert!(svg.contains("closing the session (1.5 s)"), "the band says how long it took");
         // An instant burn says why its speed panel is empty.
         let mut instant = Recorder::new();
         instant.record(0, None, None, None);
@@ -206,5 +275,26 @@ mod tests {
         instant.write_svg(&p, "instant").unwrap();
         let svg = std::fs::read_to_string(&p).unwrap();
         assert!(svg.contains("none to measure") && svg.contains("not reported on this route"), "{svg}");
+    }
+
+    #[test]
+    fn no_speed_above_the_drives_and_no_line_through_a_gap() {
+        let mut r = Recorder::new();
+        r.drive_speed(1200);
+        // The buffer report's step makes one second read as 18x on a 16x drive; then nothing
+        // for 10 s (the session being closed), then more.
+        let mut samples = Vec::new();
+        for i in 0..=4u64 {
+            let extra = if i == 2 { 150 } else { 0 };
+            samples.push(Sample { t: i as f64, written: i * 1200 + extra, drive: None, host: None, held: Some(0) });
+        }
+        samples.push(Sample { t: 14.0, written: 6000, drive: None, host: None, held: Some(0) });
+        samples.push(Sample { t: 15.0, written: 7200, drive: None, host: None, held: Some(0) });
+        r.samples = samples;
+        let s = r.speeds();
+        assert!(s.iter().all(|p| p.1 <= 16.0), "{s:?}");
+        let runs = r.speed_runs();
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert!(runs[0].iter().all(|p| p.0 < 4.0) && runs[1].iter().all(|p| p.0 > 14.0), "{runs:?}");
     }
 }

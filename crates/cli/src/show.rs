@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 use cd::Lba;
-use cd::addr::SECTORS_PER_SECOND;
 use mmc::Transport;
 use mmc::info::Status;
 use redburn::{MediaInfo, MediaType, Recorder};

@@ -1160,6 +1160,29 @@ fn report_charts_the_burn_as_svg() {
     assert_eq!(samples.last().unwrap()["written"], 1740);
     let phases: Vec<&str> = data["phases"].as_array().unwrap().iter().map(|p| p["phase"].as_str().unwrap()).collect();
     assert_eq!(phases, ["writing", "closing the session", "done"]);
+    // A real-time drive at 16x: every speed drawn is at most the drive's, and the chart is
+    // an SVG another program renders (librsvg's rsvg-convert).
+    stdout(redburn(home.path()).args(["emu", "create", "rt16", "--timing", "real-time", "--speeds", "16"]));
+    let song = home.path().join("song.wav");
+    wav(&song, 44_100 * 40);
+    stdout(redburn(home.path()).args(["burn", "-d", "emu:rt16", "--report"]).arg(&svg).arg(&song));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let from = text.find("<desc id=\"redburn-data\">").unwrap() + "<desc id=\"redburn-data\">".len();
+    let to = from + text[from..].find("</desc>").unwrap();
+    let data = json(&text[from..to].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"));
+    let speeds: Vec<f64> = data["speeds"].as_array().unwrap().iter().map(|s| s["speed"].as_f64().unwrap()).collect();
+    assert!(!speeds.is_empty() && speeds.iter().all(|&x| x <= 16.0), "{speeds:?}");
+    assert_eq!(data["drive_speed"], 1200, "{data}");
+    assert!(text.contains("closing the session ("), "the closing band");
+    let png = home.path().join("burn.png");
+    let out = std::process::Command::new("rsvg-convert")
+        .arg("-o")
+        .arg(&png)
+        .arg(&svg)
+        .output()
+        .unwrap_or_else(|e| not_installed("rsvg-convert", &e));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
 }
 
 #[test]
