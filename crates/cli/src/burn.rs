@@ -90,7 +90,7 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         if precheck {
             crate::many::check_media(args, &request)?;
         }
-        let job = Job::plan(request, &mut note).map_err(job_failure)?;
+        let job = plan(args, request)?;
         return crate::many::run(args, &job);
     }
     // A burn: the drive and its medium first, so that a disc that cannot take the burn is
@@ -99,9 +99,9 @@ pub fn run(args: &BurnArgs) -> Result<()> {
     let (job, dev_name, mut recorder) = if precheck {
         let (dev_name, mut recorder) = device::open_recorder(&args.device())?;
         request.check_medium(&dev_name, &mut recorder).map_err(job_failure)?;
-        (Job::plan(request, &mut note).map_err(job_failure)?, dev_name, recorder)
+        (plan(args, request)?, dev_name, recorder)
     } else {
-        let job = Job::plan(request, &mut note).map_err(job_failure)?;
+        let job = plan(args, request)?;
         let (dev_name, recorder) = device::open_recorder(&args.device())?;
         (job, dev_name, recorder)
     };
@@ -132,6 +132,31 @@ pub fn run(args: &BurnArgs) -> Result<()> {
         .expect("one outcome for one recorder");
     let display = display.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     display.finish(outcome.result)
+}
+
+/// Plans the job, the files' decoding shown as it goes: a bar on a terminal, a line about
+/// every tenth with `--progress` off one, nothing with `--json`.
+pub(crate) fn plan(args: &BurnArgs, request: Request) -> Result<Job> {
+    let on_terminal = !args.json && (args.progress || std::io::stderr().is_terminal());
+    let lines = args.progress && !args.json && !std::io::stderr().is_terminal();
+    let bar = if on_terminal { ProgressBar::new(0) } else { ProgressBar::hidden() };
+    bar.set_style(bar_style("decoding [{bar:40}] {percent:>3}% {msg} {elapsed_precise}{eta_when}"));
+    let tenth = std::sync::atomic::AtomicU64::new(0);
+    let watch = |d: redburn::job::Decoded| {
+        bar.set_length(d.of_bytes.max(1));
+        bar.set_position(d.bytes);
+        bar.set_message(format!("{} of {} files", d.files, d.of));
+        let now = d.bytes * 10 / d.of_bytes.max(1);
+        if lines && now > tenth.fetch_max(now, std::sync::atomic::Ordering::Relaxed) {
+            eprintln!("redburn: {}% decoded ({} of {} files)", now * 10, d.files, d.of);
+        }
+    };
+    let job = Job::plan_watched(request, &mut note, &watch);
+    if !bar.is_hidden() && bar.length().is_some_and(|l| l > 0) && job.is_ok() {
+        bar.println(format!("decoded [{}] 100% in {:.1} s", "=".repeat(40), bar.elapsed().as_secs_f64()));
+    }
+    bar.finish_and_clear();
+    job.map_err(job_failure)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -404,6 +429,11 @@ impl<'a> Display<'a> {
                 );
             }
             EventKind::Route { route, .. } => self.route = *route,
+            EventKind::Verified { track, tracks, .. } => {
+                self.bar.set_length(u64::from(*tracks));
+                self.bar.set_position(u64::from(*track));
+                self.lines.progress_in("verified", u64::from(*track), u64::from(*tracks), "tracks");
+            }
             EventKind::Phase(p) => self.phase(*p),
             EventKind::Progress(p) if self.route == Route::TrackAtOnce => self.tao_progress(p),
             EventKind::Progress(p) => self.dao_progress(p),
@@ -450,6 +480,10 @@ impl<'a> Display<'a> {
             }
             Phase::Verifying => {
                 self.next_phase("verifying: reading the disc back");
+                // A bar of the tracks compared.
+                self.bar.set_style(bar_style("{msg} [{bar:40}] {pos}/{len} tracks {elapsed_precise}"));
+                self.bar.set_length(self.tracks as u64);
+                self.bar.set_position(0);
                 self.lines.phase("verifying");
             }
             Phase::Done => {}

@@ -37,6 +37,8 @@ impl Lines {
     pub fn phase(&self, text: &str) {
         let at = self.began.elapsed().as_secs_f64();
         self.phases.borrow_mut().push((text.to_owned(), at));
+        // Each phase counts its tenths from the start.
+        self.tenth.set(0);
         if self.on {
             eprintln!("redburn: {text}");
         }
@@ -62,10 +64,15 @@ impl Lines {
 
     /// `done` of `total` sectors are `verb` (written, read): a line at each further tenth.
     pub fn progress(&self, verb: &str, done: u64, total: u64) {
+        self.progress_in(verb, done, total, "sectors");
+    }
+
+    /// `done` of `total` `units` are `verb`: a line at each further tenth.
+    pub fn progress_in(&self, verb: &str, done: u64, total: u64, units: &str) {
         let tenth = done * 10 / total.max(1);
         if self.on && tenth > self.tenth.get() {
             self.tenth.set(tenth);
-            eprintln!("redburn: {}% {verb} ({done} of {total} sectors)", tenth * 10);
+            eprintln!("redburn: {}% {verb} ({done} of {total} {units})", tenth * 10);
         }
     }
 }

@@ -1424,7 +1424,10 @@ fn progress_without_a_terminal_is_plain_lines_to_the_end() {
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("redburn: ")).collect();
-    assert_eq!(lines.first(), Some(&"redburn: preparing the disc"), "{err}");
+    // The files are decoded first, then the disc is prepared.
+    let preparing = lines.iter().position(|l| *l == "redburn: preparing the disc").expect("preparing");
+    assert!(lines[..preparing].iter().all(|l| l.contains("% decoded (")), "{err}");
+    assert_eq!(lines[preparing - 1], "redburn: 100% decoded (3 of 3 files)", "{err}");
     assert!(lines.contains(&"redburn: writing track 3 of 3 at 52x"), "{err}");
     assert!(lines.iter().any(|l| l.starts_with("redburn: 100% written")), "{err}");
     assert_eq!(&lines[lines.len() - 2..], ["redburn: closing the session and finalizing the disc", "redburn: done"]);

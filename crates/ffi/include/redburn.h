@@ -106,6 +106,9 @@
 // The route changed before anything was written (`route`, `reason`).
 #define RB_EVENT_ROUTE 4
 
+// Verifying: track `track` of `tracks` was read back and compared (`matches`).
+#define RB_EVENT_VERIFIED 5
+
 // `rb_job_event.phase`: preparing the medium (track-at-once).
 #define RB_PHASE_PREPARING 1
 
@@ -538,6 +541,8 @@ typedef struct rb_job_event {
   bool speed_exact;
   // Closing: whether the disc is finalized (kind PHASE).
   bool finalizing;
+  // Verified: whether the track matches its source (kind VERIFIED).
+  bool matches;
 } rb_job_event;
 
 // Hears a job's events. With several recorders it is called from each recorder's thread,

@@ -1731,6 +1731,8 @@ pub const RB_EVENT_PROGRESS: i32 = 2;
 pub const RB_EVENT_SPEED: i32 = 3;
 /// The route changed before anything was written (`route`, `reason`).
 pub const RB_EVENT_ROUTE: i32 = 4;
+/// Verifying: track `track` of `tracks` was read back and compared (`matches`).
+pub const RB_EVENT_VERIFIED: i32 = 5;
 
 /// `rb_job_event.phase`: preparing the medium (track-at-once).
 pub const RB_PHASE_PREPARING: i32 = 1;
@@ -2176,6 +2178,8 @@ pub struct rb_job_event {
     pub speed_exact: bool,
     /// Closing: whether the disc is finalized (kind PHASE).
     pub finalizing: bool,
+    /// Verified: whether the track matches its source (kind VERIFIED).
+    pub matches: bool,
 }
 
 /// Hears a job's events. With several recorders it is called from each recorder's thread,
@@ -2247,6 +2251,7 @@ fn c_event(e: &rb::job::Event, device: &CString) -> rb_job_event {
         speed: 0,
         speed_exact: false,
         finalizing: false,
+        matches: false,
     };
     match &e.kind {
         EventKind::Phase(p) => {
@@ -2282,6 +2287,10 @@ fn c_event(e: &rb::job::Event, device: &CString) -> rb_job_event {
         }
         EventKind::Route { route, reason } => {
             (c.kind, c.route, c.reason) = (RB_EVENT_ROUTE, route_code(*route), reason_code(*reason));
+        }
+        EventKind::Verified { track, tracks, matches } => {
+            (c.kind, c.track, c.tracks, c.matches) =
+                (RB_EVENT_VERIFIED, u32::from(*track), u32::from(*tracks), *matches);
         }
         _ => {}
     }

@@ -101,6 +101,8 @@ pub(crate) struct Event {
     speed: Option<u32>,
     speed_exact: Option<bool>,
     finalizing: Option<bool>,
+    /// Verifying: whether the track matches its source.
+    matches: Option<bool>,
 }
 
 #[pymethods]
@@ -149,6 +151,9 @@ impl From<&rb::job::Event> for Event {
             }
             EventKind::Route { route, reason } => {
                 (v.kind, v.route, v.reason) = ("route", Some(route_name(*route)), Some(reason_name(*reason)));
+            }
+            EventKind::Verified { track, tracks, matches } => {
+                (v.kind, v.track, v.tracks, v.matches) = ("verified", Some(*track), Some(*tracks), Some(*matches));
             }
             _ => v.kind = "other",
         }

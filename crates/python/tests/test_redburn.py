@@ -556,8 +556,11 @@ def test_a_playlist_burns_at_one_loudness(home):
         reached = g["measured_lufs"] + g["gain_db"]
         assert g["limited"] or abs(reached - -20.0) < 0.01, g
         assert g["true_peak_dbtp"] + g["gain_db"] <= -1.0 + 0.01, g
-    [outcome] = job.run([redburn.Recorder("emu:default")])
+    events = []
+    [outcome] = job.run([redburn.Recorder("emu:default")], on_event=events.append)
     assert outcome.ok and all(v.matches for v in outcome.verdicts)
+    verified = [(e.track, e.tracks, e.matches) for e in events if e.kind == "verified"]
+    assert verified == [(1, 2, True), (2, 2, True)], verified
     assert redburn.Job([quiet, loud]).loudness is None
     with pytest.raises(ValueError):
         redburn.Job([quiet], normalize="loudest")

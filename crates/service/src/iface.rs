@@ -895,6 +895,11 @@ impl Run {
                 let text = format!("the route is now {} ({reason:?})", route_code(*route));
                 let _ = zbus::block_on(JobObject::note(em, device, &text));
             }
+            EventKind::Verified { track, tracks, matches } => {
+                let verdict = if *matches { "matches its source" } else { "DIFFERS from its source" };
+                let text = format!("verified track {track} of {tracks}: it {verdict}");
+                let _ = zbus::block_on(JobObject::note(em, device, &text));
+            }
             EventKind::Progress(p) => {
                 if !throttle.due(p.written == p.total) {
                     return;

@@ -349,6 +349,14 @@ impl Job {
     /// directory, a sheet among files, more than 99 tracks, a sheet's error (file and line),
     /// a route the inputs cannot take, more CD-TEXT than the lead-in holds.
     pub fn plan(request: Request, notes: Notes<'_>) -> Result<Job, JobError> {
+        Job::plan_watched(request, notes, &|_| {})
+    }
+
+    /// As [`Job::plan`], telling `watch` as each file is decoded (from the decoding threads).
+    ///
+    /// # Errors
+    /// As [`Job::plan`].
+    pub fn plan_watched(request: Request, notes: Notes<'_>, watch: Watch<'_>) -> Result<Job, JobError> {
         request.check_route()?;
         let measure = request.normalize.is_some();
         if let Some(sheet) = request.the_sheet() {
@@ -375,8 +383,8 @@ impl Job {
         // Every file is checked (a sheet among them, more than 99, one that does not decode)
         // before a recorder is touched, whichever way it is written.
         let skip = request.skip_decode_check && !measure;
-        let (tracks, loudness) =
-            preflight_with(&files, request.big_endian, skip, measure).map_err(|e| at_playlist_line(e, &listed))?;
+        let (tracks, loudness) = preflight_watched(&files, request.big_endian, skip, measure, watch)
+            .map_err(|e| at_playlist_line(e, &listed))?;
         let tagged = if measure && request.normalize_from_tags { tagged_files(&files, notes) } else { Vec::new() };
         let gains = request.gains(&loudness, &tagged);
         if !disc {
@@ -613,6 +621,22 @@ fn tagged_files(files: &[PathBuf], notes: Notes<'_>) -> Vec<crate::normalize::Ta
         .collect()
 }
 
+/// How far the preflight is: files decoded of all, and their sizes on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decoded {
+    /// Files decoded (or found damaged) so far.
+    pub files: usize,
+    /// Files in all.
+    pub of: usize,
+    /// Bytes of those files.
+    pub bytes: u64,
+    /// Bytes of all.
+    pub of_bytes: u64,
+}
+
+/// What hears the preflight's progress, from its decoding threads.
+pub type Watch<'a> = &'a (dyn Fn(Decoded) + Sync);
+
 /// As [`preflight`], and with `loudness` each file's loudness and peaks, measured in the
 /// same pass (empty without).
 ///
@@ -623,6 +647,20 @@ pub fn preflight_with(
     big_endian: bool,
     skip_decode: bool,
     loudness: bool,
+) -> Result<(Vec<FileTrack>, Vec<audio::loudness::Loudness>), JobError> {
+    preflight_watched(files, big_endian, skip_decode, loudness, &|_| {})
+}
+
+/// As [`preflight_with`], telling `watch` as each file is done.
+///
+/// # Errors
+/// As [`preflight`].
+pub fn preflight_watched(
+    files: &[PathBuf],
+    big_endian: bool,
+    skip_decode: bool,
+    loudness: bool,
+    watch: Watch<'_>,
 ) -> Result<(Vec<FileTrack>, Vec<audio::loudness::Loudness>), JobError> {
     if let Some(dir) = files.iter().find(|f| f.is_dir()) {
         return Err(JobError::Directory(dir.clone()));
@@ -637,11 +675,25 @@ pub fn preflight_with(
         return Err(JobError::TooManyTracks(files.len()));
     }
     type Measured = Result<(u64, Option<u32>, Option<audio::loudness::Loudness>), audio::AudioError>;
+    let sizes: Vec<u64> = files.iter().map(|f| std::fs::metadata(f).map_or(0, |m| m.len())).collect();
+    let of_bytes = sizes.iter().sum();
+    let done = std::sync::Mutex::new(Decoded { files: 0, of: files.len(), bytes: 0, of_bytes });
+    let finished = |i: usize| {
+        let now = {
+            let mut d = done.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            d.files += 1;
+            d.bytes += sizes[i];
+            *d
+        };
+        watch(now);
+    };
     let results: Vec<Measured> = std::thread::scope(|s| {
         let half = files.len().div_ceil(2).max(1);
+        let finished = &finished;
         let handles: Vec<_> = files
             .chunks(half)
-            .map(|chunk| {
+            .enumerate()
+            .map(|(c, chunk)| {
                 let handle = s.spawn(move || {
                     let measure = |p: &Path| -> Measured {
                         let format = file_format(p, big_endian);
@@ -652,7 +704,15 @@ pub fn preflight_with(
                             Ok((n, crcs[0], l.pop()))
                         }
                     };
-                    chunk.iter().map(|p| measure(p)).collect::<Vec<_>>()
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| {
+                            let r = measure(p);
+                            finished(c * half + i);
+                            r
+                        })
+                        .collect::<Vec<_>>()
                 });
                 (chunk, handle)
             })

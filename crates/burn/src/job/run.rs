@@ -52,6 +52,15 @@ pub enum EventKind {
         /// Whether the drive took the speed asked for.
         exact: bool,
     },
+    /// Verifying: track `track` of `tracks` has been read back and compared.
+    Verified {
+        /// The track.
+        track: u8,
+        /// Tracks on the disc.
+        tracks: u8,
+        /// Whether it matches its source.
+        matches: bool,
+    },
     /// The route changed before anything was written.
     Route {
         /// The new route.
@@ -367,9 +376,15 @@ impl<T: Transport> Burn<'_, T> {
         if request.verify && !request.simulate {
             self.emit(EventKind::Phase(Phase::Verifying));
             let recorder = self.recorder.as_mut().expect("checked above: the writer gave it back");
+            let (events, index, device) = (self.events, self.index, self.device.clone());
+            let tracks = u8::try_from(job.track_count()).unwrap_or(u8::MAX);
+            let mut on_track = |v: &crate::TrackVerdict| {
+                let kind = EventKind::Verified { track: v.number, tracks, matches: v.first_difference.is_none() };
+                events(&Event { recorder: index, device: device.clone(), kind });
+            };
             let verdicts = job
                 .expected()
-                .and_then(|expected| crate::verify_disc(recorder, expected, &mut |_| {}).map_err(JobError::Verify));
+                .and_then(|expected| crate::verify_disc(recorder, expected, &mut on_track).map_err(JobError::Verify));
             let error = match verdicts {
                 Ok(v) => {
                     let differ = v.iter().filter(|v| v.first_difference.is_some()).count();

@@ -28,7 +28,9 @@ fn a_burn_on_a_terminal_shows_every_phase_to_its_end() {
     // Track-at-once, verified, on the instant emulator.
     let files: Vec<String> = super::samples().iter().map(|p| p.display().to_string()).collect();
     let text = on_a_terminal(&home, &format!("burn --verify {}", files.join(" ")));
+    assert!(text.contains("decoded [========================================] 100% in "), "{text}");
     assert!(text.contains("written [========================================] 100% in "), "{text}");
+    assert!(text.contains("verifying: reading the disc back [") && text.contains("/3 tracks"), "{text}");
     assert!(text.contains("closing the session and finalizing the disc: done in "), "{text}");
     assert!(text.contains("verifying: reading the disc back: done in "), "{text}");
     // The burn takes well under the 5 seconds an estimate needs: none is shown.
@@ -39,4 +41,17 @@ fn a_burn_on_a_terminal_shows_every_phase_to_its_end() {
     let text = on_a_terminal(&home, &format!("burn {}", album.join("album.cue").display()));
     assert!(text.contains("written [") && text.contains("closing the session: done in "), "{text}");
     assert!(!text.contains("ETA"), "{text}");
+    // Off a terminal, --progress tells the same in plain lines, each phase to its end.
+    super::stdout(super::redburn(&home).args(["emu", "insert", "default"]));
+    let out = super::redburn(&home).args(["burn", "--progress", "--verify"]).args(&files).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    for line in [
+        "redburn: 100% decoded (3 of 3 files)",
+        "redburn: 100% written (1590 of 1590 sectors)",
+        "redburn: closing the session and finalizing the disc",
+        "redburn: 100% verified (3 of 3 tracks)",
+        "redburn: done",
+    ] {
+        assert!(err.contains(line), "{line}: {err}");
+    }
 }

@@ -136,7 +136,7 @@ class Event:
     """One event of a running Job, from one recorder; fields of other kinds are None."""
     recorder: int
     device: str
-    kind: str  # "phase", "progress", "speed" or "route"
+    kind: str  # "phase", "progress", "speed", "route" or "verified"
     phase: Optional[str]  # "preparing", "writing", "closing", "verifying", "done"
     route: Optional[str]  # "tao", "dao", "raw"
     reason: Optional[str]
@@ -152,6 +152,7 @@ class Event:
     speed: Optional[int]  # sectors per second
     speed_exact: Optional[bool]
     finalizing: Optional[bool]
+    matches: Optional[bool]  # "verified": the track matches its source
 
 class Check:
     route: str
