@@ -29,17 +29,33 @@ fn shim_library() -> Result<PathBuf> {
         .map_err(|e| fail(code::OTHER, format!("unpacking the SG_IO shim into {}: {e}", cache.display())))
 }
 
-/// Writes [`SHIM`] into `dir` once (a temporary file renamed into place, so that two
-/// programs unpacking at once never load a half-written library).
+/// Writes [`SHIM`] into `dir` (a temporary file renamed into place, so that two programs
+/// unpacking at once never load a half-written library). What is loaded into every program
+/// `emu exec` runs must be this program's own shim and nobody else's: the directory is made
+/// the user's alone (0700; one owned by someone else is refused), and a file already there is
+/// used only when its whole content is the shim's — anything else of that name is replaced.
 fn unpack_shim(dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
     // FNV-1a of the contents: a name per build.
     let hash = SHIM.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    let meta = std::fs::symlink_metadata(dir)?;
+    // Who this process is: the owner of a file it makes there.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let me = tmp.as_file().metadata()?.uid();
+    if !meta.is_dir() || meta.uid() != me {
+        return Err(std::io::Error::other(format!(
+            "{} is not a directory of this user's: the shim is not unpacked where another could change it",
+            dir.display()
+        )));
+    }
+    if meta.mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
     let path = dir.join(format!("libredburn_sgshim-{hash:016x}.so"));
-    if std::fs::metadata(&path).is_ok_and(|m| m.len() == SHIM.len() as u64) {
+    if std::fs::read(&path).is_ok_and(|have| have == SHIM) {
         return Ok(path);
     }
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, SHIM)?;
     tmp.persist(&path).map_err(|e| e.error)?;
     Ok(path)

@@ -251,8 +251,29 @@ fn an_installed_redburn_carries_its_shim() {
         ])));
         assert_eq!(info["vendor"], "REDBURN");
     }
-    let unpacked: Vec<_> = std::fs::read_dir(home.path().join("cache/redburn")).unwrap().collect();
+    let cache = home.path().join("cache/redburn");
+    let unpacked: Vec<PathBuf> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(unpacked.len(), 1, "unpacked once: {unpacked:?}");
+    // The user's alone.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
+    // A planted file of the shim's name and size is not loaded: it is replaced by the shim.
+    let shim = &unpacked[0];
+    let good = std::fs::read(shim).unwrap();
+    let mut planted = good.clone();
+    let at = planted.len() / 2;
+    planted[at] ^= 0xFF;
+    std::fs::write(shim, &planted).unwrap();
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let info = json(&stdout(installed().args(["emu", "exec", "x", "--path", "/dev/sr78", "--"]).arg(&bin).args([
+        "info",
+        "-d",
+        "/dev/sr78",
+        "--json",
+    ])));
+    assert_eq!(info["vendor"], "REDBURN");
+    assert_eq!(std::fs::read(shim).unwrap(), good, "the planted file was replaced");
+    assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
 }
 
 #[test]

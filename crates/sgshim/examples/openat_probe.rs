@@ -1,6 +1,8 @@
 //! Opens a device with `openat` (as programs that walk directories do) and asks it for its SG
 //! driver version: the shim's interop tests run it under `LD_PRELOAD` to show that `openat`
-//! reaches the emulated drive too. Prints the version, or the errno.
+//! reaches the emulated drive too. Prints the version, or the errno. With `--bad-pointers`
+//! it then sends SG_IO as a careless program might (no header, a NULL or unmapped data
+//! buffer, an unmapped command) and prints what each returned.
 #![allow(unsafe_code)]
 
 fn main() {
@@ -16,6 +18,89 @@ fn main() {
     // SAFETY: SG_GET_VERSION_NUM writes one int through the pointer.
     let r = unsafe { libc::ioctl(fd, 0x2282, &mut version) };
     println!("openat fd {fd}: SG_GET_VERSION_NUM {r} version {version}");
+    if std::env::args().nth(2).as_deref() == Some("--bad-pointers") {
+        bad_pointers(fd);
+    }
     // SAFETY: our own descriptor.
     unsafe { libc::close(fd) };
+}
+
+/// `struct sg_io_hdr` (Linux's scsi/sg.h).
+#[repr(C)]
+struct SgIoHdr {
+    interface_id: libc::c_int,
+    dxfer_direction: libc::c_int,
+    cmd_len: u8,
+    mx_sb_len: u8,
+    iovec_count: u16,
+    dxfer_len: u32,
+    dxferp: *mut libc::c_void,
+    cmdp: *const u8,
+    sbp: *mut u8,
+    timeout: u32,
+    flags: u32,
+    pack_id: libc::c_int,
+    usr_ptr: *mut libc::c_void,
+    status: u8,
+    masked_status: u8,
+    msg_status: u8,
+    sb_len_wr: u8,
+    host_status: u16,
+    driver_status: u16,
+    resid: libc::c_int,
+    duration: u32,
+    info: u32,
+}
+
+fn bad_pointers(fd: libc::c_int) {
+    let show = |what: &str, r: libc::c_int| {
+        let e = std::io::Error::last_os_error();
+        println!(
+            "{what}: {}",
+            if r == 0 { "ok".to_owned() } else { format!("errno {}", e.raw_os_error().unwrap_or(0)) }
+        );
+    };
+    // SAFETY: a NULL header, as a careless program sends it.
+    show("null header", unsafe { libc::ioctl(fd, 0x2285, std::ptr::null_mut::<libc::c_void>()) });
+    let inquiry = [0x12u8, 0, 0, 0, 36, 0];
+    let mut sense = [0u8; 32];
+    let sbp = sense.as_mut_ptr();
+    let header = |data: *mut libc::c_void, cmd: *const u8| SgIoHdr {
+        interface_id: libc::c_int::from(b'S'),
+        dxfer_direction: -3,
+        cmd_len: 6,
+        mx_sb_len: 32,
+        iovec_count: 0,
+        dxfer_len: 36,
+        dxferp: data,
+        cmdp: cmd,
+        sbp,
+        timeout: 5000,
+        flags: 0,
+        pack_id: 0,
+        usr_ptr: std::ptr::null_mut(),
+        status: 0,
+        masked_status: 0,
+        msg_status: 0,
+        sb_len_wr: 0,
+        host_status: 0,
+        driver_status: 0,
+        resid: 0,
+        duration: 0,
+        info: 0,
+    };
+    let mut h = header(std::ptr::null_mut(), inquiry.as_ptr());
+    // SAFETY: a header whose data pointer is NULL with a length.
+    show("null data", unsafe { libc::ioctl(fd, 0x2285, &mut h) });
+    let mut h = header(8 as *mut libc::c_void, inquiry.as_ptr());
+    // SAFETY: an unmapped data pointer: the kernel (and the shim) must not touch it.
+    show("unmapped data", unsafe { libc::ioctl(fd, 0x2285, &mut h) });
+    let mut buf = [0u8; 36];
+    let mut h = header(buf.as_mut_ptr().cast(), 16 as *const u8);
+    // SAFETY: an unmapped command pointer.
+    show("unmapped command", unsafe { libc::ioctl(fd, 0x2285, &mut h) });
+    let mut h = header(buf.as_mut_ptr().cast(), inquiry.as_ptr());
+    // SAFETY: a proper INQUIRY.
+    show("proper", unsafe { libc::ioctl(fd, 0x2285, &mut h) });
+    println!("vendor {:?}", String::from_utf8_lossy(&buf[8..16]));
 }

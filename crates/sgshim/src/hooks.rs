@@ -294,6 +294,36 @@ const BLKFLSBUF: c_ulong = 0x1261;
 /// The host number the emulated adapter reports.
 const HOST: c_int = 77;
 
+/// Whether `len` bytes at `ptr` are memory this process may read (and, with `write`, write),
+/// as the kernel finds when it copies from or to the caller: asked of the kernel itself
+/// (`process_vm_readv`/`process_vm_writev` on this process fail with EFAULT where the copy
+/// would), never by touching the memory.
+fn mapped(ptr: *const c_void, len: usize, write: bool) -> bool {
+    if len == 0 {
+        return true;
+    }
+    if ptr.is_null() {
+        return false;
+    }
+    let mut scratch = vec![0u8; len];
+    let local = libc::iovec { iov_base: scratch.as_mut_ptr().cast(), iov_len: len };
+    let remote = libc::iovec { iov_base: ptr.cast_mut(), iov_len: len };
+    // SAFETY: both iovecs describe `len` bytes; the kernel checks the remote one.
+    let pid = unsafe { libc::getpid() };
+    // SAFETY: as above: reading our own memory into `scratch`.
+    let read = unsafe { libc::process_vm_readv(pid, &local, 1, &remote, 1, 0) };
+    if usize::try_from(read).ok() != Some(len) {
+        return false;
+    }
+    if !write {
+        return true;
+    }
+    // Written back unchanged: only whether the kernel may write there is asked.
+    // SAFETY: as above.
+    let wrote = unsafe { libc::process_vm_writev(pid, &local, 1, &remote, 1, 0) };
+    usize::try_from(wrote).ok() == Some(len)
+}
+
 /// Answers an ioctl on the emulated device.
 ///
 /// # Safety
@@ -301,16 +331,32 @@ const HOST: c_int = 77;
 unsafe fn ioctl_ours(request: c_ulong, arg: *mut c_void) -> c_int {
     match request {
         SG_IO => {
-            // SAFETY: SG_IO's argument is a `struct sg_io_hdr`.
+            // Every pointer is checked as the kernel's copies to and from the caller check
+            // it: one that does not point at memory the caller may use is EFAULT, not a
+            // crash and not a GOOD status with no data.
+            if !mapped(arg, std::mem::size_of::<SgIoHdr>(), true) {
+                set_errno(libc::EFAULT);
+                return -1;
+            }
+            // SAFETY: SG_IO's argument is a `struct sg_io_hdr`, and it is mapped.
             let h = unsafe { &mut *arg.cast::<SgIoHdr>() };
-            if h.interface_id != c_int::from(b'S') || h.cmdp.is_null() || h.iovec_count != 0 {
+            if h.interface_id != c_int::from(b'S') || h.iovec_count != 0 || h.cmd_len == 0 {
                 set_errno(libc::EINVAL);
+                return -1;
+            }
+            let len = h.dxfer_len as usize;
+            let moves = matches!(h.dxfer_direction, -4..=-2) && len > 0;
+            let writes_in = matches!(h.dxfer_direction, -3 | -4);
+            if !mapped(h.cmdp.cast(), usize::from(h.cmd_len), false)
+                || (moves && !mapped(h.dxferp, len, writes_in))
+                || (h.mx_sb_len > 0 && !h.sbp.is_null() && !mapped(h.sbp.cast(), usize::from(h.mx_sb_len), true))
+            {
+                set_errno(libc::EFAULT);
                 return -1;
             }
             // SAFETY: the kernel's contract: cmd_len bytes at cmdp, dxfer_len at dxferp.
             let cdb = unsafe { std::slice::from_raw_parts(h.cmdp, usize::from(h.cmd_len)) }.to_vec();
-            let len = h.dxfer_len as usize;
-            let data = if h.dxferp.is_null() || len == 0 {
+            let data = if !moves {
                 Data::None
             } else {
                 match h.dxfer_direction {

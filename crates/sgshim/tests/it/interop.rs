@@ -107,6 +107,15 @@ fn openat_reaches_the_emulated_drive_and_other_paths_pass_through() {
     // A path that is not the shim's goes to libc: /dev/null has no SG version.
     let (_, other) = run(&b, probe, &["/dev/null"]);
     assert!(other.contains("SG_GET_VERSION_NUM -1"), "{other}");
+    // Bad pointers are EFAULT, as the kernel's sg driver answers them: no crash, no GOOD
+    // status without data; a proper command still works after them.
+    let out = burner(&b, probe, &[&device(), "--bad-pointers"]);
+    for line in
+        ["null header: errno 14", "null data: errno 14", "unmapped data: errno 14", "unmapped command: errno 14"]
+    {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    assert!(out.contains("proper: ok") && out.contains("vendor \"REDBURN \""), "{out}");
 }
 
 /// The burners are proven on real drives: if one fails on a personality, the personality is
