@@ -82,10 +82,96 @@ macro_rules! real_fn {
     }};
 }
 
+/// The shim's own descriptors: the emulated drive's files (its lock, its data, its state),
+/// opened by the emulator inside the program. They are moved up to [`HIGH`] and closed on
+/// exec, out of the way of the descriptors a program numbers itself (`exec 3<>file` in a
+/// shell), and a program's `close`, `dup2` or `dup3` cannot touch them: the drive's lock
+/// stays held, and its data is never written through a descriptor the program reused.
+static OWN: Mutex<Vec<c_int>> = Mutex::new(Vec::new());
+
+/// Where the shim's own descriptors start.
+const HIGH: c_int = 1000;
+
+thread_local! {
+    /// Set while the shim itself runs (opening the drive, a command, letting it go).
+    static INSIDE: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Marks the shim's own work on this thread while it lives.
+struct Inside;
+
+impl Inside {
+    fn enter() -> Inside {
+        let _ = INSIDE.try_with(|c| c.set(c.get() + 1));
+        Inside
+    }
+}
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        let _ = INSIDE.try_with(|c| c.set(c.get().saturating_sub(1)));
+    }
+}
+
+/// Whether the shim is what runs on this thread now.
+fn inside_here() -> bool {
+    INSIDE.try_with(std::cell::Cell::get).is_ok_and(|n| n > 0)
+}
+
+/// Whether the shim, or one of the emulator's own threads (named `emu-…`), is what runs now:
+/// asked only about the shim's own descriptors.
+fn inside() -> bool {
+    inside_here() || std::thread::current().name().is_some_and(|n| n.starts_with("emu-"))
+}
+
+fn is_own_fd(fd: c_int) -> bool {
+    config().is_some() && lock(&OWN).contains(&fd)
+}
+
+/// A descriptor just opened: when it is one of the drive's files, it is moved up out of the
+/// program's way, made close-on-exec and remembered as the shim's.
+///
+/// # Safety
+/// `path` is null or a valid C string.
+unsafe fn out_of_the_way(path: *const c_char, fd: c_int) -> c_int {
+    let Some(c) = config() else { return fd };
+    if fd < 0 || path.is_null() {
+        return fd;
+    }
+    // SAFETY: the caller's NUL-terminated path.
+    let p = unsafe { CStr::from_ptr(path) }.to_bytes();
+    let dir = c.drive.as_os_str().as_encoded_bytes();
+    if !((p.starts_with(dir) && p.get(dir.len()) == Some(&b'/')) || inside_here()) {
+        return fd;
+    }
+    moved_up(fd)
+}
+
+/// `fd` moved to the lowest free descriptor from [`HIGH`] (close-on-exec) and remembered as
+/// the shim's; where the limit allows none so high, it stays and is still remembered.
+fn moved_up(fd: c_int) -> c_int {
+    let fcntl = real_fn!(c"fcntl", unsafe extern "C" fn(c_int, c_int, c_ulong) -> c_int);
+    let close = real_fn!(c"close", unsafe extern "C" fn(c_int) -> c_int);
+    // SAFETY: duplicating a descriptor this process holds.
+    let high = unsafe { fcntl(fd, libc::F_DUPFD_CLOEXEC, HIGH as c_ulong) };
+    let kept = if high >= 0 {
+        // SAFETY: the low descriptor, now duplicated.
+        unsafe { close(fd) };
+        high
+    } else {
+        // SAFETY: setting FD_CLOEXEC on our own descriptor.
+        unsafe { fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC as c_ulong) };
+        fd
+    };
+    lock(&OWN).push(kept);
+    kept
+}
+
 /// Opens the emulated device: a descriptor of a file in the drive's directory that stands
 /// for it.
 fn open_ours(flags: c_int) -> c_int {
     let Some(c) = config() else { return -1 };
+    let _inside = Inside::enter();
     {
         let mut drive = lock(&DRIVE);
         if drive.is_none() {
@@ -171,8 +257,8 @@ pub unsafe extern "C" fn open(path: *const c_char, flags: c_int, mode: libc::mod
         return open_ours(flags);
     }
     let f = real_fn!(c"open", unsafe extern "C" fn(*const c_char, c_int, libc::mode_t) -> c_int);
-    // SAFETY: forwarded unchanged.
-    unsafe { f(path, flags, mode) }
+    // SAFETY: forwarded unchanged; the path as above.
+    unsafe { out_of_the_way(path, f(path, flags, mode)) }
 }
 
 /// `open64`.
@@ -186,8 +272,8 @@ pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: libc::m
         return open_ours(flags);
     }
     let f = real_fn!(c"open64", unsafe extern "C" fn(*const c_char, c_int, libc::mode_t) -> c_int);
-    // SAFETY: forwarded unchanged.
-    unsafe { f(path, flags, mode) }
+    // SAFETY: forwarded unchanged; the path as above.
+    unsafe { out_of_the_way(path, f(path, flags, mode)) }
 }
 
 /// `__open_2` (the fortified `open` without a mode).
@@ -201,8 +287,8 @@ pub unsafe extern "C" fn __open_2(path: *const c_char, flags: c_int) -> c_int {
         return open_ours(flags);
     }
     let f = real_fn!(c"__open_2", unsafe extern "C" fn(*const c_char, c_int) -> c_int);
-    // SAFETY: forwarded unchanged.
-    unsafe { f(path, flags) }
+    // SAFETY: forwarded unchanged; the path as above.
+    unsafe { out_of_the_way(path, f(path, flags)) }
 }
 
 /// `openat` (an absolute path ignores the directory, as the kernel does).
@@ -216,8 +302,8 @@ pub unsafe extern "C" fn openat(dirfd: c_int, path: *const c_char, flags: c_int,
         return open_ours(flags);
     }
     let f = real_fn!(c"openat", unsafe extern "C" fn(c_int, *const c_char, c_int, libc::mode_t) -> c_int);
-    // SAFETY: forwarded unchanged.
-    unsafe { f(dirfd, path, flags, mode) }
+    // SAFETY: forwarded unchanged; the path as above.
+    unsafe { out_of_the_way(path, f(dirfd, path, flags, mode)) }
 }
 
 /// `openat64`.
@@ -231,8 +317,8 @@ pub unsafe extern "C" fn openat64(dirfd: c_int, path: *const c_char, flags: c_in
         return open_ours(flags);
     }
     let f = real_fn!(c"openat64", unsafe extern "C" fn(c_int, *const c_char, c_int, libc::mode_t) -> c_int);
-    // SAFETY: forwarded unchanged.
-    unsafe { f(dirfd, path, flags, mode) }
+    // SAFETY: forwarded unchanged; the path as above.
+    unsafe { out_of_the_way(path, f(dirfd, path, flags, mode)) }
 }
 
 /// `__openat_2` (the fortified `openat` without a mode).
@@ -246,8 +332,8 @@ pub unsafe extern "C" fn __openat_2(dirfd: c_int, path: *const c_char, flags: c_
         return open_ours(flags);
     }
     let f = real_fn!(c"__openat_2", unsafe extern "C" fn(c_int, *const c_char, c_int) -> c_int);
-    // SAFETY: forwarded unchanged.
-    unsafe { f(dirfd, path, flags) }
+    // SAFETY: forwarded unchanged; the path as above.
+    unsafe { out_of_the_way(path, f(dirfd, path, flags)) }
 }
 
 /// `close`.
@@ -256,6 +342,13 @@ pub unsafe extern "C" fn __openat_2(dirfd: c_int, path: *const c_char, flags: c_
 /// As libc's `close`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn close(fd: c_int) -> c_int {
+    if is_own_fd(fd) {
+        if !inside() {
+            // The program closing a descriptor it never opened: it stays the drive's.
+            return 0;
+        }
+        lock(&OWN).retain(|&f| f != fd);
+    }
     if is_our_fd(fd) {
         let last = {
             let mut fds = lock(&FDS);
@@ -264,6 +357,7 @@ pub unsafe extern "C" fn close(fd: c_int) -> c_int {
         };
         if last {
             // The last descriptor: the drive is released (its state is saved already).
+            let _inside = Inside::enter();
             let gone = lock(&DRIVE).take();
             drop(gone);
         }
@@ -621,6 +715,7 @@ fn put_int(arg: *mut c_void, v: c_int) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ioctl(fd: c_int, request: c_ulong, arg: *mut c_void) -> c_int {
     if is_our_fd(fd) {
+        let _inside = Inside::enter();
         // A panic must not unwind into C.
         return std::panic::catch_unwind(|| {
             // SAFETY: the caller's argument, as promised to the kernel.
@@ -828,6 +923,11 @@ pub unsafe extern "C" fn dup(fd: c_int) -> c_int {
 /// As libc's `dup2`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn dup2(fd: c_int, to: c_int) -> c_int {
+    if is_own_fd(to) && !inside() {
+        // The drive's own file is not the program's to replace.
+        set_errno(libc::EBADF);
+        return -1;
+    }
     // A descriptor of the device replaced by another file stops being the device's.
     if fd != to && is_our_fd(to) {
         lock(&FDS).retain(|&f| f != to);
@@ -843,6 +943,10 @@ pub unsafe extern "C" fn dup2(fd: c_int, to: c_int) -> c_int {
 /// As libc's `dup3`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn dup3(fd: c_int, to: c_int, flags: c_int) -> c_int {
+    if is_own_fd(to) && !inside() {
+        set_errno(libc::EBADF);
+        return -1;
+    }
     if fd != to && is_our_fd(to) {
         lock(&FDS).retain(|&f| f != to);
     }
@@ -860,9 +964,19 @@ pub unsafe extern "C" fn dup3(fd: c_int, to: c_int, flags: c_int) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fcntl(fd: c_int, cmd: c_int, arg: c_ulong) -> c_int {
     let f = real_fn!(c"fcntl", unsafe extern "C" fn(c_int, c_int, c_ulong) -> c_int);
+    let dup = cmd == libc::F_DUPFD || cmd == libc::F_DUPFD_CLOEXEC;
+    if dup && is_own_fd(fd) && inside() {
+        // The emulator's own copy of one of its files (its store thread's): out of the way too.
+        // SAFETY: forwarded with a higher floor.
+        let r = unsafe { f(fd, libc::F_DUPFD_CLOEXEC, arg.max(HIGH as c_ulong)) };
+        if r >= 0 {
+            lock(&OWN).push(r);
+        }
+        return r;
+    }
     // SAFETY: forwarded unchanged.
     let r = unsafe { f(fd, cmd, arg) };
-    if cmd == libc::F_DUPFD || cmd == libc::F_DUPFD_CLOEXEC { track_dup(fd, r) } else { r }
+    if dup { track_dup(fd, r) } else { r }
 }
 
 /// `readlink`: the device node is no symlink (EINVAL, as for a real node).

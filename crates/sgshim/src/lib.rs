@@ -45,6 +45,18 @@
 //! drives (`cdparanoia` without `-d`, `cd-info` without `-C`) does not find it: give the
 //! path.
 
+//!
+//! # What a program cannot do to it
+//!
+//! - The emulator's own files (the drive's lock, data and state, which it opens inside the
+//!   program) sit at descriptors from 1000 up, close-on-exec, out of the way of the numbers a
+//!   program picks itself (`exec 3<>file`); `close` of one by the program is ignored, and
+//!   `dup2`/`dup3` onto one fails with EBADF, so the drive stays locked and its data is never
+//!   written through a descriptor the program reused. (A raw `close_range` system call goes
+//!   around libc and is not seen.)
+//! - SG_IO checks every pointer as the kernel's copies do: a NULL or unmapped header, command,
+//!   data or sense buffer is EFAULT, never a crash or a GOOD status with no data.
+
 pub mod cdrom;
 mod hooks;
 pub mod sg;

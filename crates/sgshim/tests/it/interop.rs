@@ -116,6 +116,31 @@ fn openat_reaches_the_emulated_drive_and_other_paths_pass_through() {
         assert!(out.contains(line), "{line}: {out}");
     }
     assert!(out.contains("proper: ok") && out.contains("vendor \"REDBURN \""), "{out}");
+
+    // A program that replaces and closes descriptors it did not open (`exec 3<>file`, a
+    // daemon's close-everything loop) leaves the drive held and answering: the emulator's
+    // own files are out of its way, and another process cannot take the drive meanwhile.
+    let mut child = std::process::Command::new(probe)
+        .args([&device(), "--clobber"])
+        .current_dir(&b.dir)
+        .env("LD_PRELOAD", shim())
+        .env("REDBURN_SHIM_PATH", device())
+        .env("REDBURN_SHIM_DRIVE", &b.drive)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("after clobbering") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut out, &mut line).unwrap() > 0, "the probe ended early");
+    }
+    assert!(line.contains("version 0 inquiry 0 vendor \"REDBURN \""), "{line}");
+    let other = emu::Drive::open(&b.drive);
+    assert!(matches!(other, Err(emu::EmuError::Busy(_))), "the drive was free while held: {other:?}");
+    assert!(child.wait().unwrap().success());
+    // Released when the program ends.
+    assert!(emu::Drive::open(&b.drive).is_ok());
 }
 
 /// The burners are proven on real drives: if one fails on a personality, the personality is
