@@ -48,16 +48,26 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
     let mcn = disc.mcn.map(|m| m.as_str().to_owned());
     let m = &disc.medium;
     if as_json {
+        // Every CD-TEXT item of block 0 (the first language), the album's and each track's.
+        let block = disc.cd_text.as_ref().and_then(|t| t.blocks.first());
+        let fields = |f: &cd::cdtext::TextFields| {
+            json!({"title": f.title, "performer": f.performer, "songwriter": f.songwriter, "composer": f.composer,
+                   "arranger": f.arranger, "message": f.message})
+        };
         let tracks: Vec<_> = disc
             .tracks
             .iter()
             .enumerate()
             .map(|(i, t)| {
                 let indexes: Vec<_> = t.indexes.iter().map(|(i, lba)| json!({"index": i, "lba": lba.0})).collect();
+                let text = block.and_then(|b| {
+                    let at = usize::from(t.number).checked_sub(usize::from(b.first_track))?;
+                    b.tracks.get(at).map(fields)
+                });
                 json!({"track": t.number, "start_lba": t.start.0, "sectors": t.sectors, "audio_sectors": disc.audio_sectors(i),
                        "session": t.session, "damaged": t.damaged, "pre_emphasis": t.control.pre_emphasis(),
                        "copy_permitted": t.control.copy_permitted(), "isrc": t.isrc.map(|i| i.as_str().to_owned()),
-                       "title": t.title, "indexes": indexes})
+                       "title": t.title, "cd_text": text, "indexes": indexes})
             })
             .collect();
         let (album_title, album_performer) = album.clone().unwrap_or_default();
@@ -65,7 +75,8 @@ pub fn toc(arg: &DeviceArg, as_json: bool) -> Result<()> {
             "{}",
             json!({"device": name, "status": status_name(m.status), "sessions": m.sessions, "mcn": mcn,
                    "first_track": disc.first_track, "last_track": disc.last_track, "lead_out_lba": disc.lead_out.0,
-                   "album_title": album_title, "album_performer": album_performer, "tracks": tracks,
+                   "album_title": album_title, "album_performer": album_performer,
+                   "album_cd_text": block.map(|b| fields(&b.album)), "tracks": tracks,
                    "session_list": disc.sessions.iter().map(|s| json!({"session": s.number, "first_track": s.first_track,
                        "lead_out_lba": s.lead_out.0})).collect::<Vec<_>>()})
         );

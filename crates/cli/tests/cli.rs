@@ -321,7 +321,7 @@ fn burns_a_cue_sheet_disc_at_once_with_codes_and_cd_text() {
     std::fs::write(
         &cue,
         "CATALOG 0724385525728\nTITLE \"Sheet Album\"\nFILE \"album.wav\" WAVE\n  TRACK 01 AUDIO\n    TITLE \"One\"\n    \
-         ISRC USK7Y9812345\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    TITLE \"Two\"\n    FLAGS PRE DCP\n    \
+         PERFORMER \"Ann\"\n    SONGWRITER \"Bo\"\n    REM COMPOSER \"Cy\"\n    ISRC USK7Y9812345\n    INDEX 01 00:00:00\n  TRACK 02 AUDIO\n    TITLE \"Two\"\n    FLAGS PRE DCP\n    \
          INDEX 00 00:05:00\n    INDEX 01 00:06:00\n",
     )
     .unwrap();
@@ -332,6 +332,11 @@ fn burns_a_cue_sheet_disc_at_once_with_codes_and_cd_text() {
     let t = toc["tracks"].as_array().unwrap();
     assert_eq!((t[0]["start_lba"].as_i64(), t[1]["start_lba"].as_i64()), (Some(0), Some(450)));
     assert_eq!((t[0]["isrc"].as_str(), t[0]["title"].as_str()), (Some("USK7Y9812345"), Some("One")));
+    // Every CD-TEXT item of each track, and the album's.
+    let text = &t[0]["cd_text"];
+    assert_eq!((text["performer"].as_str(), text["songwriter"].as_str()), (Some("Ann"), Some("Bo")), "{text}");
+    assert_eq!(toc["album_cd_text"]["title"], "Sheet Album");
+    assert!(t[1]["cd_text"]["performer"].is_null(), "{}", t[1]);
     assert_eq!((t[1]["pre_emphasis"].as_bool(), t[1]["copy_permitted"].as_bool()), (Some(true), Some(true)));
     // The audio is the file's, sector for sector, with no gap inserted.
     stdout(redburn(home.path()).args(["emu", "export", "default", "-o"]).arg(home.path().join("x.cue")));
