@@ -25,7 +25,9 @@ pub mod request {
     pub const CDROMSTART: u64 = 0x5308;
     pub const CDROMEJECT: u64 = 0x5309;
     pub const CDROMSUBCHNL: u64 = 0x530b;
+    pub const CDROMVOLCTRL: u64 = 0x530a;
     pub const CDROMREADAUDIO: u64 = 0x530e;
+    pub const CDROMVOLREAD: u64 = 0x5313;
     pub const CDROMMULTISESSION: u64 = 0x5310;
     pub const CDROM_GET_MCN: u64 = 0x5311;
     pub const CDROMRESET: u64 = 0x5312;

@@ -37,6 +37,9 @@ fn config() -> Option<&'static Config> {
 /// the ones that act on the device's own descriptors.
 static DRIVE: Mutex<Option<Drive>> = Mutex::new(None);
 
+/// The output volume of each of the four channels (CDROMVOLREAD/CDROMVOLCTRL).
+static VOLUME: Mutex<[u8; 4]> = Mutex::new([255; 4]);
+
 /// The descriptors that stand for the device (a separate lock: checked by every hook).
 static FDS: Mutex<Vec<c_int>> = Mutex::new(Vec::new());
 
@@ -575,7 +578,7 @@ fn with_drive(f: impl FnOnce(&mut Drive) -> Result<c_int, cdrom::Errno>) -> c_in
 /// # Safety
 /// `arg` points to at least `bytes.len()` writable bytes (the ioctl's structure).
 unsafe fn put(arg: *mut c_void, bytes: &[u8]) -> Result<c_int, cdrom::Errno> {
-    if arg.is_null() {
+    if !mapped(arg, bytes.len(), true) {
         return Err(libc::EFAULT);
     }
     // SAFETY: per the function's contract.
@@ -588,7 +591,7 @@ unsafe fn put(arg: *mut c_void, bytes: &[u8]) -> Result<c_int, cdrom::Errno> {
 /// # Safety
 /// `arg` points to at least `N` readable bytes.
 unsafe fn get<const N: usize>(arg: *mut c_void) -> Result<[u8; N], cdrom::Errno> {
-    if arg.is_null() {
+    if !mapped(arg, N, false) {
         return Err(libc::EFAULT);
     }
     let mut b = [0u8; N];
@@ -630,6 +633,16 @@ unsafe fn cdrom_ioctl(request: c_ulong, arg: *mut c_void) -> c_int {
             unsafe { put(arg, &cdrom::multisession(d, m[5])?) }
         }
         CDROM_DISC_STATUS => Ok(cdrom::disc_status(d)),
+        // The volume of the drive's audio output, as a player sets it: the emulator has no
+        // output, so the levels are kept here (full, 255, until set), as `sr` keeps them in
+        // the drive's audio control page.
+        // SAFETY: a struct cdrom_volctrl (4 bytes).
+        CDROMVOLREAD => unsafe { put(arg, &*lock(&VOLUME)) },
+        CDROMVOLCTRL => {
+            // SAFETY: as above, read.
+            *lock(&VOLUME) = unsafe { get(arg)? };
+            Ok(0)
+        }
         CDROMREADAUDIO => {
             // struct cdrom_read_audio: addr (0–3), addr_format (4), nframes (8–11), buf (16–23).
             // SAFETY: a struct cdrom_read_audio (24 bytes).

@@ -33,12 +33,13 @@
 //! - cdrom ([`cdrom`]): CDROM_SEND_PACKET, CDROMREADTOCHDR, CDROMREADTOCENTRY, CDROMSUBCHNL,
 //!   CDROM_GET_MCN, CDROMMULTISESSION, CDROM_DISC_STATUS, CDROM_DRIVE_STATUS,
 //!   CDROM_GET_CAPABILITY, CDROM_MEDIA_CHANGED, CDROMREADAUDIO, CDROMREADRAW, CDROMEJECT,
-//!   CDROMCLOSETRAY, CDROMSTART, CDROMSTOP, CDROM_LOCKDOOR, CDROM_SELECT_SPEED.
+//!   CDROMCLOSETRAY, CDROMSTART, CDROMSTOP, CDROM_LOCKDOOR, CDROM_SELECT_SPEED, CDROMVOLREAD
+//!   and CDROMVOLCTRL (the levels kept by the shim: the emulator has no audio output).
 //!
 //! Not covered (no reader here needs them; each fails with ENOTTY as on a device without
 //! them): the old sg `read`/`write` interface, CDROMREADMODE1/2, CDROMREADCOOKED,
 //! CDROMPLAYMSF/PLAYTRKIND/PAUSE/RESUME (players can send PLAY AUDIO through
-//! CDROM_SEND_PACKET), the volume ioctls, changers, DVD_* and CDROM_NEXT_WRITABLE. The node
+//! CDROM_SEND_PACKET), changers, DVD_* and CDROM_NEXT_WRITABLE. The node
 //! has no `sg` twin: readers that
 //! look for one (cdparanoia) take SG_IO on the `sr` node itself, as on current kernels.
 //! `/proc/sys/dev/cdrom/info` and `/sys/block` do not list it, so a reader asked to scan for
