@@ -298,9 +298,10 @@ pub struct FaultArgs {
 pub struct ExecArgs {
     /// The recorder.
     name: String,
-    /// The device path the command sees (default: the highest `/dev/srN` below 32 that
-    /// does not exist here, so no real drive is shadowed and libburn's scan, which stops
-    /// at `/dev/sr31`, finds it).
+    /// The device path the command sees (default: the lowest `/dev/srN`, N up to 27, that
+    /// does not exist here: no real drive is shadowed, and the drive scans of libcdio
+    /// (`/dev/sr0`–`/dev/sr27`, what cd-info, pycdio and the rippers built on them use) and of
+    /// libburn find it without being told).
     #[arg(long)]
     path: Option<String>,
     /// The command and its arguments.
@@ -598,7 +599,7 @@ fn exec(a: ExecArgs) -> Result<()> {
     check_name(&name)?;
     let path = match path {
         Some(p) => p,
-        None => free_sr_path().ok_or_else(|| fail(code::DEVICE, "no free /dev/srN below 32; give --path"))?,
+        None => free_sr_path().ok_or_else(|| fail(code::DEVICE, "no free /dev/srN up to /dev/sr27; give --path"))?,
     };
     let dir = drives_dir().join(&name);
     // Fail here, clearly, rather than inside the other program.
@@ -625,9 +626,10 @@ fn exec(a: ExecArgs) -> Result<()> {
     Ok(())
 }
 
-/// The highest `/dev/srN` (N < 32) that does not exist on this machine.
+/// The lowest `/dev/srN` (N ≤ 27, the last libcdio's scan probes) that does not exist on
+/// this machine.
 fn free_sr_path() -> Option<String> {
-    (0..32).rev().map(|n| format!("/dev/sr{n}")).find(|p| !std::path::Path::new(p).exists())
+    (0..=27).map(|n| format!("/dev/sr{n}")).find(|p| !std::path::Path::new(p).exists())
 }
 
 /// Prints `text` for people, or the JSON `value` makes with `--json`.

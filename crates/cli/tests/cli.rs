@@ -276,6 +276,25 @@ fn an_installed_redburn_carries_its_shim() {
     assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
 }
 
+/// Without `--path`, the drive answers at the lowest free `/dev/srN`, where libcdio's drive
+/// scan (cd-info without a device) finds it.
+#[test]
+fn emu_exec_puts_the_drive_where_drive_scans_look() {
+    let home = tempfile::tempdir().unwrap();
+    stdout(redburn(home.path()).args(["emu", "create", "x"]));
+    let out = redburn(home.path()).args(["emu", "exec", "x", "--", "cd-info", "--no-header"]).output().unwrap();
+    let (text, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let lowest = (0..=27).map(|n| format!("/dev/sr{n}")).find(|p| !Path::new(p).exists()).unwrap();
+    assert!(err.contains(&format!("emu:x answers at {lowest} ")), "{err}");
+    if lowest == "/dev/sr0" {
+        // No real drive here: the scan's first find is the emulated one.
+        assert!(text.contains("CD location   : /dev/sr0") && text.contains(": REDBURN"), "{text}\n{err}");
+    } else {
+        // A real drive comes first in the scan; the emulated one is still where it says.
+        assert!(text.contains("CD location"), "{text}\n{err}");
+    }
+}
+
 #[test]
 fn emu_exec_runs_wodim_against_the_drive() {
     let home = tempfile::tempdir().unwrap();

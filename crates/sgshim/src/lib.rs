@@ -42,9 +42,10 @@
 //! CDROM_SEND_PACKET), changers, DVD_* and CDROM_NEXT_WRITABLE. The node
 //! has no `sg` twin: readers that
 //! look for one (cdparanoia) take SG_IO on the `sr` node itself, as on current kernels.
-//! `/proc/sys/dev/cdrom/info` and `/sys/block` do not list it, so a reader asked to scan for
-//! drives (`cdparanoia` without `-d`, `cd-info` without `-C`) does not find it: give the
-//! path.
+//! `redburn emu exec` puts the node at the lowest `/dev/srN` (N ≤ 27) the machine does not
+//! have, where libcdio's drive scan (`/dev/sr0`–`/dev/sr27`: `cd-info` without `-C`) finds it.
+//! `/proc/sys/dev/cdrom/info` and `/sys/block` do not list it, so a reader that scans those
+//! (`cdparanoia` without `-d`) does not: give it the path.
 
 //!
 //! # What a program cannot do to it
