@@ -312,9 +312,17 @@ impl Drive {
             _ => 0,
         };
         let per = if with_main { SECTOR_BYTES } else { 0 } + sub_len;
-        // A scratch that cannot be read fails the whole command, at its first sector.
-        let unreadable = (0..blocks as i32).any(|i| d.scratch_at(lba.offset(i)) == Some(ScratchKind::Unreadable));
-        check(!unreadable, sense::UNRECOVERED_READ_ERROR)?;
+        // A scratch that cannot be read fails the whole command at its first sector, which
+        // the sense's information field gives (with its VALID bit), as drives report a medium
+        // error: a reader retries around it, or skips just that sector.
+        let bad =
+            (0..blocks as i32).map(|i| lba.offset(i)).find(|&at| d.scratch_at(at) == Some(ScratchKind::Unreadable));
+        if let Some(at) = bad {
+            let mut s = sense::UNRECOVERED_READ_ERROR;
+            // A negative LBA (the pause before track 1) as its 32-bit two's complement.
+            s.information = Some(u64::from(at.0 as u32));
+            return Err(s);
+        }
         // The main channel in one read of the store (not a read a sector).
         let mut main_data = Vec::new();
         if with_main {

@@ -119,7 +119,7 @@ fn a_stall_past_the_timeout_is_a_hang_that_times_out() {
 }
 
 /// A scratched disc: an unreadable range fails every READ CD that covers it with MEDIUM
-/// ERROR 03/11/00 and reads on either side; a garbled range reads, with samples that are
+/// ERROR 03/11/00 naming its first unreadable sector, and reads on either side; a garbled range reads, with samples that are
 /// neither what was recorded nor the same twice, and every C2 error pointer set on a drive
 /// that reports them (a drive that does not refuses the C2 field, 05/24/00). The damage
 /// stays with the disc across a reopen and goes with `clear_scratches`.
@@ -135,8 +135,11 @@ fn scratches_read_as_damage() {
     drop(d);
     let mut d = Drive::open(&dir.path().join("drive")).unwrap();
     let _ = ask(&mut d, Command::TestUnitReady, 0); // the power-on unit attention
-    assert_eq!(read(&mut d, 95, 10, 0x10).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
-    assert_eq!(read(&mut d, 109, 1, 0x10).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
+    // The first unreadable sector's LBA in the information field, VALID set (SPC fixed
+    // format: byte 0 F0h, bytes 3–6 the LBA): 100 = 64h, 109 = 6Dh.
+    let medium_error = |lba: u8| [0xF0, 0, 3, 0, 0, 0, lba, 10, 0, 0, 0, 0, 0x11, 0, 0, 0, 0, 0];
+    assert_eq!(read(&mut d, 95, 10, 0x10).unwrap_err().to_fixed(), medium_error(0x64));
+    assert_eq!(read(&mut d, 109, 1, 0x10).unwrap_err().to_fixed(), medium_error(0x6D));
     assert_eq!(read(&mut d, 90, 10, 0x10).unwrap().len(), 10 * 2352);
     assert_eq!(read(&mut d, 110, 1, 0x10).unwrap().len(), 2352);
 
