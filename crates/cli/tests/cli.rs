@@ -242,14 +242,17 @@ fn an_installed_redburn_carries_its_shim() {
         c
     };
     stdout(installed().args(["emu", "create", "x"]));
-    for _ in 0..2 {
+    let vendor_through_the_shim = || {
         let info = json(&stdout(installed().args(["emu", "exec", "x", "--path", "/dev/sr78", "--"]).arg(&bin).args([
             "info",
             "-d",
             "/dev/sr78",
             "--json",
         ])));
-        assert_eq!(info["vendor"], "REDBURN");
+        info["vendor"].clone()
+    };
+    for _ in 0..2 {
+        assert_eq!(vendor_through_the_shim(), "REDBURN");
     }
     let cache = home.path().join("cache/redburn");
     let unpacked: Vec<PathBuf> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
@@ -265,13 +268,7 @@ fn an_installed_redburn_carries_its_shim() {
     planted[at] ^= 0xFF;
     std::fs::write(shim, &planted).unwrap();
     std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let info = json(&stdout(installed().args(["emu", "exec", "x", "--path", "/dev/sr78", "--"]).arg(&bin).args([
-        "info",
-        "-d",
-        "/dev/sr78",
-        "--json",
-    ])));
-    assert_eq!(info["vendor"], "REDBURN");
+    assert_eq!(vendor_through_the_shim(), "REDBURN");
     assert_eq!(std::fs::read(shim).unwrap(), good, "the planted file was replaced");
     assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
 }

@@ -27,32 +27,7 @@ fn main() {
     unsafe { libc::close(fd) };
 }
 
-/// `struct sg_io_hdr` (Linux's scsi/sg.h).
-#[repr(C)]
-struct SgIoHdr {
-    interface_id: libc::c_int,
-    dxfer_direction: libc::c_int,
-    cmd_len: u8,
-    mx_sb_len: u8,
-    iovec_count: u16,
-    dxfer_len: u32,
-    dxferp: *mut libc::c_void,
-    cmdp: *const u8,
-    sbp: *mut u8,
-    timeout: u32,
-    flags: u32,
-    pack_id: libc::c_int,
-    usr_ptr: *mut libc::c_void,
-    status: u8,
-    masked_status: u8,
-    msg_status: u8,
-    sb_len_wr: u8,
-    host_status: u16,
-    driver_status: u16,
-    resid: libc::c_int,
-    duration: u32,
-    info: u32,
-}
+use redburn_sgshim::SgIoHdr;
 
 /// What a careless program does to descriptors it did not open: every low one replaced
 /// (`exec 3<>file` in a shell), then every one up to 1100 closed but its own device's. The
@@ -89,30 +64,10 @@ fn clobber(fd: libc::c_int) {
 
 /// An INQUIRY-sized SG_IO header reading 36 bytes.
 fn header(data: *mut libc::c_void, cmd: *const u8, sbp: *mut u8) -> SgIoHdr {
-    SgIoHdr {
-        interface_id: libc::c_int::from(b'S'),
-        dxfer_direction: -3,
-        cmd_len: 6,
-        mx_sb_len: 32,
-        iovec_count: 0,
-        dxfer_len: 36,
-        dxferp: data,
-        cmdp: cmd,
-        sbp,
-        timeout: 5000,
-        flags: 0,
-        pack_id: 0,
-        usr_ptr: std::ptr::null_mut(),
-        status: 0,
-        masked_status: 0,
-        msg_status: 0,
-        sb_len_wr: 0,
-        host_status: 0,
-        driver_status: 0,
-        resid: 0,
-        duration: 0,
-        info: 0,
-    }
+    let mut h = SgIoHdr::new(&[0u8; 6]);
+    (h.dxfer_direction, h.mx_sb_len, h.dxfer_len, h.dxferp, h.cmdp, h.sbp, h.timeout) =
+        (-3, 32, 36, data, cmd, sbp, 5000);
+    h
 }
 
 fn bad_pointers(fd: libc::c_int) {
