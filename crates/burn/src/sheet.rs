@@ -330,6 +330,7 @@ fn layout(
     origin: &Origin,
     measure_file: Measure<'_>,
     short_tracks: bool,
+    watch: crate::job::Watch<'_>,
 ) -> Result<(DaoLayout, Stream, Vec<audio::loudness::Loudness>)> {
     // Each file is decoded once, for its length and the checksum of every range the sheet
     // takes from it; the burn checks the same checksums as it reads.
@@ -342,9 +343,14 @@ fn layout(
     // Each file's length and the checksum of each of its ranges.
     let mut files: HashMap<PathBuf, (u64, HashMap<Range, Option<u32>>)> = HashMap::new();
     let mut loudness: HashMap<(PathBuf, Range), audio::loudness::Loudness> = HashMap::new();
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let of_bytes = wanted.keys().map(|p| size(p)).sum();
+    let mut done = crate::job::Decoded { files: 0, of: wanted.len(), bytes: 0, of_bytes };
     for (path, (format, ranges)) in &wanted {
         let (total, crcs, measured) =
             measure_file(path, format, ranges).map_err(|e| origin.locate(code::INPUT, path, 0, e))?;
+        (done.files, done.bytes) = (done.files + 1, done.bytes + size(path));
+        watch(done);
         files.insert(path.clone(), (total, ranges.iter().copied().zip(crcs).collect()));
         loudness.extend(ranges.iter().map(|r| (path.clone(), *r)).zip(measured));
     }
@@ -619,13 +625,26 @@ pub struct PlannedSheet {
 /// # Errors
 /// The sheet's or a file's problem, with the sheet's file and line.
 pub fn plan_sheet_with(sheet: &Path, how: &SheetOptions, note: Notes<'_>) -> Result<PlannedSheet> {
+    plan_sheet_watched(sheet, how, note, &|_| {})
+}
+
+/// As [`plan_sheet_with`], telling `watch` as each of the sheet's files is decoded.
+///
+/// # Errors
+/// The sheet's or a file's problem, with the sheet's file and line.
+pub fn plan_sheet_watched(
+    sheet: &Path,
+    how: &SheetOptions,
+    note: Notes<'_>,
+    watch: crate::job::Watch<'_>,
+) -> Result<PlannedSheet> {
     let (plan, origin) = plan(sheet, how, note)?;
     let measure: Measure<'_> = match (how.trust_headers, how.loudness) {
         (_, true) => &decoded_loudness,
         (true, false) => &from_headers,
         (false, false) => &decoded,
     };
-    let (mut layout, stream, loudness) = layout(&plan, &origin, measure, how.short_tracks)?;
+    let (mut layout, stream, loudness) = layout(&plan, &origin, measure, how.short_tracks, watch)?;
     let (album, tracks) = &origin.replaygain;
     let tagged = plan
         .tracks
@@ -739,7 +758,7 @@ pub fn plan_files(
         let (frames, crc) = files.iter().position(|f| f == path).map_or((0, None), |i| measured[i]);
         Ok((frames, ranges.iter().map(|r| if *r == (0, None) { crc } else { None }).collect(), Vec::new()))
     };
-    let (layout, stream, _) = layout(&plan, &Origin::default(), &known, false)?;
+    let (layout, stream, _) = layout(&plan, &Origin::default(), &known, false, &|_| {})?;
     Ok((layout, stream))
 }
 

@@ -362,7 +362,7 @@ impl Job {
         if let Some(sheet) = request.the_sheet() {
             let sheet = sheet.to_owned();
             let how = request.sheet_options();
-            let planned = crate::sheet::plan_sheet_with(&sheet, &how, notes)?;
+            let planned = crate::sheet::plan_sheet_watched(&sheet, &how, notes, watch)?;
             let (mut layout, stream) = (planned.layout, planned.stream);
             crate::sheet::fit_cdtext(&mut layout, request.cdtext, notes)?;
             let rw = crate::sheet::rw_source(&sheet, &stream)?;

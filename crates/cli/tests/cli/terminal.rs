@@ -39,7 +39,8 @@ fn a_burn_on_a_terminal_shows_every_phase_to_its_end() {
     // Disc-at-once: the same phases.
     super::stdout(super::redburn(&home).args(["emu", "insert", "default"]));
     let text = on_a_terminal(&home, &format!("burn {}", album.join("album.cue").display()));
-    assert!(text.contains("written [") && text.contains("closing the session: done in "), "{text}");
+    assert!(text.contains("decoded [") && text.contains("written ["), "{text}");
+    assert!(text.contains("closing the session: done in "), "{text}");
     assert!(!text.contains("ETA"), "{text}");
     // Off a terminal, --progress tells the same in plain lines, each phase to its end.
     super::stdout(super::redburn(&home).args(["emu", "insert", "default"]));
