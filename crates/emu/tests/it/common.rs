@@ -42,6 +42,14 @@ pub fn fixed(key: u8, asc: u8, ascq: u8) -> [u8; 18] {
     [0x70, 0, key, 0, 0, 0, 0, 10, 0, 0, 0, 0, asc, ascq, 0, 0, 0, 0]
 }
 
+/// A MEDIUM ERROR 03/11/00 at `lba`: the sense's information field holds it, VALID set (the
+/// literal bytes are checked in `faults::scratches_read_as_damage`).
+pub fn unreadable_at(lba: i32) -> [u8; 18] {
+    let mut s = Sense::new(3, 0x11, 0);
+    s.information = Some(u64::from(lba as u32));
+    s.to_fixed()
+}
+
 pub fn set_write_params(d: &mut Drive, w: WriteParameters) -> Result<(), Sense> {
     let list = ModeParameters::page(ModePage::WriteParameters(w)).select10();
     give(d, Command::ModeSelect10 { pf: true, sp: false, length: list.len() as u16 }, &list)

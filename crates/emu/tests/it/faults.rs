@@ -206,8 +206,8 @@ fn assert_cut_short_at(d: &mut Drive, stop: i32, last: &[u8]) {
         ask(d, Command::ReadCd { sector_type: 1, lba: Lba(lba), blocks: 1, main: 0x10, sub: 0 }, 2352)
     };
     assert_eq!(read(d, stop - 1).unwrap(), last);
-    assert_eq!(read(d, stop).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
-    assert_eq!(read(d, 599).unwrap_err().to_fixed(), fixed(3, 0x11, 0));
+    assert_eq!(read(d, stop).unwrap_err().to_fixed(), unreadable_at(stop));
+    assert_eq!(read(d, 599).unwrap_err().to_fixed(), unreadable_at(599));
     let damaged: Vec<bool> = d.disc().unwrap().tracks().map(|t| t.damaged).collect();
     assert_eq!(damaged, [stop < 300, true]);
     let again = two_track_sheet();
