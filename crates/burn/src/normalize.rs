@@ -21,6 +21,21 @@ pub const CEILING_DBTP: f64 = -1.0;
 /// The default target: ReplayGain 2.0's reference loudness.
 pub const DEFAULT_TARGET_LUFS: f64 = -18.0;
 
+/// A loudness target a gain can aim at: −70 LUFS (the gate, under which nothing counts) to
+/// 0 LUFS. Every face takes the target through this one check.
+///
+/// # Errors
+/// The reason, for a target outside that range (or not a number).
+pub fn check_target(lufs: f64) -> Result<(), String> {
+    if (-70.0..=0.0).contains(&lufs) {
+        Ok(())
+    } else {
+        Err(format!(
+            "a target loudness of {lufs} LUFS: it lies between -70 and 0 LUFS (-18 is ReplayGain's, -23 EBU R128's)"
+        ))
+    }
+}
+
 /// How the gains are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Normalize {
@@ -270,6 +285,23 @@ mod tests {
         assert_eq!((g.tracks[0].gain, g.tracks[0].from_tag), (-4.0, false));
         assert_eq!(replaygain_db("+1.25dB"), Some(1.25));
         assert_eq!(replaygain_db("loud"), None);
+    }
+
+    #[test]
+    fn a_target_out_of_range_is_refused_by_the_job_before_anything_is_decoded() {
+        assert!(check_target(-18.0).is_ok() && check_target(0.0).is_ok() && check_target(-70.0).is_ok());
+        assert!(check_target(5.0).is_err() && check_target(f64::NAN).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let wav = dir.path().join("a.wav");
+        std::fs::write(&wav, crate::job::tests_support::wav_of_seconds(5)).unwrap();
+        let request = crate::job::Request {
+            normalize: Some(Normalize::Track),
+            target_lufs: 3.0,
+            ..crate::job::Request::files(vec![wav])
+        };
+        let e = crate::job::Job::plan(request, &mut |_| {}).unwrap_err();
+        assert!(e.to_string().contains("between -70 and 0 LUFS"), "{e}");
+        assert_eq!(e.class(), crate::job::ErrorClass::Input);
     }
 
     #[test]

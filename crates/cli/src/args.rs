@@ -149,7 +149,7 @@ impl From<NormalizeArg> for redburn::normalize::Normalize {
     }
 }
 
-/// A loudness target between −70 and 0 LUFS.
+/// A loudness target, as the library takes it.
 fn lufs_arg(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .trim()
@@ -157,11 +157,7 @@ fn lufs_arg(s: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| format!("{s:?} is not a loudness in LUFS (e.g. -18)"))?;
-    if !(-70.0..=0.0).contains(&v) {
-        return Err(format!(
-            "{s:?}: a target loudness lies between -70 and 0 LUFS (-18 is ReplayGain's, -23 EBU R128's)"
-        ));
-    }
+    redburn::normalize::check_target(v)?;
     Ok(v)
 }
 

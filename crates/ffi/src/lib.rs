@@ -1929,9 +1929,7 @@ unsafe fn request_of(inputs: Vec<PathBuf>, o: &rb_job_options) -> Result<rb::job
         RB_NORMALIZE_ALBUM => Some(rb::normalize::Normalize::Album),
         n => return Err(invalid(format!("normalize {n} is none of RB_NORMALIZE_*"))),
     };
-    if !(-70.0..=0.0).contains(&o.target_lufs) {
-        return Err(invalid(format!("target_lufs {}: between -70 and 0 LUFS", o.target_lufs)));
-    }
+    rb::normalize::check_target(o.target_lufs).map_err(|e| invalid(format!("target_lufs: {e}")))?;
     Ok(rb::job::Request {
         route,
         normalize,

@@ -259,9 +259,8 @@ impl BurnJob {
                 pyo3::exceptions::PyValueError::new_err(format!("normalize {m:?}: 'track' or 'album'"))
             })?),
         };
-        if !(-70.0..=0.0).contains(&target_lufs) {
-            return Err(pyo3::exceptions::PyValueError::new_err("target_lufs: between -70 and 0 LUFS"));
-        }
+        rb::normalize::check_target(target_lufs)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("target_lufs: {e}")))?;
         let options = Options { mode, cdtext, cdtext_charset };
         let request = rb::job::Request {
             route: options.route()?,

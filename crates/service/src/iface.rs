@@ -380,9 +380,8 @@ fn request_of(options: &HashMap<String, OwnedValue>) -> Result<Request, ServiceE
             }
             "target_lufs" => {
                 let t = f64::try_from(value).map_err(|_| ServiceError::invalid("option target_lufs: a double (d)"))?;
-                if !(-70.0..=0.0).contains(&t) {
-                    return Err(ServiceError::invalid("option target_lufs: between -70 and 0 LUFS"));
-                }
+                redburn::normalize::check_target(t)
+                    .map_err(|e| ServiceError::invalid(format!("option target_lufs: {e}")))?;
                 r.target_lufs = t;
             }
             "normalize_from_tags" => r.normalize_from_tags = flag()?,

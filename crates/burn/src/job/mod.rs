@@ -223,6 +223,17 @@ impl Request {
     /// # Errors
     /// [`JobError::SheetNeedsDiscAtOnce`], [`JobError::NeedsDiscAtOnce`].
     pub fn check_route(&self) -> Result<(), JobError> {
+        if self.normalize.is_some() {
+            crate::normalize::check_target(self.target_lufs).map_err(|what| {
+                JobError::Sheet(crate::sheet::SheetError {
+                    kind: crate::sheet::SheetErrorKind::Input,
+                    file: None,
+                    line: 0,
+                    column: 0,
+                    what,
+                })
+            })?;
+        }
         if self.route != Some(Route::TrackAtOnce) {
             return Ok(());
         }
